@@ -265,7 +265,9 @@ BEGIN
 	ON CONFLICT ON CONSTRAINT votes_entry_id_voter_id_period_key DO NOTHING
 	RETURNING id INTO vid;
 	IF vid IS NULL THEN
-		status := 409; reason := 'already_voted';
+		status := 409;
+		reason := CASE c.vote_rule WHEN 'daily' THEN 'already_voted_today'
+		                              ELSE 'already_voted' END;
 	ELSE
 		INSERT INTO vote_budget AS b (contest_id, voter_id, vote_day, used)
 		VALUES (c.id, p_voter, v_day, 1)

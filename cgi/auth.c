@@ -1,0 +1,176 @@
+/*
+ * auth.c: session tokens and CSRF checks.  Tokens come from libsodium's
+ * CSPRNG; comparisons of secrets run in constant time.
+ */
+#include "auth.h"
+
+#include <sodium.h>
+#include <string.h>
+
+#include "config.h"
+#include "db.h"
+#include "resp.h"
+
+#define AUTH_COOKIE    "netdep_session"
+#define AUTH_TOKEN_RAW 32
+#define AUTH_TOKEN_B64 43 /* base64url of 32 bytes, no padding */
+
+/* Hex SHA-256 of a cookie token, in the arena. */
+static const char *
+auth_token_hash(struct arena *a, const char *token, size_t len)
+{
+	unsigned char h[crypto_hash_sha256_BYTES];
+	char         *hex;
+
+	if ((hex = arena_alloc(a, 2 * sizeof(h) + 1)) == NULL)
+		return NULL;
+	crypto_hash_sha256(h, (const unsigned char *)token, len);
+	sodium_bin2hex(hex, 2 * sizeof(h) + 1, h, sizeof(h));
+	return hex;
+}
+
+static int
+auth_token_shape_ok(const char *s, size_t len)
+{
+	if (len != AUTH_TOKEN_B64)
+		return 0;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		      (c >= '0' && c <= '9') || c == '-' || c == '_'))
+			return 0;
+	}
+	return 1;
+}
+
+/* A new random token as base64url, in the arena. */
+static char *
+auth_token_new(struct arena *a)
+{
+	unsigned char raw[AUTH_TOKEN_RAW];
+	char         *b64;
+
+	if ((b64 = arena_alloc(a, AUTH_TOKEN_B64 + 1)) == NULL)
+		return NULL;
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2base64(b64, AUTH_TOKEN_B64 + 1, raw, sizeof(raw),
+	                  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	sodium_memzero(raw, sizeof(raw));
+	return b64;
+}
+
+/* Loads the session whose token hash is hash into r->user. */
+static int
+auth_fill(struct req *r, const char *hash)
+{
+	struct rows  rs;
+	struct user *u;
+	int          rc;
+
+	r->user = NULL;
+	rc = db_run(r->db, r->a, STMT_SESSION_LOOKUP, (const char *[]){hash},
+	            &rs);
+	if (rc == DB_NONE)
+		return 0;
+	if (rc < 0)
+		return rc;
+	if ((u = arena_alloc(r->a, sizeof(*u))) == NULL)
+		return DB_ERR;
+	u->id = rows_ll(&rs, 0, 0, 0);
+	u->username = rows_get(&rs, 0, 1);
+	u->display_name = rows_get(&rs, 0, 2);
+	u->unit = rows_get(&rs, 0, 3);
+	u->district = rows_get(&rs, 0, 4);
+	u->csrf = rows_get(&rs, 0, 5);
+	u->is_admin = rows_get(&rs, 0, 6) && rows_get(&rs, 0, 6)[0] == 't';
+	u->is_judge = rows_get(&rs, 0, 7) && rows_get(&rs, 0, 7)[0] == 't';
+	u->roles_json = rows_get(&rs, 0, 8);
+	u->created_at = rows_get(&rs, 0, 9);
+	r->user = u;
+	return 0;
+}
+
+int
+auth_load(struct req *r)
+{
+	const struct kv *c = req_cookie(r, AUTH_COOKIE);
+	const char      *hash;
+
+	if (c == NULL || !auth_token_shape_ok(c->val, c->vallen))
+		return 0;
+	if ((hash = auth_token_hash(r->a, c->val, c->vallen)) == NULL)
+		return DB_ERR;
+	r->session_hash = hash;
+	return auth_fill(r, hash);
+}
+
+int
+auth_refresh(struct req *r)
+{
+	if (r->session_hash == NULL) {
+		r->user = NULL;
+		return 0;
+	}
+	return auth_fill(r, r->session_hash);
+}
+
+int
+auth_login(struct req *r, long long account_id, const char **csrf)
+{
+	char       *token, *csrf_tok, *id, *days;
+	const char *hash;
+	int         rc;
+
+	/* Session fixation: whatever session came with the request ends. */
+	if (r->session_hash != NULL) {
+		rc = db_run(r->db, r->a, STMT_SESSION_DELETE,
+		            (const char *[]){r->session_hash}, NULL);
+		if (rc < 0)
+			return rc;
+	}
+	if ((token = auth_token_new(r->a)) == NULL ||
+	    (csrf_tok = auth_token_new(r->a)) == NULL ||
+	    (hash = auth_token_hash(r->a, token, AUTH_TOKEN_B64)) == NULL ||
+	    (id = arena_printf(r->a, "%lld", account_id)) == NULL ||
+	    (days = arena_printf(r->a, "%d", r->cfg->session_days)) == NULL)
+		return DB_ERR;
+	rc =
+	    db_run(r->db, r->a, STMT_SESSION_PURGE, (const char *[]){id}, NULL);
+	if (rc < 0)
+		return rc;
+	rc = db_run(r->db, r->a, STMT_SESSION_INSERT,
+	            (const char *[]){hash, id, csrf_tok, days, r->remote_addr},
+	            NULL);
+	if (rc != DB_OK)
+		return rc < 0 ? rc : DB_ERR;
+	resp_session_cookie(r, token, (long)r->cfg->session_days * 86400L);
+	r->session_hash = hash;
+	*csrf = csrf_tok;
+	return DB_OK;
+}
+
+int
+auth_logout(struct req *r)
+{
+	int rc = DB_OK;
+
+	if (r->session_hash != NULL)
+		rc = db_run(r->db, r->a, STMT_SESSION_DELETE,
+		            (const char *[]){r->session_hash}, NULL);
+	resp_session_cookie(r, NULL, 0);
+	return rc < 0 ? rc : DB_OK;
+}
+
+int
+auth_csrf_ok(const struct req *r)
+{
+	size_t n;
+
+	if (r->user == NULL || r->user->csrf == NULL || r->csrf_header == NULL)
+		return 0;
+	n = strlen(r->user->csrf);
+	if (strlen(r->csrf_header) != n)
+		return 0;
+	return sodium_memcmp(r->csrf_header, r->user->csrf, n) == 0;
+}

@@ -1,0 +1,294 @@
+/*
+ * db.c: libpq connection, prepared statements and result copying.  Every
+ * PGresult is cleared on every path before a function returns; callers
+ * see only struct rows in their arena.
+ */
+#include "db.h"
+
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+
+struct db {
+	PGconn *conn;
+	char   *conninfo; /* kept to reconnect; never logged */
+	int     prepared; /* every statement prepared on this connection */
+};
+
+static void
+db_notice_quiet(void *arg, const PGresult *res)
+{
+	(void)arg;
+	(void)res;
+}
+
+static int
+db_prepare_all(struct db *db)
+{
+	PGresult *res;
+
+	/* A fixed literal: the only statement not in the table. */
+	res = PQexec(db->conn, "SELECT pg_catalog.set_config('search_path', "
+	                       "'netdep, pg_catalog', false)");
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		log_msg("error", "db: cannot set search_path: %s",
+		        PQerrorMessage(db->conn));
+		PQclear(res);
+		return -1;
+	}
+	PQclear(res);
+	for (int i = 0; i < STMT__MAX; i++) {
+		const struct stmt *s = &stmts[i];
+
+		res = PQprepare(db->conn, s->name, s->sql, s->nparams, NULL);
+		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+			log_msg("error", "db: cannot prepare %s: %s", s->name,
+			        PQresultErrorMessage(res));
+			PQclear(res);
+			return -1;
+		}
+		PQclear(res);
+	}
+	db->prepared = 1;
+	return 0;
+}
+
+struct db *
+db_open(const char *conninfo)
+{
+	struct db *db;
+
+	if ((db = calloc(1, sizeof(*db))) == NULL)
+		return NULL;
+	if ((db->conninfo = strdup(conninfo)) == NULL)
+		goto fail;
+	db->conn = PQconnectdb(conninfo);
+	if (PQstatus(db->conn) != CONNECTION_OK) {
+		log_msg("error", "db: cannot connect: %s",
+		        PQerrorMessage(db->conn));
+		goto fail;
+	}
+	PQsetNoticeReceiver(db->conn, db_notice_quiet, NULL);
+	if (db_prepare_all(db) < 0)
+		goto fail;
+	return db;
+fail:
+	db_close(db);
+	return NULL;
+}
+
+void
+db_close(struct db *db)
+{
+	if (db == NULL)
+		return;
+	if (db->conn != NULL)
+		PQfinish(db->conn);
+	free(db->conninfo);
+	free(db);
+}
+
+int
+db_ensure(struct db *db)
+{
+	if (PQstatus(db->conn) == CONNECTION_OK && db->prepared)
+		return 0;
+	db->prepared = 0;
+	PQreset(db->conn);
+	if (PQstatus(db->conn) != CONNECTION_OK) {
+		log_msg("warn", "db: reconnect failed: %s",
+		        PQerrorMessage(db->conn));
+		return -1;
+	}
+	log_msg("info", "db: reconnected");
+	return db_prepare_all(db);
+}
+
+/* Classifies a failed result; logs what is not an integrity refusal. */
+static int
+db_failure(struct db *db, struct arena *a, const PGresult *res,
+           const char *what, struct rows *out)
+{
+	const char *state =
+	    res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+
+	if (PQstatus(db->conn) != CONNECTION_OK) {
+		db->prepared = 0;
+		log_msg("error", "db: connection lost during %s", what);
+		return DB_LOST;
+	}
+	if (state != NULL && strncmp(state, "23", 2) == 0) {
+		if (out != NULL) {
+			const char *c =
+			    PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME);
+
+			out->sqlstate = arena_strdup(a, state);
+			out->constraint = c ? arena_strdup(a, c) : NULL;
+		}
+		return DB_NONE;
+	}
+	log_msg("error", "db: %s failed (%s): %s", what,
+	        state ? state : "no state",
+	        res ? PQresultErrorMessage(res) : PQerrorMessage(db->conn));
+	return DB_ERR;
+}
+
+static int
+db_copy(struct arena *a, const PGresult *res, struct rows *out)
+{
+	int    nr = PQntuples(res), nc = PQnfields(res);
+	size_t n = (size_t)nr * (size_t)nc;
+
+	out->nrows = nr;
+	out->ncols = nc;
+	out->vals = arena_alloc(a, (n ? n : 1) * sizeof(*out->vals));
+	out->lens = arena_alloc(a, (n ? n : 1) * sizeof(*out->lens));
+	if (out->vals == NULL || out->lens == NULL)
+		return -1;
+	for (int r = 0; r < nr; r++)
+		for (int c = 0; c < nc; c++) {
+			size_t i = (size_t)r * (size_t)nc + (size_t)c;
+			int    len = PQgetlength(res, r, c);
+
+			out->lens[i] = len;
+			if (PQgetisnull(res, r, c))
+				continue;
+			out->vals[i] = arena_strndup(a, PQgetvalue(res, r, c),
+			                             (size_t)len);
+			if (out->vals[i] == NULL)
+				return -1;
+		}
+	return 0;
+}
+
+int
+db_run(struct db *db, struct arena *a, enum stmt_id id,
+       const char *const *params, struct rows *out)
+{
+	const struct stmt *s = &stmts[id];
+	PGresult          *res;
+	ExecStatusType     st;
+	int                rc;
+
+	if (out != NULL)
+		memset(out, 0, sizeof(*out));
+	if (!db->prepared && db_ensure(db) < 0)
+		return DB_LOST;
+	res = PQexecPrepared(db->conn, s->name, s->nparams, params, NULL, NULL,
+	                     0);
+	st = PQresultStatus(res);
+	if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
+		rc = db_failure(db, a, res, s->name, out);
+		PQclear(res);
+		return rc;
+	}
+	rc = DB_OK;
+	if (out != NULL) {
+		const char *aff = PQcmdTuples(res);
+
+		out->affected = (aff && *aff) ? strtoll(aff, NULL, 10) : 0;
+		if (db_copy(a, res, out) < 0) {
+			log_msg("error", "db: out of request memory in %s",
+			        s->name);
+			rc = DB_ERR;
+		}
+	}
+	if (rc == DB_OK && st == PGRES_TUPLES_OK && PQntuples(res) == 0)
+		rc = DB_NONE;
+	PQclear(res);
+	return rc;
+}
+
+/* Runs a fixed transaction-control literal. */
+static int
+db_literal(struct db *db, const char *sql)
+{
+	PGresult *res;
+	int       rc = DB_OK;
+
+	if (!db->prepared && db_ensure(db) < 0)
+		return DB_LOST;
+	res = PQexec(db->conn, sql);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+		rc = db_failure(db, NULL, res, sql, NULL);
+	PQclear(res);
+	return rc;
+}
+
+int
+db_begin(struct db *db)
+{
+	return db_literal(db, "BEGIN");
+}
+
+int
+db_commit(struct db *db)
+{
+	return db_literal(db, "COMMIT");
+}
+
+void
+db_rollback(struct db *db)
+{
+	PGresult *res;
+
+	if (PQstatus(db->conn) != CONNECTION_OK)
+		return;
+	res = PQexec(db->conn, "ROLLBACK");
+	PQclear(res);
+}
+
+const char *
+rows_get(const struct rows *rs, int r, int c)
+{
+	if (rs == NULL || r < 0 || c < 0 || r >= rs->nrows || c >= rs->ncols)
+		return NULL;
+	return rs->vals[(size_t)r * (size_t)rs->ncols + (size_t)c];
+}
+
+long long
+rows_ll(const struct rows *rs, int r, int c, long long def)
+{
+	const char *v = rows_get(rs, r, c);
+	char       *end;
+	long long   n;
+
+	if (v == NULL || *v == '\0')
+		return def;
+	n = strtoll(v, &end, 10);
+	return *end == '\0' ? n : def;
+}
+
+int
+db_check_durable(struct db *db, char *why, size_t whylen)
+{
+	struct arena a;
+	struct rows  rs;
+	int          rc = -1;
+
+	arena_init(&a, 0);
+	if (db_run(db, &a, STMT_DURABILITY, NULL, &rs) != DB_OK) {
+		snprintf(why, whylen, "cannot read the server's settings");
+		goto out;
+	}
+	if (strcmp(rows_get(&rs, 0, 0) ? rows_get(&rs, 0, 0) : "", "on")) {
+		snprintf(why, whylen, "PostgreSQL runs with fsync off");
+		goto out;
+	}
+	if (strcmp(rows_get(&rs, 0, 1) ? rows_get(&rs, 0, 1) : "", "off") ==
+	        0 ||
+	    strcmp(rows_get(&rs, 0, 1) ? rows_get(&rs, 0, 1) : "", "local") ==
+	        0) {
+		snprintf(why, whylen,
+		         "PostgreSQL runs with synchronous_commit=%s",
+		         rows_get(&rs, 0, 1));
+		goto out;
+	}
+	rc = 0;
+out:
+	arena_free(&a);
+	return rc;
+}

@@ -1,0 +1,75 @@
+/*
+ * db.h: the database service.  One connection per worker with every
+ * statement of stmt.h prepared once.  PGresult never leaves db.c: rows are
+ * copied into the request's arena.  Calls return a tri-state:
+ *   DB_OK (1)    the statement ran (and, for queries, returned rows);
+ *   DB_NONE (0)  no row, or an integrity rule refused the write
+ *                (rows.sqlstate and rows.constraint say which);
+ *   DB_ERR (-1)  any other error, logged here (answer 500);
+ *   DB_LOST (-2) the connection broke: the outcome of a write is unknown
+ *                (answer 503, never guess); the next call reconnects.
+ */
+#ifndef NETDEP_DB_H
+#define NETDEP_DB_H
+
+#include "arena.h"
+#include "stmt.h"
+
+#define DB_OK   1
+#define DB_NONE 0
+#define DB_ERR  (-1)
+#define DB_LOST (-2)
+
+struct db;
+
+struct rows {
+	int          nrows;
+	int          ncols;
+	const char **vals;       /* nrows * ncols; NULL for SQL NULL */
+	int         *lens;       /* byte lengths of vals */
+	const char  *sqlstate;   /* set on DB_NONE from a refused write */
+	const char  *constraint; /* name of the violated constraint, if any */
+	long long    affected;   /* rows changed by INSERT/UPDATE/DELETE */
+};
+
+/*
+ * Connects with conninfo, sets a safe search_path and prepares every
+ * statement.  Returns NULL after logging why (never the conninfo).
+ * The caller owns the result; release with db_close().
+ */
+struct db *db_open(const char *conninfo);
+void       db_close(struct db *db);
+
+/*
+ * Makes sure the connection is up, reconnecting and re-preparing after a
+ * loss.  Returns 0 when usable, -1 otherwise.
+ */
+int db_ensure(struct db *db);
+
+/*
+ * Runs statement id with its parameters (text; NULL is SQL NULL; the
+ * count comes from the statement table).  Rows land in out (may be NULL
+ * when the caller needs none), allocated from a.  Returns the tri-state.
+ */
+int db_run(struct db *db, struct arena *a, enum stmt_id id,
+           const char *const *params, struct rows *out);
+
+/* Transaction control; same tri-state (DB_LOST on COMMIT = unknown). */
+int db_begin(struct db *db);
+int db_commit(struct db *db);
+/* Rolls back; safe to call after any error. */
+void db_rollback(struct db *db);
+
+/* Value of row r, column c, or NULL (also when out of range). */
+const char *rows_get(const struct rows *rs, int r, int c);
+
+/* Integer value of row r, column c, or def when NULL or malformed. */
+long long rows_ll(const struct rows *rs, int r, int c, long long def);
+
+/*
+ * Checks that the server runs with fsync and synchronous_commit on.
+ * Returns 0 when durable, -1 (with a reason in why) otherwise.
+ */
+int db_check_durable(struct db *db, char *why, size_t whylen);
+
+#endif

@@ -1,0 +1,176 @@
+/*
+ * h_account.c: health, registration and the session (log in, who am I,
+ * log out).  Registration logs the new account in at once.
+ */
+#include <sodium.h>
+#include <string.h>
+
+#include "auth.h"
+#include "db.h"
+#include "handlers.h"
+#include "input.h"
+#include "password.h"
+#include "resp.h"
+
+enum reg_field {
+	REG_USERNAME,     /* REG_USERNAME */
+	REG_PASSWORD,     /* REG_PASSWORD */
+	REG_DISPLAY_NAME, /* REG_DISPLAY_NAME */
+	REG_UNIT,         /* REG_UNIT */
+	REG_DISTRICT,     /* REG_DISTRICT */
+	REG_EMAIL,        /* REG_EMAIL */
+	REG_PHONE,        /* REG_PHONE */
+	REG__MAX
+};
+
+static const struct valid_field reg_fields[REG__MAX] = {
+    {"username", valid_f_username, 3, 32, VALID_REQUIRED, NULL},
+    {"password", valid_f_password, 8, 128, VALID_REQUIRED, NULL},
+    {"display_name", valid_f_line, 1, 80, VALID_REQUIRED, NULL},
+    {"unit", valid_f_line, 0, 120, 0, NULL},
+    {"district", valid_f_line, 0, 120, 0, NULL},
+    {"email", valid_f_email, 0, 254, 0, NULL},
+    {"phone", valid_f_phone, 0, 32, 0, NULL},
+};
+
+enum login_field {
+	LOGIN_USERNAME, /* LOGIN_USERNAME */
+	LOGIN_PASSWORD, /* LOGIN_PASSWORD */
+	LOGIN__MAX
+};
+
+/* Log-in checks only the shape that can exist, to refuse junk cheaply. */
+static const struct valid_field login_fields[LOGIN__MAX] = {
+    {"username", valid_f_line, 1, 64, VALID_REQUIRED, NULL},
+    {"password", valid_f_line, 1, 128, VALID_REQUIRED, NULL},
+};
+
+/* The session answer: the user as the session sees it, and its token. */
+static int
+session_answer(struct req *r, int status, const char *csrf)
+{
+	json_t *roles = input_db_json(r->user->roles_json);
+
+	return resp_json(
+	    r, status,
+	    json_pack("{s:{s:I,s:s,s:s,s:s,s:s,s:o,s:b,s:b},s:s}", "user", "id",
+	              (json_int_t)r->user->id, "username", r->user->username,
+	              "display_name", r->user->display_name, "unit",
+	              r->user->unit, "district", r->user->district, "roles",
+	              roles ? roles : json_array(), "is_admin",
+	              r->user->is_admin, "is_judge", r->user->is_judge,
+	              "csrf_token", csrf));
+}
+
+/* After a log-in, loads the new session as r->user. */
+static int
+session_start(struct req *r, long long id, int status)
+{
+	const char *csrf;
+	int         rc;
+
+	if ((rc = auth_login(r, id, &csrf)) != DB_OK)
+		return resp_db_error(r, rc);
+	if ((rc = auth_refresh(r)) < 0)
+		return resp_db_error(r, rc);
+	if (r->user == NULL)
+		return resp_db_error(r, DB_ERR);
+	return session_answer(r, status, csrf);
+}
+
+int
+h_health(struct req *r)
+{
+	if (db_run(r->db, r->a, STMT_PING, NULL, NULL) != DB_OK)
+		return resp_json(r, 503,
+		                 json_pack("{s:s,s:{s:s,s:s}}", "status",
+		                           "unavailable", "error", "code",
+		                           "database", "message",
+		                           "The database does not answer."));
+	return resp_json(r, 200, json_pack("{s:s}", "status", "ok"));
+}
+
+int
+h_account_create(struct req *r)
+{
+	struct valid_value v[REG__MAX];
+	struct kv         *kv;
+	size_t             n;
+	char               hash[PASSWORD_HASH_MAX];
+	struct rows        rs;
+	int                rc;
+
+	if ((rc = input_body(r, &kv, &n)) != 0)
+		return rc;
+	if ((rc = input_check(r, reg_fields, REG__MAX, kv, n, v)) != 0)
+		return rc;
+	if (password_hash(v[REG_PASSWORD].s, v[REG_PASSWORD].len, hash) != 0)
+		return resp_error(r, 503, "busy",
+		                  "The server is short of memory; try again.");
+	rc = db_run(r->db, r->a, STMT_ACCOUNT_INSERT,
+	            (const char *[]){
+	                v[REG_USERNAME].s, v[REG_DISPLAY_NAME].s, v[REG_UNIT].s,
+	                v[REG_DISTRICT].s,
+	                v[REG_EMAIL].present ? v[REG_EMAIL].s : NULL,
+	                v[REG_PHONE].present ? v[REG_PHONE].s : NULL, hash},
+	            &rs);
+	sodium_memzero(hash, sizeof(hash));
+	if (rc == DB_NONE && rs.constraint != NULL &&
+	    strcmp(rs.constraint, "accounts_username_key") == 0)
+		return resp_error(r, 409, "username_taken",
+		                  "The username %s is taken; choose another.",
+		                  v[REG_USERNAME].s);
+	if (rc == DB_NONE)
+		return resp_error(r, 400, "invalid_field",
+		                  "The account data was refused (%s).",
+		                  rs.constraint ? rs.constraint : "constraint");
+	if (rc < 0)
+		return resp_db_error(r, rc);
+	return session_start(r, rows_ll(&rs, 0, 0, 0), 201);
+}
+
+int
+h_session_create(struct req *r)
+{
+	struct valid_value v[LOGIN__MAX];
+	struct kv         *kv;
+	size_t             n;
+	struct rows        rs;
+	int                rc;
+
+	if ((rc = input_body(r, &kv, &n)) != 0)
+		return rc;
+	if ((rc = input_check(r, login_fields, LOGIN__MAX, kv, n, v)) != 0)
+		return rc;
+	rc = db_run(r->db, r->a, STMT_ACCOUNT_LOGIN,
+	            (const char *[]){v[LOGIN_USERNAME].s}, &rs);
+	if (rc < 0)
+		return resp_db_error(r, rc);
+	if (rc == DB_NONE) {
+		password_burn(v[LOGIN_PASSWORD].s, v[LOGIN_PASSWORD].len);
+		goto refused;
+	}
+	if (!password_verify(rows_get(&rs, 0, 1), v[LOGIN_PASSWORD].s,
+	                     v[LOGIN_PASSWORD].len))
+		goto refused;
+	return session_start(r, rows_ll(&rs, 0, 0, 0), 200);
+refused:
+	return resp_error(r, 401, "bad_credentials",
+	                  "The username or the password is wrong.");
+}
+
+int
+h_session_get(struct req *r)
+{
+	return session_answer(r, 200, r->user->csrf);
+}
+
+int
+h_session_delete(struct req *r)
+{
+	int rc = auth_logout(r);
+
+	if (rc < 0)
+		return resp_db_error(r, rc);
+	return resp_empty(r, 204);
+}

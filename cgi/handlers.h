@@ -1,0 +1,37 @@
+/*
+ * handlers.h: every request handler, one file per area (h_*.c).  A
+ * handler gets a loaded, routed request whose route flags the router has
+ * already enforced, answers through resp.h and returns the HTTP status.
+ */
+#ifndef NETDEP_HANDLERS_H
+#define NETDEP_HANDLERS_H
+
+#include "req.h"
+
+int h_health(struct req *);
+
+int h_account_create(struct req *);
+int h_session_create(struct req *);
+int h_session_get(struct req *);
+int h_session_delete(struct req *);
+
+int h_contest_list(struct req *);
+int h_contest_get(struct req *);
+
+int h_entry_upload(struct req *);
+int h_entry_list(struct req *);
+int h_entry_get(struct req *);
+int h_entry_media(struct req *);
+int h_entry_original(struct req *);
+int h_me_entries(struct req *);
+
+int h_moderation_queue(struct req *);
+int h_moderation_decide(struct req *);
+
+int h_vote_cast(struct req *);
+
+int h_leaderboard(struct req *);
+
+int h_page_entry(struct req *);
+
+#endif

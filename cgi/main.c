@@ -1,0 +1,357 @@
+/*
+ * main.c: the process model.  The master checks the database (reachable,
+ * durable), opens the FastCGI socket, forks the workers and restarts any
+ * that dies; on SIGTERM it lets in-flight requests finish.  A worker holds
+ * one database connection and answers requests one at a time.
+ */
+#include <errno.h>
+#include <fcgiapp.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "arena.h"
+#include "config.h"
+#include "db.h"
+#include "image.h"
+#include "log.h"
+#include "req.h"
+#include "resp.h"
+#include "router.h"
+#include "store.h"
+
+#define LISTEN_BACKLOG     1024
+#define STOP_GRACE_SEC     20  /* in-flight requests get this long */
+#define SWEEP_EVERY_SEC    300 /* stale temp files are looked for */
+#define SWEEP_AGE_SEC      3600
+#define RESPAWN_BURST      10 /* deaths within RESPAWN_WINDOW_SEC ... */
+#define RESPAWN_WINDOW_SEC 10 /* ... slow the respawning down */
+#define ARENA_EXTRA        ((size_t)16 * 1024 * 1024)
+
+static volatile sig_atomic_t got_stop;
+static volatile sig_atomic_t got_child;
+static volatile sig_atomic_t got_alarm;
+
+static void
+on_stop(int sig)
+{
+	(void)sig;
+	got_stop = 1;
+}
+
+static void
+on_child(int sig)
+{
+	(void)sig;
+	got_child = 1;
+}
+
+static void
+on_alarm(int sig)
+{
+	(void)sig;
+	got_alarm = 1;
+}
+
+/* Installs fn for sig without SA_RESTART, so blocking calls return. */
+static void
+catch_signal(int sig, void (*fn)(int))
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = fn;
+	sigemptyset(&sa.sa_mask);
+	sigaction(sig, &sa, NULL);
+}
+
+static double
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* Serves one accepted request; never exits. */
+static void
+serve(FCGX_Request *fr, struct arena *a, struct db **db, const struct store *wst,
+      const struct config *cfg)
+{
+	struct req r;
+	double     t0 = now_ms();
+	int        rc;
+
+	rc = req_load(&r, fr, a, *db, cfg);
+	if (rc != 0)
+		resp_error(&r, rc, "bad_request", "%s.", resp_reason(rc));
+	else if (*db == NULL && (*db = db_open(cfg->db)) == NULL)
+		resp_error(&r, 503, "unavailable",
+		           "The database is unavailable; try again in a "
+		           "moment.");
+	else {
+		r.db = *db;
+		r.store = wst;
+		router_dispatch(&r);
+	}
+	if (!r.answered)
+		resp_error(&r, 500, "internal",
+		           "The request was not answered.");
+	log_msg("info",
+	        "req=%s %s %s status=%d bytes=%zu ms=%.1f user=%lld%s%s", r.id,
+	        r.method < METHOD__MAX ? http_method_names[r.method] : "?",
+	        r.path, r.status, r.bytes_out, now_ms() - t0,
+	        r.user ? r.user->id : 0LL, r.error_code ? " error=" : "",
+	        r.error_code ? r.error_code : "");
+}
+
+static int
+worker_main(int listen_fd, const struct store *wst, const struct config *cfg)
+{
+	FCGX_Request fr;
+	struct arena a;
+	struct db   *db;
+	sigset_t     term, old;
+
+	signal(SIGCHLD, SIG_DFL);
+	signal(SIGALRM, SIG_IGN);
+	signal(SIGPIPE, SIG_IGN);
+	catch_signal(SIGTERM, on_stop);
+	catch_signal(SIGINT, on_stop);
+	sigemptyset(&term);
+	sigaddset(&term, SIGTERM);
+	sigaddset(&term, SIGINT);
+	sigprocmask(SIG_BLOCK, &term, &old);
+
+	/* A worker without a database still answers 503 and retries. */
+	db = db_open(cfg->db);
+	if (FCGX_InitRequest(&fr, listen_fd, 0) != 0) {
+		log_msg("error", "worker: FCGX_InitRequest failed");
+		return 1;
+	}
+	arena_init(&a, cfg->max_body + ARENA_EXTRA);
+	while (!got_stop) {
+		int rc;
+
+		/* SIGTERM may interrupt only the wait for a request. */
+		sigprocmask(SIG_UNBLOCK, &term, NULL);
+		rc = got_stop ? -1 : FCGX_Accept_r(&fr);
+		sigprocmask(SIG_BLOCK, &term, NULL);
+		if (rc < 0) {
+			if (got_stop)
+				break;
+			log_msg("warn", "worker: accept failed (%d)", rc);
+			usleep(10000);
+			continue;
+		}
+		serve(&fr, &a, &db, wst, cfg);
+		FCGX_Finish_r(&fr);
+		arena_reset(&a);
+	}
+	FCGX_Free(&fr, 0);
+	arena_free(&a);
+	db_close(db);
+	return 0;
+}
+
+static pid_t
+spawn_worker(int listen_fd, const struct store *wst, const struct config *cfg)
+{
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(worker_main(listen_fd, wst, cfg));
+	if (pid < 0)
+		log_msg("error", "master: fork failed: %s", strerror(errno));
+	return pid;
+}
+
+static int
+write_pidfile(const char *path)
+{
+	FILE *f;
+
+	if (path == NULL)
+		return 0;
+	if ((f = fopen(path, "w")) == NULL)
+		return -1;
+	fprintf(f, "%ld\n", (long)getpid());
+	return fclose(f);
+}
+
+/* Checks the database once before serving: reachable and durable. */
+static int
+check_database(const struct config *cfg)
+{
+	struct db *db = db_open(cfg->db);
+	char       why[256];
+	int        rc = 0;
+
+	if (db == NULL) {
+		fprintf(stderr, "netdep: cannot connect to the database or "
+		                "prepare the statements (see the log above; "
+		                "check NETDEP_DB)\n");
+		return -1;
+	}
+	if (db_check_durable(db, why, sizeof(why)) != 0) {
+		fprintf(stderr,
+		        "netdep: refusing to start: %s; accepted votes could "
+		        "be lost on a crash\n",
+		        why);
+		rc = -1;
+	}
+	db_close(db);
+	return rc;
+}
+
+int
+main(void)
+{
+	struct config cfg;
+	struct store  media;
+	pid_t        *pids;
+	int           fd, alive;
+	time_t        window_start = time(NULL);
+	int           deaths = 0;
+	sigset_t      block, empty;
+
+	setvbuf(stderr, NULL, _IOLBF, 0);
+	if (config_load(&cfg) != 0)
+		return 2;
+	if (sodium_init() < 0) {
+		fprintf(stderr, "netdep: libsodium failed to initialise\n");
+		return 1;
+	}
+	image_init();
+	if (store_open(&media, cfg.media) != 0) {
+		fprintf(stderr, "netdep: cannot use media directory %s: %s\n",
+		        cfg.media, strerror(errno));
+		return 1;
+	}
+	if (check_database(&cfg) != 0)
+		return 1;
+	if (FCGX_Init() != 0) {
+		fprintf(stderr, "netdep: FCGX_Init failed\n");
+		return 1;
+	}
+	unlink(cfg.socket);
+	if ((fd = FCGX_OpenSocket(cfg.socket, LISTEN_BACKLOG)) < 0) {
+		fprintf(stderr, "netdep: cannot listen on %s: %s\n", cfg.socket,
+		        strerror(errno));
+		return 1;
+	}
+	if (chmod(cfg.socket, (mode_t)cfg.socket_mode) != 0) {
+		fprintf(stderr, "netdep: chmod %s: %s\n", cfg.socket,
+		        strerror(errno));
+		return 1;
+	}
+	if (write_pidfile(cfg.pidfile) != 0) {
+		fprintf(stderr, "netdep: cannot write %s: %s\n", cfg.pidfile,
+		        strerror(errno));
+		return 1;
+	}
+	if ((pids = calloc((size_t)cfg.workers, sizeof(*pids))) == NULL)
+		return 1;
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGCHLD);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGALRM);
+	sigprocmask(SIG_BLOCK, &block, NULL);
+	sigemptyset(&empty);
+	catch_signal(SIGCHLD, on_child);
+	catch_signal(SIGTERM, on_stop);
+	catch_signal(SIGINT, on_stop);
+	catch_signal(SIGALRM, on_alarm);
+	signal(SIGPIPE, SIG_IGN);
+
+	for (int i = 0; i < cfg.workers; i++)
+		pids[i] = spawn_worker(fd, &media, &cfg);
+	log_msg("info", "master: %d workers on %s, media %s", cfg.workers,
+	        cfg.socket, cfg.media);
+	alarm(SWEEP_EVERY_SEC);
+
+	while (!got_stop) {
+		sigsuspend(&empty);
+		if (got_alarm) {
+			got_alarm = 0;
+			(void)store_sweep_tmp(&media, SWEEP_AGE_SEC);
+			alarm(SWEEP_EVERY_SEC);
+		}
+		if (!got_child || got_stop)
+			continue;
+		got_child = 0;
+		for (;;) {
+			int   status;
+			pid_t pid = waitpid(-1, &status, WNOHANG);
+
+			if (pid <= 0)
+				break;
+			for (int i = 0; i < cfg.workers; i++) {
+				if (pids[i] != pid)
+					continue;
+				if (WIFSIGNALED(status))
+					log_msg("error",
+					        "master: worker %ld killed by "
+					        "signal %d; restarting",
+					        (long)pid, WTERMSIG(status));
+				else
+					log_msg("warn",
+					        "master: worker %ld exited %d; "
+					        "restarting",
+					        (long)pid, WEXITSTATUS(status));
+				if (time(NULL) - window_start >
+				    RESPAWN_WINDOW_SEC) {
+					window_start = time(NULL);
+					deaths = 0;
+				}
+				if (++deaths > RESPAWN_BURST)
+					sleep(1); /* a crash loop: slow down */
+				pids[i] = spawn_worker(fd, &media, &cfg);
+			}
+		}
+	}
+
+	log_msg("info", "master: stopping; waiting for in-flight requests");
+	for (int i = 0; i < cfg.workers; i++)
+		if (pids[i] > 0)
+			kill(pids[i], SIGTERM);
+	alarm(STOP_GRACE_SEC);
+	got_alarm = 0;
+	for (alive = cfg.workers; alive > 0;) {
+		int   status;
+		pid_t pid = waitpid(-1, &status, WNOHANG);
+
+		if (pid > 0) {
+			alive--;
+			continue;
+		}
+		if (pid < 0 && errno == ECHILD)
+			break;
+		if (got_alarm) {
+			log_msg("warn",
+			        "master: workers still busy after %d s; "
+			        "killing them",
+			        STOP_GRACE_SEC);
+			for (int i = 0; i < cfg.workers; i++)
+				if (pids[i] > 0)
+					kill(pids[i], SIGKILL);
+			got_alarm = 0;
+		}
+		sigsuspend(&empty);
+	}
+	unlink(cfg.socket);
+	if (cfg.pidfile != NULL)
+		unlink(cfg.pidfile);
+	free(pids);
+	log_msg("info", "master: stopped");
+	return 0;
+}

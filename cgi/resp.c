@@ -1,0 +1,246 @@
+/*
+ * resp.c: status line, headers and body through FastCGI.  Handlers call
+ * these once per request; a second answer is a bug and is dropped with a
+ * log line rather than corrupting the stream.
+ */
+#include "resp.h"
+
+#include <fcgiapp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "config.h"
+#include "db.h"
+#include "log.h"
+
+#define SESSION_COOKIE "netdep_session"
+
+/* API answers are data, never documents: forbid everything. */
+static const char api_headers[] =
+    "Content-Security-Policy: default-src 'none'; frame-ancestors 'none'; "
+    "base-uri 'none'\r\n"
+    "X-Content-Type-Options: nosniff\r\n"
+    "X-Frame-Options: DENY\r\n"
+    "Referrer-Policy: strict-origin-when-cross-origin\r\n";
+
+/* Server-rendered pages load the site's own CSS, JS and images. */
+static const char page_headers[] =
+    "Content-Security-Policy: default-src 'self'; img-src 'self' data:; "
+    "style-src 'self'; script-src 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'; form-action 'self'\r\n"
+    "X-Content-Type-Options: nosniff\r\n"
+    "X-Frame-Options: DENY\r\n"
+    "Referrer-Policy: strict-origin-when-cross-origin\r\n";
+
+const char *
+resp_reason(int status)
+{
+	switch (status) {
+	case 200:
+		return "OK";
+	case 201:
+		return "Created";
+	case 204:
+		return "No Content";
+	case 304:
+		return "Not Modified";
+	case 400:
+		return "Bad Request";
+	case 401:
+		return "Unauthorized";
+	case 403:
+		return "Forbidden";
+	case 404:
+		return "Not Found";
+	case 405:
+		return "Method Not Allowed";
+	case 409:
+		return "Conflict";
+	case 411:
+		return "Length Required";
+	case 413:
+		return "Payload Too Large";
+	case 414:
+		return "URI Too Long";
+	case 415:
+		return "Unsupported Media Type";
+	case 422:
+		return "Unprocessable Content";
+	case 429:
+		return "Too Many Requests";
+	case 500:
+		return "Internal Server Error";
+	case 503:
+		return "Service Unavailable";
+	default:
+		return "Unknown";
+	}
+}
+
+void
+resp_header(struct req *r, const char *name, const char *value)
+{
+	const char *line;
+
+	if (r->nheaders >= sizeof(r->headers) / sizeof(r->headers[0])) {
+		log_msg("error", "req=%s too many headers, dropped %s", r->id,
+		        name);
+		return;
+	}
+	/* A value never holds CR or LF: callers pass our own values. */
+	if (strpbrk(value, "\r\n") != NULL)
+		return;
+	if ((line = arena_printf(r->a, "%s: %s\r\n", name, value)) != NULL)
+		r->headers[r->nheaders++] = line;
+}
+
+void
+resp_session_cookie(struct req *r, const char *token, long max_age)
+{
+	const char *v = arena_printf(
+	    r->a, "%s=%s; Path=/; Max-Age=%ld; HttpOnly; SameSite=Lax%s",
+	    SESSION_COOKIE, token ? token : "", token ? max_age : 0L,
+	    r->cfg->secure_cookie ? "; Secure" : "");
+
+	if (v != NULL)
+		resp_header(r, "Set-Cookie", v);
+}
+
+/* Writes the head and body; the only function that touches r->fcgi. */
+static int
+resp_send(struct req *r, int status, const char *ctype, const char *security,
+          const char *cache, const void *body, size_t len)
+{
+	FCGX_Request *f = r->fcgi;
+	int           has_cache = 0;
+
+	if (r->answered) {
+		log_msg("error", "req=%s answered twice (%d after %d)", r->id,
+		        status, r->status);
+		return r->status;
+	}
+	r->answered = 1;
+	r->status = status;
+	for (size_t i = 0; i < r->nheaders; i++)
+		if (strncmp(r->headers[i], "Cache-Control:", 14) == 0)
+			has_cache = 1;
+	FCGX_FPrintF(f->out, "Status: %d %s\r\n%s", status, resp_reason(status),
+	             security);
+	if (ctype != NULL)
+		FCGX_FPrintF(f->out, "Content-Type: %s\r\n", ctype);
+	if (!has_cache)
+		FCGX_FPrintF(f->out, "Cache-Control: %s\r\n", cache);
+	for (size_t i = 0; i < r->nheaders; i++)
+		FCGX_PutS(r->headers[i], f->out);
+	if (status != 204 && status != 304)
+		FCGX_FPrintF(f->out, "Content-Length: %zu\r\n", len);
+	FCGX_PutS("\r\n", f->out);
+	if (len > 0 && r->method != METHOD_HEAD && status != 204 &&
+	    status != 304) {
+		const char *p = body;
+
+		while (len > 0) {
+			int chunk = len > 1 << 20 ? 1 << 20 : (int)len;
+
+			if (FCGX_PutStr(p, chunk, f->out) < 0)
+				break;
+			p += chunk;
+			len -= (size_t)chunk;
+			r->bytes_out += (size_t)chunk;
+		}
+	}
+	return status;
+}
+
+int
+resp_json(struct req *r, int status, json_t *body)
+{
+	char *text;
+	int   rc;
+
+	if (body == NULL)
+		return resp_error(r, 500, "internal",
+		                  "The server could not build the answer.");
+	text = json_dumps(body, JSON_COMPACT | JSON_ENSURE_ASCII);
+	json_decref(body);
+	if (text == NULL)
+		return resp_error(r, 500, "internal",
+		                  "The server could not build the answer.");
+	rc = resp_send(r, status, "application/json", api_headers, "no-store",
+	               text, strlen(text));
+	free(text);
+	return rc;
+}
+
+int
+resp_error(struct req *r, int status, const char *code, const char *fmt, ...)
+{
+	char    msg[512];
+	va_list ap;
+	json_t *body;
+	char   *text;
+	int     rc;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	r->error_code = code;
+	body =
+	    json_pack("{s:{s:s,s:s}}", "error", "code", code, "message", msg);
+	text = body ? json_dumps(body, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
+	json_decref(body);
+	if (text == NULL)
+		return resp_send(r, 500, "text/plain", api_headers, "no-store",
+		                 "internal error\n", 15);
+	rc = resp_send(r, status, "application/json", api_headers, "no-store",
+	               text, strlen(text));
+	free(text);
+	return rc;
+}
+
+int
+resp_empty(struct req *r, int status)
+{
+	return resp_send(r, status, NULL, api_headers, "no-store", NULL, 0);
+}
+
+int
+resp_html(struct req *r, int status, const char *html, size_t len)
+{
+	return resp_send(r, status, "text/html; charset=utf-8", page_headers,
+	                 "no-cache", html, len);
+}
+
+int
+resp_bytes(struct req *r, int status, const char *ctype,
+           const char *disposition, const void *buf, size_t len)
+{
+	if (disposition != NULL)
+		resp_header(r, "Content-Disposition", disposition);
+	return resp_send(r, status, ctype, api_headers, "no-store", buf, len);
+}
+
+int
+resp_accel(struct req *r, const char *internal_uri, const char *ctype,
+           const char *disposition)
+{
+	resp_header(r, "X-Accel-Redirect", internal_uri);
+	if (disposition != NULL)
+		resp_header(r, "Content-Disposition", disposition);
+	/* nginx keeps our headers and streams the file itself. */
+	return resp_send(r, 200, ctype, api_headers, "private, no-store", NULL,
+	                 0);
+}
+
+int
+resp_db_error(struct req *r, int rc)
+{
+	if (rc == DB_LOST)
+		return resp_error(r, 503, "unavailable",
+		                  "The database is unavailable; try again in "
+		                  "a moment.");
+	return resp_error(r, 500, "internal",
+	                  "The server failed; the error is logged as %s.",
+	                  r->id);
+}

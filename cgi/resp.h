@@ -1,0 +1,63 @@
+/*
+ * resp.h: the one place that writes a response.  Every answer carries the
+ * security headers; JSON goes through jansson; errors have the shape
+ * {"error":{"code":"...","message":"..."}}.  Each function returns the
+ * HTTP status it sent, so a handler can end with `return resp_...(...)`.
+ */
+#ifndef NETDEP_RESP_H
+#define NETDEP_RESP_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "req.h"
+
+/* Queues an extra header line for the coming response (arena copy). */
+void resp_header(struct req *r, const char *name, const char *value);
+
+/*
+ * Queues the session cookie: token set with max_age seconds, or cleared
+ * when token is NULL.  HttpOnly; SameSite=Lax; Path=/; Secure on https.
+ */
+void resp_session_cookie(struct req *r, const char *token, long max_age);
+
+/* Sends body (reference stolen; NULL means 500) as JSON with status. */
+int resp_json(struct req *r, int status, json_t *body);
+
+/*
+ * Sends the error shape with a machine code ("not_found") and a message a
+ * person can act on (printf format).
+ */
+int resp_error(struct req *r, int status, const char *code, const char *fmt,
+               ...) __attribute__((format(printf, 4, 5)));
+
+/* Sends a status without a body (204, 304). */
+int resp_empty(struct req *r, int status);
+
+/* Sends text/html; charset=utf-8 (already escaped by html.c). */
+int resp_html(struct req *r, int status, const char *html, size_t len);
+
+/*
+ * Sends bytes with a content type (e.g. a CSV export) and an optional
+ * Content-Disposition value.
+ */
+int resp_bytes(struct req *r, int status, const char *ctype,
+               const char *disposition, const void *buf, size_t len);
+
+/*
+ * Lets nginx send a private file: X-Accel-Redirect to an internal
+ * location, with the exact Content-Type and an optional disposition.
+ */
+int resp_accel(struct req *r, const char *internal_uri, const char *ctype,
+               const char *disposition);
+
+/*
+ * Answers a failed database call: 503 when the connection was lost (the
+ * outcome of a write is unknown: the client may retry), else 500.
+ */
+int resp_db_error(struct req *r, int rc);
+
+/* The reason phrase of status, for the Status line and error pages. */
+const char *resp_reason(int status);
+
+#endif

@@ -1,0 +1,178 @@
+/*
+ * router.c: method + pattern -> handler.  Patterns are split on '/';
+ * a '*' segment matches a slug-like segment ([a-z0-9-], captured into
+ * r->seg), a '#' segment a decimal id (into r->id_param).  Default deny:
+ * nothing that is not in the table reaches a handler.
+ */
+#include "router.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "auth.h"
+#include "db.h"
+#include "handlers.h"
+#include "resp.h"
+#include "valid.h"
+
+struct route {
+	enum http_method method;
+	const char      *pattern;
+	int (*fn)(struct req *);
+	unsigned flags;
+};
+
+static const struct route routes[] = {
+    {METHOD_GET, "/api/v1/health", h_health, 0},
+    {METHOD_POST, "/api/v1/accounts", h_account_create, R_JSON},
+    {METHOD_POST, "/api/v1/session", h_session_create, R_JSON},
+    {METHOD_GET, "/api/v1/session", h_session_get, R_AUTH},
+    {METHOD_DELETE, "/api/v1/session", h_session_delete, R_AUTH | R_CSRF},
+    {METHOD_GET, "/api/v1/contests", h_contest_list, 0},
+    {METHOD_GET, "/api/v1/contests/*", h_contest_get, 0},
+    {METHOD_POST, "/api/v1/contests/*/entries", h_entry_upload,
+     R_AUTH | R_CSRF},
+    {METHOD_GET, "/api/v1/contests/*/entries", h_entry_list, 0},
+    {METHOD_GET, "/api/v1/contests/*/leaderboard", h_leaderboard, 0},
+    {METHOD_GET, "/api/v1/entries/#", h_entry_get, 0},
+    {METHOD_GET, "/api/v1/entries/#/media/*", h_entry_media, R_AUTH},
+    {METHOD_GET, "/api/v1/entries/#/original", h_entry_original, R_AUTH},
+    {METHOD_POST, "/api/v1/entries/#/votes", h_vote_cast, R_AUTH | R_CSRF},
+    {METHOD_POST, "/api/v1/entries/#/moderation", h_moderation_decide,
+     R_AUTH | R_CSRF | R_JUDGE | R_JSON},
+    {METHOD_GET, "/api/v1/me/entries", h_me_entries, R_AUTH},
+    {METHOD_GET, "/api/v1/moderation/queue", h_moderation_queue,
+     R_AUTH | R_JUDGE},
+    {METHOD_GET, "/e/#", h_page_entry, R_PAGE},
+};
+
+#define NROUTES (sizeof(routes) / sizeof(routes[0]))
+
+static int
+seg_is_slug(const char *s, size_t n)
+{
+	if (n == 0 || n > 64)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		      (s[i] >= '0' && s[i] <= '9') || s[i] == '-' ||
+		      s[i] == '.'))
+			return 0;
+	return 1;
+}
+
+/* Matches path against pattern, capturing into r.  Returns 1 on a match. */
+static int
+route_match(struct req *r, const char *pattern, const char *path)
+{
+	const char *p = pattern, *s = path;
+
+	r->nseg = 0;
+	while (*p != '\0' && *s != '\0') {
+		const char *pe = strchr(p, '/'), *se = strchr(s, '/');
+		size_t      pn = pe ? (size_t)(pe - p) : strlen(p);
+		size_t      sn = se ? (size_t)(se - s) : strlen(s);
+
+		if (pn == 1 && *p == '*') {
+			if (!seg_is_slug(s, sn) || r->nseg >= REQ_MAX_SEGS)
+				return 0;
+			r->seg[r->nseg++] = arena_strndup(r->a, s, sn);
+		} else if (pn == 1 && *p == '#') {
+			long long id;
+
+			if (!valid_int(s, sn, 1, 9007199254740991LL, &id))
+				return 0;
+			r->id_param = id;
+		} else if (pn != sn || memcmp(p, s, pn) != 0)
+			return 0;
+		p += pn;
+		s += sn;
+		if ((*p == '/') != (*s == '/'))
+			return 0;
+		if (*p == '/') {
+			p++;
+			s++;
+		}
+	}
+	return *p == '\0' && *s == '\0';
+}
+
+static int
+is_json(const char *ctype)
+{
+	size_t n = strlen("application/json");
+
+	return ctype != NULL &&
+	       strncasecmp(ctype, "application/json", n) == 0 &&
+	       (ctype[n] == '\0' || ctype[n] == ';' || ctype[n] == ' ');
+}
+
+int
+router_dispatch(struct req *r)
+{
+	const struct route *rt = NULL;
+	unsigned            allowed = 0;
+	int                 rc;
+
+	for (size_t i = 0; i < NROUTES; i++) {
+		if (!route_match(r, routes[i].pattern, r->path))
+			continue;
+		allowed |= 1u << routes[i].method;
+		if (routes[i].method == r->method ||
+		    (r->method == METHOD_HEAD &&
+		     routes[i].method == METHOD_GET)) {
+			rt = &routes[i];
+			break;
+		}
+	}
+	if (rt == NULL && allowed == 0)
+		return resp_error(r, 404, "not_found",
+		                  "There is nothing at this address.");
+	if (rt == NULL) {
+		char   allow[64] = "";
+		size_t off = 0;
+
+		for (int m = 0; m < METHOD__MAX && off < sizeof(allow); m++)
+			if (allowed & (1u << m)) {
+				int n = snprintf(
+				    allow + off, sizeof(allow) - off, "%s%s",
+				    off ? ", " : "", http_method_names[m]);
+
+				if (n > 0)
+					off += (size_t)n;
+			}
+		resp_header(r, "Allow", allow);
+		return resp_error(r, 405, "method_not_allowed",
+		                  "This address does not accept %s.",
+		                  http_method_names[r->method]);
+	}
+	/* Re-match to restore the captures of the chosen route. */
+	route_match(r, rt->pattern, r->path);
+
+	if ((rc = auth_load(r)) < 0)
+		return rc == DB_LOST
+		           ? resp_error(r, 503, "unavailable",
+		                        "The database is unavailable; try "
+		                        "again in a moment.")
+		           : resp_error(r, 500, "internal",
+		                        "The server could not check your "
+		                        "session.");
+	if ((rt->flags & R_AUTH) && r->user == NULL)
+		return resp_error(r, 401, "login_required",
+		                  "Log in to do this.");
+	if ((rt->flags & R_CSRF) && !auth_csrf_ok(r))
+		return resp_error(r, 403, "csrf",
+		                  "The X-CSRF-Token header is missing or does "
+		                  "not match your session; reload the page.");
+	if ((rt->flags & R_ADMIN) && !r->user->is_admin)
+		return resp_error(r, 403, "forbidden",
+		                  "Only an administrator may do this.");
+	if ((rt->flags & R_JUDGE) && !r->user->is_judge && !r->user->is_admin)
+		return resp_error(r, 403, "forbidden",
+		                  "Only a judge of this contest may do this.");
+	if ((rt->flags & R_JSON) && !is_json(r->content_type))
+		return resp_error(r, 415, "unsupported_media_type",
+		                  "Send the body as application/json.");
+	return rt->fn(r);
+}

@@ -1,0 +1,24 @@
+/*
+ * router.h: the route table and the checks its flags stand for.  Unknown
+ * paths get 404, known paths with another method 405, and every flag is
+ * enforced here so no handler has to repeat it.
+ */
+#ifndef NETDEP_ROUTER_H
+#define NETDEP_ROUTER_H
+
+#include "req.h"
+
+#define R_AUTH  0x01u /* a logged-in account (else 401) */
+#define R_CSRF  0x02u /* X-CSRF-Token matches the session (else 403) */
+#define R_JUDGE 0x04u /* judge of some contest or admin (else 403) */
+#define R_ADMIN 0x08u /* admin (else 403) */
+#define R_JSON  0x10u /* body must be application/json (else 415) */
+#define R_PAGE  0x20u /* answers HTML: errors as pages, not JSON */
+
+/*
+ * Routes r, enforces the flags and runs the handler.  Returns the status
+ * sent.  Always answers, whatever goes wrong.
+ */
+int router_dispatch(struct req *r);
+
+#endif

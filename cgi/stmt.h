@@ -1,0 +1,47 @@
+/*
+ * stmt.h: every SQL statement the workers run, named by an enum.  Each is
+ * prepared once per connection (db.c); a test prepares them all against a
+ * fresh schema at every server start.  Parameters are $n only.
+ */
+#ifndef NETDEP_STMT_H
+#define NETDEP_STMT_H
+
+enum stmt_id {
+	STMT_PING,           /* STMT_PING */
+	STMT_DURABILITY,     /* STMT_DURABILITY */
+	STMT_ACCOUNT_INSERT, /* STMT_ACCOUNT_INSERT */
+	STMT_ACCOUNT_LOGIN,  /* STMT_ACCOUNT_LOGIN */
+	STMT_SESSION_INSERT, /* STMT_SESSION_INSERT */
+	STMT_SESSION_LOOKUP, /* STMT_SESSION_LOOKUP */
+	STMT_SESSION_DELETE, /* STMT_SESSION_DELETE */
+	STMT_SESSION_PURGE,  /* STMT_SESSION_PURGE */
+	STMT_CONTEST_LIST,   /* STMT_CONTEST_LIST */
+	STMT_CONTEST_GET,    /* STMT_CONTEST_GET */
+	STMT_CONTEST_UPLOAD, /* STMT_CONTEST_UPLOAD */
+	STMT_CATEGORY_CHECK, /* STMT_CATEGORY_CHECK */
+	STMT_ENTRY_INSERT,   /* STMT_ENTRY_INSERT */
+	STMT_MEDIA_INSERT,   /* STMT_MEDIA_INSERT */
+	STMT_MEDIA_BY_TOKEN, /* STMT_MEDIA_BY_TOKEN */
+	STMT_ENTRY_GET,      /* STMT_ENTRY_GET */
+	STMT_ENTRIES_LIST,   /* STMT_ENTRIES_LIST */
+	STMT_ME_ENTRIES,     /* STMT_ME_ENTRIES */
+	STMT_MOD_QUEUE,      /* STMT_MOD_QUEUE */
+	STMT_MOD_INFO,       /* STMT_MOD_INFO */
+	STMT_MOD_DECIDE,     /* STMT_MOD_DECIDE */
+	STMT_AUDIT_INSERT,   /* STMT_AUDIT_INSERT */
+	STMT_VOTE_CAST,      /* STMT_VOTE_CAST */
+	STMT_LEADERBOARD,    /* STMT_LEADERBOARD */
+	STMT_ENTRY_MEDIA,    /* STMT_ENTRY_MEDIA */
+	STMT_SHARE_PAGE,     /* STMT_SHARE_PAGE */
+	STMT__MAX
+};
+
+struct stmt {
+	const char *name; /* prepared statement name */
+	const char *sql;
+	int         nparams;
+};
+
+extern const struct stmt stmts[STMT__MAX];
+
+#endif
