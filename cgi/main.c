@@ -82,8 +82,8 @@ now_ms(void)
 
 /* Serves one accepted request; never exits. */
 static void
-serve(FCGX_Request *fr, struct arena *a, struct db **db, const struct store *wst,
-      const struct config *cfg)
+serve(FCGX_Request *fr, struct arena *a, struct db **db,
+      const struct store *wst, const struct config *cfg)
 {
 	struct req r;
 	double     t0 = now_ms();
@@ -132,7 +132,8 @@ worker_main(int listen_fd, const struct store *wst, const struct config *cfg)
 
 	/* A worker without a database still answers 503 and retries. */
 	db = db_open(cfg->db);
-	if (FCGX_InitRequest(&fr, listen_fd, 0) != 0) {
+	/* Without this flag libfcgi restarts accept() after SIGTERM. */
+	if (FCGX_InitRequest(&fr, listen_fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
 		log_msg("error", "worker: FCGX_InitRequest failed");
 		return 1;
 	}

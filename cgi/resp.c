@@ -113,6 +113,7 @@ resp_send(struct req *r, int status, const char *ctype, const char *security,
           const char *cache, const void *body, size_t len)
 {
 	FCGX_Request *f = r->fcgi;
+	const char   *head;
 	int           has_cache = 0;
 
 	if (r->answered) {
@@ -125,16 +126,25 @@ resp_send(struct req *r, int status, const char *ctype, const char *security,
 	for (size_t i = 0; i < r->nheaders; i++)
 		if (strncmp(r->headers[i], "Cache-Control:", 14) == 0)
 			has_cache = 1;
-	FCGX_FPrintF(f->out, "Status: %d %s\r\n%s", status, resp_reason(status),
-	             security);
-	if (ctype != NULL)
-		FCGX_FPrintF(f->out, "Content-Type: %s\r\n", ctype);
+	/* libfcgi's own printf knows no %zu: format here, then write. */
+	head = arena_printf(
+	    r->a, "Status: %d %s\r\n%s%s%s%s%s%s", status, resp_reason(status),
+	    security, ctype ? "Content-Type: " : "", ctype ? ctype : "",
+	    ctype ? "\r\n" : "",
+	    has_cache ? "" : "Cache-Control: ", has_cache ? "" : cache);
+	if (head == NULL || FCGX_PutS(head, f->out) < 0)
+		return status;
 	if (!has_cache)
-		FCGX_FPrintF(f->out, "Cache-Control: %s\r\n", cache);
+		FCGX_PutS("\r\n", f->out);
 	for (size_t i = 0; i < r->nheaders; i++)
 		FCGX_PutS(r->headers[i], f->out);
-	if (status != 204 && status != 304)
-		FCGX_FPrintF(f->out, "Content-Length: %zu\r\n", len);
+	/* An accel answer has no body of ours: nginx sends the file. */
+	if (status != 204 && status != 304 && (body != NULL || ctype == NULL)) {
+		char cl[48];
+
+		snprintf(cl, sizeof(cl), "Content-Length: %zu\r\n", len);
+		FCGX_PutS(cl, f->out);
+	}
 	FCGX_PutS("\r\n", f->out);
 	if (len > 0 && r->method != METHOD_HEAD && status != 204 &&
 	    status != 304) {

@@ -1,0 +1,153 @@
+/*
+ * test_core.c: table-driven tests of the small core modules: the arena,
+ * the HTML escaper, log escaping and the environment configuration.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "config.h"
+#include "html.h"
+#include "log.h"
+#include "unit.h"
+
+static void
+test_arena(void)
+{
+	struct arena a;
+	char        *p, *big;
+	size_t       i;
+
+	arena_init(&a, 0);
+	p = arena_strdup(&a, "Nét đẹp");
+	UNIT_CHECK(p != NULL && strcmp(p, "Nét đẹp") == 0, "strdup");
+	UNIT_CHECK(((uintptr_t)arena_alloc(&a, 3) & 15) == 0, "aligned");
+	big = arena_alloc(&a, 1 << 20); /* larger than a block */
+	UNIT_CHECK(big != NULL, "big allocation");
+	for (i = 0; i < (1 << 20) && big[i] == 0; i++)
+		;
+	UNIT_CHECK_INT(i, 1 << 20, "big allocation is zeroed");
+	p = arena_printf(&a, "%d-%s", 42, "x");
+	UNIT_CHECK(p != NULL && strcmp(p, "42-x") == 0, "printf");
+	arena_reset(&a);
+	UNIT_CHECK_INT(a.used, 0, "reset empties");
+	UNIT_CHECK(a.head != NULL, "reset keeps a block for the next request");
+	arena_free(&a);
+
+	arena_init(&a, 1000);
+	UNIT_CHECK(arena_alloc(&a, 900) != NULL, "under the limit");
+	UNIT_CHECK(arena_alloc(&a, 200) == NULL, "over the limit refused");
+	UNIT_CHECK(arena_alloc(&a, SIZE_MAX) == NULL, "SIZE_MAX refused");
+	arena_free(&a);
+}
+
+static void
+test_html(void)
+{
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+	    {"", ""},
+	    {"plain", "plain"},
+	    {"<script>alert(1)</script>",
+	     "&lt;script&gt;alert(1)&lt;/script&gt;"},
+	    {"a & b", "a &amp; b"},
+	    {"\"quoted\" 'single'", "&quot;quoted&quot; &#39;single&#39;"},
+	    {"&amp;", "&amp;amp;"},
+	    {"Nét đẹp <đoàn viên>", "Nét đẹp &lt;đoàn viên&gt;"},
+	    {"\xe2\x80\x8f"
+	     "rtl",
+	     "\xe2\x80\x8f"
+	     "rtl"},
+	    {"x\" onerror=\"y", "x&quot; onerror=&quot;y"},
+	};
+	struct arena a;
+
+	arena_init(&a, 0);
+	for (size_t i = 0; i < UNIT_NELEM(cases); i++) {
+		struct html h;
+
+		html_init(&h, &a);
+		html_raw(&h, "[");
+		html_esc(&h, cases[i].in);
+		html_raw(&h, "]");
+		UNIT_CHECK(!h.failed && h.len == strlen(cases[i].want) + 2 &&
+		               memcmp(h.buf + 1, cases[i].want,
+		                      strlen(cases[i].want)) == 0,
+		           "html_esc case %zu: got %s", i, h.buf ? h.buf : "");
+	}
+	arena_free(&a);
+}
+
+static void
+test_log_escape(void)
+{
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+	    {"GET /a", "GET /a"},
+	    {"x\nforged line", "x\\x0aforged line"},
+	    {"tab\tand\r", "tab\\x09and\\x0d"},
+	    {"quote\" back\\", "quote\\x22 back\\x5c"},
+	    {"đ", "đ"},
+	};
+	char buf[64];
+
+	for (size_t i = 0; i < UNIT_NELEM(cases); i++) {
+		log_escape(buf, sizeof(buf), cases[i].in, strlen(cases[i].in));
+		UNIT_CHECK(strcmp(buf, cases[i].want) == 0,
+		           "log_escape case %zu: got %s", i, buf);
+	}
+	/* Truncation never splits an escape or overflows. */
+	log_escape(buf, 6, "\n\n\n", 3);
+	UNIT_CHECK(strcmp(buf, "\\x0a") == 0, "truncated: %s", buf);
+}
+
+static void
+test_config(void)
+{
+	static const struct {
+		const char *var, *val;
+		int         ok;
+	} cases[] = {
+	    {"NETDEP_WORKERS", "4", 1},
+	    {"NETDEP_WORKERS", "0", 0},
+	    {"NETDEP_WORKERS", "4x", 0},
+	    {"NETDEP_WORKERS", "99999", 0},
+	    {"NETDEP_SOCKET_MODE", "0600", 1},
+	    {"NETDEP_SOCKET_MODE", "0777", 0},
+	    {"NETDEP_MAX_BODY", "-1", 0},
+	    {"NETDEP_SITE_URL", "https://anh.example.vn", 1},
+	    {"NETDEP_SITE_URL", "ftp://x", 0},
+	};
+	struct config cfg;
+
+	for (size_t i = 0; i < UNIT_NELEM(cases); i++) {
+		int rc;
+
+		setenv(cases[i].var, cases[i].val, 1);
+		rc = config_load(&cfg);
+		UNIT_CHECK((rc == 0) == cases[i].ok, "config %s=%s: rc %d",
+		           cases[i].var, cases[i].val, rc);
+		unsetenv(cases[i].var);
+	}
+	setenv("NETDEP_SITE_URL", "https://anh.example.vn", 1);
+	UNIT_CHECK(config_load(&cfg) == 0 && cfg.secure_cookie == 1,
+	           "https site sets Secure cookies");
+	unsetenv("NETDEP_SITE_URL");
+	UNIT_CHECK(config_load(&cfg) == 0 && cfg.secure_cookie == 0 &&
+	               cfg.workers >= 2,
+	           "defaults");
+}
+
+int
+main(void)
+{
+	test_arena();
+	test_html();
+	test_log_escape();
+	test_config();
+	return unit_report();
+}
