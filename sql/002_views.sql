@@ -25,14 +25,12 @@ RETURN CASE
 	WHEN c.submit_from IS NOT NULL AND now() < c.submit_from THEN 'upcoming'
 	ELSE 'closed' END;
 
--- May account a judge entries of contest c?  Admins may everywhere.
+-- May account judge entries of contest c?  A judge or admin role for
+-- that contest or for every contest (contest_id NULL) says yes.
 CREATE FUNCTION is_judge_of(account bigint, contest bigint) RETURNS boolean
 LANGUAGE sql STABLE
 RETURN EXISTS (SELECT 1 FROM roles r
                 WHERE r.account_id = account
-                  AND (r.role = 'admin'
-                       OR (r.role = 'judge'
-                           AND (r.contest_id IS NULL
-                                OR r.contest_id = contest))));
+                  AND (r.contest_id IS NULL OR r.contest_id = contest));
 
 GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA netdep TO netdep_app;

@@ -1,0 +1,151 @@
+/*
+ * admin_main.c: netdep-admin, the organisers' command-line tool.  It finds
+ * the command in a table, and each command validates its whole command
+ * line before it connects, then runs in one transaction.  Exit codes: 0
+ * done, 1 refused by the data or the database, 2 a wrong command line.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "admin.h"
+
+static const char help_text[] =
+    "usage: netdep-admin COMMAND ...\n"
+    "\n"
+    "Accounts (the password is the first line of standard input; on a\n"
+    "terminal it is asked twice without echo):\n"
+    "  user create USERNAME [--display-name TEXT] [--unit TEXT]\n"
+    "              [--district TEXT] [--email ADDR] [--phone NUMBER]\n"
+    "  user password USERNAME      set a new password, end all sessions\n"
+    "  user list                   accounts and roles, tab-separated\n"
+    "  grant judge USERNAME [--contest SLUG]\n"
+    "  grant admin USERNAME\n"
+    "  revoke judge|admin USERNAME [--contest SLUG]\n"
+    "                              without --contest: every contest;\n"
+    "                              both are idempotent and end the\n"
+    "                              user's sessions when they change\n"
+    "\n"
+    "Contests:\n"
+    "  contest create SLUG --title TEXT [--KEY VALUE ...]\n"
+    "  contest set SLUG KEY=VALUE ...\n"
+    "  contest show SLUG           the contest as JSON (times in UTC)\n"
+    "  contest list                all contests, tab-separated\n"
+    "\n"
+    "KEYs (the same for create and set):\n"
+    "  title TEXT                  1-200 characters\n"
+    "  rules TEXT                  up to 20000 characters, may span lines\n"
+    "  submit-from T, submit-until T, vote-from T, vote-until T,\n"
+    "  results-at T                ISO 8601: 2026-05-01T08:00 (Vietnam\n"
+    "                              time), 2026-05-01T01:00Z or\n"
+    "                              2026-05-01T08:00+07:00; an empty\n"
+    "                              value leaves the window open\n"
+    "  max-entries N               entries per participant, 1-100 (3)\n"
+    "  votes-per-day N             per voter, 1-1000 (10)\n"
+    "  vote-rule once|daily        once per entry, or once per entry per\n"
+    "                              day (daily)\n"
+    "  self-vote yes|no            may entrants vote for their own (no)\n"
+    "  public-weight N             public share of the combined score,\n"
+    "                              0-100 (30)\n"
+    "  min-short-side PX           1-16384 (800)\n"
+    "  max-pixels N, max-side PX, max-bytes N   upload limits\n"
+    "  categories \"Name,Name,...\"  added in order; set only adds names\n"
+    "                              (existing ones are kept as they are)\n"
+    "  A new contest gets the jury criteria Nội dung 40, Thẩm mỹ 40,\n"
+    "  Thông điệp 20.\n"
+    "\n"
+    "Other:\n"
+    "  check-sql                   prepare every statement (for tests)\n"
+    "  --help                      this text\n"
+    "\n"
+    "Database: NETDEP_DB (a libpq conninfo), or else the development\n"
+    "cluster of `make run`: host=<repo>/var/run dbname=netdep\n"
+    "user=netdep_app.  Every command runs in one transaction and writes\n"
+    "its changes to the audit log as 'netdep-admin'.\n"
+    "\n"
+    "Exit status: 0 done; 1 refused (no such user or contest, name taken,\n"
+    "database error): nothing changed; 2 wrong command line or value:\n"
+    "nothing changed.\n";
+
+/* Prepares every statement of the tool against the database. */
+static int
+check_sql(int argc, char **argv)
+{
+	struct adm_db *db;
+	int            bad;
+
+	(void)argv;
+	if (argc != 0)
+		return admin_usage("check-sql takes no arguments");
+	if ((db = admin_db_open()) == NULL)
+		return ADMIN_EXIT_FAIL;
+	bad = admin_db_check(db);
+	admin_db_close(db);
+	if (bad != 0) {
+		admin_fail("%d statement%s failed to prepare", bad,
+		           bad == 1 ? "" : "s");
+		return ADMIN_EXIT_FAIL;
+	}
+	printf("all %d statements prepared\n", ADM__MAX);
+	return ADMIN_EXIT_OK;
+}
+
+enum cmd {
+	CMD_USER_CREATE,
+	CMD_USER_PASSWORD,
+	CMD_USER_LIST,
+	CMD_GRANT,
+	CMD_REVOKE,
+	CMD_CONTEST_CREATE,
+	CMD_CONTEST_SET,
+	CMD_CONTEST_SHOW,
+	CMD_CONTEST_LIST,
+	CMD_CHECK_SQL,
+	CMD__MAX
+};
+
+static const struct {
+	const char *group; /* first word */
+	const char *verb;  /* second word, or NULL for one-word commands */
+	int (*run)(int, char **);
+} cmds[CMD__MAX] = {
+    {"user", "create", admin_user_create},       /* CMD_USER_CREATE */
+    {"user", "password", admin_user_password},   /* CMD_USER_PASSWORD */
+    {"user", "list", admin_user_list},           /* CMD_USER_LIST */
+    {"grant", NULL, admin_grant},                /* CMD_GRANT */
+    {"revoke", NULL, admin_revoke},              /* CMD_REVOKE */
+    {"contest", "create", admin_contest_create}, /* CMD_CONTEST_CREATE */
+    {"contest", "set", admin_contest_set},       /* CMD_CONTEST_SET */
+    {"contest", "show", admin_contest_show},     /* CMD_CONTEST_SHOW */
+    {"contest", "list", admin_contest_list},     /* CMD_CONTEST_LIST */
+    {"check-sql", NULL, check_sql},              /* CMD_CHECK_SQL */
+};
+
+int
+main(int argc, char **argv)
+{
+	int i, known = 0;
+
+	if (argc < 2) {
+		fputs(help_text, stderr);
+		return ADMIN_EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		fputs(help_text, stdout);
+		return fflush(stdout) == 0 ? ADMIN_EXIT_OK : ADMIN_EXIT_FAIL;
+	}
+	for (i = 0; i < CMD__MAX; i++) {
+		if (strcmp(argv[1], cmds[i].group) != 0)
+			continue;
+		known = 1;
+		if (cmds[i].verb == NULL)
+			return cmds[i].run(argc - 2, argv + 2);
+		if (argc >= 3 && strcmp(argv[2], cmds[i].verb) == 0)
+			return cmds[i].run(argc - 3, argv + 3);
+	}
+	if (known && argc < 3)
+		return admin_usage("'%s' needs a subcommand", argv[1]);
+	if (known)
+		return admin_usage("unknown command '%s %s'", argv[1], argv[2]);
+	return admin_usage("unknown command '%s'", argv[1]);
+}
