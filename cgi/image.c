@@ -1,0 +1,1394 @@
+/*
+ * image.c: sniffing, header dimensions, EXIF, decode and derivatives.
+ * The first half parses untrusted bytes without decoding (image_probe,
+ * image_exif_parse) so bombs and odd formats are refused cheaply; the second
+ * half decodes once (libjpeg-turbo with DCT scaling, libgd for PNG, libwebp
+ * with scaling) and resamples and encodes with libgd.
+ */
+#include "image.h"
+
+#include <gd.h>
+#include <limits.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdio.h> /* jpeglib.h needs FILE */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jerror.h>
+#include <jpeglib.h>
+#include <webp/decode.h>
+
+/* Above this many scans a progressive JPEG is a CPU bomb, not a photo. */
+#define IMAGE_JPEG_MAX_SCANS 100
+/* libjpeg's own allocation cap (coefficient buffers of progressive files). */
+#define IMAGE_JPEG_MAX_MEMORY (384L * 1024 * 1024)
+/* Entries per IFD; real files have a few dozen. */
+#define IMAGE_EXIF_MAX_ENTRIES 512
+/* Never decode more than this, whatever limits the caller passed. */
+#define IMAGE_HARD_MAX_PIXELS ((uint64_t)1 << 28)
+
+/* Resamples to at least this many pixels use two threads. */
+#define IMAGE_MT_MIN_PIXELS 250000
+
+#define IMAGE_THUMB_WIDTH  400
+#define IMAGE_DISPLAY_LONG 1600
+#define IMAGE_THUMB_JPEG_Q 82
+#define IMAGE_DISP_JPEG_Q  85
+#define IMAGE_THUMB_WEBP_Q 80
+#define IMAGE_DISP_WEBP_Q  80
+
+struct image_type_row {
+	const char *name;
+	const char *mime;
+	const char *ext;
+};
+
+static const struct image_type_row image_types[IMAGE__MAX] = {
+    {"jpeg", "image/jpeg", "jpg"},  /* IMAGE_JPEG */
+    {"png", "image/png", "png"},    /* IMAGE_PNG */
+    {"webp", "image/webp", "webp"}, /* IMAGE_WEBP */
+};
+
+static const char *const image_messages[IMAGE_RESULT__MAX] = {
+    /* IMAGE_OK */
+    "ok",
+    /* IMAGE_ERR_UNSUPPORTED */
+    "unsupported file type: upload a JPEG, PNG or WebP photo",
+    /* IMAGE_ERR_VARIANT */
+    "unsupported image variant (e.g. 12-bit or lossless JPEG)",
+    /* IMAGE_ERR_ANIMATED */
+    "animated images are not accepted",
+    /* IMAGE_ERR_CORRUPT */
+    "the image header is damaged or truncated",
+    /* IMAGE_ERR_TOO_LARGE */
+    "the image has too many pixels",
+    /* IMAGE_ERR_TOO_SMALL */
+    "the image is too small",
+    /* IMAGE_ERR_COMPLEX */
+    "the JPEG has too many scans",
+    /* IMAGE_ERR_DECODE */
+    "the image data is damaged or truncated",
+    /* IMAGE_ERR_NOMEM */
+    "the image could not be processed (server error)",
+};
+
+const char *
+image_type_name(enum image_type t)
+{
+	return (unsigned)t < IMAGE__MAX ? image_types[t].name : "?";
+}
+
+const char *
+image_type_mime(enum image_type t)
+{
+	return (unsigned)t < IMAGE__MAX ? image_types[t].mime
+	                                : "application/octet-stream";
+}
+
+const char *
+image_type_ext(enum image_type t)
+{
+	return (unsigned)t < IMAGE__MAX ? image_types[t].ext : "bin";
+}
+
+const char *
+image_result_message(enum image_result r)
+{
+	return (unsigned)r < IMAGE_RESULT__MAX ? image_messages[r]
+	                                       : "unknown image error";
+}
+
+/* ---------------------------------------------------------------------- */
+/* Byte readers: callers have checked the bounds. */
+
+static uint32_t
+rd_be16(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 8 | p[1];
+}
+
+static uint32_t
+rd_be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | p[3];
+}
+
+static uint32_t
+rd_le16(const uint8_t *p)
+{
+	return (uint32_t)p[1] << 8 | p[0];
+}
+
+static uint32_t
+rd_le24(const uint8_t *p)
+{
+	return (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
+}
+
+static uint32_t
+rd_le32(const uint8_t *p)
+{
+	return (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[1] << 8 | p[0];
+}
+
+/* ---------------------------------------------------------------------- */
+/* EXIF */
+
+struct tiff {
+	const uint8_t *b;
+	uint32_t       len;
+	int            le; /* 1 for "II" */
+};
+
+static uint32_t
+tiff16(const struct tiff *t, uint32_t off)
+{
+	return t->le ? rd_le16(t->b + off) : rd_be16(t->b + off);
+}
+
+static uint32_t
+tiff32(const struct tiff *t, uint32_t off)
+{
+	return t->le ? rd_le32(t->b + off) : rd_be32(t->b + off);
+}
+
+/* Copies an ASCII value, stopping at NUL, printable bytes only. */
+static void
+exif_str(char *dst, const uint8_t *src, uint32_t n)
+{
+	size_t i, len = 0;
+
+	for (i = 0; i < n && len < IMAGE_EXIF_STR_MAX - 1; i++) {
+		if (src[i] == '\0')
+			break;
+		dst[len++] =
+		    (src[i] >= 0x20 && src[i] < 0x7f) ? (char)src[i] : '?';
+	}
+	while (len > 0 && dst[len - 1] == ' ')
+		len--;
+	dst[len] = '\0';
+}
+
+/* Bytes per TIFF field type; 0 for types we do not know. */
+static uint32_t
+tiff_type_size(uint32_t type)
+{
+	switch (type) {
+	case 1: /* BYTE */
+	case 2: /* ASCII */
+	case 6: /* SBYTE */
+	case 7: /* UNDEFINED */
+		return 1;
+	case 3: /* SHORT */
+	case 8: /* SSHORT */
+		return 2;
+	case 4:  /* LONG */
+	case 9:  /* SLONG */
+	case 11: /* FLOAT */
+	case 13: /* IFD */
+		return 4;
+	case 5:  /* RATIONAL */
+	case 10: /* SRATIONAL */
+	case 12: /* DOUBLE */
+		return 8;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * Reads the entries of one IFD at off.  sub is 0 for IFD0, 1 for the Exif
+ * sub-IFD.  *exif_ifd receives the sub-IFD offset (0 when absent).
+ * Returns 0 or -1 on a malformed directory.
+ */
+static int
+exif_ifd(const struct tiff *t, uint32_t off, int sub, struct image_exif *out,
+         char *dt_orig, uint32_t *exif_ifd)
+{
+	uint32_t n, i, e;
+	int      rc = 0;
+
+	if (off < 8 || off > t->len - 2)
+		return -1;
+	n = tiff16(t, off);
+	if (n > IMAGE_EXIF_MAX_ENTRIES)
+		return -1;
+	if (n > (t->len - off - 2) / 12) {
+		n = (t->len - off - 2) / 12; /* read what is there */
+		rc = -1;
+	}
+	for (i = 0, e = off + 2; i < n; i++, e += 12) {
+		uint32_t tag = tiff16(t, e), type = tiff16(t, e + 2);
+		uint32_t count = tiff32(t, e + 4), size = tiff_type_size(type);
+		uint64_t total = (uint64_t)count * size;
+		uint32_t voff;
+
+		if (size == 0 || count == 0)
+			continue;
+		if (total <= 4)
+			voff = e + 8;
+		else {
+			voff = tiff32(t, e + 8);
+			if (voff > t->len || total > t->len - voff) {
+				rc = -1;
+				continue;
+			}
+		}
+		if (!sub && tag == 0x0112 && type == 3) {
+			uint32_t o = tiff16(t, voff);
+			if (o >= 1 && o <= 8)
+				out->orientation = (uint8_t)o;
+		} else if (!sub && tag == 0x010f && type == 2)
+			exif_str(out->make, t->b + voff, (uint32_t)total);
+		else if (!sub && tag == 0x0110 && type == 2)
+			exif_str(out->model, t->b + voff, (uint32_t)total);
+		else if (!sub && tag == 0x0132 && type == 2)
+			exif_str(out->datetime, t->b + voff, (uint32_t)total);
+		else if (!sub && tag == 0x8769 && (type == 4 || type == 13) &&
+		         count == 1)
+			*exif_ifd = tiff32(t, voff);
+		else if (sub && tag == 0x9003 && type == 2)
+			exif_str(dt_orig, t->b + voff, (uint32_t)total);
+	}
+	return rc;
+}
+
+int
+image_exif_parse(const uint8_t *buf, size_t len, struct image_exif *out)
+{
+	struct tiff t;
+	char        dt_orig[IMAGE_EXIF_STR_MAX] = "";
+	uint32_t    ifd0, sub = 0;
+	int         rc;
+
+	memset(out, 0, sizeof(*out));
+	out->orientation = 1;
+	if (buf == NULL)
+		return -1;
+	if (len >= 6 && memcmp(buf, "Exif\0\0", 6) == 0) {
+		buf += 6;
+		len -= 6;
+	}
+	if (len < 8)
+		return -1;
+	t.b = buf;
+	t.len = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
+	if (buf[0] == 'I' && buf[1] == 'I')
+		t.le = 1;
+	else if (buf[0] == 'M' && buf[1] == 'M')
+		t.le = 0;
+	else
+		return -1;
+	if (tiff16(&t, 2) != 42)
+		return -1;
+	ifd0 = tiff32(&t, 4);
+	rc = exif_ifd(&t, ifd0, 0, out, dt_orig, &sub);
+	/*
+	 * Only IFD0 and its Exif sub-IFD are read and next-IFD links are
+	 * never followed, so a loop in the file cannot make us loop.
+	 */
+	if (sub != 0 && sub != ifd0) {
+		uint32_t unused = 0;
+		if (exif_ifd(&t, sub, 1, out, dt_orig, &unused) < 0)
+			rc = -1;
+	}
+	if (dt_orig[0] != '\0')
+		memcpy(out->datetime, dt_orig, sizeof(dt_orig));
+	return rc;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Probes: they fill out->type/width/height/... and return a result. */
+
+static void
+probe_exif(const uint8_t *p, size_t n, struct image_info *out)
+{
+	if (out->has_exif)
+		return; /* the first block wins */
+	(void)image_exif_parse(p, n, &out->exif);
+	out->has_exif = 1;
+}
+
+/* Skips entropy-coded data from *pos to the next real marker's 0xFF. */
+static int
+jpeg_skip_entropy(const uint8_t *b, size_t n, size_t *pos)
+{
+	size_t i = *pos;
+
+	for (;;) {
+		const uint8_t *q = memchr(b + i, 0xff, n - i);
+		if (q == NULL)
+			return -1;
+		i = (size_t)(q - b);
+		if (i + 1 >= n)
+			return -1;
+		if (b[i + 1] == 0x00 || (b[i + 1] >= 0xd0 && b[i + 1] <= 0xd7))
+			i += 2; /* stuffed byte or restart marker */
+		else if (b[i + 1] == 0xff)
+			i += 1; /* fill byte */
+		else
+			break;
+	}
+	*pos = i;
+	return 0;
+}
+
+static enum image_result
+probe_jpeg(const uint8_t *b, size_t n, struct image_info *out)
+{
+	size_t   i = 2;
+	int      have_sof = 0;
+	uint32_t scans = 0;
+
+	out->type = IMAGE_JPEG;
+	for (;;) {
+		uint32_t m, seglen;
+
+		if (i >= n || b[i] != 0xff)
+			return IMAGE_ERR_CORRUPT;
+		while (i < n && b[i] == 0xff)
+			i++;
+		if (i >= n)
+			return IMAGE_ERR_CORRUPT;
+		m = b[i++];
+		if (m == 0xd9)
+			break; /* EOI; anything after it is ignored */
+		if (m == 0x00 || m == 0xd8)
+			return IMAGE_ERR_CORRUPT;
+		if (m == 0x01 || (m >= 0xd0 && m <= 0xd7))
+			continue; /* markers without a length */
+		if (n - i < 2)
+			return IMAGE_ERR_CORRUPT;
+		seglen = rd_be16(b + i);
+		if (seglen < 2 || seglen > n - i)
+			return IMAGE_ERR_CORRUPT;
+		const uint8_t *p = b + i + 2;
+		uint32_t       plen = seglen - 2;
+
+		if (m >= 0xc0 && m <= 0xcf && m != 0xc4 && m != 0xc8 &&
+		    m != 0xcc) {
+			uint32_t nc;
+
+			if (have_sof || scans > 0 || plen < 6)
+				return IMAGE_ERR_CORRUPT;
+			have_sof = 1;
+			out->height = rd_be16(p + 1);
+			out->width = rd_be16(p + 3);
+			nc = p[5];
+			if (plen < 6 + 3 * nc || out->width == 0 ||
+			    out->height == 0)
+				return IMAGE_ERR_CORRUPT;
+			/*
+			 * libjpeg-turbo 2.1 decodes baseline, extended,
+			 * progressive and their arithmetic-coded forms, in
+			 * 8-bit precision, grey, YCbCr/RGB or CMYK/YCCK.
+			 */
+			if (m != 0xc0 && m != 0xc1 && m != 0xc2 && m != 0xc9 &&
+			    m != 0xca)
+				return IMAGE_ERR_VARIANT;
+			if (p[0] != 8)
+				return IMAGE_ERR_VARIANT;
+			if (nc != 1 && nc != 3 && nc != 4)
+				return IMAGE_ERR_VARIANT;
+		} else if (m == 0xe1 && plen >= 14 &&
+		           memcmp(p, "Exif\0\0", 6) == 0) {
+			probe_exif(p, plen, out);
+		} else if (m == 0xda) {
+			if (!have_sof)
+				return IMAGE_ERR_CORRUPT;
+			if (++scans > IMAGE_JPEG_MAX_SCANS)
+				return IMAGE_ERR_COMPLEX;
+			i += seglen;
+			if (jpeg_skip_entropy(b, n, &i) < 0)
+				return IMAGE_ERR_CORRUPT;
+			continue;
+		}
+		i += seglen;
+	}
+	if (!have_sof || scans == 0)
+		return IMAGE_ERR_CORRUPT;
+	out->jpeg_scans = scans;
+	return IMAGE_OK;
+}
+
+/* CRC-32 as in PNG (ISO 3309), bitwise: only small chunks are checked. */
+static uint32_t
+png_crc(const uint8_t *p, size_t n)
+{
+	uint32_t c = 0xffffffffu;
+	size_t   i;
+	int      k;
+
+	for (i = 0; i < n; i++) {
+		c ^= p[i];
+		for (k = 0; k < 8; k++)
+			c = (c >> 1) ^ (0xedb88320u & (0u - (c & 1u)));
+	}
+	return c ^ 0xffffffffu;
+}
+
+static int
+png_depth_ok(uint32_t ctype, uint32_t depth)
+{
+	switch (ctype) {
+	case 0: /* grey */
+		return depth == 1 || depth == 2 || depth == 4 || depth == 8 ||
+		       depth == 16;
+	case 3: /* palette */
+		return depth == 1 || depth == 2 || depth == 4 || depth == 8;
+	case 2: /* RGB */
+	case 4: /* grey + alpha */
+	case 6: /* RGBA */
+		return depth == 8 || depth == 16;
+	default:
+		return 0;
+	}
+}
+
+static enum image_result
+probe_png(const uint8_t *b, size_t n, struct image_info *out)
+{
+	static const uint8_t sig[8] = {0x89, 'P',  0x4e, 0x47,
+	                               0x0d, 0x0a, 0x1a, 0x0a};
+	const uint8_t       *h = b + 16;
+	size_t               i;
+
+	out->type = IMAGE_PNG;
+	if (n < 33 || memcmp(b, sig, 8) != 0)
+		return IMAGE_ERR_CORRUPT;
+	if (rd_be32(b + 8) != 13 || memcmp(b + 12, "IHDR", 4) != 0)
+		return IMAGE_ERR_CORRUPT;
+	if (png_crc(b + 12, 17) != rd_be32(b + 29))
+		return IMAGE_ERR_CORRUPT;
+	out->width = rd_be32(h);
+	out->height = rd_be32(h + 4);
+	if (out->width == 0 || out->height == 0 || out->width > INT32_MAX ||
+	    out->height > INT32_MAX)
+		return IMAGE_ERR_CORRUPT;
+	if (!png_depth_ok(h[9], h[8]) || h[10] != 0 || h[11] != 0 || h[12] > 1)
+		return IMAGE_ERR_CORRUPT;
+	out->has_alpha = h[9] == 4 || h[9] == 6;
+
+	/* Walk the chunks up to the first IDAT: EXIF, tRNS, APNG. */
+	for (i = 33;;) {
+		uint32_t clen;
+
+		if (n - i < 12)
+			return IMAGE_ERR_CORRUPT;
+		clen = rd_be32(b + i);
+		if (clen > INT32_MAX || clen > n - i - 12)
+			return IMAGE_ERR_CORRUPT;
+		const uint8_t *type = b + i + 4, *data = b + i + 8;
+
+		if (memcmp(type, "IDAT", 4) == 0)
+			break;
+		if (memcmp(type, "IEND", 4) == 0)
+			return IMAGE_ERR_CORRUPT;
+		if (memcmp(type, "acTL", 4) == 0)
+			return IMAGE_ERR_ANIMATED;
+		if (memcmp(type, "tRNS", 4) == 0)
+			out->has_alpha = 1;
+		if (memcmp(type, "eXIf", 4) == 0 &&
+		    png_crc(type, (size_t)clen + 4) == rd_be32(data + clen))
+			probe_exif(data, clen, out);
+		i += (size_t)clen + 12;
+	}
+	return IMAGE_OK;
+}
+
+/* Reads a VP8 or VP8L bitstream header; 0 or -1. */
+static int
+webp_bitstream(const uint8_t *fourcc, const uint8_t *d, uint32_t sz,
+               uint32_t *w, uint32_t *h, uint8_t *alpha)
+{
+	if (memcmp(fourcc, "VP8 ", 4) == 0) {
+		if (sz < 10 || (d[0] & 1) != 0) /* must be a key frame */
+			return -1;
+		if (d[3] != 0x9d || d[4] != 0x01 || d[5] != 0x2a)
+			return -1;
+		*w = rd_le16(d + 6) & 0x3fff;
+		*h = rd_le16(d + 8) & 0x3fff;
+		return (*w == 0 || *h == 0) ? -1 : 0;
+	}
+	if (memcmp(fourcc, "VP8L", 4) == 0) {
+		uint32_t bits;
+
+		if (sz < 5 || d[0] != 0x2f)
+			return -1;
+		bits = rd_le32(d + 1);
+		*w = (bits & 0x3fff) + 1;
+		*h = ((bits >> 14) & 0x3fff) + 1;
+		*alpha |= (uint8_t)((bits >> 28) & 1);
+		return (bits >> 29) != 0 ? -1 : 0; /* version 0 only */
+	}
+	return -1;
+}
+
+static enum image_result
+probe_webp(const uint8_t *b, size_t n, struct image_info *out)
+{
+	size_t   end, i;
+	uint32_t riff;
+	int      vp8x = 0, have_image = 0;
+
+	out->type = IMAGE_WEBP;
+	riff = rd_le32(b + 4);
+	if (riff < 4 + 8 || riff > n - 8)
+		return IMAGE_ERR_CORRUPT;
+	end = (size_t)riff + 8;
+	for (i = 12;;) {
+		uint32_t       csz;
+		const uint8_t *fourcc, *d;
+
+		if (end - i < 8)
+			return IMAGE_ERR_CORRUPT; /* no image chunk */
+		fourcc = b + i;
+		csz = rd_le32(b + i + 4);
+		if (csz > end - i - 8)
+			return IMAGE_ERR_CORRUPT;
+		d = b + i + 8;
+		if (i == 12 && memcmp(fourcc, "VP8X", 4) == 0) {
+			if (csz < 10)
+				return IMAGE_ERR_CORRUPT;
+			if (d[0] & 0x02)
+				return IMAGE_ERR_ANIMATED;
+			out->has_alpha = (d[0] & 0x10) != 0;
+			out->width = rd_le24(d + 4) + 1;
+			out->height = rd_le24(d + 7) + 1;
+			vp8x = 1;
+		} else if (memcmp(fourcc, "VP8 ", 4) == 0 ||
+		           memcmp(fourcc, "VP8L", 4) == 0) {
+			uint32_t w, h;
+
+			if (webp_bitstream(fourcc, d, csz, &w, &h,
+			                   &out->has_alpha) < 0)
+				return IMAGE_ERR_CORRUPT;
+			if (vp8x && (w != out->width || h != out->height))
+				return IMAGE_ERR_CORRUPT;
+			out->width = w;
+			out->height = h;
+			have_image = 1;
+			if (!vp8x)
+				return IMAGE_OK; /* simple format: one chunk */
+			/* EXIF is allowed after the image data; go on. */
+		} else if (!vp8x) {
+			return IMAGE_ERR_CORRUPT;
+		} else if (memcmp(fourcc, "ANIM", 4) == 0 ||
+		           memcmp(fourcc, "ANMF", 4) == 0) {
+			return IMAGE_ERR_ANIMATED;
+		} else if (memcmp(fourcc, "ALPH", 4) == 0) {
+			out->has_alpha = 1;
+		} else if (memcmp(fourcc, "EXIF", 4) == 0) {
+			probe_exif(d, csz, out);
+		}
+		i += 8 + (size_t)csz + (csz & 1);
+		if (i >= end)
+			break;
+	}
+	/* A VP8X file must have had its bitstream chunk. */
+	return have_image ? IMAGE_OK : IMAGE_ERR_CORRUPT;
+}
+
+enum image_result
+image_probe(const uint8_t *buf, size_t len, const struct image_limits *lim,
+            struct image_info *out)
+{
+	enum image_result r;
+	uint64_t          px;
+	uint32_t          lng, shrt;
+
+	memset(out, 0, sizeof(*out));
+	out->exif.orientation = 1;
+	if (buf == NULL || len < 12)
+		r = (buf != NULL && len >= 3 && buf[0] == 0xff &&
+		     buf[1] == 0xd8 && buf[2] == 0xff)
+		        ? IMAGE_ERR_CORRUPT
+		        : IMAGE_ERR_UNSUPPORTED;
+	else if (buf[0] == 0xff && buf[1] == 0xd8 && buf[2] == 0xff)
+		r = probe_jpeg(buf, len, out);
+	else if (memcmp(buf, "\x89PNG", 4) == 0)
+		r = probe_png(buf, len, out);
+	else if (memcmp(buf, "RIFF", 4) == 0 && memcmp(buf + 8, "WEBP", 4) == 0)
+		r = probe_webp(buf, len, out);
+	else
+		r = IMAGE_ERR_UNSUPPORTED;
+	if (r != IMAGE_OK)
+		goto fail;
+
+	if (out->exif.orientation >= 5) {
+		out->oriented_width = out->height;
+		out->oriented_height = out->width;
+	} else {
+		out->oriented_width = out->width;
+		out->oriented_height = out->height;
+	}
+	px = (uint64_t)out->width * out->height;
+	lng = out->width > out->height ? out->width : out->height;
+	shrt = out->width > out->height ? out->height : out->width;
+	if (lim != NULL) {
+		if ((lim->max_side != 0 && lng > lim->max_side) ||
+		    (lim->max_pixels != 0 && px > lim->max_pixels)) {
+			r = IMAGE_ERR_TOO_LARGE;
+			goto fail;
+		}
+		if (shrt < lim->min_short_side) {
+			r = IMAGE_ERR_TOO_SMALL;
+			goto fail;
+		}
+	}
+	return IMAGE_OK;
+fail:
+	memset(out, 0, sizeof(*out));
+	out->exif.orientation = 1;
+	return r;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Decode and derive */
+
+static uint64_t
+now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+/* Output sizes, in the oriented frame. */
+struct plan {
+	uint32_t tw, th; /* thumbnail */
+	uint32_t dw, dh; /* display */
+	uint32_t need_w; /* decode at least this, in the stored frame */
+	uint32_t need_h;
+};
+
+/* Scales w x h so that side `side` becomes `to`, never upscaling. */
+static void
+fit(uint32_t w, uint32_t h, uint32_t to, int by_width, uint32_t *ow,
+    uint32_t *oh)
+{
+	uint32_t ref = by_width ? w : (w > h ? w : h);
+
+	if (ref <= to) {
+		*ow = w;
+		*oh = h;
+		return;
+	}
+	*ow = (uint32_t)(((uint64_t)w * to + ref / 2) / ref);
+	*oh = (uint32_t)(((uint64_t)h * to + ref / 2) / ref);
+	if (*ow == 0)
+		*ow = 1;
+	if (*oh == 0)
+		*oh = 1;
+}
+
+static void
+plan_make(const struct image_info *info, unsigned which, struct plan *p)
+{
+	uint32_t W = info->oriented_width, H = info->oriented_height;
+	uint32_t nw = 0, nh = 0;
+
+	fit(W, H, IMAGE_THUMB_WIDTH, 1, &p->tw, &p->th);
+	fit(W, H, IMAGE_DISPLAY_LONG, 0, &p->dw, &p->dh);
+	if (which & (IMAGE_DERIV_BIT(IMAGE_DERIV_T400_JPEG) |
+	             IMAGE_DERIV_BIT(IMAGE_DERIV_T400_WEBP))) {
+		nw = p->tw;
+		nh = p->th;
+	}
+	if (which & (IMAGE_DERIV_BIT(IMAGE_DERIV_D1600_JPEG) |
+	             IMAGE_DERIV_BIT(IMAGE_DERIV_D1600_WEBP))) {
+		nw = nw > p->dw ? nw : p->dw;
+		nh = nh > p->dh ? nh : p->dh;
+	}
+	if (info->exif.orientation >= 5) {
+		p->need_w = nh;
+		p->need_h = nw;
+	} else {
+		p->need_w = nw;
+		p->need_h = nh;
+	}
+}
+
+/* libjpeg error manager: errors and warnings both end the decode. */
+struct jpeg_fail {
+	struct jpeg_error_mgr pub;
+	jmp_buf               jb;
+};
+
+static void
+jpeg_fail_exit(j_common_ptr ci)
+{
+	longjmp(((struct jpeg_fail *)(void *)ci->err)->jb, 1);
+}
+
+static void
+jpeg_fail_emit(j_common_ptr ci, int level)
+{
+	/*
+	 * level -1 is a warning: corrupt entropy data, a premature end of
+	 * file.  libjpeg would go on and paint grey; we refuse instead.
+	 * Two warnings about metadata only are let through.
+	 */
+	if (level < 0 && ci->err->msg_code != JWRN_JFIF_MAJOR &&
+	    ci->err->msg_code != JWRN_BOGUS_ICC)
+		longjmp(((struct jpeg_fail *)(void *)ci->err)->jb, 1);
+}
+
+static void
+jpeg_fail_output(j_common_ptr ci)
+{
+	(void)ci; /* never print: the caller reports a result code */
+}
+
+/*
+ * State of one JPEG decode, kept outside the function that calls setjmp so
+ * nothing it needs after a longjmp lives in a clobbered local.
+ */
+struct jpeg_job {
+	struct jpeg_decompress_struct ci;
+	struct jpeg_fail              err;
+	gdImagePtr                    im;
+	uint8_t                      *row; /* CMYK conversion buffer */
+	enum image_result             r;
+};
+
+static int
+cmyk_to_rgb(unsigned c, unsigned m, unsigned y, unsigned k, int inverted)
+{
+	if (!inverted) {
+		c = 255 - c;
+		m = 255 - m;
+		y = 255 - y;
+		k = 255 - k;
+	}
+	/* Adobe files store inverted CMYK: the values are already 255-x. */
+	return gdTrueColor((int)(c * k / 255), (int)(m * k / 255),
+	                   (int)(y * k / 255));
+}
+
+static void
+jpeg_job_run(struct jpeg_job *j, const uint8_t *buf, size_t len,
+             const struct image_info *info, const struct plan *p)
+{
+	struct jpeg_decompress_struct *ci = &j->ci;
+	unsigned                       scale;
+	JSAMPROW                       rows[16];
+
+	ci->err = jpeg_std_error(&j->err.pub);
+	j->err.pub.error_exit = jpeg_fail_exit;
+	j->err.pub.emit_message = jpeg_fail_emit;
+	j->err.pub.output_message = jpeg_fail_output;
+	j->r = IMAGE_ERR_DECODE;
+	if (setjmp(j->err.jb))
+		return; /* jpeg_job_done() cleans up */
+	jpeg_create_decompress(ci);
+	ci->mem->max_memory_to_use = IMAGE_JPEG_MAX_MEMORY;
+	jpeg_mem_src(ci, buf, (unsigned long)len);
+	if (jpeg_read_header(ci, TRUE) != JPEG_HEADER_OK)
+		return;
+	if (ci->image_width != info->width || ci->image_height != info->height)
+		return;
+
+	/* The smallest DCT scale whose output still covers the targets. */
+	for (scale = 1; scale < 8; scale++) {
+		uint64_t ow = ((uint64_t)info->width * scale + 7) / 8;
+		uint64_t oh = ((uint64_t)info->height * scale + 7) / 8;
+		if (ow >= p->need_w && oh >= p->need_h)
+			break;
+	}
+	ci->scale_num = scale;
+	ci->scale_denom = 8;
+	ci->dct_method = JDCT_ISLOW;
+	if (ci->num_components == 4)
+		ci->out_color_space = JCS_CMYK;
+	else
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		ci->out_color_space = JCS_EXT_BGRX; /* = gd's 0x00RRGGBB */
+#else
+		ci->out_color_space = JCS_EXT_XRGB;
+#endif
+	jpeg_start_decompress(ci);
+	if (ci->output_width > INT_MAX || ci->output_height > INT_MAX)
+		return;
+	j->im = gdImageCreateTrueColor((int)ci->output_width,
+	                               (int)ci->output_height);
+	if (j->im == NULL) {
+		j->r = IMAGE_ERR_NOMEM;
+		return;
+	}
+	if (ci->out_color_space == JCS_CMYK) {
+		j->row = malloc((size_t)ci->output_width * 4);
+		if (j->row == NULL) {
+			j->r = IMAGE_ERR_NOMEM;
+			return;
+		}
+	}
+	while (ci->output_scanline < ci->output_height) {
+		unsigned y0 = ci->output_scanline, n, k, x;
+
+		if (j->row != NULL) {
+			rows[0] = j->row;
+			if (jpeg_read_scanlines(ci, rows, 1) != 1)
+				return;
+			for (x = 0; x < ci->output_width; x++) {
+				const uint8_t *s = j->row + 4 * x;
+				j->im->tpixels[y0][x] =
+				    cmyk_to_rgb(s[0], s[1], s[2], s[3],
+				                ci->saw_Adobe_marker);
+			}
+			continue;
+		}
+		n = ci->output_height - y0;
+		if (n > 16)
+			n = 16;
+		for (k = 0; k < n; k++)
+			rows[k] = (JSAMPROW)(void *)j->im->tpixels[y0 + k];
+		n = jpeg_read_scanlines(ci, rows, n);
+		if (n == 0)
+			return;
+		/* The X byte is 0xff; gd reads the top byte as alpha. */
+		for (k = 0; k < n; k++) {
+			int *px = j->im->tpixels[y0 + k];
+			for (x = 0; x < ci->output_width; x++)
+				px[x] &= 0x00ffffff;
+		}
+	}
+	jpeg_finish_decompress(ci);
+	j->r = IMAGE_OK;
+}
+
+static enum image_result
+decode_jpeg(const uint8_t *buf, size_t len, const struct image_info *info,
+            const struct plan *p, gdImagePtr *out)
+{
+	struct jpeg_job  *j;
+	enum image_result r;
+
+	j = calloc(1, sizeof(*j));
+	if (j == NULL)
+		return IMAGE_ERR_NOMEM;
+	jpeg_job_run(j, buf, len, info, p);
+	jpeg_destroy_decompress(&j->ci);
+	free(j->row);
+	r = j->r;
+	if (r == IMAGE_OK)
+		*out = j->im;
+	else if (j->im != NULL)
+		gdImageDestroy(j->im);
+	free(j);
+	return r;
+}
+
+static enum image_result
+decode_webp(const uint8_t *buf, size_t len, const struct image_info *info,
+            const struct plan *p, gdImagePtr *out)
+{
+	WebPDecoderConfig cfg;
+	gdImagePtr        im = NULL;
+	enum image_result r = IMAGE_ERR_DECODE;
+	uint32_t          w = info->width, h = info->height, x, y;
+
+	if (!WebPInitDecoderConfig(&cfg))
+		return IMAGE_ERR_NOMEM;
+	if (WebPGetFeatures(buf, len, &cfg.input) != VP8_STATUS_OK)
+		return IMAGE_ERR_DECODE;
+	if (cfg.input.has_animation)
+		return IMAGE_ERR_ANIMATED;
+	if ((uint32_t)cfg.input.width != w || (uint32_t)cfg.input.height != h)
+		return IMAGE_ERR_DECODE;
+	/* libwebp's rescaler averages areas: scale at decode, like JPEG. */
+	if (p->need_w < w && p->need_h < h) {
+		cfg.options.use_scaling = 1;
+		cfg.options.scaled_width = (int)p->need_w;
+		cfg.options.scaled_height = (int)p->need_h;
+		w = p->need_w;
+		h = p->need_h;
+	}
+	cfg.output.colorspace = MODE_BGRA;
+	if (WebPDecode(buf, len, &cfg) != VP8_STATUS_OK)
+		goto out;
+	if ((uint32_t)cfg.output.width != w || (uint32_t)cfg.output.height != h)
+		goto out;
+	im = gdImageCreateTrueColor((int)w, (int)h);
+	if (im == NULL) {
+		r = IMAGE_ERR_NOMEM;
+		goto out;
+	}
+	for (y = 0; y < h; y++) {
+		const uint8_t *s = cfg.output.u.RGBA.rgba +
+		                   (size_t)y * (size_t)cfg.output.u.RGBA.stride;
+		int *d = im->tpixels[y];
+		for (x = 0; x < w; x++, s += 4)
+			d[x] = gdTrueColorAlpha(s[2], s[1], s[0],
+			                        127 - (s[3] >> 1));
+	}
+	*out = im;
+	im = NULL;
+	r = IMAGE_OK;
+out:
+	WebPFreeDecBuffer(&cfg.output);
+	if (im != NULL)
+		gdImageDestroy(im);
+	return r;
+}
+
+static enum image_result
+decode_png(const uint8_t *buf, size_t len, const struct image_info *info,
+           gdImagePtr *out)
+{
+	gdImagePtr im;
+	int        x, y, tc;
+
+	if (len > INT_MAX)
+		return IMAGE_ERR_DECODE;
+	/* libgd refuses CRC, Adler-32 and truncation errors (checked). */
+	im = gdImageCreateFromPngPtr((int)len, (void *)(uintptr_t)buf);
+	if (im == NULL)
+		return IMAGE_ERR_DECODE;
+	if ((uint32_t)gdImageSX(im) != info->width ||
+	    (uint32_t)gdImageSY(im) != info->height)
+		goto fail;
+	if (!gdImageTrueColor(im)) {
+		if (!gdImagePaletteToTrueColor(im))
+			goto fail;
+	} else if ((tc = gdImageGetTransparent(im)) >= 0) {
+		/* A tRNS colour on RGB: make those pixels transparent. */
+		for (y = 0; y < gdImageSY(im); y++)
+			for (x = 0; x < gdImageSX(im); x++)
+				if (im->tpixels[y][x] == tc)
+					im->tpixels[y][x] =
+					    gdTrueColorAlpha(0, 0, 0, 127);
+	}
+	*out = im;
+	return IMAGE_OK;
+fail:
+	gdImageDestroy(im);
+	return IMAGE_ERR_DECODE;
+}
+
+/* Applies EXIF orientation o (2..8); returns a new image or NULL. */
+static gdImagePtr
+orient(gdImagePtr src, int o)
+{
+	int        W = gdImageSX(src), H = gdImageSY(src);
+	int        swap = o >= 5, dw = swap ? H : W, dh = swap ? W : H;
+	int        x, y;
+	gdImagePtr dst = gdImageCreateTrueColor(dw, dh);
+
+	if (dst == NULL)
+		return NULL;
+	gdImageAlphaBlending(dst, 0);
+	gdImageSaveAlpha(dst, 1);
+	for (y = 0; y < dh; y++) {
+		int *d = dst->tpixels[y];
+		for (x = 0; x < dw; x++) {
+			int sx, sy;
+			switch (o) {
+			case 2: /* mirrored */
+				sx = W - 1 - x, sy = y;
+				break;
+			case 3: /* rotated 180 */
+				sx = W - 1 - x, sy = H - 1 - y;
+				break;
+			case 4: /* mirrored vertically */
+				sx = x, sy = H - 1 - y;
+				break;
+			case 5: /* transposed */
+				sx = y, sy = x;
+				break;
+			case 6: /* stored rotated 90 CCW: turn 90 CW */
+				sx = y, sy = H - 1 - x;
+				break;
+			case 7: /* transversed */
+				sx = W - 1 - y, sy = H - 1 - x;
+				break;
+			default: /* 8: stored rotated 90 CW: turn 90 CCW */
+				sx = W - 1 - y, sy = x;
+				break;
+			}
+			d[x] = src->tpixels[sy][sx];
+		}
+	}
+	return dst;
+}
+
+/* One horizontal band of a resample, for a second thread. */
+struct band_job {
+	gdImagePtr dst, src;
+	int        dy, sy, dw, dh, sw, sh;
+};
+
+static void *
+band_job_run(void *arg)
+{
+	struct band_job *b = arg;
+
+	gdImageCopyResampled(b->dst, b->src, 0, b->dy, 0, b->sy, b->dw, b->dh,
+	                     b->sw, b->sh);
+	return NULL;
+}
+
+/*
+ * Area-resamples src to w x h with libgd (alpha kept).  Big images are cut
+ * into two bands done on two threads; the cut is put on a row where the
+ * source row is a whole number, so each band keeps the exact ratio and the
+ * result is the same as one call.  gdImageCopyResampled works in relative
+ * coordinates and writes only its own rows of dst.
+ */
+static gdImagePtr
+resample(gdImagePtr src, uint32_t w, uint32_t h)
+{
+	gdImagePtr      dst = gdImageCreateTrueColor((int)w, (int)h);
+	int             sw = gdImageSX(src), sh = gdImageSY(src), k = 0, d;
+	struct band_job b;
+	pthread_t       tid;
+
+	if (dst == NULL)
+		return NULL;
+	gdImageAlphaBlending(dst, 0);
+	gdImageSaveAlpha(dst, 1);
+	if ((uint64_t)w * h >= IMAGE_MT_MIN_PIXELS) {
+		for (d = 0; d <= (int)h / 4 && k == 0; d++) {
+			int c = (int)h / 2 + d;
+			if ((int64_t)c * sh % (int)h == 0)
+				k = c;
+			else if ((int64_t)(c - 2 * d) * sh % (int)h == 0)
+				k = c - 2 * d;
+		}
+	}
+	if (k > 0 && k < (int)h) {
+		b.dst = dst;
+		b.src = src;
+		b.dy = 0;
+		b.sy = 0;
+		b.dw = (int)w;
+		b.dh = k;
+		b.sw = sw;
+		b.sh = (int)((int64_t)k * sh / (int)h);
+		if (pthread_create(&tid, NULL, band_job_run, &b) == 0) {
+			gdImageCopyResampled(dst, src, 0, k, 0, b.sh, (int)w,
+			                     (int)h - k, sw, sh - b.sh);
+			pthread_join(tid, NULL);
+			return dst;
+		}
+	}
+	gdImageCopyResampled(dst, src, 0, 0, 0, 0, (int)w, (int)h, sw, sh);
+	return dst;
+}
+
+/* Composes every pixel onto white, in place: JPEG has no alpha. */
+static void
+flatten(gdImagePtr im)
+{
+	int x, y;
+
+	for (y = 0; y < gdImageSY(im); y++) {
+		int *px = im->tpixels[y];
+		for (x = 0; x < gdImageSX(im); x++) {
+			int a = gdTrueColorGetAlpha(px[x]), o = 127 - a;
+			if (a == 0)
+				continue;
+			px[x] = gdTrueColor(
+			    (gdTrueColorGetRed(px[x]) * o + 255 * a + 63) / 127,
+			    (gdTrueColorGetGreen(px[x]) * o + 255 * a + 63) /
+			        127,
+			    (gdTrueColorGetBlue(px[x]) * o + 255 * a + 63) /
+			        127);
+		}
+	}
+}
+
+/* 64-bit dHash: 9x8 grey, one bit per left-to-right brightness step. */
+static int
+dhash(gdImagePtr src, uint64_t *out)
+{
+	gdImagePtr s = resample(src, 9, 8);
+	uint64_t   h = 0;
+	int        x, y;
+
+	if (s == NULL)
+		return -1;
+	for (y = 0; y < 8; y++) {
+		int g[9];
+		for (x = 0; x < 9; x++) {
+			int c = s->tpixels[y][x];
+			g[x] = 299 * gdTrueColorGetRed(c) +
+			       587 * gdTrueColorGetGreen(c) +
+			       114 * gdTrueColorGetBlue(c);
+		}
+		for (x = 0; x < 8; x++)
+			h = h << 1 | (g[x] < g[x + 1]);
+	}
+	gdImageDestroy(s);
+	*out = h;
+	return 0;
+}
+
+/* Drops COM segments (libgd writes "CREATOR: gd-jpeg ...") in place. */
+static size_t
+jpeg_strip_com(uint8_t *b, size_t n)
+{
+	size_t i = 2, o = 2;
+
+	while (i + 4 <= n && b[i] == 0xff && b[i + 1] != 0xda) {
+		size_t seg = 2 + rd_be16(b + i + 2);
+		if (seg < 4 || seg > n - i)
+			return n; /* not ours to repair: leave it */
+		if (b[i + 1] != 0xfe) {
+			memmove(b + o, b + i, seg);
+			o += seg;
+		}
+		i += seg;
+	}
+	memmove(b + o, b + i, n - i);
+	return o + (n - i);
+}
+
+static int
+encode_jpeg(gdImagePtr im, int q, struct image_blob *out)
+{
+	int   size = 0;
+	void *p;
+
+	gdImageInterlace(im, 1); /* progressive */
+	p = gdImageJpegPtr(im, &size, q);
+	if (p == NULL || size <= 0) {
+		gdFree(p);
+		return -1;
+	}
+	out->data = p;
+	out->len = jpeg_strip_com(p, (size_t)size);
+	out->width = (uint32_t)gdImageSX(im);
+	out->height = (uint32_t)gdImageSY(im);
+	return 0;
+}
+
+static int
+encode_webp(gdImagePtr im, int q, struct image_blob *out)
+{
+	int   size = 0;
+	void *p = gdImageWebpPtrEx(im, &size, q);
+
+	if (p == NULL || size <= 0) {
+		gdFree(p);
+		return -1;
+	}
+	out->data = p;
+	out->len = (size_t)size;
+	out->width = (uint32_t)gdImageSX(im);
+	out->height = (uint32_t)gdImageSY(im);
+	return 0;
+}
+
+/*
+ * The display WebP is the slowest step (libwebp method 4, ~140 ms for
+ * 1600x1200), so it runs on a second thread while this one makes the
+ * thumbnail and the JPEGs.  Both threads only read `im`.
+ */
+struct webp_job {
+	gdImagePtr        im;
+	int               q;
+	struct image_blob out;
+	int               rc;
+};
+
+static void *
+webp_job_run(void *arg)
+{
+	struct webp_job *j = arg;
+
+	j->rc = encode_webp(j->im, j->q, &j->out);
+	return NULL;
+}
+
+/* Encodes the flattened JPEG of im; flattens a copy when im has alpha. */
+static int
+encode_flat_jpeg(gdImagePtr im, int alpha, int q, struct image_blob *out,
+                 uint64_t *hash)
+{
+	gdImagePtr flat = im;
+	int        rc = -1;
+
+	if (alpha) {
+		if ((flat = gdImageClone(im)) == NULL)
+			return -1;
+		flatten(flat);
+	}
+	if (out != NULL && encode_jpeg(flat, q, out) < 0)
+		goto out;
+	if (hash != NULL && dhash(flat, hash) < 0)
+		goto out;
+	rc = 0;
+out:
+	if (flat != im)
+		gdImageDestroy(flat);
+	return rc;
+}
+
+enum image_result
+image_derive_some(const uint8_t *buf, size_t len, const struct image_info *info,
+                  unsigned which, struct image_derivs *out)
+{
+	struct plan       p;
+	struct webp_job   wj;
+	pthread_t         tid;
+	gdImagePtr        src = NULL, disp = NULL, thumb = NULL, tmp;
+	enum image_result r;
+	uint64_t          t0, t1 = 0, t2, resize_us = 0;
+	int               alpha, threaded = 0;
+	unsigned          want_t, want_d;
+
+	memset(out, 0, sizeof(*out));
+	memset(&wj, 0, sizeof(wj));
+	if (buf == NULL || info == NULL || (unsigned)info->type >= IMAGE__MAX)
+		return IMAGE_ERR_DECODE;
+	if ((uint64_t)info->width * info->height > IMAGE_HARD_MAX_PIXELS ||
+	    info->width > INT_MAX / 4 || info->height > INT_MAX / 4)
+		return IMAGE_ERR_TOO_LARGE;
+	which &= IMAGE_DERIV_ALL;
+	want_t = which & (IMAGE_DERIV_BIT(IMAGE_DERIV_T400_JPEG) |
+	                  IMAGE_DERIV_BIT(IMAGE_DERIV_T400_WEBP));
+	want_d = which & (IMAGE_DERIV_BIT(IMAGE_DERIV_D1600_JPEG) |
+	                  IMAGE_DERIV_BIT(IMAGE_DERIV_D1600_WEBP));
+	if (!want_d)
+		want_t = 1; /* the hash comes from the thumbnail */
+	plan_make(info,
+	          which | (want_t ? IMAGE_DERIV_BIT(IMAGE_DERIV_T400_JPEG) : 0),
+	          &p);
+
+	t0 = now_us();
+	switch (info->type) {
+	case IMAGE_JPEG:
+		r = decode_jpeg(buf, len, info, &p, &src);
+		break;
+	case IMAGE_PNG:
+		r = decode_png(buf, len, info, &src);
+		break;
+	default:
+		r = decode_webp(buf, len, info, &p, &src);
+		break;
+	}
+	if (r != IMAGE_OK)
+		goto out;
+	r = IMAGE_ERR_NOMEM;
+	/* Truecolor already (decoders above); now the EXIF orientation. */
+	if (info->exif.orientation >= 2 && info->exif.orientation <= 8) {
+		if ((tmp = orient(src, info->exif.orientation)) == NULL)
+			goto out;
+		gdImageDestroy(src);
+		src = tmp;
+	}
+	alpha = info->type != IMAGE_JPEG;
+	t1 = now_us();
+	out->timing.decode_us = t1 - t0;
+
+	if (want_d) {
+		if ((disp = resample(src, p.dw, p.dh)) == NULL)
+			goto out;
+		if (which & IMAGE_DERIV_BIT(IMAGE_DERIV_D1600_WEBP)) {
+			wj.im = disp;
+			wj.q = IMAGE_DISP_WEBP_Q;
+			wj.rc = -1;
+			threaded =
+			    pthread_create(&tid, NULL, webp_job_run, &wj) == 0;
+			if (!threaded)
+				webp_job_run(&wj);
+		}
+	}
+	t2 = now_us();
+	resize_us = t2 - t1;
+
+	/* The thumbnail comes from the display image when it is as big. */
+	if (want_t) {
+		tmp =
+		    (disp != NULL && p.dw >= p.tw && p.dh >= p.th) ? disp : src;
+		t2 = now_us();
+		if ((thumb = resample(tmp, p.tw, p.th)) == NULL)
+			goto out;
+		resize_us += now_us() - t2;
+		if ((which & IMAGE_DERIV_BIT(IMAGE_DERIV_T400_WEBP)) &&
+		    encode_webp(thumb, IMAGE_THUMB_WEBP_Q,
+		                &out->blob[IMAGE_DERIV_T400_WEBP]) < 0)
+			goto out;
+		/* The hash is taken from the flattened thumbnail. */
+		if (encode_flat_jpeg(
+		        thumb, alpha, IMAGE_THUMB_JPEG_Q,
+		        (which & IMAGE_DERIV_BIT(IMAGE_DERIV_T400_JPEG))
+		            ? &out->blob[IMAGE_DERIV_T400_JPEG]
+		            : NULL,
+		        &out->dhash) < 0)
+			goto out;
+	}
+	if ((which & IMAGE_DERIV_BIT(IMAGE_DERIV_D1600_JPEG)) &&
+	    encode_flat_jpeg(disp, alpha, IMAGE_DISP_JPEG_Q,
+	                     &out->blob[IMAGE_DERIV_D1600_JPEG],
+	                     want_t ? NULL : &out->dhash) < 0)
+		goto out;
+	r = IMAGE_OK;
+out:
+	if (threaded)
+		pthread_join(tid, NULL);
+	if (wj.im != NULL) {
+		out->blob[IMAGE_DERIV_D1600_WEBP] = wj.out;
+		if (wj.rc < 0)
+			r = IMAGE_ERR_NOMEM;
+	}
+	if (r == IMAGE_OK) {
+		out->timing.resize_us = resize_us;
+		out->timing.encode_us = now_us() - t1 - resize_us;
+	}
+	if (thumb != NULL)
+		gdImageDestroy(thumb);
+	if (disp != NULL)
+		gdImageDestroy(disp);
+	if (src != NULL)
+		gdImageDestroy(src);
+	if (r != IMAGE_OK)
+		image_derivs_free(out);
+	return r;
+}
+
+enum image_result
+image_derive(const uint8_t *buf, size_t len, const struct image_info *info,
+             struct image_derivs *out)
+{
+	return image_derive_some(buf, len, info, IMAGE_DERIV_ALL, out);
+}
+
+void
+image_derivs_free(struct image_derivs *d)
+{
+	int i;
+
+	for (i = 0; i < IMAGE_DERIV__MAX; i++) {
+		gdFree(d->blob[i].data);
+		d->blob[i].data = NULL;
+		d->blob[i].len = 0;
+	}
+}
+
+int
+image_dhash_distance(uint64_t a, uint64_t b)
+{
+	return __builtin_popcountll(a ^ b);
+}
+
+static void
+image_gd_quiet(int level, const char *fmt, va_list ap)
+{
+	(void)level;
+	(void)fmt;
+	(void)ap;
+}
+
+void
+image_init(void)
+{
+	gdSetErrorMethod(image_gd_quiet);
+}

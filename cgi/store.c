@@ -1,0 +1,505 @@
+/*
+ * store.c: atomic media files under one root, named by random tokens.
+ * All paths are opened relative to directory descriptors taken at start-up
+ * (openat, renameat, linkat), every name is built from a checked token and
+ * a checked suffix, and errno survives the clean-up on every failure path.
+ */
+#include "store.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define STORE_DIR_MODE  0750
+#define STORE_FILE_MODE 0640
+
+static const char *const store_areas[STORE_AREA__MAX] = {
+    "orig", /* STORE_ORIG */
+    "priv", /* STORE_PRIV */
+    "pub",  /* STORE_PUB */
+};
+
+static const char *const store_suffixes[STORE_DERIV__MAX] = {
+    "_t400.jpg",   /* STORE_T400_JPG */
+    "_t400.webp",  /* STORE_T400_WEBP */
+    "_d1600.jpg",  /* STORE_D1600_JPG */
+    "_d1600.webp", /* STORE_D1600_WEBP */
+};
+
+static const char *const store_orig_default[] = {".jpg", ".png", ".webp", NULL};
+
+const char *
+store_deriv_suffix(enum store_deriv d)
+{
+	return (unsigned)d < STORE_DERIV__MAX ? store_suffixes[d] : NULL;
+}
+
+void
+store_token_new(char out[STORE_TOKEN_LEN + 1])
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char     r[STORE_TOKEN_LEN / 2];
+	size_t            i;
+
+	randombytes_buf(r, sizeof(r));
+	for (i = 0; i < sizeof(r); i++) {
+		out[2 * i] = hex[r[i] >> 4];
+		out[2 * i + 1] = hex[r[i] & 15];
+	}
+	out[STORE_TOKEN_LEN] = '\0';
+	sodium_memzero(r, sizeof(r));
+}
+
+int
+store_token_valid(const char *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return 0;
+	for (i = 0; i < STORE_TOKEN_LEN; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') ||
+		      (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return s[i] == '\0';
+}
+
+static int
+suffix_valid(const char *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return 0;
+	for (i = 0; s[i] != '\0'; i++) {
+		if (i >= STORE_SUFFIX_MAX)
+			return 0;
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		      (s[i] >= '0' && s[i] <= '9') || s[i] == '.' ||
+		      s[i] == '_'))
+			return 0;
+	}
+	/* ".." can't escape (no '/'), but keep names plain anyway. */
+	return strstr(s, "..") == NULL;
+}
+
+/* "ab/cd/<token><suffix>" into out; 0 or -1 (EINVAL, ENAMETOOLONG). */
+static int
+rel_name(const char *token, const char *suffix, char *out, size_t outsz)
+{
+	int n;
+
+	if (!store_token_valid(token) || !suffix_valid(suffix)) {
+		errno = EINVAL;
+		return -1;
+	}
+	n = snprintf(out, outsz, "%.2s/%.2s/%s%s", token, token + 2, token,
+	             suffix);
+	if (n < 0 || (size_t)n >= outsz) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_path(enum store_area area, const char *token, const char *suffix,
+           char *out, size_t outsz)
+{
+	char rel[STORE_PATH_MAX];
+	int  n;
+
+	if ((unsigned)area >= STORE_AREA__MAX) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (rel_name(token, suffix, rel, sizeof(rel)) < 0)
+		return -1;
+	n = snprintf(out, outsz, "%s/%s", store_areas[area], rel);
+	if (n < 0 || (size_t)n >= outsz) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_url(const char *token, const char *suffix, char *out, size_t outsz)
+{
+	char rel[STORE_PATH_MAX];
+	int  n;
+
+	if (rel_name(token, suffix, rel, sizeof(rel)) < 0)
+		return -1;
+	n = snprintf(out, outsz, "/media/%s", rel);
+	if (n < 0 || (size_t)n >= outsz) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
+/* mkdirat that accepts an existing directory. */
+static int
+mkdir_ok(int dfd, const char *name)
+{
+	struct stat sb;
+
+	if (mkdirat(dfd, name, STORE_DIR_MODE) == 0)
+		return 1; /* created: the parent wants an fsync */
+	if (errno != EEXIST)
+		return -1;
+	if (fstatat(dfd, name, &sb, AT_SYMLINK_NOFOLLOW) < 0)
+		return -1;
+	if (!S_ISDIR(sb.st_mode)) {
+		errno = ENOTDIR;
+		return -1;
+	}
+	return 0;
+}
+
+static int
+open_dir(int dfd, const char *name)
+{
+	return openat(dfd, name,
+	              O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+}
+
+void
+store_close(struct store *st)
+{
+	int i, save = errno;
+
+	for (i = 0; i < STORE_AREA__MAX; i++) {
+		if (st->area_fd[i] >= 0)
+			close(st->area_fd[i]);
+		st->area_fd[i] = -1;
+	}
+	if (st->tmp_fd >= 0)
+		close(st->tmp_fd);
+	if (st->root_fd >= 0)
+		close(st->root_fd);
+	st->tmp_fd = st->root_fd = -1;
+	errno = save;
+}
+
+int
+store_open(struct store *st, const char *root)
+{
+	int i;
+
+	st->root_fd = st->tmp_fd = -1;
+	for (i = 0; i < STORE_AREA__MAX; i++)
+		st->area_fd[i] = -1;
+	if (mkdir_ok(AT_FDCWD, root) < 0)
+		goto fail;
+	if ((st->root_fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		goto fail;
+	if (mkdir_ok(st->root_fd, "tmp") < 0 ||
+	    (st->tmp_fd = open_dir(st->root_fd, "tmp")) < 0)
+		goto fail;
+	for (i = 0; i < STORE_AREA__MAX; i++)
+		if (mkdir_ok(st->root_fd, store_areas[i]) < 0 ||
+		    (st->area_fd[i] = open_dir(st->root_fd, store_areas[i])) <
+		        0)
+			goto fail;
+	if (fsync(st->root_fd) < 0)
+		goto fail;
+	return 0;
+fail:
+	store_close(st);
+	return -1;
+}
+
+/*
+ * Opens (creating) the fan-out directory ab/cd of token under area_fd and
+ * returns its descriptor, fsyncing parents of anything created.
+ */
+static int
+fan_dir(int area_fd, const char *token)
+{
+	char a[3], ab[6];
+	int  fd = -1, made, save;
+
+	memcpy(a, token, 2);
+	a[2] = '\0';
+	memcpy(ab, token, 2);
+	ab[2] = '/';
+	memcpy(ab + 3, token + 2, 2);
+	ab[5] = '\0';
+	if ((fd = open_dir(area_fd, ab)) >= 0)
+		return fd; /* the common case: it exists */
+	if ((made = mkdir_ok(area_fd, a)) < 0)
+		return -1;
+	if (made && fsync(area_fd) < 0)
+		return -1;
+	if ((fd = open_dir(area_fd, a)) < 0)
+		return -1;
+	if ((made = mkdir_ok(fd, ab + 3)) < 0 || (made && fsync(fd) < 0)) {
+		save = errno;
+		close(fd);
+		errno = save;
+		return -1;
+	}
+	close(fd);
+	return open_dir(area_fd, ab);
+}
+
+/* Writes all of data to fd, retrying short writes and EINTR. */
+static int
+write_all(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int
+store_write(const struct store *st, enum store_area area, const char *token,
+            const char *suffix, const void *data, size_t len)
+{
+	char tmpname[STORE_PATH_MAX], final[STORE_PATH_MAX], rnd[9];
+	int  fd = -1, dfd = -1, save, n;
+
+	if ((unsigned)area >= STORE_AREA__MAX ||
+	    rel_name(token, suffix, final, sizeof(final)) < 0 ||
+	    (data == NULL && len > 0)) {
+		errno = EINVAL;
+		return -1;
+	}
+	/* A random part keeps two writers of one name out of each other. */
+	store_token_new(tmpname); /* 32 hex; use 8 of them */
+	memcpy(rnd, tmpname, 8);
+	rnd[8] = '\0';
+	n = snprintf(tmpname, sizeof(tmpname), "%s%s.%s.tmp", token, suffix,
+	             rnd);
+	if (n < 0 || (size_t)n >= sizeof(tmpname)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	fd = openat(st->tmp_fd, tmpname,
+	            O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+	            STORE_FILE_MODE);
+	if (fd < 0)
+		return -1;
+	if (write_all(fd, data, len) < 0 || fsync(fd) < 0)
+		goto fail;
+	if (close(fd) < 0) {
+		fd = -1;
+		goto fail;
+	}
+	fd = -1;
+	if ((dfd = fan_dir(st->area_fd[area], token)) < 0)
+		goto fail;
+	if (renameat(st->tmp_fd, tmpname, dfd, final + 6) < 0)
+		goto fail;
+	if (fsync(dfd) < 0) {
+		/* In place but maybe not durable: report, leave the file. */
+		save = errno;
+		close(dfd);
+		errno = save;
+		return -1;
+	}
+	close(dfd);
+	return 0;
+fail:
+	save = errno;
+	if (fd >= 0)
+		close(fd);
+	if (dfd >= 0)
+		close(dfd);
+	(void)unlinkat(st->tmp_fd, tmpname, 0);
+	errno = save;
+	return -1;
+}
+
+/* Unlinks area/<rel>; a missing file is success. */
+static int
+unlink_rel(int area_fd, const char *rel)
+{
+	if (unlinkat(area_fd, rel, 0) < 0 && errno != ENOENT)
+		return -1;
+	return 0;
+}
+
+/* fsyncs area/ab/cd of token when it exists. */
+static int
+sync_fan(int area_fd, const char *token)
+{
+	char ab[6];
+	int  fd, rc, save;
+
+	memcpy(ab, token, 2);
+	ab[2] = '/';
+	memcpy(ab + 3, token + 2, 2);
+	ab[5] = '\0';
+	if ((fd = open_dir(area_fd, ab)) < 0)
+		return errno == ENOENT ? 0 : -1;
+	rc = fsync(fd);
+	save = errno;
+	close(fd);
+	errno = save;
+	return rc;
+}
+
+int
+store_publish(const struct store *st, const char *token)
+{
+	int  priv = st->area_fd[STORE_PRIV], pub = st->area_fd[STORE_PUB];
+	char rel[STORE_PATH_MAX], tmp[STORE_PATH_MAX + 8];
+	int  i, dfd;
+
+	if (!store_token_valid(token)) {
+		errno = EINVAL;
+		return -1;
+	}
+	if ((dfd = fan_dir(pub, token)) < 0)
+		return -1;
+	close(dfd);
+	for (i = 0; i < STORE_DERIV__MAX; i++) {
+		struct stat a, b;
+
+		if (rel_name(token, store_suffixes[i], rel, sizeof(rel)) < 0)
+			return -1;
+		if (fstatat(priv, rel, &a, AT_SYMLINK_NOFOLLOW) < 0) {
+			if (errno == ENOENT)
+				continue; /* that derivative was not made */
+			return -1;
+		}
+		if (linkat(priv, rel, pub, rel, 0) == 0)
+			continue;
+		if (errno != EEXIST)
+			return -1;
+		if (fstatat(pub, rel, &b, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    a.st_ino == b.st_ino && a.st_dev == b.st_dev)
+			continue; /* already published */
+		/* An older file is there: replace it atomically. */
+		snprintf(tmp, sizeof(tmp), "%s.pub", rel);
+		(void)unlinkat(pub, tmp, 0);
+		if (linkat(priv, rel, pub, tmp, 0) < 0)
+			return -1;
+		if (renameat(pub, tmp, pub, rel) < 0) {
+			int save = errno;
+			(void)unlinkat(pub, tmp, 0);
+			errno = save;
+			return -1;
+		}
+	}
+	return sync_fan(pub, token);
+}
+
+int
+store_unpublish(const struct store *st, const char *token)
+{
+	char rel[STORE_PATH_MAX];
+	int  i, rc = 0, err = 0;
+
+	if (!store_token_valid(token)) {
+		errno = EINVAL;
+		return -1;
+	}
+	for (i = 0; i < STORE_DERIV__MAX; i++) {
+		if (rel_name(token, store_suffixes[i], rel, sizeof(rel)) < 0 ||
+		    unlink_rel(st->area_fd[STORE_PUB], rel) < 0) {
+			if (rc == 0)
+				err = errno;
+			rc = -1;
+		}
+	}
+	if (sync_fan(st->area_fd[STORE_PUB], token) < 0 && rc == 0) {
+		err = errno;
+		rc = -1;
+	}
+	if (rc < 0)
+		errno = err;
+	return rc;
+}
+
+int
+store_remove_all(const struct store *st, const char *token,
+                 const char *const *orig_suffixes)
+{
+	char rel[STORE_PATH_MAX];
+	int  i, rc = 0, err = 0;
+
+	if (!store_token_valid(token)) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (orig_suffixes == NULL)
+		orig_suffixes = store_orig_default;
+	/* Public links first, so nothing stays reachable on a failure. */
+	if (store_unpublish(st, token) < 0) {
+		err = errno;
+		rc = -1;
+	}
+	for (i = 0; i < STORE_DERIV__MAX; i++) {
+		if (rel_name(token, store_suffixes[i], rel, sizeof(rel)) < 0 ||
+		    unlink_rel(st->area_fd[STORE_PRIV], rel) < 0) {
+			if (rc == 0)
+				err = errno;
+			rc = -1;
+		}
+	}
+	for (i = 0; orig_suffixes[i] != NULL; i++) {
+		if (rel_name(token, orig_suffixes[i], rel, sizeof(rel)) < 0 ||
+		    unlink_rel(st->area_fd[STORE_ORIG], rel) < 0) {
+			if (rc == 0)
+				err = errno;
+			rc = -1;
+		}
+	}
+	if (rc < 0)
+		errno = err;
+	return rc;
+}
+
+int
+store_sweep_tmp(const struct store *st, long max_age)
+{
+	DIR           *d;
+	struct dirent *de;
+	struct stat    sb;
+	time_t         now = time(NULL);
+	int            fd, removed = 0, save;
+
+	/* fdopendir takes the descriptor: give it a duplicate. */
+	if ((fd = fcntl(st->tmp_fd, F_DUPFD_CLOEXEC, 0)) < 0)
+		return -1;
+	if ((d = fdopendir(fd)) == NULL) {
+		save = errno;
+		close(fd);
+		errno = save;
+		return -1;
+	}
+	rewinddir(d);
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (fstatat(st->tmp_fd, de->d_name, &sb, AT_SYMLINK_NOFOLLOW) <
+		    0)
+			continue; /* gone meanwhile */
+		if (!S_ISREG(sb.st_mode) || now - sb.st_mtime < max_age)
+			continue;
+		if (unlinkat(st->tmp_fd, de->d_name, 0) == 0)
+			removed++;
+	}
+	closedir(d);
+	return removed;
+}

@@ -1,0 +1,114 @@
+/*
+ * store.h: the media store on disk.  Files are named by a random token and
+ * fanned out as ab/cd/<token><suffix> under four areas of a media root:
+ * tmp/ (writes in progress), orig/ (private originals, served through an
+ * nginx internal redirect), priv/ (derivatives of entries not approved) and
+ * pub/ (derivatives of approved entries; nginx serves /media/ from it).
+ * Every write is atomic: temp file, fsync, rename, fsync of the directory.
+ */
+#ifndef NETDEP_STORE_H
+#define NETDEP_STORE_H
+
+#include <stddef.h>
+
+#define STORE_TOKEN_LEN  32 /* 128 random bits as lowercase hex */
+#define STORE_SUFFIX_MAX 16 /* "_d1600.webp" and ".webp" fit */
+#define STORE_PATH_MAX   96 /* longest relative path, NUL included */
+
+enum store_area { STORE_ORIG, STORE_PRIV, STORE_PUB, STORE_AREA__MAX };
+
+/* The derivative files, in the order of enum image_deriv (image.h). */
+enum store_deriv {
+	STORE_T400_JPG,
+	STORE_T400_WEBP,
+	STORE_D1600_JPG,
+	STORE_D1600_WEBP,
+	STORE_DERIV__MAX
+};
+
+/* An open media root.  Owned by the worker; read-only after store_open. */
+struct store {
+	int root_fd;                  /* O_DIRECTORY of the root */
+	int area_fd[STORE_AREA__MAX]; /* orig/, priv/, pub/ */
+	int tmp_fd;                   /* tmp/ */
+};
+
+/*
+ * Opens (creating when missing, mode 0750) root and its tmp, orig, priv and
+ * pub directories, keeping a descriptor on each so later calls never walk
+ * the path again.  Returns 0, or -1 with errno set (st is then closed).
+ */
+int store_open(struct store *st, const char *root);
+
+/* Closes every descriptor; safe on a closed or failed store. */
+void store_close(struct store *st);
+
+/* "_t400.jpg" etc.; NULL when d is out of range. */
+const char *store_deriv_suffix(enum store_deriv d);
+
+/*
+ * Writes a fresh token: 16 bytes from libsodium's randombytes_buf as 32
+ * lowercase hex digits and a NUL.  Needs sodium_init() done once before.
+ */
+void store_token_new(char out[STORE_TOKEN_LEN + 1]);
+
+/* 1 when s is exactly 32 lowercase hex digits (a token), else 0. */
+int store_token_valid(const char *s);
+
+/*
+ * Writes "<area>/ab/cd/<token><suffix>" into out (outsz bytes), the path
+ * relative to the media root, e.g. for X-Accel-Redirect.  suffix is one of
+ * [a-z0-9._], at most STORE_SUFFIX_MAX bytes.  Returns 0, or -1 with errno
+ * EINVAL (bad token/suffix/area) or ENAMETOOLONG.
+ */
+int store_path(enum store_area area, const char *token, const char *suffix,
+               char *out, size_t outsz);
+
+/*
+ * Writes the public URL path "/media/ab/cd/<token><suffix>" of a derivative
+ * into out.  Returns 0 or -1 (errno as store_path).
+ */
+int store_url(const char *token, const char *suffix, char *out, size_t outsz);
+
+/*
+ * Stores len bytes as area/ab/cd/<token><suffix>: writes a temp file in
+ * tmp/, fsyncs it, renames it into place (replacing any older file) and
+ * fsyncs the directory, creating the fan-out directories as needed.  The
+ * file is either complete or absent.  Returns 0, or -1 with errno set and
+ * no temp file left behind.
+ */
+int store_write(const struct store *st, enum store_area area, const char *token,
+                const char *suffix, const void *data, size_t len);
+
+/*
+ * Makes the derivatives of token public: hard-links each priv/ file that
+ * exists into pub/ (replacing a different older file) and fsyncs.
+ * Idempotent.  Returns 0, or -1 with errno set (some may be linked: call
+ * again or store_unpublish()).
+ */
+int store_publish(const struct store *st, const char *token);
+
+/*
+ * Removes the pub/ links of token's derivatives (priv/ keeps them); missing
+ * files are fine.  Returns 0, or -1 with errno of the first failure.
+ */
+int store_unpublish(const struct store *st, const char *token);
+
+/*
+ * Removes every file of token: the original (any extension in
+ * orig_suffixes, a NULL-terminated list such as {".jpg", ".png", ".webp",
+ * NULL}; NULL means those three), the priv/ and pub/ derivatives.  For
+ * clean-up after a failed database insert.  Missing files are fine; it
+ * tries them all.  Returns 0, or -1 with errno of the first failure.
+ */
+int store_remove_all(const struct store *st, const char *token,
+                     const char *const *orig_suffixes);
+
+/*
+ * Removes regular files in tmp/ whose mtime is older than max_age seconds
+ * (writes that died half way).  Returns the number removed, or -1 with
+ * errno set.
+ */
+int store_sweep_tmp(const struct store *st, long max_age);
+
+#endif

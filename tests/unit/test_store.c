@@ -1,0 +1,245 @@
+/*
+ * test_store.c: tests of cgi/store.c in a fresh temporary media root:
+ * tokens, path building and its refusals, atomic writes, publish and
+ * unpublish (idempotent), clean-up after a failed insert, and the sweep of
+ * stale temp files.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "store.h"
+#include "unit.h"
+
+static char root[PATH_MAX];
+
+/* 1 when root/rel exists as a regular file with the given content. */
+static int
+has_file(const char *rel, const char *want)
+{
+	char   path[PATH_MAX + 128], got[64];
+	FILE  *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	if ((f = fopen(path, "rb")) == NULL)
+		return 0;
+	n = fread(got, 1, sizeof(got) - 1, f);
+	fclose(f);
+	got[n] = '\0';
+	return want == NULL || strcmp(got, want) == 0;
+}
+
+static int
+count_tmp(void)
+{
+	char  cmd[PATH_MAX + 64];
+	FILE *p;
+	int   n = -1;
+
+	snprintf(cmd, sizeof(cmd), "ls -A '%s/tmp' | wc -l", root);
+	if ((p = popen(cmd, "r")) != NULL) {
+		if (fscanf(p, "%d", &n) != 1)
+			n = -1;
+		pclose(p);
+	}
+	return n;
+}
+
+static void
+test_tokens_paths(void)
+{
+	static const struct {
+		const char *token, *suffix;
+		int         ok;
+		const char *path;
+	} cases[] = {
+	    {"0123456789abcdef0123456789abcdef", "_t400.jpg", 1,
+	     "priv/01/23/0123456789abcdef0123456789abcdef_t400.jpg"},
+	    {"0123456789abcdef0123456789abcdef", ".webp", 1,
+	     "priv/01/23/0123456789abcdef0123456789abcdef.webp"},
+	    {"0123456789ABCDEF0123456789abcdef", ".jpg", 0, NULL},
+	    {"0123456789abcdef0123456789abcde", ".jpg", 0, NULL},
+	    {"0123456789abcdef0123456789abcdef0", ".jpg", 0, NULL},
+	    {"../3456789abcdef0123456789abcdef", ".jpg", 0, NULL},
+	    {"0123456789abcdef0123456789abcdef", "/../x", 0, NULL},
+	    {"0123456789abcdef0123456789abcdef", "..jpg", 0, NULL},
+	    {"0123456789abcdef0123456789abcdef", "_averyveryverylong.jpg", 0,
+	     NULL},
+	    {NULL, ".jpg", 0, NULL},
+	};
+	char   tok[STORE_TOKEN_LEN + 1], tok2[STORE_TOKEN_LEN + 1];
+	char   out[STORE_PATH_MAX];
+	size_t i;
+
+	for (i = 0; i < UNIT_NELEM(cases); i++) {
+		int rc = store_path(STORE_PRIV, cases[i].token, cases[i].suffix,
+		                    out, sizeof(out));
+		UNIT_CHECK((rc == 0) == cases[i].ok, "store_path row %zu: %d",
+		           i, rc);
+		if (rc == 0 && cases[i].path != NULL)
+			UNIT_CHECK(strcmp(out, cases[i].path) == 0,
+			           "row %zu: %s", i, out);
+		if (rc < 0)
+			UNIT_CHECK(errno == EINVAL, "row %zu errno %d", i,
+			           errno);
+	}
+	UNIT_CHECK(store_path(STORE_PRIV, cases[0].token, ".jpg", out, 10) ==
+	                   -1 &&
+	               errno == ENAMETOOLONG,
+	           "short buffer");
+	UNIT_CHECK(store_url(cases[0].token, "_t400.jpg", out, sizeof(out)) ==
+	                   0 &&
+	               strcmp(out, "/media/01/23/0123456789abcdef0123456789"
+	                           "abcdef_t400.jpg") == 0,
+	           "url %s", out);
+	store_token_new(tok);
+	store_token_new(tok2);
+	UNIT_CHECK(store_token_valid(tok) && strlen(tok) == 32, "token %s",
+	           tok);
+	UNIT_CHECK(strcmp(tok, tok2) != 0, "two tokens differ");
+	UNIT_CHECK(
+	    strcmp(store_deriv_suffix(STORE_D1600_WEBP), "_d1600.webp") == 0 &&
+	        store_deriv_suffix(STORE_DERIV__MAX) == NULL,
+	    "suffix table");
+}
+
+static void
+test_lifecycle(void)
+{
+	struct store st;
+	char         tok[STORE_TOKEN_LEN + 1], rel[STORE_PATH_MAX];
+	char         pub[STORE_PATH_MAX + 8];
+	int          i;
+
+	if (!UNIT_CHECK(store_open(&st, root) == 0, "store_open: %s",
+	                strerror(errno)))
+		return;
+	store_token_new(tok);
+	UNIT_CHECK(store_write(&st, STORE_ORIG, tok, ".jpg", "original", 8) ==
+	               0,
+	           "write original");
+	for (i = 0; i < STORE_DERIV__MAX; i++)
+		UNIT_CHECK(store_write(&st, STORE_PRIV, tok,
+		                       store_deriv_suffix((enum store_deriv)i),
+		                       "deriv", 5) == 0,
+		           "write deriv %d", i);
+	store_path(STORE_ORIG, tok, ".jpg", rel, sizeof(rel));
+	UNIT_CHECK(has_file(rel, "original"), "original in place: %s", rel);
+	store_path(STORE_PRIV, tok, "_t400.jpg", rel, sizeof(rel));
+	UNIT_CHECK(has_file(rel, "deriv"), "derivative in priv/");
+	store_path(STORE_PUB, tok, "_t400.jpg", pub, sizeof(pub));
+	UNIT_CHECK(!has_file(pub, NULL), "not public before publish");
+	UNIT_CHECK(count_tmp() == 0, "no temp file left: %d", count_tmp());
+
+	/* Overwrite is atomic and complete. */
+	UNIT_CHECK(
+	    store_write(&st, STORE_PRIV, tok, "_t400.jpg", "second", 6) == 0,
+	    "overwrite");
+	UNIT_CHECK(has_file(rel, "second"), "overwritten content");
+
+	UNIT_CHECK(store_publish(&st, tok) == 0, "publish: %s",
+	           strerror(errno));
+	UNIT_CHECK(has_file(pub, "second"), "public after publish");
+	UNIT_CHECK(store_publish(&st, tok) == 0, "publish twice");
+	/* A changed derivative replaces the older public link. */
+	UNIT_CHECK(store_write(&st, STORE_PRIV, tok, "_t400.jpg", "third", 5) ==
+	               0,
+	           "rewrite");
+	UNIT_CHECK(store_publish(&st, tok) == 0 && has_file(pub, "third"),
+	           "republish replaces");
+	UNIT_CHECK(store_unpublish(&st, tok) == 0, "unpublish");
+	UNIT_CHECK(!has_file(pub, NULL), "gone from pub/");
+	UNIT_CHECK(has_file(rel, "third"), "still in priv/");
+	UNIT_CHECK(store_unpublish(&st, tok) == 0, "unpublish twice");
+
+	UNIT_CHECK(store_publish(&st, tok) == 0, "publish again");
+	UNIT_CHECK(store_remove_all(&st, tok, NULL) == 0, "remove_all");
+	UNIT_CHECK(!has_file(pub, NULL) && !has_file(rel, NULL),
+	           "derivatives removed");
+	store_path(STORE_ORIG, tok, ".jpg", rel, sizeof(rel));
+	UNIT_CHECK(!has_file(rel, NULL), "original removed");
+	UNIT_CHECK(store_remove_all(&st, tok, NULL) == 0, "remove twice");
+
+	/* Refusals. */
+	UNIT_CHECK(store_write(&st, STORE_PRIV, "nope", ".jpg", "x", 1) == -1 &&
+	               errno == EINVAL,
+	           "bad token refused");
+	UNIT_CHECK(store_write(&st, STORE_AREA__MAX, tok, ".jpg", "x", 1) ==
+	                   -1 &&
+	               errno == EINVAL,
+	           "bad area refused");
+	UNIT_CHECK(store_publish(&st, "../../etc") == -1 && errno == EINVAL,
+	           "bad token publish");
+	UNIT_CHECK(store_write(&st, STORE_ORIG, tok, ".png", "", 0) == 0,
+	           "empty file");
+	UNIT_CHECK(store_remove_all(&st, tok, NULL) == 0, "clean empty");
+
+	/* Sweep: an old temp file goes, a fresh one stays. */
+	{
+		char           path[PATH_MAX + 64];
+		struct timeval tv[2];
+		int            fd;
+
+		snprintf(path, sizeof(path), "%s/tmp/old.tmp", root);
+		fd = open(path, O_WRONLY | O_CREAT, 0600);
+		if (fd >= 0)
+			close(fd);
+		gettimeofday(&tv[0], NULL);
+		tv[0].tv_sec -= 7200;
+		tv[1] = tv[0];
+		UNIT_CHECK(utimes(path, tv) == 0, "utimes");
+		snprintf(path, sizeof(path), "%s/tmp/new.tmp", root);
+		fd = open(path, O_WRONLY | O_CREAT, 0600);
+		if (fd >= 0)
+			close(fd);
+		UNIT_CHECK(store_sweep_tmp(&st, 3600) == 1,
+		           "sweep removes one");
+		UNIT_CHECK(count_tmp() == 1, "fresh temp file kept");
+		UNIT_CHECK(store_sweep_tmp(&st, 0) == 1, "sweep all");
+	}
+	store_close(&st);
+	store_close(&st); /* twice is safe */
+
+	/* Opening an existing root again works; a file as root does not. */
+	UNIT_CHECK(store_open(&st, root) == 0, "reopen");
+	store_close(&st);
+	{
+		char path[PATH_MAX + 64];
+		int  fd;
+
+		snprintf(path, sizeof(path), "%s/afile", root);
+		fd = open(path, O_WRONLY | O_CREAT, 0600);
+		if (fd >= 0)
+			close(fd);
+		UNIT_CHECK(store_open(&st, path) == -1 && errno == ENOTDIR,
+		           "root is a file: errno %d", errno);
+	}
+}
+
+int
+main(void)
+{
+	char cmd[PATH_MAX + 32];
+
+	snprintf(root, sizeof(root), "/tmp/netdep-store-XXXXXX");
+	if (mkdtemp(root) == NULL) {
+		perror("mkdtemp");
+		return 1;
+	}
+	/* A subdirectory, so store_open creates the root itself. */
+	strncat(root, "/media", sizeof(root) - strlen(root) - 1);
+	test_tokens_paths();
+	test_lifecycle();
+	snprintf(cmd, sizeof(cmd), "rm -rf '%.*s'", (int)(strlen(root) - 6),
+	         root);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", root);
+	return unit_report();
+}
