@@ -211,7 +211,8 @@ db_literal(struct db *db, const char *sql)
 
 	if (!db->prepared && db_ensure(db) < 0)
 		return DB_LOST;
-	res = PQexec(db->conn, sql);
+	/* PQexecParams, even without parameters, refuses multi-statements. */
+	res = PQexecParams(db->conn, sql, 0, NULL, NULL, NULL, NULL, 0);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK)
 		rc = db_failure(db, NULL, res, sql, NULL);
 	PQclear(res);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -37,6 +38,7 @@
 static volatile sig_atomic_t got_stop;
 static volatile sig_atomic_t got_child;
 static volatile sig_atomic_t got_alarm;
+static pid_t                 master_pid;
 
 static void
 on_stop(int sig)
@@ -120,6 +122,11 @@ worker_main(int listen_fd, const struct store *wst, const struct config *cfg)
 	struct db   *db;
 	sigset_t     term, old;
 
+	/* A worker never outlives its master (kill -9 of the master, say):
+	 * it would hold a database connection and the socket forever. */
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (getppid() != master_pid)
+		return 0;
 	signal(SIGCHLD, SIG_DFL);
 	signal(SIGALRM, SIG_IGN);
 	signal(SIGPIPE, SIG_IGN);
@@ -224,6 +231,7 @@ main(void)
 	sigset_t      block, empty;
 
 	setvbuf(stderr, NULL, _IOLBF, 0);
+	master_pid = getpid();
 	if (config_load(&cfg) != 0)
 		return 2;
 	if (sodium_init() < 0) {

@@ -30,9 +30,11 @@
 	                                             "t400.webp") ", "                                                                     \
 	                                                          "'display_"                                                              \
 	                                                          "jpeg',"                                                                 \
-	                                                          " " MEDIA_URL("_d1600.jpg",                                              \
-	                                                                        "d1600.jpg") ", 'display_webp', " MEDIA_URL("_d1600.webp", \
-	                                                                                                                    "d1600.webp") "))"
+	                                                          " " MEDIA_URL("_d1600.jpg", "d1600.jpg") ", 'display_webp', " MEDIA_URL( \
+	                                                              "_d1600"                                                             \
+	                                                              ".webp",                                                             \
+	                                                              "d1600."                                                             \
+	                                                              "webp") "))"
 
 /* What only the owner and the judges see besides. */
 #define ENTRY_PRIVATE_JSON                                                     \

@@ -1,0 +1,175 @@
+# netdep: one GNU Makefile.  Tunables first; everything else follows from
+# the layout (see README.md), so a new cgi/*.c, tests/unit/test_*.c,
+# tests/fuzz/fuzz_*.c or tools/*.c needs no edit here.
+
+CC       ?= cc
+FUZZCC   ?= clang
+PORT     ?= 8080
+VAR      ?= var
+B        ?= build
+FUZZ_SECONDS ?= 60
+PY       ?= /usr/bin/python3
+
+WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+           -Wformat=2 -Werror
+STD      = -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+OPT      ?= -O2 -g
+PKGS     = libpq gdlib libsodium jansson libexif libwebp libpng
+SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer
+FUZZ_SAN  = -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+
+# `make asan` re-enters this Makefile with B=build-asan SANITIZE=1.
+ifeq ($(SANITIZE),1)
+EXTRA_CFLAGS  += $(SAN_FLAGS)
+EXTRA_LDFLAGS += $(SAN_FLAGS)
+endif
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CPPFLAGS  += -Icgi $(PKG_CFLAGS)
+CFLAGS    += $(STD) $(WARN) $(OPT) $(EXTRA_CFLAGS)
+LDFLAGS   += $(EXTRA_LDFLAGS)
+LDLIBS    += $(PKG_LIBS) -ljpeg -lfcgi -lm
+
+# --- what exists ---------------------------------------------------------
+LIB_SRC   := $(filter-out cgi/main.c,$(wildcard cgi/*.c))
+MAIN_SRC  := $(wildcard cgi/main.c)
+ADMIN_SRC := $(wildcard cgi/admin/*.c)
+TOOL_SRC  := $(wildcard tools/*.c)
+UNIT_SRC  := $(wildcard tests/unit/test_*.c)
+FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
+
+LIB       := $(B)/libnetdep.a
+LIB_OBJ   := $(LIB_SRC:%.c=$(B)/obj/%.o)
+SERVER    := $(if $(MAIN_SRC),$(B)/netdep)
+ADMIN     := $(if $(ADMIN_SRC),$(B)/netdep-admin)
+ADMIN_OBJ := $(ADMIN_SRC:%.c=$(B)/obj/%.o)
+# tools/demo_image.c -> build/netdep-demo-image
+tool_bin   = $(B)/netdep-$(subst _,-,$(notdir $(1:.c=)))
+TOOLS     := $(foreach t,$(TOOL_SRC),$(call tool_bin,$(t)))
+UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+
+FUZZ_DIR  := build/fuzz
+FUZZ_LIB  := $(FUZZ_DIR)/libnetdep-fuzz.a
+FUZZ_OBJ  := $(LIB_SRC:%.c=$(FUZZ_DIR)/obj/%.o)
+FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_DIR)/%)
+
+.PHONY: all run stop status test unit fuzz-build fuzz-replay fuzz bench \
+        asan valgrind lint clean deps e2e seed-demo migrate
+.DELETE_ON_ERROR:
+# Objects built by chained pattern rules are kept (no rebuild next time).
+.SECONDARY:
+
+all: $(SERVER) $(ADMIN) $(TOOLS) $(UNIT_BIN)
+
+# --- C build -------------------------------------------------------------
+$(B)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(LIB): $(LIB_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@
+	$(if $(LIB_OBJ),$(AR) rcs $@ $^,$(AR) rcs $@)
+
+$(B)/netdep: $(B)/obj/cgi/main.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+$(B)/netdep-admin: $(ADMIN_OBJ) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $(ADMIN_OBJ) $(LIB) $(LDLIBS)
+
+define tool_rule
+$(call tool_bin,$(1)): $(B)/obj/$(1:.c=.o) $(LIB)
+	$$(CC) $$(LDFLAGS) -o $$@ $$< $(LIB) $$(LDLIBS)
+endef
+$(foreach t,$(TOOL_SRC),$(eval $(call tool_rule,$(t))))
+
+$(B)/tests/%: $(B)/obj/tests/unit/%.o $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+$(B)/obj/tests/unit/%.o: CPPFLAGS += -Itests/unit
+
+# --- fuzzing (clang + libFuzzer; its own objects) ------------------------
+FUZZ_CFLAGS = $(STD) $(WARN) -O1 -g $(FUZZ_SAN)
+
+$(FUZZ_DIR)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(FUZZCC) $(CPPFLAGS) $(FUZZ_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(FUZZ_LIB): $(FUZZ_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@
+	$(if $(FUZZ_OBJ),$(AR) rcs $@ $^,$(AR) rcs $@)
+
+$(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/obj/tests/fuzz/fuzz_%.o $(FUZZ_LIB)
+	$(FUZZCC) -fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_LIB) \
+	    $(LDLIBS)
+
+fuzz-build: $(FUZZ_BIN)
+
+# Replays every committed corpus: a regression test, not a search.
+fuzz-replay: fuzz-build
+	@scripts/fuzz.sh replay $(FUZZ_BIN)
+
+# Searches for new crashes for FUZZ_SECONDS per target; new inputs land in
+# build/fuzz/work/<name>, crashes in build/fuzz/artifacts/.
+fuzz: deps fuzz-build
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh search $(FUZZ_BIN)
+
+unit: $(UNIT_BIN)
+	@scripts/unit.sh $(UNIT_BIN)
+
+-include $(shell find $(B)/obj $(FUZZ_DIR)/obj -name '*.d' 2>/dev/null)
+
+# --- running -------------------------------------------------------------
+deps:
+	@scripts/deps.sh base
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	@PORT=$(PORT) NETDEP_BUILD=$(B) scripts/netdep-ctl start $(VAR)
+
+stop:
+	@scripts/netdep-ctl stop $(VAR)
+
+status:
+	@scripts/netdep-ctl status $(VAR)
+
+migrate:
+	@scripts/netdep-ctl migrate $(VAR)
+
+seed-demo:
+	@NETDEP_BUILD=$(B) scripts/netdep-ctl seed $(VAR)
+
+# --- tests ---------------------------------------------------------------
+# Order: unit tests, fuzz-corpus replay, then the end-to-end suite through
+# nginx against a fresh cluster in a throwaway directory.
+test: deps
+	@$(MAKE) --no-print-directory all fuzz-build
+	@NETDEP_BUILD=$(B) UNIT_BIN="$(UNIT_BIN)" FUZZ_BIN="$(FUZZ_BIN)" \
+	    scripts/test.sh normal
+
+# The end-to-end suite alone, against the normal build.
+e2e: all
+	@NETDEP_BUILD=$(B) scripts/e2e.sh
+
+asan: deps
+	@$(MAKE) --no-print-directory B=build-asan SANITIZE=1 all
+	@NETDEP_BUILD=build-asan \
+	    UNIT_BIN="$(UNIT_SRC:tests/unit/%.c=build-asan/tests/%)" \
+	    scripts/test.sh asan
+
+valgrind: deps
+	@scripts/deps.sh valgrind
+	@$(MAKE) --no-print-directory all
+	@NETDEP_BUILD=$(B) scripts/test.sh valgrind
+
+bench: deps
+	@echo "make bench: the benchmark table (PERF.md) is built in a later issue;" \
+	      "nothing is measured yet."
+
+lint:
+	@scripts/lint.sh
+
+clean:
+	rm -rf build build-asan

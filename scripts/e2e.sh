@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# e2e.sh: the end-to-end suite against a whole stack of its own: a fresh
+# state directory (mktemp -d), its own PostgreSQL cluster built from sql/,
+# the server from $NETDEP_BUILD (default build) and nginx on a free port.
+# Runs pytest over tests/e2e, then the demo seed as a smoke test, and
+# always stops everything and removes the directory.
+#   E2E_MODE=normal|asan|valgrind  asan/valgrind also fail on any report in
+#                                  the server's logs
+#   NETDEP_KEEP=1                  keep the state directory for a post-mortem
+#   PYTEST_ARGS                    extra pytest arguments (e.g. "-k vote -x")
+set -uo pipefail
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$top" || exit 1
+mode=${E2E_MODE:-normal}
+build=${NETDEP_BUILD:-build}
+case $build in /*) ;; *) build=$top/$build ;; esac
+PY=/usr/bin/python3
+
+var=$(mktemp -d -t netdep-e2e.XXXXXX)
+port=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+result=1
+logs_shown=0
+
+show_logs() {
+	[ $logs_shown -eq 0 ] || return 0
+	logs_shown=1
+	for f in netdep.log nginx-error.log postgres.log; do
+		[ -s "$var/log/$f" ] || continue
+		echo "---- e2e: last lines of $f ----"
+		tail -n 40 "$var/log/$f"
+	done
+}
+
+cleanup() {
+	trap - EXIT INT TERM
+	"$top/scripts/netdep-ctl" stop "$var" >/dev/null 2>&1 ||
+	    echo "e2e: stopping the stack in $var reported a problem" >&2
+	[ $result -eq 0 ] || show_logs
+	if [ "${NETDEP_KEEP:-0}" = 1 ]; then
+		echo "e2e: state kept in $var (NETDEP_KEEP=1)"
+	else
+		rm -rf "$var"
+	fi
+	exit $result
+}
+trap cleanup EXIT
+trap 'result=130; exit 130' INT TERM
+
+case $mode in
+asan)
+	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:print_summary=1
+	export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+	;;
+valgrind)
+	export NETDEP_WRAPPER="valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --track-origins=yes --log-file=$var/log/valgrind.%p.log"
+	export NETDEP_START_TIMEOUT=${NETDEP_START_TIMEOUT:-180}
+	;;
+esac
+
+echo "e2e: stack in $var on port $port ($mode build: $build)"
+PORT=$port NETDEP_BUILD=$build NETDEP_SEED=0 \
+    "$top/scripts/netdep-ctl" start "$var" >"$var/start.log" 2>&1 ||
+    { cat "$var/start.log"; echo "e2e: the stack did not start"; exit 1; }
+grep -h "granted o+x" "$var/start.log" || true
+
+shared_testdata=$(cd "$top/../shared/testdata" 2>/dev/null && pwd || echo "$top/../shared/testdata")
+export NETDEP_URL=http://127.0.0.1:$port
+export NETDEP_DSN="host=$var/run dbname=netdep user=netdep"
+export NETDEP_DB="host=$var/run dbname=netdep user=netdep_app"
+export NETDEP_MEDIA=$var/media NETDEP_VAR=$var
+export NETDEP_ADMIN=$build/netdep-admin
+export NETDEP_DEMO_IMAGE=$build/netdep-demo-image
+export NETDEP_TESTDATA=$shared_testdata
+export PYTHONDONTWRITEBYTECODE=1
+
+rc=0
+verdict="no tests/e2e/test_*.py yet"
+if compgen -G "tests/e2e/test_*.py" >/dev/null; then
+	# PYTEST_ARGS is split like a shell command line, quotes included.
+	pyargs=()
+	eval "pyargs=(${PYTEST_ARGS:-})"
+	(cd tests/e2e && $PY -m pytest -q "${pyargs[@]}") 2>&1 | tee "$var/pytest.log"
+	[ "${PIPESTATUS[0]}" -eq 0 ] || rc=1
+	verdict=$(grep -E '^(=+ )?[0-9]+ (passed|failed|error)|no tests ran' "$var/pytest.log" | tail -n 1 | tr -d '=' | sed 's/^ *//; s/ *$//')
+fi
+
+# The demo seed is a smoke test of the whole slice through the API.
+if [ "${E2E_SEED:-1}" = 1 ]; then
+	if NETDEP_URL=$NETDEP_URL NETDEP_DB=$NETDEP_DB NETDEP_VAR=$var \
+	    NETDEP_BUILD=$build "$top/scripts/seed-demo.sh" >"$var/seed.log" 2>&1; then
+		echo "e2e: demo seed ok ($(grep -c '^seed: uploaded' "$var/seed.log") entries uploaded)"
+		verdict="$verdict; demo seed ok"
+	else
+		tail -n 20 "$var/seed.log"
+		echo "e2e: demo seed FAILED"
+		verdict="$verdict; demo seed FAILED"
+		rc=1
+	fi
+fi
+
+# Stop before reading the logs: leak reports are written at exit.
+"$top/scripts/netdep-ctl" stop "$var" >"$var/stop.log" 2>&1 ||
+    { cat "$var/stop.log"; echo "e2e: the stack did not stop cleanly"; rc=1; }
+case $mode in
+asan)
+	if grep -nE 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:|SUMMARY: (Address|Undefined|Leak)' \
+	    "$var/log/netdep.log"; then
+		echo "e2e: sanitizer reports in the server log (above)"
+		rc=1
+	fi
+	;;
+valgrind)
+	# With --quiet, valgrind writes only what it found: any output is a
+	# finding.
+	found=$(find "$var/log" -name 'valgrind.*.log' -size +0c)
+	if [ -n "$found" ]; then
+		head -n 100 $found
+		echo "e2e: valgrind reported errors (above; one log per process)"
+		rc=1
+	fi
+	;;
+esac
+[ $rc -eq 0 ] || show_logs
+result=$rc
+if [ $rc -eq 0 ]; then echo "e2e: passed ($verdict)"; else echo "e2e: FAILED ($verdict)"; fi

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# lint.sh: `make lint`.  clang-format in check mode over the C code, then
+# a scan of cgi/ and tools/ for calls netdep does not use: sprintf (use
+# snprintf), strcpy, strcat, atoi, gets, and PQexec whose SQL is not a
+# string literal (SQL built at run time belongs in PQexecParams or a
+# prepared statement).  Comments and string literals are ignored by the
+# scan, so prose may name the banned calls.
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
+rc=0
+
+mapfile -d '' cfiles < <(find cgi tests/unit tests/fuzz tools \
+    -name '*.[ch]' -type f -print0 2>/dev/null | sort -z)
+unformatted=()
+for f in "${cfiles[@]}"; do
+	clang-format --dry-run --Werror "$f" >/dev/null 2>&1 || unformatted+=("$f")
+done
+if [ ${#unformatted[@]} -gt 0 ]; then
+	for f in "${unformatted[@]}"; do
+		n=$(clang-format --dry-run "$f" 2>&1 | grep -c 'warning:\|error:')
+		echo "$f: not clang-formatted ($n places; see: clang-format --dry-run $f)"
+	done
+	echo "lint: fix with: clang-format -i ${unformatted[*]}"
+	rc=1
+fi
+
+mapfile -d '' scan < <(find cgi tools -name '*.[ch]' -type f -print0 2>/dev/null | sort -z)
+if [ ${#scan[@]} -gt 0 ]; then
+	perl -0777 -ne '
+		my $src = $_;
+		# Blank out comments and literals, keeping newlines (line
+		# numbers) and the opening quote of each string literal (so
+		# "PQexec(conn, \"...\")" is still seen as a literal).
+		$src =~ s{(/\*.*?\*/)|(//[^\n]*)|("(?:\\.|[^"\\\n])*")|(\x27(?:\\.|[^\x27\\\n])*\x27)}{
+			my $m = $&; my $keep = defined $3 ? "\"s\"" : "";
+			(my $nl = $m) =~ s/[^\n]//g; $keep . $nl }gse;
+		my @bad;
+		while ($src =~ /(?<![A-Za-z0-9_])(v?sprintf|strcpy|strcat|atoi|gets)\s*\(/g) {
+			push @bad, [$-[0], "$1() is banned"];
+		}
+		while ($src =~ /(?<![A-Za-z0-9_])PQexec\s*\(/g) {
+			my $at = $-[0]; my $rest = substr($src, $+[0]);
+			# Skip the first argument up to its top-level comma.
+			my $depth = 0; my $i = 0;
+			for (; $i < length $rest; $i++) {
+				my $c = substr($rest, $i, 1);
+				if ($c eq "(") { $depth++ }
+				elsif ($c eq ")") { last if $depth == 0; $depth-- }
+				elsif ($c eq "," && $depth == 0) { last }
+			}
+			my $arg2 = substr($rest, $i + 1);
+			push @bad, [$at, "PQexec() with a non-literal query"]
+			    unless $arg2 =~ /^\s*"/;
+		}
+		for my $b (@bad) {
+			my $line = 1 + (substr($src, 0, $b->[0]) =~ tr/\n//);
+			print "$ARGV:$line: $b->[1]\n";
+		}
+		$found += @bad;
+		END { exit($found ? 1 : 0) }
+	' "${scan[@]}" || { echo "lint: banned calls found (see above)"; rc=1; }
+fi
+[ $rc -eq 0 ] && echo "lint: ok (${#cfiles[@]} files formatted, ${#scan[@]} scanned)"
+exit $rc
