@@ -617,6 +617,18 @@ image_probe(const uint8_t *buf, size_t len, const struct image_limits *lim,
 		r = probe_webp(buf, len, out);
 	else
 		r = IMAGE_ERR_UNSUPPORTED;
+	/* A header that states a size past the limits is refused for that,
+	 * even when what follows is broken: a bomb gets the clear answer. */
+	if (r == IMAGE_ERR_CORRUPT && lim != NULL && out->width != 0 &&
+	    out->height != 0) {
+		uint32_t side =
+		    out->width > out->height ? out->width : out->height;
+
+		if ((lim->max_side != 0 && side > lim->max_side) ||
+		    (lim->max_pixels != 0 &&
+		     (uint64_t)out->width * out->height > lim->max_pixels))
+			r = IMAGE_ERR_TOO_LARGE;
+	}
 	if (r != IMAGE_OK)
 		goto fail;
 

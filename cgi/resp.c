@@ -127,14 +127,15 @@ resp_send(struct req *r, int status, const char *ctype, const char *security,
 		if (strncmp(r->headers[i], "Cache-Control:", 14) == 0)
 			has_cache = 1;
 	/* libfcgi's own printf knows no %zu: format here, then write. */
-	head = arena_printf(
-	    r->a, "Status: %d %s\r\n%s%s%s%s%s%s", status, resp_reason(status),
-	    security, ctype ? "Content-Type: " : "", ctype ? ctype : "",
-	    ctype ? "\r\n" : "",
-	    has_cache ? "" : "Cache-Control: ", has_cache ? "" : cache);
+	head = arena_printf(r->a, "Status: %d %s\r\n%s%s%s%s%s%s", status,
+	                    resp_reason(status), security ? security : "",
+	                    ctype ? "Content-Type: " : "", ctype ? ctype : "",
+	                    ctype ? "\r\n" : "",
+	                    has_cache || !cache ? "" : "Cache-Control: ",
+	                    has_cache || !cache ? "" : cache);
 	if (head == NULL || FCGX_PutS(head, f->out) < 0)
 		return status;
-	if (!has_cache)
+	if (!has_cache && cache != NULL)
 		FCGX_PutS("\r\n", f->out);
 	for (size_t i = 0; i < r->nheaders; i++)
 		FCGX_PutS(r->headers[i], f->out);
@@ -238,9 +239,9 @@ resp_accel(struct req *r, const char *internal_uri, const char *ctype,
 	resp_header(r, "X-Accel-Redirect", internal_uri);
 	if (disposition != NULL)
 		resp_header(r, "Content-Disposition", disposition);
-	/* nginx keeps our headers and streams the file itself. */
-	return resp_send(r, 200, ctype, api_headers, "private, no-store", NULL,
-	                 0);
+	/* nginx streams the file and its internal location adds the cache
+	 * and security headers; ours would be sent twice. */
+	return resp_send(r, 200, ctype, NULL, NULL, NULL, 0);
 }
 
 int

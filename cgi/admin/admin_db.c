@@ -54,7 +54,9 @@ static const struct adm_sql stmts[ADM__MAX] = {
      " GROUP BY a.id ORDER BY lower(a.username)",
      0},
     /* ADM_SESSIONS_END: $1 account id */
-    {"DELETE FROM sessions WHERE account_id = $1::bigint", 1},
+    {"WITH d AS (DELETE FROM sessions WHERE account_id = $1::bigint "
+     "RETURNING 1) SELECT count(*) FROM d",
+     1},
     /* ADM_ROLE_GRANT: $1 account id, $2 role, $3 contest id or NULL ->
      * one row when granted now, none when it was already there */
     {"INSERT INTO roles (account_id, role, contest_id)"

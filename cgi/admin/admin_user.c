@@ -91,7 +91,8 @@ end_sessions(struct admin_run *run, const char *account_id)
 
 	if (admin_db_run(run->db, &run->a, ADM_SESSIONS_END, p, &rs) != ADM_OK)
 		return -1;
-	return rs.nrows;
+	return (int)strtol(
+	    admin_db_val(&rs, 0, 0) ? admin_db_val(&rs, 0, 0) : "0", NULL, 10);
 }
 
 /* Serialises obj (and releases it) into arena text; NULL on failure. */
