@@ -43,6 +43,12 @@ db_prepare_all(struct db *db)
 	for (int i = 0; i < STMT__MAX; i++) {
 		const struct stmt *s = &stmts[i];
 
+		/* An enum entry without its row in stmt.c: fail loudly. */
+		if (s->name == NULL || s->sql == NULL) {
+			log_msg("error",
+			        "db: statement %d has no SQL in stmt.c", i);
+			return -1;
+		}
 		res = PQprepare(db->conn, s->name, s->sql, s->nparams, NULL);
 		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 			log_msg("error", "db: cannot prepare %s: %s", s->name,

@@ -8,6 +8,9 @@
 
 #include "req.h"
 
+/* Grouped by area like the route table; one h_<area>.c file each. */
+
+/* process and accounts (h_account.c) */
 int h_health(struct req *);
 
 int h_account_create(struct req *);
@@ -15,9 +18,11 @@ int h_session_create(struct req *);
 int h_session_get(struct req *);
 int h_session_delete(struct req *);
 
+/* contests (h_contest.c) */
 int h_contest_list(struct req *);
 int h_contest_get(struct req *);
 
+/* entries and media (h_entry.c) */
 int h_entry_upload(struct req *);
 int h_entry_list(struct req *);
 int h_entry_get(struct req *);
@@ -25,13 +30,15 @@ int h_entry_media(struct req *);
 int h_entry_original(struct req *);
 int h_me_entries(struct req *);
 
+/* moderation, jury, results, audit, admin (h_moderation.c, ...) */
 int h_moderation_queue(struct req *);
 int h_moderation_decide(struct req *);
 
+/* votes and leaderboards (h_vote.c, h_leaderboard.c) */
 int h_vote_cast(struct req *);
-
 int h_leaderboard(struct req *);
 
+/* server-rendered pages (h_page.c) */
 int h_page_entry(struct req *);
 
 #endif

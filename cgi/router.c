@@ -23,27 +23,34 @@ struct route {
 	unsigned flags;
 };
 
+/* Grouped by area; add a route at the end of its area's group. */
 static const struct route routes[] = {
+    /* process and accounts */
     {METHOD_GET, "/api/v1/health", h_health, 0},
     {METHOD_POST, "/api/v1/accounts", h_account_create, R_JSON},
     {METHOD_POST, "/api/v1/session", h_session_create, R_JSON},
     {METHOD_GET, "/api/v1/session", h_session_get, R_AUTH},
     {METHOD_DELETE, "/api/v1/session", h_session_delete, R_AUTH | R_CSRF},
+    /* contests */
     {METHOD_GET, "/api/v1/contests", h_contest_list, 0},
     {METHOD_GET, "/api/v1/contests/*", h_contest_get, 0},
+    /* entries and media */
     {METHOD_POST, "/api/v1/contests/*/entries", h_entry_upload,
      R_AUTH | R_CSRF},
     {METHOD_GET, "/api/v1/contests/*/entries", h_entry_list, 0},
-    {METHOD_GET, "/api/v1/contests/*/leaderboard", h_leaderboard, 0},
     {METHOD_GET, "/api/v1/entries/#", h_entry_get, 0},
     {METHOD_GET, "/api/v1/entries/#/media/*", h_entry_media, R_AUTH},
     {METHOD_GET, "/api/v1/entries/#/original", h_entry_original, R_AUTH},
-    {METHOD_POST, "/api/v1/entries/#/votes", h_vote_cast, R_AUTH | R_CSRF},
-    {METHOD_POST, "/api/v1/entries/#/moderation", h_moderation_decide,
-     R_AUTH | R_CSRF | R_JUDGE | R_JSON},
     {METHOD_GET, "/api/v1/me/entries", h_me_entries, R_AUTH},
+    /* moderation, jury, results, audit, admin */
     {METHOD_GET, "/api/v1/moderation/queue", h_moderation_queue,
      R_AUTH | R_JUDGE},
+    {METHOD_POST, "/api/v1/entries/#/moderation", h_moderation_decide,
+     R_AUTH | R_CSRF | R_JUDGE | R_JSON},
+    /* votes and leaderboards */
+    {METHOD_POST, "/api/v1/entries/#/votes", h_vote_cast, R_AUTH | R_CSRF},
+    {METHOD_GET, "/api/v1/contests/*/leaderboard", h_leaderboard, 0},
+    /* server-rendered pages */
     {METHOD_GET, "/e/#", h_page_entry, R_PAGE},
 };
 

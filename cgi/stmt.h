@@ -6,7 +6,12 @@
 #ifndef NETDEP_STMT_H
 #define NETDEP_STMT_H
 
+/*
+ * Grouped by area; add a statement at the end of its area's group here and
+ * as a designated row ([STMT_X] = {...}) in stmt.c.
+ */
 enum stmt_id {
+	/* process and accounts */
 	STMT_PING,           /* STMT_PING */
 	STMT_DURABILITY,     /* STMT_DURABILITY */
 	STMT_ACCOUNT_INSERT, /* STMT_ACCOUNT_INSERT */
@@ -15,8 +20,10 @@ enum stmt_id {
 	STMT_SESSION_LOOKUP, /* STMT_SESSION_LOOKUP */
 	STMT_SESSION_DELETE, /* STMT_SESSION_DELETE */
 	STMT_SESSION_PURGE,  /* STMT_SESSION_PURGE */
-	STMT_CONTEST_LIST,   /* STMT_CONTEST_LIST */
-	STMT_CONTEST_GET,    /* STMT_CONTEST_GET */
+	/* contests */
+	STMT_CONTEST_LIST, /* STMT_CONTEST_LIST */
+	STMT_CONTEST_GET,  /* STMT_CONTEST_GET */
+	/* entries and media (uploads, gallery, private media) */
 	STMT_CONTEST_UPLOAD, /* STMT_CONTEST_UPLOAD */
 	STMT_CATEGORY_CHECK, /* STMT_CATEGORY_CHECK */
 	STMT_ENTRY_INSERT,   /* STMT_ENTRY_INSERT */
@@ -25,14 +32,17 @@ enum stmt_id {
 	STMT_ENTRY_GET,      /* STMT_ENTRY_GET */
 	STMT_ENTRIES_LIST,   /* STMT_ENTRIES_LIST */
 	STMT_ME_ENTRIES,     /* STMT_ME_ENTRIES */
-	STMT_MOD_QUEUE,      /* STMT_MOD_QUEUE */
-	STMT_MOD_INFO,       /* STMT_MOD_INFO */
-	STMT_MOD_DECIDE,     /* STMT_MOD_DECIDE */
-	STMT_AUDIT_INSERT,   /* STMT_AUDIT_INSERT */
-	STMT_VOTE_CAST,      /* STMT_VOTE_CAST */
-	STMT_LEADERBOARD,    /* STMT_LEADERBOARD */
 	STMT_ENTRY_MEDIA,    /* STMT_ENTRY_MEDIA */
-	STMT_SHARE_PAGE,     /* STMT_SHARE_PAGE */
+	/* moderation, jury, results, audit, admin */
+	STMT_MOD_QUEUE,    /* STMT_MOD_QUEUE */
+	STMT_MOD_INFO,     /* STMT_MOD_INFO */
+	STMT_MOD_DECIDE,   /* STMT_MOD_DECIDE */
+	STMT_AUDIT_INSERT, /* STMT_AUDIT_INSERT */
+	/* votes and leaderboards */
+	STMT_VOTE_CAST,   /* STMT_VOTE_CAST */
+	STMT_LEADERBOARD, /* STMT_LEADERBOARD */
+	/* server-rendered pages */
+	STMT_SHARE_PAGE, /* STMT_SHARE_PAGE */
 	STMT__MAX
 };
 
