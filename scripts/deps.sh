@@ -13,9 +13,10 @@ base=(
 	curl jq fonts-dejavu-core util-linux passwd
 	python3 python3-pytest python3-requests python3-psycopg2
 	libimage-exiftool-perl
+	chromium chromium-driver python3-selenium
 )
 valgrind=(valgrind)
-bench=(wrk libvips-tools imagemagick graphicsmagick libjpeg-turbo-progs)
+bench=(wrk libvips-tools imagemagick graphicsmagick libjpeg-turbo-progs time)
 
 [ $# -gt 0 ] || set -- base
 want=()

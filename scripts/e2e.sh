@@ -75,11 +75,11 @@ export PYTHONDONTWRITEBYTECODE=1
 
 rc=0
 verdict="no tests/e2e/test_*.py yet"
-if compgen -G "tests/e2e/test_*.py" >/dev/null; then
+if compgen -G "tests/e2e/test_*.py" >/dev/null || compgen -G "tests/browser/test_*.py" >/dev/null; then
 	# PYTEST_ARGS is split like a shell command line, quotes included.
 	pyargs=()
 	eval "pyargs=(${PYTEST_ARGS:-})"
-	(cd tests/e2e && $PY -m pytest -q "${pyargs[@]}") 2>&1 | tee "$var/pytest.log"
+	(cd tests && $PY -m pytest -q e2e browser "${pyargs[@]}") 2>&1 | tee "$var/pytest.log"
 	[ "${PIPESTATUS[0]}" -eq 0 ] || rc=1
 	verdict=$(grep -E '^(=+ )?[0-9]+ (passed|failed|error)|no tests ran' "$var/pytest.log" | tail -n 1 | tr -d '=' | sed 's/^ *//; s/ *$//')
 fi

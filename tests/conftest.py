@@ -20,12 +20,18 @@ import os
 import secrets
 import struct
 import subprocess
+import sys
 import tempfile
 import zlib
 
 import psycopg2
 import pytest
 import requests
+
+# The browser fixtures live beside the browser tests; load them as a plugin
+# so tests/e2e and tests/browser share one conftest.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "browser"))
+pytest_plugins = ["browserkit"]
 
 PASSWORD = "correct horse battery staple 2026"
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
