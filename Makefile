@@ -54,7 +54,7 @@ FUZZ_LIB  := $(FUZZ_DIR)/libnetdep-fuzz.a
 FUZZ_OBJ  := $(LIB_SRC:%.c=$(FUZZ_DIR)/obj/%.o)
 FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_DIR)/%)
 
-.PHONY: all run stop status test unit fuzz-build fuzz-replay fuzz bench \
+.PHONY: all run stop status test unit fuzz-build fuzz-replay fuzz bench bench-scale \
         asan valgrind lint clean deps e2e seed-demo migrate
 .DELETE_ON_ERROR:
 # Objects built by chained pattern rules are kept (no rebuild next time).
@@ -169,6 +169,12 @@ valgrind: deps
 # fail on a missed goal.
 bench: deps all
 	@NETDEP_BUILD=$(B) scripts/bench.sh
+
+# Not part of make test: the vote and read measurements again with a
+# generated 1,000,000 entries and 50,000,000 votes (SCALE_ENTRIES,
+# SCALE_VOTES to shrink it); growth factors in var/bench/scale.json.
+bench-scale: deps all
+	@NETDEP_BUILD=$(B) scripts/bench_scale.sh
 
 lint:
 	@scripts/lint.sh

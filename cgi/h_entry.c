@@ -1,15 +1,18 @@
 /*
- * h_entry.c: uploads, the gallery, one entry, the caller's own entries and
- * private media.  An upload is checked cheaply first (size, type and pixel
- * count from the header), decoded once, written to disk atomically, and
- * only then recorded; any failure removes what was written.
+ * h_entry.c: uploads, the gallery, one entry, the caller's own entries,
+ * the owner's edits and withdrawals, near-duplicates and private media.
+ * An upload is checked cheaply first (size, type and pixel count from the
+ * header), decoded once in a limited child (decode.c), written to disk
+ * atomically, and only then recorded; any failure removes what was written.
  */
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "db.h"
+#include "decode.h"
 #include "handlers.h"
 #include "image.h"
 #include "input.h"
@@ -20,6 +23,12 @@
 
 /* Concurrent uploads may race for the same entry slot; retry that. */
 #define ENTRY_SLOT_TRIES 3
+/* Hamming distance of two dHashes up to which photos are near-duplicates. */
+#define ENTRY_SIMILAR_BITS 10
+/* Seconds a client should wait after a 503 "busy". */
+#define ENTRY_RETRY_AFTER "5"
+/* Originals are at most this big (contests allow up to 100 MB). */
+#define ENTRY_ORIG_MAX ((size_t)104857600)
 
 enum up_field {
 	UP_TITLE,    /* UP_TITLE */
@@ -74,11 +83,40 @@ image_code(enum image_result res)
 		return "image_too_large";
 	case IMAGE_ERR_TOO_SMALL:
 		return "image_too_small";
+	case IMAGE_ERR_COMPLEX:
+		return "image_too_complex";
 	case IMAGE_ERR_NOMEM:
 		return "busy";
 	default:
 		return "image_corrupt";
 	}
+}
+
+/* Answers a decode that did not produce derivatives. */
+static int
+decode_answer(struct req *r, enum decode_status ds, enum image_result res)
+{
+	switch (ds) {
+	case DECODE_REFUSED:
+		if (res != IMAGE_ERR_NOMEM)
+			return resp_error(r, image_status(res), image_code(res),
+			                  "%s", image_result_message(res));
+		break;
+	case DECODE_LIMIT:
+		return resp_error(r, 422, "image_too_complex",
+		                  "The image needs more time or memory to "
+		                  "process than an upload may use; export it "
+		                  "again as an ordinary JPEG.");
+	case DECODE_CRASHED:
+		return resp_error(r, 422, "image_corrupt",
+		                  "The image data could not be decoded.");
+	default:
+		break;
+	}
+	resp_header(r, "Retry-After", ENTRY_RETRY_AFTER);
+	return resp_error(r, 503, "busy",
+	                  "The server is processing many photos right now; "
+	                  "try again in a few seconds.");
 }
 
 static int
@@ -120,6 +158,7 @@ up_store(const struct store *st, const char *token,
 	    "_t400.webp",  /* IMAGE_DERIV_T400_WEBP */
 	    "_d1600.jpg",  /* IMAGE_DERIV_D1600_JPEG */
 	    "_d1600.webp", /* IMAGE_DERIV_D1600_WEBP */
+	    "_card.jpg",   /* IMAGE_DERIV_CARD_JPEG */
 	};
 	char ext[16];
 
@@ -128,7 +167,8 @@ up_store(const struct store *st, const char *token,
 	    0)
 		goto fail;
 	for (int i = 0; i < IMAGE_DERIV__MAX; i++)
-		if (store_write(st, STORE_PRIV, token, suffix[i],
+		if (d->blob[i].data != NULL &&
+		    store_write(st, STORE_PRIV, token, suffix[i],
 		                d->blob[i].data, d->blob[i].len) != 0)
 			goto fail;
 	return 0;
@@ -189,7 +229,8 @@ up_record(struct req *r, const struct up_contest *c,
 	                     d->blob[IMAGE_DERIV_D1600_JPEG].height),
 	        arena_printf(r->a, "%lld", (long long)d->dhash),
 	        camera[0] ? camera : NULL,
-	        info->exif.datetime[0] ? info->exif.datetime : NULL, sha_hex},
+	        info->exif.datetime[0] ? info->exif.datetime : NULL, sha_hex,
+	        d->blob[IMAGE_DERIV_CARD_JPEG].data != NULL ? "t" : "f"},
 	    NULL);
 	if (rc != DB_OK) {
 		db_rollback(r->db);
@@ -201,19 +242,21 @@ up_record(struct req *r, const struct up_contest *c,
 int
 h_entry_upload(struct req *r)
 {
-	struct valid_value  v[UP__MAX];
-	struct up_contest   c;
-	struct mpart       *parts;
-	const struct mpart *photo;
-	struct kv          *kv;
-	size_t              np, nkv;
-	struct image_info   info;
-	struct image_derivs d;
-	enum image_result   res;
-	char                token[STORE_TOKEN_LEN + 1];
-	const char         *entry_id = NULL;
-	struct rows         rs;
-	int                 rc;
+	struct valid_value     v[UP__MAX];
+	struct up_contest      c;
+	struct mpart          *parts;
+	const struct mpart    *photo;
+	struct kv             *kv;
+	size_t                 np, nkv;
+	struct image_info      info;
+	struct image_derivs    d;
+	enum image_result      res;
+	enum decode_status     ds;
+	struct image_card_text card;
+	char                   token[STORE_TOKEN_LEN + 1];
+	const char            *entry_id = NULL;
+	struct rows            rs;
+	int                    rc;
 
 	memset(&d, 0, sizeof(d));
 	if (r->content_type == NULL ||
@@ -270,10 +313,15 @@ h_entry_upload(struct req *r)
 	if (res != IMAGE_OK)
 		return resp_error(r, image_status(res), image_code(res), "%s",
 		                  image_result_message(res));
-	res = image_derive(photo->data, photo->len, &info, &d);
-	if (res != IMAGE_OK)
-		return resp_error(r, image_status(res), image_code(res), "%s",
-		                  image_result_message(res));
+	/* The card shows the title and the author's unit (or name). */
+	card.title = v[UP_TITLE].s;
+	card.line2 = r->user->unit != NULL && r->user->unit[0] != '\0'
+	                 ? r->user->unit
+	                 : r->user->display_name;
+	ds = decode_derive(r->store->tmp_fd, r->id, photo->data, photo->len,
+	                   &info, IMAGE_DERIV_ALL, &card, &d, &res);
+	if (ds != DECODE_OK)
+		return decode_answer(r, ds, res);
 	store_token_new(token);
 	if (up_store(r->store, token, &info, photo, &d) != 0) {
 		image_derivs_free(&d);
@@ -322,10 +370,11 @@ enum list_field {
 	LIST_SORT,     /* LIST_SORT */
 	LIST_LIMIT,    /* LIST_LIMIT */
 	LIST_CURSOR,   /* LIST_CURSOR */
+	LIST_SEED,     /* LIST_SEED */
 	LIST__MAX
 };
 
-static const char *const list_sorts[] = {"new", "votes", NULL};
+static const char *const list_sorts[] = {"new", "votes", "shuffle", NULL};
 
 static const struct valid_field list_fields[LIST__MAX] = {
     {"category", valid_f_int, 1, 9007199254740991LL, 0, NULL},
@@ -333,10 +382,41 @@ static const struct valid_field list_fields[LIST__MAX] = {
     {"sort", valid_f_choice, 0, 0, 0, list_sorts},
     {"limit", valid_f_int, 1, 100, 0, NULL},
     {"cursor", valid_f_int, 0, 100000, 0, NULL},
+    {"seed", valid_f_int, 0, 2147483647, 0, NULL},
 };
 
 /*
- * The gallery: approved entries, newest first or most voted first.  The
+ * The shuffle seed of a visitor who sent none: a hash of the session (or
+ * of the address and user agent), so one visitor pages through one stable
+ * order and different visitors see different orders.
+ */
+static long long
+list_visitor_seed(const struct req *r)
+{
+	unsigned char            h[8];
+	crypto_generichash_state st;
+	const char              *who = r->session_hash ? r->session_hash : "";
+
+	crypto_generichash_init(&st, NULL, 0, sizeof(h));
+	crypto_generichash_update(&st, (const unsigned char *)who, strlen(who));
+	if (r->session_hash == NULL) {
+		crypto_generichash_update(&st,
+		                          (const unsigned char *)r->remote_addr,
+		                          strlen(r->remote_addr));
+		crypto_generichash_update(&st,
+		                          (const unsigned char *)r->user_agent,
+		                          strlen(r->user_agent));
+	}
+	crypto_generichash_final(&st, h, sizeof(h));
+	return ((long long)h[0] << 23 | (long long)h[1] << 15 |
+	        (long long)h[2] << 7 | (long long)(h[3] >> 1)) &
+	       0x7fffffffLL;
+}
+
+/*
+ * The gallery: approved entries, newest first, most voted first (folded
+ * counts), or shuffled by a seed (the "seed" parameter, else one derived
+ * from the visitor; the answer says which, pass it with the cursor).  The
  * cursor is an opaque position the previous page returned.
  */
 int
@@ -345,11 +425,13 @@ h_entry_list(struct req *r)
 	struct valid_value v[LIST__MAX];
 	struct rows        rs;
 	json_t            *list;
-	long long          limit, offset;
-	int                rc;
+	long long          limit, offset, seed;
+	int                rc, shuffle;
 
 	if ((rc = input_args(r, list_fields, LIST__MAX, v)) != 0)
 		return rc;
+	shuffle = strcmp(list_sorts[v[LIST_SORT].i], "shuffle") == 0;
+	seed = v[LIST_SEED].present ? v[LIST_SEED].i : list_visitor_seed(r);
 	limit = v[LIST_LIMIT].present ? v[LIST_LIMIT].i : 24;
 	offset = v[LIST_CURSOR].present ? v[LIST_CURSOR].i : 0;
 	rc = db_run(r->db, r->a, STMT_CONTEST_GET, (const char *[]){r->seg[0]},
@@ -366,7 +448,8 @@ h_entry_list(struct req *r)
 	                v[LIST_UNIT].present ? v[LIST_UNIT].s : NULL,
 	                list_sorts[v[LIST_SORT].i],
 	                arena_printf(r->a, "%lld", limit + 1),
-	                arena_printf(r->a, "%lld", offset)},
+	                arena_printf(r->a, "%lld", offset),
+	                arena_printf(r->a, "%lld", seed)},
 	            &rs);
 	if (rc < 0)
 		return resp_db_error(r, rc);
@@ -374,11 +457,13 @@ h_entry_list(struct req *r)
 		return resp_db_error(r, DB_ERR);
 	for (int i = 0; i < rs.nrows && i < limit; i++)
 		json_array_append_new(list, input_db_json(rows_get(&rs, i, 0)));
-	return resp_json(r, 200,
-	                 json_pack("{s:o,s:o}", "entries", list, "next_cursor",
-	                           rs.nrows > limit
-	                               ? json_sprintf("%lld", offset + limit)
-	                               : json_null()));
+	return resp_json(
+	    r, 200,
+	    json_pack("{s:o,s:o,s:o}", "entries", list, "next_cursor",
+	              rs.nrows > limit ? json_sprintf("%lld", offset + limit)
+	                               : json_null(),
+	              "seed",
+	              shuffle ? json_integer((json_int_t)seed) : json_null()));
 }
 
 int
@@ -454,6 +539,7 @@ h_entry_media(struct req *r)
 	    {"t400.webp", "_t400.webp", "image/webp"},
 	    {"d1600.jpg", "_d1600.jpg", "image/jpeg"},
 	    {"d1600.webp", "_d1600.webp", "image/webp"},
+	    {"card.jpg", "_card.jpg", "image/jpeg"},
 	};
 	const char *token, *status, *otype;
 	int         rc;
@@ -491,4 +577,307 @@ h_entry_original(struct req *r)
 	                  arena_printf(r->a,
 	                               "attachment; filename=\"entry-%lld.%s\"",
 	                               r->id_param, ext));
+}
+
+/* ---------------------------------------------------------------------- */
+/* The owner's edits and withdrawals. */
+
+/* Columns of STMT_ENTRY_LOCK. */
+enum lock_col {
+	LOCK_IS_OWNER, /* LOCK_IS_OWNER */
+	LOCK_STATUS,   /* LOCK_STATUS */
+	LOCK_CONTEST,  /* LOCK_CONTEST */
+	LOCK_OPEN,     /* LOCK_OPEN: submissions open now */
+	LOCK_TOKEN,    /* LOCK_TOKEN */
+	LOCK_BEFORE,   /* LOCK_BEFORE: audit JSON */
+	LOCK_OTYPE,    /* LOCK_OTYPE */
+	LOCK_UNIT,     /* LOCK_UNIT */
+	LOCK_AUTHOR,   /* LOCK_AUTHOR */
+	LOCK_TITLE,    /* LOCK_TITLE */
+	LOCK__MAX
+};
+
+/*
+ * Begins a transaction and locks entry r->id_param for its owner.
+ * Returns 0 with *rs filled and the transaction open, or the status sent
+ * (the transaction then rolled back).  Someone else's entry answers 404
+ * while it is not public (no probing of pending ids), 403 when it is.
+ */
+static int
+owner_lock(struct req *r, const char *eid, const char *uid, struct rows *rs)
+{
+	int rc;
+
+	if ((rc = db_begin(r->db)) != DB_OK)
+		return resp_db_error(r, rc);
+	rc = db_run(r->db, r->a, STMT_ENTRY_LOCK, (const char *[]){eid, uid},
+	            rs);
+	if (rc == DB_OK && rows_get(rs, 0, LOCK_IS_OWNER)[0] == 't')
+		return 0;
+	db_rollback(r->db);
+	if (rc < 0)
+		return resp_db_error(r, rc);
+	if (rc == DB_OK &&
+	    strcmp(rows_get(rs, 0, LOCK_STATUS), "approved") == 0)
+		return resp_error(r, 403, "forbidden",
+		                  "Only the author may change this entry.");
+	return resp_error(r, 404, "no_entry", "There is no entry %s.", eid);
+}
+
+/* Writes one audit row inside the open transaction; the tri-state. */
+static int
+entry_audit(struct req *r, const char *action, const char *eid,
+            const char *contest, const char *before, const char *after)
+{
+	return db_run(r->db, r->a, STMT_AUDIT_INSERT,
+	              (const char *[]){arena_printf(r->a, "%lld", r->user->id),
+	                               r->user->username, r->remote_addr,
+	                               action, "entry", eid, contest, before,
+	                               after},
+	              NULL);
+}
+
+/*
+ * Redraws the share card of a pending entry whose title changed, from the
+ * private original, in the limited child.  Best effort: on failure the old
+ * card stays and the edit still counts (the log says why).
+ */
+static void
+card_redraw(struct req *r, const char *eid, const char *token,
+            const char *otype, const char *title, const char *line2)
+{
+	struct image_limits    lim = {0, 0, 0};
+	struct image_card_text card = {title, line2};
+	struct image_info      info;
+	struct image_derivs    d;
+	enum image_result      res;
+	enum decode_status     ds;
+	unsigned char         *orig = NULL;
+	size_t                 len = 0;
+	const char            *ext = strcmp(otype, "image/png") == 0    ? ".png"
+	                             : strcmp(otype, "image/webp") == 0 ? ".webp"
+	                                                                : ".jpg";
+
+	if (store_read(r->store, STORE_ORIG, token, ext, ENTRY_ORIG_MAX, &orig,
+	               &len) != 0) {
+		log_msg("warn", "req=%s entry=%s cannot read the original",
+		        r->id, eid);
+		return;
+	}
+	res = image_probe(orig, len, &lim, &info);
+	if (res == IMAGE_OK) {
+		ds = decode_derive(r->store->tmp_fd, r->id, orig, len, &info,
+		                   IMAGE_DERIV_BIT(IMAGE_DERIV_CARD_JPEG),
+		                   &card, &d, &res);
+		if (ds == DECODE_OK &&
+		    store_write(r->store, STORE_PRIV, token, "_card.jpg",
+		                d.blob[IMAGE_DERIV_CARD_JPEG].data,
+		                d.blob[IMAGE_DERIV_CARD_JPEG].len) != 0)
+			ds = DECODE_ERROR;
+		if (ds == DECODE_OK)
+			image_derivs_free(&d);
+		else
+			log_msg("warn", "req=%s entry=%s card not redrawn: %s",
+			        r->id, eid, decode_status_name(ds));
+	}
+	free(orig);
+}
+
+enum edit_field {
+	EDIT_TITLE,    /* EDIT_TITLE */
+	EDIT_CAPTION,  /* EDIT_CAPTION */
+	EDIT_CATEGORY, /* EDIT_CATEGORY */
+	EDIT__MAX
+};
+
+static const struct valid_field edit_fields[EDIT__MAX] = {
+    {"title", valid_f_line, 1, 120, 0, NULL},
+    {"caption", valid_f_block, 0, 2000, 0, NULL},
+    {"category", valid_f_int, 1, 9007199254740991LL, 0, NULL},
+};
+
+/* PATCH /api/v1/entries/{id}: the owner edits the text while pending. */
+int
+h_entry_edit(struct req *r)
+{
+	struct valid_value v[EDIT__MAX];
+	struct kv         *kv;
+	size_t             n;
+	struct rows        lk, rs;
+	char              *eid = arena_printf(r->a, "%lld", r->id_param);
+	char              *uid = arena_printf(r->a, "%lld", r->user->id);
+	const char        *after, *title;
+	int                rc;
+
+	if (eid == NULL || uid == NULL)
+		return resp_db_error(r, DB_ERR);
+	if ((rc = input_body(r, &kv, &n)) != 0)
+		return rc;
+	if ((rc = input_check(r, edit_fields, EDIT__MAX, kv, n, v)) != 0)
+		return rc;
+	/* An empty caption counts as absent to the field table, but here
+	 * it means "clear the caption". */
+	for (size_t i = 0; i < n && !v[EDIT_CAPTION].present; i++)
+		if (strcmp(kv[i].key, "caption") == 0)
+			v[EDIT_CAPTION].present = 1;
+	if (!v[EDIT_TITLE].present && !v[EDIT_CAPTION].present &&
+	    !v[EDIT_CATEGORY].present)
+		return resp_error(r, 400, "invalid_field",
+		                  "Send at least one of title, caption and "
+		                  "category.");
+	if ((rc = owner_lock(r, eid, uid, &lk)) != 0)
+		return rc;
+	if (strcmp(rows_get(&lk, 0, LOCK_STATUS), "pending") != 0) {
+		db_rollback(r->db);
+		return resp_error(r, 409, "not_pending",
+		                  "This entry is %s: only a pending entry can "
+		                  "be edited.",
+		                  rows_get(&lk, 0, LOCK_STATUS));
+	}
+	if (v[EDIT_CATEGORY].present) {
+		rc = db_run(r->db, r->a, STMT_CATEGORY_CHECK,
+		            (const char *[]){v[EDIT_CATEGORY].s,
+		                             rows_get(&lk, 0, LOCK_CONTEST)},
+		            NULL);
+		if (rc != DB_OK) {
+			db_rollback(r->db);
+			if (rc < 0)
+				return resp_db_error(r, rc);
+			return resp_error(r, 400, "invalid_field",
+			                  "Field category is not a category of "
+			                  "this entry's contest.");
+		}
+	}
+	rc = db_run(r->db, r->a, STMT_ENTRY_EDIT,
+	            (const char *[]){
+	                eid, v[EDIT_TITLE].present ? v[EDIT_TITLE].s : NULL,
+	                v[EDIT_CAPTION].present ? v[EDIT_CAPTION].s : NULL,
+	                v[EDIT_CATEGORY].present ? v[EDIT_CATEGORY].s : NULL},
+	            &rs);
+	if (rc != DB_OK)
+		goto fail;
+	after = rows_get(&rs, 0, 0);
+	if ((rc = entry_audit(r, "entry.edit", eid,
+	                      rows_get(&lk, 0, LOCK_CONTEST),
+	                      rows_get(&lk, 0, LOCK_BEFORE), after)) != DB_OK)
+		goto fail;
+	if ((rc = db_commit(r->db)) != DB_OK)
+		return resp_db_error(r, rc == DB_NONE ? DB_ERR : rc);
+	title = rows_get(&lk, 0, LOCK_TITLE);
+	if (v[EDIT_TITLE].present && strcmp(v[EDIT_TITLE].s, title) != 0)
+		card_redraw(r, eid, rows_get(&lk, 0, LOCK_TOKEN),
+		            rows_get(&lk, 0, LOCK_OTYPE), v[EDIT_TITLE].s,
+		            rows_get(&lk, 0, LOCK_UNIT)[0] != '\0'
+		                ? rows_get(&lk, 0, LOCK_UNIT)
+		                : rows_get(&lk, 0, LOCK_AUTHOR));
+	rc = db_run(r->db, r->a, STMT_ENTRY_GET, (const char *[]){eid, uid},
+	            &rs);
+	if (rc != DB_OK)
+		return resp_db_error(r, rc < 0 ? rc : DB_ERR);
+	return resp_json(
+	    r, 200,
+	    json_pack("{s:o*}", "entry", input_db_json(rows_get(&rs, 0, 0))));
+fail:
+	db_rollback(r->db);
+	return resp_db_error(r, rc == DB_NONE ? DB_ERR : rc);
+}
+
+/*
+ * DELETE /api/v1/entries/{id}: the owner withdraws a pending or approved
+ * entry while submissions are open.  The slot is freed (the limit counts
+ * pending and approved entries only) and the public files go first, so a
+ * withdrawn photo is never reachable; a failed commit puts them back.
+ */
+int
+h_entry_withdraw(struct req *r)
+{
+	struct rows lk, rs;
+	char       *eid = arena_printf(r->a, "%lld", r->id_param);
+	char       *uid = arena_printf(r->a, "%lld", r->user->id);
+	const char *status, *token;
+	int         rc, was_public;
+
+	if (eid == NULL || uid == NULL)
+		return resp_db_error(r, DB_ERR);
+	if ((rc = owner_lock(r, eid, uid, &lk)) != 0)
+		return rc;
+	status = rows_get(&lk, 0, LOCK_STATUS);
+	token = rows_get(&lk, 0, LOCK_TOKEN);
+	if (strcmp(status, "pending") != 0 && strcmp(status, "approved") != 0) {
+		db_rollback(r->db);
+		return resp_error(r, 409, "not_withdrawable",
+		                  "This entry is already %s.", status);
+	}
+	if (rows_get(&lk, 0, LOCK_OPEN)[0] != 't') {
+		db_rollback(r->db);
+		return resp_error(r, 403, "submissions_closed",
+		                  "Submissions are closed: entries can no "
+		                  "longer be withdrawn.");
+	}
+	was_public = strcmp(status, "approved") == 0;
+	if (was_public && store_unpublish(r->store, token) != 0) {
+		db_rollback(r->db);
+		log_msg("error", "req=%s cannot unpublish media of entry %s",
+		        r->id, eid);
+		return resp_db_error(r, DB_ERR);
+	}
+	rc = db_run(r->db, r->a, STMT_ENTRY_WITHDRAW, (const char *[]){eid},
+	            &rs);
+	if (rc == DB_OK)
+		rc = entry_audit(
+		    r, "entry.withdraw", eid, rows_get(&lk, 0, LOCK_CONTEST),
+		    rows_get(&lk, 0, LOCK_BEFORE), rows_get(&rs, 0, 0));
+	if (rc == DB_OK)
+		rc = db_commit(r->db);
+	else
+		db_rollback(r->db);
+	if (rc != DB_OK) {
+		/* After a lost COMMIT the withdrawal may have landed: keep
+		 * the files private rather than show a withdrawn photo. */
+		if (was_public && rc != DB_LOST)
+			(void)store_publish(r->store, token);
+		return resp_db_error(r, rc == DB_NONE ? DB_ERR : rc);
+	}
+	return resp_json(r, 200,
+	                 json_pack("{s:{s:I,s:s}}", "entry", "id",
+	                           (json_int_t)r->id_param, "status",
+	                           "withdrawn"));
+}
+
+/*
+ * GET /api/v1/entries/{id}/similar: for judges of the entry's contest (and
+ * admins), the photos in any contest whose dHash is within
+ * ENTRY_SIMILAR_BITS bits of this one's, closest first.
+ */
+int
+h_entry_similar(struct req *r)
+{
+	struct rows rs;
+	json_t     *list;
+	char       *eid = arena_printf(r->a, "%lld", r->id_param);
+	int         rc;
+
+	if (eid == NULL)
+		return resp_db_error(r, DB_ERR);
+	rc = db_run(
+	    r->db, r->a, STMT_ENTRY_SIMILAR,
+	    (const char *[]){eid, arena_printf(r->a, "%lld", r->user->id),
+	                     arena_printf(r->a, "%d", ENTRY_SIMILAR_BITS)},
+	    &rs);
+	if (rc < 0)
+		return resp_db_error(r, rc);
+	if (rc == DB_NONE)
+		return resp_error(r, 404, "no_entry", "There is no entry %s.",
+		                  eid);
+	if (rows_get(&rs, 0, 0)[0] != 't')
+		return resp_error(
+		    r, 403, "forbidden",
+		    "Only a judge of this entry's contest may see this.");
+	if ((list = input_db_json(rows_get(&rs, 0, 1))) == NULL)
+		return resp_db_error(r, DB_ERR);
+	return resp_json(
+	    r, 200,
+	    json_pack("{s:I,s:i,s:b,s:o}", "entry", (json_int_t)r->id_param,
+	              "max_distance", ENTRY_SIMILAR_BITS, "hashed",
+	              rows_get(&rs, 0, 2)[0] == 't', "similar", list));
 }

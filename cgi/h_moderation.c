@@ -1,34 +1,274 @@
 /*
- * h_moderation.c: the judges' queue and their decisions.  A decision is
- * one conditional UPDATE (only a pending entry changes), so two judges
- * deciding at once cannot both win: the second gets 409 and learns who
- * decided.  Approval publishes the derivatives; every decision is audited.
+ * h_moderation.c: the judges' queue, their decisions, progress and
+ * history.  A decision is one conditional UPDATE (only a pending entry
+ * changes), so two judges deciding at once cannot both win: the second
+ * gets 409 and learns who decided.  Conflict of interest (own entry, own
+ * unit when the contest says so) is refused here and by a trigger in SQL.
+ * Approval publishes the derivatives; every decision is audited.
  */
 #include <string.h>
 
 #include "db.h"
 #include "handlers.h"
 #include "input.h"
+#include "jury.h"
 #include "log.h"
 #include "resp.h"
 #include "store.h"
 
+#define MOD_BULK_MAX    100
+#define MOD_HISTORY_MAX 200
+
+enum modq_field {
+	MODQ_CONTEST, /* MODQ_CONTEST */
+	MODQ__MAX
+};
+
+static const struct valid_field modq_fields[MODQ__MAX] = {
+    {"contest", valid_f_slug, 0, 0, 0, NULL},
+};
+
 int
 h_moderation_queue(struct req *r)
 {
-	struct rows rs;
-	json_t     *list;
-	char       *uid = arena_printf(r->a, "%lld", r->user->id);
-	int         rc;
+	struct valid_value v[MODQ__MAX];
+	struct rows        rs;
+	json_t            *list;
+	const char        *uid = jury_uid(r);
+	int                rc;
 
+	if ((rc = input_args(r, modq_fields, MODQ__MAX, v)) != 0)
+		return rc;
 	if (uid == NULL)
 		return resp_db_error(r, DB_ERR);
-	rc = db_run(r->db, r->a, STMT_MOD_QUEUE, (const char *[]){uid}, &rs);
+	rc =
+	    db_run(r->db, r->a, STMT_MOD_QUEUE,
+	           (const char *[]){
+	               uid, v[MODQ_CONTEST].present ? v[MODQ_CONTEST].s : NULL},
+	           &rs);
 	if (rc < 0)
 		return resp_db_error(r, rc);
 	if ((list = input_db_json(rows_get(&rs, 0, 0))) == NULL)
 		return resp_db_error(r, DB_ERR);
 	return resp_json(r, 200, json_pack("{s:o}", "entries", list));
+}
+
+/* The preset reasons of a rejection, as the moderation page shows them. */
+static const char *const mod_reasons[] = {
+    "Ảnh không phải của tác giả", "Nội dung không phù hợp", "Sai thể loại",
+    "Chất lượng ảnh thấp",        "Ảnh trùng lặp",
+};
+
+int
+h_moderation_reasons(struct req *r)
+{
+	json_t *list = json_array();
+
+	for (size_t i = 0; i < sizeof(mod_reasons) / sizeof(mod_reasons[0]);
+	     i++)
+		json_array_append_new(list, json_string(mod_reasons[i]));
+	return resp_json(r, 200, json_pack("{s:o}", "reasons", list));
+}
+
+enum modp_field {
+	MODP_CONTEST, /* MODP_CONTEST */
+	MODP_LIMIT,   /* MODP_LIMIT */
+	MODP_BEFORE,  /* MODP_BEFORE */
+	MODP__MAX
+};
+
+static const struct valid_field modp_fields[MODP__MAX] = {
+    {"contest", valid_f_slug, 0, 0, VALID_REQUIRED, NULL},
+    {"limit", valid_f_int, 1, MOD_HISTORY_MAX, 0, NULL},
+    {"before", valid_f_int, 1, 9007199254740991LL, 0, NULL},
+};
+
+int
+h_moderation_progress(struct req *r)
+{
+	struct valid_value  v[MODP__MAX];
+	struct jury_contest jc;
+	struct rows         rs;
+	int                 rc;
+
+	if ((rc = input_args(r, modp_fields, MODP__MAX, v)) != 0)
+		return rc;
+	if ((rc = jury_contest_judge(r, v[MODP_CONTEST].s, &jc)) != 0)
+		return rc;
+	rc = db_run(r->db, r->a, STMT_MOD_PROGRESS,
+	            (const char *[]){jc.id, jury_uid(r)}, &rs);
+	return jury_json(r, rc, &rs, "progress");
+}
+
+int
+h_moderation_history(struct req *r)
+{
+	struct valid_value  v[MODP__MAX];
+	struct jury_contest jc;
+	struct rows         rs;
+	int                 rc;
+
+	if ((rc = input_args(r, modp_fields, MODP__MAX, v)) != 0)
+		return rc;
+	if ((rc = jury_contest_judge(r, v[MODP_CONTEST].s, &jc)) != 0)
+		return rc;
+	rc = db_run(r->db, r->a, STMT_MOD_HISTORY,
+	            (const char *[]){
+	                jc.id, v[MODP_LIMIT].present ? v[MODP_LIMIT].s : "50",
+	                v[MODP_BEFORE].present ? v[MODP_BEFORE].s : NULL},
+	            &rs);
+	return jury_json(r, rc, &rs, "history");
+}
+
+/* The outcome of one decision, for a single answer or a bulk line. */
+struct mod_outcome {
+	int         status; /* 200, 403, 404, 409, 500, 503 */
+	const char *code;
+	const char *message;
+	const char *decided_by; /* 409: who decided (display name) */
+	const char *state;      /* 409: the entry's status now */
+};
+
+static void
+mod_set(struct mod_outcome *o, int status, const char *code, const char *msg)
+{
+	o->status = status;
+	o->code = code;
+	o->message = msg;
+}
+
+/* Fills o for an entry already decided, from a MOD_INFO row. */
+static void
+mod_conflict(struct req *r, struct mod_outcome *o, const struct rows *info)
+{
+	o->state = rows_get(info, 0, 0);
+	o->decided_by = rows_get(info, 0, 4);
+	mod_set(o, 409, "already_decided",
+	        arena_printf(r->a, "This entry is already %s by %s.", o->state,
+	                     o->decided_by ? o->decided_by : "someone else"));
+}
+
+/*
+ * Decides entry eid (approve, or reject with reason) for the caller and
+ * fills o; the database and the media store are consistent on return
+ * whatever the outcome.
+ */
+static void
+mod_apply(struct req *r, const char *eid, int approve, const char *reason,
+          struct mod_outcome *o)
+{
+	struct rows info, rs;
+	const char *uid = jury_uid(r), *token, *after;
+	int         rc, published = 0;
+
+	memset(o, 0, sizeof(*o));
+	rc = db_run(r->db, r->a, STMT_MOD_INFO, (const char *[]){eid, uid},
+	            &info);
+	if (rc == DB_NONE) {
+		mod_set(o, 404, "no_entry",
+		        arena_printf(r->a, "There is no entry %s.", eid));
+		return;
+	}
+	if (rc < 0)
+		goto dberr;
+	if (rows_get(&info, 0, 3)[0] != 't') {
+		mod_set(o, 403, "forbidden",
+		        "You are not a judge of this entry's contest.");
+		return;
+	}
+	if (rows_get(&info, 0, 2)[0] == 't') {
+		mod_set(o, 403, "own_entry",
+		        "You cannot moderate your own entry.");
+		return;
+	}
+	if (rows_get(&info, 0, 7)[0] == 't') {
+		mod_set(o, 403, "conflict_of_interest",
+		        "This entry is from your own unit: another judge "
+		        "decides it.");
+		return;
+	}
+	token = rows_get(&info, 0, 6);
+	if (strcmp(rows_get(&info, 0, 0), "pending") != 0) {
+		mod_conflict(r, o, &info);
+		return;
+	}
+
+	/* Publish first: if the commit fails we unpublish, so a public file
+	 * never outlives a refused approval. */
+	if (approve) {
+		if (store_publish(r->store, token) != 0) {
+			log_msg("error",
+			        "req=%s cannot publish media of entry %s",
+			        r->id, eid);
+			rc = DB_ERR;
+			goto dberr;
+		}
+		published = 1;
+	}
+	after = input_json_text(
+	    r->a,
+	    json_pack("{s:s,s:s*}", "status", approve ? "approved" : "rejected",
+	              "reject_reason", approve ? NULL : reason));
+	if (after == NULL || (rc = db_begin(r->db)) != DB_OK)
+		goto fail;
+	rc =
+	    db_run(r->db, r->a, STMT_MOD_DECIDE,
+	           (const char *[]){eid, uid, approve ? "approved" : "rejected",
+	                            approve ? NULL : reason},
+	           &rs);
+	if (rc == DB_NONE) {
+		int coi =
+		    rs.constraint != NULL &&
+		    strcmp(rs.constraint, "entries_conflict_of_interest") == 0;
+
+		db_rollback(r->db);
+		if (published)
+			(void)store_unpublish(r->store, token);
+		if (coi) {
+			mod_set(o, 403, "conflict_of_interest",
+			        "You have a conflict of interest with this "
+			        "entry.");
+			return;
+		}
+		/* Someone decided between our read and our update. */
+		rc = db_run(r->db, r->a, STMT_MOD_INFO,
+		            (const char *[]){eid, uid}, &info);
+		if (rc < 0)
+			goto dberr;
+		mod_conflict(r, o, &info);
+		return;
+	}
+	if (rc != DB_OK)
+		goto fail;
+	rc = db_run(r->db, r->a, STMT_AUDIT_INSERT,
+	            (const char *[]){uid, r->user->username, r->remote_addr,
+	                             approve ? "entry.approve" : "entry.reject",
+	                             "entry", eid, rows_get(&rs, 0, 0),
+	                             "{\"status\":\"pending\"}", after},
+	            NULL);
+	if (rc != DB_OK)
+		goto fail;
+	if ((rc = db_commit(r->db)) != DB_OK)
+		goto fail;
+	if (!approve)
+		(void)store_unpublish(r->store, token);
+	mod_set(o, 200, "ok", NULL);
+	return;
+fail:
+	db_rollback(r->db);
+	/* After a lost COMMIT the approval may have landed: keep the files
+	 * public rather than hide an approved entry; a retry answers 409. */
+	if (published && rc != DB_LOST)
+		(void)store_unpublish(r->store, token);
+	if (rc == DB_OK || rc == DB_NONE)
+		rc = DB_ERR;
+dberr:
+	if (rc == DB_LOST)
+		mod_set(o, 503, "unavailable",
+		        "The database is unavailable; try again in a moment.");
+	else
+		mod_set(o, 500, "internal",
+		        "The server could not record the decision.");
 }
 
 enum mod_field {
@@ -48,12 +288,11 @@ int
 h_moderation_decide(struct req *r)
 {
 	struct valid_value v[MOD__MAX];
+	struct mod_outcome o;
 	struct kv         *kv;
 	size_t             n;
-	struct rows        info, rs;
-	char              *eid, *uid, *after;
-	const char        *token, *status;
-	int                approve, rc, published = 0;
+	const char        *eid;
+	int                approve, rc;
 
 	if ((rc = input_body(r, &kv, &n)) != 0)
 		return rc;
@@ -64,93 +303,87 @@ h_moderation_decide(struct req *r)
 		return resp_error(r, 400, "invalid_field",
 		                  "Field reason is required to reject: tell "
 		                  "the author what is wrong.");
-	eid = arena_printf(r->a, "%lld", r->id_param);
-	uid = arena_printf(r->a, "%lld", r->user->id);
-	if (eid == NULL || uid == NULL)
+	if ((eid = arena_printf(r->a, "%lld", r->id_param)) == NULL)
 		return resp_db_error(r, DB_ERR);
-
-	rc = db_run(r->db, r->a, STMT_MOD_INFO, (const char *[]){eid, uid},
-	            &info);
-	if (rc == DB_NONE)
-		return resp_error(r, 404, "no_entry", "There is no entry %s.",
-		                  eid);
-	if (rc < 0)
-		return resp_db_error(r, rc);
-	if (rows_get(&info, 0, 3)[0] != 't')
-		return resp_error(
-		    r, 403, "forbidden",
-		    "You are not a judge of this entry's contest.");
-	if (rows_get(&info, 0, 2)[0] == 't')
-		return resp_error(r, 403, "own_entry",
-		                  "You cannot moderate your own entry.");
-	status = rows_get(&info, 0, 0);
-	token = rows_get(&info, 0, 6);
-	if (strcmp(status, "pending") != 0)
-		goto conflict;
-
-	/* Publish first: if the commit fails we unpublish, so a public file
-	 * never outlives a refused approval. */
-	if (approve) {
-		if (store_publish(r->store, token) != 0) {
-			log_msg("error",
-			        "req=%s cannot publish media of entry %s",
-			        r->id, eid);
-			return resp_db_error(r, DB_ERR);
-		}
-		published = 1;
-	}
-	after = input_json_text(
-	    r->a,
-	    json_pack("{s:s,s:s*}", "status", approve ? "approved" : "rejected",
-	              "reject_reason", approve ? NULL : v[MOD_REASON].s));
-	if (after == NULL || (rc = db_begin(r->db)) != DB_OK)
-		goto fail;
-	rc =
-	    db_run(r->db, r->a, STMT_MOD_DECIDE,
-	           (const char *[]){eid, uid, approve ? "approved" : "rejected",
-	                            approve ? NULL : v[MOD_REASON].s},
-	           &rs);
-	if (rc == DB_NONE) {
-		db_rollback(r->db);
-		if (published)
-			(void)store_unpublish(r->store, token);
-		/* Someone decided between our read and our update. */
-		rc = db_run(r->db, r->a, STMT_MOD_INFO,
-		            (const char *[]){eid, uid}, &info);
-		if (rc < 0)
-			return resp_db_error(r, rc);
-		goto conflict;
-	}
-	if (rc != DB_OK)
-		goto fail;
-	rc = db_run(r->db, r->a, STMT_AUDIT_INSERT,
-	            (const char *[]){uid, r->user->username, r->remote_addr,
-	                             approve ? "entry.approve" : "entry.reject",
-	                             "entry", eid, rows_get(&rs, 0, 0),
-	                             "{\"status\":\"pending\"}", after},
-	            NULL);
-	if (rc != DB_OK)
-		goto fail;
-	if ((rc = db_commit(r->db)) != DB_OK)
-		goto fail;
-	if (!approve)
-		(void)store_unpublish(r->store, token);
+	mod_apply(r, eid, approve, v[MOD_REASON].s, &o);
+	if (o.status == 409)
+		/* The page shows who decided: extra members beside "error". */
+		return resp_json(r, 409,
+		                 json_pack("{s:{s:s,s:s},s:s*,s:s*}", "error",
+		                           "code", o.code, "message", o.message,
+		                           "decided_by", o.decided_by, "status",
+		                           o.state));
+	if (o.status != 200)
+		return resp_error(r, o.status, o.code, "%s", o.message);
 	return resp_json(r, 200,
 	                 json_pack("{s:{s:I,s:s,s:s*}}", "entry", "id",
 	                           (json_int_t)r->id_param, "status",
 	                           approve ? "approved" : "rejected",
 	                           "reject_reason",
 	                           approve ? NULL : v[MOD_REASON].s));
-fail:
-	db_rollback(r->db);
-	/* After a lost COMMIT the approval may have landed: keep the files
-	 * public rather than hide an approved entry; a retry answers 409. */
-	if (published && rc != DB_LOST)
-		(void)store_unpublish(r->store, token);
-	return resp_db_error(r, rc == DB_OK || rc == DB_NONE ? DB_ERR : rc);
-conflict:
-	return resp_error(
-	    r, 409, "already_decided", "This entry is already %s by %s.",
-	    rows_get(&info, 0, 0),
-	    rows_get(&info, 0, 4) ? rows_get(&info, 0, 4) : "someone else");
+}
+
+/*
+ * POST /moderation/bulk {"action":"approve","entries":[ids]} (or reject
+ * with a reason): each entry is decided on its own, as by the single
+ * call, and answered in its own line; the call itself answers 200.
+ */
+int
+h_moderation_bulk(struct req *r)
+{
+	struct valid_value v[MOD__MAX];
+	json_t            *body, *ids, *id, *out;
+	size_t             i;
+	int                approve, rc;
+
+	if ((body = jury_body(r)) == NULL)
+		return r->status;
+	if ((rc = jury_check(r, body, mod_fields, MOD__MAX, v, NULL)) != 0)
+		goto out;
+	approve = v[MOD_ACTION].i == 0;
+	ids = json_object_get(body, "entries");
+	if (!approve && !v[MOD_REASON].present) {
+		rc = resp_error(r, 400, "invalid_field",
+		                "Field reason is required to reject.");
+		goto out;
+	}
+	if (!json_is_array(ids) || json_array_size(ids) == 0 ||
+	    json_array_size(ids) > MOD_BULK_MAX) {
+		rc = resp_error(r, 400, "invalid_field",
+		                "Field entries must be a list of 1 to %d entry "
+		                "ids.",
+		                MOD_BULK_MAX);
+		goto out;
+	}
+	json_array_foreach(ids, i, id)
+	{
+		if (!json_is_integer(id) || json_integer_value(id) < 1) {
+			rc = resp_error(r, 400, "invalid_field",
+			                "Field entries must hold entry ids.");
+			goto out;
+		}
+	}
+	out = json_array();
+	json_array_foreach(ids, i, id)
+	{
+		struct mod_outcome o;
+		const char *eid = arena_printf(r->a, "%" JSON_INTEGER_FORMAT,
+		                               json_integer_value(id));
+
+		if (eid == NULL) {
+			json_decref(out);
+			rc = resp_db_error(r, DB_ERR);
+			goto out;
+		}
+		mod_apply(r, eid, approve, v[MOD_REASON].s, &o);
+		json_array_append_new(
+		    out, json_pack("{s:I,s:i,s:s,s:s*,s:s*}", "id",
+		                   json_integer_value(id), "status", o.status,
+		                   "code", o.code, "message", o.message,
+		                   "decided_by", o.decided_by));
+	}
+	rc = resp_json(r, 200, json_pack("{s:o}", "results", out));
+out:
+	json_decref(body);
+	return rc;
 }

@@ -29,14 +29,44 @@ int h_entry_get(struct req *);
 int h_entry_media(struct req *);
 int h_entry_original(struct req *);
 int h_me_entries(struct req *);
+int h_entry_edit(struct req *);
+int h_entry_withdraw(struct req *);
+int h_entry_similar(struct req *);
 
 /* moderation, jury, results, audit, admin (h_moderation.c, ...) */
 int h_moderation_queue(struct req *);
 int h_moderation_decide(struct req *);
+int h_moderation_progress(struct req *);
+int h_moderation_history(struct req *);
+int h_moderation_reasons(struct req *);
+int h_moderation_bulk(struct req *);
+int h_jury_entries(struct req *);
+int h_scores_put(struct req *);
+int h_scores_get(struct req *);
+int h_judges_progress(struct req *);
+int h_results_get(struct req *);
+int h_prizes_put(struct req *);
+int h_results_publish(struct req *);
+int h_results_csv(struct req *);
+int h_entries_csv(struct req *);
+int h_votes_csv(struct req *);
+int h_fraud_report(struct req *);
+int h_votes_void(struct req *);
+int h_votes_restore(struct req *);
+int h_admin_contest_create(struct req *);
+int h_admin_contest_update(struct req *);
+int h_admin_category_add(struct req *);
+int h_admin_criteria_put(struct req *);
+int h_admin_judge_grant(struct req *);
+int h_admin_judge_revoke(struct req *);
+int h_admin_state(struct req *);
+int h_admin_audit(struct req *);
+int h_admin_audit_csv(struct req *);
 
 /* votes and leaderboards (h_vote.c, h_leaderboard.c) */
 int h_vote_cast(struct req *);
 int h_leaderboard(struct req *);
+int h_leaderboard_units(struct req *);
 
 /* server-rendered pages (h_page.c) */
 int h_page_entry(struct req *);

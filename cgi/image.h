@@ -97,11 +97,29 @@ enum image_deriv {
 	IMAGE_DERIV_T400_WEBP,  /* 400 px wide, WebP */
 	IMAGE_DERIV_D1600_JPEG, /* 1600 px long side, JPEG q85 progressive */
 	IMAGE_DERIV_D1600_WEBP, /* 1600 px long side, WebP */
+	IMAGE_DERIV_CARD_JPEG,  /* 1200x630 share card, JPEG q85 */
 	IMAGE_DERIV__MAX
 };
 
-#define IMAGE_DERIV_ALL    ((1u << IMAGE_DERIV__MAX) - 1)
 #define IMAGE_DERIV_BIT(d) (1u << (d))
+/* Everything an upload makes. */
+#define IMAGE_DERIV_ALL ((1u << IMAGE_DERIV__MAX) - 1)
+/* The four web sizes (PERF.md's "full derivative set"), without the card. */
+#define IMAGE_DERIV_WEB                                                        \
+	(IMAGE_DERIV_ALL & ~IMAGE_DERIV_BIT(IMAGE_DERIV_CARD_JPEG))
+
+#define IMAGE_CARD_WIDTH  1200
+#define IMAGE_CARD_HEIGHT 630
+
+/*
+ * The text of the share card: title (bold, first line) and a second line
+ * (the author's unit).  UTF-8; either may be NULL or empty.  Drawn with
+ * DejaVu Sans (Debian's fonts-dejavu-core), which covers Vietnamese.
+ */
+struct image_card_text {
+	const char *title;
+	const char *line2;
+};
 
 /* One encoded derivative; data is NULL when it was not asked for. */
 struct image_blob {
@@ -142,6 +160,14 @@ enum image_result image_derive(const uint8_t *buf, size_t len,
 enum image_result image_derive_some(const uint8_t *buf, size_t len,
                                     const struct image_info *info,
                                     unsigned which, struct image_derivs *out);
+
+/* As image_derive_some(), with the share card's text (card may be NULL:
+ * a card without text). */
+enum image_result image_derive_card(const uint8_t *buf, size_t len,
+                                    const struct image_info      *info,
+                                    unsigned                      which,
+                                    const struct image_card_text *card,
+                                    struct image_derivs          *out);
 
 /* Frees every blob; safe on a zeroed or already freed struct. */
 void image_derivs_free(struct image_derivs *d);

@@ -20,6 +20,7 @@
 #include "arena.h"
 #include "config.h"
 #include "db.h"
+#include "fold.h"
 #include "image.h"
 #include "log.h"
 #include "req.h"
@@ -181,6 +182,20 @@ spawn_worker(int listen_fd, const struct store *wst, const struct config *cfg)
 	return pid;
 }
 
+/* The folder (fold.c): one process beside the workers, restarted like one. */
+static pid_t
+spawn_folder(const struct config *cfg)
+{
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(getppid() == master_pid ? fold_main(cfg) : 0);
+	if (pid < 0)
+		log_msg("error", "master: fork of the folder failed: %s",
+		        strerror(errno));
+	return pid;
+}
+
 static int
 write_pidfile(const char *path)
 {
@@ -224,7 +239,7 @@ main(void)
 {
 	struct config cfg;
 	struct store  media;
-	pid_t        *pids;
+	pid_t        *pids, folder;
 	int           fd, alive;
 	time_t        window_start = time(NULL);
 	int           deaths = 0;
@@ -284,6 +299,7 @@ main(void)
 
 	for (int i = 0; i < cfg.workers; i++)
 		pids[i] = spawn_worker(fd, &media, &cfg);
+	folder = spawn_folder(&cfg);
 	log_msg("info", "master: %d workers on %s, media %s", cfg.workers,
 	        cfg.socket, cfg.media);
 	alarm(SWEEP_EVERY_SEC);
@@ -304,6 +320,15 @@ main(void)
 
 			if (pid <= 0)
 				break;
+			if (pid == folder) {
+				log_msg("warn",
+				        "master: folder %ld ended (%d); "
+				        "restarting",
+				        (long)pid, status);
+				sleep(1); /* never a tight crash loop */
+				folder = spawn_folder(&cfg);
+				continue;
+			}
 			for (int i = 0; i < cfg.workers; i++) {
 				if (pids[i] != pid)
 					continue;
@@ -333,9 +358,11 @@ main(void)
 	for (int i = 0; i < cfg.workers; i++)
 		if (pids[i] > 0)
 			kill(pids[i], SIGTERM);
+	if (folder > 0)
+		kill(folder, SIGTERM);
 	alarm(STOP_GRACE_SEC);
 	got_alarm = 0;
-	for (alive = cfg.workers; alive > 0;) {
+	for (alive = cfg.workers + (folder > 0); alive > 0;) {
 		int   status;
 		pid_t pid = waitpid(-1, &status, WNOHANG);
 
@@ -353,6 +380,8 @@ main(void)
 			for (int i = 0; i < cfg.workers; i++)
 				if (pids[i] > 0)
 					kill(pids[i], SIGKILL);
+			if (folder > 0)
+				kill(folder, SIGKILL);
 			got_alarm = 0;
 		}
 		sigsuspend(&empty);

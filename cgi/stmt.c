@@ -20,8 +20,8 @@
 	"cat.id, 'name', cat.name) END, 'author', jsonb_build_object("                                                                     \
 	"'display_name', a.display_name, 'unit', e.unit, 'district', "                                                                     \
 	"e.district), 'unit', e.unit, 'district', e.district, 'votes', "                                                                   \
-	"(SELECT count(*) FROM votes v WHERE v.entry_id = e.id AND "                                                                       \
-	"v.voided_at IS NULL), 'created_at', e.created_at, 'url', '/e/' || "                                                               \
+	"coalesce((SELECT s.votes FROM entry_stats s WHERE s.entry_id = "                                                                  \
+	"e.id), 0), 'created_at', e.created_at, 'url', '/e/' || "                                                                          \
 	"e.id, 'media', jsonb_build_object('width', m.display_width, "                                                                     \
 	"'height', m.display_height, 'thumb_width', m.thumb_width, "                                                                       \
 	"'thumb_height', m.thumb_height, 'thumb_jpeg', " MEDIA_URL(                                                                        \
@@ -66,6 +66,17 @@
 	"k.id) FROM criteria k WHERE k.contest_id = c.id), '[]'), "            \
 	"'entries', (SELECT count(*) FROM entries x WHERE x.contest_id = "     \
 	"c.id AND x.status = 'approved'))"
+
+/* The entries of a board t(entry_id, ...); c is the contest. */
+#define LB_ENTRY_FROM                                                          \
+	" JOIN entries e ON e.id = t.entry_id JOIN accounts a ON a.id = "      \
+	"e.account_id JOIN media m ON m.entry_id = e.id LEFT JOIN categories " \
+	"cat ON cat.id = e.category_id "
+
+/* When the contest's counts last moved, as an HTTP date. */
+#define LB_LASTMOD                                                             \
+	"to_char(coalesce(f.folded_at, c.created_at) AT TIME ZONE 'UTC', "     \
+	"'Dy, DD Mon YYYY HH24:MI:SS \"GMT\"')"
 
 const struct stmt stmts[STMT__MAX] = {
     [STMT_PING] = {"ping", "SELECT 1", 0},
@@ -150,9 +161,10 @@ const struct stmt stmts[STMT__MAX] = {
         {"media_insert",
          "INSERT INTO media (entry_id, token, original_type, original_bytes, "
          "width, height, thumb_width, thumb_height, display_width, "
-         "display_height, phash, camera, taken_at, sha256) VALUES ($1, $2, $3, "
-         "$4, $5, $6, $7, $8, $9, $10, $11, $12, $13, decode($14, 'hex'))",
-         14},
+         "display_height, phash, camera, taken_at, sha256, card) VALUES ($1, "
+         "$2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, decode($14, "
+         "'hex'), $15)",
+         15},
     [STMT_MEDIA_BY_TOKEN] = {"media_by_token",
                              "SELECT entry_id FROM media WHERE token = $1", 1},
     [STMT_ENTRY_GET] =
@@ -163,15 +175,14 @@ const struct stmt stmts[STMT__MAX] = {
          2},
     [STMT_ENTRIES_LIST] =
         {"entries_list",
-         "SELECT " ENTRY_JSON ", e.id, (SELECT count(*) FROM votes v WHERE "
-         "v.entry_id = e.id AND v.voided_at IS NULL) AS n" ENTRY_FROM
+         "SELECT " ENTRY_JSON ", e.id, es.votes AS n" ENTRY_FROM
+         "LEFT JOIN entry_stats es ON es.entry_id = e.id "
          "WHERE c.slug = $1 AND e.status = 'approved' AND ($2::bigint IS NULL "
          "OR e.category_id = $2) AND ($3::text IS NULL OR e.unit = $3) ORDER "
-         "BY "
-         "CASE WHEN $4 = 'votes' THEN (SELECT count(*) FROM votes v WHERE "
-         "v.entry_id = e.id AND v.voided_at IS NULL) END DESC NULLS LAST, e.id "
-         "DESC LIMIT $5 OFFSET $6",
-         6},
+         "BY CASE WHEN $4 = 'votes' THEN es.votes END DESC NULLS LAST, "
+         "CASE WHEN $4 = 'shuffle' THEN hashtextextended(e.id::text, "
+         "$7::bigint) END, e.id DESC LIMIT $5 OFFSET $6",
+         7},
     [STMT_ME_ENTRIES] = {"me_entries",
                          "SELECT coalesce(jsonb_agg(" ENTRY_JSON
                          " || " ENTRY_PRIVATE_JSON
@@ -181,16 +192,18 @@ const struct stmt stmts[STMT__MAX] = {
     [STMT_MOD_QUEUE] =
         {"mod_queue",
          "SELECT coalesce(jsonb_agg(" ENTRY_JSON " || " ENTRY_PRIVATE_JSON
-         " || jsonb_build_object('author_username', a.username) ORDER BY "
-         "e.created_at, e.id), '[]')" ENTRY_FROM "WHERE e.status = 'pending' "
-         "AND is_judge_of($1, e.contest_id) AND e.account_id <> $1",
-         1},
+         " || jsonb_build_object('author_username', a.username, 'similar', "
+         "mod_similar(e.id, $1)) ORDER BY e.created_at, e.id), '[]')" ENTRY_FROM
+         "WHERE e.status = 'pending' AND is_judge_of($1, e.contest_id) AND "
+         "NOT jury_conflict($1, e.id) AND ($2::text IS NULL OR c.slug = $2)",
+         2},
     [STMT_MOD_INFO] =
         {"mod_info",
          "SELECT e.status, e.contest_id, e.account_id = $2, is_judge_of($2, "
-         "e.contest_id), d.display_name, e.decided_at, m.token FROM entries e "
-         "JOIN media m ON m.entry_id = e.id LEFT JOIN accounts d ON d.id = "
-         "e.decided_by WHERE e.id = $1",
+         "e.contest_id), d.display_name, e.decided_at, m.token, "
+         "jury_conflict($2, e.id), d.username FROM entries e JOIN media m ON "
+         "m.entry_id = e.id LEFT JOIN accounts d ON d.id = e.decided_by WHERE "
+         "e.id = $1",
          2},
     [STMT_MOD_DECIDE] =
         {"mod_decide",
@@ -206,40 +219,356 @@ const struct stmt stmts[STMT__MAX] = {
          "target_id, contest_id, before, after) VALUES ($1, $2, $3::inet, $4, "
          "$5, $6, $7, $8::jsonb, $9::jsonb)",
          9},
-    [STMT_VOTE_CAST] =
-        {"vote_cast",
-         "SELECT status, reason, vote_count, votes_left FROM vote_cast($1, $2, "
-         "$3::inet, decode($4, 'hex'))",
-         4},
+    [STMT_JURY_CONTEST] = {"jury_contest",
+                           "SELECT c.id, is_judge_of($2::bigint, c.id), "
+                           "results_published(c) FROM contests c WHERE "
+                           "c.slug = $1",
+                           2},
+    [STMT_MOD_PROGRESS] =
+        {"mod_progress",
+         "SELECT jsonb_build_object('pending', count(*) FILTER (WHERE "
+         "status = 'pending'), 'pending_for_me', count(*) FILTER (WHERE "
+         "status = 'pending' AND NOT jury_conflict($2, id)), 'approved', "
+         "count(*) FILTER (WHERE status = 'approved'), 'rejected', count(*) "
+         "FILTER (WHERE status = 'rejected'), 'withdrawn', count(*) FILTER "
+         "(WHERE status = 'withdrawn'), 'decided_by_me', count(*) FILTER "
+         "(WHERE decided_by = $2)) FROM entries WHERE contest_id = $1",
+         2},
+    [STMT_MOD_HISTORY] =
+        {"mod_history",
+         "SELECT coalesce(jsonb_agg(jsonb_build_object('id', l.id, 'at', "
+         "l.at, 'actor', jsonb_build_object('username', l.actor_name, "
+         "'display_name', ac.display_name), 'action', substr(l.action, 7), "
+         "'entry_id', l.target_id, 'entry_title', x.title, 'reason', "
+         "l.after ->> 'reject_reason') ORDER BY l.id DESC), '[]') FROM "
+         "(SELECT * FROM audit_log WHERE contest_id = $1 AND action IN "
+         "('entry.approve', 'entry.reject') AND ($3::bigint IS NULL OR id < "
+         "$3) ORDER BY id DESC LIMIT $2) l LEFT JOIN accounts ac ON ac.id = "
+         "l.actor_id LEFT JOIN entries x ON x.id = l.target_id",
+         3},
+    [STMT_JURY_ENTRIES] =
+        {"jury_entries",
+         "SELECT jsonb_build_object('entries', coalesce((SELECT "
+         "jsonb_agg(jsonb_build_object('entry', " ENTRY_JSON
+         " || " ENTRY_PRIVATE_JSON ", 'scores', jury_scores_of($2, e.id), "
+         "'comment', (SELECT sc.comment FROM score_comments sc WHERE "
+         "sc.entry_id = e.id AND sc.judge_id = $2)) ORDER BY e.created_at, "
+         "e.id)" ENTRY_FROM "WHERE e.contest_id = $1 AND e.status = "
+         "'approved' AND NOT jury_conflict($2, e.id)), '[]'), 'criteria', "
+         "(SELECT coalesce(jsonb_agg(jsonb_build_object('id', k.id, 'name', "
+         "k.name, 'weight', k.weight) ORDER BY k.position, k.id), '[]') FROM "
+         "criteria k WHERE k.contest_id = $1), 'progress', (SELECT "
+         "jsonb_build_object('scored', count(*) FILTER (WHERE EXISTS (SELECT "
+         "1 FROM scores s WHERE s.entry_id = x.id AND s.judge_id = $2)), "
+         "'total', count(*)) FROM entries x WHERE x.contest_id = $1 AND "
+         "x.status = 'approved' AND NOT jury_conflict($2, x.id)))",
+         2},
+    [STMT_SCORES_PUT] = {"scores_put",
+                         "SELECT status, code, message, body FROM "
+                         "scores_put($1, $2, $3, $4, $5::jsonb, $6)",
+                         6},
+    [STMT_SCORES_GET] = {"scores_get",
+                         "SELECT status, code, message, body FROM "
+                         "scores_get($1, $2)",
+                         2},
+    [STMT_JUDGES_PROGRESS] =
+        {"judges_progress",
+         "SELECT coalesce(jsonb_agg(jsonb_build_object('judge', a.username, "
+         "'display_name', a.display_name, 'scored', (SELECT count(DISTINCT "
+         "s.entry_id) FROM scores s JOIN entries x ON x.id = s.entry_id WHERE "
+         "s.judge_id = a.id AND x.contest_id = $1 AND x.status = "
+         "'approved'), 'total', (SELECT count(*) FROM entries x WHERE "
+         "x.contest_id = $1 AND x.status = 'approved' AND NOT "
+         "jury_conflict(a.id, x.id))) ORDER BY a.username), '[]') FROM "
+         "accounts a WHERE EXISTS (SELECT 1 FROM roles r WHERE r.account_id "
+         "= a.id AND r.role = 'judge' AND (r.contest_id IS NULL OR "
+         "r.contest_id = $1)) OR EXISTS (SELECT 1 FROM scores s JOIN entries "
+         "x ON x.id = s.entry_id WHERE s.judge_id = a.id AND x.contest_id = "
+         "$1)",
+         1},
+    [STMT_LB_JURY] =
+        {"lb_jury",
+         "WITH t AS (SELECT j.* FROM jury_ranking($1) j JOIN entries x ON "
+         "x.id = j.entry_id WHERE ($3::bigint IS NULL OR x.category_id = $3) "
+         "AND ($4::text IS NULL OR x.unit = $4) AND ($5::text IS NULL OR "
+         "x.district = $5)), k AS (SELECT t.*, rank() OVER (ORDER BY CASE "
+         "WHEN $2 = 'jury' THEN t.jury_score ELSE t.combined END DESC NULLS "
+         "LAST) AS rk FROM t) SELECT coalesce(jsonb_agg(jsonb_build_object("
+         "'rank', k.rk, 'votes', k.votes, 'jury_score', k.jury_score, "
+         "'judges', k.judges, 'combined', k.combined, 'entry', " ENTRY_JSON
+         ") ORDER BY k.rk, e.id), '[]') FROM (SELECT * FROM k ORDER BY rk, "
+         "entry_id LIMIT $6) k JOIN entries e ON e.id = k.entry_id JOIN "
+         "contests c ON c.id = e.contest_id JOIN accounts a ON a.id = "
+         "e.account_id JOIN media m ON m.entry_id = e.id LEFT JOIN categories "
+         "cat ON cat.id = e.category_id",
+         6},
+    [STMT_RESULTS] =
+        {"results",
+         "SELECT jsonb_build_object('contest', c.slug, 'title', c.title, "
+         "'published', results_published(c), 'results_at', c.results_at, "
+         "'public_weight', c.public_weight, 'jury_weight', 100 - "
+         "c.public_weight, 'prizes', (SELECT coalesce(jsonb_agg("
+         "jsonb_build_object('prize', p.prize, 'entry_id', p.entry_id, "
+         "'title', x.title, 'author', ax.display_name, 'unit', x.unit) ORDER "
+         "BY array_position(ARRAY['first', 'second', 'third', 'consolation', "
+         "'most_voted'], p.prize), p.entry_id), '[]') FROM prizes p JOIN "
+         "entries x ON x.id = p.entry_id JOIN accounts ax ON ax.id = "
+         "x.account_id WHERE p.contest_id = c.id), 'ranking', (SELECT "
+         "coalesce(jsonb_agg(jsonb_build_object('rank', k.rank_combined, "
+         "'rank_jury', k.rank_jury, 'rank_votes', k.rank_votes, 'votes', "
+         "k.votes, 'jury_score', k.jury_score, 'judges', k.judges, "
+         "'combined', k.combined, 'prizes', (SELECT coalesce(jsonb_agg("
+         "p.prize ORDER BY p.prize), '[]') FROM prizes p WHERE p.entry_id = "
+         "e.id), 'entry', " ENTRY_JSON ") ORDER BY k.rank_combined, e.id), "
+         "'[]') FROM jury_ranking(c.id) k JOIN entries e ON e.id = "
+         "k.entry_id JOIN accounts a ON a.id = e.account_id JOIN media m ON "
+         "m.entry_id = e.id LEFT JOIN categories cat ON cat.id = "
+         "e.category_id)) FROM contests c WHERE c.id = $1",
+         1},
+    [STMT_PRIZES_SET] = {"prizes_set",
+                         "SELECT status, code, message, body FROM "
+                         "prizes_set($1, $2, $3, $4, $5::jsonb)",
+                         5},
+    [STMT_RESULTS_PUBLISH] = {"results_publish",
+                              "SELECT status, code, message, body FROM "
+                              "results_publish($1, $2, $3, $4)",
+                              4},
+    [STMT_CSV_RESULTS] =
+        {"csv_results",
+         "SELECT k.rank_combined, e.id, e.title, a.display_name, e.unit, "
+         "e.district, cat.name, k.votes, k.jury_score, k.combined, (SELECT "
+         "string_agg(CASE p.prize WHEN 'first' THEN 'Giải Nhất' WHEN "
+         "'second' THEN 'Giải Nhì' WHEN 'third' THEN 'Giải Ba' WHEN "
+         "'consolation' THEN 'Giải Khuyến khích' ELSE 'Giải bình chọn nhiều "
+         "nhất' END, '; ' ORDER BY p.prize) FROM prizes p WHERE p.entry_id = "
+         "e.id) FROM jury_ranking($1) k JOIN entries e ON e.id = k.entry_id "
+         "JOIN accounts a ON a.id = e.account_id LEFT JOIN categories cat ON "
+         "cat.id = e.category_id ORDER BY k.rank_combined, e.id",
+         1},
+    [STMT_CSV_ENTRIES] =
+        {"csv_entries",
+         "SELECT e.id, e.title, e.caption, e.status, a.username, "
+         "a.display_name, e.unit, e.district, cat.name, to_char(e.created_at "
+         "AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD HH24:MI:SS'), "
+         "to_char(e.decided_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD "
+         "HH24:MI:SS'), d.username, e.reject_reason, jury_vote_count(e.id) "
+         "FROM entries e JOIN accounts a ON a.id = e.account_id LEFT JOIN "
+         "accounts d ON d.id = e.decided_by LEFT JOIN categories cat ON "
+         "cat.id = e.category_id WHERE e.contest_id = $1 ORDER BY e.id",
+         1},
+    [STMT_CSV_VOTES] =
+        {"csv_votes",
+         "SELECT v.id, v.entry_id, e.title, a.username, to_char(v.created_at "
+         "AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD HH24:MI:SS'), "
+         "v.vote_day, host(v.ip), CASE WHEN v.voided_at IS NULL THEN 'valid' "
+         "ELSE 'voided' END, to_char(v.voided_at AT TIME ZONE "
+         "'Asia/Ho_Chi_Minh', 'YYYY-MM-DD HH24:MI:SS'), v.void_reason FROM "
+         "votes v JOIN entries e ON e.id = v.entry_id JOIN accounts a ON a.id "
+         "= v.voter_id WHERE v.contest_id = $1 ORDER BY v.id",
+         1},
+    [STMT_FRAUD] = {"fraud", "SELECT fraud_report($1)", 1},
+    [STMT_VOTES_VOID] = {"votes_void",
+                         "SELECT status, code, message, body FROM "
+                         "votes_void($1, $2, $3, $4, $5, $6::jsonb, $7, "
+                         "$8::boolean)",
+                         8},
+    [STMT_AUDIT_LIST] =
+        {"audit_list",
+         "SELECT coalesce(jsonb_agg(jsonb_build_object('id', l.id, 'at', "
+         "l.at, 'actor', l.actor_name, 'ip', host(l.ip), 'action', l.action, "
+         "'target_type', l.target_type, 'target_id', l.target_id, 'contest', "
+         "k.slug, 'before', l.before, 'after', l.after) ORDER BY l.id DESC), "
+         "'[]') FROM (SELECT * FROM audit_log WHERE ($1::text IS NULL OR "
+         "contest_id = (SELECT id FROM contests WHERE slug = $1)) AND "
+         "($3::bigint IS NULL OR id < $3) ORDER BY id DESC LIMIT $2) l LEFT "
+         "JOIN contests k ON k.id = l.contest_id",
+         3},
+    [STMT_CSV_AUDIT] =
+        {"csv_audit",
+         "SELECT l.id, to_char(l.at AT TIME ZONE 'Asia/Ho_Chi_Minh', "
+         "'YYYY-MM-DD HH24:MI:SS'), l.actor_name, host(l.ip), l.action, "
+         "l.target_type, l.target_id, k.slug, l.before::text, l.after::text "
+         "FROM audit_log l LEFT JOIN contests k ON k.id = l.contest_id WHERE "
+         "$1::text IS NULL OR k.slug = $1 ORDER BY l.id",
+         1},
+    [STMT_CONTEST_SAVE] = {"contest_save",
+                           "SELECT status, code, message, body FROM "
+                           "contest_save($1, $2::boolean, $3::jsonb, $4, $5, "
+                           "$6)",
+                           6},
+    [STMT_CATEGORY_ADD] = {"category_add",
+                           "SELECT status, code, message, body FROM "
+                           "category_add($1, $2, $3, $4, $5)",
+                           5},
+    [STMT_CRITERIA_SET] = {"criteria_set",
+                           "SELECT status, code, message, body FROM "
+                           "criteria_set($1, $2::jsonb, $3, $4, $5)",
+                           5},
+    [STMT_JUDGE_ROLE] = {"judge_role",
+                         "SELECT status, code, message, body FROM "
+                         "judge_role($1, $2, $3::boolean, $4, $5, $6)",
+                         6},
+    [STMT_ADMIN_STATE] =
+        {"admin_state",
+         "SELECT jsonb_build_object('contest', to_jsonb(c) - 'id', 'phase', "
+         "contest_phase(c), 'published', results_published(c), 'entries', "
+         "(SELECT jsonb_build_object('pending', count(*) FILTER (WHERE "
+         "x.status = 'pending'), 'approved', count(*) FILTER (WHERE x.status "
+         "= 'approved'), 'rejected', count(*) FILTER (WHERE x.status = "
+         "'rejected'), 'withdrawn', count(*) FILTER (WHERE x.status = "
+         "'withdrawn')) FROM entries x WHERE x.contest_id = c.id), 'votes', "
+         "(SELECT jsonb_build_object('valid', count(*) FILTER (WHERE "
+         "v.voided_at IS NULL), 'voided', count(*) FILTER (WHERE v.voided_at "
+         "IS NOT NULL), 'voters', count(DISTINCT v.voter_id)) FROM votes v "
+         "WHERE v.contest_id = c.id), 'judges', (SELECT "
+         "coalesce(jsonb_agg(jsonb_build_object('username', a.username, "
+         "'display_name', a.display_name, 'all_contests', r.contest_id IS "
+         "NULL) ORDER BY a.username), '[]') FROM roles r JOIN accounts a ON "
+         "a.id = r.account_id WHERE r.role = 'judge' AND (r.contest_id IS "
+         "NULL OR r.contest_id = c.id)), 'scored_entries', (SELECT "
+         "count(DISTINCT s.entry_id) FROM scores s JOIN entries x ON x.id = "
+         "s.entry_id WHERE x.contest_id = c.id), 'prizes', (SELECT "
+         "count(*) FROM prizes p WHERE p.contest_id = c.id), 'categories', "
+         "(SELECT coalesce(jsonb_agg(jsonb_build_object('id', k.id, 'name', "
+         "k.name) ORDER BY k.position, k.id), '[]') FROM categories k WHERE "
+         "k.contest_id = c.id), 'criteria', (SELECT "
+         "coalesce(jsonb_agg(jsonb_build_object('id', k.id, 'name', k.name, "
+         "'weight', k.weight) ORDER BY k.position, k.id), '[]') FROM "
+         "criteria k WHERE k.contest_id = c.id)) FROM contests c WHERE c.id "
+         "= $1",
+         1},
+    [STMT_VOTE_CAST] = {"vote_cast",
+                        "SELECT status, reason, vote_count, votes_left FROM "
+                        "vote_cast(now(), $1, $2, $3::inet, decode($4, "
+                        "'hex'), $5)",
+                        5},
+    /*
+     * Boards read the folded counts (003_votes.sql): top N straight from
+     * the entry_stats index, most votes first, ties oldest entry first.
+     * Column 2 is the Last-Modified date; no row means no such contest.
+     */
     [STMT_LEADERBOARD] =
         {"leaderboard",
-         "WITH t AS (SELECT e.id, count(v.id) AS n FROM entries e JOIN "
-         "contests c ON c.id = e.contest_id LEFT JOIN votes v ON v.entry_id = "
-         "e.id AND v.voided_at IS NULL AND ($5 = 'all' OR ($5 = 'today' AND "
-         "v.vote_day = (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date) OR ($5 = "
-         "'week' AND v.vote_day >= date_trunc('week', now() AT TIME ZONE "
-         "'Asia/Ho_Chi_Minh')::date)) WHERE c.slug = $1 AND e.status = "
-         "'approved' AND ($2::bigint IS NULL OR e.category_id = $2) AND "
-         "($3::text IS NULL OR e.unit = $3) AND ($4::text IS NULL OR "
-         "e.district = $4) GROUP BY e.id), r AS (SELECT id, n, rank() OVER "
-         "(ORDER BY n DESC) AS rk FROM t) SELECT coalesce(jsonb_agg("
-         "jsonb_build_object('rank', r.rk, 'votes', r.n, 'entry', " ENTRY_JSON
-         ") ORDER BY r.rk, e.id), '[]') FROM (SELECT * FROM r ORDER BY rk, id "
-         "LIMIT $6) r JOIN entries e ON e.id = r.id JOIN contests c ON c.id = "
-         "e.contest_id JOIN accounts a ON a.id = e.account_id JOIN media m ON "
-         "m.entry_id = e.id LEFT JOIN categories cat ON cat.id = e.category_id",
+         "SELECT (SELECT coalesce(jsonb_agg(jsonb_build_object('rank', t.rk, "
+         "'votes', t.votes, 'entry', " ENTRY_JSON ") ORDER BY t.rk, "
+         "t.entry_id), '[]') FROM (SELECT s.entry_id, s.votes, rank() OVER "
+         "(ORDER BY s.votes DESC) AS rk FROM entry_stats s WHERE s.contest_id "
+         "= c.id AND s.approved AND ($2::bigint IS NULL OR s.category_id = $2) "
+         "AND ($3::text IS NULL OR s.unit = $3) AND ($4::text IS NULL OR "
+         "s.district = $4) ORDER BY s.votes DESC, s.entry_id LIMIT $5) "
+         "t " LB_ENTRY_FROM "), " LB_LASTMOD
+         " FROM contests c LEFT JOIN fold_state f ON "
+         "f.contest_id = c.id WHERE c.slug = $1",
+         5},
+    /* today / this week (Vietnam time): entries with votes in the period
+     * ranked, then the others tied after them, oldest first. */
+    [STMT_LEADERBOARD_PERIOD] =
+        {"leaderboard_period",
+         "WITH c AS (SELECT * FROM contests WHERE slug = $1), d AS (SELECT "
+         "x.entry_id, sum(x.votes) AS n FROM entry_day_counts x, c WHERE "
+         "x.contest_id = c.id AND x.vote_day >= CASE WHEN $5 = 'today' THEN "
+         "(now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date ELSE "
+         "date_trunc('week', now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date END "
+         "GROUP BY 1 HAVING sum(x.votes) > 0), p AS (SELECT s.entry_id, d.n "
+         "FROM d JOIN entry_stats s ON s.entry_id = d.entry_id WHERE "
+         "s.approved AND ($2::bigint IS NULL OR s.category_id = $2) AND "
+         "($3::text IS NULL OR s.unit = $3) AND ($4::text IS NULL OR "
+         "s.district = $4)), z AS (SELECT s.entry_id, 0::numeric AS n, "
+         "(SELECT count(*) FROM p) + 1 AS rk FROM c, entry_stats s LEFT JOIN "
+         "d ON d.entry_id = s.entry_id WHERE s.contest_id = c.id AND "
+         "s.approved AND ($2::bigint IS NULL OR s.category_id = $2) AND "
+         "($3::text IS NULL OR s.unit = $3) AND ($4::text IS NULL OR "
+         "s.district = $4) AND d.entry_id IS NULL ORDER BY s.entry_id LIMIT "
+         "$6), t "
+         "AS ((SELECT entry_id, n AS votes, rank() OVER (ORDER BY n DESC) AS "
+         "rk FROM p) UNION ALL (SELECT * FROM z) ORDER BY rk, entry_id LIMIT "
+         "$6) SELECT (SELECT coalesce(jsonb_agg(jsonb_build_object('rank', "
+         "t.rk, 'votes', t.votes, 'entry', " ENTRY_JSON ") ORDER BY t.rk, "
+         "t.entry_id), '[]') FROM t " LB_ENTRY_FROM "), " LB_LASTMOD
+         " FROM c LEFT JOIN fold_state f ON f.contest_id = c.id",
          6},
+    /* Units or districts ($2): approved entries, folded votes and
+     * distinct voters, competition ranks by votes, ties by name. */
+    [STMT_LEADERBOARD_UNITS] =
+        {"leaderboard_units",
+         "WITH c AS (SELECT * FROM contests WHERE slug = $1), x AS (SELECT "
+         "CASE WHEN $2 = 'district' THEN s.district ELSE s.unit END AS name, "
+         "count(*) AS entries FROM entry_stats s, c WHERE s.contest_id = c.id "
+         "AND s.approved GROUP BY 1), y AS (SELECT x.name, x.entries, "
+         "coalesce(u.votes, 0) AS votes, coalesce(u.voters, 0) AS voters FROM "
+         "x CROSS JOIN c LEFT JOIN unit_stats u ON u.contest_id = c.id AND "
+         "u.level = $2 AND u.name = x.name), r AS (SELECT y.*, rank() OVER "
+         "(ORDER BY y.votes DESC) AS rk FROM y) SELECT (SELECT "
+         "coalesce(jsonb_agg(jsonb_build_object('rank', r.rk, 'name', "
+         "r.name, 'entries', r.entries, 'votes', r.votes, 'voters', "
+         "r.voters) ORDER BY r.rk, r.name), '[]') FROM r), " LB_LASTMOD
+         " FROM c LEFT JOIN fold_state f ON f.contest_id = c.id",
+         2},
+    /* The folder (fold.c). */
+    [STMT_VOTE_FOLD] = {"vote_fold", "SELECT vote_fold()", 0},
+    [STMT_VOTE_PURGE] = {"vote_purge",
+                         "SELECT vote_purge_forensics($1::int, $2::int)", 2},
     [STMT_ENTRY_MEDIA] =
         {"entry_media",
          "SELECT m.token, e.status, m.original_type, e.account_id = $2 OR "
          "is_judge_of($2, e.contest_id) FROM entries e JOIN media m ON "
          "m.entry_id = e.id WHERE e.id = $1",
          2},
+    /* The entry an owner edits or withdraws, locked for the change. */
+    [STMT_ENTRY_LOCK] =
+        {"entry_lock",
+         "SELECT e.account_id = $2, e.status, e.contest_id, (c.submit_from "
+         "IS NULL OR now() >= c.submit_from) AND (c.submit_until IS NULL OR "
+         "now() < c.submit_until), m.token, jsonb_build_object('status', "
+         "e.status, 'title', e.title, 'caption', e.caption, 'category', "
+         "e.category_id), m.original_type, e.unit, a.display_name, "
+         "e.title FROM entries e JOIN contests c ON c.id = e.contest_id JOIN "
+         "media m ON m.entry_id = e.id JOIN accounts a ON a.id = "
+         "e.account_id WHERE e.id = $1 FOR UPDATE OF e",
+         2},
+    [STMT_ENTRY_EDIT] =
+        {"entry_edit",
+         "UPDATE entries SET title = coalesce($2, title), caption = "
+         "coalesce($3, caption), category_id = coalesce($4::bigint, "
+         "category_id), updated_at = now() WHERE id = $1 AND status = "
+         "'pending' RETURNING jsonb_build_object('status', status, 'title', "
+         "title, 'caption', caption, 'category', category_id)",
+         4},
+    [STMT_ENTRY_WITHDRAW] =
+        {"entry_withdraw",
+         "UPDATE entries SET status = 'withdrawn', slot = NULL, updated_at = "
+         "now() WHERE id = $1 AND status IN ('pending', 'approved') "
+         "RETURNING jsonb_build_object('status', status)",
+         1},
+    /*
+     * Near-duplicates of entry $1 for caller $2: other photos whose dHash
+     * differs in at most $3 bits, in any contest, closest first.  The
+     * first column says whether the caller judges the entry's contest; a
+     * thumbnail URL is given only where the caller may see it.
+     */
+    [STMT_ENTRY_SIMILAR] =
+        {"entry_similar",
+         "SELECT is_judge_of($2, e.contest_id), coalesce((SELECT jsonb_agg("
+         "jsonb_build_object('id', x.id, 'contest', xc.slug, 'title', "
+         "x.title, 'status', x.status, 'author', xa.display_name, 'unit', "
+         "x.unit, 'distance', s.dist, 'created_at', x.created_at, 'url', "
+         "'/e/' || x.id, 'thumb_jpeg', CASE WHEN x.status = 'approved' THEN "
+         "'/media/' || media_path(xm.token, '_t400.jpg') WHEN "
+         "is_judge_of($2, x.contest_id) THEN '/api/v1/entries/' || x.id || "
+         "'/media/t400.jpg' END) ORDER BY s.dist, x.id) FROM (SELECT "
+         "xm0.entry_id, bit_count((xm0.phash # m.phash)::bit(64)) AS dist "
+         "FROM media xm0 WHERE xm0.phash IS NOT NULL AND xm0.entry_id <> "
+         "e.id) s JOIN media xm ON xm.entry_id = s.entry_id JOIN entries x "
+         "ON x.id = s.entry_id JOIN contests xc ON xc.id = x.contest_id JOIN "
+         "accounts xa ON xa.id = x.account_id WHERE s.dist <= $3 AND "
+         "x.status <> 'withdrawn'), '[]'), m.phash IS NOT NULL FROM entries "
+         "e JOIN media m ON m.entry_id = e.id WHERE e.id = $1",
+         3},
     [STMT_SHARE_PAGE] =
         {"share_page",
          "SELECT e.title, e.caption, a.display_name, e.unit, c.title, m.token, "
-         "m.display_width, m.display_height, (SELECT count(*) FROM votes v "
-         "WHERE v.entry_id = e.id AND v.voided_at IS NULL), c.slug" ENTRY_FROM
-         "WHERE e.id = $1 AND e.status = 'approved'",
+         "m.display_width, m.display_height, (SELECT s.votes FROM "
+         "entry_stats s WHERE s.entry_id = e.id), c.slug, "
+         "m.card" ENTRY_FROM "WHERE e.id = $1 AND e.status = 'approved'",
          1},
 };

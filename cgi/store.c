@@ -10,7 +10,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sodium.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -30,6 +32,7 @@ static const char *const store_suffixes[STORE_DERIV__MAX] = {
     "_t400.webp",  /* STORE_T400_WEBP */
     "_d1600.jpg",  /* STORE_D1600_JPG */
     "_d1600.webp", /* STORE_D1600_WEBP */
+    "_card.jpg",   /* STORE_CARD_JPG */
 };
 
 static const char *const store_orig_default[] = {".jpg", ".png", ".webp", NULL};
@@ -192,7 +195,7 @@ store_close(struct store *st)
 int
 store_open(struct store *st, const char *root)
 {
-	int i;
+	int i, fd;
 
 	st->root_fd = st->tmp_fd = -1;
 	for (i = 0; i < STORE_AREA__MAX; i++)
@@ -209,6 +212,13 @@ store_open(struct store *st, const char *root)
 		    (st->area_fd[i] = open_dir(st->root_fd, store_areas[i])) <
 		        0)
 			goto fail;
+	/* Created now, so the media tree does not change at the first
+	 * upload (and the worker's user owns it). */
+	if ((fd = openat(st->tmp_fd, STORE_DECODE_SLOTS,
+	                 O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
+	                 STORE_FILE_MODE)) < 0)
+		goto fail;
+	close(fd);
 	if (fsync(st->root_fd) < 0)
 		goto fail;
 	return 0;
@@ -325,6 +335,57 @@ fail:
 	if (dfd >= 0)
 		close(dfd);
 	(void)unlinkat(st->tmp_fd, tmpname, 0);
+	errno = save;
+	return -1;
+}
+
+int
+store_read(const struct store *st, enum store_area area, const char *token,
+           const char *suffix, size_t max, unsigned char **data, size_t *len)
+{
+	char           rel[STORE_PATH_MAX];
+	struct stat    sb;
+	unsigned char *b = NULL;
+	size_t         got = 0;
+	int            fd, save;
+
+	*data = NULL;
+	*len = 0;
+	if ((unsigned)area >= STORE_AREA__MAX ||
+	    rel_name(token, suffix, rel, sizeof(rel)) < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	fd = openat(st->area_fd[area], rel, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &sb) < 0)
+		goto fail;
+	if (!S_ISREG(sb.st_mode) || (uint64_t)sb.st_size > max) {
+		errno = EFBIG;
+		goto fail;
+	}
+	if ((b = malloc((size_t)sb.st_size + 1)) == NULL)
+		goto fail;
+	while (got < (size_t)sb.st_size) {
+		ssize_t n = read(fd, b + got, (size_t)sb.st_size - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				errno = EIO; /* shrank under us */
+			goto fail;
+		}
+		got += (size_t)n;
+	}
+	close(fd);
+	*data = b;
+	*len = got;
+	return 0;
+fail:
+	save = errno;
+	free(b);
+	close(fd);
 	errno = save;
 	return -1;
 }

@@ -14,6 +14,8 @@
 #define STORE_TOKEN_LEN  32 /* 128 random bits as lowercase hex */
 #define STORE_SUFFIX_MAX 16 /* "_d1600.webp" and ".webp" fit */
 #define STORE_PATH_MAX   96 /* longest relative path, NUL included */
+/* In tmp/: the decode slots (decode.c); dot files are never swept. */
+#define STORE_DECODE_SLOTS ".decode-slots"
 
 enum store_area { STORE_ORIG, STORE_PRIV, STORE_PUB, STORE_AREA__MAX };
 
@@ -23,6 +25,7 @@ enum store_deriv {
 	STORE_T400_WEBP,
 	STORE_D1600_JPG,
 	STORE_D1600_WEBP,
+	STORE_CARD_JPG, /* the 1200x630 share card */
 	STORE_DERIV__MAX
 };
 
@@ -35,8 +38,9 @@ struct store {
 
 /*
  * Opens (creating when missing, mode 0750) root and its tmp, orig, priv and
- * pub directories, keeping a descriptor on each so later calls never walk
- * the path again.  Returns 0, or -1 with errno set (st is then closed).
+ * pub directories, and the empty lock file tmp/STORE_DECODE_SLOTS, keeping
+ * a descriptor on each directory so later calls never walk the path again.
+ * Returns 0, or -1 with errno set (st is then closed).
  */
 int store_open(struct store *st, const char *root);
 
@@ -79,6 +83,15 @@ int store_url(const char *token, const char *suffix, char *out, size_t outsz);
  */
 int store_write(const struct store *st, enum store_area area, const char *token,
                 const char *suffix, const void *data, size_t len);
+
+/*
+ * Reads area/ab/cd/<token><suffix> whole into a malloc'd buffer (*data,
+ * *len; the caller frees it).  Files over max bytes are refused (EFBIG).
+ * Returns 0, or -1 with errno set and *data NULL.
+ */
+int store_read(const struct store *st, enum store_area area, const char *token,
+               const char *suffix, size_t max, unsigned char **data,
+               size_t *len);
 
 /*
  * Makes the derivatives of token public: hard-links each priv/ file that

@@ -217,7 +217,8 @@ http_section() {
 		na_row http "HTTP section" "the stack did not start (see above)"
 		return 0
 	fi
-	w=$(pgrep -c -P "$(cat "$stack/run/netdep.pid")" || true)
+	# Workers only: the folder (comm netdep-fold) is not one.
+	w=$(pgrep -c -x netdep -P "$(cat "$stack/run/netdep.pid")" || true)
 	counts=2,4
 	case ,$counts, in *,"$w",*) ;; *) counts=$counts,$w ;; esac
 
@@ -259,6 +260,13 @@ sys.stdout.write(json.dumps(doc, ensure_ascii=False))' >"$anc/www/static.json"
 	    --workers "$w" --hello "$counts" --tmp "$work" \
 	    --duration "$wrk_s" --warmup "$warm_s" ||
 	    na_row http.error "HTTP section" "bench_http.py failed (see above); rows before it are kept"
+	# Votes/s through nginx vs pgbench running the same vote_cast() (issue 4).
+	PYTHONPATH=$top/scripts "$PY" "$top/scripts/bench_votes.py" \
+	    --rows "$rows" --url "http://127.0.0.1:$port" \
+	    --dsn "host=$stack/run dbname=netdep user=netdep" \
+	    --app-dsn "host=$stack/run dbname=netdep user=netdep_app" \
+	    --duration "$wrk_s" --tmp "$work" ||
+	    na_row votes.error "vote section" "bench_votes.py failed (see above); rows before it are kept"
 }
 
 # --- images ----------------------------------------------------------------

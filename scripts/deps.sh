@@ -12,7 +12,7 @@ base=(
 	postgresql-15 postgresql-client-15 nginx
 	curl jq fonts-dejavu-core util-linux passwd
 	python3 python3-pytest python3-requests python3-psycopg2
-	libimage-exiftool-perl
+	libimage-exiftool-perl libjpeg-turbo-progs
 	chromium chromium-driver python3-selenium
 )
 valgrind=(valgrind)

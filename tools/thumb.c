@@ -2,7 +2,10 @@
  * thumb.c: netdep-thumb IN OUTDIR runs the upload pipeline (probe, decode,
  * derive) on one file and writes the derivatives to OUTDIR, printing sizes
  * and the time of each phase.  It is the bench's and a human's view of
- * cgi/image.c; -t encodes only the 400 px JPEG (the thumbnail bench).
+ * cgi/image.c, run in this process (the server runs it in a limited child,
+ * cgi/decode.c).  By default it makes what an upload makes (four web sizes
+ * and the share card); -w only the four web sizes and the hash (PERF.md's
+ * "full derivative set"); -t only the 400 px JPEG (the thumbnail bench).
  */
 #include "image.h"
 
@@ -19,10 +22,11 @@
 #define THUMB_MAX_SIDE   65535u
 
 static const char *const thumb_names[IMAGE_DERIV__MAX] = {
-    "t400.jpg",  /* IMAGE_DERIV_T400_JPEG */
-    "t400.webp", /* IMAGE_DERIV_T400_WEBP */
-    "d1600.jpg", /* IMAGE_DERIV_D1600_JPEG */
-    "d1600.webp" /* IMAGE_DERIV_D1600_WEBP */
+    "t400.jpg",   /* IMAGE_DERIV_T400_JPEG */
+    "t400.webp",  /* IMAGE_DERIV_T400_WEBP */
+    "d1600.jpg",  /* IMAGE_DERIV_D1600_JPEG */
+    "d1600.webp", /* IMAGE_DERIV_D1600_WEBP */
+    "card.jpg",   /* IMAGE_DERIV_CARD_JPEG */
 };
 
 static double
@@ -98,14 +102,18 @@ main(int argc, char *argv[])
 	struct image_derivs d;
 	enum image_result   r;
 	unsigned            which = IMAGE_DERIV_ALL;
-	uint8_t            *buf;
-	size_t              len = 0;
-	double              t0, t1, t2;
-	int                 c, i, rc = 0;
+	/* The card of a netdep-thumb run shows the file's name. */
+	struct image_card_text card = {NULL, "netdep-thumb"};
+	uint8_t               *buf;
+	size_t                 len = 0;
+	double                 t0, t1, t2;
+	int                    c, i, rc = 0;
 
-	while ((c = getopt(argc, argv, "t")) != -1) {
+	while ((c = getopt(argc, argv, "tw")) != -1) {
 		if (c == 't')
 			which = IMAGE_DERIV_BIT(IMAGE_DERIV_T400_JPEG);
+		else if (c == 'w')
+			which = IMAGE_DERIV_WEB;
 		else
 			goto usage;
 	}
@@ -114,6 +122,7 @@ main(int argc, char *argv[])
 	image_init();
 	if ((buf = slurp(argv[optind], &len)) == NULL)
 		return 1;
+	card.title = argv[optind];
 
 	t0 = ms_now();
 	r = image_probe(buf, len, &lim, &info);
@@ -129,7 +138,7 @@ main(int argc, char *argv[])
 	       argv[optind], image_type_name(info.type), info.width,
 	       info.height, info.exif.orientation, info.jpeg_scans,
 	       info.exif.make, info.exif.model, info.exif.datetime);
-	r = image_derive_some(buf, len, &info, which, &d);
+	r = image_derive_card(buf, len, &info, which, &card, &d);
 	t2 = ms_now();
 	if (r != IMAGE_OK) {
 		fprintf(stderr, "netdep-thumb: %s: refused: %s\n", argv[optind],
@@ -150,6 +159,6 @@ main(int argc, char *argv[])
 	free(buf);
 	return rc;
 usage:
-	fprintf(stderr, "usage: netdep-thumb [-t] IN OUTDIR\n");
+	fprintf(stderr, "usage: netdep-thumb [-t|-w] IN OUTDIR\n");
 	return 1;
 }

@@ -54,12 +54,19 @@ class Browser:
         self.driver.set_page_load_timeout(30)
         self._allow_errors = False
         self.console = []
+        self.resize(size)
 
     def get(self, path):
         self.driver.get(self.base_url + path)
 
     def resize(self, size):
-        self.driver.set_window_size(*size)
+        """Sets the viewport to exactly w x h CSS pixels.  Headless chromium
+        keeps windows at least 500 px wide, so a phone viewport needs
+        device-metrics emulation (which also applies mobile viewport rules)."""
+        w, h = size
+        self.driver.set_window_size(max(w, 500), h)
+        self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+            "width": w, "height": h, "deviceScaleFactor": 1, "mobile": w < 800})
 
     def drain_console(self):
         for e in self.driver.get_log("browser"):
@@ -71,6 +78,13 @@ class Browser:
 
     def allow_console_errors(self):
         self._allow_errors = True
+
+    def take_console_errors(self):
+        """Returns the console errors so far and forgets them, for a test
+        that caused them on purpose (it asserts what they are)."""
+        errors = self.console_errors()
+        self.console = [e for e in self.console if e.get("level") != "SEVERE"]
+        return errors
 
     def shot(self, name):
         path = os.path.join(artifacts_dir(), name + ".png")

@@ -5,6 +5,8 @@ metadata stripped from the derivatives."""
 
 import glob
 import os
+import subprocess
+import tempfile
 
 import pytest
 
@@ -40,7 +42,27 @@ def check_refused(up, path, snapshot, db):
         assert 400 <= r.status_code < 500, f"{path}: {r.status_code} {r.text}"
         assert_error(r, r.status_code, ("unsupported_image", "image_corrupt",
                                         "image_too_large", "image_too_small",
+                                        "image_too_complex",
                                         "invalid_field"))
+    return r
+
+
+def is_animated_webp(path):
+    """The VP8X animation flag, as the corpus README's "animated" means."""
+    with open(path, "rb") as f:
+        head = f.read(21)
+    return head[12:16] == b"VP8X" and bool(head[20] & 0x02)
+
+
+def check_accepted(up, paths):
+    """Uploads every path; returns the count and the ones refused."""
+    bad = []
+    for path in paths:
+        r = up(path)
+        if r.status_code != 201:
+            bad.append((os.path.basename(path), r.status_code,
+                        r.text[:120]))
+    return len(paths) - len(bad), bad
 
 
 def test_pngsuite(testdata, contest, new_user, snapshot, db):
@@ -49,16 +71,45 @@ def test_pngsuite(testdata, contest, new_user, snapshot, db):
     if not files:
         pytest.skip("pngsuite not found")
     up = Uploader(contest, new_user)
-    bad = []
-    for path in files:
-        if os.path.basename(path).startswith("x"):
-            check_refused(up, path, snapshot, db)
-        else:
-            r = up(path)
-            if r.status_code != 201:
-                bad.append((os.path.basename(path), r.status_code,
-                            r.text[:120]))
+    broken = [p for p in files if os.path.basename(p).startswith("x")]
+    for path in broken:
+        check_refused(up, path, snapshot, db)
+    ok, bad = check_accepted(up, [p for p in files if p not in broken])
     assert not bad, f"{len(bad)} valid PNGs refused: {bad[:10]}"
+    # The README's counts: 161 accepted, 14 refused.
+    assert (ok, len(broken)) == (161, 14)
+
+
+def test_libwebp_vectors_are_all_accepted(testdata, contest, new_user):
+    files = sorted(glob.glob(os.path.join(testdata, "libwebp", "*.webp")))
+    if not files:
+        pytest.skip("libwebp vectors not found")
+    ok, bad = check_accepted(Uploader(contest, new_user), files)
+    assert not bad, f"{len(bad)} of {len(files)} refused: {bad[:10]}"
+
+
+def test_libgd_conformance(testdata, contest, new_user, snapshot, db):
+    d = os.path.join(testdata, "libgd", "tests")
+    if not os.path.isdir(d):
+        pytest.skip("libgd tests not found")
+    up = Uploader(contest, new_user)
+    valid = sorted(glob.glob(os.path.join(d, "png", "png-conformance",
+                                          "valid", "*.png")))
+    webps = sorted(glob.glob(os.path.join(d, "webp", "webp-conformance",
+                                          "valid", "*.webp")))
+    animated = [p for p in webps if is_animated_webp(p)]
+    ok, bad = check_accepted(up, valid + [p for p in webps
+                                          if p not in animated])
+    assert not bad, bad
+    assert ok == len(valid) + len(webps) - len(animated) and ok > 40
+    for path in ("png/png-conformance/invalid/badadler.png",
+                 "png/bug00033.png", "jpeg/empty.jpeg",
+                 "webp/bug_double_free.jpg"):
+        check_refused(up, os.path.join(d, path), snapshot, db)
+    assert animated, "anim.webp is missing from the corpus"
+    for path in animated:
+        r = check_refused(up, path, snapshot, db)
+        assert_error(r, 415, "unsupported_image")
 
 
 def test_jpeg_oddities(testdata, contest, new_user, snapshot, db):
@@ -73,14 +124,12 @@ def test_jpeg_oddities(testdata, contest, new_user, snapshot, db):
                               "bug_double_free.jpg")):
         if os.path.exists(path):
             check_refused(up, path, snapshot, db)
-    bad = []
-    for path in sorted(glob.glob(os.path.join(d, "*.jpg"))):
-        if os.path.basename(path) == "monkey12.jpg":
-            continue
-        r = up(path)
-        if r.status_code != 201:
-            bad.append((os.path.basename(path), r.status_code, r.text[:120]))
+    ok, bad = check_accepted(
+        up, [p for p in sorted(glob.glob(os.path.join(d, "*.jpg")) +
+                               glob.glob(os.path.join(d, "*.png")))
+             if os.path.basename(p) != "monkey12.jpg"])
     assert not bad, bad
+    assert ok >= 6   # testorig, testimgint (progressive), testimgari, PNGs
 
 
 def test_exif_orientation_is_applied_and_metadata_stripped(
@@ -91,6 +140,7 @@ def test_exif_orientation_is_applied_and_metadata_stripped(
         pytest.skip("exif-orientation not found")
     up = Uploader(contest, new_user)
     judge = new_user(role="judge", contest=up.slug)
+    thumbs = {}
     for path in files:
         r = up(path)
         assert r.status_code == 201, f"{path}: {r.status_code} {r.text}"
@@ -108,3 +158,24 @@ def test_exif_orientation_is_applied_and_metadata_stripped(
         assert b"Exif\x00\x00" not in disp.content[:65536], name
         assert (e["media"]["width"] > e["media"]["height"]) == \
             name.startswith("Landscape"), e["media"]
+        t = up.owner.get(e["media"]["thumb_jpeg"])
+        assert t.status_code == 200, e["media"]["thumb_jpeg"]
+        thumbs[name] = ppm_pixels(t.content)
+    # Every orientation, once applied, shows the same picture as *_1.
+    for name, (size, px) in thumbs.items():
+        ref_size, ref = thumbs[name.split("_")[0] + "_1.jpg"]
+        assert size == ref_size, f"{name}: {size} vs {ref_size}"
+        diff = sum(abs(a - b) for a, b in zip(px, ref)) / len(px)
+        assert diff < 6.0, f"{name}: mean pixel difference {diff:.1f}"
+
+
+def ppm_pixels(jpeg):
+    """((w, h), bytes of RGB samples) of a JPEG, decoded by djpeg."""
+    with tempfile.NamedTemporaryFile(suffix=".jpg") as f:
+        f.write(jpeg)
+        f.flush()
+        out = subprocess.run(["djpeg", "-pnm", f.name], check=True,
+                             capture_output=True).stdout
+    magic, w, h, maxval, data = out.split(maxsplit=4)
+    assert magic == b"P6" and maxval == b"255", magic
+    return (int(w), int(h)), data

@@ -59,7 +59,7 @@ def test_wrong_method_is_405_with_allow(anon, new_user):
     cases = [
         ("POST", f"{API}/health", {"GET"}),
         ("PUT", f"{API}/health", {"GET"}),
-        ("DELETE", f"{API}/contests", {"GET"}),
+        ("DELETE", f"{API}/contests", {"GET", "POST"}),  # POST: admins create
         ("GET", f"{API}/accounts", {"POST"}),
         ("PUT", f"{API}/session", {"GET", "POST", "DELETE"}),
         ("PATCH", f"{API}/me/entries", {"GET"}),

@@ -17,6 +17,17 @@ def pending(contest, new_user, make_jpeg):
     return slug, judge, owner, entry["id"]
 
 
+def assert_already_decided(r, status, by):
+    """409 with the error shape plus "decided_by" (display name) and
+    "status" beside "error" (docs/judging-api.md)."""
+    assert r.status_code == 409, r.text
+    body = r.json()
+    assert set(body) == {"error", "decided_by", "status"}, body
+    assert body["error"]["code"] == "already_decided"
+    assert set(body["error"]) == {"code", "message"}
+    assert body["status"] == status and body["decided_by"] == by, body
+
+
 def audit_rows(db, entry_id):
     with db.cursor() as cur:
         cur.execute("SELECT action, actor_name, before, after FROM "
@@ -61,15 +72,16 @@ def test_second_decision_is_409(pending, new_user, snapshot, db):
                               (other, "reject", "muộn"),
                               (judge, "reject", "đổi ý")):
         with unchanged(snapshot, db):
-            assert_error(decide(j, eid, action, reason), 409,
-                         "already_decided")
+            assert_already_decided(decide(j, eid, action, reason),
+                                   "approved", judge.user["display_name"])
 
 
 def test_rejected_entry_cannot_be_approved_later(pending, snapshot, db):
     slug, judge, owner, eid = pending
     reject(judge, eid)
     with unchanged(snapshot, db):
-        assert_error(decide(judge, eid, "approve"), 409, "already_decided")
+        assert_already_decided(decide(judge, eid, "approve"), "rejected",
+                               judge.user["display_name"])
 
 
 def test_participant_cannot_moderate(pending, new_user, snapshot, db):

@@ -26,9 +26,13 @@ def test_concurrent_approve_and_reject_decide_once(contest, new_user,
         codes = sorted(r.status_code for r in results)
         assert codes == [200, 409], [r.text for r in results]
         loser = [r for r in results if r.status_code == 409][0]
-        assert_error(loser, 409, "already_decided")
         winner = [r for r in results if r.status_code == 200][0]
         status = winner.json()["entry"]["status"]
+        # The loser learns who decided and how, beside the error object.
+        body = loser.json()
+        assert body["error"]["code"] == "already_decided", body
+        assert set(body) == {"error", "decided_by", "status"}, body
+        assert body["status"] == status, body
         with db.cursor() as cur:
             cur.execute("SELECT status FROM netdep.entries WHERE id = %s",
                         (eid,))
@@ -69,11 +73,12 @@ def test_concurrent_uploads_respect_the_entry_limit(contest, new_user,
                     "e.account_id = %s", (owner.user["id"],))
         rows = cur.fetchall()
     assert len(rows) == 2
-    # Exactly the winners' files were added: an original and four
-    # derivatives each, nothing from the losers, nothing left in tmp/.
+    # Exactly the winners' files were added: an original and five
+    # derivatives (four sizes and the share card) each, nothing from the
+    # losers, nothing left in tmp/.
     _, files_after = snapshot()
     added = sorted(set(files_after) - set(files_before))
-    assert len(added) == 2 * 5, added
+    assert len(added) == 2 * 6, added
     tokens = {t for _, t in rows}
     assert all(os.path.basename(f)[:32] in tokens for f in added), added
     assert not [f for f in added if f.startswith("tmp/")]

@@ -37,16 +37,18 @@ def test_share_page_has_opengraph_tags(contest, new_user, make_jpeg,
     assert og(page, "og:title") == "Nụ cười vùng cao"
     assert og(page, "og:description") == "Mùa hè tình nguyện"
     assert og(page, "og:url") == f"{base_url}/e/{e['id']}"
+    # Crawlers get the 1200x630 share card (photo, title and unit drawn).
     image = og(page, "og:image")
     assert image.startswith(base_url + "/media/"), image
-    assert int(og(page, "og:image:width")) == 1600
-    assert int(og(page, "og:image:height")) == 1200
+    assert image.endswith("_card.jpg"), image
+    assert int(og(page, "og:image:width")) == 1200
+    assert int(og(page, "og:image:height")) == 630
     assert "Trần Thị Hoa" in page and "Chi đoàn Y tế" in page
     # The image the crawlers are told about exists and is public.
     img = anon.get(urlsplit(image).path)
     assert_status(img, 200)
     assert img.headers["Content-Type"] == "image/jpeg"
-    assert jpeg_size(img.content) == (1600, 1200)
+    assert jpeg_size(img.content) == (1200, 630)
 
 
 def test_share_page_escapes_what_authors_write(contest, new_user, make_jpeg,

@@ -43,7 +43,10 @@ count_tmp(void)
 	FILE *p;
 	int   n = -1;
 
-	snprintf(cmd, sizeof(cmd), "ls -A '%s/tmp' | wc -l", root);
+	/* The decode slot file lives there for good; count the rest. */
+	snprintf(cmd, sizeof(cmd),
+	         "ls -A '%s/tmp' | grep -vx '" STORE_DECODE_SLOTS "' | wc -l",
+	         root);
 	if ((p = popen(cmd, "r")) != NULL) {
 		if (fscanf(p, "%d", &n) != 1)
 			n = -1;

@@ -1,0 +1,445 @@
+/*
+ * decode.c: the image pipeline in a child with limits.  The parent takes a
+ * slot (a write lock on byte N of tmp/.decode-slots), forks, and reads a fixed
+ * header then the blobs from a pipe until a deadline; the child sets RLIMIT_AS,
+ * RLIMIT_CPU and friends, runs image_derive_card() on the bytes it shares
+ * copy-on-write with the worker, writes the result and _exits.  Nothing the
+ * child does can reach the worker's memory, database connection or socket.
+ */
+#include "decode.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <malloc.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <gd.h>
+
+#include "log.h"
+#include "store.h"
+
+#define DECODE_MAGIC       0x4e444543u /* "NDEC" */
+#define DECODE_BLOB_MAX    ((uint64_t)64 * 1024 * 1024)
+#define DECODE_SLOTS_MAX   64
+#define DECODE_POLL_MS     25 /* between rounds of trying the slots */
+#define DECODE_DEF_MEM_MB  512
+#define DECODE_DEF_CPU_SEC 10
+#define DECODE_DEF_WALL_MS 20000
+#define DECODE_DEF_WAIT_MS 3000
+
+static const char *const decode_names[DECODE__MAX] = {
+    "ok",      /* DECODE_OK */
+    "refused", /* DECODE_REFUSED */
+    "limit",   /* DECODE_LIMIT */
+    "crashed", /* DECODE_CRASHED */
+    "busy",    /* DECODE_BUSY */
+    "error",   /* DECODE_ERROR */
+};
+
+/* What the child sends first; the blobs follow in enum order. */
+struct decode_msg {
+	uint32_t            magic;
+	int32_t             result; /* enum image_result */
+	uint64_t            dhash;
+	struct image_timing timing;
+	struct {
+		uint64_t len;
+		uint32_t width, height;
+	} blob[IMAGE_DERIV__MAX];
+};
+
+static struct decode_limits limits;
+static int                  limits_ready;
+static int                  slots_fd = -1; /* tmp/.decode-slots, kept open */
+
+const char *
+decode_status_name(enum decode_status s)
+{
+	return (unsigned)s < DECODE__MAX ? decode_names[s] : "?";
+}
+
+/* A positive integer from the environment, else def. */
+static unsigned
+env_uint(const char *name, unsigned def, unsigned max)
+{
+	const char   *s = getenv(name);
+	char         *end;
+	unsigned long v;
+
+	if (s == NULL || *s == '\0')
+		return def;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v == 0 || v > max) {
+		log_msg("warn", "decode: ignoring %s=%s (1..%u)", name, s, max);
+		return def;
+	}
+	return (unsigned)v;
+}
+
+static void
+limits_init(void)
+{
+	long ncpu;
+
+	if (limits_ready)
+		return;
+	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	limits.slots =
+	    env_uint("NETDEP_DECODE_SLOTS",
+	             ncpu > 0 && ncpu < DECODE_SLOTS_MAX ? (unsigned)ncpu : 2,
+	             DECODE_SLOTS_MAX);
+	limits.mem_mb =
+	    env_uint("NETDEP_DECODE_MEM_MB", DECODE_DEF_MEM_MB, 1u << 20);
+	limits.cpu_sec =
+	    env_uint("NETDEP_DECODE_CPU_SEC", DECODE_DEF_CPU_SEC, 3600);
+	limits.wall_ms =
+	    env_uint("NETDEP_DECODE_WALL_MS", DECODE_DEF_WALL_MS, 3600000);
+	limits.wait_ms =
+	    env_uint("NETDEP_DECODE_WAIT_MS", DECODE_DEF_WAIT_MS, 600000);
+	limits_ready = 1;
+}
+
+void
+decode_configure(const struct decode_limits *lim)
+{
+	limits_init();
+	if (lim->slots != 0)
+		limits.slots = lim->slots < DECODE_SLOTS_MAX ? lim->slots
+		                                             : DECODE_SLOTS_MAX;
+	if (lim->mem_mb != 0)
+		limits.mem_mb = lim->mem_mb;
+	if (lim->cpu_sec != 0)
+		limits.cpu_sec = lim->cpu_sec;
+	if (lim->wall_ms != 0)
+		limits.wall_ms = lim->wall_ms;
+	if (lim->wait_ms != 0)
+		limits.wait_ms = lim->wait_ms;
+}
+
+void
+decode_limits_get(struct decode_limits *out)
+{
+	limits_init();
+	*out = limits;
+}
+
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Takes a free slot: a POSIX write lock on one byte of the slot file, byte
+ * N for slot N.  Such locks belong to this process (a forked child does
+ * not inherit them) and vanish if it dies, so a crashed worker never
+ * leaks a slot.  Tries every slot, then again every DECODE_POLL_MS until
+ * wait_ms is over.  Returns the slot, -1 when all stayed busy, -2 when
+ * the slot file cannot be opened or locked.
+ */
+static int
+slot_take(int dir_fd)
+{
+	int64_t end = now_ms() + limits.wait_ms;
+
+	if (slots_fd < 0) {
+		slots_fd =
+		    openat(dir_fd, STORE_DECODE_SLOTS,
+		           O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);
+		if (slots_fd < 0)
+			return -2;
+	}
+	for (;;) {
+		for (unsigned i = 0; i < limits.slots; i++) {
+			struct flock fl;
+
+			memset(&fl, 0, sizeof(fl));
+			fl.l_type = F_WRLCK;
+			fl.l_whence = SEEK_SET;
+			fl.l_start = (off_t)i;
+			fl.l_len = 1;
+			if (fcntl(slots_fd, F_SETLK, &fl) == 0)
+				return (int)i;
+			if (errno != EAGAIN && errno != EACCES &&
+			    errno != EINTR)
+				return -2;
+		}
+		if (now_ms() >= end)
+			return -1;
+		usleep(DECODE_POLL_MS * 1000);
+	}
+}
+
+/* Releases slot i (the file stays open: closing it would drop them all). */
+static void
+slot_give(int i)
+{
+	struct flock fl;
+
+	memset(&fl, 0, sizeof(fl));
+	fl.l_type = F_UNLCK;
+	fl.l_whence = SEEK_SET;
+	fl.l_start = (off_t)i;
+	fl.l_len = 1;
+	(void)fcntl(slots_fd, F_SETLK, &fl);
+}
+
+/* The address space the process maps now, from /proc/self/statm. */
+static uint64_t
+vm_size(void)
+{
+	unsigned long pages = 0;
+	FILE         *f = fopen("/proc/self/statm", "r");
+
+	if (f == NULL)
+		return 0;
+	if (fscanf(f, "%lu", &pages) != 1)
+		pages = 0;
+	fclose(f);
+	return (uint64_t)pages * (uint64_t)sysconf(_SC_PAGESIZE);
+}
+
+static int
+write_all(int fd, const void *p, size_t n)
+{
+	const uint8_t *b = p;
+
+	while (n > 0) {
+		ssize_t k = write(fd, b, n);
+		if (k < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		b += k;
+		n -= (size_t)k;
+	}
+	return 0;
+}
+
+/* The child: limits, decode, report, exit.  Never returns. */
+static void __attribute__((noreturn))
+child_run(int wfd, const uint8_t *buf, size_t len,
+          const struct image_info *info, unsigned which,
+          const struct image_card_text *card)
+{
+	struct rlimit       rl;
+	struct image_derivs d;
+	struct decode_msg   m;
+	uint64_t            base;
+
+	/* Die with the worker; never linger past it. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGXCPU, SIG_DFL);
+	/* Libraries may print to stderr (the log): with RLIMIT_FSIZE 0 such
+	 * writes fail quietly instead of killing the child. */
+	signal(SIGXFSZ, SIG_IGN);
+	rl.rlim_cur = rl.rlim_max = 0;
+	setrlimit(RLIMIT_CORE, &rl);
+	setrlimit(RLIMIT_FSIZE, &rl);
+	/* The budget counts from what is mapped now: give back the free
+	 * top of the heap first, so it is not a hidden extra allowance. */
+	malloc_trim(0);
+	base = vm_size();
+	rl.rlim_cur = limits.cpu_sec;
+	rl.rlim_max = limits.cpu_sec + 1;
+	if (setrlimit(RLIMIT_CPU, &rl) != 0)
+		_exit(3);
+	if (base == 0)
+		_exit(3);
+	rl.rlim_cur = rl.rlim_max = base + ((uint64_t)limits.mem_mb << 20);
+	if (setrlimit(RLIMIT_AS, &rl) != 0)
+		_exit(3);
+	/* One malloc arena: a thread's own arena reserves 64 MB of the
+	 * address space, which would eat the budget for nothing. */
+	mallopt(M_ARENA_MAX, 1);
+
+	memset(&m, 0, sizeof(m));
+	m.magic = DECODE_MAGIC;
+	m.result = (int32_t)image_derive_card(buf, len, info, which, card, &d);
+	if (m.result == IMAGE_OK) {
+		m.dhash = d.dhash;
+		m.timing = d.timing;
+		for (int i = 0; i < IMAGE_DERIV__MAX; i++) {
+			m.blob[i].len = d.blob[i].data ? d.blob[i].len : 0;
+			m.blob[i].width = d.blob[i].width;
+			m.blob[i].height = d.blob[i].height;
+		}
+	}
+	if (write_all(wfd, &m, sizeof(m)) < 0)
+		_exit(4);
+	for (int i = 0; i < IMAGE_DERIV__MAX && m.result == IMAGE_OK; i++)
+		if (m.blob[i].len > 0 &&
+		    write_all(wfd, d.blob[i].data, m.blob[i].len) < 0)
+			_exit(4);
+	_exit(0);
+}
+
+/*
+ * Reads exactly n bytes from fd before the deadline.  Returns 0, -1 on
+ * EOF or error, -2 on timeout.
+ */
+static int
+read_until(int fd, void *p, size_t n, int64_t deadline)
+{
+	uint8_t *b = p;
+
+	while (n > 0) {
+		struct pollfd pfd = {fd, POLLIN, 0};
+		int64_t       left = deadline - now_ms();
+		ssize_t       k;
+		int           rc;
+
+		if (left <= 0)
+			return -2;
+		rc = poll(&pfd, 1, left > 60000 ? 60000 : (int)left);
+		if (rc < 0 && errno == EINTR)
+			continue;
+		if (rc < 0)
+			return -1;
+		if (rc == 0)
+			continue; /* the loop checks the deadline */
+		k = read(fd, b, n);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return -1;
+		b += k;
+		n -= (size_t)k;
+	}
+	return 0;
+}
+
+/* Reads the child's answer into *out; returns 0, -1 (broken), -2 (time). */
+static int
+parent_read(int rfd, int64_t deadline, struct image_derivs *out,
+            enum image_result *why)
+{
+	struct decode_msg m;
+	int               rc;
+
+	if ((rc = read_until(rfd, &m, sizeof(m), deadline)) != 0)
+		return rc;
+	if (m.magic != DECODE_MAGIC || m.result < 0 ||
+	    m.result >= IMAGE_RESULT__MAX)
+		return -1;
+	*why = (enum image_result)m.result;
+	if (m.result != IMAGE_OK)
+		return 0;
+	out->dhash = m.dhash;
+	out->timing = m.timing;
+	for (int i = 0; i < IMAGE_DERIV__MAX; i++) {
+		struct image_blob *b = &out->blob[i];
+
+		if (m.blob[i].len == 0)
+			continue;
+		if (m.blob[i].len > DECODE_BLOB_MAX)
+			return -1;
+		/* gdFree() (image_derivs_free) is free(). */
+		if ((b->data = malloc((size_t)m.blob[i].len)) == NULL)
+			return -1;
+		b->len = (size_t)m.blob[i].len;
+		b->width = m.blob[i].width;
+		b->height = m.blob[i].height;
+		if ((rc = read_until(rfd, b->data, b->len, deadline)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+enum decode_status
+decode_derive(int lock_dir_fd, const char *tag, const uint8_t *buf, size_t len,
+              const struct image_info *info, unsigned which,
+              const struct image_card_text *card, struct image_derivs *out,
+              enum image_result *why)
+{
+	enum decode_status st = DECODE_ERROR;
+	int                slot, pfd[2] = {-1, -1}, rc, ws = 0;
+	int64_t            t0;
+	pid_t              pid;
+
+	memset(out, 0, sizeof(*out));
+	*why = IMAGE_OK;
+	limits_init();
+	t0 = now_ms();
+	if ((slot = slot_take(lock_dir_fd)) < 0) {
+		if (slot == -2) {
+			log_msg("error", "req=%s decode: slot file: %s", tag,
+			        strerror(errno));
+			return DECODE_ERROR;
+		}
+		log_msg("warn", "req=%s decode busy: %u slots taken for %u ms",
+		        tag, limits.slots, limits.wait_ms);
+		return DECODE_BUSY;
+	}
+	if (pipe(pfd) != 0 || fcntl(pfd[0], F_SETFD, FD_CLOEXEC) != 0 ||
+	    fcntl(pfd[1], F_SETFD, FD_CLOEXEC) != 0) {
+		log_msg("error", "req=%s decode: pipe: %s", tag,
+		        strerror(errno));
+		goto out;
+	}
+	pid = fork();
+	if (pid < 0) {
+		log_msg("error", "req=%s decode: fork: %s", tag,
+		        strerror(errno));
+		goto out;
+	}
+	if (pid == 0) {
+		close(pfd[0]);
+		close(slots_fd); /* the parent's locks are not ours anyway */
+		child_run(pfd[1], buf, len, info, which, card);
+	}
+	close(pfd[1]);
+	pfd[1] = -1;
+	log_msg("info", "req=%s decode child pid=%ld slot=%d %s %ux%u", tag,
+	        (long)pid, slot, image_type_name(info->type), info->width,
+	        info->height);
+
+	rc = parent_read(pfd[0], t0 + limits.wall_ms, out, why);
+	if (rc == -2 || rc == -1)
+		kill(pid, SIGKILL); /* late or talking nonsense: stop it */
+	while (waitpid(pid, &ws, 0) < 0 && errno == EINTR)
+		;
+	if (rc == -2)
+		st = DECODE_LIMIT;
+	else if (WIFSIGNALED(ws) && rc == -1)
+		st = (WTERMSIG(ws) == SIGXCPU || WTERMSIG(ws) == SIGKILL)
+		         ? DECODE_LIMIT
+		         : DECODE_CRASHED;
+	else if (rc == -1 || !WIFEXITED(ws) || WEXITSTATUS(ws) != 0)
+		st = DECODE_ERROR;
+	else if (*why == IMAGE_ERR_NOMEM)
+		st = DECODE_LIMIT; /* the child's own budget ran out */
+	else
+		st = *why == IMAGE_OK ? DECODE_OK : DECODE_REFUSED;
+	log_msg(st == DECODE_OK || st == DECODE_REFUSED ? "info" : "warn",
+	        "req=%s decode child pid=%ld %s%s%s ms=%lld%s", tag, (long)pid,
+	        decode_status_name(st), st == DECODE_REFUSED ? ": " : "",
+	        st == DECODE_REFUSED ? image_result_message(*why) : "",
+	        (long long)(now_ms() - t0),
+	        WIFSIGNALED(ws) ? " (killed by a signal)" : "");
+out:
+	if (st != DECODE_OK)
+		image_derivs_free(out);
+	if (pfd[0] >= 0)
+		close(pfd[0]);
+	if (pfd[1] >= 0)
+		close(pfd[1]);
+	slot_give(slot); /* the child is gone */
+	return st;
+}

@@ -1,0 +1,148 @@
+/*
+ * fold.c: the folder process.  Votes are appended, never counted in
+ * place; triggers queue a +1/-1 per change (003_votes.sql) and this
+ * process calls vote_fold() every NETDEP_FOLD_MS to move the queue into
+ * the per-entry, per-day and per-unit counts in one transaction.  Once an
+ * hour it also nulls the IP address and user-agent hash of old votes.
+ */
+#include "fold.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "arena.h"
+#include "config.h"
+#include "db.h"
+#include "log.h"
+
+#define FOLD_MS_DEFAULT   200
+#define FORENSICS_DEFAULT 180
+#define PURGE_EVERY_SEC   3600
+#define PURGE_BATCH       "5000"
+#define RETRY_MS          1000 /* after a lost database */
+
+static volatile sig_atomic_t fold_stop;
+
+static void
+fold_on_stop(int sig)
+{
+	(void)sig;
+	fold_stop = 1;
+}
+
+/* Whole-string integer from the environment within [lo, hi], else def. */
+static long
+fold_env(const char *name, long lo, long hi, long def)
+{
+	const char *v = getenv(name);
+	char       *end;
+	long        n;
+
+	if (v == NULL || *v == '\0')
+		return def;
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno != 0 || *end != '\0' || n < lo || n > hi) {
+		log_msg("warn", "folder: %s must be %ld..%ld; using %ld", name,
+		        lo, hi, def);
+		return def;
+	}
+	return n;
+}
+
+static void
+fold_sleep_ms(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+
+	/* SIGTERM interrupts the sleep (no SA_RESTART). */
+	nanosleep(&ts, NULL);
+}
+
+/* Purges forensics older than days, in batches; returns rows nulled. */
+static long long
+fold_purge(struct db *db, struct arena *a, long days)
+{
+	char        dbuf[16];
+	struct rows rs;
+	long long   total = 0, n;
+
+	snprintf(dbuf, sizeof(dbuf), "%ld", days);
+	do {
+		if (db_run(db, a, STMT_VOTE_PURGE,
+		           (const char *[]){dbuf, PURGE_BATCH}, &rs) < 0)
+			break;
+		n = rows_ll(&rs, 0, 0, 0);
+		total += n;
+		arena_reset(a);
+	} while (n > 0 && !fold_stop);
+	return total;
+}
+
+int
+fold_main(const struct config *cfg)
+{
+	struct sigaction sa;
+	struct arena     a;
+	struct db       *db = NULL;
+	long every = fold_env("NETDEP_FOLD_MS", 50, 5000, FOLD_MS_DEFAULT);
+	long days =
+	    fold_env("NETDEP_FORENSICS_DAYS", 1, 3650, FORENSICS_DEFAULT);
+	time_t next_purge = 0;
+
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	/* Its own name, so "pgrep -x netdep -P master" counts workers only. */
+	prctl(PR_SET_NAME, "netdep-fold");
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = fold_on_stop;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGCHLD, SIG_DFL);
+	signal(SIGALRM, SIG_IGN);
+	signal(SIGPIPE, SIG_IGN);
+	{
+		sigset_t all;
+
+		sigemptyset(&all);
+		sigprocmask(SIG_SETMASK, &all, NULL);
+	}
+	arena_init(&a, 0);
+	log_msg("info", "folder: folding every %ld ms; forensics kept %ld days",
+	        every, days);
+	while (!fold_stop) {
+		struct rows rs;
+		int         rc;
+
+		if (db == NULL && (db = db_open(cfg->db)) == NULL) {
+			fold_sleep_ms(RETRY_MS);
+			continue;
+		}
+		rc = db_run(db, &a, STMT_VOTE_FOLD, NULL, &rs);
+		if (rc == DB_LOST) {
+			fold_sleep_ms(RETRY_MS);
+		} else if (rc >= 0 && time(NULL) >= next_purge) {
+			long long n = fold_purge(db, &a, days);
+
+			if (n > 0)
+				log_msg(
+				    "info",
+				    "folder: forensics of %lld votes purged",
+				    n);
+			next_purge = time(NULL) + PURGE_EVERY_SEC;
+		}
+		arena_reset(&a);
+		if (!fold_stop)
+			fold_sleep_ms(every);
+	}
+	arena_free(&a);
+	db_close(db);
+	log_msg("info", "folder: stopped");
+	return 0;
+}

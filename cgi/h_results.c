@@ -1,0 +1,222 @@
+/*
+ * h_results.c: jury and combined rankings, prizes, publication and the
+ * CSV exports.  Judges and admins of a contest see everything at any
+ * time; the public sees jury numbers only once the results are published
+ * (403 results_not_published before).  The numbers come from
+ * jury_ranking() in 004_jury.sql, the one definition of SPEC section 5.
+ */
+#include <string.h>
+
+#include "db.h"
+#include "handlers.h"
+#include "input.h"
+#include "jury.h"
+#include "resp.h"
+
+#define RESULTS_MAX_PRIZES 100
+
+static int
+not_published(struct req *r)
+{
+	return resp_error(r, 403, "results_not_published",
+	                  "Jury and combined rankings are shown once the "
+	                  "results are published.");
+}
+
+int
+h_results_leaderboard(struct req *r, const char *by, const char *category,
+                      const char *unit, const char *district, const char *limit)
+{
+	struct jury_contest jc;
+	struct rows         rs;
+	json_t             *list;
+	int                 rc;
+
+	if ((rc = jury_contest(r, r->seg[0], &jc)) != 0)
+		return rc;
+	if (!jc.judge && !jc.published)
+		return not_published(r);
+	rc = db_run(
+	    r->db, r->a, STMT_LB_JURY,
+	    (const char *[]){jc.id, by, category, unit, district, limit}, &rs);
+	if (rc < 0)
+		return resp_db_error(r, rc);
+	if ((list = input_db_json(rows_get(&rs, 0, 0))) == NULL)
+		return resp_db_error(r, DB_ERR);
+	if (r->user == NULL)
+		resp_header(r, "Cache-Control", "public, max-age=1");
+	return resp_json(r, 200,
+	                 json_pack("{s:s,s:s,s:s,s:b,s:o}", "contest",
+	                           r->seg[0], "by", by, "period", "all",
+	                           "published", jc.published, "entries", list));
+}
+
+int
+h_results_get(struct req *r)
+{
+	struct jury_contest jc;
+	struct rows         rs;
+	int                 rc;
+
+	if ((rc = jury_contest(r, r->seg[0], &jc)) != 0)
+		return rc;
+	if (!jc.judge && !jc.published)
+		return not_published(r);
+	rc = db_run(r->db, r->a, STMT_RESULTS, (const char *[]){jc.id}, &rs);
+	return jury_json(r, rc, &rs, "results");
+}
+
+static const char *const prize_names[] = {
+    "first", "second", "third", "consolation", "most_voted", NULL,
+};
+
+int
+h_prizes_put(struct req *r)
+{
+	struct jury_contest jc;
+	struct rows         rs;
+	json_t             *body, *list, *p, *clean = NULL;
+	const char         *text;
+	size_t              i;
+	int                 rc;
+
+	if ((body = jury_body(r)) == NULL)
+		return r->status;
+	list = json_object_get(body, "prizes");
+	if (!json_is_array(list) ||
+	    json_array_size(list) > RESULTS_MAX_PRIZES) {
+		rc = resp_error(r, 400, "invalid_field",
+		                "Field prizes must be a list of {entry_id, "
+		                "prize}.");
+		goto out;
+	}
+	clean = json_array();
+	json_array_foreach(list, i, p)
+	{
+		json_t     *id = json_object_get(p, "entry_id");
+		json_t     *pz = json_object_get(p, "prize");
+		const char *name = json_string_value(pz);
+		int         k;
+
+		for (k = 0; name != NULL && prize_names[k] != NULL; k++)
+			if (strcmp(name, prize_names[k]) == 0)
+				break;
+		if (!json_is_object(p) || !json_is_integer(id) ||
+		    json_integer_value(id) < 1 || name == NULL ||
+		    prize_names[k] == NULL) {
+			rc = resp_error(
+			    r, 400, "invalid_field",
+			    "Prize %zu needs an entry_id and a prize "
+			    "(first, second, third, consolation or "
+			    "most_voted).",
+			    i + 1);
+			goto out;
+		}
+		json_array_append_new(clean,
+		                      json_pack("{s:I,s:s}", "entry_id",
+		                                json_integer_value(id), "prize",
+		                                prize_names[k]));
+	}
+	if ((rc = jury_contest(r, r->seg[0], &jc)) != 0)
+		goto out;
+	if (jc.published) {
+		rc = resp_error(r, 409, "results_published",
+		                "The results are published: prizes are final.");
+		goto out;
+	}
+	json_incref(clean);
+	if ((text = input_json_text(r->a, clean)) == NULL) {
+		rc = resp_db_error(r, DB_ERR);
+		goto out;
+	}
+	rc = db_run(r->db, r->a, STMT_PRIZES_SET,
+	            (const char *[]){jc.id, jury_uid(r), r->user->username,
+	                             r->remote_addr, text},
+	            &rs);
+	rc = jury_answer(r, rc, &rs);
+out:
+	json_decref(clean);
+	json_decref(body);
+	return rc;
+}
+
+int
+h_results_publish(struct req *r)
+{
+	struct jury_contest jc;
+	struct rows         rs;
+	int                 rc;
+
+	if ((rc = jury_contest(r, r->seg[0], &jc)) != 0)
+		return rc;
+	rc = db_run(r->db, r->a, STMT_RESULTS_PUBLISH,
+	            (const char *[]){jc.id, jury_uid(r), r->user->username,
+	                             r->remote_addr},
+	            &rs);
+	return jury_answer(r, rc, &rs);
+}
+
+static const char *const results_head[] = {
+    "Hạng",           "Mã bài",        "Tên ảnh",  "Tác giả",
+    "Đơn vị",         "Quận/huyện",    "Thể loại", "Lượt bình chọn",
+    "Điểm giám khảo", "Điểm tổng hợp", "Giải",
+};
+
+static const char *const entries_head[] = {
+    "Mã bài",    "Tên ảnh",     "Mô tả",         "Trạng thái",     "Tài khoản",
+    "Tác giả",   "Đơn vị",      "Quận/huyện",    "Thể loại",       "Gửi lúc",
+    "Duyệt lúc", "Người duyệt", "Lý do từ chối", "Lượt bình chọn",
+};
+
+static const char *const votes_head[] = {
+    "Mã phiếu", "Mã bài", "Tên ảnh",  "Người bình chọn", "Lúc",
+    "Ngày",     "IP",     "Hiệu lực", "Huỷ lúc",         "Lý do huỷ",
+};
+
+#define NELEM(t) ((int)(sizeof(t) / sizeof((t)[0])))
+
+int
+h_results_csv(struct req *r)
+{
+	struct jury_contest jc;
+	struct rows         rs;
+	int                 rc;
+
+	if ((rc = jury_contest(r, r->seg[0], &jc)) != 0)
+		return rc;
+	if (!jc.judge && !jc.published)
+		return not_published(r);
+	rc =
+	    db_run(r->db, r->a, STMT_CSV_RESULTS, (const char *[]){jc.id}, &rs);
+	return jury_csv(r, arena_printf(r->a, "%s-results.csv", r->seg[0]),
+	                results_head, NELEM(results_head), rc, &rs);
+}
+
+int
+h_entries_csv(struct req *r)
+{
+	struct jury_contest jc;
+	struct rows         rs;
+	int                 rc;
+
+	if ((rc = jury_contest_judge(r, r->seg[0], &jc)) != 0)
+		return rc;
+	rc =
+	    db_run(r->db, r->a, STMT_CSV_ENTRIES, (const char *[]){jc.id}, &rs);
+	return jury_csv(r, arena_printf(r->a, "%s-entries.csv", r->seg[0]),
+	                entries_head, NELEM(entries_head), rc, &rs);
+}
+
+int
+h_votes_csv(struct req *r)
+{
+	struct jury_contest jc;
+	struct rows         rs;
+	int                 rc;
+
+	if ((rc = jury_contest_judge(r, r->seg[0], &jc)) != 0)
+		return rc;
+	rc = db_run(r->db, r->a, STMT_CSV_VOTES, (const char *[]){jc.id}, &rs);
+	return jury_csv(r, arena_printf(r->a, "%s-votes.csv", r->seg[0]),
+	                votes_head, NELEM(votes_head), rc, &rs);
+}

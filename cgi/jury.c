@@ -1,0 +1,184 @@
+/*
+ * jury.c: helpers of the judging handlers (see jury.h).  Access rules are
+ * decided by the database (is_judge_of, results_published); this file
+ * turns its answers into responses.
+ */
+#include "jury.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "csv.h"
+#include "input.h"
+#include "resp.h"
+#include "valid.h"
+
+#define JURY_MAX_FIELDS 64
+
+const char *
+jury_uid(struct req *r)
+{
+	if (r->user == NULL)
+		return NULL;
+	return arena_printf(r->a, "%lld", r->user->id);
+}
+
+int
+jury_contest(struct req *r, const char *slug, struct jury_contest *jc)
+{
+	struct rows rs;
+	int         rc;
+
+	rc = db_run(r->db, r->a, STMT_JURY_CONTEST,
+	            (const char *[]){slug, jury_uid(r)}, &rs);
+	if (rc == DB_NONE)
+		return resp_error(r, 404, "no_contest",
+		                  "There is no contest %s.", slug);
+	if (rc < 0)
+		return resp_db_error(r, rc);
+	jc->id = rows_get(&rs, 0, 0);
+	jc->judge = rows_get(&rs, 0, 1) && rows_get(&rs, 0, 1)[0] == 't';
+	jc->published = rows_get(&rs, 0, 2) && rows_get(&rs, 0, 2)[0] == 't';
+	return 0;
+}
+
+int
+jury_contest_judge(struct req *r, const char *slug, struct jury_contest *jc)
+{
+	int rc;
+
+	if ((rc = jury_contest(r, slug, jc)) != 0)
+		return rc;
+	if (!jc->judge)
+		return resp_error(r, 403, "forbidden",
+		                  "Only a judge of this contest may do this.");
+	return 0;
+}
+
+int
+jury_answer(struct req *r, int rc, const struct rows *rs)
+{
+	long long   status;
+	const char *code, *msg;
+	json_t     *body;
+
+	if (rc == DB_NONE && rs->constraint != NULL)
+		return resp_error(r, 409, "conflict",
+		                  "The change breaks the rule %s.",
+		                  rs->constraint);
+	if (rc <= 0)
+		return resp_db_error(r, rc == DB_NONE ? DB_ERR : rc);
+	status = rows_ll(rs, 0, 0, 500);
+	code = rows_get(rs, 0, 1);
+	msg = rows_get(rs, 0, 2);
+	if (status >= 400)
+		return resp_error(r, (int)status, code ? code : "error", "%s",
+		                  msg ? msg : "The request was refused.");
+	if ((body = input_db_json(rows_get(rs, 0, 3))) == NULL)
+		return resp_db_error(r, DB_ERR);
+	return resp_json(r, (int)status, body);
+}
+
+int
+jury_json(struct req *r, int rc, const struct rows *rs, const char *key)
+{
+	json_t *v;
+
+	if (rc == DB_NONE)
+		return resp_error(r, 404, "not_found",
+		                  "There is nothing at this address.");
+	if (rc < 0)
+		return resp_db_error(r, rc);
+	if ((v = input_db_json(rows_get(rs, 0, 0))) == NULL)
+		return resp_db_error(r, DB_ERR);
+	if (key != NULL)
+		v = json_pack("{s:o}", key, v);
+	return resp_json(r, 200, v);
+}
+
+json_t *
+jury_body(struct req *r)
+{
+	json_error_t err;
+	json_t      *root;
+
+	root = json_loadb((const char *)r->body, r->body_len,
+	                  JSON_REJECT_DUPLICATES, &err);
+	if (root == NULL || !json_is_object(root)) {
+		json_decref(root);
+		resp_error(r, 400, "bad_json",
+		           "The body is not a JSON object.");
+		return NULL;
+	}
+	return root;
+}
+
+int
+jury_check(struct req *r, json_t *obj, const struct valid_field *fields,
+           size_t nfields, struct valid_value *out, int *null_seen)
+{
+	struct kv kv[JURY_MAX_FIELDS];
+	size_t    n = 0;
+
+	if (nfields > JURY_MAX_FIELDS)
+		return resp_error(r, 500, "internal", "Too many fields.");
+	for (size_t i = 0; i < nfields; i++) {
+		json_t     *v = json_object_get(obj, fields[i].name);
+		const char *s;
+		size_t      len;
+
+		if (null_seen != NULL)
+			null_seen[i] = v != NULL && json_is_null(v);
+		if (v == NULL || json_is_null(v))
+			continue;
+		if (json_is_string(v)) {
+			s = json_string_value(v);
+			len = json_string_length(v);
+		} else if (json_is_integer(v)) {
+			s = arena_printf(r->a, "%" JSON_INTEGER_FORMAT,
+			                 json_integer_value(v));
+			len = s ? strlen(s) : 0;
+		} else if (json_is_boolean(v)) {
+			s = json_is_true(v) ? "true" : "false";
+			len = strlen(s);
+		} else {
+			return resp_error(
+			    r, 400, "bad_field",
+			    "Field %s must be a string or a whole "
+			    "number.",
+			    fields[i].name);
+		}
+		if (s == NULL || memchr(s, '\0', len) != NULL)
+			return resp_error(r, 400, "bad_field",
+			                  "Field %s contains a NUL character.",
+			                  fields[i].name);
+		kv[n].key = fields[i].name;
+		kv[n].keylen = strlen(fields[i].name);
+		kv[n].val = s;
+		kv[n].vallen = len;
+		n++;
+	}
+	return input_check(r, fields, nfields, kv, n, out);
+}
+
+int
+jury_csv(struct req *r, const char *file, const char *const *head, int ncols,
+         int rc, const struct rows *rs)
+{
+	struct csv  c;
+	const char *disp;
+
+	if (rc < 0)
+		return resp_db_error(r, rc);
+	csv_init(&c, r->a);
+	csv_rows(&c, head, 1, ncols);
+	if (rc == DB_OK)
+		csv_rows(&c, rs->vals, rs->nrows, rs->ncols);
+	disp = arena_printf(r->a, "attachment; filename=\"%s\"", file);
+	if (c.err || disp == NULL)
+		return resp_error(r, 500, "internal",
+		                  "The export is too large to build.");
+	resp_header(r, "Cache-Control", "private, no-store");
+	return resp_bytes(r, 200, "text/csv; charset=utf-8", disp, c.buf,
+	                  c.len);
+}

@@ -1,0 +1,84 @@
+/*
+ * jury.h: what the judging handlers (h_moderation, h_jury, h_results,
+ * h_fraud, h_admin) share: the contest a request names with the caller's
+ * standing in it, answers of the plpgsql write functions of 004_jury.sql,
+ * JSON bodies with nested values, and CSV downloads.
+ */
+#ifndef NETDEP_JURY_H
+#define NETDEP_JURY_H
+
+#include <jansson.h>
+
+#include "db.h"
+#include "req.h"
+#include "valid.h"
+
+/* A contest named by a request, seen by the caller. */
+struct jury_contest {
+	const char *id;        /* contest id as text */
+	int         judge;     /* caller judges it (judge or admin role) */
+	int         published; /* its results are public */
+};
+
+/*
+ * Loads contest slug for the caller.  Returns 0 with jc filled, or sends
+ * 404 no_contest (or a database error) and returns that status.
+ */
+int jury_contest(struct req *r, const char *slug, struct jury_contest *jc);
+
+/*
+ * Like jury_contest, and also sends 403 forbidden when the caller is not
+ * a judge of that contest.
+ */
+int jury_contest_judge(struct req *r, const char *slug,
+                       struct jury_contest *jc);
+
+/* The caller's account id as text (arena), or NULL when anonymous. */
+const char *jury_uid(struct req *r);
+
+/*
+ * Answers the result of a 004_jury.sql function returning (status, code,
+ * message, body): the error shape when status >= 400, else body as JSON.
+ * rc is db_run's tri-state.  Returns the status sent.
+ */
+int jury_answer(struct req *r, int rc, const struct rows *rs);
+
+/*
+ * Answers a statement returning one jsonb column as 200 JSON, wrapped as
+ * {"key": value} when key is not NULL.  Returns the status sent.
+ */
+int jury_json(struct req *r, int rc, const struct rows *rs, const char *key);
+
+/*
+ * Parses the body as one JSON object (duplicate keys refused).  Returns
+ * the object (caller releases with json_decref), or NULL after sending
+ * 400 bad_json.
+ */
+json_t *jury_body(struct req *r);
+
+/*
+ * Checks the scalar members of obj named in fields, as input_check does
+ * for flat bodies: strings, whole numbers and booleans as text; null (and
+ * an absent key) is absent, with null_seen[i] = 1 when given as null
+ * (null_seen may be NULL).  Returns 0, or sends 400 and returns it.
+ */
+int jury_check(struct req *r, json_t *obj, const struct valid_field *fields,
+               size_t nfields, struct valid_value *out, int *null_seen);
+
+/*
+ * Sends the rows (ncols columns each) as a CSV attachment named file,
+ * with the header line head (ncols names).  Returns the status sent.
+ */
+int jury_csv(struct req *r, const char *file, const char *const *head,
+             int ncols, int rc, const struct rows *rs);
+
+/*
+ * GET /contests/{slug}/leaderboard?by=jury|combined (h_results.c), called
+ * by h_leaderboard with its checked arguments (NULL when absent; limit as
+ * text).  Returns the status sent.
+ */
+int h_results_leaderboard(struct req *r, const char *by, const char *category,
+                          const char *unit, const char *district,
+                          const char *limit);
+
+#endif

@@ -1,0 +1,196 @@
+#!/usr/bin/python3
+"""bench_scale.py: `make bench-scale` (PERF.md, "Scale"), not part of make
+test.  Against a stack bench_scale.sh started:
+  1. measures on a small contest: votes (bench_votes.py, random and one
+     entry), the leaderboard and a gallery page (wrk, uncached: a session
+     cookie bypasses nginx's cache);
+  2. loads a contest "big" with SCALE_ENTRIES entries and SCALE_VOTES
+     votes with generated SQL (generate_series, triggers off as the owner,
+     then the folded tables computed from the rows in bulk, which is what
+     vote_fold() would reach);
+  3. measures the same on "big" and reports each growth factor (p50 on
+     big / p50 on small; goals: boards and gallery <= 2x, votes <= 1.5x).
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+
+import psycopg2
+
+import bench_votes
+from bench_report import add_row
+from bench_http import parse_wrk
+
+
+def say(msg):
+    print(f"bench_scale: {msg}", flush=True)
+
+
+BIG_SQL = """
+SET search_path = netdep;
+SET session_replication_role = replica;   -- no triggers: bulk load
+SET maintenance_work_mem = '512MB';
+INSERT INTO contests (slug, title, votes_per_day, vote_rule, min_short_side,
+                      max_entries)
+VALUES ('big', 'Scale contest', 1000, 'daily', 1, 100);
+INSERT INTO accounts (username, display_name, password_hash, unit, district)
+SELECT 'big_owner' || i, 'Owner ' || i, '$argon2id$bench-no-login',
+       'Chi đoàn ' || (i %% 300), 'Quận ' || (i %% 24)
+  FROM generate_series(1, (%(entries)s + 99) / 100) i;
+INSERT INTO entries (contest_id, account_id, title, status, slot, unit,
+                     district, created_at)
+SELECT c.id, a.id, 'Ảnh ' || a.id || '-' || s, 'approved', s, a.unit,
+       a.district, now() - interval '40 days' + s * interval '1 second'
+  FROM contests c, accounts a, generate_series(1, 100) s
+ WHERE c.slug = 'big' AND a.username LIKE 'big\\_owner%%'
+ LIMIT %(entries)s;
+INSERT INTO media (entry_id, token, original_type, original_bytes, width,
+                   height, thumb_width, thumb_height, display_width,
+                   display_height, sha256)
+SELECT e.id, md5('big' || e.id), 'image/jpeg', 1000, 400, 300, 400, 300,
+       400, 300, sha256(e.id::text::bytea)
+  FROM entries e JOIN contests c ON c.id = e.contest_id WHERE c.slug = 'big';
+INSERT INTO accounts (username, display_name, password_hash, unit, district,
+                      created_at)
+SELECT 'big_voter' || i, 'Voter ' || i, '$argon2id$bench-no-login',
+       'Chi đoàn ' || (i %% 300), 'Quận ' || (i %% 24),
+       now() - interval '60 days'
+  FROM generate_series(1, %(voters)s) i;
+-- Vote k of voter v goes to entry (v * 7919 + k * 104729) mod E: distinct
+-- entries per voter (104729 is prime, k < E), a spread of counts, 30 days.
+WITH c AS (SELECT id FROM contests WHERE slug = 'big'),
+     e AS (SELECT min(id) AS lo FROM entries WHERE contest_id = (SELECT id
+           FROM c)),
+     v AS (SELECT min(id) AS lo FROM accounts WHERE username LIKE
+           'big\\_voter%%')
+INSERT INTO votes (contest_id, entry_id, voter_id, period, vote_day,
+                   created_at, ip, ip_prefix, ua_hash, account_age)
+SELECT c.id, e.lo + ((vv * 7919 + k * 104729) %% %(entries)s), v.lo + vv,
+       d, d, d + interval '12 hours', '10.0.0.1', '10.0.0.0/24', NULL,
+       interval '30 days'
+  FROM c, e, v, generate_series(0, %(voters)s - 1) vv,
+       generate_series(0, %(per_voter)s - 1) k,
+       LATERAL (SELECT (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date
+                       - ((k + vv) %% 30) AS d) dd
+ WHERE vv * %(per_voter)s + k < %(votes)s;
+-- The folded tables, as vote_fold() would leave them.
+INSERT INTO entry_stats (entry_id, contest_id, approved, category_id, unit,
+                         district, votes)
+SELECT e.id, e.contest_id, true, e.category_id, e.unit, e.district,
+       coalesce(n.n, 0)
+  FROM entries e JOIN contests c ON c.id = e.contest_id
+  LEFT JOIN (SELECT entry_id, count(*) AS n FROM votes GROUP BY 1) n
+         ON n.entry_id = e.id
+ WHERE c.slug = 'big';
+INSERT INTO entry_day_counts (entry_id, vote_day, contest_id, votes)
+SELECT v.entry_id, v.vote_day, v.contest_id, count(*) FROM votes v
+  JOIN contests c ON c.id = v.contest_id WHERE c.slug = 'big'
+ GROUP BY 1, 2, 3;
+INSERT INTO unit_voters (contest_id, level, name, voter_id, votes)
+SELECT v.contest_id, l.level, l.name, v.voter_id, count(*)
+  FROM votes v JOIN entries e ON e.id = v.entry_id
+  JOIN contests c ON c.id = v.contest_id,
+  LATERAL (VALUES ('unit', e.unit), ('district', e.district)) l(level, name)
+ WHERE c.slug = 'big' GROUP BY 1, 2, 3, 4;
+INSERT INTO unit_stats (contest_id, level, name, votes, voters)
+SELECT contest_id, level, name, sum(votes), count(*) FROM unit_voters u
+ WHERE contest_id = (SELECT id FROM contests WHERE slug = 'big')
+ GROUP BY 1, 2, 3;
+INSERT INTO fold_state (contest_id, folded_at)
+SELECT id, now() FROM contests WHERE slug = 'big';
+SET session_replication_role = origin;
+"""
+
+
+def wrk(url, duration):
+    r = subprocess.run(["wrk", "-t2", "-c32", "--latency", "--timeout", "10s",
+                        "-H", "Cookie: netdep_session=bench-no-cache",
+                        f"-d{duration}s", url], capture_output=True,
+                       text=True)
+    res = parse_wrk(r.stdout)
+    if res:
+        say(f"{url}: {res['rps']:,.0f} req/s, p50 {res['p50_ms']:.2f} ms, "
+            f"p99 {res['p99_ms']:.2f} ms")
+    return res
+
+
+def measure(a, slug, rows_file, tmp):
+    """Votes (bench_votes on the contest), then reads."""
+    out = {}
+    sys.argv = ["bench_votes", "--rows", rows_file, "--url", a.url, "--dsn",
+                a.dsn, "--app-dsn", a.app_dsn, "--duration",
+                str(a.duration), "--tmp", tmp, "--slug", slug,
+                "--prefix", f"scale.{slug}.votes"]
+    bench_votes.main()
+    with open(rows_file) as f:
+        import json
+        vrows = [json.loads(line) for line in f]
+    for r in vrows:
+        if r["key"] == f"scale.{slug}.votes.http.random":
+            out["vote"] = r
+    base = f"{a.url}/api/v1/contests/{slug}"
+    out["leaderboard"] = wrk(base + "/leaderboard?limit=20", a.duration)
+    out["today"] = wrk(base + "/leaderboard?limit=20&period=today",
+                       a.duration)
+    out["gallery"] = wrk(base + "/entries?sort=votes&limit=24", a.duration)
+    out["units"] = wrk(base + "/leaderboard/units", a.duration)
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rows", required=True)
+    ap.add_argument("--url", required=True)
+    ap.add_argument("--dsn", required=True)
+    ap.add_argument("--app-dsn", required=True)
+    ap.add_argument("--entries", type=int, default=1000000)
+    ap.add_argument("--votes", type=int, default=50000000)
+    ap.add_argument("--voters", type=int, default=2000)
+    ap.add_argument("--duration", type=int, default=10)
+    ap.add_argument("--tmp", required=True)
+    a = ap.parse_args()
+
+    small = measure(a, "benchv", os.path.join(a.tmp, "small.jsonl"), a.tmp)
+    t0 = time.monotonic()
+    conn = psycopg2.connect(a.dsn)
+    conn.autocommit = True
+    per_voter = (a.votes + a.voters - 1) // a.voters
+    if per_voter > a.entries:
+        sys.exit("bench_scale: more votes per voter than entries; raise "
+                 "--voters")
+    with conn.cursor() as cur:
+        cur.execute(BIG_SQL, {"entries": a.entries, "votes": a.votes,
+                              "voters": a.voters, "per_voter": per_voter})
+        cur.execute("VACUUM ANALYZE")
+        cur.execute("SELECT count(*) FROM netdep.votes")
+        nvotes = cur.fetchone()[0]
+    load_s = time.monotonic() - t0
+    say(f"loaded {a.entries} entries and {nvotes} votes in {load_s:.0f} s")
+    big = measure(a, "big", os.path.join(a.tmp, "big.jsonl"), a.tmp)
+
+    for key, goal in (("leaderboard", 2.0), ("today", 2.0),
+                      ("gallery", 2.0), ("units", 2.0)):
+        s, b = small.get(key), big.get(key)
+        add_row(a.rows, f"scale.{key}",
+                f"{key}: p50 with {a.entries:,} entries / {nvotes:,} votes "
+                f"vs a small contest", b and b["p50_ms"],
+                s and s["p50_ms"], unit="ms", op="<=", goal=goal,
+                netdep_text=b and f"{b['rps']:,.0f} req/s · p50 "
+                f"{b['p50_ms']:.2f} ms · p99 {b['p99_ms']:.2f} ms",
+                anchor_text=s and f"{s['rps']:,.0f} req/s · p50 "
+                f"{s['p50_ms']:.2f} ms · p99 {s['p99_ms']:.2f} ms")
+    sv, bv = small.get("vote"), big.get("vote")
+    add_row(a.rows, "scale.vote",
+            f"vote (random entries): votes/s with {nvotes:,} votes loaded "
+            "vs a small contest (growth of time = 1 / ratio)",
+            bv and bv["netdep"], sv and sv["netdep"], unit="votes/s",
+            op=">=", goal=1 / 1.5, netdep_text=bv and bv["netdep_text"],
+            anchor_text=sv and sv["netdep_text"],
+            note=f"load took {load_s:.0f} s")
+
+
+if __name__ == "__main__":
+    main()

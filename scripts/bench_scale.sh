@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# bench_scale.sh: `make bench-scale` (PERF.md "Scale"; not part of make
+# test).  A throwaway stack (netdep-ctl, mktemp -d, free port), then
+# scripts/bench_scale.py: measurements on a small contest, a generated load
+# of SCALE_ENTRIES entries (1,000,000) and SCALE_VOTES votes (50,000,000),
+# the same measurements again, and the growth factors in the bench table
+# (var/bench/scale.json).  SCALE_SECONDS (10) per wrk/pgbench run.  The
+# full load needs tens of GB and a long time: run it in the background, or
+# e.g. SCALE_ENTRIES=100000 SCALE_VOTES=5000000 for a smaller one.
+set -euo pipefail
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+PY=${PY:-/usr/bin/python3}
+build=${NETDEP_BUILD:-build}
+case $build in /*) ;; *) build=$top/$build ;; esac
+work=$(mktemp -d -t netdep-scale.XXXXXX)
+stack=$work/stack
+port=$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+cleanup() {
+	local rc=$?
+	"$top/scripts/netdep-ctl" stop "$stack" >/dev/null 2>&1 || true
+	[ "${BENCH_KEEP:-0}" = 1 ] && echo "bench-scale: kept $work" || rm -rf "$work"
+	exit $rc
+}
+trap cleanup EXIT
+chmod 755 "$work"
+echo "bench-scale: stack in $stack on port $port"
+PORT=$port NETDEP_SEED=0 NETDEP_BUILD=$build \
+    "$top/scripts/netdep-ctl" start "$stack" >"$work/start.log" 2>&1 ||
+    { tail -n 30 "$work/start.log"; exit 1; }
+rows=$work/rows.jsonl
+PYTHONPATH=$top/scripts "$PY" "$top/scripts/bench_scale.py" \
+    --rows "$rows" --url "http://127.0.0.1:$port" \
+    --dsn "host=$stack/run dbname=netdep user=netdep" \
+    --app-dsn "host=$stack/run dbname=netdep user=netdep_app" \
+    --entries "${SCALE_ENTRIES:-1000000}" --votes "${SCALE_VOTES:-50000000}" \
+    --voters "${SCALE_VOTERS:-2000}" --duration "${SCALE_SECONDS:-10}" \
+    --tmp "$work"
+mkdir -p "$top/var/bench"
+PYTHONPATH=$top/scripts "$PY" "$top/scripts/bench_report.py" \
+    --rows "$rows" --out "$top/var/bench/scale.json"

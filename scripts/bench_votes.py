@@ -1,0 +1,306 @@
+#!/usr/bin/python3
+"""bench_votes.py: the vote section of `make bench` (PERF.md, PostgreSQL
+goals) and the measurements `make bench-scale` repeats on a big contest.
+
+Against a stack that scripts/bench.sh (or bench_scale.sh) started:
+  1. loads, with generated SQL as the owner role, a contest "benchv" with
+     ENTRIES approved entries and VOTERS accounts with sessions (tokens
+     are generated, their SHA-256 stored as a login would);
+  2. pgbench -M prepared -c 32 running the very statement the workers run
+     (SELECT ... FROM vote_cast(now(), entry, voter, ip, ua, key)) on
+     random (entry, voter) pairs: the anchor;
+  3. wrk -t2 -c32 POSTing votes through nginx -> netdep -> PostgreSQL with
+     a session cookie, the CSRF header and an Idempotency-Key, on random
+     entries, then every vote on ONE entry (each voter once);
+  4. checks afterwards that every folded count equals its rows.
+Rows land in the bench table (bench_report.add_row): votes/s, p50/p99,
+ratios against the goals (HTTP random >= 50% of pgbench, one entry >= 80%
+of random).  Accepted votes are counted from the database (201 = a row).
+"""
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+
+import psycopg2
+
+from bench_report import add_row
+from bench_http import parse_wrk
+
+SLUG = "benchv"
+
+
+def say(msg):
+    print(f"bench_votes: {msg}", flush=True)
+
+
+def die(msg):
+    print(f"bench_votes: {msg}", file=sys.stderr)
+    sys.exit(1)
+
+
+CONTEST_SQL = """
+SET search_path = netdep;
+INSERT INTO contests (slug, title, votes_per_day, vote_rule, min_short_side)
+VALUES (%(slug)s, 'Bench votes', 1000, 'daily', 1)
+ON CONFLICT (slug) DO NOTHING;
+INSERT INTO accounts (username, display_name, password_hash, unit, district)
+SELECT 'bv_owner' || i, 'Owner ' || i, '$argon2id$bench-no-login',
+       'Chi đoàn ' || (i %% 40), 'Quận ' || (i %% 12)
+  FROM generate_series(1, %(owners)s) i;
+INSERT INTO entries (contest_id, account_id, title, status, slot, unit,
+                     district)
+SELECT c.id, a.id, 'Bench entry', 'approved', s, a.unit, a.district
+  FROM contests c, accounts a, generate_series(1, 100) s
+ WHERE c.slug = %(slug)s AND a.username LIKE 'bv\\_owner%%'
+ LIMIT %(entries)s;
+INSERT INTO media (entry_id, token, original_type, original_bytes, width,
+                   height, thumb_width, thumb_height, display_width,
+                   display_height, sha256)
+SELECT e.id, md5('bench' || e.id), 'image/jpeg', 1000, 400, 300, 400, 300,
+       400, 300, sha256(e.id::text::bytea)
+  FROM entries e JOIN contests c ON c.id = e.contest_id
+ WHERE c.slug = %(slug)s;
+"""
+
+VOTERS_SQL = """
+SET search_path = netdep;
+INSERT INTO accounts (username, display_name, password_hash, unit, district,
+                      created_at)
+SELECT 'bv_voter' || i, 'Voter ' || i, '$argon2id$bench-no-login',
+       'Chi đoàn ' || (i %% 40), 'Quận ' || (i %% 12),
+       now() - interval '30 days'
+  FROM generate_series(1, %(voters)s) i;
+INSERT INTO sessions (token_hash, account_id, csrf_token, expires_at)
+SELECT sha256(('B' || lpad(substr(a.username, 9), 42, '0'))::bytea), a.id,
+       'C' || lpad(substr(a.username, 9), 42, '0'), now() + interval '1 day'
+  FROM accounts a WHERE a.username LIKE 'bv\\_voter%%';
+"""
+
+
+def load(dsn, entries, voters):
+    """Creates the contest SLUG with its entries unless it exists (the
+    scale run loads its own), and the voters once."""
+    conn = psycopg2.connect(dsn)
+    conn.autocommit = False
+    with conn.cursor() as cur:
+        t0 = time.monotonic()
+        cur.execute("SELECT 1 FROM netdep.contests WHERE slug = %s", (SLUG,))
+        if cur.fetchone() is None:
+            cur.execute(CONTEST_SQL, {"slug": SLUG, "entries": entries,
+                                      "owners": (entries + 99) // 100})
+        cur.execute("SELECT 1 FROM netdep.accounts WHERE username = "
+                    "'bv_voter1'")
+        if cur.fetchone() is None:
+            cur.execute(VOTERS_SQL, {"voters": voters})
+        conn.commit()
+        say(f"contest {SLUG} and {voters} voters with sessions ready in "
+            f"{time.monotonic() - t0:.1f} s")
+        cur.execute(
+            "SELECT min(e.id), max(e.id) FROM netdep.entries e JOIN "
+            "netdep.contests c ON c.id = e.contest_id WHERE c.slug = %s",
+            (SLUG,))
+        lo, hi = cur.fetchone()
+        cur.execute("SELECT min(id), max(id) FROM netdep.accounts WHERE "
+                    "username LIKE 'bv\\_voter%%'")
+        vlo, vhi = cur.fetchone()
+    conn.commit()
+    return conn, (lo, hi), (vlo, vhi)
+
+
+def max_vote_id(conn):
+    with conn.cursor() as cur:
+        cur.execute("SELECT coalesce(max(id), 0) FROM netdep.votes")
+        n = cur.fetchone()[0]
+    conn.commit()
+    return n
+
+
+def count_rows_since(conn, after):
+    """Vote rows of SLUG with an id above after: the 201s of a run."""
+    with conn.cursor() as cur:
+        cur.execute("SELECT count(*) FROM netdep.votes v JOIN "
+                    "netdep.contests c ON c.id = v.contest_id WHERE c.slug "
+                    "= %s AND v.id > %s", (SLUG, after))
+        n = cur.fetchone()[0]
+    conn.commit()
+    return n
+
+
+PGBENCH_SQL = """\\set e random({lo}, {hi})
+\\set v random({vlo}, {vhi})
+\\set k random(1, 1000000000000000)
+SELECT status, reason, vote_count, votes_left FROM vote_cast(now(), :e, :v, '127.0.0.1'::inet, decode('00112233445566778899aabbccddeeff', 'hex'), 'pgb-' || :k);
+"""
+
+
+def pgbench(a, entries, voters, tmp):
+    script = os.path.join(tmp, "vote.sql")
+    with open(script, "w") as f:
+        f.write(PGBENCH_SQL.format(lo=entries[0], hi=entries[1],
+                                   vlo=voters[0], vhi=voters[1]))
+    cmd = [a.pgbench, "-n", "-M", "prepared", "-c", "32", "-j", "2", "-T",
+           str(a.duration), "-f", script, a.app_dsn]
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    m = re.search(r"tps = ([\d.]+) \(without initial", r.stdout)
+    lat = re.search(r"latency average = ([\d.]+) ms", r.stdout)
+    if r.returncode != 0 or not m:
+        return None, f"pgbench failed: {(r.stderr or r.stdout)[-300:]}"
+    res = {"rps": float(m.group(1)),
+           "p50_ms": float(lat.group(1)) if lat else None}
+    say(f"pgbench -c 32 vote_cast on random entries: {res['rps']:,.0f} tps")
+    return res, ""
+
+
+WRK_LUA = r"""
+local lines = {}
+for l in io.lines(os.getenv("BV_VOTERS")) do lines[#lines + 1] = l end
+local mode = os.getenv("BV_MODE")
+local lo = tonumber(os.getenv("BV_LO"))
+local hi = tonumber(os.getenv("BV_HI"))
+local offset = tonumber(os.getenv("BV_OFFSET"))
+local threads = 0
+local counter = 0
+
+function setup(thread)
+  thread:set("tid", threads)
+  threads = threads + 1
+end
+
+function init(args)
+  math.randomseed(os.time() * 1000 + tid * 7919)
+end
+
+function request()
+  counter = counter + 1
+  local i, e
+  if mode == "hot" then
+    -- Each voter once: thread tid takes voters tid, tid + 2, ...
+    i = (offset + counter * 2 + tid) % #lines + 1
+    e = lo
+  else
+    i = math.random(#lines)
+    e = math.random(lo, hi)
+  end
+  local tok, csrf = lines[i]:match("(%S+) (%S+)")
+  return wrk.format("POST", "/api/v1/entries/" .. e .. "/votes", {
+    ["Cookie"] = "netdep_session=" .. tok,
+    ["X-CSRF-Token"] = csrf,
+    ["Idempotency-Key"] = string.format("wrk-%d-%d-%d-%s", tid, counter,
+                                        math.random(1000000000), mode),
+    ["Content-Length"] = "0"}, "")
+end
+"""
+
+
+def wrk_votes(a, mode, entries, nvoters, offset, tmp, conn):
+    lua = os.path.join(tmp, "votes.lua")
+    with open(lua, "w") as f:
+        f.write(WRK_LUA)
+    env = dict(os.environ, BV_VOTERS=a.voter_file, BV_MODE=mode,
+               BV_LO=str(entries[0]), BV_HI=str(entries[1]),
+               BV_OFFSET=str(offset))
+    before = max_vote_id(conn)
+    r = subprocess.run(["wrk", "-t2", "-c32", "--latency", "--timeout", "5s",
+                        f"-d{a.duration}s", "-s", lua,
+                        a.url + "/api/v1/health"], capture_output=True,
+                       text=True, env=env)
+    res = parse_wrk(r.stdout)
+    if r.returncode != 0 or res is None:
+        return None, f"wrk failed: {(r.stderr or r.stdout).strip()[:300]}"
+    accepted = count_rows_since(conn, before)
+    res["accepted"] = accepted
+    res["vps"] = accepted / a.duration
+    problems = []
+    if res["socket_errors"]:
+        problems.append(f"{res['socket_errors']} socket errors")
+    if res["requests"] and accepted < res["requests"] * 0.98:
+        problems.append(f"only {accepted} of {res['requests']} answered 201")
+    say(f"HTTP votes ({mode}): {res['rps']:,.0f} req/s, {accepted} "
+        f"accepted ({res['vps']:,.0f} votes/s), p50 {res['p50_ms']:.2f} ms, "
+        f"p99 {res['p99_ms']:.2f} ms"
+        + (f" ({', '.join(problems)})" if problems else ""))
+    return res, "; ".join(problems)
+
+
+def check_counts(conn, timeout=120):
+    deadline = time.monotonic() + timeout
+    with conn.cursor() as cur:
+        while True:
+            cur.execute("SELECT count(*) FROM netdep.vote_changes")
+            if cur.fetchone()[0] == 0:
+                break
+            conn.commit()
+            if time.monotonic() > deadline:
+                return "the folder did not drain the queue"
+            time.sleep(0.1)
+        cur.execute(
+            "SELECT count(*) FROM netdep.entry_stats s JOIN netdep.contests "
+            "c ON c.id = s.contest_id WHERE c.slug = %s AND s.votes <> "
+            "(SELECT count(*) FROM netdep.votes v WHERE v.entry_id = "
+            "s.entry_id AND v.voided_at IS NULL)", (SLUG,))
+        bad = cur.fetchone()[0]
+    conn.commit()
+    return f"{bad} entries whose count differs from their rows" if bad \
+        else ""
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rows", required=True)
+    ap.add_argument("--url", required=True)
+    ap.add_argument("--dsn", required=True, help="owner role conninfo")
+    ap.add_argument("--app-dsn", required=True, help="netdep_app conninfo")
+    ap.add_argument("--pgbench", default="/usr/lib/postgresql/15/bin/pgbench")
+    ap.add_argument("--entries", type=int, default=2000)
+    ap.add_argument("--voters", type=int, default=150000)
+    ap.add_argument("--duration", type=int, default=10)
+    ap.add_argument("--tmp", default=None)
+    ap.add_argument("--prefix", default="votes")
+    ap.add_argument("--slug", default=SLUG)
+    a = ap.parse_args()
+    globals()["SLUG"] = a.slug
+    tmp = a.tmp or tempfile.mkdtemp(prefix="bench-votes-")
+    conn, entries, voters = load(a.dsn, a.entries, a.voters)
+    a.voter_file = os.path.join(tmp, "voters.txt")
+    with open(a.voter_file, "w") as f:
+        for i in range(1, voters[1] - voters[0] + 2):
+            f.write(f"B{i:042d} C{i:042d}\n")
+
+    pg, pg_err = pgbench(a, entries, voters, tmp)
+    rnd, rnd_err = wrk_votes(a, "random", entries, a.voters, 0, tmp, conn)
+    hot, hot_err = wrk_votes(a, "hot", entries, a.voters, 0, tmp, conn)
+    settled = check_counts(conn)
+    p = a.prefix
+
+    def shown(res, key="vps"):
+        return (f"{res[key]:,.0f} votes/s · p50 {res['p50_ms']:.2f} ms · "
+                f"p99 {res['p99_ms']:.2f} ms") if res else None
+
+    add_row(a.rows, f"{p}.http.random",
+            "votes through nginx, 32 voters, random entries vs pgbench "
+            "vote_cast -c 32 (durable)",
+            rnd and rnd["vps"], pg and pg["rps"], unit="votes/s", op=">=",
+            goal=0.50,
+            netdep_text=shown(rnd),
+            anchor_text=pg and f"{pg['rps']:,.0f} tps",
+            note="; ".join(x for x in (rnd_err, pg_err) if x))
+    add_row(a.rows, f"{p}.http.one_entry",
+            "votes through nginx, 32 voters, all on ONE entry vs random "
+            "entries", hot and hot["vps"], rnd and rnd["vps"],
+            unit="votes/s", op=">=", goal=0.80, netdep_text=shown(hot), anchor_text=shown(rnd),
+            note=hot_err)
+    add_row(a.rows, f"{p}.counts_exact",
+            "after the runs: every folded count equals count(*) of its rows",
+            0 if not settled else 1, None, unit="wrong", op="<=", goal=0,
+            absolute=True, note=settled or "",
+            netdep_text="exact" if not settled else settled)
+    conn.close()
+
+
+if __name__ == "__main__":
+    main()

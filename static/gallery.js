@@ -1,0 +1,112 @@
+// netdep gallery: approved entries with filters (category, unit), sort
+// (newest, most voted, shuffled with a seed) and pages.  The whole state
+// lives in the URL (?category=&unit=&sort=&seed=&cursor=), so the back
+// button, reloads and shared links show the same page.
+'use strict';
+
+(function () {
+  const T = {
+    title: 'Ảnh dự thi – {title} – netdep',
+    votes: 'phiếu',
+    page: 'Trang {n}',
+    noShuffle: 'Máy chủ chưa hỗ trợ xếp ngẫu nhiên; ảnh đang được xếp mới nhất trước.',
+    loadFailed: 'Không tải được ảnh dự thi: {msg}'
+  };
+  const LIMIT = 24;
+  const { $, el, api, fill } = ND;
+  const q = new URLSearchParams(location.search);
+
+  function urlWith(changes) {
+    const u = new URLSearchParams(location.search);
+    for (const k of Object.keys(changes)) {
+      if (changes[k] === null || changes[k] === '') u.delete(k); else u.set(k, changes[k]);
+    }
+    const s = u.toString();
+    return '/gallery.html' + (s ? '?' + s : '');
+  }
+
+  function newSeed() {
+    const b = new Uint32Array(1);
+    crypto.getRandomValues(b);
+    return String(1 + (b[0] % 2147483646));
+  }
+
+  function setupForm(c) {
+    const sel = $('f-category');
+    for (const cat of c.categories || []) sel.appendChild(el('option', { value: cat.id }, cat.name));
+    sel.value = q.get('category') || '';
+    $('f-unit').value = q.get('unit') || '';
+    $('f-sort').value = ['new', 'votes', 'shuffle'].includes(q.get('sort')) ? q.get('sort') : 'new';
+    // A filter change is a navigation (a new history entry), from page 1.
+    $('filters').addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      const sort = $('f-sort').value;
+      location.assign(urlWith({
+        category: sel.value, unit: $('f-unit').value.trim(), sort: sort === 'new' ? null : sort,
+        seed: sort === 'shuffle' ? (q.get('seed') || newSeed()) : null, cursor: null
+      }));
+    });
+    for (const id of ['f-category', 'f-sort']) {
+      $(id).addEventListener('change', () => $('filters').requestSubmit());
+    }
+  }
+
+  function pager(data) {
+    const cur = q.get('cursor');
+    const off = /^\d+$/.test(cur || '') ? Number(cur) : 0;
+    const prev = $('prev');
+    if (cur) {
+      prev.href = urlWith({ cursor: off > LIMIT ? String(off - LIMIT) : null });
+      prev.hidden = false;
+    }
+    const next = $('next');
+    if (data.next_cursor !== null && data.next_cursor !== undefined) {
+      next.href = urlWith({ cursor: String(data.next_cursor) });
+      next.hidden = false;
+    }
+    if (cur || !next.hidden) $('page-no').textContent = fill(T.page, { n: Math.floor(off / LIMIT) + 1 });
+  }
+
+  async function fetchPage(c, sort) {
+    const p = new URLSearchParams({ limit: String(LIMIT) });
+    if (q.get('category')) p.set('category', q.get('category'));
+    if (q.get('unit')) p.set('unit', q.get('unit'));
+    if (sort !== 'new') p.set('sort', sort);
+    if (sort === 'shuffle') p.set('seed', q.get('seed'));
+    if (q.get('cursor')) p.set('cursor', q.get('cursor'));
+    return api('GET', '/contests/' + encodeURIComponent(c.slug) + '/entries?' + p);
+  }
+
+  async function main() {
+    const c = await ND.contest();
+    if (!c) { ND.showError('error', { message: ND.T.noContest }); return; }
+    document.title = fill(T.title, { title: c.title });
+    $('contest-name').textContent = c.title;
+    let sort = ['votes', 'shuffle'].includes(q.get('sort')) ? q.get('sort') : 'new';
+    if (sort === 'shuffle' && !/^\d+$/.test(q.get('seed') || '')) {
+      q.set('seed', newSeed());
+      history.replaceState(null, '', urlWith({ seed: q.get('seed') }));
+    }
+    setupForm(c);
+    let data;
+    try {
+      data = await fetchPage(c, sort);
+    } catch (e) {
+      if (sort !== 'shuffle' || e.status !== 400) throw e;
+      $('notice').textContent = T.noShuffle;
+      $('notice').hidden = false;
+      sort = 'new';
+      data = await fetchPage(c, sort);
+    }
+    const list = data.entries || [];
+    $('gallery').replaceChildren(...list.map((e) => ND.card(e, T.votes)));
+    $('gallery-empty').hidden = list.length > 0;
+    const units = new Set(list.map((e) => (e.author && e.author.unit) || e.unit).filter(Boolean));
+    $('units').replaceChildren(...[...units].sort().map((u) => el('option', { value: u })));
+    pager(data);
+  }
+
+  document.addEventListener('DOMContentLoaded', () => {
+    main().catch((e) => ND.showError('error', { message: fill(T.loadFailed, { msg: e.message }) }));
+  });
+}());

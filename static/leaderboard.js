@@ -1,0 +1,125 @@
+// netdep leaderboards: entries or units, today / this week / all time,
+// with a bar chart drawn as SVG through DOM APIs (no markup strings) and
+// the same ranking as a list.  Tabs are links: the state is in the URL.
+'use strict';
+
+(function () {
+  const T = {
+    title: 'Bảng xếp hạng – {title} – netdep',
+    votes: 'phiếu',
+    entriesOf: '{n} ảnh',
+    chart: 'Biểu đồ: số phiếu của {n} vị trí dẫn đầu ({period}).',
+    periods: { today: 'hôm nay', week: 'tuần này', all: 'toàn cuộc thi' },
+    updated: 'Cập nhật lúc {t}. Bảng tự làm mới vài giây một lần.',
+    noUnits: 'Máy chủ chưa có bảng xếp hạng đơn vị. Vui lòng quay lại sau.',
+    noUnit: '(chưa ghi đơn vị)',
+    loadFailed: 'Không tải được bảng xếp hạng: {msg}'
+  };
+  const SVGNS = 'http://www.w3.org/2000/svg';
+  const { $, el, api, fill, num } = ND;
+  const q = new URLSearchParams(location.search);
+  const kind = q.get('kind') === 'units' ? 'units' : 'entries';
+  const period = ['today', 'week'].includes(q.get('period')) ? q.get('period') : 'all';
+  let rows = [];
+
+  function svg(tag, attrs, text) {
+    const e = document.createElementNS(SVGNS, tag);
+    for (const k of Object.keys(attrs || {})) e.setAttribute(k, String(attrs[k]));
+    if (text !== undefined) e.textContent = String(text);
+    return e;
+  }
+
+  function tabs() {
+    for (const a of document.querySelectorAll('.tabs a')) {
+      const u = new URLSearchParams(location.search);
+      if (a.dataset.kind) u.set('kind', a.dataset.kind);
+      if (a.dataset.period) u.set('period', a.dataset.period);
+      a.href = '/leaderboard.html?' + u;
+      const on = a.dataset.kind ? a.dataset.kind === kind : a.dataset.period === period;
+      a.setAttribute('aria-current', on ? 'true' : 'false');
+    }
+  }
+
+  // Horizontal bars, one per row: the label above, the bar and its value
+  // below; drawn at the container's width so text keeps its size.
+  function chart() {
+    const top = rows.slice(0, 10);
+    const box = $('chart');
+    $('chart-wrap').hidden = top.length === 0 || top.every((r) => r.votes === 0);
+    if ($('chart-wrap').hidden) return;
+    const w = Math.max(260, Math.floor(box.clientWidth || 320));
+    const rowH = 44;
+    const max = Math.max(1, ...top.map((r) => r.votes));
+    const s = svg('svg', { viewBox: '0 0 ' + w + ' ' + top.length * rowH, width: w, height: top.length * rowH,
+      role: 'img', 'aria-labelledby': 'chart-caption' });
+    top.forEach((r, i) => {
+      const y = i * rowH;
+      const label = r.rank + '. ' + r.label;
+      s.appendChild(svg('text', { x: 0, y: y + 15, class: 'bar-label' }, label.length > 48 ? label.slice(0, 47) + '…' : label));
+      const bw = Math.max(2, Math.round((w - 70) * r.votes / max));
+      s.appendChild(svg('rect', { x: 0, y: y + 21, width: bw, height: 16, rx: 3, class: 'bar' }));
+      s.appendChild(svg('text', { x: bw + 6, y: y + 34, class: 'bar-value' }, num(r.votes)));
+    });
+    box.replaceChildren(s);
+    $('chart-caption').textContent = fill(T.chart, { n: top.length, period: T.periods[period] });
+  }
+
+  function list() {
+    $('board').replaceChildren(...rows.map((r) => {
+      const li = el('li');
+      li.appendChild(el('span', { class: 'rank' }, r.rank));
+      const name = el(r.href ? 'a' : 'span', { class: 'name', href: r.href });
+      name.textContent = r.label;
+      const cell = el('span');
+      cell.appendChild(name);
+      if (r.who) cell.appendChild(el('span', { class: 'who' }, r.who));
+      li.appendChild(cell);
+      li.appendChild(el('span', { class: 'count' }, num(r.votes) + ' ' + T.votes));
+      return li;
+    }));
+    $('board-empty').hidden = rows.length > 0;
+  }
+
+  async function load(c) {
+    const base = '/contests/' + encodeURIComponent(c.slug);
+    if (kind === 'entries') {
+      const data = await api('GET', base + '/leaderboard?limit=20&period=' + period);
+      rows = (data.entries || []).map((r) => ({
+        rank: r.rank, votes: r.votes, label: r.entry.title, href: '/e/' + encodeURIComponent(r.entry.id),
+        who: [r.entry.author && r.entry.author.display_name, r.entry.unit].filter(Boolean).join(' · ')
+      }));
+    } else {
+      const data = await api('GET', base + '/leaderboard/units?limit=20&period=' + period);
+      const list = data.units || data.entries || data.rows || [];
+      rows = list.map((u, i) => ({
+        rank: u.rank || i + 1, votes: Number(u.votes) || 0,
+        label: u.unit || u.name || u.district || T.noUnit,
+        who: u.entries !== undefined ? fill(T.entriesOf, { n: num(u.entries) }) : ''
+      }));
+    }
+    chart();
+    list();
+    $('updated').textContent = fill(T.updated, { t: ND.date(new Date().toISOString()) });
+  }
+
+  async function main() {
+    tabs();
+    const c = await ND.contest();
+    if (!c) { ND.showError('error', { message: ND.T.noContest }); return; }
+    document.title = fill(T.title, { title: c.title });
+    $('contest-name').textContent = c.title;
+    try {
+      await load(c);
+    } catch (e) {
+      if (kind === 'units' && ND.missing(e)) { ND.showError('error', { message: T.noUnits }); return; }
+      throw e;
+    }
+    setInterval(() => { load(c).catch(() => {}); }, 5000);
+    let wait = null;
+    window.addEventListener('resize', () => { clearTimeout(wait); wait = setTimeout(chart, 150); });
+  }
+
+  document.addEventListener('DOMContentLoaded', () => {
+    main().catch((e) => ND.showError('error', { message: fill(T.loadFailed, { msg: e.message }) }));
+  });
+}());
