@@ -24,8 +24,20 @@ EXTRA_CFLAGS  += $(SAN_FLAGS)
 EXTRA_LDFLAGS += $(SAN_FLAGS)
 endif
 
+# libgd is linked statically: only the readers we call (PNG, and our own
+# JPEG/WebP decoding) end up in the binaries, libgd's HEIF, AVIF, TIFF, GIF
+# and other readers are not even loaded, and a process starts ~10 ms faster
+# (the shared libgd drags in 56 libraries).  What the static libgd needs
+# from its own dependencies comes from freetype2 and fontconfig.
+GD_LIBDIR  := $(shell pkg-config --variable=libdir gdlib 2>/dev/null)
+GD_STATIC  := $(wildcard $(GD_LIBDIR)/libgd.a)
+LINK_PKGS  = libpq libsodium jansson libexif libwebp libpng freetype2 fontconfig
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+ifneq ($(GD_STATIC),)
+PKG_LIBS   := $(GD_STATIC) $(shell pkg-config --libs $(LINK_PKGS) 2>/dev/null) -lz
+else
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+endif
 CPPFLAGS  += -Icgi $(PKG_CFLAGS)
 CFLAGS    += $(STD) $(WARN) $(OPT) -pthread $(EXTRA_CFLAGS)
 LDFLAGS   += $(EXTRA_LDFLAGS)
