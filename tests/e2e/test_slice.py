@@ -225,6 +225,15 @@ def test_gallery_filters_and_pages(contest, new_user, make_jpeg, anon):
                      400, "invalid_field")
     assert_error(anon.get(f"{API}/contests/no-such-contest-q/entries"), 404,
                  "no_contest")
+    # A real contest with nothing approved is an empty page, not a 404;
+    # so is a page past the end.
+    empty = contest()
+    r = anon.get(f"{API}/contests/{empty}/entries")
+    assert_status(r, 200)
+    assert r.json()["entries"] == [] and r.json()["next_cursor"] is None
+    r = anon.get(f"{API}/contests/{slug}/entries", params={"cursor": "500"})
+    assert_status(r, 200)
+    assert r.json()["entries"] == []
 
 
 def test_contests_list_and_get(contest, anon):
