@@ -106,6 +106,12 @@ auth_load(struct req *r)
 }
 
 int
+auth_cookie_sent(const struct req *r)
+{
+	return req_cookie(r, AUTH_COOKIE) != NULL;
+}
+
+int
 auth_refresh(struct req *r)
 {
 	if (r->session_hash == NULL) {

@@ -16,6 +16,9 @@
  */
 int auth_load(struct req *r);
 
+/* Does the request carry a session cookie (checked or not)? */
+int auth_cookie_sent(const struct req *r);
+
 /*
  * Reloads r->user from the current session (after a log-in): 0 or a db.h
  * error, as auth_load.

@@ -72,6 +72,11 @@ config_load(struct config *cfg)
 	if (env_long("NETDEP_SESSION_DAYS", 30, 1, 365, 10, &n) < 0)
 		return -1;
 	cfg->session_days = (int)n;
+	/* Boards are invalidated by notifications (boards.h); the age cap
+	 * only bounds what a missed one could cost. */
+	if (env_long("NETDEP_BOARD_CACHE_MS", 1000, 0, 60000, 10, &n) < 0)
+		return -1;
+	cfg->board_cache_ms = (int)n;
 	if (strncasecmp(cfg->site_url, "https://", 8) == 0)
 		cfg->secure_cookie = 1;
 	else if (strncasecmp(cfg->site_url, "http://", 7) != 0) {

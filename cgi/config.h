@@ -18,7 +18,8 @@ struct config {
 	int         workers;      /* NETDEP_WORKERS: worker processes */
 	size_t      max_body;     /* NETDEP_MAX_BODY: request body cap, bytes */
 	int         session_days; /* NETDEP_SESSION_DAYS: session lifetime */
-	int         secure_cookie; /* derived: site URL is https */
+	int board_cache_ms; /* NETDEP_BOARD_CACHE_MS: board age cap, 0 = off */
+	int secure_cookie;  /* derived: site URL is https */
 };
 
 /*

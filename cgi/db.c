@@ -14,9 +14,25 @@
 
 struct db {
 	PGconn *conn;
-	char   *conninfo; /* kept to reconnect; never logged */
-	int     prepared; /* every statement prepared on this connection */
+	char   *conninfo;  /* kept to reconnect; never logged */
+	int     prepared;  /* every statement prepared on this connection */
+	int     listening; /* LISTEN netdep_boards on every connection */
+	unsigned long board_gen; /* see db_board_gen() */
 };
+
+/* Starts listening for board changes on the current connection. */
+static int
+db_listen(struct db *db)
+{
+	PGresult *res = PQexec(db->conn, "LISTEN netdep_boards");
+	int       ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+
+	if (!ok)
+		log_msg("error", "db: cannot listen: %s",
+		        PQerrorMessage(db->conn));
+	PQclear(res);
+	return ok ? 0 : -1;
+}
 
 static void
 db_notice_quiet(void *arg, const PGresult *res)
@@ -40,6 +56,8 @@ db_prepare_all(struct db *db)
 		return -1;
 	}
 	PQclear(res);
+	if (db->listening && db_listen(db) < 0)
+		return -1;
 	for (int i = 0; i < STMT__MAX; i++) {
 		const struct stmt *s = &stmts[i];
 
@@ -59,6 +77,9 @@ db_prepare_all(struct db *db)
 		PQclear(res);
 	}
 	db->prepared = 1;
+	/* What was NOTIFYed while no connection listened is lost: every
+	 * board read before is suspect. */
+	db->board_gen++;
 	return 0;
 }
 
@@ -206,6 +227,40 @@ db_run(struct db *db, struct arena *a, enum stmt_id id,
 		rc = DB_NONE;
 	PQclear(res);
 	return rc;
+}
+
+int
+db_listen_boards(struct db *db)
+{
+	if (db == NULL)
+		return -1;
+	db->listening = 1;
+	db->board_gen++;
+	return db->prepared ? db_listen(db) : 0;
+}
+
+unsigned long
+db_board_gen(struct db *db)
+{
+	PGnotify *n;
+
+	if (db == NULL)
+		return 0;
+	/* A broken connection hears nothing: no board read through it may
+	 * be trusted, so every call gives a new generation.  One found
+	 * broken here is reconnected by the next statement instead of
+	 * failing it. */
+	if (!db->prepared || PQstatus(db->conn) != CONNECTION_OK ||
+	    PQconsumeInput(db->conn) == 0 ||
+	    PQstatus(db->conn) != CONNECTION_OK) {
+		db->prepared = 0;
+		return ++db->board_gen;
+	}
+	while ((n = PQnotifies(db->conn)) != NULL) {
+		db->board_gen++;
+		PQfreemem(n);
+	}
+	return db->board_gen;
 }
 
 /* Runs a fixed transaction-control literal. */

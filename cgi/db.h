@@ -54,6 +54,22 @@ int db_ensure(struct db *db);
 int db_run(struct db *db, struct arena *a, enum stmt_id id,
            const char *const *params, struct rows *out);
 
+/*
+ * Makes this connection, and every one it reconnects to, LISTEN for board
+ * changes (006_boards.sql); only a worker that drains them with
+ * db_board_gen() should (libpq queues every notification until then).
+ * Returns 0, or -1 when the LISTEN failed (the next reconnect retries).
+ */
+int db_listen_boards(struct db *db);
+
+/*
+ * The generation of the leaderboards as this connection knows it: drains
+ * the notifications PostgreSQL pushed on netdep_boards (no round trip)
+ * and returns a number that changes whenever a board may have changed
+ * since the last call, also after a reconnection (boards.h).
+ */
+unsigned long db_board_gen(struct db *db);
+
 /* Transaction control; same tri-state (DB_LOST on COMMIT = unknown). */
 int db_begin(struct db *db);
 int db_commit(struct db *db);

@@ -3,15 +3,21 @@
  * ties are listed oldest entry first (smaller id), a stable order.  They
  * read the counts the folder keeps (fold.c), never count(*) per request.
  */
-#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "auth.h"
+#include "boards.h"
 #include "db.h"
 #include "handlers.h"
 #include "input.h"
 #include "jury.h"
 #include "resp.h"
+#include "router.h"
+
+/* Vietnam (Asia/Ho_Chi_Minh) is UTC+7 all year, without summer time. */
+#define LB_VN_UTC_OFFSET (7 * 3600)
 
 enum lb_field {
 	LB_BY,       /* LB_BY */
@@ -35,49 +41,137 @@ static const struct valid_field lb_fields[LB__MAX] = {
     {"limit", valid_f_int, 1, 100, 0, NULL},
 };
 
+/* Monotonic milliseconds: the board cache's clock. */
+static double
+lb_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
 /*
- * Sends body (stolen) as 200 with an ETag (a hash of the bytes) and
- * Last-Modified (when the contest's counts last moved), or 304 when the
- * client's If-None-Match names this ETag.  Anonymous boards may be
- * cached by nginx and browsers for a second (a new vote shows within 2 s:
- * fold interval + 1 s).
+ * Answers board b: 200 with its ETag and Last-Modified (when the
+ * contest's counts last moved), or 304 when the client's If-None-Match
+ * names this ETag.  Anonymous boards may be cached by nginx and browsers
+ * for a second (a new vote shows within 2 s: fold interval + 1 s); a
+ * request with a session cookie gets a private answer.
  */
 static int
-lb_send(struct req *r, json_t *body, const char *last_modified)
+lb_answer(struct req *r, const struct board *b)
 {
-	unsigned char h[16];
-	char          hex[2 * sizeof(h) + 1], *etag, *text;
-	int           rc;
+	/* The hex digits and the closing quote, whatever the W/ prefix. */
+	const char *tag = b->etag + 3;
 
+	resp_header(r, "Cache-Control",
+	            r->user == NULL && !auth_cookie_sent(r)
+	                ? "public, max-age=1"
+	                : "private, no-cache");
+	resp_header(r, "ETag", b->etag);
+	if (b->last_modified[0] != '\0')
+		resp_header(r, "Last-Modified", b->last_modified);
+	if (r->if_none_match != NULL &&
+	    (strstr(r->if_none_match, tag) != NULL ||
+	     strcmp(r->if_none_match, "*") == 0))
+		return resp_empty(r, 304);
+	return resp_bytes(r, 200, "application/json", NULL, b->body, b->len);
+}
+
+/*
+ * Reads a board from the database: *body (a new reference) and the
+ * Last-Modified text (in the arena).  Returns 0, or the status of the
+ * error it answered.
+ */
+typedef int (*lb_read_fn)(struct req *r, const void *arg, json_t **body,
+                          const char **last_modified);
+
+/*
+ * Answers the board key from the worker's cache (boards.h), or reads it
+ * with read() and keeps it.  The generation is taken before the read, so
+ * a change committed during it makes the board stale at once.
+ */
+static int
+lb_serve(struct req *r, const char *key, lb_read_fn read, const void *arg)
+{
+	unsigned long       gen = db_board_gen(r->db);
+	double              now = lb_now();
+	const struct board *b;
+	struct board        tmp;
+	const char         *lastmod = NULL;
+	json_t             *body = NULL;
+	char               *text;
+	int                 rc;
+
+	if (key != NULL && (b = boards_get(r->boards, key, gen, now)) != NULL)
+		return lb_answer(r, b);
+	if ((rc = read(r, arg, &body, &lastmod)) != 0)
+		return rc;
 	if (body == NULL)
 		return resp_db_error(r, DB_ERR);
-	/* Sorted keys: the same board gives the same bytes in every worker
-	 * (jansson's hash order is seeded per process). */
+	/* Sorted keys: the same board gives the same bytes (and ETag) in
+	 * every worker (jansson's hash order is seeded per process). */
 	text =
 	    json_dumps(body, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_SORT_KEYS);
 	json_decref(body);
 	if (text == NULL)
 		return resp_db_error(r, DB_ERR);
-	crypto_generichash(h, sizeof(h), (const unsigned char *)text,
-	                   strlen(text), NULL, 0);
-	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
-	etag = arena_printf(r->a, "W/\"%s\"", hex);
-	resp_header(r, "Cache-Control",
-	            r->user == NULL ? "public, max-age=1"
-	                            : "private, no-cache");
-	if (etag != NULL)
-		resp_header(r, "ETag", etag);
-	if (last_modified != NULL)
-		resp_header(r, "Last-Modified", last_modified);
-	if (etag != NULL && r->if_none_match != NULL &&
-	    (strstr(r->if_none_match, hex) != NULL ||
-	     strcmp(r->if_none_match, "*") == 0))
-		rc = resp_empty(r, 304);
-	else
-		rc = resp_bytes(r, 200, "application/json", NULL, text,
-		                strlen(text));
-	free(text);
+	b = boards_put(key != NULL ? r->boards : NULL, key ? key : "", gen, now,
+	               text, strlen(text), lastmod, &tmp);
+	rc = lb_answer(r, b);
+	if (b == &tmp)
+		free(tmp.body);
 	return rc;
+}
+
+/*
+ * The JSON array a board query built (row 0, column 0) after db_run()
+ * returned rc, or the status of the error answered: 404 for an unknown
+ * contest.
+ */
+static int
+lb_list(struct req *r, int rc, const struct rows *rs, json_t **list)
+{
+	if (rc == DB_NONE)
+		return resp_error(r, 404, "no_contest",
+		                  "There is no contest %s.", r->seg[0]);
+	if (rc < 0)
+		return resp_db_error(r, rc);
+	if ((*list = input_db_json(rows_get(rs, 0, 0))) == NULL)
+		return resp_db_error(r, DB_ERR);
+	return 0;
+}
+
+/* A by=votes board's parameters, validated. */
+struct lb_args {
+	const char *period, *limit, *cat, *unit, *district;
+};
+
+static int
+lb_read(struct req *r, const void *arg, json_t **body,
+        const char **last_modified)
+{
+	const struct lb_args *q = arg;
+	struct rows           rs;
+	json_t               *list;
+	int                   rc;
+
+	if (strcmp(q->period, "all") == 0)
+		rc = db_run(r->db, r->a, STMT_LEADERBOARD,
+		            (const char *[]){r->seg[0], q->cat, q->unit,
+		                             q->district, q->limit},
+		            &rs);
+	else
+		rc = db_run(r->db, r->a, STMT_LEADERBOARD_PERIOD,
+		            (const char *[]){r->seg[0], q->cat, q->unit,
+		                             q->district, q->period, q->limit},
+		            &rs);
+	if ((rc = lb_list(r, rc, &rs, &list)) != 0)
+		return rc;
+	*body = json_pack("{s:s,s:s,s:s,s:o}", "contest", r->seg[0], "by",
+	                  "votes", "period", q->period, "entries", list);
+	*last_modified = rows_get(&rs, 0, 1);
+	return 0;
 }
 
 /*
@@ -86,48 +180,44 @@ lb_send(struct req *r, json_t *body, const char *last_modified)
  * oldest entry first (smaller id).  The answer is
  * {"contest","by","period","entries":[{"rank","votes","entry"}]};
  * by=jury|combined (jury.c) answers the same shape with more fields.
+ * The by=votes boards do not depend on who asks: the route is R_LAZY and
+ * they are served from the worker's cache.
  */
 int
 h_leaderboard(struct req *r)
 {
 	struct valid_value v[LB__MAX];
-	struct rows        rs;
-	const char        *period, *limit, *cat, *unit, *district;
-	json_t            *list;
+	struct lb_args     q;
+	const char        *key;
 	int                rc;
 
 	if ((rc = input_args(r, lb_fields, LB__MAX, v)) != 0)
 		return rc;
-	cat = v[LB_CATEGORY].present ? v[LB_CATEGORY].s : NULL;
-	unit = v[LB_UNIT].present ? v[LB_UNIT].s : NULL;
-	district = v[LB_DISTRICT].present ? v[LB_DISTRICT].s : NULL;
-	limit = v[LB_LIMIT].present ? v[LB_LIMIT].s : "20";
-	if (v[LB_BY].present && v[LB_BY].i != 0) /* jury, combined */
-		return h_results_leaderboard(r, lb_by[v[LB_BY].i], cat, unit,
-		                             district, limit);
-	period = v[LB_PERIOD].present ? lb_period[v[LB_PERIOD].i] : "all";
-	if (strcmp(period, "all") == 0)
-		rc = db_run(
-		    r->db, r->a, STMT_LEADERBOARD,
-		    (const char *[]){r->seg[0], cat, unit, district, limit},
-		    &rs);
-	else
-		rc = db_run(r->db, r->a, STMT_LEADERBOARD_PERIOD,
-		            (const char *[]){r->seg[0], cat, unit, district,
-		                             period, limit},
-		            &rs);
-	if (rc == DB_NONE)
-		return resp_error(r, 404, "no_contest",
-		                  "There is no contest %s.", r->seg[0]);
-	if (rc < 0)
-		return resp_db_error(r, rc);
-	if ((list = input_db_json(rows_get(&rs, 0, 0))) == NULL)
-		return resp_db_error(r, DB_ERR);
-	return lb_send(r,
-	               json_pack("{s:s,s:s,s:s,s:o}", "contest", r->seg[0],
-	                         "by", "votes", "period", period, "entries",
-	                         list),
-	               rows_get(&rs, 0, 1));
+	q.cat = v[LB_CATEGORY].present ? v[LB_CATEGORY].s : NULL;
+	q.unit = v[LB_UNIT].present ? v[LB_UNIT].s : NULL;
+	q.district = v[LB_DISTRICT].present ? v[LB_DISTRICT].s : NULL;
+	q.limit = v[LB_LIMIT].present ? v[LB_LIMIT].s : "20";
+	if (v[LB_BY].present && v[LB_BY].i != 0) { /* jury, combined */
+		if ((rc = router_session(r)) != 0)
+			return rc;
+		return h_results_leaderboard(r, lb_by[v[LB_BY].i], q.cat,
+		                             q.unit, q.district, q.limit);
+	}
+	q.period = v[LB_PERIOD].present ? lb_period[v[LB_PERIOD].i] : "all";
+	/* The key holds every parameter in a normal form (validated lines
+	 * hold no control character, so \x1f separates them) and, for today
+	 * and this week, the Vietnam day: those boards turn over at its
+	 * midnight. */
+	key = arena_printf(
+	    r->a, "lb\x1f%s\x1f%s\x1f%lld\x1f%s\x1f%s\x1f%lld\x1f%lld",
+	    r->seg[0], q.period,
+	    v[LB_CATEGORY].present ? (long long)v[LB_CATEGORY].i : 0LL,
+	    q.unit ? q.unit : "", q.district ? q.district : "",
+	    v[LB_LIMIT].present ? (long long)v[LB_LIMIT].i : 20LL,
+	    strcmp(q.period, "all") == 0
+	        ? 0LL
+	        : ((long long)time(NULL) + LB_VN_UTC_OFFSET) / 86400);
+	return lb_serve(r, key, lb_read, &q);
 }
 
 enum lu_field {
@@ -146,29 +236,36 @@ static const struct valid_field lu_fields[LU__MAX] = {
  * entries, valid votes and distinct voters, ranked by votes (1, 2, 2, 4),
  * ties by name.
  */
+static int
+lu_read(struct req *r, const void *arg, json_t **body,
+        const char **last_modified)
+{
+	const char *level = arg;
+	struct rows rs;
+	json_t     *list;
+	int         rc;
+
+	rc = db_run(r->db, r->a, STMT_LEADERBOARD_UNITS,
+	            (const char *[]){r->seg[0], level}, &rs);
+	if ((rc = lb_list(r, rc, &rs, &list)) != 0)
+		return rc;
+	*body = json_pack("{s:s,s:s,s:o}", "contest", r->seg[0], "level", level,
+	                  "units", list);
+	*last_modified = rows_get(&rs, 0, 1);
+	return 0;
+}
+
 int
 h_leaderboard_units(struct req *r)
 {
 	struct valid_value v[LU__MAX];
-	struct rows        rs;
 	const char        *level;
-	json_t            *list;
 	int                rc;
 
 	if ((rc = input_args(r, lu_fields, LU__MAX, v)) != 0)
 		return rc;
 	level = v[LU_LEVEL].present ? lu_level[v[LU_LEVEL].i] : "unit";
-	rc = db_run(r->db, r->a, STMT_LEADERBOARD_UNITS,
-	            (const char *[]){r->seg[0], level}, &rs);
-	if (rc == DB_NONE)
-		return resp_error(r, 404, "no_contest",
-		                  "There is no contest %s.", r->seg[0]);
-	if (rc < 0)
-		return resp_db_error(r, rc);
-	if ((list = input_db_json(rows_get(&rs, 0, 0))) == NULL)
-		return resp_db_error(r, DB_ERR);
-	return lb_send(r,
-	               json_pack("{s:s,s:s,s:o}", "contest", r->seg[0], "level",
-	                         level, "units", list),
-	               rows_get(&rs, 0, 1));
+	return lb_serve(r,
+	                arena_printf(r->a, "lu\x1f%s\x1f%s", r->seg[0], level),
+	                lu_read, level);
 }

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "arena.h"
+#include "boards.h"
 #include "config.h"
 #include "db.h"
 #include "fold.h"
@@ -83,10 +84,21 @@ now_ms(void)
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
+/* A worker's connection: it listens for board changes (boards.h). */
+static struct db *
+worker_db(const struct config *cfg)
+{
+	struct db *db = db_open(cfg->db);
+
+	if (db != NULL)
+		db_listen_boards(db);
+	return db;
+}
+
 /* Serves one accepted request; never exits. */
 static void
 serve(FCGX_Request *fr, struct arena *a, struct db **db,
-      const struct store *wst, const struct config *cfg)
+      const struct store *wst, struct boards *boards, const struct config *cfg)
 {
 	struct req r;
 	double     t0 = now_ms();
@@ -95,13 +107,14 @@ serve(FCGX_Request *fr, struct arena *a, struct db **db,
 	rc = req_load(&r, fr, a, *db, cfg);
 	if (rc != 0)
 		resp_error(&r, rc, "bad_request", "%s.", resp_reason(rc));
-	else if (*db == NULL && (*db = db_open(cfg->db)) == NULL)
+	else if (*db == NULL && (*db = worker_db(cfg)) == NULL)
 		resp_error(&r, 503, "unavailable",
 		           "The database is unavailable; try again in a "
 		           "moment.");
 	else {
 		r.db = *db;
 		r.store = wst;
+		r.boards = boards;
 		router_dispatch(&r);
 	}
 	if (!r.answered)
@@ -118,10 +131,11 @@ serve(FCGX_Request *fr, struct arena *a, struct db **db,
 static int
 worker_main(int listen_fd, const struct store *wst, const struct config *cfg)
 {
-	FCGX_Request fr;
-	struct arena a;
-	struct db   *db;
-	sigset_t     term, old;
+	FCGX_Request   fr;
+	struct arena   a;
+	struct db     *db;
+	struct boards *boards;
+	sigset_t       term, old;
 
 	/* A worker never outlives its master (kill -9 of the master, say):
 	 * it would hold a database connection and the socket forever. */
@@ -139,13 +153,15 @@ worker_main(int listen_fd, const struct store *wst, const struct config *cfg)
 	sigprocmask(SIG_BLOCK, &term, &old);
 
 	/* A worker without a database still answers 503 and retries. */
-	db = db_open(cfg->db);
+	db = worker_db(cfg);
 	/* Without this flag libfcgi restarts accept() after SIGTERM. */
 	if (FCGX_InitRequest(&fr, listen_fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
 		log_msg("error", "worker: FCGX_InitRequest failed");
 		return 1;
 	}
 	arena_init(&a, cfg->max_body + ARENA_EXTRA);
+	/* Without memory for it a worker serves every board live. */
+	boards = boards_new(cfg->board_cache_ms);
 	while (!got_stop) {
 		int rc;
 
@@ -160,12 +176,13 @@ worker_main(int listen_fd, const struct store *wst, const struct config *cfg)
 			usleep(10000);
 			continue;
 		}
-		serve(&fr, &a, &db, wst, cfg);
+		serve(&fr, &a, &db, wst, boards, cfg);
 		FCGX_Finish_r(&fr);
 		arena_reset(&a);
 	}
 	FCGX_Free(&fr, 0);
 	arena_free(&a);
+	boards_free(boards);
 	db_close(db);
 	return 0;
 }

@@ -13,6 +13,7 @@
 #include "arena.h"
 #include "kv.h"
 
+struct boards;
 struct config;
 struct db;
 struct store;
@@ -48,7 +49,8 @@ struct user {
 struct req {
 	struct arena        *a;
 	struct db           *db;
-	const struct store  *store; /* the media store, set by the worker */
+	const struct store  *store;  /* the media store, set by the worker */
+	struct boards       *boards; /* the worker's board cache, or NULL */
 	const struct config *cfg;
 	void                *fcgi; /* FCGX_Request *, for req.c/resp.c only */
 

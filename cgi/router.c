@@ -98,9 +98,9 @@ static const struct route routes[] = {
      R_AUTH | R_ADMIN},
     /* votes and leaderboards */
     {METHOD_POST, "/api/v1/entries/#/votes", h_vote_cast, R_AUTH | R_CSRF},
-    {METHOD_GET, "/api/v1/contests/*/leaderboard", h_leaderboard, 0},
+    {METHOD_GET, "/api/v1/contests/*/leaderboard", h_leaderboard, R_LAZY},
     {METHOD_GET, "/api/v1/contests/*/leaderboard/units", h_leaderboard_units,
-     0},
+     R_LAZY},
     /* server-rendered pages */
     {METHOD_GET, "/e/#", h_page_entry, R_PAGE},
 };
@@ -167,6 +167,21 @@ is_json(const char *ctype)
 }
 
 int
+router_session(struct req *r)
+{
+	int rc;
+
+	if ((rc = auth_load(r)) >= 0)
+		return 0;
+	return rc == DB_LOST ? resp_error(r, 503, "unavailable",
+	                                  "The database is unavailable; try "
+	                                  "again in a moment.")
+	                     : resp_error(r, 500, "internal",
+	                                  "The server could not check your "
+	                                  "session.");
+}
+
+int
 router_dispatch(struct req *r)
 {
 	const struct route *rt = NULL;
@@ -208,14 +223,8 @@ router_dispatch(struct req *r)
 	/* Re-match to restore the captures of the chosen route. */
 	route_match(r, rt->pattern, r->path);
 
-	if ((rc = auth_load(r)) < 0)
-		return rc == DB_LOST
-		           ? resp_error(r, 503, "unavailable",
-		                        "The database is unavailable; try "
-		                        "again in a moment.")
-		           : resp_error(r, 500, "internal",
-		                        "The server could not check your "
-		                        "session.");
+	if (!(rt->flags & R_LAZY) && (rc = router_session(r)) != 0)
+		return rc;
 	if ((rt->flags & R_AUTH) && r->user == NULL)
 		return resp_error(r, 401, "login_required",
 		                  "Log in to do this.");

@@ -14,11 +14,22 @@
 #define R_ADMIN 0x08u /* admin (else 403) */
 #define R_JSON  0x10u /* body must be application/json (else 415) */
 #define R_PAGE  0x20u /* answers HTML: errors as pages, not JSON */
+/* The answer does not depend on who asks, or the handler calls
+ * router_session() when it does: no session lookup per request.  Not with
+ * R_AUTH, R_CSRF, R_JUDGE or R_ADMIN. */
+#define R_LAZY 0x40u
 
 /*
  * Routes r, enforces the flags and runs the handler.  Returns the status
  * sent.  Always answers, whatever goes wrong.
  */
 int router_dispatch(struct req *r);
+
+/*
+ * Loads the session of an R_LAZY route into r->user (NULL when there is
+ * none).  Returns 0, or the status of the error it answered (503 when
+ * the database is gone, 500 otherwise).
+ */
+int router_session(struct req *r);
 
 #endif

@@ -49,14 +49,14 @@ INSERT INTO contests (slug, title, votes_per_day, vote_rule, min_short_side)
 VALUES (%(slug)s, 'Bench votes', 1000, 'daily', 1)
 ON CONFLICT (slug) DO NOTHING;
 INSERT INTO accounts (username, display_name, password_hash, unit, district)
-SELECT 'bv_owner' || i, 'Owner ' || i, '$argon2id$bench-no-login',
+SELECT %(slug)s || '_owner' || i, 'Owner ' || i, '$argon2id$bench-no-login',
        'Chi đoàn ' || (i %% 40), 'Quận ' || (i %% 12)
   FROM generate_series(1, %(owners)s) i;
 INSERT INTO entries (contest_id, account_id, title, status, slot, unit,
                      district)
 SELECT c.id, a.id, 'Bench entry', 'approved', s, a.unit, a.district
   FROM contests c, accounts a, generate_series(1, 100) s
- WHERE c.slug = %(slug)s AND a.username LIKE 'bv\\_owner%%'
+ WHERE c.slug = %(slug)s AND a.username LIKE %(slug)s || '\\_owner%%'
  LIMIT %(entries)s;
 INSERT INTO media (entry_id, token, original_type, original_bytes, width,
                    height, thumb_width, thumb_height, display_width,
@@ -97,6 +97,11 @@ def load(dsn, entries, voters):
                     "'bv_voter1'")
         if cur.fetchone() is None:
             cur.execute(VOTERS_SQL, {"voters": voters})
+        conn.commit()
+        # As after any bulk load: fresh statistics, so that no plan the
+        # workers cached while the tables were nearly empty (a sequential
+        # scan of accounts, say) outlives the load until autovacuum comes.
+        cur.execute("ANALYZE")
         conn.commit()
         say(f"contest {SLUG} and {voters} voters with sessions ready in "
             f"{time.monotonic() - t0:.1f} s")
@@ -204,10 +209,15 @@ def wrk_votes(a, mode, entries, nvoters, offset, tmp, conn):
     env = dict(os.environ, BV_VOTERS=a.voter_file, BV_MODE=mode,
                BV_LO=str(entries[0]), BV_HI=str(entries[1]),
                BV_OFFSET=str(offset))
+    cmd = ["wrk", "-t2", "-c32", "--latency", "--timeout", "5s", "-s", lua,
+           a.url + "/api/v1/health"]
+    if mode == "random" and a.warmup > 0:
+        # Warms the workers' plans and the buffers; its votes are not
+        # counted (each hot-run voter still votes once: other entries).
+        subprocess.run([*cmd, f"-d{a.warmup}s"], capture_output=True,
+                       env=env)
     before = max_vote_id(conn)
-    r = subprocess.run(["wrk", "-t2", "-c32", "--latency", "--timeout", "5s",
-                        f"-d{a.duration}s", "-s", lua,
-                        a.url + "/api/v1/health"], capture_output=True,
+    r = subprocess.run([*cmd, f"-d{a.duration}s"], capture_output=True,
                        text=True, env=env)
     res = parse_wrk(r.stdout)
     if r.returncode != 0 or res is None:
@@ -259,6 +269,7 @@ def main():
     ap.add_argument("--entries", type=int, default=2000)
     ap.add_argument("--voters", type=int, default=150000)
     ap.add_argument("--duration", type=int, default=10)
+    ap.add_argument("--warmup", type=int, default=2)
     ap.add_argument("--tmp", default=None)
     ap.add_argument("--prefix", default="votes")
     ap.add_argument("--slug", default=SLUG)

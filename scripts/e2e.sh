@@ -58,6 +58,10 @@ valgrind)
 esac
 
 echo "e2e: stack in $var on port $port ($mode build: $build)"
+# Boards kept by the workers refresh only through notifications here, so a
+# change that fails to notify fails a test instead of hiding behind the
+# one-second age cap of production (tests/e2e/test_board_cache.py).
+export NETDEP_BOARD_CACHE_MS=${NETDEP_BOARD_CACHE_MS:-60000}
 PORT=$port NETDEP_BUILD=$build NETDEP_SEED=0 \
     "$top/scripts/netdep-ctl" start "$var" >"$var/start.log" 2>&1 ||
     { cat "$var/start.log"; echo "e2e: the stack did not start"; exit 1; }

@@ -1,0 +1,149 @@
+"""The workers' leaderboard cache (cgi/boards.c, sql/006_boards.sql).
+
+Each worker keeps the boards it served and drops them when PostgreSQL
+notifies netdep_boards.  The test stack runs with NETDEP_BOARD_CACHE_MS at
+60 s (scripts/e2e.sh), so within these tests only a notification can
+refresh a board: a change that fails to notify leaves the old board in
+place and the polling below times out.  Reads go with a session cookie,
+which nginx never caches, so every one reaches a worker."""
+
+import pytest
+
+from helpers import (API, approve, assert_status, category_ids, upload_ok,
+                     vote)
+from vote_helpers import eventually_equal, settle
+
+# Enough reads that every worker has the board in its cache.
+WARM_READS = 24
+
+
+def board(client, slug, path="leaderboard", **params):
+    r = client.get(f"{API}/contests/{slug}/{path}", params=params)
+    assert_status(r, 200)
+    return r.json()
+
+
+def titles(client, slug):
+    return [(x["entry"]["id"], x["entry"]["title"],
+             x["entry"]["author"]["display_name"], x["votes"])
+            for x in board(client, slug)["entries"]]
+
+
+def warm(client, slug, **params):
+    """Reads the board until every worker likely holds it; returns the
+    last answer, after checking that all of them agree."""
+    seen = {str(board(client, slug, **params)) for _ in range(WARM_READS)}
+    assert len(seen) == 1, f"workers disagree on one board: {seen}"
+    return board(client, slug, **params)
+
+
+@pytest.fixture
+def shop(contest, new_user, make_jpeg, db):
+    slug = contest(categories=["Phong cảnh"], min_short_side=200)
+    judge = new_user(role="judge", contest=slug)
+    owner = new_user(display_name="Tên cũ")
+    cat = category_ids(owner, slug)[0]
+    ids = []
+    for t in ("Một", "Hai"):
+        e = upload_ok(owner, slug, make_jpeg(400, 300), title=t,
+                      category=cat)
+        approve(judge, e["id"])
+        ids.append(e["id"])
+    reader = new_user()
+    return slug, owner, judge, ids, reader
+
+
+def test_a_fold_refreshes_every_worker(shop, new_user, db):
+    slug, owner, judge, (a, b), reader = shop
+    warm(reader, slug)
+    assert_status(vote(new_user(), b), 201)
+    want = [(b, "Hai", "Tên cũ", 1), (a, "Một", "Tên cũ", 0)]
+    # Every read after the fold must show it, whichever worker answers.
+    assert eventually_equal(lambda: titles(reader, slug), want) == want
+    settle(db)
+    assert {str(titles(reader, slug)) for _ in range(WARM_READS)} == \
+        {str(want)}
+
+
+def test_entry_author_and_category_changes_show(shop, db):
+    slug, owner, judge, (a, b), reader = shop
+    warm(reader, slug)
+    with db.cursor() as cur:
+        cur.execute("UPDATE netdep.entries SET title = 'Tiêu đề mới' "
+                    "WHERE id = %s", (a,))
+    want = [(a, "Tiêu đề mới", "Tên cũ", 0), (b, "Hai", "Tên cũ", 0)]
+    assert eventually_equal(lambda: titles(reader, slug), want) == want
+
+    with db.cursor() as cur:
+        cur.execute("UPDATE netdep.accounts SET display_name = 'Tên mới' "
+                    "WHERE id = %s", (owner.user["id"],))
+    want = [(a, "Tiêu đề mới", "Tên mới", 0), (b, "Hai", "Tên mới", 0)]
+    assert eventually_equal(lambda: titles(reader, slug), want) == want
+
+    with db.cursor() as cur:
+        cur.execute("UPDATE netdep.categories SET name = 'Con người' "
+                    "WHERE id = (SELECT category_id FROM netdep.entries "
+                    "WHERE id = %s)", (a,))
+
+    def category():
+        return board(reader, slug)["entries"][0]["entry"]["category"]
+    got = eventually_equal(lambda: (category() or {}).get("name"),
+                           "Con người")
+    assert got == "Con người"
+
+
+def test_withdrawn_entry_leaves_the_board(shop):
+    slug, owner, judge, (a, b), reader = shop
+    warm(reader, slug)
+    assert_status(owner.delete(f"{API}/entries/{a}"), 200)
+    want = [(b, "Hai", "Tên cũ", 0)]
+    assert eventually_equal(lambda: titles(reader, slug), want) == want
+
+
+def test_unit_boards_follow_votes(shop, new_user, db):
+    slug, owner, judge, (a, b), reader = shop
+    before = warm(reader, slug, path="leaderboard/units")
+    assert [u["votes"] for u in before["units"]] == [0]
+    assert_status(vote(new_user(), a), 201)
+    settle(db)
+    got = eventually_equal(
+        lambda: [(u["votes"], u["voters"]) for u in
+                 board(reader, slug, path="leaderboard/units")["units"]],
+        [(1, 1)])
+    assert got == [(1, 1)]
+
+
+def test_a_change_made_while_the_connection_was_down_shows(shop, db):
+    """A worker whose connection dies hears no notification until it
+    reconnects: what it kept from before must not be served after."""
+    slug, owner, judge, (a, b), reader = shop
+    warm(reader, slug)
+    with db.cursor() as cur:
+        cur.execute("SELECT pg_terminate_backend(pid) FROM "
+                    "pg_stat_activity WHERE usename = 'netdep_app'")
+        cur.execute("UPDATE netdep.entries SET title = 'Trong lúc mất "
+                    "kết nối' WHERE id = %s", (b,))
+    want = [(a, "Một", "Tên cũ", 0),
+            (b, "Trong lúc mất kết nối", "Tên cũ", 0)]
+    # Board reads notice the dead connection and reconnect before reading,
+    # so none of them fails.
+    assert eventually_equal(lambda: titles(reader, slug), want) == want
+    assert {str(titles(reader, slug)) for _ in range(WARM_READS)} == \
+        {str(want)}
+
+
+def test_session_cookie_gets_a_private_answer(shop, base_url):
+    slug, owner, judge, ids, reader = shop
+    r = reader.get(f"{API}/contests/{slug}/leaderboard")
+    assert_status(r, 200)
+    assert r.headers["Cache-Control"] == "private, no-cache"
+    from conftest import Client
+    anon = Client(base_url)
+    r = anon.get(f"{API}/contests/{slug}/leaderboard")
+    assert_status(r, 200)
+    assert r.headers["Cache-Control"] == "public, max-age=1"
+    # The jury board still knows who asks (the session is loaded for it).
+    r = judge.get(f"{API}/contests/{slug}/leaderboard",
+                  params={"by": "jury"})
+    assert_status(r, 200)
+    assert r.json()["published"] is False
