@@ -10,7 +10,9 @@ import time
 import pytest
 import requests
 
-from helpers import API, assert_status
+from helpers import (API, approve, assert_status, category_ids, upload_ok,
+                     vote)
+from vote_helpers import settle
 
 
 def master_pid(var_dir):
@@ -83,3 +85,40 @@ def test_kill_9_of_a_worker_under_load(var_dir, base_url, contest):
     r = requests.get(f"{base_url}{API}/health", timeout=30)
     assert_status(r, 200)
     assert r.json() == {"status": "ok"}
+
+
+def folder(var_dir):
+    out = subprocess.run(["pgrep", "-x", "netdep-fold", "-P",
+                          str(master_pid(var_dir))], capture_output=True,
+                         text=True)
+    pids = {int(p) for p in out.stdout.split()}
+    return pids.pop() if len(pids) == 1 else None
+
+
+def test_kill_9_of_the_folder_loses_no_count(var_dir, contest, new_user,
+                                             make_jpeg, db):
+    """The folder is killed between folds or in the middle of one: its
+    transaction rolls back, the master starts another, and every vote
+    queued meanwhile is folded exactly once."""
+    slug = contest(min_short_side=200)
+    judge = new_user(role="judge", contest=slug)
+    owner = new_user()
+    cat = category_ids(owner, slug)
+    e = upload_ok(owner, slug, make_jpeg(400, 300),
+                  **({"category": cat[0]} if cat else {}))
+    approve(judge, e["id"])
+    victim = folder(var_dir)
+    assert victim, "no netdep-fold process under the master"
+    voters = [new_user() for _ in range(12)]
+    for i, v in enumerate(voters):
+        if i == 6:
+            os.kill(victim, signal.SIGKILL)
+        assert_status(vote(v, e["id"]), 201)
+    replaced = eventually(lambda: (folder(var_dir) or victim) != victim)
+    assert replaced, "the master did not start a new folder"
+    settle(db)
+    with db.cursor() as cur:
+        cur.execute("SELECT s.votes, (SELECT count(*) FROM netdep.votes v "
+                    "WHERE v.entry_id = s.entry_id) FROM netdep.entry_stats "
+                    "s WHERE s.entry_id = %s", (e["id"],))
+        assert cur.fetchone() == (12, 12)

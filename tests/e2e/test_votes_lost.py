@@ -1,0 +1,134 @@
+"""A vote whose database connection dies mid-way (issue 4, SPEC 4): the
+answer is 503, never a guess, and a retry with the same Idempotency-Key
+is safe whatever happened to the first attempt:
+
+  - the connection dies before the vote committed: the retry counts it;
+  - it dies after the commit, before the answer: the retry gets the first
+    answer back and nothing counts twice.
+
+The second case holds a commit open by naming a synchronous standby that
+does not exist (the commit is durable locally, then waits for the
+standby) and terminates the waiting backend, as a network failure between
+the worker and PostgreSQL would.  Other commits wait meanwhile too; the
+setting is restored before the test ends."""
+
+import os
+import secrets
+import threading
+import time
+
+import psycopg2
+import pytest
+
+from helpers import API, approve, assert_status, upload_ok, vote, vote_rows
+from vote_helpers import settle
+
+
+def owner_conn():
+    conn = psycopg2.connect(os.environ["NETDEP_DSN"])
+    conn.autocommit = True
+    return conn
+
+
+def wait_for_backend(cur, what, timeout=30.0):
+    """The pid of the netdep_app backend whose state matches what (an SQL
+    condition on pg_stat_activity), polled."""
+    deadline = time.monotonic() + timeout
+    while True:
+        cur.execute("SELECT pid FROM pg_stat_activity WHERE usename = "
+                    "'netdep_app' AND " + what)
+        row = cur.fetchone()
+        if row:
+            return row[0]
+        assert time.monotonic() < deadline, f"no backend with {what}"
+        time.sleep(0.02)
+
+
+def vote_in_background(client, entry_id, key):
+    box = {}
+
+    def run():
+        box["r"] = vote(client, entry_id, headers={"Idempotency-Key": key})
+    t = threading.Thread(target=run)
+    t.start()
+    return t, box
+
+
+@pytest.fixture
+def target(contest, new_user, make_jpeg):
+    slug = contest(min_short_side=200)
+    judge = new_user(role="judge", contest=slug)
+    owner = new_user()
+    e = upload_ok(owner, slug, make_jpeg(400, 300))
+    approve(judge, e["id"])
+    return e["id"]
+
+
+def test_lost_before_commit_is_503_and_the_retry_counts(target, new_user,
+                                                       db):
+    voter = new_user()
+    key = secrets.token_urlsafe(18)
+    lock = owner_conn()
+    try:
+        with lock.cursor() as cur:
+            # Hold the vote's INSERT on a lock, so its backend can be
+            # terminated while the statement runs.
+            cur.execute("BEGIN")
+            cur.execute("LOCK TABLE netdep.votes IN SHARE ROW EXCLUSIVE "
+                        "MODE")
+            t, box = vote_in_background(voter, target, key)
+            with owner_conn() as other, other.cursor() as c2:
+                pid = wait_for_backend(
+                    c2, "wait_event_type = 'Lock' AND query LIKE "
+                        "'%vote_cast%'")
+                c2.execute("SELECT pg_terminate_backend(%s)", (pid,))
+            t.join(60)
+            cur.execute("ROLLBACK")
+    finally:
+        lock.close()
+    r = box["r"]
+    assert_status(r, 503)
+    assert r.json()["error"]["code"] == "unavailable"
+    assert vote_rows(db, target, voter.user["id"]) == 0
+    # The retry with the same key counts the vote, once.
+    r2 = vote(voter, target, headers={"Idempotency-Key": key})
+    assert_status(r2, 201)
+    assert r2.json()["vote_count"] == 1
+    r3 = vote(voter, target, headers={"Idempotency-Key": key})
+    assert r3.status_code == 201 and r3.json() == r2.json()
+    assert vote_rows(db, target, voter.user["id"]) == 1
+
+
+def test_lost_after_commit_is_503_and_the_retry_replays(target, new_user,
+                                                       db):
+    voter = new_user()
+    key = secrets.token_urlsafe(18)
+    admin = owner_conn()
+    try:
+        with admin.cursor() as cur:
+            cur.execute("ALTER SYSTEM SET synchronous_standby_names = "
+                        "'netdep_test_no_such_standby'")
+            cur.execute("SELECT pg_reload_conf()")
+            t, box = vote_in_background(voter, target, key)
+            pid = wait_for_backend(cur, "wait_event = 'SyncRep' AND "
+                                        "query LIKE '%vote_cast%'")
+            cur.execute("SELECT pg_terminate_backend(%s)", (pid,))
+            t.join(60)
+    finally:
+        with admin.cursor() as cur:
+            cur.execute("ALTER SYSTEM RESET synchronous_standby_names")
+            cur.execute("SELECT pg_reload_conf()")
+        admin.close()
+    r = box["r"]
+    assert_status(r, 503)
+    # The vote committed locally before the wait: it is there, once.
+    assert vote_rows(db, target, voter.user["id"]) == 1
+    r2 = vote(voter, target, headers={"Idempotency-Key": key})
+    assert_status(r2, 201)
+    assert r2.json()["entry_id"] == target
+    settle(db)
+    assert vote_rows(db, target, voter.user["id"]) == 1
+    with db.cursor() as cur:
+        cur.execute("SELECT votes FROM netdep.entry_stats WHERE entry_id = "
+                    "%s", (target,))
+        assert cur.fetchone()[0] == 1
