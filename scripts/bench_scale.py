@@ -3,7 +3,8 @@
 test.  Against a stack bench_scale.sh started:
   1. measures on a small contest: votes (bench_votes.py, random and one
      entry), the leaderboard and a gallery page (wrk, uncached: a session
-     cookie bypasses nginx's cache);
+     cookie bypasses nginx's cache, and the stack runs with the workers'
+     board cache off, so every board is a query);
   2. loads a contest "big" with SCALE_ENTRIES entries and SCALE_VOTES
      votes with generated SQL (generate_series, triggers off as the owner,
      then the folded tables computed from the rows in bulk, which is what

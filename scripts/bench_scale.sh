@@ -24,7 +24,9 @@ cleanup() {
 trap cleanup EXIT
 chmod 755 "$work"
 echo "bench-scale: stack in $stack on port $port"
-PORT=$port NETDEP_SEED=0 NETDEP_BUILD=$build \
+# Boards are read live here (no worker cache): the growth measured is the
+# query's, which is what a cache miss costs after every fold.
+PORT=$port NETDEP_SEED=0 NETDEP_BUILD=$build NETDEP_BOARD_CACHE_MS=0 \
     "$top/scripts/netdep-ctl" start "$stack" >"$work/start.log" 2>&1 ||
     { tail -n 30 "$work/start.log"; exit 1; }
 rows=$work/rows.jsonl
