@@ -11,16 +11,19 @@
 
 struct boards {
 	double       max_age_ms;
+	double       hold_ms;
 	struct board slot[BOARDS_SLOTS];
 };
 
 struct boards *
-boards_new(double max_age_ms)
+boards_new(double max_age_ms, double hold_ms)
 {
 	struct boards *bs = calloc(1, sizeof(*bs));
 
-	if (bs != NULL)
+	if (bs != NULL) {
 		bs->max_age_ms = max_age_ms > 0 ? max_age_ms : 0;
+		bs->hold_ms = hold_ms > 0 ? hold_ms : 0;
+	}
 	return bs;
 }
 
@@ -42,13 +45,15 @@ boards_free(struct boards *bs)
 	free(bs);
 }
 
-/* Is b still what a read under gen at now_ms would give? */
+/* May b be served at now_ms under generation gen? */
 static int
 board_fresh(const struct boards *bs, const struct board *b, unsigned long gen,
             double now_ms)
 {
-	return b->key != NULL && b->gen == gen &&
-	       now_ms - b->born_ms < bs->max_age_ms && now_ms >= b->born_ms;
+	double age = now_ms - b->born_ms;
+
+	return b->key != NULL && age >= 0 && age < bs->max_age_ms &&
+	       (b->gen == gen || age < bs->hold_ms);
 }
 
 const struct board *

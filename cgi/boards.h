@@ -10,8 +10,13 @@
  * (sql/006_boards.sql), and the worker drains those notifications before
  * every lookup without a round trip (db_board_gen()).  A new vote thus
  * shows as soon as it is folded, and a spike of readers costs one query
- * per board, worker and fold.  max_age_ms bounds the age of any board as
- * a safety net (NETDEP_BOARD_CACHE_MS; 0 turns the cache off).
+ * per board, worker and fold.  Two bounds: a board younger than hold_ms
+ * is served even after a change (NETDEP_BOARD_HOLD_MS, 300: while votes
+ * pour in, a costly board is read at most about three times a second per
+ * worker, and a new vote still shows within fold 0.2 s + hold 0.3 s +
+ * nginx's 1 s < 2 s); max_age_ms bounds the
+ * age of any board as a safety net (NETDEP_BOARD_CACHE_MS; 0 turns the
+ * cache off).
  *
  * The table has a fixed number of slots and bodies have a size cap, so a
  * worker's memory stays bounded whatever keys clients invent; a full
@@ -40,16 +45,17 @@ struct board {
 struct boards;
 
 /*
- * A cache that keeps boards at most max_age_ms; NULL when out of memory.
- * With max_age_ms 0 it keeps nothing (boards_put still fills a board).
+ * A cache that keeps boards at most max_age_ms, and at least hold_ms
+ * (within max_age_ms) whatever changes; NULL when out of memory.  With
+ * max_age_ms 0 it keeps nothing (boards_put still fills a board).
  */
-struct boards *boards_new(double max_age_ms);
+struct boards *boards_new(double max_age_ms, double hold_ms);
 void           boards_free(struct boards *bs);
 
 /*
- * The board for key read under generation gen, no older than the cache's
- * maximum age at now_ms, or NULL.  The pointer is valid until the next
- * boards_put() or boards_free().
+ * The board for key that may be served at now_ms under generation gen
+ * (read under gen, or younger than the hold), or NULL.  The pointer is valid
+ * until the next boards_put() or boards_free().
  */
 const struct board *boards_get(struct boards *bs, const char *key,
                                unsigned long gen, double now_ms);

@@ -77,6 +77,9 @@ config_load(struct config *cfg)
 	if (env_long("NETDEP_BOARD_CACHE_MS", 1000, 0, 60000, 10, &n) < 0)
 		return -1;
 	cfg->board_cache_ms = (int)n;
+	if (env_long("NETDEP_BOARD_HOLD_MS", 300, 0, 1000, 10, &n) < 0)
+		return -1;
+	cfg->board_hold_ms = (int)n;
 	if (strncasecmp(cfg->site_url, "https://", 8) == 0)
 		cfg->secure_cookie = 1;
 	else if (strncasecmp(cfg->site_url, "http://", 7) != 0) {

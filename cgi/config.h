@@ -19,6 +19,7 @@ struct config {
 	size_t      max_body;     /* NETDEP_MAX_BODY: request body cap, bytes */
 	int         session_days; /* NETDEP_SESSION_DAYS: session lifetime */
 	int board_cache_ms; /* NETDEP_BOARD_CACHE_MS: board age cap, 0 = off */
+	int board_hold_ms;  /* NETDEP_BOARD_HOLD_MS: served despite changes */
 	int secure_cookie;  /* derived: site URL is https */
 };
 

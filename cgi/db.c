@@ -204,8 +204,12 @@ db_run(struct db *db, struct arena *a, enum stmt_id id,
 		memset(out, 0, sizeof(*out));
 	if (!db->prepared && db_ensure(db) < 0)
 		return DB_LOST;
-	res = PQexecPrepared(db->conn, s->name, s->nparams, params, NULL, NULL,
-	                     0);
+	if (s->per_call)
+		res = PQexecParams(db->conn, s->sql, s->nparams, NULL, params,
+		                   NULL, NULL, 0);
+	else
+		res = PQexecPrepared(db->conn, s->name, s->nparams, params,
+		                     NULL, NULL, 0);
 	st = PQresultStatus(res);
 	if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
 		rc = db_failure(db, a, res, s->name, out);

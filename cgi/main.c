@@ -161,7 +161,7 @@ worker_main(int listen_fd, const struct store *wst, const struct config *cfg)
 	}
 	arena_init(&a, cfg->max_body + ARENA_EXTRA);
 	/* Without memory for it a worker serves every board live. */
-	boards = boards_new(cfg->board_cache_ms);
+	boards = boards_new(cfg->board_cache_ms, cfg->board_hold_ms);
 	while (!got_stop) {
 		int rc;
 

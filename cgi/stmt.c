@@ -181,8 +181,8 @@ const struct stmt stmts[STMT__MAX] = {
          "OR e.category_id = $2) AND ($3::text IS NULL OR e.unit = $3) ORDER "
          "BY CASE WHEN $4 = 'votes' THEN es.votes END DESC NULLS LAST, "
          "CASE WHEN $4 = 'shuffle' THEN hashtextextended(e.id::text, "
-         "$7::bigint) END, e.id DESC LIMIT $5 OFFSET $6",
-         7},
+         "$7::bigint) END, e.created_at DESC, e.id DESC LIMIT $5 OFFSET $6",
+         7, 1},
     [STMT_ME_ENTRIES] = {"me_entries",
                          "SELECT coalesce(jsonb_agg(" ENTRY_JSON
                          " || " ENTRY_PRIVATE_JSON
@@ -459,7 +459,7 @@ const struct stmt stmts[STMT__MAX] = {
          "t " LB_ENTRY_FROM "), " LB_LASTMOD
          " FROM contests c LEFT JOIN fold_state f ON "
          "f.contest_id = c.id WHERE c.slug = $1",
-         5},
+         5, 1},
     /* today / this week (Vietnam time): entries with votes in the period
      * ranked, then the others tied after them, oldest first. */
     [STMT_LEADERBOARD_PERIOD] =
@@ -486,7 +486,7 @@ const struct stmt stmts[STMT__MAX] = {
          "t.rk, 'votes', t.votes, 'entry', " ENTRY_JSON ") ORDER BY t.rk, "
          "t.entry_id), '[]') FROM t " LB_ENTRY_FROM "), " LB_LASTMOD
          " FROM c LEFT JOIN fold_state f ON f.contest_id = c.id",
-         6},
+         6, 1},
     /* Units or districts ($2): approved entries, folded votes and
      * distinct voters, competition ranks by votes, ties by name. */
     [STMT_LEADERBOARD_UNITS] =
@@ -503,7 +503,7 @@ const struct stmt stmts[STMT__MAX] = {
          "r.name, 'entries', r.entries, 'votes', r.votes, 'voters', "
          "r.voters) ORDER BY r.rk, r.name), '[]') FROM r), " LB_LASTMOD
          " FROM c LEFT JOIN fold_state f ON f.contest_id = c.id",
-         2},
+         2, 1},
     /* The folder (fold.c). */
     [STMT_VOTE_FOLD] = {"vote_fold", "SELECT vote_fold()", 0},
     [STMT_VOTE_PURGE] = {"vote_purge",

@@ -136,7 +136,9 @@ def measure(a, slug, rows_file, tmp):
     out["leaderboard"] = wrk(base + "/leaderboard?limit=20", a.duration)
     out["today"] = wrk(base + "/leaderboard?limit=20&period=today",
                        a.duration)
-    out["gallery"] = wrk(base + "/entries?sort=votes&limit=24", a.duration)
+    out["gallery"] = wrk(base + "/entries?limit=24", a.duration)
+    out["gallery_votes"] = wrk(base + "/entries?sort=votes&limit=24",
+                               a.duration)
     out["units"] = wrk(base + "/leaderboard/units", a.duration)
     return out
 
@@ -152,6 +154,9 @@ def main():
     ap.add_argument("--voters", type=int, default=2000)
     ap.add_argument("--duration", type=int, default=10)
     ap.add_argument("--tmp", required=True)
+    ap.add_argument("--measure-only", action="store_true",
+                    help="both contests are loaded (a kept stack): measure "
+                         "again, e.g. after a change of the server")
     a = ap.parse_args()
 
     small = measure(a, "benchv", os.path.join(a.tmp, "small.jsonl"), a.tmp)
@@ -163,17 +168,25 @@ def main():
         sys.exit("bench_scale: more votes per voter than entries; raise "
                  "--voters")
     with conn.cursor() as cur:
-        cur.execute(BIG_SQL, {"entries": a.entries, "votes": a.votes,
-                              "voters": a.voters, "per_voter": per_voter})
-        cur.execute("VACUUM ANALYZE")
+        if not a.measure_only:
+            cur.execute(BIG_SQL, {"entries": a.entries, "votes": a.votes,
+                                  "voters": a.voters,
+                                  "per_voter": per_voter})
+            cur.execute("VACUUM ANALYZE")
+        cur.execute("SELECT count(*) FROM netdep.entries e JOIN "
+                    "netdep.contests c ON c.id = e.contest_id WHERE "
+                    "c.slug = 'big'")
+        a.entries = cur.fetchone()[0]
         cur.execute("SELECT count(*) FROM netdep.votes")
         nvotes = cur.fetchone()[0]
     load_s = time.monotonic() - t0
-    say(f"loaded {a.entries} entries and {nvotes} votes in {load_s:.0f} s")
+    say(f"{'found' if a.measure_only else 'loaded'} {a.entries} entries "
+        f"and {nvotes} votes in {load_s:.0f} s")
     big = measure(a, "big", os.path.join(a.tmp, "big.jsonl"), a.tmp)
 
     for key, goal in (("leaderboard", 2.0), ("today", 2.0),
-                      ("gallery", 2.0), ("units", 2.0)):
+                      ("gallery", 2.0), ("gallery_votes", 2.0),
+                      ("units", 2.0)):
         s, b = small.get(key), big.get(key)
         add_row(a.rows, f"scale.{key}",
                 f"{key}: p50 with {a.entries:,} entries / {nvotes:,} votes "

@@ -44,7 +44,7 @@ put(struct boards *bs, const char *key, unsigned long gen, double now,
 static void
 test_generation_and_age(void)
 {
-	struct boards      *bs = boards_new(1000);
+	struct boards      *bs = boards_new(1000, 0);
 	const struct board *b;
 
 	if (!UNIT_CHECK(bs != NULL, "boards_new"))
@@ -80,9 +80,28 @@ test_generation_and_age(void)
 }
 
 static void
+test_hold(void)
+{
+	struct boards *bs = boards_new(1000, 300);
+
+	if (!UNIT_CHECK(bs != NULL, "boards_new"))
+		return;
+	put(bs, "a", 1, 0, "{}");
+	UNIT_CHECK(boards_get(bs, "a", 2, 299) != NULL,
+	           "changed, but younger than the hold: still served");
+	UNIT_CHECK(boards_get(bs, "a", 2, 300) == NULL,
+	           "changed and as old as the hold: stale");
+	put(bs, "b", 1, 0, "{}");
+	UNIT_CHECK(boards_get(bs, "b", 1, 999) != NULL,
+	           "unchanged: served up to the age cap");
+	UNIT_CHECK(boards_get(bs, "b", 1, 1000) == NULL, "then stale");
+	boards_free(bs);
+}
+
+static void
 test_etag_follows_bytes(void)
 {
-	struct boards      *bs = boards_new(1000);
+	struct boards      *bs = boards_new(1000, 0);
 	const struct board *b;
 	char                e1[BOARDS_ETAG_MAX], e2[BOARDS_ETAG_MAX];
 
@@ -103,7 +122,7 @@ test_etag_follows_bytes(void)
 static void
 test_bounded(void)
 {
-	struct boards      *bs = boards_new(1000);
+	struct boards      *bs = boards_new(1000, 0);
 	const struct board *b;
 	struct board        tmp;
 	char                key[32];
@@ -151,7 +170,7 @@ test_bounded(void)
 static void
 test_disabled(void)
 {
-	struct boards      *bs = boards_new(0);
+	struct boards      *bs = boards_new(0, 0);
 	const struct board *b;
 	struct board        tmp;
 
@@ -174,6 +193,7 @@ int
 main(void)
 {
 	test_generation_and_age();
+	test_hold();
 	test_etag_follows_bytes();
 	test_bounded();
 	test_disabled();
