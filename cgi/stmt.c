@@ -176,12 +176,14 @@ const struct stmt stmts[STMT__MAX] = {
     [STMT_ENTRIES_LIST] =
         {"entries_list",
          "SELECT " ENTRY_JSON ", e.id, es.votes AS n" ENTRY_FROM
-         "LEFT JOIN entry_stats es ON es.entry_id = e.id "
-         "WHERE c.slug = $1 AND e.status = 'approved' AND ($2::bigint IS NULL "
-         "OR e.category_id = $2) AND ($3::text IS NULL OR e.unit = $3) ORDER "
-         "BY CASE WHEN $4 = 'votes' THEN es.votes END DESC NULLS LAST, "
-         "CASE WHEN $4 = 'shuffle' THEN hashtextextended(e.id::text, "
-         "$7::bigint) END, e.created_at DESC, e.id DESC LIMIT $5 OFFSET $6",
+         "JOIN entry_stats es ON es.entry_id = e.id AND es.contest_id = "
+         "e.contest_id WHERE e.contest_id = (SELECT k.id FROM contests k "
+         "WHERE k.slug = $1) AND c.slug = $1 AND e.status = 'approved' AND "
+         "es.approved AND ($2::bigint IS NULL OR e.category_id = $2) AND "
+         "($3::text IS NULL OR e.unit = $3) ORDER BY CASE WHEN $4 = 'votes' "
+         "THEN es.votes END DESC, CASE WHEN $4 = 'votes' THEN e.id END, CASE "
+         "WHEN $4 = 'shuffle' THEN hashtextextended(e.id::text, $7::bigint) "
+         "END, e.created_at DESC, e.id DESC LIMIT $5 OFFSET $6",
          7, 1},
     [STMT_ME_ENTRIES] = {"me_entries",
                          "SELECT coalesce(jsonb_agg(" ENTRY_JSON

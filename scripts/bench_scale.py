@@ -112,6 +112,12 @@ def wrk(url, duration):
                         f"-d{duration}s", url], capture_output=True,
                        text=True)
     res = parse_wrk(r.stdout)
+    if res and (res["requests"] == 0 or res["non2xx"] or
+                res["socket_errors"]):
+        # Timeouts or errors are no measurement (and no pass).
+        say(f"{url}: {res['requests']} answers, {res['non2xx']} not 2xx, "
+            f"{res['socket_errors']} socket errors or timeouts")
+        return None
     if res:
         say(f"{url}: {res['rps']:,.0f} req/s, p50 {res['p50_ms']:.2f} ms, "
             f"p99 {res['p99_ms']:.2f} ms")

@@ -119,7 +119,8 @@ def test_gallery_sort_votes_and_shuffle(contest, new_user, make_jpeg,
     anon = Client(base_url)
     by_votes = [e["id"] for e in gallery(anon, slug, sort="votes")["entries"]]
     assert by_votes[:3] == [ids[2], ids[1], ids[0]]
-    assert by_votes[3:] == sorted(ids[3:], reverse=True)   # ties: newest
+    # Ties oldest first, as on the leaderboard (the index's order).
+    assert by_votes[3:] == sorted(ids[3:])
     assert gallery(anon, slug, sort="votes")["entries"][0]["votes"] == 3
 
     # Shuffle: one seed, one order, the same across pages.
