@@ -204,7 +204,7 @@ db_run(struct db *db, struct arena *a, enum stmt_id id,
 		memset(out, 0, sizeof(*out));
 	if (!db->prepared && db_ensure(db) < 0)
 		return DB_LOST;
-	if (s->per_call)
+	if (stmt_per_call[id])
 		res = PQexecParams(db->conn, s->sql, s->nparams, NULL, params,
 		                   NULL, NULL, 0);
 	else

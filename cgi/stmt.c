@@ -184,7 +184,7 @@ const struct stmt stmts[STMT__MAX] = {
          "THEN es.votes END DESC, CASE WHEN $4 = 'votes' THEN e.id END, CASE "
          "WHEN $4 = 'shuffle' THEN hashtextextended(e.id::text, $7::bigint) "
          "END, e.created_at DESC, e.id DESC LIMIT $5 OFFSET $6",
-         7, 1},
+         7},
     [STMT_ME_ENTRIES] = {"me_entries",
                          "SELECT coalesce(jsonb_agg(" ENTRY_JSON
                          " || " ENTRY_PRIVATE_JSON
@@ -461,7 +461,7 @@ const struct stmt stmts[STMT__MAX] = {
          "t " LB_ENTRY_FROM "), " LB_LASTMOD
          " FROM contests c LEFT JOIN fold_state f ON "
          "f.contest_id = c.id WHERE c.slug = $1",
-         5, 1},
+         5},
     /* today / this week (Vietnam time): entries with votes in the period
      * ranked, then the others tied after them, oldest first. */
     [STMT_LEADERBOARD_PERIOD] =
@@ -488,7 +488,7 @@ const struct stmt stmts[STMT__MAX] = {
          "t.rk, 'votes', t.votes, 'entry', " ENTRY_JSON ") ORDER BY t.rk, "
          "t.entry_id), '[]') FROM t " LB_ENTRY_FROM "), " LB_LASTMOD
          " FROM c LEFT JOIN fold_state f ON f.contest_id = c.id",
-         6, 1},
+         6},
     /* Units or districts ($2): approved entries, folded votes and
      * distinct voters, competition ranks by votes, ties by name. */
     [STMT_LEADERBOARD_UNITS] =
@@ -505,7 +505,7 @@ const struct stmt stmts[STMT__MAX] = {
          "r.name, 'entries', r.entries, 'votes', r.votes, 'voters', "
          "r.voters) ORDER BY r.rk, r.name), '[]') FROM r), " LB_LASTMOD
          " FROM c LEFT JOIN fold_state f ON f.contest_id = c.id",
-         2, 1},
+         2},
     /* The folder (fold.c). */
     [STMT_VOTE_FOLD] = {"vote_fold", "SELECT vote_fold()", 0},
     [STMT_VOTE_PURGE] = {"vote_purge",
@@ -573,4 +573,11 @@ const struct stmt stmts[STMT__MAX] = {
          "entry_stats s WHERE s.entry_id = e.id), c.slug, "
          "m.card" ENTRY_FROM "WHERE e.id = $1 AND e.status = 'approved'",
          1},
+};
+
+const unsigned char stmt_per_call[STMT__MAX] = {
+    [STMT_ENTRIES_LIST] = 1,
+    [STMT_LEADERBOARD] = 1,
+    [STMT_LEADERBOARD_PERIOD] = 1,
+    [STMT_LEADERBOARD_UNITS] = 1,
 };

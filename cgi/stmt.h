@@ -81,17 +81,18 @@ struct stmt {
 	const char *name; /* prepared statement name */
 	const char *sql;
 	int         nparams;
-	/*
-	 * 1: planned for its parameters at every call (still prepared at
-	 * start, which checks the SQL).  For reads with optional filters
-	 * ("$2 IS NULL OR ...") and parameter-chosen orders, where the
-	 * generic plan PostgreSQL settles on after five calls scans what a
-	 * plan for the actual values would not (196 ms against 8 ms for a
-	 * period board).  Their callers are cached (boards.h) or rare.
-	 */
-	int per_call;
 };
 
 extern const struct stmt stmts[STMT__MAX];
+
+/*
+ * 1 for the statements planned for their parameters at every call (still
+ * prepared at start, which checks the SQL): reads with optional filters
+ * ("$2 IS NULL OR ...") and parameter-chosen orders, where the generic
+ * plan PostgreSQL settles on after five calls scans what a plan for the
+ * actual values would not (196 ms against 8 ms for a period board).
+ * Their callers are cached (boards.h) or cheap to plan.
+ */
+extern const unsigned char stmt_per_call[STMT__MAX];
 
 #endif
