@@ -15,6 +15,8 @@
 #include "resp.h"
 
 #define ADMIN_MAX_CRITERIA 20
+#define ADMIN_STR_(x)      #x
+#define ADMIN_STR(x)       ADMIN_STR_(x)
 #define ADMIN_AUDIT_MAX    500
 
 enum ct_field {
@@ -157,63 +159,44 @@ h_admin_category_add(struct req *r)
 	return jury_answer(r, rc, &rs);
 }
 
+/* A criterion as stored: a name of 1 to 120 characters, weight 1-100. */
+static json_t *
+admin_criterion(json_t *k)
+{
+	const char *name = json_string_value(json_object_get(k, "name"));
+	json_t     *w = json_object_get(k, "weight");
+
+	if (name == NULL || !valid_line(name, strlen(name), 1, 120) ||
+	    !json_is_integer(w) || json_integer_value(w) < 1 ||
+	    json_integer_value(w) > 100)
+		return NULL;
+	return json_pack("{s:s,s:I}", "name", name, "weight",
+	                 json_integer_value(w));
+}
+
 int
 h_admin_criteria_put(struct req *r)
 {
 	struct jury_contest jc;
 	struct rows         rs;
-	json_t             *body, *list, *k, *clean = NULL;
 	const char         *text;
-	size_t              i;
 	int                 rc;
 
-	if ((body = jury_body(r)) == NULL)
+	text = jury_list(
+	    r, "criteria", 1, ADMIN_MAX_CRITERIA, admin_criterion,
+	    "must list 1 to " ADMIN_STR(ADMIN_MAX_CRITERIA) " criteria",
+	    "Criterion",
+	    "needs a name (1 to 120 characters) and a weight from "
+	    "1 to 100");
+	if (text == NULL)
 		return r->status;
-	list = json_object_get(body, "criteria");
-	if (!json_is_array(list) || json_array_size(list) == 0 ||
-	    json_array_size(list) > ADMIN_MAX_CRITERIA) {
-		rc = resp_error(r, 400, "invalid_field",
-		                "Field criteria must list 1 to %d criteria.",
-		                ADMIN_MAX_CRITERIA);
-		goto out;
-	}
-	clean = json_array();
-	json_array_foreach(list, i, k)
-	{
-		const char *name =
-		    json_string_value(json_object_get(k, "name"));
-		json_t *w = json_object_get(k, "weight");
-
-		if (name == NULL || !valid_line(name, strlen(name), 1, 120) ||
-		    !json_is_integer(w) || json_integer_value(w) < 1 ||
-		    json_integer_value(w) > 100) {
-			rc = resp_error(
-			    r, 400, "invalid_field",
-			    "Criterion %zu needs a name (1 to 120 "
-			    "characters) and a weight from 1 to 100.",
-			    i + 1);
-			goto out;
-		}
-		json_array_append_new(clean, json_pack("{s:s,s:I}", "name",
-		                                       name, "weight",
-		                                       json_integer_value(w)));
-	}
 	if ((rc = jury_contest(r, r->seg[0], &jc)) != 0)
-		goto out;
-	json_incref(clean);
-	if ((text = input_json_text(r->a, clean)) == NULL) {
-		rc = resp_db_error(r, DB_ERR);
-		goto out;
-	}
+		return rc;
 	rc = db_run(r->db, r->a, STMT_CRITERIA_SET,
 	            (const char *[]){jc.id, text, jury_uid(r),
 	                             r->user->username, r->remote_addr},
 	            &rs);
-	rc = jury_answer(r, rc, &rs);
-out:
-	json_decref(clean);
-	json_decref(body);
-	return rc;
+	return jury_answer(r, rc, &rs);
 }
 
 enum jg_field {

@@ -70,74 +70,48 @@ static const char *const prize_names[] = {
     "first", "second", "third", "consolation", "most_voted", NULL,
 };
 
+/* A prize as stored: an entry id and one of prize_names. */
+static json_t *
+results_prize(json_t *p)
+{
+	json_t     *id = json_object_get(p, "entry_id");
+	const char *name = json_string_value(json_object_get(p, "prize"));
+
+	if (!json_is_integer(id) || json_integer_value(id) < 1 || name == NULL)
+		return NULL;
+	for (int k = 0; prize_names[k] != NULL; k++)
+		if (strcmp(name, prize_names[k]) == 0)
+			return json_pack("{s:I,s:s}", "entry_id",
+			                 json_integer_value(id), "prize",
+			                 prize_names[k]);
+	return NULL;
+}
+
 int
 h_prizes_put(struct req *r)
 {
 	struct jury_contest jc;
 	struct rows         rs;
-	json_t             *body, *list, *p, *clean = NULL;
 	const char         *text;
-	size_t              i;
 	int                 rc;
 
-	if ((body = jury_body(r)) == NULL)
+	text = jury_list(r, "prizes", 0, RESULTS_MAX_PRIZES, results_prize,
+	                 "must be a list of {entry_id, prize}", "Prize",
+	                 "needs an entry_id and a prize (first, second, third, "
+	                 "consolation or most_voted)");
+	if (text == NULL)
 		return r->status;
-	list = json_object_get(body, "prizes");
-	if (!json_is_array(list) ||
-	    json_array_size(list) > RESULTS_MAX_PRIZES) {
-		rc = resp_error(r, 400, "invalid_field",
-		                "Field prizes must be a list of {entry_id, "
-		                "prize}.");
-		goto out;
-	}
-	clean = json_array();
-	json_array_foreach(list, i, p)
-	{
-		json_t     *id = json_object_get(p, "entry_id");
-		json_t     *pz = json_object_get(p, "prize");
-		const char *name = json_string_value(pz);
-		int         k;
-
-		for (k = 0; name != NULL && prize_names[k] != NULL; k++)
-			if (strcmp(name, prize_names[k]) == 0)
-				break;
-		if (!json_is_object(p) || !json_is_integer(id) ||
-		    json_integer_value(id) < 1 || name == NULL ||
-		    prize_names[k] == NULL) {
-			rc = resp_error(
-			    r, 400, "invalid_field",
-			    "Prize %zu needs an entry_id and a prize "
-			    "(first, second, third, consolation or "
-			    "most_voted).",
-			    i + 1);
-			goto out;
-		}
-		json_array_append_new(clean,
-		                      json_pack("{s:I,s:s}", "entry_id",
-		                                json_integer_value(id), "prize",
-		                                prize_names[k]));
-	}
 	if ((rc = jury_contest(r, r->seg[0], &jc)) != 0)
-		goto out;
-	if (jc.published) {
-		rc = resp_error(r, 409, "results_published",
-		                "The results are published: prizes are final.");
-		goto out;
-	}
-	json_incref(clean);
-	if ((text = input_json_text(r->a, clean)) == NULL) {
-		rc = resp_db_error(r, DB_ERR);
-		goto out;
-	}
+		return rc;
+	if (jc.published)
+		return resp_error(
+		    r, 409, "results_published",
+		    "The results are published: prizes are final.");
 	rc = db_run(r->db, r->a, STMT_PRIZES_SET,
 	            (const char *[]){jc.id, jury_uid(r), r->user->username,
 	                             r->remote_addr, text},
 	            &rs);
-	rc = jury_answer(r, rc, &rs);
-out:
-	json_decref(clean);
-	json_decref(body);
-	return rc;
+	return jury_answer(r, rc, &rs);
 }
 
 int
@@ -175,48 +149,55 @@ static const char *const votes_head[] = {
 
 #define NELEM(t) ((int)(sizeof(t) / sizeof((t)[0])))
 
-int
-h_results_csv(struct req *r)
+/* One CSV export of a contest: who may read it, its statement, its head. */
+struct export
+{
+	int                judges_only; /* else also anyone once published */
+	enum stmt_id       stmt;
+	const char        *suffix; /* file name: <slug>-<suffix>.csv */
+	const char *const *head;
+	int                nhead;
+};
+
+static const struct export exports[] = {
+    {0, STMT_CSV_RESULTS, "results", results_head, NELEM(results_head)},
+    {1, STMT_CSV_ENTRIES, "entries", entries_head, NELEM(entries_head)},
+    {1, STMT_CSV_VOTES, "votes", votes_head, NELEM(votes_head)},
+};
+
+static int
+export_csv(struct req *r, const struct export *x)
 {
 	struct jury_contest jc;
 	struct rows         rs;
 	int                 rc;
 
-	if ((rc = jury_contest(r, r->seg[0], &jc)) != 0)
+	rc = x->judges_only ? jury_contest_judge(r, r->seg[0], &jc)
+	                    : jury_contest(r, r->seg[0], &jc);
+	if (rc != 0)
 		return rc;
 	if (!jc.judge && !jc.published)
 		return not_published(r);
-	rc =
-	    db_run(r->db, r->a, STMT_CSV_RESULTS, (const char *[]){jc.id}, &rs);
-	return jury_csv(r, arena_printf(r->a, "%s-results.csv", r->seg[0]),
-	                results_head, NELEM(results_head), rc, &rs);
+	rc = db_run(r->db, r->a, x->stmt, (const char *[]){jc.id}, &rs);
+	return jury_csv(r,
+	                arena_printf(r->a, "%s-%s.csv", r->seg[0], x->suffix),
+	                x->head, x->nhead, rc, &rs);
+}
+
+int
+h_results_csv(struct req *r)
+{
+	return export_csv(r, &exports[0]);
 }
 
 int
 h_entries_csv(struct req *r)
 {
-	struct jury_contest jc;
-	struct rows         rs;
-	int                 rc;
-
-	if ((rc = jury_contest_judge(r, r->seg[0], &jc)) != 0)
-		return rc;
-	rc =
-	    db_run(r->db, r->a, STMT_CSV_ENTRIES, (const char *[]){jc.id}, &rs);
-	return jury_csv(r, arena_printf(r->a, "%s-entries.csv", r->seg[0]),
-	                entries_head, NELEM(entries_head), rc, &rs);
+	return export_csv(r, &exports[1]);
 }
 
 int
 h_votes_csv(struct req *r)
 {
-	struct jury_contest jc;
-	struct rows         rs;
-	int                 rc;
-
-	if ((rc = jury_contest_judge(r, r->seg[0], &jc)) != 0)
-		return rc;
-	rc = db_run(r->db, r->a, STMT_CSV_VOTES, (const char *[]){jc.id}, &rs);
-	return jury_csv(r, arena_printf(r->a, "%s-votes.csv", r->seg[0]),
-	                votes_head, NELEM(votes_head), rc, &rs);
+	return export_csv(r, &exports[2]);
 }

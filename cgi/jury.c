@@ -113,6 +113,46 @@ jury_body(struct req *r)
 	return root;
 }
 
+const char *
+jury_list(struct req *r, const char *field, size_t min, size_t max,
+          json_t *(*clean)(json_t *item), const char *list_help,
+          const char *noun, const char *item_help)
+{
+	json_t     *body, *list, *item, *out = NULL, *c;
+	const char *text = NULL;
+	size_t      i;
+
+	if ((body = jury_body(r)) == NULL)
+		return NULL;
+	list = json_object_get(body, field);
+	if (!json_is_array(list) || json_array_size(list) < min ||
+	    json_array_size(list) > max) {
+		resp_error(r, 400, "invalid_field", "Field %s %s.", field,
+		           list_help);
+		goto out;
+	}
+	if ((out = json_array()) == NULL) {
+		resp_db_error(r, DB_ERR);
+		goto out;
+	}
+	json_array_foreach(list, i, item)
+	{
+		if (!json_is_object(item) || (c = clean(item)) == NULL) {
+			resp_error(r, 400, "invalid_field", "%s %zu %s.", noun,
+			           i + 1, item_help);
+			goto out;
+		}
+		json_array_append_new(out, c);
+	}
+	if ((text = input_json_text(r->a, out)) == NULL)
+		resp_db_error(r, DB_ERR);
+	out = NULL; /* stolen by input_json_text */
+out:
+	json_decref(out);
+	json_decref(body);
+	return text;
+}
+
 int
 jury_check(struct req *r, json_t *obj, const struct valid_field *fields,
            size_t nfields, struct valid_value *out, int *null_seen)

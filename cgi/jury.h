@@ -57,6 +57,18 @@ int jury_json(struct req *r, int rc, const struct rows *rs, const char *key);
 json_t *jury_body(struct req *r);
 
 /*
+ * A PUT that replaces a list: reads the body and its member field, a list
+ * of min to max objects, each turned by clean() into what the database
+ * stores (a new reference; NULL refuses it).  Returns the cleaned list as
+ * JSON text in the arena, or NULL after answering: 400 bad_json, 400
+ * invalid_field with list_help for the list, or "<noun> <n> <item_help>."
+ * for its n-th element.
+ */
+const char *jury_list(struct req *r, const char *field, size_t min, size_t max,
+                      json_t *(*clean)(json_t *item), const char *list_help,
+                      const char *noun, const char *item_help);
+
+/*
  * Checks the scalar members of obj named in fields, as input_check does
  * for flat bodies: strings, whole numbers and booleans as text; null (and
  * an absent key) is absent, with null_seen[i] = 1 when given as null

@@ -4,12 +4,11 @@ shown as text on every page, and the page-weight budget."""
 import json
 import os
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit
 
 import requests
 from selenium.webdriver.common.by import By
 
-from browserkit import DESKTOP, PHONE, artifacts_dir
+from browserkit import PHONE, artifacts_dir
 from site_kit import (PUBLIC_JS, SIZES, approve, assert_inert, body_text, css,
                       login_form, size, text, upload_api, wait, wait_text)
 

@@ -9,6 +9,7 @@ which nginx never caches, so every one reaches a worker."""
 
 import pytest
 
+from conftest import Client
 from helpers import (API, approve, assert_status, category_ids, upload_ok,
                      vote)
 from vote_helpers import eventually_equal, settle
@@ -137,7 +138,6 @@ def test_session_cookie_gets_a_private_answer(shop, base_url):
     r = reader.get(f"{API}/contests/{slug}/leaderboard")
     assert_status(r, 200)
     assert r.headers["Cache-Control"] == "private, no-cache"
-    from conftest import Client
     anon = Client(base_url)
     r = anon.get(f"{API}/contests/{slug}/leaderboard")
     assert_status(r, 200)

@@ -6,14 +6,12 @@ that hit the child's limits or find every slot taken answered 422/503
 while the workers live on."""
 
 import fcntl
-import glob
 import io
 import os
 import re
 import struct
 import subprocess
 import tempfile
-import time
 import zipfile
 import zlib
 

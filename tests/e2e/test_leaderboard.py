@@ -6,7 +6,7 @@ import pytest
 from conftest import Client
 from helpers import (API, approve, assert_error, assert_status, upload_ok,
                      vote)
-from vote_helpers import board_rows, db_ranking, eventually_equal, settle
+from vote_helpers import board_rows, eventually_equal, settle
 
 
 @pytest.fixture

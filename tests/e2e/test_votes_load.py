@@ -4,14 +4,15 @@ times; afterwards every folded count equals the vote rows and the board
 equals an ORDER BY over the rows.  Folding runs in the background, so the
 tests wait for it by polling (vote_helpers.settle)."""
 
-import secrets
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from helpers import (API, approve, assert_error, assert_status, clone,
                      run_together, unchanged, upload_ok, vote, vote_rows)
-from vote_helpers import board_rows, db_ranking, eventually_equal, settle
+from vote_helpers import (assert_counts_match_rows, board_rows, db_ranking,
+                          eventually_equal, key, race_the_budget,
+                          status_of)
 
 
 def make_entries(slug, judge, owners, photo, n_each):
@@ -22,52 +23,6 @@ def make_entries(slug, judge, owners, photo, n_each):
             approve(judge, e["id"])
             ids.append(e["id"])
     return ids
-
-
-def key():
-    return secrets.token_urlsafe(18)
-
-
-def status_of(r):
-    return r.status_code if hasattr(r, "status_code") else repr(r)
-
-
-def assert_counts_match_rows(db, slug):
-    """Every entry's folded count equals count(*) of its valid votes, per
-    entry, per day, and per unit (votes and distinct voters)."""
-    settle(db)
-    with db.cursor() as cur:
-        cur.execute(
-            "SELECT e.id, s.votes, (SELECT count(*) FROM netdep.votes v "
-            "WHERE v.entry_id = e.id AND v.voided_at IS NULL) FROM "
-            "netdep.entries e JOIN netdep.contests c ON c.id = e.contest_id "
-            "JOIN netdep.entry_stats s ON s.entry_id = e.id WHERE c.slug = %s",
-            (slug,))
-        rows = cur.fetchall()
-        assert rows, "no entries"
-        bad = [r for r in rows if r[1] != r[2]]
-        assert not bad, f"folded != rows (id, folded, rows): {bad[:10]}"
-        cur.execute(
-            "SELECT d.entry_id, d.vote_day, d.votes, (SELECT count(*) FROM "
-            "netdep.votes v WHERE v.entry_id = d.entry_id AND v.vote_day = "
-            "d.vote_day AND v.voided_at IS NULL) FROM netdep.entry_day_counts "
-            "d JOIN netdep.contests c ON c.id = d.contest_id WHERE c.slug = %s",
-            (slug,))
-        bad = [r for r in cur.fetchall() if r[2] != r[3]]
-        assert not bad, f"day counts != rows: {bad[:10]}"
-        cur.execute(
-            "SELECT u.level, u.name, u.votes, u.voters, (SELECT count(*) FROM "
-            "netdep.votes v JOIN netdep.entries e ON e.id = v.entry_id WHERE "
-            "e.contest_id = u.contest_id AND v.voided_at IS NULL AND CASE "
-            "u.level WHEN 'unit' THEN e.unit ELSE e.district END = u.name), "
-            "(SELECT count(DISTINCT v.voter_id) FROM netdep.votes v JOIN "
-            "netdep.entries e ON e.id = v.entry_id WHERE e.contest_id = "
-            "u.contest_id AND v.voided_at IS NULL AND CASE u.level WHEN "
-            "'unit' THEN e.unit ELSE e.district END = u.name) FROM "
-            "netdep.unit_stats u JOIN netdep.contests c ON c.id = "
-            "u.contest_id WHERE c.slug = %s", (slug,))
-        bad = [r for r in cur.fetchall() if (r[2], r[3]) != (r[4], r[5])]
-        assert not bad, f"unit stats != rows: {bad[:10]}"
 
 
 def test_1000_votes_from_50_concurrent_clients(contest, new_user, make_jpeg,
@@ -128,26 +83,7 @@ def test_budget_of_10_raced_by_50_votes(contest, new_user, make_jpeg,
     judge = new_user(role="judge", contest=slug)
     ids = make_entries(slug, judge, [new_user(), new_user()],
                        make_jpeg(400, 300), 25)
-    voter = new_user()
-    clients = [clone(voter, base_url) for _ in ids]
-    results = run_together([
-        lambda c=c, e=e: vote(c, e, headers={"Idempotency-Key": key()})
-        for c, e in zip(clients, ids)])
-    codes = [status_of(r) for r in results]
-    assert sorted(codes) == [201] * 10 + [429] * 40, codes
-    for r in results:
-        if r.status_code == 429:
-            assert_error(r, 429, "budget_spent")
-    with db.cursor() as cur:
-        cur.execute("SELECT count(*) FROM netdep.votes WHERE voter_id = %s",
-                    (voter.user["id"],))
-        assert cur.fetchone()[0] == 10
-        cur.execute("SELECT used FROM netdep.vote_budget WHERE voter_id = %s",
-                    (voter.user["id"],))
-        assert [row[0] for row in cur.fetchall()] == [10]
-    lefts = sorted(r.json()["votes_left"] for r in results
-                   if r.status_code == 201)
-    assert lefts == list(range(10)), lefts
+    race_the_budget(new_user(), ids, base_url, db, budget=10, keys=True)
     assert_counts_match_rows(db, slug)
 
 

@@ -20,7 +20,7 @@ import time
 import psycopg2
 import pytest
 
-from helpers import API, approve, assert_status, upload_ok, vote, vote_rows
+from helpers import approve, assert_status, upload_ok, vote, vote_rows
 from vote_helpers import settle
 
 

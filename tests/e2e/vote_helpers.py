@@ -2,9 +2,11 @@
 background (cgi/fold.c): tests wait for the queue to drain by polling,
 never by sleeping a fixed time."""
 
+import secrets
 import time
 
-from helpers import API, assert_status
+from helpers import (API, assert_error, assert_status, clone, run_together,
+                     vote)
 
 
 def settle(db, timeout=60.0):
@@ -50,3 +52,76 @@ def db_ranking(db, slug, limit=1000):
             "e.status = 'approved') t ORDER BY n DESC, id LIMIT %s",
             (slug, limit))
         return [tuple(row) for row in cur.fetchall()]
+
+
+def key():
+    return secrets.token_urlsafe(18)
+
+
+def status_of(r):
+    return r.status_code if hasattr(r, "status_code") else repr(r)
+
+
+def assert_counts_match_rows(db, slug):
+    """Every entry's folded count equals count(*) of its valid votes, per
+    entry, per day, and per unit (votes and distinct voters)."""
+    settle(db)
+    with db.cursor() as cur:
+        cur.execute(
+            "SELECT e.id, s.votes, (SELECT count(*) FROM netdep.votes v "
+            "WHERE v.entry_id = e.id AND v.voided_at IS NULL) FROM "
+            "netdep.entries e JOIN netdep.contests c ON c.id = e.contest_id "
+            "JOIN netdep.entry_stats s ON s.entry_id = e.id WHERE c.slug = %s",
+            (slug,))
+        rows = cur.fetchall()
+        assert rows, "no entries"
+        bad = [r for r in rows if r[1] != r[2]]
+        assert not bad, f"folded != rows (id, folded, rows): {bad[:10]}"
+        cur.execute(
+            "SELECT d.entry_id, d.vote_day, d.votes, (SELECT count(*) FROM "
+            "netdep.votes v WHERE v.entry_id = d.entry_id AND v.vote_day = "
+            "d.vote_day AND v.voided_at IS NULL) FROM netdep.entry_day_counts "
+            "d JOIN netdep.contests c ON c.id = d.contest_id WHERE c.slug = %s",
+            (slug,))
+        bad = [r for r in cur.fetchall() if r[2] != r[3]]
+        assert not bad, f"day counts != rows: {bad[:10]}"
+        cur.execute(
+            "SELECT u.level, u.name, u.votes, u.voters, (SELECT count(*) FROM "
+            "netdep.votes v JOIN netdep.entries e ON e.id = v.entry_id WHERE "
+            "e.contest_id = u.contest_id AND v.voided_at IS NULL AND CASE "
+            "u.level WHEN 'unit' THEN e.unit ELSE e.district END = u.name), "
+            "(SELECT count(DISTINCT v.voter_id) FROM netdep.votes v JOIN "
+            "netdep.entries e ON e.id = v.entry_id WHERE e.contest_id = "
+            "u.contest_id AND v.voided_at IS NULL AND CASE u.level WHEN "
+            "'unit' THEN e.unit ELSE e.district END = u.name) FROM "
+            "netdep.unit_stats u JOIN netdep.contests c ON c.id = "
+            "u.contest_id WHERE c.slug = %s", (slug,))
+        bad = [r for r in cur.fetchall() if (r[2], r[3]) != (r[4], r[5])]
+        assert not bad, f"unit stats != rows: {bad[:10]}"
+
+
+def race_the_budget(voter, ids, base_url, db, budget, keys):
+    """One voter fires a vote at every entry of ids at once (with an
+    Idempotency-Key each when keys): exactly budget are counted, the rest
+    get 429, the budget row says budget, and votes_left counts down."""
+    clients = [clone(voter, base_url) for _ in ids]
+    results = run_together([
+        lambda c=c, e=e: vote(c, e, **({"headers": {"Idempotency-Key": key()}}
+                                       if keys else {}))
+        for c, e in zip(clients, ids)])
+    codes = [status_of(r) for r in results]
+    assert sorted(codes) == [201] * budget + [429] * (len(ids) - budget), \
+        codes
+    for r in results:
+        if r.status_code == 429:
+            assert_error(r, 429, "budget_spent")
+    with db.cursor() as cur:
+        cur.execute("SELECT count(*) FROM netdep.votes WHERE voter_id = %s",
+                    (voter.user["id"],))
+        assert cur.fetchone()[0] == budget
+        cur.execute("SELECT used FROM netdep.vote_budget WHERE voter_id = %s",
+                    (voter.user["id"],))
+        assert [row[0] for row in cur.fetchall()] == [budget]
+    lefts = sorted(r.json()["votes_left"] for r in results
+                   if r.status_code == 201)
+    assert lefts == list(range(budget)), lefts

@@ -10,6 +10,7 @@
 #include "arena.h"
 #include "cookie.h"
 #include "unit.h"
+#include "unit_kv.h"
 
 #define S(x) x, sizeof(x) - 1
 
@@ -19,22 +20,6 @@ struct ccase {
 	int         rc;
 	const char *want; /* "[name]=[value]" pairs when rc == COOKIE_OK */
 };
-
-static void
-render(const struct kv *kv, size_t n, char *buf, size_t size)
-{
-	size_t i, off = 0;
-
-	buf[0] = '\0';
-	for (i = 0; i < n && off < size; i++) {
-		int w = snprintf(buf + off, size - off, "[%s]=[%s]", kv[i].key,
-		                 kv[i].val);
-
-		if (w < 0)
-			return;
-		off += (size_t)w;
-	}
-}
 
 static void
 test_table(void)
@@ -93,7 +78,7 @@ test_table(void)
 			           i);
 			continue;
 		}
-		render(kv, n, buf, sizeof(buf));
+		unit_render_kv(kv, n, buf, sizeof(buf));
 		UNIT_CHECK(strcmp(buf, t[i].want) == 0,
 		           "row %zu: got %s want %s", i, buf, t[i].want);
 		UNIT_CHECK(n > 0 || kv == NULL, "row %zu: NULL when empty", i);
