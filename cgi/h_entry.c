@@ -24,7 +24,6 @@
 /* Concurrent uploads may race for the same entry slot; retry that. */
 #define ENTRY_SLOT_TRIES 3
 /* Hamming distance of two dHashes up to which photos are near-duplicates. */
-#define ENTRY_SIMILAR_BITS 10
 /* Seconds a client should wait after a 503 "busy". */
 #define ENTRY_RETRY_AFTER "5"
 /* Originals are at most this big (contests allow up to 100 MB). */
@@ -851,7 +850,7 @@ h_entry_withdraw(struct req *r)
 /*
  * GET /api/v1/entries/{id}/similar: for judges of the entry's contest (and
  * admins), the photos in any contest whose dHash is within
- * ENTRY_SIMILAR_BITS bits of this one's, closest first.
+ * SIMILAR_MAX_BITS bits of this one's, closest first.
  */
 int
 h_entry_similar(struct req *r)
@@ -865,8 +864,7 @@ h_entry_similar(struct req *r)
 		return resp_db_error(r, DB_ERR);
 	rc = db_run(
 	    r->db, r->a, STMT_ENTRY_SIMILAR,
-	    (const char *[]){eid, arena_printf(r->a, "%lld", r->user->id),
-	                     arena_printf(r->a, "%d", ENTRY_SIMILAR_BITS)},
+	    (const char *[]){eid, arena_printf(r->a, "%lld", r->user->id)},
 	    &rs);
 	if (rc < 0)
 		return resp_db_error(r, rc);
@@ -882,6 +880,6 @@ h_entry_similar(struct req *r)
 	return resp_json(
 	    r, 200,
 	    json_pack("{s:I,s:i,s:b,s:o}", "entry", (json_int_t)r->id_param,
-	              "max_distance", ENTRY_SIMILAR_BITS, "hashed",
+	              "max_distance", SIMILAR_MAX_BITS, "hashed",
 	              rows_get(&rs, 0, 2)[0] == 't', "similar", list));
 }

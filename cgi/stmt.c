@@ -195,7 +195,8 @@ const struct stmt stmts[STMT__MAX] = {
         {"mod_queue",
          "SELECT coalesce(jsonb_agg(" ENTRY_JSON " || " ENTRY_PRIVATE_JSON
          " || jsonb_build_object('author_username', a.username, 'similar', "
-         "mod_similar(e.id, $1)) ORDER BY e.created_at, e.id), '[]')" ENTRY_FROM
+         "entry_similar(e.id, $1, " SIMILAR_MAX_BITS_SQL ", 5)) ORDER BY "
+         "e.created_at, e.id), '[]')" ENTRY_FROM
          "WHERE e.status = 'pending' AND is_judge_of($1, e.contest_id) AND "
          "NOT jury_conflict($1, e.id) AND ($2::text IS NULL OR c.slug = $2)",
          2},
@@ -548,24 +549,12 @@ const struct stmt stmts[STMT__MAX] = {
      * first column says whether the caller judges the entry's contest; a
      * thumbnail URL is given only where the caller may see it.
      */
-    [STMT_ENTRY_SIMILAR] =
-        {"entry_similar",
-         "SELECT is_judge_of($2, e.contest_id), coalesce((SELECT jsonb_agg("
-         "jsonb_build_object('id', x.id, 'contest', xc.slug, 'title', "
-         "x.title, 'status', x.status, 'author', xa.display_name, 'unit', "
-         "x.unit, 'distance', s.dist, 'created_at', x.created_at, 'url', "
-         "'/e/' || x.id, 'thumb_jpeg', CASE WHEN x.status = 'approved' THEN "
-         "'/media/' || media_path(xm.token, '_t400.jpg') WHEN "
-         "is_judge_of($2, x.contest_id) THEN '/api/v1/entries/' || x.id || "
-         "'/media/t400.jpg' END) ORDER BY s.dist, x.id) FROM (SELECT "
-         "xm0.entry_id, bit_count((xm0.phash # m.phash)::bit(64)) AS dist "
-         "FROM media xm0 WHERE xm0.phash IS NOT NULL AND xm0.entry_id <> "
-         "e.id) s JOIN media xm ON xm.entry_id = s.entry_id JOIN entries x "
-         "ON x.id = s.entry_id JOIN contests xc ON xc.id = x.contest_id JOIN "
-         "accounts xa ON xa.id = x.account_id WHERE s.dist <= $3 AND "
-         "x.status <> 'withdrawn'), '[]'), m.phash IS NOT NULL FROM entries "
-         "e JOIN media m ON m.entry_id = e.id WHERE e.id = $1",
-         3},
+    [STMT_ENTRY_SIMILAR] = {"entry_similar",
+                            "SELECT is_judge_of($2, e.contest_id), "
+                            "entry_similar(e.id, $2, " SIMILAR_MAX_BITS_SQL
+                            ", NULL), m.phash IS NOT NULL FROM entries e "
+                            "JOIN media m ON m.entry_id = e.id WHERE e.id = $1",
+                            2},
     [STMT_SHARE_PAGE] =
         {"share_page",
          "SELECT e.title, e.caption, a.display_name, e.unit, c.title, m.token, "

@@ -77,6 +77,11 @@ enum stmt_id {
 	STMT__MAX
 };
 
+/* Near-duplicates: photos whose dHash differs in at most this many of
+ * its 64 bits (sql/007_similar.sql). */
+#define SIMILAR_MAX_BITS     10
+#define SIMILAR_MAX_BITS_SQL "10"
+
 struct stmt {
 	const char *name; /* prepared statement name */
 	const char *sql;

@@ -579,7 +579,7 @@
       const note = el('span', 'sim-none', TEXT.similarHidden);
       note.hidden = true;
       img.addEventListener('error', () => { img.hidden = true; note.hidden = false; });
-      if (s.thumb) img.src = s.thumb; else { img.hidden = true; note.hidden = false; }
+      if (s.thumb_jpeg) img.src = s.thumb_jpeg; else { img.hidden = true; note.hidden = false; }
       f.append(img, note);
       let cap = fmt(TEXT.similarItem, { id: s.id, status: TEXT.status[s.status] || s.status || '', distance: s.distance });
       if (s.contest && s.contest !== e.contest) cap += ' · ' + fmt(TEXT.similarOther, { contest: s.contest });
