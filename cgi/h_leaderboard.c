@@ -222,35 +222,46 @@ h_leaderboard(struct req *r)
 
 enum lu_field {
 	LU_LEVEL, /* LU_LEVEL */
+	LU_LIMIT, /* LU_LIMIT */
 	LU__MAX
 };
 
 static const char *const lu_level[] = {"unit", "district", NULL};
 
+/* A province has hundreds of units; a country, 10,599 communes. */
+#define LU_LIMIT_DEFAULT 100
+#define LU_LIMIT_MAX     1000
+
 static const struct valid_field lu_fields[LU__MAX] = {
     {"level", valid_f_choice, 0, 0, 0, lu_level},
+    {"limit", valid_f_int, 1, LU_LIMIT_MAX, 0, NULL},
+};
+
+/* A units board's parameters, validated. */
+struct lu_args {
+	const char *level, *limit;
 };
 
 /*
- * Units (or districts with level=district) of a contest: approved
- * entries, valid votes and distinct voters, ranked by votes (1, 2, 2, 4),
- * ties by name.
+ * Units (or districts with level=district) of a contest that have
+ * approved entries: entries, valid votes and distinct voters, the top
+ * `limit` ranked by votes (1, 2, 2, 4), ties by name.
  */
 static int
 lu_read(struct req *r, const void *arg, json_t **body,
         const char **last_modified)
 {
-	const char *level = arg;
-	struct rows rs;
-	json_t     *list;
-	int         rc;
+	const struct lu_args *q = arg;
+	struct rows           rs;
+	json_t               *list;
+	int                   rc;
 
 	rc = db_run(r->db, r->a, STMT_LEADERBOARD_UNITS,
-	            (const char *[]){r->seg[0], level}, &rs);
+	            (const char *[]){r->seg[0], q->level, q->limit}, &rs);
 	if ((rc = lb_list(r, rc, &rs, &list)) != 0)
 		return rc;
-	*body = json_pack("{s:s,s:s,s:o}", "contest", r->seg[0], "level", level,
-	                  "units", list);
+	*body = json_pack("{s:s,s:s,s:o}", "contest", r->seg[0], "level",
+	                  q->level, "units", list);
 	*last_modified = rows_get(&rs, 0, 1);
 	return 0;
 }
@@ -259,13 +270,18 @@ int
 h_leaderboard_units(struct req *r)
 {
 	struct valid_value v[LU__MAX];
-	const char        *level;
+	struct lu_args     q;
+	long long          limit;
 	int                rc;
 
 	if ((rc = input_args(r, lu_fields, LU__MAX, v)) != 0)
 		return rc;
-	level = v[LU_LEVEL].present ? lu_level[v[LU_LEVEL].i] : "unit";
+	q.level = v[LU_LEVEL].present ? lu_level[v[LU_LEVEL].i] : "unit";
+	limit = v[LU_LIMIT].present ? (long long)v[LU_LIMIT].i
+	                            : LU_LIMIT_DEFAULT;
+	q.limit = arena_printf(r->a, "%lld", limit);
 	return lb_serve(r,
-	                arena_printf(r->a, "lu\x1f%s\x1f%s", r->seg[0], level),
-	                lu_read, level);
+	                arena_printf(r->a, "lu\x1f%s\x1f%s\x1f%lld", r->seg[0],
+	                             q.level, limit),
+	                lu_read, &q);
 }

@@ -463,50 +463,57 @@ const struct stmt stmts[STMT__MAX] = {
          " FROM contests c LEFT JOIN fold_state f ON "
          "f.contest_id = c.id WHERE c.slug = $1",
          5},
-    /* today / this week (Vietnam time): entries with votes in the period
-     * ranked, then the others tied after them, oldest first. */
+    /*
+     * today / this week (Vietnam time), top N from the period table's
+     * (contest, period, votes DESC, entry) index (008_boards_topn.sql):
+     * entries with votes in the period ranked; when fewer than $6 have
+     * any, the others follow tied after them, oldest first.
+     */
     [STMT_LEADERBOARD_PERIOD] =
         {"leaderboard_period",
-         "WITH c AS (SELECT * FROM contests WHERE slug = $1), d AS (SELECT "
-         "x.entry_id, sum(x.votes) AS n FROM entry_day_counts x, c WHERE "
-         "x.contest_id = c.id AND x.vote_day >= CASE WHEN $5 = 'today' THEN "
-         "(now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date ELSE "
-         "date_trunc('week', now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date END "
-         "GROUP BY 1 HAVING sum(x.votes) > 0), p AS (SELECT s.entry_id, d.n "
-         "FROM d JOIN entry_stats s ON s.entry_id = d.entry_id WHERE "
-         "s.approved AND ($2::bigint IS NULL OR s.category_id = $2) AND "
-         "($3::text IS NULL OR s.unit = $3) AND ($4::text IS NULL OR "
-         "s.district = $4)), z AS (SELECT s.entry_id, 0::numeric AS n, "
-         "(SELECT count(*) FROM p) + 1 AS rk FROM c, entry_stats s LEFT JOIN "
-         "d ON d.entry_id = s.entry_id WHERE s.contest_id = c.id AND "
-         "s.approved AND ($2::bigint IS NULL OR s.category_id = $2) AND "
-         "($3::text IS NULL OR s.unit = $3) AND ($4::text IS NULL OR "
-         "s.district = $4) AND d.entry_id IS NULL ORDER BY s.entry_id LIMIT "
-         "$6), t "
-         "AS ((SELECT entry_id, n AS votes, rank() OVER (ORDER BY n DESC) AS "
-         "rk FROM p) UNION ALL (SELECT * FROM z) ORDER BY rk, entry_id LIMIT "
-         "$6) SELECT (SELECT coalesce(jsonb_agg(jsonb_build_object('rank', "
-         "t.rk, 'votes', t.votes, 'entry', " ENTRY_JSON ") ORDER BY t.rk, "
-         "t.entry_id), '[]') FROM t " LB_ENTRY_FROM "), " LB_LASTMOD
+         "WITH c AS (SELECT * FROM contests WHERE slug = $1), k AS (SELECT "
+         "(now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date AS today, "
+         "date_trunc('week', now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date "
+         "AS week), d AS (SELECT x.entry_id, x.votes FROM entry_day_counts "
+         "x, c, k WHERE $5 = 'today' AND x.contest_id = c.id AND x.vote_day "
+         "= k.today AND x.votes > 0 UNION ALL SELECT x.entry_id, x.votes "
+         "FROM entry_week_counts x, c, k WHERE $5 = 'week' AND x.contest_id "
+         "= c.id AND x.week = k.week AND x.votes > 0), p "
+         "AS (SELECT d.entry_id, d.votes, rank() OVER (ORDER BY d.votes "
+         "DESC) AS rk FROM d JOIN entry_stats s ON s.entry_id = d.entry_id "
+         "WHERE s.approved AND ($2::bigint IS NULL OR s.category_id = $2) "
+         "AND ($3::text IS NULL OR s.unit = $3) AND ($4::text IS NULL OR "
+         "s.district = $4) ORDER BY d.votes DESC, d.entry_id LIMIT $6), n "
+         "AS (SELECT count(*) AS n FROM p), z AS (SELECT s.entry_id, "
+         "0::bigint AS votes, n.n + 1 AS rk FROM c, n, k, entry_stats s "
+         "WHERE n.n < $6 AND s.contest_id = c.id AND s.approved AND "
+         "($2::bigint IS NULL OR s.category_id = $2) AND ($3::text IS NULL "
+         "OR s.unit = $3) AND ($4::text IS NULL OR s.district = $4) AND NOT "
+         "EXISTS (SELECT 1 FROM p WHERE p.entry_id = s.entry_id) ORDER BY "
+         "s.entry_id LIMIT $6), t AS ((SELECT * FROM p) UNION ALL (SELECT * "
+         "FROM z) ORDER BY rk, entry_id LIMIT $6) SELECT (SELECT "
+         "coalesce(jsonb_agg(jsonb_build_object('rank', t.rk, 'votes', "
+         "t.votes, 'entry', " ENTRY_JSON ") ORDER BY t.rk, t.entry_id), "
+         "'[]') FROM t " LB_ENTRY_FROM "), " LB_LASTMOD
          " FROM c LEFT JOIN fold_state f ON f.contest_id = c.id",
          6},
-    /* Units or districts ($2): approved entries, folded votes and
-     * distinct voters, competition ranks by votes, ties by name. */
+    /*
+     * Units or districts ($2) with approved entries: folded votes,
+     * distinct voters and entries (unit_stats, 008_boards_topn.sql), the
+     * top $3 by votes from its index, competition ranks, ties by name.
+     */
     [STMT_LEADERBOARD_UNITS] =
         {"leaderboard_units",
-         "WITH c AS (SELECT * FROM contests WHERE slug = $1), x AS (SELECT "
-         "CASE WHEN $2 = 'district' THEN s.district ELSE s.unit END AS name, "
-         "count(*) AS entries FROM entry_stats s, c WHERE s.contest_id = c.id "
-         "AND s.approved GROUP BY 1), y AS (SELECT x.name, x.entries, "
-         "coalesce(u.votes, 0) AS votes, coalesce(u.voters, 0) AS voters FROM "
-         "x CROSS JOIN c LEFT JOIN unit_stats u ON u.contest_id = c.id AND "
-         "u.level = $2 AND u.name = x.name), r AS (SELECT y.*, rank() OVER "
-         "(ORDER BY y.votes DESC) AS rk FROM y) SELECT (SELECT "
-         "coalesce(jsonb_agg(jsonb_build_object('rank', r.rk, 'name', "
-         "r.name, 'entries', r.entries, 'votes', r.votes, 'voters', "
-         "r.voters) ORDER BY r.rk, r.name), '[]') FROM r), " LB_LASTMOD
+         "WITH c AS (SELECT * FROM contests WHERE slug = $1), r AS (SELECT "
+         "u.name, u.entries, u.votes, u.voters, rank() OVER (ORDER BY "
+         "u.votes DESC) AS rk FROM c, unit_stats u WHERE u.contest_id = c.id "
+         "AND u.level = $2 AND u.entries > 0 ORDER BY u.votes DESC, u.name "
+         "LIMIT $3) SELECT (SELECT coalesce(jsonb_agg(jsonb_build_object("
+         "'rank', r.rk, 'name', r.name, 'entries', r.entries, 'votes', "
+         "r.votes, 'voters', r.voters) ORDER BY r.rk, r.name), '[]') FROM "
+         "r), " LB_LASTMOD
          " FROM c LEFT JOIN fold_state f ON f.contest_id = c.id",
-         2},
+         3},
     /* The folder (fold.c). */
     [STMT_VOTE_FOLD] = {"vote_fold", "SELECT vote_fold()", 0},
     [STMT_VOTE_PURGE] = {"vote_purge",

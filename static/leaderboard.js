@@ -19,7 +19,8 @@
   const { $, el, api, fill, num } = ND;
   const q = new URLSearchParams(location.search);
   const kind = q.get('kind') === 'units' ? 'units' : 'entries';
-  const period = ['today', 'week'].includes(q.get('period')) ? q.get('period') : 'all';
+  // Units are ranked over the whole contest: they have no period tabs.
+  const period = kind === 'entries' && ['today', 'week'].includes(q.get('period')) ? q.get('period') : 'all';
   let rows = [];
 
   function svg(tag, attrs, text) {
@@ -30,6 +31,8 @@
   }
 
   function tabs() {
+    const periods = document.querySelector('.tabs a[data-period]');
+    if (periods) periods.parentElement.hidden = kind === 'units';
     for (const a of document.querySelectorAll('.tabs a')) {
       const u = new URLSearchParams(location.search);
       if (a.dataset.kind) u.set('kind', a.dataset.kind);
@@ -89,7 +92,7 @@
         who: [r.entry.author && r.entry.author.display_name, r.entry.unit].filter(Boolean).join(' · ')
       }));
     } else {
-      const data = await api('GET', base + '/leaderboard/units?limit=20&period=' + period);
+      const data = await api('GET', base + '/leaderboard/units?limit=20');
       const list = data.units || data.entries || data.rows || [];
       rows = list.map((u, i) => ({
         rank: u.rank || i + 1, votes: Number(u.votes) || 0,

@@ -99,6 +99,63 @@ def test_periods(board, base_url, db):
             period
 
 
+def period_ranking(db, slug, period, limit=100, unit=None):
+    """A period board computed from the vote rows: entries with valid
+    votes in the period (Vietnam day, or the week from Monday) ranked,
+    then the others tied after them, oldest first."""
+    with db.cursor() as cur:
+        cur.execute(
+            "WITH k AS (SELECT (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date "
+            "AS today), n AS (SELECT e.id, (SELECT count(*) FROM "
+            "netdep.votes v, k WHERE v.entry_id = e.id AND v.voided_at IS "
+            "NULL AND v.vote_day >= CASE WHEN %s = 'today' THEN k.today ELSE "
+            "date_trunc('week', k.today)::date END) AS n FROM netdep.entries "
+            "e JOIN netdep.contests c ON c.id = e.contest_id WHERE c.slug = "
+            "%s AND e.status = 'approved' AND (%s::text IS NULL OR e.unit = "
+            "%s)), r AS (SELECT id, n, rank() OVER (ORDER BY n DESC) AS rk "
+            "FROM n WHERE n > 0) SELECT rk, n, id FROM r UNION ALL SELECT "
+            "(SELECT count(*) FROM r) + 1, 0, id FROM n WHERE n = 0 ORDER BY "
+            "1, 3 LIMIT %s", (period, slug, unit, unit, limit))
+        return [tuple(row) for row in cur.fetchall()]
+
+
+def test_period_boards_equal_the_rows(board, new_user, base_url, db):
+    """today and this week read their own folded tables
+    (entry_day_counts, entry_week_counts): with filters and limits they
+    equal the same board computed from the vote rows, including the
+    zero-vote tail, and a vote moved to Monday of this week counts for
+    the week but (unless today is that Monday) not for today."""
+    slug, cats, (a, b, c, d), _, voters = board
+    with db.cursor() as cur:
+        cur.execute("UPDATE netdep.votes SET vote_day = date_trunc('week', "
+                    "vote_day)::date, period = date_trunc('week', "
+                    "vote_day)::date WHERE voter_id = %s",
+                    (voters[1].user["id"],))
+    assert_status(vote(new_user(), d), 201)
+    settle(db)
+    anon = new_user()           # a session: no nginx cache in the way
+    for period in ("today", "week"):
+        for params in ({}, {"limit": 1}, {"limit": 3},
+                       {"unit": "Chi đoàn Hai"},
+                       {"unit": "Chi đoàn Hai", "limit": 1},
+                       {"unit": "Chi đoàn Không"}):
+            want = period_ranking(db, slug, period,
+                                  limit=params.get("limit", 100),
+                                  unit=params.get("unit"))
+            got = eventually_equal(
+                lambda: board_rows(anon, slug, period=period, **params),
+                want)
+            assert got == want, (period, params)
+    week = [(1, 3, a), (2, 1, b), (2, 1, c), (2, 1, d)]
+    assert board_rows(anon, slug, period="week") == week
+    with db.cursor() as cur:
+        cur.execute("SELECT extract(isodow FROM now() AT TIME ZONE "
+                    "'Asia/Ho_Chi_Minh') = 1")
+        monday = cur.fetchone()[0]
+    today = week if monday else [(1, 2, a), (2, 1, b), (2, 1, d), (4, 0, c)]
+    assert board_rows(anon, slug, period="today") == today
+
+
 def test_new_vote_shows_on_the_board(board, new_user, base_url):
     slug, cats, (a, b, c, d), _, _ = board
     assert_status(vote(new_user(), d), 201)

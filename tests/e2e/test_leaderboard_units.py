@@ -59,6 +59,79 @@ def test_units_and_districts(units_board, base_url):
                  404, "no_contest")
 
 
+def test_units_follow_moderation_and_withdrawal(units_board, new_user,
+                                                make_jpeg, base_url, db):
+    """A unit's entries count approved entries only (kept by a trigger
+    on entry_stats, 008_boards_topn.sql): a pending upload does not
+    count, an approval does, a withdrawal takes it away, and a unit left
+    with no approved entry leaves the board."""
+    slug, (a, b, c, d), _ = units_board
+    anon = Client(base_url)
+    judge = new_user(role="judge", contest=slug)
+    u3 = new_user(unit="Chi đoàn Ba", district="Quận 2")
+    e = upload_ok(u3, slug, make_jpeg(400, 300))
+    names = lambda: [(u["name"], u["entries"]) for u in  # noqa: E731
+                     units(new_user(), slug)["units"]]
+    assert names() == [("Chi đoàn Một", 2), ("Chi đoàn Hai", 2)]
+    approve(judge, e["id"])
+    # Three units with approved entries; Ba has no votes: last.
+    want = [("Chi đoàn Một", 2), ("Chi đoàn Hai", 2), ("Chi đoàn Ba", 1)]
+    assert names() == want
+    body = units(new_user(), slug, level="district")
+    assert [(u["name"], u["entries"]) for u in body["units"]] == \
+        [("Quận 1", 2), ("Quận 2", 3)]
+    assert_status(u3.delete(f"{API}/entries/{e['id']}"), 200)
+    assert names() == want[:2]
+    body = units(new_user(), slug, level="district")
+    assert [(u["name"], u["entries"]) for u in body["units"]] == \
+        [("Quận 1", 2), ("Quận 2", 2)]
+    # The stored counts equal a count over entries.
+    with db.cursor() as cur:
+        cur.execute(
+            "SELECT u.level, u.name, u.entries, (SELECT count(*) FROM "
+            "netdep.entries e WHERE e.contest_id = u.contest_id AND "
+            "e.status = 'approved' AND CASE u.level WHEN 'unit' THEN e.unit "
+            "ELSE e.district END = u.name) FROM netdep.unit_stats u JOIN "
+            "netdep.contests c ON c.id = u.contest_id WHERE c.slug = %s",
+            (slug,))
+        rows = cur.fetchall()
+    assert rows and all(r[2] == r[3] for r in rows), rows
+    # The anonymous board follows too (nginx keeps it a second at most).
+    anon_names = lambda: [(u["name"], u["entries"])  # noqa: E731
+                          for u in units(anon, slug)["units"]]
+    assert eventually_equal(anon_names, want[:2]) == want[:2]
+
+
+def test_units_limit_and_ties_by_name(contest, new_user, make_jpeg,
+                                      base_url, db):
+    """Ties by name, competition ranks, limit 1..1000 (default 100)."""
+    slug = contest(min_short_side=200, max_entries=1)
+    judge = new_user(role="judge", contest=slug)
+    names = ["Chi đoàn C", "Chi đoàn A", "Chi đoàn B", "Chi đoàn D"]
+    ids = {}
+    for n in names:
+        owner = new_user(unit=n, district="Quận 5")
+        e = upload_ok(owner, slug, make_jpeg(400, 300))
+        approve(judge, e["id"])
+        ids[n] = e["id"]
+    for n, k in (("Chi đoàn D", 2), ("Chi đoàn B", 1), ("Chi đoàn C", 1)):
+        for _ in range(k):
+            assert_status(vote(new_user(), ids[n]), 201)
+    settle(db)
+    anon = Client(base_url)
+    rows = [(u["rank"], u["name"], u["votes"])
+            for u in units(anon, slug)["units"]]
+    assert rows == [(1, "Chi đoàn D", 2), (2, "Chi đoàn B", 1),
+                    (2, "Chi đoàn C", 1), (4, "Chi đoàn A", 0)]
+    assert [(u["rank"], u["name"]) for u in
+            units(anon, slug, limit=3)["units"]] == \
+        [(1, "Chi đoàn D"), (2, "Chi đoàn B"), (2, "Chi đoàn C")]
+    assert len(units(anon, slug, limit=1000)["units"]) == 4
+    for bad in ("0", "1001", "x", "-1"):
+        assert_error(anon.get(f"{API}/contests/{slug}/leaderboard/units",
+                              params={"limit": bad}), 400, "invalid_field")
+
+
 def test_etag_and_304(units_board, new_user):
     slug, _, _ = units_board
     user = new_user()       # a session: nginx's cache is bypassed

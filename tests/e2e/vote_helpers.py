@@ -64,7 +64,7 @@ def status_of(r):
 
 def assert_counts_match_rows(db, slug):
     """Every entry's folded count equals count(*) of its valid votes, per
-    entry, per day, and per unit (votes and distinct voters)."""
+    entry, per day, per week, and per unit (votes and distinct voters)."""
     settle(db)
     with db.cursor() as cur:
         cur.execute(
@@ -85,6 +85,14 @@ def assert_counts_match_rows(db, slug):
             (slug,))
         bad = [r for r in cur.fetchall() if r[2] != r[3]]
         assert not bad, f"day counts != rows: {bad[:10]}"
+        cur.execute(
+            "SELECT w.entry_id, w.week, w.votes, (SELECT count(*) FROM "
+            "netdep.votes v WHERE v.entry_id = w.entry_id AND "
+            "date_trunc('week', v.vote_day)::date = w.week AND v.voided_at "
+            "IS NULL) FROM netdep.entry_week_counts w JOIN netdep.contests c "
+            "ON c.id = w.contest_id WHERE c.slug = %s", (slug,))
+        bad = [r for r in cur.fetchall() if r[2] != r[3]]
+        assert not bad, f"week counts != rows: {bad[:10]}"
         cur.execute(
             "SELECT u.level, u.name, u.votes, u.voters, (SELECT count(*) FROM "
             "netdep.votes v JOIN netdep.entries e ON e.id = v.entry_id WHERE "
