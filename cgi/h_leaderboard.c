@@ -162,9 +162,11 @@ lb_read(struct req *r, const void *arg, json_t **body,
 		                             q->district, q->limit},
 		            &rs);
 	else
-		rc = db_run(r->db, r->a, STMT_LEADERBOARD_PERIOD,
+		rc = db_run(r->db, r->a,
+		            strcmp(q->period, "today") == 0 ? STMT_LEADERBOARD_TODAY
+		                                            : STMT_LEADERBOARD_WEEK,
 		            (const char *[]){r->seg[0], q->cat, q->unit,
-		                             q->district, q->period, q->limit},
+		                             q->district, q->limit},
 		            &rs);
 	if ((rc = lb_list(r, rc, &rs, &list)) != 0)
 		return rc;

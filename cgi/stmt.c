@@ -78,6 +78,40 @@
 	"to_char(coalesce(f.folded_at, c.created_at) AT TIME ZONE 'UTC', "     \
 	"'Dy, DD Mon YYYY HH24:MI:SS \"GMT\"')"
 
+#define LB_VN_TODAY "(now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date"
+
+/* The board filters on entry_stats s: category $2, unit $3, district $4. */
+#define LB_FILTERS                                                             \
+	"s.approved AND ($2::bigint IS NULL OR s.category_id = $2) AND "       \
+	"($3::text IS NULL OR s.unit = $3) AND ($4::text IS NULL OR "          \
+	"s.district = $4)"
+
+/*
+ * A period board (today, this week: Vietnam time) from table tbl, whose
+ * column col holds the period that expression now names
+ * (008_boards_topn.sql).  p: the top $5 entries with votes in the period,
+ * walked from the (contest, period, votes DESC, entry) index; ranks are
+ * computed after the limit, which is exact because every entry with more
+ * votes comes before.  z: when fewer than $5 have any, the others follow,
+ * tied after them, oldest first (not even read otherwise).  The contest
+ * is the outer row, so the index bounds are constants to the planner.
+ */
+#define LB_PERIOD(tbl, col, now)                                               \
+	"SELECT (WITH p AS (SELECT x.entry_id, x.votes FROM " tbl " x JOIN "   \
+	"entry_stats s ON s.entry_id = x.entry_id WHERE x.contest_id = c.id "  \
+	"AND x." col " = " now " AND x.votes > 0 AND " LB_FILTERS " ORDER BY " \
+	"x.votes DESC, x.entry_id LIMIT $5), z AS (SELECT s.entry_id, "        \
+	"0::bigint AS votes FROM entry_stats s WHERE (SELECT count(*) FROM "   \
+	"p) < $5 AND s.contest_id = c.id AND " LB_FILTERS " AND NOT EXISTS "  \
+	"(SELECT 1 FROM p WHERE p.entry_id = s.entry_id) ORDER BY s.entry_id " \
+	"LIMIT $5), t AS (SELECT u.entry_id, u.votes, rank() OVER (ORDER BY "  \
+	"u.votes DESC) AS rk FROM (SELECT * FROM p UNION ALL SELECT * FROM "   \
+	"z) u ORDER BY rk, u.entry_id LIMIT $5) SELECT coalesce(jsonb_agg("    \
+	"jsonb_build_object('rank', t.rk, 'votes', t.votes, 'entry', "         \
+	ENTRY_JSON ") ORDER BY t.rk, t.entry_id), '[]') FROM t "               \
+	LB_ENTRY_FROM "), " LB_LASTMOD " FROM contests c LEFT JOIN "           \
+	"fold_state f ON f.contest_id = c.id WHERE c.slug = $1"
+
 const struct stmt stmts[STMT__MAX] = {
     [STMT_PING] = {"ping", "SELECT 1", 0},
     [STMT_DURABILITY] = {"durability",
@@ -463,56 +497,32 @@ const struct stmt stmts[STMT__MAX] = {
          " FROM contests c LEFT JOIN fold_state f ON "
          "f.contest_id = c.id WHERE c.slug = $1",
          5},
-    /*
-     * today / this week (Vietnam time), top N from the period table's
-     * (contest, period, votes DESC, entry) index (008_boards_topn.sql):
-     * entries with votes in the period ranked; when fewer than $6 have
-     * any, the others follow tied after them, oldest first.
-     */
-    [STMT_LEADERBOARD_PERIOD] =
-        {"leaderboard_period",
-         "WITH c AS (SELECT * FROM contests WHERE slug = $1), k AS (SELECT "
-         "(now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date AS today, "
-         "date_trunc('week', now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date "
-         "AS week), d AS (SELECT x.entry_id, x.votes FROM entry_day_counts "
-         "x, c, k WHERE $5 = 'today' AND x.contest_id = c.id AND x.vote_day "
-         "= k.today AND x.votes > 0 UNION ALL SELECT x.entry_id, x.votes "
-         "FROM entry_week_counts x, c, k WHERE $5 = 'week' AND x.contest_id "
-         "= c.id AND x.week = k.week AND x.votes > 0), p "
-         "AS (SELECT d.entry_id, d.votes, rank() OVER (ORDER BY d.votes "
-         "DESC) AS rk FROM d JOIN entry_stats s ON s.entry_id = d.entry_id "
-         "WHERE s.approved AND ($2::bigint IS NULL OR s.category_id = $2) "
-         "AND ($3::text IS NULL OR s.unit = $3) AND ($4::text IS NULL OR "
-         "s.district = $4) ORDER BY d.votes DESC, d.entry_id LIMIT $6), n "
-         "AS (SELECT count(*) AS n FROM p), z AS (SELECT s.entry_id, "
-         "0::bigint AS votes, n.n + 1 AS rk FROM c, n, k, entry_stats s "
-         "WHERE n.n < $6 AND s.contest_id = c.id AND s.approved AND "
-         "($2::bigint IS NULL OR s.category_id = $2) AND ($3::text IS NULL "
-         "OR s.unit = $3) AND ($4::text IS NULL OR s.district = $4) AND NOT "
-         "EXISTS (SELECT 1 FROM p WHERE p.entry_id = s.entry_id) ORDER BY "
-         "s.entry_id LIMIT $6), t AS ((SELECT * FROM p) UNION ALL (SELECT * "
-         "FROM z) ORDER BY rk, entry_id LIMIT $6) SELECT (SELECT "
-         "coalesce(jsonb_agg(jsonb_build_object('rank', t.rk, 'votes', "
-         "t.votes, 'entry', " ENTRY_JSON ") ORDER BY t.rk, t.entry_id), "
-         "'[]') FROM t " LB_ENTRY_FROM "), " LB_LASTMOD
-         " FROM c LEFT JOIN fold_state f ON f.contest_id = c.id",
-         6},
+    [STMT_LEADERBOARD_TODAY] = {"leaderboard_today",
+                                LB_PERIOD("entry_day_counts", "vote_day",
+                                          LB_VN_TODAY),
+                                5},
+    [STMT_LEADERBOARD_WEEK] = {"leaderboard_week",
+                               LB_PERIOD("entry_week_counts", "week",
+                                         "date_trunc('week', now() AT TIME "
+                                         "ZONE 'Asia/Ho_Chi_Minh')::date"),
+                               5},
     /*
      * Units or districts ($2) with approved entries: folded votes,
      * distinct voters and entries (unit_stats, 008_boards_topn.sql), the
-     * top $3 by votes from its index, competition ranks, ties by name.
+     * top $3 by votes from its index, competition ranks (computed after
+     * the limit, as for the period boards), ties by name.
      */
     [STMT_LEADERBOARD_UNITS] =
         {"leaderboard_units",
-         "WITH c AS (SELECT * FROM contests WHERE slug = $1), r AS (SELECT "
-         "u.name, u.entries, u.votes, u.voters, rank() OVER (ORDER BY "
-         "u.votes DESC) AS rk FROM c, unit_stats u WHERE u.contest_id = c.id "
-         "AND u.level = $2 AND u.entries > 0 ORDER BY u.votes DESC, u.name "
-         "LIMIT $3) SELECT (SELECT coalesce(jsonb_agg(jsonb_build_object("
-         "'rank', r.rk, 'name', r.name, 'entries', r.entries, 'votes', "
-         "r.votes, 'voters', r.voters) ORDER BY r.rk, r.name), '[]') FROM "
-         "r), " LB_LASTMOD
-         " FROM c LEFT JOIN fold_state f ON f.contest_id = c.id",
+         "SELECT (SELECT coalesce(jsonb_agg(jsonb_build_object('rank', r.rk, "
+         "'name', r.name, 'entries', r.entries, 'votes', r.votes, 'voters', "
+         "r.voters) ORDER BY r.rk, r.name), '[]') FROM (SELECT t.*, rank() "
+         "OVER (ORDER BY t.votes DESC) AS rk FROM (SELECT u.name, u.entries, "
+         "u.votes, u.voters FROM unit_stats u WHERE u.contest_id = c.id AND "
+         "u.level = $2 AND u.entries > 0 ORDER BY u.votes DESC, u.name LIMIT "
+         "$3) t) r), " LB_LASTMOD
+         " FROM contests c LEFT JOIN fold_state f ON f.contest_id = c.id "
+         "WHERE c.slug = $1",
          3},
     /* The folder (fold.c). */
     [STMT_VOTE_FOLD] = {"vote_fold", "SELECT vote_fold()", 0},
@@ -574,6 +584,7 @@ const struct stmt stmts[STMT__MAX] = {
 const unsigned char stmt_per_call[STMT__MAX] = {
     [STMT_ENTRIES_LIST] = 1,
     [STMT_LEADERBOARD] = 1,
-    [STMT_LEADERBOARD_PERIOD] = 1,
+    [STMT_LEADERBOARD_TODAY] = 1,
+    [STMT_LEADERBOARD_WEEK] = 1,
     [STMT_LEADERBOARD_UNITS] = 1,
 };

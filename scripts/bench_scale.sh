@@ -12,6 +12,8 @@ top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PY=${PY:-/usr/bin/python3}
 build=${NETDEP_BUILD:-build}
 case $build in /*) ;; *) build=$top/$build ;; esac
+# wrk and the rest of the bench tools, installed when missing (as root).
+"$top/scripts/deps.sh" bench
 work=$(mktemp -d -t netdep-scale.XXXXXX)
 stack=$work/stack
 port=$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
