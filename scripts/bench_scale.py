@@ -83,6 +83,7 @@ SELECT i.indexrelid::regclass::text, con.conname,
 
 # Vote k of voter v goes to entry (v * 7919 + k * 104729) mod E: distinct
 # entries per voter (104729 is prime, k < E), a spread of counts, 30 days.
+# In bigint: at 25,000 votes a voter, k * 104729 passes 2^31.
 VOTES_SQL = """
 SET search_path = netdep;
 WITH c AS (SELECT id FROM contests WHERE slug = 'big'),
@@ -95,10 +96,10 @@ INSERT INTO votes (contest_id, entry_id, voter_id, period, vote_day,
 SELECT c.id, e.lo + ((vv * 7919 + k * 104729) %% %(entries)s), v.lo + vv,
        d, d, d + interval '12 hours', '10.0.0.1', '10.0.0.0/24', NULL,
        interval '30 days'
-  FROM c, e, v, generate_series(0, %(voters)s - 1) vv,
-       generate_series(0, %(per_voter)s - 1) k,
+  FROM c, e, v, generate_series(0::bigint, %(voters)s - 1) vv,
+       generate_series(0::bigint, %(per_voter)s - 1) k,
        LATERAL (SELECT (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date
-                       - ((k + vv) %% 30) AS d) dd
+                       - ((k + vv) %% 30)::int AS d) dd
  WHERE vv * %(per_voter)s + k < %(votes)s;
 """
 

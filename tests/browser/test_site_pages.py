@@ -88,6 +88,10 @@ def test_screenshots_of_every_page(browser, contest, new_user, make_jpeg, base_u
     done += shoot(browser, "leaderboard", "/leaderboard.html" + q, has("#board li"))
     done += shoot(browser, "leaderboard-units-week", "/leaderboard.html" + q + "&kind=units&period=week",
                   has("#board li") if not missing else has("#error"))
+    # Units are ranked over the whole contest: no period tabs to suggest
+    # otherwise, and the chart says so.
+    assert not browser.driver.find_element(By.CSS_SELECTOR, ".tabs a[data-period]").is_displayed()
+    assert "toàn cuộc thi" in text(browser, "#chart-caption")
     done += shoot(browser, "rules", "/rules.html" + q, has("#limits li"))
     done += shoot(browser, "results-unpublished", "/results.html" + q, has("#notice", "chưa"))
     done += shoot(browser, "login", "/login.html", has("#login-form"))

@@ -120,7 +120,10 @@ def test_a_change_made_while_the_connection_was_down_shows(shop, db):
     slug, owner, judge, (a, b), reader = shop
     warm(reader, slug)
     with db.cursor() as cur:
-        cur.execute("SELECT pg_terminate_backend(pid) FROM "
+        # Waits (up to 10 s each) until the backends are gone, so the
+        # workers' sockets are closed before the reads below: a backend
+        # still dying would take a read down with it (503, as it should).
+        cur.execute("SELECT pg_terminate_backend(pid, 10000) FROM "
                     "pg_stat_activity WHERE usename = 'netdep_app'")
         cur.execute("UPDATE netdep.entries SET title = 'Trong lúc mất "
                     "kết nối' WHERE id = %s", (b,))

@@ -10,15 +10,17 @@ from helpers import (API, assert_error, assert_status, clone, run_together,
 
 
 def settle(db, timeout=60.0):
-    """Waits until the folder has folded every queued count change."""
+    """Waits until the folder has folded every queued count change (votes,
+    and the units' entry counts)."""
     deadline = time.monotonic() + timeout
     while True:
         with db.cursor() as cur:
-            cur.execute("SELECT count(*) FROM netdep.vote_changes")
+            cur.execute("SELECT (SELECT count(*) FROM netdep.vote_changes) + "
+                        "(SELECT count(*) FROM netdep.unit_entry_changes)")
             if cur.fetchone()[0] == 0:
                 return
         assert time.monotonic() < deadline, \
-            "the folder did not drain netdep.vote_changes"
+            "the folder did not drain its queues"
         time.sleep(0.05)
 
 
