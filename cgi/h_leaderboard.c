@@ -163,8 +163,9 @@ lb_read(struct req *r, const void *arg, json_t **body,
 		            &rs);
 	else
 		rc = db_run(r->db, r->a,
-		            strcmp(q->period, "today") == 0 ? STMT_LEADERBOARD_TODAY
-		                                            : STMT_LEADERBOARD_WEEK,
+		            strcmp(q->period, "today") == 0
+		                ? STMT_LEADERBOARD_TODAY
+		                : STMT_LEADERBOARD_WEEK,
 		            (const char *[]){r->seg[0], q->cat, q->unit,
 		                             q->district, q->limit},
 		            &rs);
@@ -279,8 +280,8 @@ h_leaderboard_units(struct req *r)
 	if ((rc = input_args(r, lu_fields, LU__MAX, v)) != 0)
 		return rc;
 	q.level = v[LU_LEVEL].present ? lu_level[v[LU_LEVEL].i] : "unit";
-	limit = v[LU_LIMIT].present ? (long long)v[LU_LIMIT].i
-	                            : LU_LIMIT_DEFAULT;
+	limit =
+	    v[LU_LIMIT].present ? (long long)v[LU_LIMIT].i : LU_LIMIT_DEFAULT;
 	q.limit = arena_printf(r->a, "%lld", limit);
 	return lb_serve(r,
 	                arena_printf(r->a, "lu\x1f%s\x1f%s\x1f%lld", r->seg[0],

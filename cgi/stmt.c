@@ -102,14 +102,15 @@
 	"AND x." col " = " now " AND x.votes > 0 AND " LB_FILTERS " ORDER BY " \
 	"x.votes DESC, x.entry_id LIMIT $5), z AS (SELECT s.entry_id, "        \
 	"0::bigint AS votes FROM entry_stats s WHERE (SELECT count(*) FROM "   \
-	"p) < $5 AND s.contest_id = c.id AND " LB_FILTERS " AND NOT EXISTS "  \
+	"p) < $5 AND s.contest_id = c.id AND " LB_FILTERS " AND NOT EXISTS "   \
 	"(SELECT 1 FROM p WHERE p.entry_id = s.entry_id) ORDER BY s.entry_id " \
 	"LIMIT $5), t AS (SELECT u.entry_id, u.votes, rank() OVER (ORDER BY "  \
 	"u.votes DESC) AS rk FROM (SELECT * FROM p UNION ALL SELECT * FROM "   \
 	"z) u ORDER BY rk, u.entry_id LIMIT $5) SELECT coalesce(jsonb_agg("    \
-	"jsonb_build_object('rank', t.rk, 'votes', t.votes, 'entry', "         \
-	ENTRY_JSON ") ORDER BY t.rk, t.entry_id), '[]') FROM t "               \
-	LB_ENTRY_FROM "), " LB_LASTMOD " FROM contests c LEFT JOIN "           \
+	"jsonb_build_object('rank', t.rk, 'votes', t.votes, "                  \
+	"'entry', " ENTRY_JSON                                                 \
+	") ORDER BY t.rk, t.entry_id), '[]') FROM t " LB_ENTRY_FROM            \
+	"), " LB_LASTMOD " FROM contests c LEFT JOIN "                         \
 	"fold_state f ON f.contest_id = c.id WHERE c.slug = $1"
 
 const struct stmt stmts[STMT__MAX] = {
@@ -583,9 +584,7 @@ const struct stmt stmts[STMT__MAX] = {
 };
 
 const unsigned char stmt_per_call[STMT__MAX] = {
-    [STMT_ENTRIES_LIST] = 1,
-    [STMT_LEADERBOARD] = 1,
-    [STMT_LEADERBOARD_TODAY] = 1,
-    [STMT_LEADERBOARD_WEEK] = 1,
+    [STMT_ENTRIES_LIST] = 1,      [STMT_LEADERBOARD] = 1,
+    [STMT_LEADERBOARD_TODAY] = 1, [STMT_LEADERBOARD_WEEK] = 1,
     [STMT_LEADERBOARD_UNITS] = 1,
 };
