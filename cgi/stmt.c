@@ -78,7 +78,10 @@
 	"to_char(coalesce(f.folded_at, c.created_at) AT TIME ZONE 'UTC', "     \
 	"'Dy, DD Mon YYYY HH24:MI:SS \"GMT\"')"
 
-#define LB_VN_TODAY "(now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date"
+/* The Vietnam day now, and the Monday that starts its week. */
+#define LB_VN_NOW   "now() AT TIME ZONE 'Asia/Ho_Chi_Minh'"
+#define LB_VN_TODAY "(" LB_VN_NOW ")::date"
+#define LB_VN_WEEK  "date_trunc('week', " LB_VN_NOW ")::date"
 
 /* The board filters on entry_stats s: category $2, unit $3, district $4. */
 #define LB_FILTERS                                                             \
@@ -505,8 +508,7 @@ const struct stmt stmts[STMT__MAX] = {
                                 5},
     [STMT_LEADERBOARD_WEEK] = {"leaderboard_week",
                                LB_PERIOD("entry_week_counts", "week",
-                                         "date_trunc('week', now() AT TIME "
-                                         "ZONE 'Asia/Ho_Chi_Minh')::date"),
+                                         LB_VN_WEEK),
                                5},
     /*
      * Units or districts ($2) with approved entries: folded votes,

@@ -290,6 +290,8 @@ def main():
     rnd, rnd_err = wrk_votes(a, "random", entries, a.voters, 0, tmp, conn)
     hot, hot_err = wrk_votes(a, "hot", entries, a.voters, 0, tmp, conn)
     settled = check_counts(conn, a.slug)
+    say(f"contest {a.slug}: " + (settled or "every folded count equals "
+                                 "count(*) of its rows"))
     p = a.prefix
 
     def shown(res, key="vps"):

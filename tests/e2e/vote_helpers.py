@@ -79,22 +79,24 @@ def assert_counts_match_rows(db, slug):
         assert rows, "no entries"
         bad = [r for r in rows if r[1] != r[2]]
         assert not bad, f"folded != rows (id, folded, rows): {bad[:10]}"
-        cur.execute(
-            "SELECT d.entry_id, d.vote_day, d.votes, (SELECT count(*) FROM "
-            "netdep.votes v WHERE v.entry_id = d.entry_id AND v.vote_day = "
-            "d.vote_day AND v.voided_at IS NULL) FROM netdep.entry_day_counts "
-            "d JOIN netdep.contests c ON c.id = d.contest_id WHERE c.slug = %s",
-            (slug,))
-        bad = [r for r in cur.fetchall() if r[2] != r[3]]
-        assert not bad, f"day counts != rows: {bad[:10]}"
-        cur.execute(
-            "SELECT w.entry_id, w.week, w.votes, (SELECT count(*) FROM "
-            "netdep.votes v WHERE v.entry_id = w.entry_id AND "
-            "date_trunc('week', v.vote_day)::date = w.week AND v.voided_at "
-            "IS NULL) FROM netdep.entry_week_counts w JOIN netdep.contests c "
-            "ON c.id = w.contest_id WHERE c.slug = %s", (slug,))
-        bad = [r for r in cur.fetchall() if r[2] != r[3]]
-        assert not bad, f"week counts != rows: {bad[:10]}"
+        # Per day and per week: the folded table and a GROUP BY over the
+        # rows, in both directions (a missing row is a difference too).
+        for table, col, of_vote in (
+                ("entry_day_counts", "vote_day", "v.vote_day"),
+                ("entry_week_counts", "week",
+                 "date_trunc('week', v.vote_day)::date")):
+            cur.execute(
+                f"WITH c AS (SELECT id FROM netdep.contests WHERE slug = %s), "
+                f"t AS (SELECT x.entry_id, x.{col} AS p, x.votes FROM "
+                f"netdep.{table} x, c WHERE x.contest_id = c.id AND "
+                f"x.votes <> 0), r AS (SELECT v.entry_id, {of_vote} AS p, "
+                f"count(*) AS votes FROM netdep.votes v, c WHERE v.contest_id "
+                f"= c.id AND v.voided_at IS NULL GROUP BY 1, 2) SELECT "
+                f"entry_id, p, t.votes, r.votes FROM t FULL JOIN r USING "
+                f"(entry_id, p) WHERE t.votes IS DISTINCT FROM r.votes",
+                (slug,))
+            bad = cur.fetchall()
+            assert not bad, f"{table} != rows: {bad[:10]}"
         cur.execute(
             "SELECT u.level, u.name, u.votes, u.voters, (SELECT count(*) FROM "
             "netdep.votes v JOIN netdep.entries e ON e.id = v.entry_id WHERE "
