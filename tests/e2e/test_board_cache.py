@@ -7,6 +7,9 @@ refresh a board: a change that fails to notify leaves the old board in
 place and the polling below times out.  Reads go with a session cookie,
 which nginx never caches, so every one reaches a worker."""
 
+import os
+import time
+
 import pytest
 
 from conftest import Client
@@ -114,17 +117,38 @@ def test_unit_boards_follow_votes(shop, new_user, db):
     assert got == [(1, 1)]
 
 
+def wait_gone(pid, timeout=30.0):
+    """Waits until process pid has exited (the tests run on the database's
+    machine, as root or as its user)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        assert time.monotonic() < deadline, f"backend {pid} did not exit"
+        time.sleep(0.02)
+
+
 def test_a_change_made_while_the_connection_was_down_shows(shop, db):
     """A worker whose connection dies hears no notification until it
     reconnects: what it kept from before must not be served after."""
     slug, owner, judge, (a, b), reader = shop
     warm(reader, slug)
     with db.cursor() as cur:
-        # Waits (up to 10 s each) until the backends are gone, so the
-        # workers' sockets are closed before the reads below: a backend
-        # still dying would take a read down with it (503, as it should).
-        cur.execute("SELECT pg_terminate_backend(pid, 10000) FROM "
-                    "pg_stat_activity WHERE usename = 'netdep_app'")
+        cur.execute("SELECT pid FROM pg_stat_activity WHERE usename = "
+                    "'netdep_app'")
+        pids = [row[0] for row in cur.fetchall()]
+        cur.execute("SELECT pg_terminate_backend(pid) FROM "
+                    "unnest(%s::int[]) pid", (pids,))
+        # The backends' processes must be gone, not only out of
+        # pg_stat_activity (pg_terminate_backend's timeout waits for
+        # that), so the workers' sockets are closed before the reads
+        # below: a backend that closes its socket during a read takes the
+        # read down with it (503, as it should; STYLE 14).  Tears down of
+        # a large shared_buffers mapping made that window visible.
+        for pid in pids:
+            wait_gone(pid)
         cur.execute("UPDATE netdep.entries SET title = 'Trong lúc mất "
                     "kết nối' WHERE id = %s", (b,))
     want = [(a, "Một", "Tên cũ", 0),
