@@ -41,6 +41,46 @@ db_notice_quiet(void *arg, const PGresult *res)
 	(void)res;
 }
 
+/*
+ * Prepares statement i of set and checks that it returns the columns its
+ * module reads (stmt.ncols), so a query and its column enum cannot drift.
+ */
+static int
+db_prepare_one(struct db *db, const struct stmt_set *set, int i)
+{
+	const struct stmt *s = &set->stmts[i];
+	PGresult          *res;
+	int                rc = -1;
+
+	/* An enum entry without its row: fail loudly. */
+	if (s->name == NULL || s->sql == NULL) {
+		log_msg("error", "db: statement %d of %s has no SQL", i,
+		        set->module);
+		return -1;
+	}
+	res = PQprepare(db->conn, s->name, s->sql, s->nparams, NULL);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		log_msg("error", "db: cannot prepare %s: %s", s->name,
+		        PQresultErrorMessage(res));
+		goto out;
+	}
+	if (s->ncols > 0) {
+		PQclear(res);
+		res = PQdescribePrepared(db->conn, s->name);
+		if (PQresultStatus(res) != PGRES_COMMAND_OK ||
+		    PQnfields(res) != s->ncols) {
+			log_msg("error",
+			        "db: %s returns %d columns, %s reads %d",
+			        s->name, PQnfields(res), set->module, s->ncols);
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	PQclear(res);
+	return rc;
+}
+
 static int
 db_prepare_all(struct db *db)
 {
@@ -58,24 +98,10 @@ db_prepare_all(struct db *db)
 	PQclear(res);
 	if (db->listening && db_listen(db) < 0)
 		return -1;
-	for (int i = 0; i < STMT__MAX; i++) {
-		const struct stmt *s = &stmts[i];
-
-		/* An enum entry without its row in stmt.c: fail loudly. */
-		if (s->name == NULL || s->sql == NULL) {
-			log_msg("error",
-			        "db: statement %d has no SQL in stmt.c", i);
-			return -1;
-		}
-		res = PQprepare(db->conn, s->name, s->sql, s->nparams, NULL);
-		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-			log_msg("error", "db: cannot prepare %s: %s", s->name,
-			        PQresultErrorMessage(res));
-			PQclear(res);
-			return -1;
-		}
-		PQclear(res);
-	}
+	for (int k = 0; stmt_sets[k] != NULL; k++)
+		for (int i = 0; i < stmt_sets[k]->n; i++)
+			if (db_prepare_one(db, stmt_sets[k], i) < 0)
+				return -1;
 	db->prepared = 1;
 	/* What was NOTIFYed while no connection listened is lost: every
 	 * board read before is suspect. */
@@ -192,19 +218,18 @@ db_copy(struct arena *a, const PGresult *res, struct rows *out)
 }
 
 int
-db_run(struct db *db, struct arena *a, enum stmt_id id,
-       const char *const *params, struct rows *out)
+db_exec(struct db *db, struct arena *a, const struct stmt *s,
+        const char *const *params, struct rows *out)
 {
-	const struct stmt *s = &stmts[id];
-	PGresult          *res;
-	ExecStatusType     st;
-	int                rc;
+	PGresult      *res;
+	ExecStatusType st;
+	int            rc;
 
 	if (out != NULL)
 		memset(out, 0, sizeof(*out));
 	if (!db->prepared && db_ensure(db) < 0)
 		return DB_LOST;
-	if (stmt_per_call[id])
+	if (s->per_call)
 		res = PQexecParams(db->conn, s->sql, s->nparams, NULL, params,
 		                   NULL, NULL, 0);
 	else
@@ -231,6 +256,13 @@ db_run(struct db *db, struct arena *a, enum stmt_id id,
 		rc = DB_NONE;
 	PQclear(res);
 	return rc;
+}
+
+int
+db_run(struct db *db, struct arena *a, enum stmt_id id,
+       const char *const *params, struct rows *out)
+{
+	return db_exec(db, a, &stmts[id], params, out);
 }
 
 int
@@ -326,6 +358,43 @@ rows_ll(const struct rows *rs, int r, int c, long long def)
 		return def;
 	n = strtoll(v, &end, 10);
 	return *end == '\0' ? n : def;
+}
+
+const char *
+rows_str(const struct rows *rs, int r, int c, const char *def)
+{
+	const char *v = rows_get(rs, r, c);
+
+	return v != NULL ? v : def;
+}
+
+int
+rows_bool(const struct rows *rs, int r, int c, int def)
+{
+	const char *v = rows_get(rs, r, c);
+
+	if (v == NULL)
+		return def;
+	return v[0] == 't';
+}
+
+double
+rows_double(const struct rows *rs, int r, int c, double def)
+{
+	const char *v = rows_get(rs, r, c);
+	char       *end;
+	double      d;
+
+	if (v == NULL || *v == '\0')
+		return def;
+	d = strtod(v, &end);
+	return *end == '\0' ? d : def;
+}
+
+int
+rows_isnull(const struct rows *rs, int r, int c)
+{
+	return rows_get(rs, r, c) == NULL;
 }
 
 int

@@ -47,10 +47,15 @@ void       db_close(struct db *db);
 int db_ensure(struct db *db);
 
 /*
- * Runs statement id with its parameters (text; NULL is SQL NULL; the
- * count comes from the statement table).  Rows land in out (may be NULL
- * when the caller needs none), allocated from a.  Returns the tri-state.
+ * Runs statement s (registered in a stmt_set) with its parameters (text; NULL
+ * is SQL NULL; the count comes from the statement table).  Rows land in out
+ * (may be NULL when the caller needs none), allocated from a.  Returns the
+ * tri-state.
  */
+int db_exec(struct db *db, struct arena *a, const struct stmt *s,
+            const char *const *params, struct rows *out);
+
+/* db_exec() of a statement of the legacy table (stmt.c). */
 int db_run(struct db *db, struct arena *a, enum stmt_id id,
            const char *const *params, struct rows *out);
 
@@ -79,8 +84,21 @@ void db_rollback(struct db *db);
 /* Value of row r, column c, or NULL (also when out of range). */
 const char *rows_get(const struct rows *rs, int r, int c);
 
+/*
+ * The typed readers of a value: NULL (and a column out of range) is
+ * handled here, once, by returning def.  Only data-layer modules
+ * (db_*.c) read rows; they address columns by the enum next to the query.
+ */
 /* Integer value of row r, column c, or def when NULL or malformed. */
 long long rows_ll(const struct rows *rs, int r, int c, long long def);
+/* Text value, or def when NULL. */
+const char *rows_str(const struct rows *rs, int r, int c, const char *def);
+/* Boolean ('t'/'f') value, or def when NULL. */
+int rows_bool(const struct rows *rs, int r, int c, int def);
+/* Floating value, or def when NULL or malformed. */
+double rows_double(const struct rows *rs, int r, int c, double def);
+/* 1 when the value is SQL NULL (or out of range). */
+int rows_isnull(const struct rows *rs, int r, int c);
 
 /*
  * Checks that the server runs with fsync and synchronous_commit on.

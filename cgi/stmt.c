@@ -6,115 +6,9 @@
  */
 #include "stmt.h"
 
-/* URL of a derivative: public while approved, else through the API. */
-#define MEDIA_URL(suffix, kind)                                                \
-	"CASE WHEN e.status = 'approved' THEN '/media/' || "                   \
-	"media_path(m.token, '" suffix "') ELSE '/api/v1/entries/' || e.id "   \
-	"|| '/media/" kind "' END"
+#include <stddef.h>
 
-/* An entry as anyone may see it; needs e, c, a, m and cat joined. */
-#define ENTRY_JSON                                                                                                                         \
-	"jsonb_build_object('id', e.id, 'contest', c.slug, 'title', e.title, "                                                             \
-	"'caption', e.caption, 'status', e.status, 'category', "                                                                           \
-	"CASE WHEN cat.id IS NULL THEN NULL ELSE jsonb_build_object('id', "                                                                \
-	"cat.id, 'name', cat.name) END, 'author', jsonb_build_object("                                                                     \
-	"'display_name', a.display_name, 'unit', e.unit, 'district', "                                                                     \
-	"e.district), 'unit', e.unit, 'district', e.district, 'votes', "                                                                   \
-	"coalesce((SELECT s.votes FROM entry_stats s WHERE s.entry_id = "                                                                  \
-	"e.id), 0), 'created_at', e.created_at, 'url', '/e/' || "                                                                          \
-	"e.id, 'media', jsonb_build_object('width', m.display_width, "                                                                     \
-	"'height', m.display_height, 'thumb_width', m.thumb_width, "                                                                       \
-	"'thumb_height', m.thumb_height, 'thumb_jpeg', " MEDIA_URL(                                                                        \
-	    "_t400.jpg",                                                                                                                   \
-	    "t400.jpg") ", 'thumb_webp', " MEDIA_URL("_t400.webp",                                                                         \
-	                                             "t400.webp") ", "                                                                     \
-	                                                          "'display_"                                                              \
-	                                                          "jpeg',"                                                                 \
-	                                                          " " MEDIA_URL("_d1600.jpg", "d1600.jpg") ", 'display_webp', " MEDIA_URL( \
-	                                                              "_d1600"                                                             \
-	                                                              ".webp",                                                             \
-	                                                              "d1600."                                                             \
-	                                                              "webp") "))"
-
-/* What only the owner and the judges see besides. */
-#define ENTRY_PRIVATE_JSON                                                     \
-	"jsonb_build_object('reject_reason', e.reject_reason, 'decided_at', "  \
-	"e.decided_at, 'original', '/api/v1/entries/' || e.id || "             \
-	"'/original', 'original_type', m.original_type, 'original_width', "    \
-	"m.width, 'original_height', m.height, 'camera', m.camera, "           \
-	"'taken_at', m.taken_at)"
-
-#define ENTRY_FROM                                                             \
-	" FROM entries e JOIN contests c ON c.id = e.contest_id JOIN "         \
-	"accounts a ON a.id = e.account_id JOIN media m ON m.entry_id = "      \
-	"e.id LEFT JOIN categories cat ON cat.id = e.category_id "
-
-#define CONTEST_JSON                                                           \
-	"jsonb_build_object('slug', c.slug, 'title', c.title, 'rules', "       \
-	"c.rules, 'phase', contest_phase(c), 'submit_from', c.submit_from, "   \
-	"'submit_until', c.submit_until, 'vote_from', c.vote_from, "           \
-	"'vote_until', c.vote_until, 'results_at', c.results_at, "             \
-	"'max_entries', c.max_entries, 'votes_per_day', c.votes_per_day, "     \
-	"'vote_rule', c.vote_rule, 'public_weight', c.public_weight, "         \
-	"'jury_weight', 100 - c.public_weight, 'min_short_side', "             \
-	"c.min_short_side, 'max_pixels', c.max_pixels, 'max_bytes', "          \
-	"c.max_bytes, 'categories', coalesce((SELECT jsonb_agg("               \
-	"jsonb_build_object('id', k.id, 'name', k.name) ORDER BY k.position,"  \
-	" k.id) FROM categories k WHERE k.contest_id = c.id), '[]'), "         \
-	"'criteria', coalesce((SELECT jsonb_agg(jsonb_build_object('id', "     \
-	"k.id, 'name', k.name, 'weight', k.weight) ORDER BY k.position, "      \
-	"k.id) FROM criteria k WHERE k.contest_id = c.id), '[]'), "            \
-	"'entries', (SELECT count(*) FROM entries x WHERE x.contest_id = "     \
-	"c.id AND x.status = 'approved'))"
-
-/* The entries of a board t(entry_id, ...); c is the contest. */
-#define LB_ENTRY_FROM                                                          \
-	" JOIN entries e ON e.id = t.entry_id JOIN accounts a ON a.id = "      \
-	"e.account_id JOIN media m ON m.entry_id = e.id LEFT JOIN categories " \
-	"cat ON cat.id = e.category_id "
-
-/* When the contest's counts last moved, as an HTTP date. */
-#define LB_LASTMOD                                                             \
-	"to_char(coalesce(f.folded_at, c.created_at) AT TIME ZONE 'UTC', "     \
-	"'Dy, DD Mon YYYY HH24:MI:SS \"GMT\"')"
-
-/* The Vietnam day now, and the Monday that starts its week. */
-#define LB_VN_NOW   "now() AT TIME ZONE 'Asia/Ho_Chi_Minh'"
-#define LB_VN_TODAY "(" LB_VN_NOW ")::date"
-#define LB_VN_WEEK  "date_trunc('week', " LB_VN_NOW ")::date"
-
-/* The board filters on entry_stats s: category $2, unit $3, district $4. */
-#define LB_FILTERS                                                             \
-	"s.approved AND ($2::bigint IS NULL OR s.category_id = $2) AND "       \
-	"($3::text IS NULL OR s.unit = $3) AND ($4::text IS NULL OR "          \
-	"s.district = $4)"
-
-/*
- * A period board (today, this week: Vietnam time) from table tbl, whose
- * column col holds the period that expression now names
- * (008_boards_topn.sql).  p: the top $5 entries with votes in the period,
- * walked from the (contest, period, votes DESC, entry) index; ranks are
- * computed after the limit, which is exact because every entry with more
- * votes comes before.  z: when fewer than $5 have any, the others follow,
- * tied after them, oldest first (not even read otherwise).  The contest
- * is the outer row, so the index bounds are constants to the planner.
- */
-#define LB_PERIOD(tbl, col, now)                                               \
-	"SELECT (WITH p AS (SELECT x.entry_id, x.votes FROM " tbl " x JOIN "   \
-	"entry_stats s ON s.entry_id = x.entry_id WHERE x.contest_id = c.id "  \
-	"AND x." col " = " now " AND x.votes > 0 AND " LB_FILTERS " ORDER BY " \
-	"x.votes DESC, x.entry_id LIMIT $5), z AS (SELECT s.entry_id, "        \
-	"0::bigint AS votes FROM entry_stats s WHERE (SELECT count(*) FROM "   \
-	"p) < $5 AND s.contest_id = c.id AND " LB_FILTERS " AND NOT EXISTS "   \
-	"(SELECT 1 FROM p WHERE p.entry_id = s.entry_id) ORDER BY s.entry_id " \
-	"LIMIT $5), t AS (SELECT u.entry_id, u.votes, rank() OVER (ORDER BY "  \
-	"u.votes DESC) AS rk FROM (SELECT * FROM p UNION ALL SELECT * FROM "   \
-	"z) u ORDER BY rk, u.entry_id LIMIT $5) SELECT coalesce(jsonb_agg("    \
-	"jsonb_build_object('rank', t.rk, 'votes', t.votes, "                  \
-	"'entry', " ENTRY_JSON                                                 \
-	") ORDER BY t.rk, t.entry_id), '[]') FROM t " LB_ENTRY_FROM            \
-	"), " LB_LASTMOD " FROM contests c LEFT JOIN "                         \
-	"fold_state f ON f.contest_id = c.id WHERE c.slug = $1"
+#include "sqlfrag.h"
 
 const struct stmt stmts[STMT__MAX] = {
     [STMT_PING] = {"ping", "SELECT 1", 0},
@@ -222,7 +116,7 @@ const struct stmt stmts[STMT__MAX] = {
          "THEN es.votes END DESC, CASE WHEN $4 = 'votes' THEN e.id END, CASE "
          "WHEN $4 = 'shuffle' THEN hashtextextended(e.id::text, $7::bigint) "
          "END, e.created_at DESC, e.id DESC LIMIT $5 OFFSET $6",
-         7},
+         7, .per_call = 1},
     [STMT_ME_ENTRIES] = {"me_entries",
                          "SELECT coalesce(jsonb_agg(" ENTRY_JSON
                          " || " ENTRY_PRIVATE_JSON
@@ -501,15 +395,15 @@ const struct stmt stmts[STMT__MAX] = {
          "s.entry_id LIMIT $5) x) t " LB_ENTRY_FROM "), " LB_LASTMOD
          " FROM contests c LEFT JOIN fold_state f ON "
          "f.contest_id = c.id WHERE c.slug = $1",
-         5},
+         5, .per_call = 1},
     [STMT_LEADERBOARD_TODAY] = {"leaderboard_today",
                                 LB_PERIOD("entry_day_counts", "vote_day",
                                           LB_VN_TODAY),
-                                5},
+                                5, .per_call = 1},
     [STMT_LEADERBOARD_WEEK] = {"leaderboard_week",
                                LB_PERIOD("entry_week_counts", "week",
                                          LB_VN_WEEK),
-                               5},
+                               5, .per_call = 1},
     /*
      * Units or districts ($2) with approved entries: folded votes,
      * distinct voters and entries (unit_stats, 008_boards_topn.sql), the
@@ -527,7 +421,7 @@ const struct stmt stmts[STMT__MAX] = {
          "$3) t) r), " LB_LASTMOD
          " FROM contests c LEFT JOIN fold_state f ON f.contest_id = c.id "
          "WHERE c.slug = $1",
-         3},
+         3, .per_call = 1},
     /* The folder (fold.c). */
     [STMT_VOTE_FOLD] = {"vote_fold", "SELECT vote_fold()", 0},
     [STMT_VOTE_PURGE] = {"vote_purge",
@@ -585,8 +479,10 @@ const struct stmt stmts[STMT__MAX] = {
          1},
 };
 
-const unsigned char stmt_per_call[STMT__MAX] = {
-    [STMT_ENTRIES_LIST] = 1,      [STMT_LEADERBOARD] = 1,
-    [STMT_LEADERBOARD_TODAY] = 1, [STMT_LEADERBOARD_WEEK] = 1,
-    [STMT_LEADERBOARD_UNITS] = 1,
+/* The legacy table as a set (ids are enum stmt_id). */
+static const struct stmt_set legacy_set = {"stmt", stmts, STMT__MAX};
+
+const struct stmt_set *const stmt_sets[] = {
+    &legacy_set,
+    NULL,
 };

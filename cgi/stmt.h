@@ -84,21 +84,45 @@ enum stmt_id {
 #define SIMILAR_MAX_BITS_SQL "10"
 
 struct stmt {
-	const char *name; /* prepared statement name */
+	const char *name; /* prepared statement name, unique across sets */
 	const char *sql;
 	int         nparams;
+	/*
+	 * Result columns the caller reads by its column enum (the enum's
+	 * __MAX), checked against the prepared statement at every connect so
+	 * a SELECT that changed shape fails at start, not at the first read;
+	 * 0 means not checked (commands, and the legacy table below).
+	 */
+	int ncols;
+	/*
+	 * 1: planned for its parameters at every call (still prepared at
+	 * start, which checks the SQL): reads with optional filters ("$2 IS
+	 * NULL OR ...") and parameter-chosen orders, where the generic plan
+	 * PostgreSQL settles on after five calls scans what a plan for the
+	 * actual values would not (196 ms against 8 ms for a period board).
+	 * Their callers are cached (boards.h) or cheap to plan.
+	 */
+	int per_call;
 };
 
-extern const struct stmt stmts[STMT__MAX];
+/*
+ * The statements of one data-layer module (db_entry.c, db_vote.c, ...):
+ * each module keeps its SQL, and an enum of each query's result columns,
+ * next to the function that reads them, and exports its set here.
+ */
+struct stmt_set {
+	const char        *module;
+	const struct stmt *stmts;
+	int                n;
+};
 
 /*
- * 1 for the statements planned for their parameters at every call (still
- * prepared at start, which checks the SQL): reads with optional filters
- * ("$2 IS NULL OR ...") and parameter-chosen orders, where the generic
- * plan PostgreSQL settles on after five calls scans what a plan for the
- * actual values would not (196 ms against 8 ms for a period board).
- * Their callers are cached (boards.h) or cheap to plan.
+ * Every statement the programs run, registered in one table (stmt.c):
+ * db.c prepares each set on every connection.  NULL-terminated.
  */
-extern const unsigned char stmt_per_call[STMT__MAX];
+extern const struct stmt_set *const stmt_sets[];
+
+/* The statements not yet moved into a data-layer module. */
+extern const struct stmt stmts[STMT__MAX];
 
 #endif

@@ -1,8 +1,17 @@
 #!/usr/bin/env bash
-# migrate.sh: applies sql/NNN_name.sql migrations in order, each in one
-# transaction together with its row in public.schema_migrations, skipping
-# those already recorded; then points netdep_app's search_path at netdep.
-# Run it as the database owner role (the app role has no DDL rights).
+# migrate.sh: brings a database to what sql/ says, as the owner role.
+#
+# 1. sql/migrations/NNN_name.sql change tables.  Each is applied once, in
+#    one transaction together with its row (version and SHA-256 of the
+#    file) in public.schema_migrations.  An applied migration whose file
+#    has changed since is refused: a migration is history, write a new one.
+#    (Rows recorded before checksums existed adopt the file's current one.)
+# 2. sql/functions/*.sql hold every function, trigger and view, each in
+#    exactly one file.  They are re-applied in name order, all in one
+#    transaction, on every run: 000_reset.sql drops what exists and the
+#    others create it again, so what runs is exactly what the files say.
+# 3. netdep_app's search_path is pointed at netdep.
+#
 # Usage: scripts/migrate.sh "CONNINFO"   e.g. "host=/srv/run dbname=netdep user=netdep"
 # Environment: PSQL (psql binary, default psql).
 set -euo pipefail
@@ -10,31 +19,56 @@ top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 conn=${1:?usage: migrate.sh CONNINFO}
 PSQL=${PSQL:-psql}
 psql() { "$PSQL" -X -q -v ON_ERROR_STOP=1 "$@"; }
+die() { echo "migrate: $*" >&2; exit 1; }
 
-psql -d "$conn" -c "CREATE TABLE IF NOT EXISTS public.schema_migrations (
+psql -d "$conn" -c "SET client_min_messages = warning;
+CREATE TABLE IF NOT EXISTS public.schema_migrations (
 	version    text PRIMARY KEY,
-	applied_at timestamptz NOT NULL DEFAULT now())" 2>&1 | grep -v 'already exists, skipping' || true
+	applied_at timestamptz NOT NULL DEFAULT now());
+ALTER TABLE public.schema_migrations ADD COLUMN IF NOT EXISTS sha256 text;"
 
-applied=$(psql -d "$conn" -tA -c "SELECT version FROM public.schema_migrations")
+declare -A applied=()
+while IFS='|' read -r version sum; do
+	[ -n "$version" ] && applied[$version]=$sum
+done < <(psql -d "$conn" -tA -c "SELECT version, coalesce(sha256, '') FROM public.schema_migrations")
+
 declare -A seen=()
 n=0
-for f in "$top"/sql/[0-9][0-9][0-9]_*.sql; do
+for f in "$top"/sql/migrations/[0-9][0-9][0-9]_*.sql; do
 	[ -e "$f" ] || continue
 	base=$(basename "$f" .sql)
 	version=${base%%_*}
-	[ -z "${seen[$version]:-}" ] || { echo "migrate: two migrations numbered $version: ${seen[$version]} and $base" >&2; exit 1; }
+	[ -z "${seen[$version]:-}" ] || die "two migrations numbered $version: ${seen[$version]} and $base"
 	seen[$version]=$base
-	if grep -qx "$version" <<<"$applied"; then
+	sum=$(sha256sum "$f" | cut -d' ' -f1)
+	if [ -n "${applied[$version]+x}" ]; then
+		if [ -z "${applied[$version]}" ]; then
+			psql -d "$conn" -c "UPDATE public.schema_migrations SET sha256 = '$sum' WHERE version = '$version' AND sha256 IS NULL"
+		elif [ "${applied[$version]}" != "$sum" ]; then
+			die "$base.sql was changed after it was applied (recorded sha256 ${applied[$version]:0:12}…, file ${sum:0:12}…): restore it and put the change in a new migration"
+		fi
 		continue
 	fi
 	# -1 wraps every -f and -c in one BEGIN/COMMIT: the migration and its
 	# record land together or not at all.  A concurrent runner fails on
 	# the primary key instead of applying a migration twice.
 	psql -d "$conn" -1 -f "$f" \
-	    -c "INSERT INTO public.schema_migrations (version) VALUES ('$version')" ||
-	    { echo "migrate: $base failed; nothing of it was applied" >&2; exit 1; }
+	    -c "INSERT INTO public.schema_migrations (version, sha256) VALUES ('$version', '$sum')" ||
+	    die "$base failed; nothing of it was applied"
 	echo "migrate: applied $base"
 	n=$((n + 1))
 done
+for v in "${!applied[@]}"; do
+	[ -n "${seen[$v]:-}" ] || die "the database has migration $v, which sql/migrations/ does not: is this checkout older than the database?"
+done
+
+args=()
+for f in "$top"/sql/functions/[0-9][0-9][0-9]_*.sql; do
+	args+=(-f "$f")
+done
+[ ${#args[@]} -gt 0 ] || die "no files in sql/functions/"
+psql -d "$conn" -1 -c "SET client_min_messages = warning" "${args[@]}" ||
+    die "sql/functions/ failed; the functions that ran before are unchanged"
 psql -d "$conn" -c "ALTER ROLE netdep_app SET search_path = netdep"
 [ $n -gt 0 ] || echo "migrate: schema up to date (${#seen[@]} migrations)"
+echo "migrate: functions applied ($((${#args[@]} / 2)) files)"

@@ -217,82 +217,8 @@ CREATE TABLE audit_log (
 );
 CREATE INDEX audit_log_target_idx ON audit_log (target_type, target_id);
 
--- Casting a vote is one round trip: every rule is checked and the vote and
--- the budget are written in the caller's transaction, or nothing is.
--- Returns the HTTP status the caller answers with, the entry's count and
--- the votes the voter has left today.
-CREATE FUNCTION vote_cast(p_entry bigint, p_voter bigint, p_ip inet,
-                          p_ua_hash bytea,
-                          OUT status integer, OUT reason text,
-                          OUT vote_count bigint, OUT votes_left integer)
-LANGUAGE plpgsql
-SET search_path = netdep, pg_catalog
-AS $$
-DECLARE
-	c      contests%ROWTYPE;
-	e      entries%ROWTYPE;
-	v_day    date := (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date;
-	v_period date;
-	used_n integer;
-	vid    bigint;
-BEGIN
-	vote_count := NULL;
-	votes_left := NULL;
-	SELECT * INTO e FROM entries WHERE id = p_entry;
-	IF NOT FOUND THEN
-		status := 404; reason := 'no_entry'; RETURN;
-	END IF;
-	SELECT * INTO c FROM contests WHERE id = e.contest_id;
-	IF e.status <> 'approved' THEN
-		status := 403; reason := 'not_approved'; RETURN;
-	END IF;
-	IF (c.vote_from IS NOT NULL AND now() < c.vote_from)
-	   OR (c.vote_until IS NOT NULL AND now() >= c.vote_until) THEN
-		status := 403; reason := 'voting_closed'; RETURN;
-	END IF;
-	IF e.account_id = p_voter AND NOT c.self_vote THEN
-		status := 403; reason := 'own_entry'; RETURN;
-	END IF;
-	v_period := CASE c.vote_rule WHEN 'daily' THEN v_day
-	                           ELSE DATE '2000-01-01' END;
-
-	INSERT INTO votes (contest_id, entry_id, voter_id, period, vote_day,
-	                   ip, ip_prefix, ua_hash)
-	VALUES (c.id, e.id, p_voter, v_period, v_day, p_ip,
-	        CASE WHEN family(p_ip) = 4 THEN set_masklen(p_ip::cidr, 24)
-	             ELSE set_masklen(p_ip::cidr, 48) END,
-	        p_ua_hash)
-	ON CONFLICT ON CONSTRAINT votes_entry_id_voter_id_period_key DO NOTHING
-	RETURNING id INTO vid;
-	IF vid IS NULL THEN
-		status := 409;
-		reason := CASE c.vote_rule WHEN 'daily' THEN 'already_voted_today'
-		                              ELSE 'already_voted' END;
-	ELSE
-		INSERT INTO vote_budget AS b (contest_id, voter_id, vote_day, used)
-		VALUES (c.id, p_voter, v_day, 1)
-		ON CONFLICT (contest_id, voter_id, vote_day)
-		DO UPDATE SET used = b.used + 1 WHERE b.used < c.votes_per_day
-		RETURNING used INTO used_n;
-		IF used_n IS NULL THEN
-			-- Budget spent: undo the vote row inserted above.
-			DELETE FROM votes WHERE id = vid;
-			status := 429; reason := 'budget_spent';
-		ELSE
-			status := 201; reason := 'counted';
-		END IF;
-	END IF;
-	SELECT count(*) INTO vote_count FROM votes
-	 WHERE entry_id = e.id AND voided_at IS NULL;
-	SELECT c.votes_per_day - coalesce(max(used), 0) INTO votes_left
-	  FROM vote_budget
-	 WHERE contest_id = c.id AND voter_id = p_voter AND vote_day = v_day;
-END
-$$;
-
 GRANT USAGE ON SCHEMA netdep TO netdep_app;
 GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA netdep
     TO netdep_app;
 REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM netdep_app;
 GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA netdep TO netdep_app;
-GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA netdep TO netdep_app;

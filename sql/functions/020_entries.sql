@@ -1,14 +1,32 @@
--- 007_similar.sql: one near-duplicate search.
---
--- The moderation queue (mod_similar() of 004) and GET /entries/{id}/similar
--- (a statement of cgi/stmt.c) each wrote the same dHash search with their
--- own columns and limits.  entry_similar() is the one search: entries of
--- any contest, not withdrawn, whose photo's dHash is within p_max bits of
--- this one's, nearest first (ties by id), at most p_limit (NULL: all).  A
--- thumbnail only where the viewer may see it: public once approved,
--- private to the judges of that entry's contest.
+-- 020_entries.sql: Entries: the stats row each entry keeps, near-duplicate search.
+-- Re-applied on every start (see sql/README.md); edit in place.
 
 SET search_path = netdep, pg_catalog;
+
+-- entry_stats follows each entry's status, category, unit and district.
+CREATE FUNCTION entry_stats_sync() RETURNS trigger
+LANGUAGE plpgsql SET search_path = netdep, pg_catalog AS $$
+BEGIN
+	INSERT INTO entry_stats AS s (entry_id, contest_id, approved,
+	                              category_id, unit, district)
+	VALUES (NEW.id, NEW.contest_id, NEW.status = 'approved',
+	        NEW.category_id, NEW.unit, NEW.district)
+	ON CONFLICT (entry_id) DO UPDATE
+	   SET approved = EXCLUDED.approved, category_id = EXCLUDED.category_id,
+	       unit = EXCLUDED.unit, district = EXCLUDED.district
+	 WHERE (s.approved, s.category_id, s.unit, s.district)
+	       IS DISTINCT FROM (EXCLUDED.approved, EXCLUDED.category_id,
+	                         EXCLUDED.unit, EXCLUDED.district);
+	INSERT INTO fold_state AS f (contest_id, folded_at)
+	VALUES (NEW.contest_id, now())
+	ON CONFLICT (contest_id) DO UPDATE SET folded_at = now();
+	RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER entries_stats_sync
+    AFTER INSERT OR UPDATE OF status, category_id, unit, district ON entries
+    FOR EACH ROW EXECUTE FUNCTION entry_stats_sync();
 
 CREATE FUNCTION entry_similar(p_entry bigint, p_viewer bigint, p_max integer,
                               p_limit integer) RETURNS jsonb
@@ -35,8 +53,3 @@ RETURN (SELECT coalesce(jsonb_agg(jsonb_build_object(
 	           AND o.status <> 'withdrawn'
 	           AND bit_count((mo.phash # me.phash)::bit(64)) <= p_max
 	         ORDER BY d, o.id LIMIT p_limit) x);
-
-DROP FUNCTION mod_similar(bigint, bigint);
-
-GRANT EXECUTE ON FUNCTION entry_similar(bigint, bigint, integer, integer)
-    TO netdep_app;

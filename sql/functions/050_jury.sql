@@ -1,59 +1,7 @@
--- 004_jury.sql: judging (issue 5): conflict of interest, jury scores,
--- prizes and publication, the fraud report and the voiding of votes.
---
--- Every rule that a race could break lives here: one score per entry,
--- judge and criterion (UNIQUE), scores 0..10 with one decimal (CHECK),
--- conflict of interest on scores and on moderation decisions (triggers),
--- one first/second/third/most-voted prize per contest (partial UNIQUE).
--- The write paths are plpgsql functions that check, write and audit in the
--- caller's transaction and answer (status, code, message, body) so the C
--- handlers stay thin.  The application role may still not UPDATE or
--- DELETE audit_log (001 revoked it; nothing here grants it back).
+-- 050_jury.sql: Judging: guards, scores, rankings, prizes, publication, fraud report, voiding.
+-- Re-applied on every start (see sql/README.md); edit in place.
 
 SET search_path = netdep, pg_catalog;
-
--- Per-contest judging settings.  contest_phase() (002) depends on the row
--- type of contests, which blocks ALTER TABLE: drop it, add the columns and
--- create it again unchanged (the same transaction, so no reader sees the
--- gap).
-DROP FUNCTION contest_phase(contests);
-ALTER TABLE contests
-	ADD COLUMN coi_unit boolean NOT NULL DEFAULT false,
-	ADD COLUMN zscore boolean NOT NULL DEFAULT false,
-	ADD COLUMN judges_named boolean NOT NULL DEFAULT false;
-CREATE FUNCTION contest_phase(c contests) RETURNS text
-LANGUAGE sql STABLE
-RETURN CASE
-	WHEN c.results_at IS NOT NULL AND now() >= c.results_at THEN 'results'
-	WHEN (c.submit_from IS NULL OR now() >= c.submit_from)
-	 AND (c.submit_until IS NULL OR now() < c.submit_until) THEN
-		CASE WHEN (c.vote_from IS NULL OR now() >= c.vote_from)
-		      AND (c.vote_until IS NULL OR now() < c.vote_until)
-		     THEN 'submissions_and_voting' ELSE 'submissions' END
-	WHEN (c.vote_from IS NULL OR now() >= c.vote_from)
-	 AND (c.vote_until IS NULL OR now() < c.vote_until) THEN 'voting'
-	WHEN c.submit_from IS NOT NULL AND now() < c.submit_from THEN 'upcoming'
-	ELSE 'closed' END;
-
--- Are the results of contest c public?
-CREATE FUNCTION results_published(c contests) RETURNS boolean
-LANGUAGE sql STABLE
-RETURN c.results_at IS NOT NULL AND now() >= c.results_at;
-
--- Conflict of interest: may p_judge not act on entry p_entry?  Always for
--- the judge's own entry; for an entry of the judge's own unit when the
--- contest's coi_unit is on (units compared without case and outer spaces;
--- an empty unit matches nothing).
-CREATE FUNCTION jury_conflict(p_judge bigint, p_entry bigint) RETURNS boolean
-LANGUAGE sql STABLE
-RETURN EXISTS (
-	SELECT 1 FROM entries e JOIN contests c ON c.id = e.contest_id
-	 WHERE e.id = p_entry
-	   AND (e.account_id = p_judge
-	        OR (c.coi_unit AND EXISTS (
-	              SELECT 1 FROM accounts j
-	               WHERE j.id = p_judge AND btrim(j.unit) <> ''
-	                 AND lower(btrim(j.unit)) = lower(btrim(e.unit))))));
 
 -- The SQL side of moderation's conflict of interest: a decision recorded
 -- by a conflicted judge is refused whatever the application checked.
@@ -69,31 +17,12 @@ BEGIN
 	RETURN NEW;
 END
 $$;
+
 CREATE TRIGGER entries_coi_guard BEFORE UPDATE OF status ON entries
 	FOR EACH ROW
 	WHEN (OLD.status = 'pending' AND NEW.status IN ('approved', 'rejected')
 	      AND NEW.decided_by IS NOT NULL)
 	EXECUTE FUNCTION entries_coi_guard();
-
--- Jury scores: 0..10 with at most one decimal per criterion per judge.
-CREATE TABLE scores (
-	entry_id     bigint NOT NULL REFERENCES entries (id),
-	judge_id     bigint NOT NULL REFERENCES accounts (id),
-	criterion_id bigint NOT NULL REFERENCES criteria (id),
-	score        numeric(3, 1) NOT NULL CHECK (score >= 0 AND score <= 10),
-	scored_at    timestamptz NOT NULL DEFAULT now(),
-	UNIQUE (entry_id, judge_id, criterion_id)
-);
-CREATE INDEX scores_judge_idx ON scores (judge_id, entry_id);
-CREATE INDEX scores_criterion_idx ON scores (criterion_id);
-
-CREATE TABLE score_comments (
-	entry_id   bigint NOT NULL REFERENCES entries (id),
-	judge_id   bigint NOT NULL REFERENCES accounts (id),
-	comment    text NOT NULL CHECK (char_length(comment) <= 2000),
-	updated_at timestamptz NOT NULL DEFAULT now(),
-	PRIMARY KEY (entry_id, judge_id)
-);
 
 -- A score row is only ever written by a judge of the entry's contest
 -- without a conflict of interest, for an approved entry and a criterion
@@ -131,25 +60,9 @@ BEGIN
 	RETURN NEW;
 END
 $$;
+
 CREATE TRIGGER scores_guard BEFORE INSERT OR UPDATE ON scores
 	FOR EACH ROW EXECUTE FUNCTION scores_guard();
-
--- Prizes.  One first, second, third and most-voted per contest; an entry
--- holds at most one jury prize (it may also be the most voted).
-CREATE TABLE prizes (
-	contest_id  bigint NOT NULL REFERENCES contests (id),
-	entry_id    bigint NOT NULL REFERENCES entries (id),
-	prize       text NOT NULL
-	            CHECK (prize IN ('first', 'second', 'third', 'consolation',
-	                             'most_voted')),
-	awarded_by  bigint REFERENCES accounts (id),
-	awarded_at  timestamptz NOT NULL DEFAULT now(),
-	UNIQUE (entry_id, prize)
-);
-CREATE UNIQUE INDEX prizes_one_each_key ON prizes (contest_id, prize)
-	WHERE prize IN ('first', 'second', 'third', 'most_voted');
-CREATE UNIQUE INDEX prizes_one_jury_prize_key ON prizes (entry_id)
-	WHERE prize <> 'most_voted';
 
 -- A prize goes to an approved entry of the same contest.
 CREATE FUNCTION prizes_guard() RETURNS trigger
@@ -166,32 +79,9 @@ BEGIN
 	RETURN NEW;
 END
 $$;
+
 CREATE TRIGGER prizes_guard BEFORE INSERT OR UPDATE ON prizes
 	FOR EACH ROW EXECUTE FUNCTION prizes_guard();
-
--- The fraud report reads valid votes of one contest by entry, address and
--- time; the audit log is read per contest, newest first.
-CREATE INDEX votes_fraud_ip_idx ON votes (contest_id, entry_id, ip, created_at)
-	WHERE voided_at IS NULL;
-CREATE INDEX votes_fraud_prefix_idx
-	ON votes (contest_id, entry_id, ip_prefix, created_at)
-	WHERE voided_at IS NULL;
-CREATE INDEX votes_voided_idx ON votes (contest_id, voided_at)
-	WHERE voided_at IS NOT NULL;
-CREATE INDEX audit_log_contest_idx ON audit_log (contest_id, id);
-CREATE INDEX audit_log_at_idx ON audit_log (id) WHERE contest_id IS NULL;
-
--- Writes one audit row.
-CREATE FUNCTION audit(p_actor bigint, p_name text, p_ip text, p_action text,
-                      p_type text, p_target bigint, p_contest bigint,
-                      p_before jsonb, p_after jsonb) RETURNS void
-LANGUAGE sql
-BEGIN ATOMIC
-	INSERT INTO audit_log (actor_id, actor_name, ip, action, target_type,
-	                       target_id, contest_id, before, after)
-	VALUES (p_actor, p_name, p_ip::inet, p_action, p_type, p_target,
-	        p_contest, p_before, p_after);
-END;
 
 -- Valid votes of an entry, exact at any moment: the count vote_fold()
 -- (003) keeps in entry_stats plus the changes still queued in
@@ -312,32 +202,6 @@ LANGUAGE sql STABLE
 RETURN (SELECT jsonb_object_agg(k.name, s.score)
           FROM scores s JOIN criteria k ON k.id = s.criterion_id
          WHERE s.judge_id = p_judge AND s.entry_id = p_entry);
-
--- Near-duplicates of an entry by perceptual hash (dHash Hamming distance
--- <= 10), nearest first, at most 5, in any contest.
-CREATE FUNCTION mod_similar(p_entry bigint, p_viewer bigint) RETURNS jsonb
-LANGUAGE sql STABLE
-RETURN (SELECT coalesce(jsonb_agg(jsonb_build_object(
-		'id', x.id, 'distance', x.d, 'status', x.status,
-		'contest', x.slug, 'title', x.title,
-		-- A thumbnail only where the viewer may see it: public once
-		-- approved, private to the judges of that entry's contest.
-		'thumb', CASE WHEN x.status = 'approved'
-		              THEN '/media/' || media_path(x.token, '_t400.jpg')
-		              WHEN is_judge_of(p_viewer, x.contest_id)
-		              THEN '/api/v1/entries/' || x.id || '/media/t400.jpg'
-		         END) ORDER BY x.d, x.id), '[]')
-	  FROM (SELECT o.id, o.status, o.title, c.slug, mo.token, o.contest_id,
-	               bit_count((mo.phash # me.phash)::bit(64)) AS d
-	          FROM media me
-	          JOIN media mo ON mo.entry_id <> me.entry_id
-	                       AND mo.phash IS NOT NULL
-	          JOIN entries o ON o.id = mo.entry_id
-	          JOIN contests c ON c.id = o.contest_id
-	         WHERE me.entry_id = p_entry AND me.phash IS NOT NULL
-	           AND o.status <> 'withdrawn'
-	           AND bit_count((mo.phash # me.phash)::bit(64)) <= 10
-	         ORDER BY 7, 1 LIMIT 5) x);
 
 -- PUT /entries/{id}/scores.  p_scores is {"<criterion>": number, ...}
 -- (the C side checked the shape); every criterion of the contest must be
@@ -753,198 +617,3 @@ AS $$
 		         'steady_max_deviation', 0.15))
 	  FROM bursts b JOIN entries e ON e.id = b.entry_id
 $$;
-
--- Contest settings an admin edits (POST /contests, PATCH /contests/{slug}).
--- p_set holds only the keys to change (JSON null clears a window; times
--- are seconds since the epoch); the C side validated each value.  Audited with before and after.
-CREATE FUNCTION contest_save(p_slug text, p_create boolean, p_set jsonb,
-                             p_actor bigint, p_name text, p_ip text,
-                             OUT status integer, OUT code text,
-                             OUT message text, OUT body jsonb)
-LANGUAGE plpgsql SET search_path = netdep, pg_catalog AS $$
-DECLARE
-	c      contests%ROWTYPE;
-	before jsonb;
-	after  jsonb;
-BEGIN
-	IF p_create THEN
-		INSERT INTO contests (slug, title) VALUES (p_slug, p_set ->> 'title')
-		ON CONFLICT (slug) DO NOTHING RETURNING * INTO c;
-		IF NOT FOUND THEN
-			status := 409; code := 'slug_taken';
-			message := 'A contest ' || p_slug || ' exists already.'; RETURN;
-		END IF;
-		INSERT INTO criteria (contest_id, name, weight, position)
-		VALUES (c.id, 'Nội dung', 40, 1), (c.id, 'Thẩm mỹ', 40, 2),
-		       (c.id, 'Thông điệp', 20, 3);
-	ELSE
-		SELECT * INTO c FROM contests WHERE slug = p_slug FOR UPDATE;
-		IF NOT FOUND THEN
-			status := 404; code := 'no_contest';
-			message := 'There is no contest ' || p_slug || '.'; RETURN;
-		END IF;
-		before := to_jsonb(c) - 'id' - 'created_at';
-	END IF;
-	UPDATE contests SET
-		title = CASE WHEN p_set ? 'title' THEN p_set ->> 'title' ELSE title END,
-		rules = CASE WHEN p_set ? 'rules' THEN coalesce(p_set ->> 'rules', '')
-		        ELSE rules END,
-		submit_from = CASE WHEN p_set ? 'submit_from'
-		        THEN to_timestamp((p_set ->> 'submit_from')::double precision) ELSE submit_from END,
-		submit_until = CASE WHEN p_set ? 'submit_until'
-		        THEN to_timestamp((p_set ->> 'submit_until')::double precision) ELSE submit_until END,
-		vote_from = CASE WHEN p_set ? 'vote_from'
-		        THEN to_timestamp((p_set ->> 'vote_from')::double precision) ELSE vote_from END,
-		vote_until = CASE WHEN p_set ? 'vote_until'
-		        THEN to_timestamp((p_set ->> 'vote_until')::double precision) ELSE vote_until END,
-		max_entries = coalesce((p_set ->> 'max_entries')::integer, max_entries),
-		votes_per_day = coalesce((p_set ->> 'votes_per_day')::integer,
-		        votes_per_day),
-		vote_rule = coalesce(p_set ->> 'vote_rule', vote_rule),
-		self_vote = coalesce((p_set ->> 'self_vote')::boolean, self_vote),
-		public_weight = coalesce((p_set ->> 'public_weight')::integer,
-		        public_weight),
-		min_short_side = coalesce((p_set ->> 'min_short_side')::integer,
-		        min_short_side),
-		coi_unit = coalesce((p_set ->> 'coi_unit')::boolean, coi_unit),
-		zscore = coalesce((p_set ->> 'zscore')::boolean, zscore),
-		judges_named = coalesce((p_set ->> 'judges_named')::boolean,
-		        judges_named)
-	 WHERE id = c.id RETURNING * INTO c;
-	after := to_jsonb(c) - 'id' - 'created_at';
-	PERFORM audit(p_actor, p_name, p_ip,
-	              CASE WHEN p_create THEN 'contest.create'
-	                   ELSE 'contest.update' END,
-	              'contest', c.id, c.id, before, after);
-	status := CASE WHEN p_create THEN 201 ELSE 200 END; code := 'ok';
-	body := jsonb_build_object('contest', after);
-EXCEPTION WHEN check_violation THEN
-	status := 400; code := 'invalid_field';
-	message := 'The settings contradict each other (a window must end '
-	           'after it starts) or are out of range.';
-END
-$$;
-
--- POST /contests/{slug}/categories.
-CREATE FUNCTION category_add(p_contest bigint, p_cat text, p_actor bigint,
-                             p_name text, p_ip text,
-                             OUT status integer, OUT code text,
-                             OUT message text, OUT body jsonb)
-LANGUAGE plpgsql SET search_path = netdep, pg_catalog AS $$
-DECLARE
-	k categories%ROWTYPE;
-BEGIN
-	INSERT INTO categories (contest_id, name, position)
-	SELECT p_contest, p_cat, coalesce(max(position), 0) + 1
-	  FROM categories WHERE contest_id = p_contest
-	ON CONFLICT (contest_id, name) DO NOTHING RETURNING * INTO k;
-	IF NOT FOUND THEN
-		status := 409; code := 'category_exists';
-		message := 'The contest has a category ' || p_cat || ' already.';
-		RETURN;
-	END IF;
-	PERFORM audit(p_actor, p_name, p_ip, 'category.add', 'category', k.id,
-	              p_contest, NULL, jsonb_build_object('name', k.name));
-	status := 201; code := 'ok';
-	body := jsonb_build_object('category', jsonb_build_object('id', k.id,
-	                           'name', k.name));
-END
-$$;
-
--- PUT /contests/{slug}/criteria: replaces the criteria.  Once a judge has
--- scored, only the weights may change (names must stay the same set), so
--- no score silently loses its criterion.
-CREATE FUNCTION criteria_set(p_contest bigint, p_set jsonb, p_actor bigint,
-                             p_name text, p_ip text,
-                             OUT status integer, OUT code text,
-                             OUT message text, OUT body jsonb)
-LANGUAGE plpgsql SET search_path = netdep, pg_catalog AS $$
-DECLARE
-	before jsonb;
-	after  jsonb;
-	scored boolean;
-BEGIN
-	PERFORM 1 FROM contests WHERE id = p_contest FOR UPDATE;
-	SELECT coalesce(jsonb_agg(jsonb_build_object('name', name, 'weight',
-	       weight) ORDER BY position, id), '[]') INTO before
-	  FROM criteria WHERE contest_id = p_contest;
-	scored := EXISTS (SELECT 1 FROM scores s JOIN criteria k
-	                    ON k.id = s.criterion_id
-	                   WHERE k.contest_id = p_contest);
-	IF (SELECT count(DISTINCT x ->> 'name') <> count(*)
-	      FROM jsonb_array_elements(p_set) x) THEN
-		status := 400; code := 'invalid_field';
-		message := 'Criterion names must be different.'; RETURN;
-	END IF;
-	IF scored AND (SELECT array_agg(x ->> 'name' ORDER BY x ->> 'name')
-	                 FROM jsonb_array_elements(p_set) x)
-	          IS DISTINCT FROM (SELECT array_agg(name ORDER BY name)
-	                              FROM criteria
-	                             WHERE contest_id = p_contest) THEN
-		status := 409; code := 'scores_exist';
-		message := 'Judges have scored already: only the weights may '
-		           'change now.'; RETURN;
-	END IF;
-	DELETE FROM criteria k WHERE k.contest_id = p_contest
-	   AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements(p_set) x
-	                    WHERE x ->> 'name' = k.name);
-	INSERT INTO criteria AS k (contest_id, name, weight, position)
-	SELECT p_contest, x.value ->> 'name', (x.value ->> 'weight')::integer,
-	       x.ordinality
-	  FROM jsonb_array_elements(p_set) WITH ORDINALITY x
-	ON CONFLICT (contest_id, name)
-	DO UPDATE SET weight = excluded.weight, position = excluded.position;
-	SELECT coalesce(jsonb_agg(jsonb_build_object('id', id, 'name', name,
-	       'weight', weight) ORDER BY position, id), '[]') INTO after
-	  FROM criteria WHERE contest_id = p_contest;
-	PERFORM audit(p_actor, p_name, p_ip, 'criteria.set', 'contest',
-	              p_contest, p_contest, before, after);
-	status := 200; code := 'ok'; body := jsonb_build_object('criteria', after);
-END
-$$;
-
--- POST /contests/{slug}/judges and DELETE .../judges/{username}.
-CREATE FUNCTION judge_role(p_contest bigint, p_username text, p_grant boolean,
-                           p_actor bigint, p_name text, p_ip text,
-                           OUT status integer, OUT code text,
-                           OUT message text, OUT body jsonb)
-LANGUAGE plpgsql SET search_path = netdep, pg_catalog AS $$
-DECLARE
-	acc bigint;
-	n   bigint;
-BEGIN
-	SELECT id INTO acc FROM accounts WHERE lower(username) = lower(p_username);
-	IF NOT FOUND THEN
-		status := 404; code := 'no_account';
-		message := 'There is no account ' || p_username || '.'; RETURN;
-	END IF;
-	IF p_grant THEN
-		INSERT INTO roles (account_id, role, contest_id)
-		VALUES (acc, 'judge', p_contest) ON CONFLICT DO NOTHING;
-	ELSE
-		DELETE FROM roles WHERE account_id = acc AND role = 'judge'
-		   AND contest_id = p_contest;
-	END IF;
-	GET DIAGNOSTICS n = ROW_COUNT;
-	IF n = 0 THEN
-		status := CASE WHEN p_grant THEN 409 ELSE 404 END;
-		code := CASE WHEN p_grant THEN 'already_judge' ELSE 'not_judge' END;
-		message := p_username || CASE WHEN p_grant
-		           THEN ' is a judge of this contest already.'
-		           ELSE ' is not a judge of this contest.' END;
-		RETURN;
-	END IF;
-	PERFORM audit(p_actor, p_name, p_ip,
-	              CASE WHEN p_grant THEN 'role.grant' ELSE 'role.revoke' END,
-	              'account', acc, p_contest,
-	              jsonb_build_object('judge', NOT p_grant),
-	              jsonb_build_object('judge', p_grant, 'username', p_username));
-	status := CASE WHEN p_grant THEN 201 ELSE 200 END; code := 'ok';
-	body := jsonb_build_object('judge', jsonb_build_object('username',
-	        p_username, 'granted', p_grant));
-END
-$$;
-
-GRANT SELECT, INSERT, UPDATE, DELETE ON scores, score_comments, prizes
-    TO netdep_app;
-GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA netdep TO netdep_app;

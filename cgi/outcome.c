@@ -1,0 +1,132 @@
+/*
+ * outcome.c: the one table from a database function's outcome to what the
+ * user sees.  Rows with an operation answer that operation only (a vote
+ * for an entry not approved is forbidden, a score for one is a conflict);
+ * rows without serve every operation.  Messages are Vietnamese, in full
+ * sentences that tell a person what to do next.
+ */
+#include "outcome.h"
+
+#include <stddef.h>
+#include <string.h>
+
+#include "log.h"
+#include "resp.h"
+
+static const struct outcome outcomes[] = {
+    /* successes */
+    {NULL, "ok", 200, NULL, NULL},
+    {NULL, "created", 201, NULL, NULL},
+    {"vote", "counted", 201, NULL, NULL},
+    /* not found */
+    {NULL, "no_entry", 404, NULL, "Không tìm thấy bài dự thi này."},
+    {NULL, "no_contest", 404, NULL, "Không tìm thấy cuộc thi này."},
+    {NULL, "no_account", 404, NULL, "Không có tài khoản %s."},
+    {NULL, "not_judge", 404, NULL,
+     "%s không phải là giám khảo của cuộc thi này."},
+    /* votes */
+    {"vote", "not_approved", 403, NULL,
+     "Bài dự thi này chưa được duyệt nên chưa thể bình chọn."},
+    {NULL, "voting_closed", 403, NULL, "Cuộc thi hiện không mở bình chọn."},
+    {"vote", "own_entry", 403, NULL,
+     "Bạn không thể bình chọn cho bài dự thi của chính mình."},
+    {NULL, "already_voted", 409, NULL,
+     "Bạn đã bình chọn cho bài dự thi này rồi."},
+    {NULL, "already_voted_today", 409, NULL,
+     "Hôm nay bạn đã bình chọn cho bài dự thi này rồi; hãy quay lại "
+     "vào ngày mai."},
+    {NULL, "budget_spent", 429, NULL,
+     "Bạn đã dùng hết lượt bình chọn hôm nay; hãy quay lại vào ngày "
+     "mai."},
+    {NULL, "key_reused", 422, NULL,
+     "Mã Idempotency-Key này đã được dùng cho một bài dự thi khác; "
+     "hãy tạo mã mới cho mỗi lượt bình chọn."},
+    /* judging */
+    {NULL, "forbidden", 403, NULL,
+     "Bạn không phải là giám khảo của cuộc thi có bài dự thi này."},
+    {NULL, "own_entry", 403, NULL,
+     "Bạn không thể chấm bài dự thi của chính mình."},
+    {NULL, "conflict_of_interest", 403, NULL,
+     "Bài dự thi này thuộc đơn vị của bạn: một giám khảo khác sẽ chấm "
+     "bài."},
+    {NULL, "not_approved", 409, NULL,
+     "Chỉ bài dự thi đã được duyệt mới được chấm hoặc trao giải; bài "
+     "này đang ở trạng thái %s."},
+    {NULL, "results_published", 409, NULL,
+     "Kết quả đã được công bố: điểm không thể thay đổi nữa."},
+    {NULL, "results_not_published", 403, NULL, "Kết quả chưa được công bố."},
+    {NULL, "no_criteria", 409, NULL,
+     "Cuộc thi này chưa có tiêu chí chấm điểm."},
+    {NULL, "not_most_voted", 409, NULL,
+     "Giải bình chọn chỉ trao cho bài có nhiều lượt bình chọn nhất."},
+    {NULL, "prize_taken", 409, NULL, "Giải %s đã được trao cho bài khác."},
+    {NULL, "already_published", 409, NULL, "Kết quả đã được công bố rồi."},
+    /* administration */
+    {NULL, "slug_taken", 409, NULL,
+     "Đã có cuộc thi dùng địa chỉ %s; hãy chọn địa chỉ khác."},
+    {NULL, "category_exists", 409, NULL, "Thể loại %s đã có rồi."},
+    {NULL, "scores_exist", 409, NULL,
+     "Đã có điểm chấm theo các tiêu chí hiện tại nên không thể thay "
+     "đổi tiêu chí."},
+    {NULL, "already_judge", 409, NULL, "%s đã là giám khảo của cuộc thi này."},
+    {NULL, "invalid_field", 400, NULL, "Giá trị không hợp lệ: %s."},
+};
+
+const struct outcome *
+outcome_find(const char *op, const char *name)
+{
+	const struct outcome *any = NULL;
+
+	if (name == NULL)
+		return NULL;
+	for (size_t i = 0; i < sizeof(outcomes) / sizeof(outcomes[0]); i++) {
+		const struct outcome *o = &outcomes[i];
+
+		if (strcmp(o->name, name) != 0)
+			continue;
+		if (o->op == NULL)
+			any = o;
+		else if (op != NULL && strcmp(o->op, op) == 0)
+			return o;
+	}
+	return any;
+}
+
+int
+outcome_ok(const char *name)
+{
+	return name != NULL &&
+	       (strcmp(name, "ok") == 0 || strcmp(name, "created") == 0 ||
+	        strcmp(name, "counted") == 0);
+}
+
+int
+outcome_status(const char *op, const char *name)
+{
+	const struct outcome *o = outcome_find(op, name);
+
+	return o != NULL ? o->status : 500;
+}
+
+int
+resp_outcome(struct req *r, const char *op, const char *name,
+             const char *detail)
+{
+	const struct outcome *o = outcome_find(op, name);
+	const char           *pct;
+
+	if (o == NULL || o->message == NULL) {
+		log_msg("error", "outcome: %s answered unknown outcome '%s'",
+		        op ? op : "a function", name ? name : "(null)");
+		return resp_error(r, 500, "internal",
+		                  "Máy chủ gặp lỗi; hãy thử lại sau ít phút.");
+	}
+	/* The table's messages are fixed; the detail fills their one %s. */
+	pct = strstr(o->message, "%s");
+	if (pct == NULL)
+		pct = o->message + strlen(o->message);
+	return resp_error(r, o->status, o->code ? o->code : o->name, "%.*s%s%s",
+	                  (int)(pct - o->message), o->message,
+	                  *pct ? (detail ? detail : "") : "",
+	                  *pct ? pct + 2 : "");
+}
