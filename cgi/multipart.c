@@ -314,89 +314,98 @@ parse_headers(struct arena *a, const uint8_t *body, size_t len, size_t *pos,
 	return MULTIPART_OK;
 }
 
+/* A body being split: the delimiter "\r\n--boundary" and what is found. */
+struct mp_state {
+	struct arena  *a;
+	const uint8_t *body;
+	size_t         len;
+	uint8_t        delim[4 + MULTIPART_MAX_BOUNDARY];
+	size_t         dlen;
+	struct mpart
+	      *pt; /* MULTIPART_MAX_PARTS slots, taken at the first part */
+	size_t count;
+};
+
+/*
+ * Reads the part that starts at *pos, just after its delimiter's CRLF:
+ * its headers, then its data up to the next delimiter, after which *pos
+ * points at that delimiter's "--".  Returns MULTIPART_OK or an error.
+ */
+static int
+mp_part(struct mp_state *m, size_t *pos)
+{
+	struct mpart  *p;
+	const uint8_t *hit;
+	size_t         ds;
+	int            rc;
+
+	if (m->count == MULTIPART_MAX_PARTS)
+		return MULTIPART_ELIMIT;
+	if (m->pt == NULL &&
+	    (m->pt = arena_alloc(m->a, MULTIPART_MAX_PARTS * sizeof(*m->pt))) ==
+	        NULL)
+		return MULTIPART_ENOMEM;
+	p = &m->pt[m->count];
+	if ((rc = parse_headers(m->a, m->body, m->len, pos, p)) != MULTIPART_OK)
+		return rc;
+	for (size_t i = 0; i < m->count; i++)
+		if (strcmp(m->pt[i].name, p->name) == 0)
+			return MULTIPART_EBAD; /* duplicate field name */
+	ds = *pos;
+	hit = mem_find(m->body + ds, m->len - ds, m->delim, m->dlen);
+	if (hit == NULL)
+		return MULTIPART_EBAD; /* no closing boundary */
+	p->data = m->body + ds;
+	p->len = (size_t)(hit - m->body) - ds;
+	*pos = (size_t)(hit - m->body) + 2;
+	m->count++;
+	return MULTIPART_OK;
+}
+
 int
 multipart_parse(struct arena *a, const char *content_type, const uint8_t *body,
                 size_t len, struct mpart **parts, size_t *nparts)
 {
-	uint8_t        delim[4 + MULTIPART_MAX_BOUNDARY];
-	struct mpart  *pt = NULL;
-	const uint8_t *hit;
-	size_t         blen, dlen, pos, count = 0, i;
-	int            rc;
+	struct mp_state m = {.a = a, .body = body, .len = len};
+	const uint8_t  *hit;
+	size_t          blen, pos;
+	int             rc;
 
 	*parts = NULL;
 	*nparts = 0;
-	delim[0] = '\r';
-	delim[1] = '\n';
-	delim[2] = '-';
-	delim[3] = '-';
-	rc = parse_ctype(a, content_type, delim + 4, &blen);
-	if (rc != MULTIPART_OK)
-		goto out;
-	dlen = 4 + blen;
-	rc = MULTIPART_EBAD;
+	memcpy(m.delim, "\r\n--", 4);
+	if ((rc = parse_ctype(a, content_type, m.delim + 4, &blen)) !=
+	    MULTIPART_OK)
+		return rc;
+	m.dlen = 4 + blen;
 	if (body == NULL)
-		goto out;
+		return MULTIPART_EBAD;
 
 	/* The first delimiter may open the body, without its CRLF. */
-	if (len >= dlen - 2 && memcmp(body, delim + 2, dlen - 2) == 0)
+	if (len >= m.dlen - 2 && memcmp(body, m.delim + 2, m.dlen - 2) == 0)
 		pos = 0;
-	else if ((hit = mem_find(body, len, delim, dlen)) != NULL)
+	else if ((hit = mem_find(body, len, m.delim, m.dlen)) != NULL)
 		pos = (size_t)(hit - body) + 2;
 	else
-		goto out;
+		return MULTIPART_EBAD;
 
 	for (;;) {
-		struct mpart *p;
-		size_t        ds;
-
 		/* body[pos] is "--boundary"; see what follows it. */
-		pos += dlen - 2;
+		pos += m.dlen - 2;
 		if (len - pos >= 2 && body[pos] == '-' && body[pos + 1] == '-')
 			break; /* close delimiter; the epilogue is ignored */
 		pos = skip_ws(body, len, pos);
-		if (len - pos < 2 || body[pos] != '\r' ||
-		    body[pos + 1] != '\n') {
-			rc = MULTIPART_EBAD;
-			goto out;
-		}
+		if (len - pos < 2 || body[pos] != '\r' || body[pos + 1] != '\n')
+			return MULTIPART_EBAD;
 		pos += 2;
-		if (count == MULTIPART_MAX_PARTS) {
-			rc = MULTIPART_ELIMIT;
-			goto out;
-		}
-		if (pt == NULL &&
-		    (pt = arena_alloc(a, MULTIPART_MAX_PARTS * sizeof(*pt))) ==
-		        NULL) {
-			rc = MULTIPART_ENOMEM;
-			goto out;
-		}
-		p = &pt[count];
-		if ((rc = parse_headers(a, body, len, &pos, p)) != MULTIPART_OK)
-			goto out;
-		for (i = 0; i < count; i++)
-			if (strcmp(pt[i].name, p->name) == 0) {
-				rc = MULTIPART_EBAD; /* duplicate field name */
-				goto out;
-			}
-		ds = pos;
-		if ((hit = mem_find(body + ds, len - ds, delim, dlen)) ==
-		    NULL) {
-			rc = MULTIPART_EBAD; /* no closing boundary */
-			goto out;
-		}
-		p->data = body + ds;
-		p->len = (size_t)(hit - body) - ds;
-		pos = (size_t)(hit - body) + 2;
-		count++;
+		if ((rc = mp_part(&m, &pos)) != MULTIPART_OK)
+			return rc;
 	}
-	rc = MULTIPART_OK;
-	if (count > 0) {
-		*parts = pt;
-		*nparts = count;
+	if (m.count > 0) {
+		*parts = m.pt;
+		*nparts = m.count;
 	}
-out:
-	return rc;
+	return MULTIPART_OK;
 }
 
 const struct mpart *
