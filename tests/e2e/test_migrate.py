@@ -1,0 +1,145 @@
+"""The schema runner (scripts/migrate.sh, sql/README.md) against a database
+of its own in the suite's cluster: table migrations applied once and
+checksummed, an edited one refused, every function re-created from
+sql/functions/ on each run in one transaction."""
+
+import os
+import re
+import secrets
+import shutil
+import subprocess
+
+import psycopg2
+import pytest
+
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def _psql():
+    for cand in (os.environ.get("PSQL"), "/usr/lib/postgresql/15/bin/psql",
+                 shutil.which("psql")):
+        if cand and os.access(cand, os.X_OK):
+            return cand
+    pytest.fail("psql not found (PostgreSQL 15 client)")
+
+
+@pytest.fixture
+def scratch(tmp_path):
+    """A copy of sql/ and the runner, and an empty database to run it on."""
+    shutil.copytree(os.path.join(TOP, "sql"), tmp_path / "sql")
+    (tmp_path / "scripts").mkdir()
+    shutil.copy(os.path.join(TOP, "scripts", "migrate.sh"),
+                tmp_path / "scripts" / "migrate.sh")
+    name = "migtest_" + secrets.token_hex(4)
+    owner = os.environ["NETDEP_DSN"]
+    admin = psycopg2.connect(owner)
+    admin.autocommit = True
+    with admin.cursor() as cur:
+        cur.execute(f"CREATE DATABASE {name}")
+    dsn = re.sub(r"dbname=\S+", f"dbname={name}", owner)
+
+    def run():
+        return subprocess.run(
+            ["bash", str(tmp_path / "scripts" / "migrate.sh"), dsn],
+            env=dict(os.environ, PSQL=_psql()), capture_output=True,
+            text=True, timeout=120)
+
+    conn = None
+
+    def connect():
+        nonlocal conn
+        if conn is None:
+            conn = psycopg2.connect(dsn)
+            conn.autocommit = True
+        return conn
+
+    yield {"dir": tmp_path, "run": run, "db": connect}
+    if conn is not None:
+        conn.close()
+    with admin.cursor() as cur:
+        cur.execute(f"DROP DATABASE {name} WITH (FORCE)")
+    admin.close()
+
+
+def _one(conn, sql, *args):
+    with conn.cursor() as cur:
+        cur.execute(sql, args)
+        return cur.fetchone()[0]
+
+
+def test_fresh_database_then_up_to_date(scratch):
+    first = scratch["run"]()
+    assert first.returncode == 0, first.stderr
+    migrations = sorted(os.listdir(scratch["dir"] / "sql" / "migrations"))
+    assert first.stdout.count("migrate: applied") == len(migrations)
+    conn = scratch["db"]()
+    assert _one(conn, "SELECT count(*) FROM public.schema_migrations "
+                      "WHERE sha256 ~ '^[0-9a-f]{64}$'") == len(migrations)
+    assert _one(conn, "SELECT count(*) FROM pg_proc WHERE pronamespace = "
+                      "'netdep'::regnamespace") > 30
+
+    again = scratch["run"]()
+    assert again.returncode == 0, again.stderr
+    assert "schema up to date" in again.stdout
+    assert "migrate: applied" not in again.stdout
+
+
+def test_an_edited_migration_is_refused(scratch):
+    assert scratch["run"]().returncode == 0
+    path = scratch["dir"] / "sql" / "migrations" / "005_entries.sql"
+    path.write_text(path.read_text() + "\nCREATE TABLE netdep.sneaky (x int);\n")
+    res = scratch["run"]()
+    assert res.returncode != 0
+    assert "005_entries.sql was changed after it was applied" in res.stderr
+    assert _one(scratch["db"](), "SELECT to_regclass('netdep.sneaky') IS NULL")
+
+
+def test_functions_are_exactly_what_the_files_say(scratch):
+    assert scratch["run"]().returncode == 0
+    conn = scratch["db"]()
+    common = scratch["dir"] / "sql" / "functions" / "010_common.sql"
+    text = common.read_text()
+    # A changed body is live after the next run ...
+    common.write_text(text.replace("|| suffix;", "|| suffix || '';", 1)
+                      + "\nCREATE FUNCTION netdep.scratch_extra() RETURNS int"
+                        "\nLANGUAGE sql RETURN 1;\n")
+    assert scratch["run"]().returncode == 0, "re-applying failed"
+    assert _one(conn, "SELECT netdep.scratch_extra()") == 1
+    assert "|| ''" in _one(conn, "SELECT pg_get_functiondef("
+                                 "'netdep.media_path(text,text)'::regprocedure)")
+    # ... and a function no file defines any more is gone, not left over.
+    common.write_text(text)
+    assert scratch["run"]().returncode == 0
+    assert _one(conn, "SELECT to_regprocedure('netdep.scratch_extra()') IS NULL")
+    # Triggers come back with their functions.
+    assert _one(conn, "SELECT count(*) FROM pg_trigger WHERE tgname = "
+                      "'votes_log_insert'") == 1
+
+
+def test_a_broken_functions_file_changes_nothing(scratch):
+    assert scratch["run"]().returncode == 0
+    conn = scratch["db"]()
+    before = _one(conn, "SELECT count(*) FROM pg_proc WHERE pronamespace = "
+                        "'netdep'::regnamespace")
+    path = scratch["dir"] / "sql" / "functions" / "060_admin.sql"
+    path.write_text(path.read_text() + "\nCREATE FUNCTION broken( AS;\n")
+    res = scratch["run"]()
+    assert res.returncode != 0
+    assert "sql/functions/ failed" in res.stderr
+    assert _one(conn, "SELECT count(*) FROM pg_proc WHERE pronamespace = "
+                      "'netdep'::regnamespace") == before
+    assert _one(conn, "SELECT count(*) FROM pg_trigger WHERE tgname = "
+                      "'votes_log_insert'") == 1
+
+
+def test_a_table_may_not_depend_on_a_function(scratch):
+    assert scratch["run"]().returncode == 0
+    conn = scratch["db"]()
+    with conn.cursor() as cur:
+        cur.execute("CREATE INDEX media_path_idx ON netdep.media "
+                    "(netdep.media_path(token, '_x'))")
+    res = scratch["run"]()
+    assert res.returncode != 0
+    assert "depends on function" in res.stderr
+    # Refused before anything was dropped: the index and function live.
+    assert not _one(conn, "SELECT to_regclass('netdep.media_path_idx') IS NULL")
