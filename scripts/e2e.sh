@@ -67,14 +67,14 @@ PORT=$port NETDEP_BUILD=$build NETDEP_SEED=0 \
     { cat "$var/start.log"; echo "e2e: the stack did not start"; exit 1; }
 grep -h "granted o+x" "$var/start.log" || true
 
-shared_testdata=$(cd "$top/../shared/testdata" 2>/dev/null && pwd || echo "$top/../shared/testdata")
+testdata=$top/tests/data
 export NETDEP_URL=http://127.0.0.1:$port
 export NETDEP_DSN="host=$var/run dbname=netdep user=netdep"
 export NETDEP_DB="host=$var/run dbname=netdep user=netdep_app"
 export NETDEP_MEDIA=$var/media NETDEP_VAR=$var
 export NETDEP_ADMIN=$build/netdep-admin
 export NETDEP_DEMO_IMAGE=$build/netdep-demo-image
-export NETDEP_TESTDATA=$shared_testdata
+export NETDEP_TESTDATA=${NETDEP_TESTDATA:-$testdata}
 export PYTHONDONTWRITEBYTECODE=1
 
 rc=0

@@ -8,7 +8,7 @@ which exports:
   NETDEP_MEDIA     the media root (tmp/ orig/ priv/ pub/)
   NETDEP_VAR       the stack's state directory
   NETDEP_ADMIN     path of netdep-admin
-  NETDEP_TESTDATA  absolute path of ../shared/testdata
+  NETDEP_TESTDATA  absolute path of the image corpora (tests/data)
   NETDEP_DEMO_IMAGE path of netdep-demo-image (default: beside NETDEP_ADMIN)
 
 Fixtures: base_url, db, media_dir, var_dir, testdata, admin_cli, new_user,
@@ -119,7 +119,8 @@ def var_dir():
 def testdata():
     path = _env("NETDEP_TESTDATA")
     if not os.path.isdir(path):
-        pytest.skip(f"test data not found at {path}")
+        # The corpora are part of the repository: missing means broken.
+        pytest.fail(f"test data not found at {path} (tests/data/)")
     return path
 
 

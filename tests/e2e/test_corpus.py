@@ -1,4 +1,4 @@
-"""Public image corpora (../shared/testdata, see its README) through the
+"""Public image corpora (tests/data/, see its README) through the
 upload path: valid files accepted, broken ones refused with a 4xx and no
 row or file left behind, never a 5xx; EXIF orientation applied and
 metadata stripped from the derivatives."""

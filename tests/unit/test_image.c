@@ -1,9 +1,10 @@
 /*
  * test_image.c: table-driven tests of cgi/image.c.  Synthetic headers check
  * the probe's verdicts without decoding (bombs, odd formats, truncation);
- * crafted TIFF blocks check the EXIF walker; the public corpora under
- * $NETDEP_TESTDATA (default ../shared/testdata) check real decoders' edge
- * cases, orientation and the metadata-free output.
+ * crafted TIFF blocks check the EXIF walker; the public corpora in
+ * tests/data/ (relative to the top of the checkout, where unit.sh runs
+ * the tests; $NETDEP_TESTDATA overrides) check real decoders' edge cases,
+ * orientation and the metadata-free output.
  */
 #include <dirent.h>
 #include <gd.h>
@@ -898,7 +899,7 @@ main(void)
 
 	image_init();
 	snprintf(testdata, sizeof(testdata), "%s",
-	         env != NULL && env[0] != '\0' ? env : "../shared/testdata");
+	         env != NULL && env[0] != '\0' ? env : "tests/data");
 	test_probe_synthetic();
 	test_exif();
 	test_derive_sizes();
