@@ -3,8 +3,9 @@
 -- Every function, procedure, trigger and view of schema netdep is defined
 -- in exactly one file of sql/functions/, and what runs is exactly what
 -- those files say: this drops them all (triggers go with their functions)
--- so the files after it re-create them from scratch.  The whole run is one
--- transaction, so no session ever sees a schema without its functions.
+-- so the files after it re-create them from scratch.  The pending table
+-- migrations run between this file and the others, and the whole run is
+-- one transaction, so no session ever sees a schema without its functions.
 --
 -- Tables may not depend on a function (an index expression, a CHECK, a
 -- column default): dropping it would silently take the index or the
@@ -18,6 +19,10 @@ DECLARE
 	v record;
 	f record;
 BEGIN
+	-- A new database: the first migration has not created the schema yet.
+	IF to_regnamespace('netdep') IS NULL THEN
+		RETURN;
+	END IF;
 	SELECT d.classid::regclass AS kind, d.objid, p.oid::regprocedure AS fn
 	  INTO r
 	  FROM pg_depend d

@@ -5,9 +5,9 @@
 -- judge and criterion (UNIQUE), scores 0..10 with one decimal (CHECK),
 -- conflict of interest on scores and on moderation decisions (triggers),
 -- one first/second/third/most-voted prize per contest (partial UNIQUE).
--- The write paths are plpgsql functions that check, write and audit in the
--- caller's transaction and answer (status, code, message, body) so the C
--- handlers stay thin.  The application role may still not UPDATE or
+-- The write paths are plpgsql functions (now sql/functions/050_jury.sql)
+-- that check, write and audit in the caller's transaction and answer a
+-- domain outcome, so the C handlers stay thin.  The application role may still not UPDATE or
 -- DELETE audit_log (001 revoked it; nothing here grants it back).
 
 SET search_path = netdep, pg_catalog;
