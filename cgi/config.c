@@ -1,6 +1,9 @@
 /*
- * config.c: environment variables to struct config, each parsed whole
- * with a range, so a typo stops the server at start instead of at 2 a.m.
+ * config.c: the one place that reads configuration.  A table names every
+ * key with its type, range and default; a file (NETDEP_CONFIG) and then
+ * the environment override the defaults; any malformed value, or an
+ * unknown key in the file, stops the program at start with a message
+ * naming the key, instead of a surprise at 2 a.m.
  */
 #include "config.h"
 
@@ -12,74 +15,279 @@
 #include <unistd.h>
 
 #define CONFIG_MAX_WORKERS 256
+#define CONFIG_MAX_SLOTS   64
+#define CONFIG_LINE_MAX    4096
 
-static const char *
-env_or(const char *name, const char *def)
+enum config_kind {
+	CK_STR, /* CK_STR: text, any value */
+	CK_INT, /* CK_INT: decimal integer in [min, max] */
+	CK_OCT, /* CK_OCT: octal integer in [min, max] */
+	CK__MAX
+};
+
+/* What the default of a key depends on, when it is not a constant. */
+enum config_dyn {
+	CD_NONE,    /* CD_NONE: def / sdef */
+	CD_WORKERS, /* CD_WORKERS: 2 per online CPU */
+	CD_CPUS,    /* CD_CPUS: online CPUs */
+};
+
+/* The C type of the field a number lands in. */
+enum config_width {
+	CW_INT,  /* CW_INT */
+	CW_UINT, /* CW_UINT */
+	CW_SIZE, /* CW_SIZE */
+};
+
+struct config_key {
+	const char       *name;
+	enum config_kind  kind;
+	size_t            off; /* where it lands in struct config */
+	enum config_width width;
+	long              min, max, def;
+	const char       *sdef; /* CK_STR default (NULL: unset) */
+	enum config_dyn   dyn;
+	const char       *help;
+};
+
+#define KEY_NUM(n, w, f, lo, hi, d, h)                                         \
+	{                                                                      \
+		n, CK_INT, offsetof(struct config, f), w, lo, hi, d, NULL,     \
+		    CD_NONE, h                                                 \
+	}
+#define KEY_INT(n, f, lo, hi, d, h)  KEY_NUM(n, CW_INT, f, lo, hi, d, h)
+#define KEY_UINT(n, f, lo, hi, d, h) KEY_NUM(n, CW_UINT, f, lo, hi, d, h)
+#define KEY_STR(n, f, d, h)                                                    \
+	{                                                                      \
+		n, CK_STR, offsetof(struct config, f), CW_INT, 0, 0, 0, d,     \
+		    CD_NONE, h                                                 \
+	}
+
+static const struct config_key keys[] = {
+    KEY_STR("NETDEP_DB", db, "dbname=netdep",
+            "libpq conninfo of the application role; never logged"),
+    KEY_STR("NETDEP_SOCKET", socket, "var/run/netdep.sock",
+            "FastCGI unix socket the master opens"),
+    {"NETDEP_SOCKET_MODE", CK_OCT, offsetof(struct config, socket_mode),
+     CW_UINT, 0600, 0666, 0660, NULL, CD_NONE,
+     "permissions of the socket (octal)"},
+    KEY_STR("NETDEP_MEDIA", media, "var/media",
+            "media root; tmp/ orig/ priv/ pub/ are made in it"),
+    KEY_STR("NETDEP_SITE_URL", site_url, "http://127.0.0.1:8080",
+            "public URL; https:// makes cookies Secure"),
+    KEY_STR("NETDEP_PIDFILE", pidfile, NULL,
+            "where the master writes its pid (none by default)"),
+    {"NETDEP_WORKERS", CK_INT, offsetof(struct config, workers), CW_INT, 1,
+     CONFIG_MAX_WORKERS, 0, NULL, CD_WORKERS,
+     "worker processes (default: 2 per CPU core)"},
+    {"NETDEP_MAX_BODY", CK_INT, offsetof(struct config, max_body), CW_SIZE,
+     1024, 256L * 1024 * 1024, 22L * 1024 * 1024, NULL, CD_NONE,
+     "largest request body read, bytes"},
+    KEY_INT("NETDEP_SESSION_DAYS", session_days, 1, 365, 30,
+            "session lifetime, days"),
+    KEY_INT("NETDEP_BOARD_CACHE_MS", board_cache_ms, 0, 60000, 1000,
+            "longest a worker keeps a leaderboard it served; 0 = off"),
+    KEY_INT("NETDEP_BOARD_HOLD_MS", board_hold_ms, 0, 1000, 300,
+            "a kept board younger than this is served after a change"),
+    KEY_INT("NETDEP_FOLD_MS", fold_ms, 50, 5000, 200,
+            "how often the folder folds queued vote counts"),
+    KEY_INT("NETDEP_FORENSICS_DAYS", forensics_days, 1, 3650, 180,
+            "days a vote's address and user-agent hash are kept"),
+    {"NETDEP_DECODE_SLOTS", CK_INT, offsetof(struct config, decode_slots),
+     CW_UINT, 1, CONFIG_MAX_SLOTS, 0, NULL, CD_CPUS,
+     "photos decoded at once on this machine (default: online CPUs)"},
+    KEY_UINT("NETDEP_DECODE_MEM_MB", decode_mem_mb, 1, 1L << 20, 512,
+             "address space a decode child may add, MiB"),
+    KEY_UINT("NETDEP_DECODE_CPU_SEC", decode_cpu_sec, 1, 3600, 10,
+             "CPU seconds of a decode child"),
+    KEY_UINT("NETDEP_DECODE_WALL_MS", decode_wall_ms, 1, 3600000, 20000,
+             "wall-clock limit of a decode child"),
+    KEY_UINT("NETDEP_DECODE_WAIT_MS", decode_wait_ms, 1, 600000, 3000,
+             "how long an upload waits for a decode slot, then 503"),
+};
+
+#define NKEYS (sizeof(keys) / sizeof(keys[0]))
+
+static const struct config_key *
+key_find(const char *name, size_t len)
 {
-	const char *v = getenv(name);
-
-	return (v != NULL && *v != '\0') ? v : def;
+	for (size_t i = 0; i < NKEYS; i++)
+		if (strlen(keys[i].name) == len &&
+		    strncmp(keys[i].name, name, len) == 0)
+			return &keys[i];
+	return NULL;
 }
 
-/* Parses a whole string as a number in [min, max] in the given base. */
-static int
-env_long(const char *name, long def, long min, long max, int base, long *out)
+/* Stores n into the field of k, whatever its integer type. */
+static void
+key_store_int(struct config *cfg, const struct config_key *k, long n)
 {
-	const char *v = getenv(name);
-	char       *end;
-	long        n;
+	void *p = (char *)cfg + k->off;
 
-	if (v == NULL || *v == '\0') {
-		*out = def;
+	switch (k->width) {
+	case CW_SIZE:
+		*(size_t *)p = (size_t)n;
+		break;
+	case CW_UINT:
+		*(unsigned *)p = (unsigned)n;
+		break;
+	default:
+		*(int *)p = (int)n;
+		break;
+	}
+}
+
+static long
+key_default(const struct config_key *k)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (ncpu < 1)
+		ncpu = 1;
+	switch (k->dyn) {
+	case CD_WORKERS:
+		return 2 * ncpu < k->max ? 2 * ncpu : k->max;
+	case CD_CPUS:
+		return ncpu < k->max ? ncpu : k->max;
+	default:
+		return k->def;
+	}
+}
+
+/*
+ * Sets key k from the text v; where says where v came from ("the
+ * environment" or "file:line").  Returns 0 or -1 after saying why.
+ */
+static int
+key_set(struct config *cfg, const struct config_key *k, const char *v,
+        const char *where)
+{
+	char *end;
+	long  n;
+
+	if (k->kind == CK_STR) {
+		*(const char **)(void *)((char *)cfg + k->off) =
+		    *v != '\0' ? v : k->sdef;
+		if (k->off == offsetof(struct config, db))
+			cfg->db_set = *v != '\0';
+		return 0;
+	}
+	if (*v == '\0') { /* empty: the default, as if unset */
+		key_store_int(cfg, k, key_default(k));
 		return 0;
 	}
 	errno = 0;
-	n = strtol(v, &end, base);
-	if (errno != 0 || end == v || *end != '\0' || n < min || n > max) {
-		fprintf(stderr, "netdep: %s must be a number from %ld to %ld\n",
-		        name, min, max);
+	n = strtol(v, &end, k->kind == CK_OCT ? 8 : 10);
+	if (errno != 0 || end == v || *end != '\0' || n < k->min ||
+	    n > k->max) {
+		fprintf(stderr,
+		        "netdep: %s (%s) must be %s from %s%lo to %s%lo, not "
+		        "\"%s\"\n",
+		        k->name, where,
+		        k->kind == CK_OCT ? "an octal number" : "a number",
+		        k->kind == CK_OCT ? "0" : "", (unsigned long)k->min,
+		        k->kind == CK_OCT ? "0" : "", (unsigned long)k->max, v);
+		if (k->kind == CK_INT)
+			fprintf(stderr, "netdep: (that is, %ld to %ld)\n",
+			        k->min, k->max);
 		return -1;
 	}
-	*out = n;
+	key_store_int(cfg, k, n);
 	return 0;
+}
+
+/* Trims ASCII white space at both ends of s, in place. */
+static char *
+trim(char *s)
+{
+	char *e;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' ||
+	                 e[-1] == '\r'))
+		*--e = '\0';
+	return s;
+}
+
+/* Applies one line of the file; 0, or -1 after saying why. */
+static int
+file_line(struct config *cfg, const char *path, int lineno, char *line)
+{
+	const struct config_key *k;
+	char                     where[512];
+	char                    *eq, *name, *val, *keep;
+
+	line = trim(line);
+	if (*line == '\0' || *line == '#')
+		return 0;
+	snprintf(where, sizeof(where), "%s:%d", path, lineno);
+	if ((eq = strchr(line, '=')) == NULL) {
+		fprintf(stderr, "netdep: %s: expected NETDEP_KEY=value\n",
+		        where);
+		return -1;
+	}
+	*eq = '\0';
+	name = trim(line);
+	val = trim(eq + 1);
+	if ((k = key_find(name, strlen(name))) == NULL) {
+		fprintf(stderr,
+		        "netdep: %s: unknown key %s (netdep --config-keys "
+		        "lists them)\n",
+		        where, name);
+		return -1;
+	}
+	/* The configuration lives as long as the process. */
+	if ((keep = strdup(val)) == NULL) {
+		fprintf(stderr, "netdep: out of memory reading %s\n", where);
+		return -1;
+	}
+	return key_set(cfg, k, keep, where);
+}
+
+static int
+file_load(struct config *cfg, const char *path)
+{
+	char  line[CONFIG_LINE_MAX];
+	FILE *f = fopen(path, "r");
+	int   lineno = 0, rc = 0;
+
+	if (f == NULL) {
+		fprintf(stderr, "netdep: NETDEP_CONFIG: cannot read %s: %s\n",
+		        path, strerror(errno));
+		return -1;
+	}
+	while (rc == 0 && fgets(line, sizeof(line), f) != NULL) {
+		lineno++;
+		if (strchr(line, '\n') == NULL && !feof(f)) {
+			fprintf(stderr, "netdep: %s:%d: line too long\n", path,
+			        lineno);
+			rc = -1;
+		} else
+			rc = file_line(cfg, path, lineno, line);
+	}
+	fclose(f);
+	return rc;
 }
 
 int
 config_load(struct config *cfg)
 {
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	long n;
+	const char *file = getenv("NETDEP_CONFIG");
 
 	memset(cfg, 0, sizeof(*cfg));
-	if (ncpu < 1)
-		ncpu = 1;
-	cfg->db = env_or("NETDEP_DB", "dbname=netdep");
-	cfg->socket = env_or("NETDEP_SOCKET", "var/run/netdep.sock");
-	cfg->media = env_or("NETDEP_MEDIA", "var/media");
-	cfg->site_url = env_or("NETDEP_SITE_URL", "http://127.0.0.1:8080");
-	cfg->pidfile = env_or("NETDEP_PIDFILE", NULL);
-	if (env_long("NETDEP_SOCKET_MODE", 0660, 0600, 0666, 8, &n) < 0)
+	for (size_t i = 0; i < NKEYS; i++)
+		if (key_set(cfg, &keys[i], "", "default") != 0)
+			return -1;
+	if (file != NULL && *file != '\0' && file_load(cfg, file) != 0)
 		return -1;
-	cfg->socket_mode = (unsigned)n;
-	if (env_long("NETDEP_WORKERS", 2 * ncpu, 1, CONFIG_MAX_WORKERS, 10,
-	             &n) < 0)
-		return -1;
-	cfg->workers = (int)n;
-	if (env_long("NETDEP_MAX_BODY", 22L * 1024 * 1024, 1024,
-	             256L * 1024 * 1024, 10, &n) < 0)
-		return -1;
-	cfg->max_body = (size_t)n;
-	if (env_long("NETDEP_SESSION_DAYS", 30, 1, 365, 10, &n) < 0)
-		return -1;
-	cfg->session_days = (int)n;
-	/* Boards are invalidated by notifications (boards.h); the age cap
-	 * only bounds what a missed one could cost. */
-	if (env_long("NETDEP_BOARD_CACHE_MS", 1000, 0, 60000, 10, &n) < 0)
-		return -1;
-	cfg->board_cache_ms = (int)n;
-	if (env_long("NETDEP_BOARD_HOLD_MS", 300, 0, 1000, 10, &n) < 0)
-		return -1;
-	cfg->board_hold_ms = (int)n;
+	for (size_t i = 0; i < NKEYS; i++) {
+		const char *v = getenv(keys[i].name);
+
+		if (v != NULL && key_set(cfg, &keys[i], v, "environment") != 0)
+			return -1;
+	}
 	if (strncasecmp(cfg->site_url, "https://", 8) == 0)
 		cfg->secure_cookie = 1;
 	else if (strncasecmp(cfg->site_url, "http://", 7) != 0) {
@@ -88,4 +296,26 @@ config_load(struct config *cfg)
 		return -1;
 	}
 	return 0;
+}
+
+void
+config_print_keys(void)
+{
+	for (size_t i = 0; i < NKEYS; i++) {
+		const struct config_key *k = &keys[i];
+
+		if (k->kind == CK_STR)
+			printf("%s\t%s\t-\t%s\n", k->name,
+			       k->sdef ? k->sdef : "(none)", k->help);
+		else if (k->dyn != CD_NONE)
+			printf("%s\t(%ld here)\t%ld..%ld\t%s\n", k->name,
+			       key_default(k), k->min, k->max, k->help);
+		else if (k->kind == CK_OCT)
+			printf("%s\t0%lo\t0%lo..0%lo\t%s\n", k->name,
+			       (unsigned long)k->def, (unsigned long)k->min,
+			       (unsigned long)k->max, k->help);
+		else
+			printf("%s\t%ld\t%ld..%ld\t%s\n", k->name, k->def,
+			       k->min, k->max, k->help);
+	}
 }

@@ -1,7 +1,9 @@
 /*
- * config.h: the server's configuration, read once from the environment at
- * start-up and immutable afterwards.  Every variable has a default that
- * works for `make run`; the README lists them all.
+ * config.h: the server's configuration, loaded once at start-up from an
+ * optional file and the environment, validated whole, and immutable
+ * afterwards.  config.c is the only module that reads the environment;
+ * every key, its default and its range are in config.c's table and in
+ * the README.
  */
 #ifndef NETDEP_CONFIG_H
 #define NETDEP_CONFIG_H
@@ -10,6 +12,7 @@
 
 struct config {
 	const char *db;           /* NETDEP_DB: libpq conninfo, never logged */
+	int         db_set;       /* NETDEP_DB was given (not the default) */
 	const char *socket;       /* NETDEP_SOCKET: FastCGI unix socket path */
 	unsigned    socket_mode;  /* NETDEP_SOCKET_MODE: octal, e.g. 0660 */
 	const char *media;        /* NETDEP_MEDIA: media root directory */
@@ -18,15 +21,33 @@ struct config {
 	int         workers;      /* NETDEP_WORKERS: worker processes */
 	size_t      max_body;     /* NETDEP_MAX_BODY: request body cap, bytes */
 	int         session_days; /* NETDEP_SESSION_DAYS: session lifetime */
-	int board_cache_ms; /* NETDEP_BOARD_CACHE_MS: board age cap, 0 = off */
-	int board_hold_ms;  /* NETDEP_BOARD_HOLD_MS: served despite changes */
-	int secure_cookie;  /* derived: site URL is https */
+	int         board_cache_ms; /* NETDEP_BOARD_CACHE_MS: 0 = off */
+	int         board_hold_ms;  /* NETDEP_BOARD_HOLD_MS */
+	int         fold_ms;        /* NETDEP_FOLD_MS: folder interval */
+	int         forensics_days; /* NETDEP_FORENSICS_DAYS */
+	/* The decode child (decode.h): NETDEP_DECODE_*. */
+	unsigned decode_slots;
+	unsigned decode_mem_mb;
+	unsigned decode_cpu_sec;
+	unsigned decode_wall_ms;
+	unsigned decode_wait_ms;
+	int      secure_cookie; /* derived: site URL is https */
 };
 
 /*
- * Fills cfg from the environment.  Returns 0, or -1 after printing to
- * stderr which variable is malformed.  Strings point into the environment.
+ * Fills cfg: defaults, then the file named by NETDEP_CONFIG (lines
+ * NETDEP_KEY=value; '#' starts a comment), then the environment, which
+ * wins.  Every value is checked against its key's range.  Returns 0, or
+ * -1 after printing to stderr which key is wrong, where, and what it may
+ * be.  Strings point into the environment or into memory kept for the
+ * life of the process.
  */
 int config_load(struct config *cfg);
+
+/*
+ * Prints every key with its default and range, one per line (for
+ * `netdep --config-keys` and the README).
+ */
+void config_print_keys(void);
 
 #endif

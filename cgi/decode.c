@@ -68,25 +68,7 @@ decode_status_name(enum decode_status s)
 	return (unsigned)s < DECODE__MAX ? decode_names[s] : "?";
 }
 
-/* A positive integer from the environment, else def. */
-static unsigned
-env_uint(const char *name, unsigned def, unsigned max)
-{
-	const char   *s = getenv(name);
-	char         *end;
-	unsigned long v;
-
-	if (s == NULL || *s == '\0')
-		return def;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v == 0 || v > max) {
-		log_msg("warn", "decode: ignoring %s=%s (1..%u)", name, s, max);
-		return def;
-	}
-	return (unsigned)v;
-}
-
+/* The defaults, until the process configures its own (config.h). */
 static void
 limits_init(void)
 {
@@ -95,18 +77,11 @@ limits_init(void)
 	if (limits_ready)
 		return;
 	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	limits.slots =
-	    env_uint("NETDEP_DECODE_SLOTS",
-	             ncpu > 0 && ncpu < DECODE_SLOTS_MAX ? (unsigned)ncpu : 2,
-	             DECODE_SLOTS_MAX);
-	limits.mem_mb =
-	    env_uint("NETDEP_DECODE_MEM_MB", DECODE_DEF_MEM_MB, 1u << 20);
-	limits.cpu_sec =
-	    env_uint("NETDEP_DECODE_CPU_SEC", DECODE_DEF_CPU_SEC, 3600);
-	limits.wall_ms =
-	    env_uint("NETDEP_DECODE_WALL_MS", DECODE_DEF_WALL_MS, 3600000);
-	limits.wait_ms =
-	    env_uint("NETDEP_DECODE_WAIT_MS", DECODE_DEF_WAIT_MS, 600000);
+	limits.slots = ncpu > 0 && ncpu < DECODE_SLOTS_MAX ? (unsigned)ncpu : 2;
+	limits.mem_mb = DECODE_DEF_MEM_MB;
+	limits.cpu_sec = DECODE_DEF_CPU_SEC;
+	limits.wall_ms = DECODE_DEF_WALL_MS;
+	limits.wait_ms = DECODE_DEF_WAIT_MS;
 	limits_ready = 1;
 }
 

@@ -37,13 +37,13 @@ enum decode_status {
 
 /*
  * Sets the limits.  Defaults: slots = online CPUs, mem_mb 512, cpu_sec
- * 10, wall_ms 20000, wait_ms 3000, each overridable by the environment
- * (NETDEP_DECODE_SLOTS, _MEM_MB, _CPU_SEC, _WALL_MS, _WAIT_MS) when first
- * used.  Not thread-safe; call before serving.
+ * 10, wall_ms 20000, wait_ms 3000; the server sets its configuration's
+ * (NETDEP_DECODE_*, config.h) at start.  Not thread-safe; call before
+ * serving.
  */
 void decode_configure(const struct decode_limits *lim);
 
-/* The limits in force (after defaults and environment). */
+/* The limits in force. */
 void decode_limits_get(struct decode_limits *out);
 
 /*

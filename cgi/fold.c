@@ -18,14 +18,12 @@
 
 #include "arena.h"
 #include "config.h"
-#include "db.h"
+#include "db_vote.h"
 #include "log.h"
 
-#define FOLD_MS_DEFAULT   200
-#define FORENSICS_DEFAULT 180
-#define PURGE_EVERY_SEC   3600
-#define PURGE_BATCH       "5000"
-#define RETRY_MS          1000 /* after a lost database */
+#define PURGE_EVERY_SEC 3600
+#define PURGE_BATCH     5000L
+#define RETRY_MS        1000 /* after a lost database */
 
 static volatile sig_atomic_t fold_stop;
 
@@ -34,26 +32,6 @@ fold_on_stop(int sig)
 {
 	(void)sig;
 	fold_stop = 1;
-}
-
-/* Whole-string integer from the environment within [lo, hi], else def. */
-static long
-fold_env(const char *name, long lo, long hi, long def)
-{
-	const char *v = getenv(name);
-	char       *end;
-	long        n;
-
-	if (v == NULL || *v == '\0')
-		return def;
-	errno = 0;
-	n = strtol(v, &end, 10);
-	if (errno != 0 || *end != '\0' || n < lo || n > hi) {
-		log_msg("warn", "folder: %s must be %ld..%ld; using %ld", name,
-		        lo, hi, def);
-		return def;
-	}
-	return n;
 }
 
 static void
@@ -69,16 +47,12 @@ fold_sleep_ms(long ms)
 static long long
 fold_purge(struct db *db, struct arena *a, long days)
 {
-	char        dbuf[16];
-	struct rows rs;
-	long long   total = 0, n;
+	long long total = 0;
+	int64_t   n;
 
-	snprintf(dbuf, sizeof(dbuf), "%ld", days);
 	do {
-		if (db_run(db, a, STMT_VOTE_PURGE,
-		           (const char *[]){dbuf, PURGE_BATCH}, &rs) < 0)
+		if (db_vote_purge(db, a, days, PURGE_BATCH, &n) < 0)
 			break;
-		n = rows_ll(&rs, 0, 0, 0);
 		total += n;
 		arena_reset(a);
 	} while (n > 0 && !fold_stop);
@@ -91,10 +65,9 @@ fold_main(const struct config *cfg)
 	struct sigaction sa;
 	struct arena     a;
 	struct db       *db = NULL;
-	long every = fold_env("NETDEP_FOLD_MS", 50, 5000, FOLD_MS_DEFAULT);
-	long days =
-	    fold_env("NETDEP_FORENSICS_DAYS", 1, 3650, FORENSICS_DEFAULT);
-	time_t next_purge = 0;
+	long             every = cfg->fold_ms;
+	long             days = cfg->forensics_days;
+	time_t           next_purge = 0;
 
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
 	/* Its own name, so "pgrep -x netdep -P master" counts workers only. */
@@ -117,14 +90,13 @@ fold_main(const struct config *cfg)
 	log_msg("info", "folder: folding every %ld ms; forensics kept %ld days",
 	        every, days);
 	while (!fold_stop) {
-		struct rows rs;
-		int         rc;
+		int rc;
 
 		if (db == NULL && (db = db_open(cfg->db)) == NULL) {
 			fold_sleep_ms(RETRY_MS);
 			continue;
 		}
-		rc = db_run(db, &a, STMT_VOTE_FOLD, NULL, &rs);
+		rc = db_vote_fold(db, &a);
 		if (rc == DB_LOST) {
 			fold_sleep_ms(RETRY_MS);
 		} else if (rc >= 0 && time(NULL) >= next_purge) {

@@ -21,6 +21,7 @@
 #include "boards.h"
 #include "config.h"
 #include "db.h"
+#include "decode.h"
 #include "fold.h"
 #include "image.h"
 #include "log.h"
@@ -90,8 +91,12 @@ worker_db(const struct config *cfg)
 {
 	struct db *db = db_open(cfg->db);
 
-	if (db != NULL)
-		db_listen_boards(db);
+	/* Cannot fail today (the LISTEN runs at the next connect when the
+	 * connection is down), but a failure would leave this worker serving
+	 * boards it cannot hear change: say so, it retries on reconnect. */
+	if (db != NULL && db_listen_boards(db) != 0)
+		log_msg("warn", "worker: cannot LISTEN for board changes; "
+		                "boards are served live until a reconnect");
 	return db;
 }
 
@@ -251,55 +256,83 @@ check_database(const struct config *cfg)
 	return rc;
 }
 
-int
-main(void)
-{
+/* The master's state: what it started and how often workers die. */
+struct master {
 	struct config cfg;
 	struct store  media;
-	pid_t        *pids, folder;
-	int           fd, alive;
-	time_t        window_start = time(NULL);
-	int           deaths = 0;
-	sigset_t      block, empty;
+	int           fd; /* the FastCGI socket */
+	pid_t        *pids;
+	pid_t         folder;
+	time_t        window_start; /* of the current respawn window */
+	int           deaths;       /* within it */
+};
 
-	setvbuf(stderr, NULL, _IOLBF, 0);
-	master_pid = getpid();
-	if (config_load(&cfg) != 0)
+/* Opens the FastCGI socket for nginx only, and writes the pid file. */
+static int
+master_listen(struct master *m)
+{
+	const struct config *cfg = &m->cfg;
+
+	if (FCGX_Init() != 0) {
+		fprintf(stderr, "netdep: FCGX_Init failed\n");
+		return 1;
+	}
+	unlink(cfg->socket);
+	if ((m->fd = FCGX_OpenSocket(cfg->socket, LISTEN_BACKLOG)) < 0) {
+		fprintf(stderr, "netdep: cannot listen on %s: %s\n",
+		        cfg->socket, strerror(errno));
+		return 1;
+	}
+	if (chmod(cfg->socket, (mode_t)cfg->socket_mode) != 0) {
+		fprintf(stderr, "netdep: chmod %s: %s\n", cfg->socket,
+		        strerror(errno));
+		return 1;
+	}
+	if (write_pidfile(cfg->pidfile) != 0) {
+		fprintf(stderr, "netdep: cannot write %s: %s\n", cfg->pidfile,
+		        strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * Everything that must hold before a worker starts: configuration, the
+ * media root, a durable database, the socket and the pid file.  Returns
+ * the exit status on failure (after saying why), else 0.
+ */
+static int
+master_setup(struct master *m, int argc, char **argv)
+{
+	if (argc > 1 && strcmp(argv[1], "--config-keys") == 0) {
+		config_print_keys();
+		exit(0);
+	}
+	if (config_load(&m->cfg) != 0)
 		return 2;
 	if (sodium_init() < 0) {
 		fprintf(stderr, "netdep: libsodium failed to initialise\n");
 		return 1;
 	}
 	image_init();
-	if (store_open(&media, cfg.media) != 0) {
+	decode_configure(&(struct decode_limits){
+	    m->cfg.decode_slots, m->cfg.decode_mem_mb, m->cfg.decode_cpu_sec,
+	    m->cfg.decode_wall_ms, m->cfg.decode_wait_ms});
+	if (store_open(&m->media, m->cfg.media) != 0) {
 		fprintf(stderr, "netdep: cannot use media directory %s: %s\n",
-		        cfg.media, strerror(errno));
+		        m->cfg.media, strerror(errno));
 		return 1;
 	}
-	if (check_database(&cfg) != 0)
+	if (check_database(&m->cfg) != 0)
 		return 1;
-	if (FCGX_Init() != 0) {
-		fprintf(stderr, "netdep: FCGX_Init failed\n");
-		return 1;
-	}
-	unlink(cfg.socket);
-	if ((fd = FCGX_OpenSocket(cfg.socket, LISTEN_BACKLOG)) < 0) {
-		fprintf(stderr, "netdep: cannot listen on %s: %s\n", cfg.socket,
-		        strerror(errno));
-		return 1;
-	}
-	if (chmod(cfg.socket, (mode_t)cfg.socket_mode) != 0) {
-		fprintf(stderr, "netdep: chmod %s: %s\n", cfg.socket,
-		        strerror(errno));
-		return 1;
-	}
-	if (write_pidfile(cfg.pidfile) != 0) {
-		fprintf(stderr, "netdep: cannot write %s: %s\n", cfg.pidfile,
-		        strerror(errno));
-		return 1;
-	}
-	if ((pids = calloc((size_t)cfg.workers, sizeof(*pids))) == NULL)
-		return 1;
+	return master_listen(m);
+}
+
+/* Blocks the signals the master waits for, and installs their handlers. */
+static void
+master_signals(sigset_t *empty)
+{
+	sigset_t block;
 
 	sigemptyset(&block);
 	sigaddset(&block, SIGCHLD);
@@ -307,79 +340,81 @@ main(void)
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGALRM);
 	sigprocmask(SIG_BLOCK, &block, NULL);
-	sigemptyset(&empty);
+	sigemptyset(empty);
 	catch_signal(SIGCHLD, on_child);
 	catch_signal(SIGTERM, on_stop);
 	catch_signal(SIGINT, on_stop);
 	catch_signal(SIGALRM, on_alarm);
 	signal(SIGPIPE, SIG_IGN);
+}
 
-	for (int i = 0; i < cfg.workers; i++)
-		pids[i] = spawn_worker(fd, &media, &cfg);
-	folder = spawn_folder(&cfg);
-	log_msg("info", "master: %d workers on %s, media %s", cfg.workers,
-	        cfg.socket, cfg.media);
-	alarm(SWEEP_EVERY_SEC);
-
-	while (!got_stop) {
-		sigsuspend(&empty);
-		if (got_alarm) {
-			got_alarm = 0;
-			(void)store_sweep_tmp(&media, SWEEP_AGE_SEC);
-			alarm(SWEEP_EVERY_SEC);
-		}
-		if (!got_child || got_stop)
-			continue;
-		got_child = 0;
-		for (;;) {
-			int   status;
-			pid_t pid = waitpid(-1, &status, WNOHANG);
-
-			if (pid <= 0)
-				break;
-			if (pid == folder) {
-				log_msg("warn",
-				        "master: folder %ld ended (%d); "
-				        "restarting",
-				        (long)pid, status);
-				sleep(1); /* never a tight crash loop */
-				folder = spawn_folder(&cfg);
-				continue;
-			}
-			for (int i = 0; i < cfg.workers; i++) {
-				if (pids[i] != pid)
-					continue;
-				if (WIFSIGNALED(status))
-					log_msg("error",
-					        "master: worker %ld killed by "
-					        "signal %d; restarting",
-					        (long)pid, WTERMSIG(status));
-				else
-					log_msg("warn",
-					        "master: worker %ld exited %d; "
-					        "restarting",
-					        (long)pid, WEXITSTATUS(status));
-				if (time(NULL) - window_start >
-				    RESPAWN_WINDOW_SEC) {
-					window_start = time(NULL);
-					deaths = 0;
-				}
-				if (++deaths > RESPAWN_BURST)
-					sleep(1); /* a crash loop: slow down */
-				pids[i] = spawn_worker(fd, &media, &cfg);
-			}
-		}
+/* Restarts worker slot i after its process ended with status. */
+static void
+master_respawn(struct master *m, int i, pid_t pid, int status)
+{
+	if (WIFSIGNALED(status))
+		log_msg("error",
+		        "master: worker %ld killed by signal %d; restarting",
+		        (long)pid, WTERMSIG(status));
+	else
+		log_msg("warn", "master: worker %ld exited %d; restarting",
+		        (long)pid, WEXITSTATUS(status));
+	if (time(NULL) - m->window_start > RESPAWN_WINDOW_SEC) {
+		m->window_start = time(NULL);
+		m->deaths = 0;
 	}
+	if (++m->deaths > RESPAWN_BURST)
+		sleep(1); /* a crash loop: slow down */
+	m->pids[i] = spawn_worker(m->fd, &m->media, &m->cfg);
+}
+
+/* Reaps every ended child and starts its replacement. */
+static void
+master_reap(struct master *m)
+{
+	int   status;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (pid == m->folder) {
+			log_msg("warn",
+			        "master: folder %ld ended (%d); restarting",
+			        (long)pid, status);
+			sleep(1); /* never a tight crash loop */
+			m->folder = spawn_folder(&m->cfg);
+			continue;
+		}
+		for (int i = 0; i < m->cfg.workers; i++)
+			if (m->pids[i] == pid)
+				master_respawn(m, i, pid, status);
+	}
+}
+
+/* Sends sig to every worker and the folder. */
+static void
+master_kill_all(const struct master *m, int sig)
+{
+	for (int i = 0; i < m->cfg.workers; i++)
+		if (m->pids[i] > 0)
+			kill(m->pids[i], sig);
+	if (m->folder > 0)
+		kill(m->folder, sig);
+}
+
+/*
+ * Lets in-flight requests finish: SIGTERM to every child, then SIGKILL to
+ * those still busy after STOP_GRACE_SEC.
+ */
+static void
+master_stop(struct master *m, const sigset_t *empty)
+{
+	int alive = m->cfg.workers + (m->folder > 0);
 
 	log_msg("info", "master: stopping; waiting for in-flight requests");
-	for (int i = 0; i < cfg.workers; i++)
-		if (pids[i] > 0)
-			kill(pids[i], SIGTERM);
-	if (folder > 0)
-		kill(folder, SIGTERM);
+	master_kill_all(m, SIGTERM);
 	alarm(STOP_GRACE_SEC);
 	got_alarm = 0;
-	for (alive = cfg.workers + (folder > 0); alive > 0;) {
+	while (alive > 0) {
 		int   status;
 		pid_t pid = waitpid(-1, &status, WNOHANG);
 
@@ -394,19 +429,50 @@ main(void)
 			        "master: workers still busy after %d s; "
 			        "killing them",
 			        STOP_GRACE_SEC);
-			for (int i = 0; i < cfg.workers; i++)
-				if (pids[i] > 0)
-					kill(pids[i], SIGKILL);
-			if (folder > 0)
-				kill(folder, SIGKILL);
+			master_kill_all(m, SIGKILL);
 			got_alarm = 0;
 		}
-		sigsuspend(&empty);
+		sigsuspend(empty);
 	}
-	unlink(cfg.socket);
-	if (cfg.pidfile != NULL)
-		unlink(cfg.pidfile);
-	free(pids);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct master m = {.window_start = time(NULL)};
+	sigset_t      empty;
+	int           rc;
+
+	setvbuf(stderr, NULL, _IOLBF, 0);
+	master_pid = getpid();
+	if ((rc = master_setup(&m, argc, argv)) != 0)
+		return rc;
+	if ((m.pids = calloc((size_t)m.cfg.workers, sizeof(*m.pids))) == NULL)
+		return 1;
+	master_signals(&empty);
+	for (int i = 0; i < m.cfg.workers; i++)
+		m.pids[i] = spawn_worker(m.fd, &m.media, &m.cfg);
+	m.folder = spawn_folder(&m.cfg);
+	log_msg("info", "master: %d workers on %s, media %s", m.cfg.workers,
+	        m.cfg.socket, m.cfg.media);
+	alarm(SWEEP_EVERY_SEC);
+	while (!got_stop) {
+		sigsuspend(&empty);
+		if (got_alarm) {
+			got_alarm = 0;
+			(void)store_sweep_tmp(&m.media, SWEEP_AGE_SEC);
+			alarm(SWEEP_EVERY_SEC);
+		}
+		if (got_child && !got_stop) {
+			got_child = 0;
+			master_reap(&m);
+		}
+	}
+	master_stop(&m, &empty);
+	unlink(m.cfg.socket);
+	if (m.cfg.pidfile != NULL)
+		unlink(m.cfg.pidfile);
+	free(m.pids);
 	log_msg("info", "master: stopped");
 	return 0;
 }

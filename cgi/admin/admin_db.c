@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../config.h"
 #include "../valid.h"
 
 struct adm_db {
@@ -248,11 +249,16 @@ admin_db_open(void)
 	struct adm_db *db = NULL;
 	PGconn        *conn = NULL;
 	PGresult      *res = NULL;
-	const char    *env = getenv("NETDEP_DB");
+	struct config  cfg;
+	const char    *env;
 	char           repo[PATH_MAX];
 	char           host[PATH_MAX + 16];
 
-	if (env != NULL && env[0] != '\0') {
+	/* The same configuration as the server (file and environment). */
+	if (config_load(&cfg) != 0)
+		return NULL;
+	env = cfg.db;
+	if (cfg.db_set) {
 		/* expand_dbname = 1: dbname holds the whole conninfo. */
 		const char *keys[] = {"dbname", "fallback_application_name",
 		                      NULL};

@@ -1,0 +1,153 @@
+/*
+ * test_config.c: cgi/config.c, the one reader of configuration.  Defaults,
+ * a file named by NETDEP_CONFIG, the environment winning over the file,
+ * and a bad value or an unknown key stopping the load with a message that
+ * names the key.
+ */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "unit.h"
+
+static char errbuf[4096];
+
+/* config_load() with stderr captured into errbuf. */
+static int
+load_captured(struct config *cfg)
+{
+	char    path[] = "/tmp/netdep-config-err-XXXXXX";
+	int     fd = mkstemp(path), saved = dup(2), rc;
+	ssize_t n;
+
+	unlink(path);
+	fflush(stderr);
+	dup2(fd, 2);
+	rc = config_load(cfg);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	lseek(fd, 0, SEEK_SET);
+	n = read(fd, errbuf, sizeof(errbuf) - 1);
+	errbuf[n > 0 ? n : 0] = '\0';
+	close(fd);
+	return rc;
+}
+
+/* Writes text to a new temporary file and points NETDEP_CONFIG at it. */
+static void
+config_file(char *path, const char *text)
+{
+	int fd = mkstemp(path);
+
+	if (fd >= 0) {
+		if (write(fd, text, strlen(text)) < 0)
+			perror("write");
+		close(fd);
+	}
+	setenv("NETDEP_CONFIG", path, 1);
+}
+
+static void
+test_defaults(void)
+{
+	struct config cfg;
+
+	UNIT_CHECK(load_captured(&cfg) == 0, "defaults load: %s", errbuf);
+	UNIT_CHECK(strcmp(cfg.db, "dbname=netdep") == 0 && !cfg.db_set,
+	           "NETDEP_DB default");
+	UNIT_CHECK(cfg.fold_ms == 200 && cfg.forensics_days == 180,
+	           "folder defaults");
+	UNIT_CHECK(cfg.decode_mem_mb == 512 && cfg.decode_cpu_sec == 10 &&
+	               cfg.decode_wall_ms == 20000 &&
+	               cfg.decode_wait_ms == 3000 && cfg.decode_slots >= 1,
+	           "decode defaults");
+	UNIT_CHECK(cfg.socket_mode == 0660 && cfg.workers >= 2 &&
+	               cfg.max_body == 22u * 1024 * 1024 && cfg.pidfile == NULL,
+	           "server defaults");
+}
+
+static void
+test_file_and_environment(void)
+{
+	char          path[] = "/tmp/netdep-config-XXXXXX";
+	struct config cfg;
+
+	config_file(path, "# netdep\n"
+	                  "NETDEP_FOLD_MS = 500\n"
+	                  "\n"
+	                  "NETDEP_DB=host=/srv/run dbname=x\n"
+	                  "NETDEP_DECODE_SLOTS=3\n"
+	                  "NETDEP_SOCKET_MODE=0600\n");
+	UNIT_CHECK(load_captured(&cfg) == 0, "file loads: %s", errbuf);
+	UNIT_CHECK(cfg.fold_ms == 500, "file sets a number (%d)", cfg.fold_ms);
+	UNIT_CHECK(strcmp(cfg.db, "host=/srv/run dbname=x") == 0 && cfg.db_set,
+	           "file sets text with '=' in it (%s)", cfg.db);
+	UNIT_CHECK(cfg.decode_slots == 3 && cfg.socket_mode == 0600,
+	           "file sets unsigned and octal");
+	setenv("NETDEP_FOLD_MS", "1000", 1);
+	UNIT_CHECK(load_captured(&cfg) == 0 && cfg.fold_ms == 1000,
+	           "the environment wins over the file");
+	setenv("NETDEP_FOLD_MS", "", 1);
+	UNIT_CHECK(load_captured(&cfg) == 0 && cfg.fold_ms == 200,
+	           "an empty value is the default");
+	unsetenv("NETDEP_FOLD_MS");
+	unlink(path);
+	unsetenv("NETDEP_CONFIG");
+}
+
+static void
+test_refusals(void)
+{
+	static const struct {
+		const char *var, *val, *names;
+	} bad[] = {
+	    {"NETDEP_FOLD_MS", "10", "NETDEP_FOLD_MS"},
+	    {"NETDEP_FORENSICS_DAYS", "0", "NETDEP_FORENSICS_DAYS"},
+	    {"NETDEP_DECODE_MEM_MB", "lots", "NETDEP_DECODE_MEM_MB"},
+	    {"NETDEP_DECODE_SLOTS", "65", "NETDEP_DECODE_SLOTS"},
+	    {"NETDEP_WORKERS", "4x", "NETDEP_WORKERS"},
+	    {"NETDEP_SOCKET_MODE", "0777", "NETDEP_SOCKET_MODE"},
+	    {"NETDEP_SITE_URL", "ftp://x", "NETDEP_SITE_URL"},
+	};
+	char          path[] = "/tmp/netdep-config-XXXXXX";
+	struct config cfg;
+
+	for (size_t i = 0; i < UNIT_NELEM(bad); i++) {
+		setenv(bad[i].var, bad[i].val, 1);
+		UNIT_CHECK(load_captured(&cfg) == -1 &&
+		               strstr(errbuf, bad[i].names) != NULL,
+		           "%s=%s refused naming the key: '%s'", bad[i].var,
+		           bad[i].val, errbuf);
+		unsetenv(bad[i].var);
+	}
+	config_file(path, "NETDEP_FOLD_MS=300\nNETDEP_FOLDMS=300\n");
+	UNIT_CHECK(load_captured(&cfg) == -1 &&
+	               strstr(errbuf, "unknown key NETDEP_FOLDMS") != NULL &&
+	               strstr(errbuf, ":2:") != NULL,
+	           "an unknown key in the file is refused with its line: '%s'",
+	           errbuf);
+	unlink(path);
+	memcpy(path, "/tmp/netdep-config-XXXXXX", sizeof(path));
+	config_file(path, "NETDEP_FOLD_MS\n");
+	UNIT_CHECK(load_captured(&cfg) == -1 &&
+	               strstr(errbuf, "NETDEP_KEY=value") != NULL,
+	           "a line without '=' is refused: '%s'", errbuf);
+	unlink(path);
+	setenv("NETDEP_CONFIG", "/nonexistent/netdep.conf", 1);
+	UNIT_CHECK(load_captured(&cfg) == -1 &&
+	               strstr(errbuf, "NETDEP_CONFIG") != NULL,
+	           "a missing file is refused: '%s'", errbuf);
+	unsetenv("NETDEP_CONFIG");
+}
+
+int
+main(void)
+{
+	test_defaults();
+	test_file_and_environment();
+	test_refusals();
+	return unit_report();
+}
