@@ -12,6 +12,30 @@
 
 #include "log.h"
 
+/* The process's own statements: health and start-up checks. */
+enum sys_q {
+	Q_PING,       /* Q_PING */
+	Q_DURABILITY, /* Q_DURABILITY */
+	Q__MAX
+};
+
+/* Columns of Q_DURABILITY. */
+enum durability_col {
+	DUR_FSYNC,       /* DUR_FSYNC */
+	DUR_SYNC_COMMIT, /* DUR_SYNC_COMMIT */
+	DUR__MAX
+};
+
+static const struct stmt sys_q[Q__MAX] = {
+    [Q_PING] = {"ping", "SELECT 1", 0, 1},
+    [Q_DURABILITY] = {"durability",
+                      "SELECT current_setting('fsync'), "
+                      "current_setting('synchronous_commit')",
+                      0, DUR__MAX},
+};
+
+const struct stmt_set db_sys_set = {"db", sys_q, Q__MAX};
+
 struct db {
 	PGconn *conn;
 	char   *conninfo;  /* kept to reconnect; never logged */
@@ -398,6 +422,12 @@ rows_isnull(const struct rows *rs, int r, int c)
 }
 
 int
+db_ping(struct db *db, struct arena *a)
+{
+	return db_exec(db, a, &sys_q[Q_PING], NULL, NULL);
+}
+
+int
 db_check_durable(struct db *db, char *why, size_t whylen)
 {
 	struct arena a;
@@ -405,17 +435,16 @@ db_check_durable(struct db *db, char *why, size_t whylen)
 	int          rc = -1;
 
 	arena_init(&a, 0);
-	if (db_run(db, &a, STMT_DURABILITY, NULL, &rs) != DB_OK) {
+	if (db_exec(db, &a, &sys_q[Q_DURABILITY], NULL, &rs) != DB_OK) {
 		snprintf(why, whylen, "cannot read the server's settings");
 		goto out;
 	}
-	if (strcmp(rows_get(&rs, 0, 0) ? rows_get(&rs, 0, 0) : "", "on")) {
+	if (strcmp(rows_str(&rs, 0, DUR_FSYNC, ""), "on") != 0) {
 		snprintf(why, whylen, "PostgreSQL runs with fsync off");
 		goto out;
 	}
 	/* "local" and the remote levels all flush the local WAL first. */
-	if (strcmp(rows_get(&rs, 0, 1) ? rows_get(&rs, 0, 1) : "", "off") ==
-	    0) {
+	if (strcmp(rows_str(&rs, 0, DUR_SYNC_COMMIT, ""), "off") == 0) {
 		snprintf(why, whylen,
 		         "PostgreSQL runs with synchronous_commit=off");
 		goto out;

@@ -100,6 +100,12 @@ double rows_double(const struct rows *rs, int r, int c, double def);
 /* 1 when the value is SQL NULL (or out of range). */
 int rows_isnull(const struct rows *rs, int r, int c);
 
+/* A round trip to the database: DB_OK when it answers. */
+int db_ping(struct db *db, struct arena *a);
+
+/* db.c's own statements (ping, durability), registered in stmt.c. */
+extern const struct stmt_set db_sys_set;
+
 /*
  * Checks that the server runs with fsync and synchronous_commit on.
  * Returns 0 when durable, -1 (with a reason in why) otherwise.

@@ -96,7 +96,7 @@ session_start(struct req *r, long long id, int status)
 int
 h_health(struct req *r)
 {
-	if (db_run(r->db, r->a, STMT_PING, NULL, NULL) != DB_OK)
+	if (db_ping(r->db, r->a) != DB_OK)
 		return resp_json(r, 503,
 		                 json_pack("{s:s,s:{s:s,s:s}}", "status",
 		                           "unavailable", "error", "code",

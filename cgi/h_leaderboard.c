@@ -9,7 +9,7 @@
 
 #include "auth.h"
 #include "boards.h"
-#include "db.h"
+#include "db_vote.h"
 #include "handlers.h"
 #include "input.h"
 #include "jury.h"
@@ -125,26 +125,26 @@ lb_serve(struct req *r, const char *key, lb_read_fn read, const void *arg)
 }
 
 /*
- * The JSON array a board query built (row 0, column 0) after db_run()
- * returned rc, or the status of the error answered: 404 for an unknown
- * contest.
+ * The JSON array of a board read with result rc, or the status of the
+ * error answered: 404 for an unknown contest.
  */
 static int
-lb_list(struct req *r, int rc, const struct rows *rs, json_t **list)
+lb_list(struct req *r, int rc, const struct board_read *b, json_t **list)
 {
 	if (rc == DB_NONE)
 		return resp_error(r, 404, "no_contest",
 		                  "There is no contest %s.", r->seg[0]);
 	if (rc < 0)
 		return resp_db_error(r, rc);
-	if ((*list = input_db_json(rows_get(rs, 0, 0))) == NULL)
+	if ((*list = input_db_json(b->json)) == NULL)
 		return resp_db_error(r, DB_ERR);
 	return 0;
 }
 
 /* A by=votes board's parameters, validated. */
 struct lb_args {
-	const char *period, *limit, *cat, *unit, *district;
+	enum board_period   period;
+	struct board_filter f;
 };
 
 static int
@@ -152,28 +152,17 @@ lb_read(struct req *r, const void *arg, json_t **body,
         const char **last_modified)
 {
 	const struct lb_args *q = arg;
-	struct rows           rs;
+	struct board_read     b;
 	json_t               *list;
 	int                   rc;
 
-	if (strcmp(q->period, "all") == 0)
-		rc = db_run(r->db, r->a, STMT_LEADERBOARD,
-		            (const char *[]){r->seg[0], q->cat, q->unit,
-		                             q->district, q->limit},
-		            &rs);
-	else
-		rc = db_run(r->db, r->a,
-		            strcmp(q->period, "today") == 0
-		                ? STMT_LEADERBOARD_TODAY
-		                : STMT_LEADERBOARD_WEEK,
-		            (const char *[]){r->seg[0], q->cat, q->unit,
-		                             q->district, q->limit},
-		            &rs);
-	if ((rc = lb_list(r, rc, &rs, &list)) != 0)
+	rc = db_board_votes(r->db, r->a, r->seg[0], q->period, &q->f, &b);
+	if ((rc = lb_list(r, rc, &b, &list)) != 0)
 		return rc;
-	*body = json_pack("{s:s,s:s,s:s,s:o}", "contest", r->seg[0], "by",
-	                  "votes", "period", q->period, "entries", list);
-	*last_modified = rows_get(&rs, 0, 1);
+	*body =
+	    json_pack("{s:s,s:s,s:s,s:o}", "contest", r->seg[0], "by", "votes",
+	              "period", lb_period[q->period], "entries", list);
+	*last_modified = b.last_modified;
 	return 0;
 }
 
@@ -196,28 +185,30 @@ h_leaderboard(struct req *r)
 
 	if ((rc = input_args(r, lb_fields, LB__MAX, v)) != 0)
 		return rc;
-	q.cat = v[LB_CATEGORY].present ? v[LB_CATEGORY].s : NULL;
-	q.unit = v[LB_UNIT].present ? v[LB_UNIT].s : NULL;
-	q.district = v[LB_DISTRICT].present ? v[LB_DISTRICT].s : NULL;
-	q.limit = v[LB_LIMIT].present ? v[LB_LIMIT].s : "20";
+	q.f.category = v[LB_CATEGORY].present ? v[LB_CATEGORY].i : 0;
+	q.f.unit = v[LB_UNIT].present ? v[LB_UNIT].s : NULL;
+	q.f.district = v[LB_DISTRICT].present ? v[LB_DISTRICT].s : NULL;
+	q.f.limit = v[LB_LIMIT].present ? v[LB_LIMIT].i : 20;
 	if (v[LB_BY].present && v[LB_BY].i != 0) { /* jury, combined */
 		if ((rc = router_session(r)) != 0)
 			return rc;
-		return h_results_leaderboard(r, lb_by[v[LB_BY].i], q.cat,
-		                             q.unit, q.district, q.limit);
+		return h_results_leaderboard(
+		    r, lb_by[v[LB_BY].i],
+		    v[LB_CATEGORY].present ? v[LB_CATEGORY].s : NULL, q.f.unit,
+		    q.f.district, v[LB_LIMIT].present ? v[LB_LIMIT].s : "20");
 	}
-	q.period = v[LB_PERIOD].present ? lb_period[v[LB_PERIOD].i] : "all";
+	q.period = v[LB_PERIOD].present ? (enum board_period)v[LB_PERIOD].i
+	                                : BOARD_ALL;
 	/* The key holds every parameter in a normal form (validated lines
 	 * hold no control character, so \x1f separates them) and, for today
 	 * and this week, the Vietnam day: those boards turn over at its
 	 * midnight. */
 	key = arena_printf(
 	    r->a, "lb\x1f%s\x1f%s\x1f%lld\x1f%s\x1f%s\x1f%lld\x1f%lld",
-	    r->seg[0], q.period,
-	    v[LB_CATEGORY].present ? (long long)v[LB_CATEGORY].i : 0LL,
-	    q.unit ? q.unit : "", q.district ? q.district : "",
-	    v[LB_LIMIT].present ? (long long)v[LB_LIMIT].i : 20LL,
-	    strcmp(q.period, "all") == 0
+	    r->seg[0], lb_period[q.period], (long long)q.f.category,
+	    q.f.unit ? q.f.unit : "", q.f.district ? q.f.district : "",
+	    (long long)q.f.limit,
+	    q.period == BOARD_ALL
 	        ? 0LL
 	        : ((long long)time(NULL) + LB_VN_UTC_OFFSET) / 86400);
 	return lb_serve(r, key, lb_read, &q);
@@ -242,7 +233,8 @@ static const struct valid_field lu_fields[LU__MAX] = {
 
 /* A units board's parameters, validated. */
 struct lu_args {
-	const char *level, *limit;
+	const char *level;
+	int64_t     limit;
 };
 
 /*
@@ -255,17 +247,16 @@ lu_read(struct req *r, const void *arg, json_t **body,
         const char **last_modified)
 {
 	const struct lu_args *q = arg;
-	struct rows           rs;
+	struct board_read     b;
 	json_t               *list;
 	int                   rc;
 
-	rc = db_run(r->db, r->a, STMT_LEADERBOARD_UNITS,
-	            (const char *[]){r->seg[0], q->level, q->limit}, &rs);
-	if ((rc = lb_list(r, rc, &rs, &list)) != 0)
+	rc = db_board_units(r->db, r->a, r->seg[0], q->level, q->limit, &b);
+	if ((rc = lb_list(r, rc, &b, &list)) != 0)
 		return rc;
 	*body = json_pack("{s:s,s:s,s:o}", "contest", r->seg[0], "level",
 	                  q->level, "units", list);
-	*last_modified = rows_get(&rs, 0, 1);
+	*last_modified = b.last_modified;
 	return 0;
 }
 
@@ -274,17 +265,14 @@ h_leaderboard_units(struct req *r)
 {
 	struct valid_value v[LU__MAX];
 	struct lu_args     q;
-	long long          limit;
 	int                rc;
 
 	if ((rc = input_args(r, lu_fields, LU__MAX, v)) != 0)
 		return rc;
 	q.level = v[LU_LEVEL].present ? lu_level[v[LU_LEVEL].i] : "unit";
-	limit =
-	    v[LU_LIMIT].present ? (long long)v[LU_LIMIT].i : LU_LIMIT_DEFAULT;
-	q.limit = arena_printf(r->a, "%lld", limit);
+	q.limit = v[LU_LIMIT].present ? v[LU_LIMIT].i : LU_LIMIT_DEFAULT;
 	return lb_serve(r,
 	                arena_printf(r->a, "lu\x1f%s\x1f%s\x1f%lld", r->seg[0],
-	                             q.level, limit),
+	                             q.level, (long long)q.limit),
 	                lu_read, &q);
 }

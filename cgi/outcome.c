@@ -32,13 +32,13 @@ static const struct outcome outcomes[] = {
      "Bạn không thể bình chọn cho bài dự thi của chính mình."},
     {NULL, "already_voted", 409, NULL,
      "Bạn đã bình chọn cho bài dự thi này rồi."},
-    {NULL, "already_voted_today", 409, NULL,
+    {NULL, "already_voted_today", 409, "already_voted",
      "Hôm nay bạn đã bình chọn cho bài dự thi này rồi; hãy quay lại "
      "vào ngày mai."},
     {NULL, "budget_spent", 429, NULL,
      "Bạn đã dùng hết lượt bình chọn hôm nay; hãy quay lại vào ngày "
      "mai."},
-    {NULL, "key_reused", 422, NULL,
+    {NULL, "key_reused", 422, "idempotency_key_reused",
      "Mã Idempotency-Key này đã được dùng cho một bài dự thi khác; "
      "hãy tạo mã mới cho mỗi lượt bình chọn."},
     /* judging */

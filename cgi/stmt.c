@@ -8,14 +8,11 @@
 
 #include <stddef.h>
 
+#include "db.h"
+#include "db_vote.h"
 #include "sqlfrag.h"
 
 const struct stmt stmts[STMT__MAX] = {
-    [STMT_PING] = {"ping", "SELECT 1", 0},
-    [STMT_DURABILITY] = {"durability",
-                         "SELECT current_setting('fsync'), "
-                         "current_setting('synchronous_commit')",
-                         0},
     [STMT_ACCOUNT_INSERT] =
         {"account_insert",
          "INSERT INTO accounts (username, display_name, unit, district, email, "
@@ -372,60 +369,6 @@ const struct stmt stmts[STMT__MAX] = {
          "criteria k WHERE k.contest_id = c.id)) FROM contests c WHERE c.id "
          "= $1",
          1},
-    [STMT_VOTE_CAST] = {"vote_cast",
-                        "SELECT status, reason, vote_count, votes_left FROM "
-                        "vote_cast(now(), $1, $2, $3::inet, decode($4, "
-                        "'hex'), $5)",
-                        5},
-    /*
-     * Boards read the folded counts (003_votes.sql): top N straight from
-     * the entry_stats index, most votes first, ties oldest entry first.
-     * Ranks are computed after the limit (exact: every entry with more
-     * votes comes before); a window over the scan itself read whole tie
-     * groups, thousands of entries at a million (131 ms against 1 ms).
-     * Column 2 is the Last-Modified date; no row means no such contest.
-     */
-    [STMT_LEADERBOARD] =
-        {"leaderboard",
-         "SELECT (SELECT coalesce(jsonb_agg(jsonb_build_object('rank', t.rk, "
-         "'votes', t.votes, 'entry', " ENTRY_JSON ") ORDER BY t.rk, "
-         "t.entry_id), '[]') FROM (SELECT x.*, rank() OVER (ORDER BY x.votes "
-         "DESC) AS rk FROM (SELECT s.entry_id, s.votes FROM entry_stats s "
-         "WHERE s.contest_id = c.id AND " LB_FILTERS " ORDER BY s.votes DESC, "
-         "s.entry_id LIMIT $5) x) t " LB_ENTRY_FROM "), " LB_LASTMOD
-         " FROM contests c LEFT JOIN fold_state f ON "
-         "f.contest_id = c.id WHERE c.slug = $1",
-         5, .per_call = 1},
-    [STMT_LEADERBOARD_TODAY] = {"leaderboard_today",
-                                LB_PERIOD("entry_day_counts", "vote_day",
-                                          LB_VN_TODAY),
-                                5, .per_call = 1},
-    [STMT_LEADERBOARD_WEEK] = {"leaderboard_week",
-                               LB_PERIOD("entry_week_counts", "week",
-                                         LB_VN_WEEK),
-                               5, .per_call = 1},
-    /*
-     * Units or districts ($2) with approved entries: folded votes,
-     * distinct voters and entries (unit_stats, 008_boards_topn.sql), the
-     * top $3 by votes from its index, competition ranks (computed after
-     * the limit, as for the period boards), ties by name.
-     */
-    [STMT_LEADERBOARD_UNITS] =
-        {"leaderboard_units",
-         "SELECT (SELECT coalesce(jsonb_agg(jsonb_build_object('rank', r.rk, "
-         "'name', r.name, 'entries', r.entries, 'votes', r.votes, 'voters', "
-         "r.voters) ORDER BY r.rk, r.name), '[]') FROM (SELECT t.*, rank() "
-         "OVER (ORDER BY t.votes DESC) AS rk FROM (SELECT u.name, u.entries, "
-         "u.votes, u.voters FROM unit_stats u WHERE u.contest_id = c.id AND "
-         "u.level = $2 AND u.entries > 0 ORDER BY u.votes DESC, u.name LIMIT "
-         "$3) t) r), " LB_LASTMOD
-         " FROM contests c LEFT JOIN fold_state f ON f.contest_id = c.id "
-         "WHERE c.slug = $1",
-         3, .per_call = 1},
-    /* The folder (fold.c). */
-    [STMT_VOTE_FOLD] = {"vote_fold", "SELECT vote_fold()", 0},
-    [STMT_VOTE_PURGE] = {"vote_purge",
-                         "SELECT vote_purge_forensics($1::int, $2::int)", 2},
     [STMT_ENTRY_MEDIA] =
         {"entry_media",
          "SELECT m.token, e.status, m.original_type, e.account_id = $2 OR "
@@ -483,6 +426,8 @@ const struct stmt stmts[STMT__MAX] = {
 static const struct stmt_set legacy_set = {"stmt", stmts, STMT__MAX};
 
 const struct stmt_set *const stmt_sets[] = {
+    &db_sys_set,
+    &db_vote_set,
     &legacy_set,
     NULL,
 };

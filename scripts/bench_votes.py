@@ -139,7 +139,7 @@ def count_rows_since(conn, after):
 PGBENCH_SQL = """\\set e random({lo}, {hi})
 \\set v random({vlo}, {vhi})
 \\set k random(1, 1000000000000000)
-SELECT status, reason, vote_count, votes_left FROM vote_cast(now(), :e, :v, '127.0.0.1'::inet, decode('00112233445566778899aabbccddeeff', 'hex'), 'pgb-' || :k);
+SELECT outcome, vote_count, votes_left FROM vote_cast(now(), :e, :v, '127.0.0.1'::inet, decode('00112233445566778899aabbccddeeff', 'hex'), 'pgb-' || :k);
 """
 
 

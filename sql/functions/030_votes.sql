@@ -78,9 +78,19 @@ LANGUAGE sql SET search_path = netdep, pg_catalog AS $$
 	SELECT count(*) FROM u;
 $$;
 
+-- --- casting a vote -------------------------------------------------------
+-- One statement decides everything in one transaction: the rules, the
+-- budget, the idempotency key (the first answer for (voter, key) is stored
+-- with the vote; a retry gets it back, a concurrent retry waits on the
+-- primary key and then gets it back), the account's age, and the time
+-- p_now (the application passes now(); tests pass edge times such as
+-- 23:59:59 Vietnam time, through this same function).  The outcome is
+-- 'counted' or what stopped the vote: no_entry, not_approved,
+-- voting_closed, own_entry, already_voted, already_voted_today,
+-- budget_spent, key_reused (cgi/outcome.c says what a voter sees).
 CREATE FUNCTION vote_cast(p_now timestamptz, p_entry bigint, p_voter bigint,
                           p_ip inet, p_ua_hash bytea, p_key text,
-                          OUT status integer, OUT reason text,
+                          OUT outcome text,
                           OUT vote_count bigint, OUT votes_left integer)
 LANGUAGE plpgsql
 SET search_path = netdep, pg_catalog
@@ -97,6 +107,7 @@ BEGIN
 	vote_count := NULL;
 	votes_left := NULL;
 	IF p_key IS NOT NULL THEN
+		-- status 0: in progress; 1: answered (the outcome is in reason).
 		INSERT INTO vote_requests (voter_id, idem_key, entry_id, status,
 		                           reason)
 		VALUES (p_voter, p_key, p_entry, 0, '')
@@ -104,13 +115,12 @@ BEGIN
 		IF NOT FOUND THEN
 			-- A retry: the first request committed (the insert above
 			-- waited for it); answer what it answered.
-			SELECT r.status, r.reason, r.vote_count, r.votes_left,
-			       r.entry_id
-			  INTO status, reason, vote_count, votes_left, k_entry
+			SELECT r.reason, r.vote_count, r.votes_left, r.entry_id
+			  INTO outcome, vote_count, votes_left, k_entry
 			  FROM vote_requests r
 			 WHERE r.voter_id = p_voter AND r.idem_key = p_key;
 			IF k_entry <> p_entry THEN
-				status := 422; reason := 'key_reused';
+				outcome := 'key_reused';
 				vote_count := NULL; votes_left := NULL;
 			END IF;
 			RETURN;
@@ -119,18 +129,18 @@ BEGIN
 
 	SELECT * INTO e FROM entries WHERE id = p_entry;
 	IF NOT FOUND THEN
-		status := 404; reason := 'no_entry';
+		outcome := 'no_entry';
 	ELSE
 		SELECT * INTO c FROM contests WHERE id = e.contest_id;
 		v_period := CASE c.vote_rule WHEN 'daily' THEN v_day
 		                             ELSE DATE '2000-01-01' END;
 		IF e.status <> 'approved' THEN
-			status := 403; reason := 'not_approved';
+			outcome := 'not_approved';
 		ELSIF (c.vote_from IS NOT NULL AND p_now < c.vote_from)
 		   OR (c.vote_until IS NOT NULL AND p_now >= c.vote_until) THEN
-			status := 403; reason := 'voting_closed';
+			outcome := 'voting_closed';
 		ELSIF e.account_id = p_voter AND NOT c.self_vote THEN
-			status := 403; reason := 'own_entry';
+			outcome := 'own_entry';
 		ELSIF EXISTS (SELECT 1 FROM vote_budget b
 		               WHERE b.contest_id = c.id AND b.voter_id = p_voter
 		                 AND b.vote_day = v_day
@@ -140,7 +150,7 @@ BEGIN
 		                     AND v.voter_id = p_voter
 		                     AND v.period = v_period) THEN
 			-- A cheap early answer; the budget row below decides races.
-			status := 429; reason := 'budget_spent';
+			outcome := 'budget_spent';
 		ELSE
 			INSERT INTO votes (contest_id, entry_id, voter_id, period,
 			                   vote_day, created_at, ip, ip_prefix,
@@ -156,8 +166,7 @@ BEGIN
 			DO NOTHING
 			RETURNING id INTO vid;
 			IF vid IS NULL THEN
-				status := 409;
-				reason := CASE c.vote_rule
+				outcome := CASE c.vote_rule
 				          WHEN 'daily' THEN 'already_voted_today'
 				          ELSE 'already_voted' END;
 			ELSE
@@ -171,9 +180,9 @@ BEGIN
 				IF used_n IS NULL OR used_n > c.votes_per_day THEN
 					-- Budget spent: undo the vote row.
 					DELETE FROM votes WHERE id = vid;
-					status := 429; reason := 'budget_spent';
+					outcome := 'budget_spent';
 				ELSE
-					status := 201; reason := 'counted';
+					outcome := 'counted';
 					votes_left := c.votes_per_day - used_n;
 					-- One snapshot: the folder moves queue rows into
 					-- entry_stats atomically, so this sum is exact
@@ -196,7 +205,7 @@ BEGIN
 	END IF;
 	IF p_key IS NOT NULL THEN
 		UPDATE vote_requests r
-		   SET status = vote_cast.status, reason = vote_cast.reason,
+		   SET status = 1, reason = vote_cast.outcome,
 		       vote_count = vote_cast.vote_count,
 		       votes_left = vote_cast.votes_left
 		 WHERE r.voter_id = p_voter AND r.idem_key = p_key;
