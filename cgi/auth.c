@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "config.h"
-#include "db.h"
+#include "db_account.h"
 #include "resp.h"
 
 #define AUTH_COOKIE    "netdep_session"
@@ -64,29 +64,17 @@ auth_token_new(struct arena *a)
 static int
 auth_fill(struct req *r, const char *hash)
 {
-	struct rows  rs;
 	struct user *u;
 	int          rc;
 
 	r->user = NULL;
-	rc = db_run(r->db, r->a, STMT_SESSION_LOOKUP, (const char *[]){hash},
-	            &rs);
+	if ((u = arena_alloc(r->a, sizeof(*u))) == NULL)
+		return DB_ERR;
+	rc = db_session_get(r->db, r->a, hash, u);
 	if (rc == DB_NONE)
 		return 0;
 	if (rc < 0)
 		return rc;
-	if ((u = arena_alloc(r->a, sizeof(*u))) == NULL)
-		return DB_ERR;
-	u->id = rows_ll(&rs, 0, 0, 0);
-	u->username = rows_get(&rs, 0, 1);
-	u->display_name = rows_get(&rs, 0, 2);
-	u->unit = rows_get(&rs, 0, 3);
-	u->district = rows_get(&rs, 0, 4);
-	u->csrf = rows_get(&rs, 0, 5);
-	u->is_admin = rows_get(&rs, 0, 6) && rows_get(&rs, 0, 6)[0] == 't';
-	u->is_judge = rows_get(&rs, 0, 7) && rows_get(&rs, 0, 7)[0] == 't';
-	u->roles_json = rows_get(&rs, 0, 8);
-	u->created_at = rows_get(&rs, 0, 9);
 	r->user = u;
 	return 0;
 }
@@ -124,32 +112,25 @@ auth_refresh(struct req *r)
 int
 auth_login(struct req *r, long long account_id, const char **csrf)
 {
-	char       *token, *csrf_tok, *id, *days;
+	char       *token, *csrf_tok;
 	const char *hash;
 	int         rc;
 
 	/* Session fixation: whatever session came with the request ends. */
 	if (r->session_hash != NULL) {
-		rc = db_run(r->db, r->a, STMT_SESSION_DELETE,
-		            (const char *[]){r->session_hash}, NULL);
-		if (rc < 0)
+		if ((rc = db_session_delete(r->db, r->a, r->session_hash)) < 0)
 			return rc;
 	}
 	if ((token = auth_token_new(r->a)) == NULL ||
 	    (csrf_tok = auth_token_new(r->a)) == NULL ||
-	    (hash = auth_token_hash(r->a, token, AUTH_TOKEN_B64)) == NULL ||
-	    (id = arena_printf(r->a, "%lld", account_id)) == NULL ||
-	    (days = arena_printf(r->a, "%d", r->cfg->session_days)) == NULL)
+	    (hash = auth_token_hash(r->a, token, AUTH_TOKEN_B64)) == NULL)
 		return DB_ERR;
-	rc =
-	    db_run(r->db, r->a, STMT_SESSION_PURGE, (const char *[]){id}, NULL);
-	if (rc < 0)
+	if ((rc = db_session_purge(r->db, r->a, account_id)) < 0)
 		return rc;
-	rc = db_run(r->db, r->a, STMT_SESSION_INSERT,
-	            (const char *[]){hash, id, csrf_tok, days, r->remote_addr},
-	            NULL);
+	rc = db_session_insert(r->db, r->a, hash, account_id, csrf_tok,
+	                       r->cfg->session_days, r->remote_addr);
 	if (rc != DB_OK)
-		return rc < 0 ? rc : DB_ERR;
+		return rc;
 	resp_session_cookie(r, token, (long)r->cfg->session_days * 86400L);
 	r->session_hash = hash;
 	*csrf = csrf_tok;
@@ -162,8 +143,7 @@ auth_logout(struct req *r)
 	int rc = DB_OK;
 
 	if (r->session_hash != NULL)
-		rc = db_run(r->db, r->a, STMT_SESSION_DELETE,
-		            (const char *[]){r->session_hash}, NULL);
+		rc = db_session_delete(r->db, r->a, r->session_hash);
 	resp_session_cookie(r, NULL, 0);
 	return rc < 0 ? rc : DB_OK;
 }

@@ -7,8 +7,8 @@
  * stays valid while the worker's database connection has heard of no
  * change: PostgreSQL NOTIFYs netdep_boards when a fold moves counts and
  * when entries, authors' names, media, categories or contests change
- * (sql/006_boards.sql), and the worker drains those notifications before
- * every lookup without a round trip (db_board_gen()).  A new vote thus
+ * (sql/functions/040_boards.sql), and the worker drains those notifications
+ * before every lookup without a round trip (db_board_gen()).  A new vote thus
  * shows as soon as it is folded, and a spike of readers costs one query
  * per board, worker and fold.  Two bounds: a board younger than hold_ms
  * is served even after a change (NETDEP_BOARD_HOLD_MS, 300: while votes

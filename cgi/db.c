@@ -283,13 +283,6 @@ db_exec(struct db *db, struct arena *a, const struct stmt *s,
 }
 
 int
-db_run(struct db *db, struct arena *a, enum stmt_id id,
-       const char *const *params, struct rows *out)
-{
-	return db_exec(db, a, &stmts[id], params, out);
-}
-
-int
 db_listen_boards(struct db *db)
 {
 	if (db == NULL)
@@ -344,6 +337,13 @@ int
 db_begin(struct db *db)
 {
 	return db_literal(db, "BEGIN");
+}
+
+int
+db_begin_snapshot(struct db *db)
+{
+	return db_literal(db,
+	                  "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
 }
 
 int
@@ -419,6 +419,52 @@ int
 rows_isnull(const struct rows *rs, int r, int c)
 {
 	return rows_get(rs, r, c) == NULL;
+}
+
+int
+db_json(struct db *db, struct arena *a, const struct stmt *s,
+        const char *const *params, const char **json)
+{
+	struct rows rs;
+	int         rc = db_exec(db, a, s, params, &rs);
+
+	*json = NULL;
+	if (rc != DB_OK)
+		return rc;
+	*json = rows_str(&rs, 0, DB_JSON_VALUE, NULL);
+	return *json != NULL ? DB_OK : DB_NONE;
+}
+
+int
+db_table(struct db *db, struct arena *a, const struct stmt *s,
+         const char *const *params, struct db_table *t)
+{
+	struct rows rs;
+	int         rc = db_exec(db, a, s, params, &rs);
+
+	t->nrows = rs.nrows;
+	t->ncols = rs.ncols;
+	t->cells = rs.vals;
+	return rc;
+}
+
+int
+db_answer(struct db *db, struct arena *a, const struct stmt *s,
+          const char *const *params, struct db_answer *out)
+{
+	struct rows rs;
+	int         rc = db_exec(db, a, s, params, &rs);
+
+	memset(out, 0, sizeof(*out));
+	if (rc == DB_NONE && rs.sqlstate != NULL)
+		out->refused =
+		    1; /* an integrity rule the function let through */
+	if (rc != DB_OK)
+		return rc;
+	out->outcome = rows_str(&rs, 0, DB_ANS_OUTCOME, NULL);
+	out->detail = rows_str(&rs, 0, DB_ANS_DETAIL, NULL);
+	out->body = rows_str(&rs, 0, DB_ANS_BODY, NULL);
+	return out->outcome != NULL ? DB_OK : DB_ERR;
 }
 
 int

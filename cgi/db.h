@@ -55,13 +55,9 @@ int db_ensure(struct db *db);
 int db_exec(struct db *db, struct arena *a, const struct stmt *s,
             const char *const *params, struct rows *out);
 
-/* db_exec() of a statement of the legacy table (stmt.c). */
-int db_run(struct db *db, struct arena *a, enum stmt_id id,
-           const char *const *params, struct rows *out);
-
 /*
  * Makes this connection, and every one it reconnects to, LISTEN for board
- * changes (006_boards.sql); only a worker that drains them with
+ * changes (sql/functions/040_boards.sql); only a worker that drains them with
  * db_board_gen() should (libpq queues every notification until then).
  * Returns 0, or -1 when the LISTEN failed (the next reconnect retries).
  */
@@ -78,6 +74,8 @@ unsigned long db_board_gen(struct db *db);
 /* Transaction control; same tri-state (DB_LOST on COMMIT = unknown). */
 int db_begin(struct db *db);
 int db_commit(struct db *db);
+/* Begins a read-only transaction that sees one snapshot throughout. */
+int db_begin_snapshot(struct db *db);
 /* Rolls back; safe to call after any error. */
 void db_rollback(struct db *db);
 
@@ -99,6 +97,88 @@ int rows_bool(const struct rows *rs, int r, int c, int def);
 double rows_double(const struct rows *rs, int r, int c, double def);
 /* 1 when the value is SQL NULL (or out of range). */
 int rows_isnull(const struct rows *rs, int r, int c);
+
+/*
+ * Two shapes many statements share.  A read that PostgreSQL answers as
+ * one JSON value (column DB_JSON_VALUE), and a write function's answer
+ * (outcome, detail, body): see sql/README.md and outcome.h.
+ */
+enum db_json_col {
+	DB_JSON_VALUE, /* DB_JSON_VALUE */
+	DB_JSON__MAX
+};
+
+enum db_answer_col {
+	DB_ANS_OUTCOME, /* DB_ANS_OUTCOME */
+	DB_ANS_DETAIL,  /* DB_ANS_DETAIL */
+	DB_ANS_BODY,    /* DB_ANS_BODY */
+	DB_ANS__MAX
+};
+
+struct db_answer {
+	const char *outcome; /* "ok", "created" or what stopped it */
+	const char *detail;  /* for the message, or NULL */
+	const char *body;    /* JSON on success, or NULL */
+	int         refused; /* DB_NONE: an integrity rule refused it */
+};
+
+/*
+ * Runs s and returns its one JSON value in *json (in a).  DB_NONE: no
+ * row, or a NULL value.
+ */
+int db_json(struct db *db, struct arena *a, const struct stmt *s,
+            const char *const *params, const char **json);
+
+/*
+ * Defines a data-layer read fn(db, a, p1[, p2[, p3]], json) that runs
+ * statement st with those text parameters and answers its one JSON value
+ * through db_json(); most reads of the JSON API are just that:
+ *   DB_READ_JSON1(db_results, &q[Q_RESULTS], contest)
+ */
+#define DB_READ_JSON1(fn, st, p1)                                              \
+	int fn(struct db *db, struct arena *a, const char *p1,                 \
+	       const char **json)                                              \
+	{                                                                      \
+		return db_json(db, a, st, (const char *[]){p1}, json);         \
+	}
+#define DB_READ_JSON2(fn, st, p1, p2)                                          \
+	int fn(struct db *db, struct arena *a, const char *p1, const char *p2, \
+	       const char **json)                                              \
+	{                                                                      \
+		return db_json(db, a, st, (const char *[]){p1, p2}, json);     \
+	}
+#define DB_READ_JSON3(fn, st, p1, p2, p3)                                      \
+	int fn(struct db *db, struct arena *a, const char *p1, const char *p2, \
+	       const char *p3, const char **json)                              \
+	{                                                                      \
+		return db_json(db, a, st, (const char *[]){p1, p2, p3}, json); \
+	}
+
+/* Runs a write function s and reads its answer. */
+int db_answer(struct db *db, struct arena *a, const struct stmt *s,
+              const char *const *params, struct db_answer *out);
+
+/*
+ * A table read whole, for exports: cells row by row, NULL for SQL NULL.
+ * The data layer fills it; a caller passes the cells on (csv.c) and never
+ * picks a column out of it.
+ */
+struct db_table {
+	int          nrows;
+	int          ncols;
+	const char **cells;
+};
+
+/* Runs s into table t (in a); DB_NONE: no row. */
+int db_table(struct db *db, struct arena *a, const struct stmt *s,
+             const char *const *params, struct db_table *t);
+
+/* Who does a write, for the audit log. */
+struct db_actor {
+	const char *id;   /* account id, decimal */
+	const char *name; /* username */
+	const char *ip;
+};
 
 /* A round trip to the database: DB_OK when it answers. */
 int db_ping(struct db *db, struct arena *a);

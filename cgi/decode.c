@@ -3,8 +3,13 @@
  * slot (a write lock on byte N of tmp/.decode-slots), forks, and reads a fixed
  * header then the blobs from a pipe until a deadline; the child sets RLIMIT_AS,
  * RLIMIT_CPU and friends, runs image_derive_card() on the bytes it shares
- * copy-on-write with the worker, writes the result and _exits.  Nothing the
- * child does can reach the worker's memory, database connection or socket.
+ * copy-on-write with the worker, writes the result and _exits.  A crash, a
+ * hang or a runaway allocation in a decoder therefore costs one child and
+ * never the worker's memory.  It is not yet a sandbox: the child inherits
+ * the worker's open descriptors (the database connection, the FastCGI
+ * socket) and environment, and no system call is filtered, so a decoder
+ * exploit could use them; closing them and a seccomp filter are still to
+ * come (issue 12).
  */
 #include "decode.h"
 
@@ -337,21 +342,91 @@ parent_read(int rfd, int64_t deadline, struct image_derivs *out,
 	return 0;
 }
 
+/*
+ * What became of a child that answered rc (parent_read()) and ended with
+ * wait status ws, *why being what it said of the image.
+ */
+static enum decode_status
+child_verdict(int rc, int ws, enum image_result why)
+{
+	if (rc == -2)
+		return DECODE_LIMIT;
+	if (WIFSIGNALED(ws) && rc == -1)
+		return (WTERMSIG(ws) == SIGXCPU || WTERMSIG(ws) == SIGKILL)
+		           ? DECODE_LIMIT
+		           : DECODE_CRASHED;
+	if (rc == -1 || !WIFEXITED(ws) || WEXITSTATUS(ws) != 0)
+		return DECODE_ERROR;
+	if (why == IMAGE_ERR_NOMEM)
+		return DECODE_LIMIT; /* the child's own budget ran out */
+	return why == IMAGE_OK ? DECODE_OK : DECODE_REFUSED;
+}
+
+/*
+ * Forks the child that decodes buf and reads its answer until the wall
+ * clock deadline.  Returns the verdict; the child is reaped.
+ */
+static enum decode_status
+child_decode(const char *tag, int slot, const uint8_t *buf, size_t len,
+             const struct image_info *info, unsigned which,
+             const struct image_card_text *card, struct image_derivs *out,
+             enum image_result *why)
+{
+	int64_t            t0 = now_ms();
+	int                pfd[2] = {-1, -1}, rc, ws = 0;
+	enum decode_status st;
+	pid_t              pid;
+
+	if (pipe(pfd) != 0) {
+		log_msg("error", "req=%s decode: pipe: %s", tag,
+		        strerror(errno));
+		return DECODE_ERROR;
+	}
+	if (fcntl(pfd[0], F_SETFD, FD_CLOEXEC) != 0 ||
+	    fcntl(pfd[1], F_SETFD, FD_CLOEXEC) != 0 || (pid = fork()) < 0) {
+		log_msg("error", "req=%s decode: fork: %s", tag,
+		        strerror(errno));
+		close(pfd[0]);
+		close(pfd[1]);
+		return DECODE_ERROR;
+	}
+	if (pid == 0) {
+		close(pfd[0]);
+		close(slots_fd); /* the parent's locks are not ours anyway */
+		child_run(pfd[1], buf, len, info, which, card);
+	}
+	close(pfd[1]);
+	log_msg("info", "req=%s decode child pid=%ld slot=%d %s %ux%u", tag,
+	        (long)pid, slot, image_type_name(info->type), info->width,
+	        info->height);
+	rc = parent_read(pfd[0], t0 + limits.wall_ms, out, why);
+	close(pfd[0]);
+	if (rc == -2 || rc == -1)
+		kill(pid, SIGKILL); /* late or talking nonsense: stop it */
+	while (waitpid(pid, &ws, 0) < 0 && errno == EINTR)
+		;
+	st = child_verdict(rc, ws, *why);
+	log_msg(st == DECODE_OK || st == DECODE_REFUSED ? "info" : "warn",
+	        "req=%s decode child pid=%ld %s%s%s ms=%lld%s", tag, (long)pid,
+	        decode_status_name(st), st == DECODE_REFUSED ? ": " : "",
+	        st == DECODE_REFUSED ? image_result_message(*why) : "",
+	        (long long)(now_ms() - t0),
+	        WIFSIGNALED(ws) ? " (killed by a signal)" : "");
+	return st;
+}
+
 enum decode_status
 decode_derive(int lock_dir_fd, const char *tag, const uint8_t *buf, size_t len,
               const struct image_info *info, unsigned which,
               const struct image_card_text *card, struct image_derivs *out,
               enum image_result *why)
 {
-	enum decode_status st = DECODE_ERROR;
-	int                slot, pfd[2] = {-1, -1}, rc, ws = 0;
-	int64_t            t0;
-	pid_t              pid;
+	enum decode_status st;
+	int                slot;
 
 	memset(out, 0, sizeof(*out));
 	*why = IMAGE_OK;
 	limits_init();
-	t0 = now_ms();
 	if ((slot = slot_take(lock_dir_fd)) < 0) {
 		if (slot == -2) {
 			log_msg("error", "req=%s decode: slot file: %s", tag,
@@ -362,59 +437,9 @@ decode_derive(int lock_dir_fd, const char *tag, const uint8_t *buf, size_t len,
 		        tag, limits.slots, limits.wait_ms);
 		return DECODE_BUSY;
 	}
-	if (pipe(pfd) != 0 || fcntl(pfd[0], F_SETFD, FD_CLOEXEC) != 0 ||
-	    fcntl(pfd[1], F_SETFD, FD_CLOEXEC) != 0) {
-		log_msg("error", "req=%s decode: pipe: %s", tag,
-		        strerror(errno));
-		goto out;
-	}
-	pid = fork();
-	if (pid < 0) {
-		log_msg("error", "req=%s decode: fork: %s", tag,
-		        strerror(errno));
-		goto out;
-	}
-	if (pid == 0) {
-		close(pfd[0]);
-		close(slots_fd); /* the parent's locks are not ours anyway */
-		child_run(pfd[1], buf, len, info, which, card);
-	}
-	close(pfd[1]);
-	pfd[1] = -1;
-	log_msg("info", "req=%s decode child pid=%ld slot=%d %s %ux%u", tag,
-	        (long)pid, slot, image_type_name(info->type), info->width,
-	        info->height);
-
-	rc = parent_read(pfd[0], t0 + limits.wall_ms, out, why);
-	if (rc == -2 || rc == -1)
-		kill(pid, SIGKILL); /* late or talking nonsense: stop it */
-	while (waitpid(pid, &ws, 0) < 0 && errno == EINTR)
-		;
-	if (rc == -2)
-		st = DECODE_LIMIT;
-	else if (WIFSIGNALED(ws) && rc == -1)
-		st = (WTERMSIG(ws) == SIGXCPU || WTERMSIG(ws) == SIGKILL)
-		         ? DECODE_LIMIT
-		         : DECODE_CRASHED;
-	else if (rc == -1 || !WIFEXITED(ws) || WEXITSTATUS(ws) != 0)
-		st = DECODE_ERROR;
-	else if (*why == IMAGE_ERR_NOMEM)
-		st = DECODE_LIMIT; /* the child's own budget ran out */
-	else
-		st = *why == IMAGE_OK ? DECODE_OK : DECODE_REFUSED;
-	log_msg(st == DECODE_OK || st == DECODE_REFUSED ? "info" : "warn",
-	        "req=%s decode child pid=%ld %s%s%s ms=%lld%s", tag, (long)pid,
-	        decode_status_name(st), st == DECODE_REFUSED ? ": " : "",
-	        st == DECODE_REFUSED ? image_result_message(*why) : "",
-	        (long long)(now_ms() - t0),
-	        WIFSIGNALED(ws) ? " (killed by a signal)" : "");
-out:
+	st = child_decode(tag, slot, buf, len, info, which, card, out, why);
 	if (st != DECODE_OK)
 		image_derivs_free(out);
-	if (pfd[0] >= 0)
-		close(pfd[0]);
-	if (pfd[1] >= 0)
-		close(pfd[1]);
 	slot_give(slot); /* the child is gone */
 	return st;
 }

@@ -1,8 +1,8 @@
 /*
  * fold.c: the folder process.  Votes are appended, never counted in
- * place; triggers queue a +1/-1 per change (003_votes.sql) and this
- * process calls vote_fold() every NETDEP_FOLD_MS to move the queue into
- * the per-entry, per-day and per-unit counts in one transaction.  Once an
+ * place; triggers queue a +1/-1 per change (sql/functions/030_votes.sql)
+ * and this process calls vote_fold() every NETDEP_FOLD_MS to move the queue
+ * into the per-entry, per-day and per-unit counts in one transaction.  Once an
  * hour it also nulls the IP address and user-agent hash of old votes.
  */
 #include "fold.h"

@@ -1,7 +1,7 @@
 /*
  * fold.h: the folder, a process the master forks beside the workers.  It
  * folds queued vote count changes into the counts every few hundred
- * milliseconds and purges old vote forensics (003_votes.sql).
+ * milliseconds and purges old vote forensics (sql/functions/030_votes.sql).
  */
 #ifndef NETDEP_FOLD_H
 #define NETDEP_FOLD_H

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "auth.h"
-#include "db.h"
+#include "db_account.h"
 #include "handlers.h"
 #include "input.h"
 #include "password.h"
@@ -108,12 +108,13 @@ h_health(struct req *r)
 int
 h_account_create(struct req *r)
 {
-	struct valid_value v[REG__MAX];
-	struct kv         *kv;
-	size_t             n;
-	char               hash[PASSWORD_HASH_MAX];
-	struct rows        rs;
-	int                rc;
+	struct valid_value   v[REG__MAX];
+	struct kv           *kv;
+	size_t               n;
+	char                 hash[PASSWORD_HASH_MAX];
+	int64_t              id;
+	enum account_refusal why;
+	int                  rc;
 
 	if ((rc = input_body(r, &kv, &n)) != 0)
 		return rc;
@@ -122,53 +123,57 @@ h_account_create(struct req *r)
 	if (password_hash(v[REG_PASSWORD].s, v[REG_PASSWORD].len, hash) != 0)
 		return resp_error(r, 503, "busy",
 		                  "The server is short of memory; try again.");
-	rc = db_run(r->db, r->a, STMT_ACCOUNT_INSERT,
-	            (const char *[]){
-	                v[REG_USERNAME].s, v[REG_DISPLAY_NAME].s, v[REG_UNIT].s,
-	                v[REG_DISTRICT].s,
-	                v[REG_EMAIL].present ? v[REG_EMAIL].s : NULL,
-	                v[REG_PHONE].present ? v[REG_PHONE].s : NULL, hash},
-	            &rs);
+	rc = db_account_create(
+	    r->db, r->a,
+	    &(struct account_new){
+	        .username = v[REG_USERNAME].s,
+	        .display_name = v[REG_DISPLAY_NAME].s,
+	        .unit = v[REG_UNIT].s,
+	        .district = v[REG_DISTRICT].s,
+	        .email = v[REG_EMAIL].present ? v[REG_EMAIL].s : NULL,
+	        .phone = v[REG_PHONE].present ? v[REG_PHONE].s : NULL,
+	        .password_hash = hash},
+	    &id, &why);
 	sodium_memzero(hash, sizeof(hash));
-	if (rc == DB_NONE && rs.constraint != NULL &&
-	    strcmp(rs.constraint, "accounts_username_key") == 0)
+	if (rc == DB_NONE && why == ACCOUNT_TAKEN)
 		return resp_error(r, 409, "username_taken",
 		                  "The username %s is taken; choose another.",
 		                  v[REG_USERNAME].s);
+	/* The field table checks what the table does, so this is a gap
+	 * between the two: never name the constraint to the client. */
 	if (rc == DB_NONE)
 		return resp_error(r, 400, "invalid_field",
-		                  "The account data was refused (%s).",
-		                  rs.constraint ? rs.constraint : "constraint");
+		                  "The account data was refused; check each "
+		                  "field and try again.");
 	if (rc < 0)
 		return resp_db_error(r, rc);
-	return session_start(r, rows_ll(&rs, 0, 0, 0), 201);
+	return session_start(r, id, 201);
 }
 
 int
 h_session_create(struct req *r)
 {
-	struct valid_value v[LOGIN__MAX];
-	struct kv         *kv;
-	size_t             n;
-	struct rows        rs;
-	int                rc;
+	struct valid_value  v[LOGIN__MAX];
+	struct kv          *kv;
+	size_t              n;
+	struct account_cred cred;
+	int                 rc;
 
 	if ((rc = input_body(r, &kv, &n)) != 0)
 		return rc;
 	if ((rc = input_check(r, login_fields, LOGIN__MAX, kv, n, v)) != 0)
 		return rc;
-	rc = db_run(r->db, r->a, STMT_ACCOUNT_LOGIN,
-	            (const char *[]){v[LOGIN_USERNAME].s}, &rs);
+	rc = db_account_cred(r->db, r->a, v[LOGIN_USERNAME].s, &cred);
 	if (rc < 0)
 		return resp_db_error(r, rc);
 	if (rc == DB_NONE) {
 		password_burn(v[LOGIN_PASSWORD].s, v[LOGIN_PASSWORD].len);
 		goto refused;
 	}
-	if (!password_verify(rows_get(&rs, 0, 1), v[LOGIN_PASSWORD].s,
+	if (!password_verify(cred.password_hash, v[LOGIN_PASSWORD].s,
 	                     v[LOGIN_PASSWORD].len))
 		goto refused;
-	return session_start(r, rows_ll(&rs, 0, 0, 0), 200);
+	return session_start(r, cred.id, 200);
 refused:
 	return resp_error(r, 401, "bad_credentials",
 	                  "The username or the password is wrong.");

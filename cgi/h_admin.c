@@ -2,13 +2,15 @@
  * h_admin.c: the organisers' API: contests (create, edit, categories,
  * criteria), judge roles, a contest's state at a glance, and the audit
  * log (JSON and CSV).  The router lets only admins in; every change goes
- * through a plpgsql function of 004_jury.sql that writes the audit row in
- * the same transaction.
+ * through a SQL function (sql/functions/060_admin.sql) that writes the
+ * audit row in the same transaction and answers a domain outcome.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "db.h"
+#include "contest_rules.h"
+#include "db_contest.h"
+#include "db_jury.h"
 #include "handlers.h"
 #include "input.h"
 #include "jury.h"
@@ -19,71 +21,75 @@
 #define ADMIN_STR(x)       ADMIN_STR_(x)
 #define ADMIN_AUDIT_MAX    500
 
-enum ct_field {
-	CT_SLUG,           /* CT_SLUG */
-	CT_TITLE,          /* CT_TITLE */
-	CT_RULES,          /* CT_RULES */
-	CT_SUBMIT_FROM,    /* CT_SUBMIT_FROM */
-	CT_SUBMIT_UNTIL,   /* CT_SUBMIT_UNTIL */
-	CT_VOTE_FROM,      /* CT_VOTE_FROM */
-	CT_VOTE_UNTIL,     /* CT_VOTE_UNTIL */
-	CT_MAX_ENTRIES,    /* CT_MAX_ENTRIES */
-	CT_VOTES_PER_DAY,  /* CT_VOTES_PER_DAY */
-	CT_VOTE_RULE,      /* CT_VOTE_RULE */
-	CT_SELF_VOTE,      /* CT_SELF_VOTE */
-	CT_PUBLIC_WEIGHT,  /* CT_PUBLIC_WEIGHT */
-	CT_MIN_SHORT_SIDE, /* CT_MIN_SHORT_SIDE */
-	CT_COI_UNIT,       /* CT_COI_UNIT */
-	CT_ZSCORE,         /* CT_ZSCORE */
-	CT_JUDGES_NAMED,   /* CT_JUDGES_NAMED */
-	CT__MAX
-};
+/* The body of a contest create or edit: its slug, then every setting of
+ * contest_rules.h (field i + 1 is setting i). */
+#define CT_SLUG 0
+#define CT__MAX (1 + CS__MAX)
 
-static const char *const ct_rules[] = {"once", "daily", NULL};
 static const char *const ct_bool[] = {"false", "true", NULL};
 
-static const struct valid_field ct_fields[CT__MAX] = {
-    {"slug", valid_f_slug, 0, 0, 0, NULL},
-    {"title", valid_f_line, 1, 200, 0, NULL},
-    {"rules", valid_f_block, 0, 20000, 0, NULL},
-    {"submit_from", valid_f_timestamp, 0, 0, 0, NULL},
-    {"submit_until", valid_f_timestamp, 0, 0, 0, NULL},
-    {"vote_from", valid_f_timestamp, 0, 0, 0, NULL},
-    {"vote_until", valid_f_timestamp, 0, 0, 0, NULL},
-    {"max_entries", valid_f_int, 1, 100, 0, NULL},
-    {"votes_per_day", valid_f_int, 1, 1000, 0, NULL},
-    {"vote_rule", valid_f_choice, 0, 0, 0, ct_rules},
-    {"self_vote", valid_f_choice, 0, 0, 0, ct_bool},
-    {"public_weight", valid_f_int, 0, 100, 0, NULL},
-    {"min_short_side", valid_f_int, 1, 16384, 0, NULL},
-    {"coi_unit", valid_f_choice, 0, 0, 0, ct_bool},
-    {"zscore", valid_f_choice, 0, 0, 0, ct_bool},
-    {"judges_named", valid_f_choice, 0, 0, 0, ct_bool},
-};
+/* The field of setting c as the JSON body carries it. */
+static struct valid_field
+ct_field(const struct contest_setting *c)
+{
+	static const valid_check_fn check[CONTEST_KIND__MAX] = {
+	    valid_f_line,      /* CONTEST_LINE */
+	    valid_f_block,     /* CONTEST_BLOCK */
+	    valid_f_timestamp, /* CONTEST_TIME */
+	    valid_f_int,       /* CONTEST_INT */
+	    valid_f_choice,    /* CONTEST_RULE */
+	    valid_f_choice,    /* CONTEST_BOOL */
+	};
+
+	return (struct valid_field){c->key,
+	                            check[c->kind],
+	                            c->min,
+	                            c->max,
+	                            0,
+	                            c->kind == CONTEST_RULE ? contest_vote_rules
+	                            : c->kind == CONTEST_BOOL ? ct_bool
+	                                                      : NULL};
+}
+
+/* The field table, built once from contest_rules.h. */
+static const struct valid_field *
+ct_fields_get(void)
+{
+	static struct valid_field f[CT__MAX];
+
+	if (f[CT_SLUG].name == NULL) {
+		for (int i = 0; i < CS__MAX; i++)
+			f[1 + i] = ct_field(&contest_settings[i]);
+		f[CT_SLUG] =
+		    (struct valid_field){"slug", valid_f_slug, 0, 0, 0, NULL};
+	}
+	return f;
+}
 
 /* Creates (create 1) or edits the contest the body and path name. */
 static int
 admin_contest_save(struct req *r, int create)
 {
-	struct valid_value v[CT__MAX];
-	int                nul[CT__MAX];
-	struct rows        rs;
-	json_t            *body, *set;
-	const char        *slug, *text;
-	int                rc;
+	const struct valid_field *ct_fields = ct_fields_get();
+	struct valid_value        v[CT__MAX];
+	int                       nul[CT__MAX];
+	struct db_answer          ans;
+	json_t                   *body, *set;
+	const char               *slug, *text;
+	int                       rc;
 
 	if ((body = jury_body(r)) == NULL)
 		return r->status;
 	if ((rc = jury_check(r, body, ct_fields, CT__MAX, v, nul)) != 0)
 		goto out;
 	slug = create ? v[CT_SLUG].s : r->seg[0];
-	if (create && (!v[CT_SLUG].present || !v[CT_TITLE].present)) {
+	if (create && (!v[CT_SLUG].present || !v[1 + CS_TITLE].present)) {
 		rc = resp_error(r, 400, "invalid_field",
 		                "A new contest needs a slug and a title.");
 		goto out;
 	}
 	set = json_object();
-	for (int i = CT_TITLE; i < CT__MAX; i++) {
+	for (int i = 1; i < CT__MAX; i++) {
 		json_t *val = NULL;
 
 		if (v[i].present) {
@@ -94,7 +100,7 @@ admin_contest_save(struct req *r, int create)
 			else
 				val = json_string(v[i].s);
 		} else if (nul[i] && (ct_fields[i].check == valid_f_timestamp ||
-		                      i == CT_RULES)) {
+		                      i == 1 + CS_RULES)) {
 			val = json_null();
 		}
 		if (val != NULL)
@@ -104,12 +110,11 @@ admin_contest_save(struct req *r, int create)
 		rc = resp_db_error(r, DB_ERR);
 		goto out;
 	}
-	rc = db_run(r->db, r->a, STMT_CONTEST_SAVE,
-	            (const char *[]){slug, create ? "true" : "false", text,
-	                             jury_uid(r), r->user->username,
-	                             r->remote_addr},
-	            &rs);
-	rc = jury_answer(r, rc, &rs);
+	rc = db_contest_save(
+	    r->db, r->a, slug, create, text,
+	    &(struct db_actor){jury_uid(r), r->user->username, r->remote_addr},
+	    &ans);
+	rc = jury_answer(r, NULL, rc, &ans);
 out:
 	json_decref(body);
 	return rc;
@@ -139,12 +144,12 @@ static const struct valid_field cat_fields[CAT__MAX] = {
 int
 h_admin_category_add(struct req *r)
 {
-	struct valid_value  v[CAT__MAX];
-	struct jury_contest jc;
-	struct kv          *kv;
-	struct rows         rs;
-	size_t              n;
-	int                 rc;
+	struct valid_value    v[CAT__MAX];
+	struct contest_access jc;
+	struct kv            *kv;
+	struct db_answer      ans;
+	size_t                n;
+	int                   rc;
 
 	if ((rc = input_body(r, &kv, &n)) != 0)
 		return rc;
@@ -152,11 +157,11 @@ h_admin_category_add(struct req *r)
 		return rc;
 	if ((rc = jury_contest(r, r->seg[0], &jc)) != 0)
 		return rc;
-	rc = db_run(r->db, r->a, STMT_CATEGORY_ADD,
-	            (const char *[]){jc.id, v[CAT_NAME].s, jury_uid(r),
-	                             r->user->username, r->remote_addr},
-	            &rs);
-	return jury_answer(r, rc, &rs);
+	rc = db_category_add(
+	    r->db, r->a, jc.id, v[CAT_NAME].s,
+	    &(struct db_actor){jury_uid(r), r->user->username, r->remote_addr},
+	    &ans);
+	return jury_answer(r, NULL, rc, &ans);
 }
 
 /* A criterion as stored: a name of 1 to 120 characters, weight 1-100. */
@@ -177,10 +182,10 @@ admin_criterion(json_t *k)
 int
 h_admin_criteria_put(struct req *r)
 {
-	struct jury_contest jc;
-	struct rows         rs;
-	const char         *text;
-	int                 rc;
+	struct contest_access jc;
+	struct db_answer      ans;
+	const char           *text;
+	int                   rc;
 
 	text = jury_list(
 	    r, "criteria", 1, ADMIN_MAX_CRITERIA, admin_criterion,
@@ -192,11 +197,11 @@ h_admin_criteria_put(struct req *r)
 		return r->status;
 	if ((rc = jury_contest(r, r->seg[0], &jc)) != 0)
 		return rc;
-	rc = db_run(r->db, r->a, STMT_CRITERIA_SET,
-	            (const char *[]){jc.id, text, jury_uid(r),
-	                             r->user->username, r->remote_addr},
-	            &rs);
-	return jury_answer(r, rc, &rs);
+	rc = db_criteria_set(
+	    r->db, r->a, jc.id, text,
+	    &(struct db_actor){jury_uid(r), r->user->username, r->remote_addr},
+	    &ans);
+	return jury_answer(r, NULL, rc, &ans);
 }
 
 enum jg_field {
@@ -211,18 +216,17 @@ static const struct valid_field jg_fields[JG__MAX] = {
 static int
 admin_judge(struct req *r, const char *username, int grant)
 {
-	struct jury_contest jc;
-	struct rows         rs;
-	int                 rc;
+	struct contest_access jc;
+	struct db_answer      ans;
+	int                   rc;
 
 	if ((rc = jury_contest(r, r->seg[0], &jc)) != 0)
 		return rc;
-	rc = db_run(r->db, r->a, STMT_JUDGE_ROLE,
-	            (const char *[]){jc.id, username, grant ? "true" : "false",
-	                             jury_uid(r), r->user->username,
-	                             r->remote_addr},
-	            &rs);
-	return jury_answer(r, rc, &rs);
+	rc = db_judge_role(
+	    r->db, r->a, jc.id, username, grant,
+	    &(struct db_actor){jury_uid(r), r->user->username, r->remote_addr},
+	    &ans);
+	return jury_answer(r, NULL, rc, &ans);
 }
 
 int
@@ -254,15 +258,14 @@ h_admin_judge_revoke(struct req *r)
 int
 h_admin_state(struct req *r)
 {
-	struct jury_contest jc;
-	struct rows         rs;
-	int                 rc;
+	struct contest_access jc;
+	const char           *json;
+	int                   rc;
 
 	if ((rc = jury_contest(r, r->seg[0], &jc)) != 0)
 		return rc;
-	rc =
-	    db_run(r->db, r->a, STMT_ADMIN_STATE, (const char *[]){jc.id}, &rs);
-	return jury_json(r, rc, &rs, "state");
+	rc = db_contest_state(r->db, r->a, jc.id, &json);
+	return jury_json(r, rc, json, "state");
 }
 
 enum au_field {
@@ -282,18 +285,16 @@ int
 h_admin_audit(struct req *r)
 {
 	struct valid_value v[AU__MAX];
-	struct rows        rs;
+	const char        *json;
 	int                rc;
 
 	if ((rc = input_args(r, au_fields, AU__MAX, v)) != 0)
 		return rc;
-	rc = db_run(
-	    r->db, r->a, STMT_AUDIT_LIST,
-	    (const char *[]){v[AU_CONTEST].present ? v[AU_CONTEST].s : NULL,
-	                     v[AU_LIMIT].present ? v[AU_LIMIT].s : "100",
-	                     v[AU_BEFORE].present ? v[AU_BEFORE].s : NULL},
-	    &rs);
-	return jury_json(r, rc, &rs, "audit");
+	rc = db_audit_list(r->db, r->a,
+	                   v[AU_CONTEST].present ? v[AU_CONTEST].s : NULL,
+	                   v[AU_LIMIT].present ? v[AU_LIMIT].s : "100",
+	                   v[AU_BEFORE].present ? v[AU_BEFORE].s : NULL, &json);
+	return jury_json(r, rc, json, "audit");
 }
 
 static const char *const audit_head[] = {
@@ -305,16 +306,14 @@ int
 h_admin_audit_csv(struct req *r)
 {
 	struct valid_value v[AU__MAX];
-	struct rows        rs;
+	struct db_table    t;
 	int                rc;
 
 	if ((rc = input_args(r, au_fields, AU__MAX, v)) != 0)
 		return rc;
-	rc = db_run(
-	    r->db, r->a, STMT_CSV_AUDIT,
-	    (const char *[]){v[AU_CONTEST].present ? v[AU_CONTEST].s : NULL},
-	    &rs);
+	rc = db_audit_export(
+	    r->db, r->a, v[AU_CONTEST].present ? v[AU_CONTEST].s : NULL, &t);
 	return jury_csv(r, "audit.csv", audit_head,
 	                (int)(sizeof(audit_head) / sizeof(audit_head[0])), rc,
-	                &rs);
+	                &t);
 }

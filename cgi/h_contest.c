@@ -3,7 +3,7 @@
  */
 #include <string.h>
 
-#include "db.h"
+#include "db_contest.h"
 #include "handlers.h"
 #include "input.h"
 #include "resp.h"
@@ -22,26 +22,24 @@ answer_db_json(struct req *r, const char *key, const char *text)
 int
 h_contest_list(struct req *r)
 {
-	struct rows rs;
-	int         rc = db_run(r->db, r->a, STMT_CONTEST_LIST, NULL, &rs);
+	const char *json;
+	int         rc = db_contest_list(r->db, r->a, &json);
 
 	if (rc < 0)
 		return resp_db_error(r, rc);
-	return answer_db_json(r, "contests", rows_get(&rs, 0, 0));
+	return answer_db_json(r, "contests", json);
 }
 
 int
 h_contest_get(struct req *r)
 {
-	struct rows rs;
-	int         rc;
+	const char *json;
+	int         rc = db_contest_get(r->db, r->a, r->seg[0], &json);
 
-	rc = db_run(r->db, r->a, STMT_CONTEST_GET, (const char *[]){r->seg[0]},
-	            &rs);
 	if (rc == DB_NONE)
 		return resp_error(r, 404, "no_contest",
 		                  "There is no contest %s.", r->seg[0]);
 	if (rc < 0)
 		return resp_db_error(r, rc);
-	return answer_db_json(r, "contest", rows_get(&rs, 0, 0));
+	return answer_db_json(r, "contest", json);
 }

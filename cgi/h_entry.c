@@ -5,13 +5,16 @@
  * header), decoded once in a limited child (decode.c), written to disk
  * atomically, and only then recorded; any failure removes what was written.
  */
+#include <errno.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "db.h"
+#include "db_contest.h"
+#include "db_entry.h"
+#include "db_jury.h"
 #include "decode.h"
 #include "handlers.h"
 #include "image.h"
@@ -40,17 +43,6 @@ static const struct valid_field up_fields[UP__MAX] = {
     {"title", valid_f_line, 1, 120, VALID_REQUIRED, NULL},
     {"caption", valid_f_block, 0, 2000, 0, NULL},
     {"category", valid_f_int, 1, 9007199254740991LL, 0, NULL},
-};
-
-/* What the contest says about uploads, from STMT_CONTEST_UPLOAD. */
-struct up_contest {
-	const char         *id;
-	int                 open;
-	long long           max_entries;
-	long long           used;
-	long long           max_bytes;
-	int                 has_categories;
-	struct image_limits lim;
 };
 
 static int
@@ -119,30 +111,19 @@ decode_answer(struct req *r, enum decode_status ds, enum image_result res)
 }
 
 static int
-up_contest_load(struct req *r, struct up_contest *c)
+up_contest_load(struct req *r, struct upload_contest *c)
 {
-	struct rows rs;
-	char       *uid = arena_printf(r->a, "%lld", r->user->id);
-	int         rc;
+	char *uid = arena_printf(r->a, "%lld", r->user->id);
+	int   rc;
 
 	if (uid == NULL)
 		return resp_db_error(r, DB_ERR);
-	rc = db_run(r->db, r->a, STMT_CONTEST_UPLOAD,
-	            (const char *[]){r->seg[0], uid}, &rs);
+	rc = db_upload_contest(r->db, r->a, r->seg[0], uid, c);
 	if (rc == DB_NONE)
 		return resp_error(r, 404, "no_contest",
 		                  "There is no contest %s.", r->seg[0]);
 	if (rc < 0)
 		return resp_db_error(r, rc);
-	c->id = rows_get(&rs, 0, 0);
-	c->open = rows_get(&rs, 0, 1)[0] == 't';
-	c->max_entries = rows_ll(&rs, 0, 2, 3);
-	c->lim.min_short_side = (uint32_t)rows_ll(&rs, 0, 3, 800);
-	c->lim.max_pixels = (uint64_t)rows_ll(&rs, 0, 4, 50000000);
-	c->lim.max_side = (uint32_t)rows_ll(&rs, 0, 5, 16384);
-	c->max_bytes = rows_ll(&rs, 0, 6, 20971520);
-	c->has_categories = rows_get(&rs, 0, 7)[0] == 't';
-	c->used = rows_ll(&rs, 0, 8, 0);
 	return 0;
 }
 
@@ -152,22 +133,17 @@ up_store(const struct store *st, const char *token,
          const struct image_info *info, const struct mpart *photo,
          const struct image_derivs *d)
 {
-	static const char *const suffix[IMAGE_DERIV__MAX] = {
-	    "_t400.jpg",   /* IMAGE_DERIV_T400_JPEG */
-	    "_t400.webp",  /* IMAGE_DERIV_T400_WEBP */
-	    "_d1600.jpg",  /* IMAGE_DERIV_D1600_JPEG */
-	    "_d1600.webp", /* IMAGE_DERIV_D1600_WEBP */
-	    "_card.jpg",   /* IMAGE_DERIV_CARD_JPEG */
-	};
-	char ext[16];
-
-	snprintf(ext, sizeof(ext), ".%s", image_type_ext(info->type));
-	if (store_write(st, STORE_ORIG, token, ext, photo->data, photo->len) !=
-	    0)
+	/* enum store_deriv follows enum image_deriv (store.h). */
+	_Static_assert((int)STORE_DERIV__MAX == (int)IMAGE_DERIV__MAX,
+	               "one store suffix per derivative");
+	if (store_write(st, STORE_ORIG, token,
+	                store_orig_suffix(image_type_mime(info->type)),
+	                photo->data, photo->len) != 0)
 		goto fail;
 	for (int i = 0; i < IMAGE_DERIV__MAX; i++)
 		if (d->blob[i].data != NULL &&
-		    store_write(st, STORE_PRIV, token, suffix[i],
+		    store_write(st, STORE_PRIV, token,
+		                store_deriv_suffix((enum store_deriv)i),
 		                d->blob[i].data, d->blob[i].len) != 0)
 			goto fail;
 	return 0;
@@ -176,88 +152,114 @@ fail:
 	return -1;
 }
 
-/* Inserts entry and media in one transaction; returns the tri-state. */
-static int
-up_record(struct req *r, const struct up_contest *c,
-          const struct valid_value *v, const char *token,
-          const struct image_info *info, const struct mpart *photo,
-          const struct image_derivs *d, const char **entry_id)
+/* The media row of an upload, every number as text in the arena. */
+static void
+up_media_row(struct req *r, const char *entry, const char *token,
+             const struct image_info *info, const struct mpart *photo,
+             const struct image_derivs *d, struct media_new *m)
 {
 	unsigned char sha[crypto_hash_sha256_BYTES];
 	char          sha_hex[2 * sizeof(sha) + 1], camera[2 * 64 + 2];
-	char         *uid = arena_printf(r->a, "%lld", r->user->id);
-	struct rows   rs;
-	int           rc = DB_ERR;
 
 	crypto_hash_sha256(sha, photo->data, photo->len);
 	sodium_bin2hex(sha_hex, sizeof(sha_hex), sha, sizeof(sha));
 	snprintf(camera, sizeof(camera), "%s%s%s", info->exif.make,
 	         info->exif.make[0] && info->exif.model[0] ? " " : "",
 	         info->exif.model);
+	*m = (struct media_new){
+	    .entry = entry,
+	    .token = token,
+	    .mime = image_type_mime(info->type),
+	    .bytes = arena_printf(r->a, "%zu", photo->len),
+	    .width = arena_printf(r->a, "%u", info->oriented_width),
+	    .height = arena_printf(r->a, "%u", info->oriented_height),
+	    .thumb_width =
+	        arena_printf(r->a, "%u", d->blob[IMAGE_DERIV_T400_JPEG].width),
+	    .thumb_height =
+	        arena_printf(r->a, "%u", d->blob[IMAGE_DERIV_T400_JPEG].height),
+	    .display_width =
+	        arena_printf(r->a, "%u", d->blob[IMAGE_DERIV_D1600_JPEG].width),
+	    .display_height = arena_printf(
+	        r->a, "%u", d->blob[IMAGE_DERIV_D1600_JPEG].height),
+	    .dhash = arena_printf(r->a, "%lld", (long long)d->dhash),
+	    .camera = camera[0] ? arena_strdup(r->a, camera) : NULL,
+	    .taken_at = info->exif.datetime[0] ? info->exif.datetime : NULL,
+	    .sha256_hex = arena_strdup(r->a, sha_hex),
+	    .card = d->blob[IMAGE_DERIV_CARD_JPEG].data != NULL};
+}
+
+/* Inserts entry and media in one transaction; returns the tri-state. */
+static int
+up_record(struct req *r, const struct upload_contest *c,
+          const struct valid_value *v, const char *token,
+          const struct image_info *info, const struct mpart *photo,
+          const struct image_derivs *d, const char **entry_id)
+{
+	struct entry_new in = {
+	    .contest = c->id,
+	    .account = arena_printf(r->a, "%lld", r->user->id),
+	    .category = v[UP_CATEGORY].present ? v[UP_CATEGORY].s : NULL,
+	    .title = v[UP_TITLE].s,
+	    .caption = v[UP_CAPTION].s};
+	struct media_new m;
+	int              rc = DB_ERR, raced = 0;
+
 	for (int attempt = 0; attempt < ENTRY_SLOT_TRIES; attempt++) {
 		if ((rc = db_begin(r->db)) != DB_OK)
 			return rc;
-		rc =
-		    db_run(r->db, r->a, STMT_ENTRY_INSERT,
-		           (const char *[]){
-		               c->id, uid,
-		               v[UP_CATEGORY].present ? v[UP_CATEGORY].s : NULL,
-		               v[UP_TITLE].s, v[UP_CAPTION].s},
-		           &rs);
+		rc = db_entry_insert(r->db, r->a, &in, entry_id, &raced);
 		if (rc == DB_OK)
 			break;
 		db_rollback(r->db);
-		if (rc != DB_NONE || rs.constraint == NULL)
-			return rc; /* DB_NONE without a constraint: limit full
-			            */
+		if (rc != DB_NONE || !raced)
+			return rc; /* DB_NONE without a race: limit full */
 	}
 	if (rc != DB_OK)
 		return rc;
-	*entry_id = rows_get(&rs, 0, 0);
-	rc = db_run(
-	    r->db, r->a, STMT_MEDIA_INSERT,
-	    (const char *[]){
-	        *entry_id, token, image_type_mime(info->type),
-	        arena_printf(r->a, "%zu", photo->len),
-	        arena_printf(r->a, "%u", info->oriented_width),
-	        arena_printf(r->a, "%u", info->oriented_height),
-	        arena_printf(r->a, "%u", d->blob[IMAGE_DERIV_T400_JPEG].width),
-	        arena_printf(r->a, "%u", d->blob[IMAGE_DERIV_T400_JPEG].height),
-	        arena_printf(r->a, "%u", d->blob[IMAGE_DERIV_D1600_JPEG].width),
-	        arena_printf(r->a, "%u",
-	                     d->blob[IMAGE_DERIV_D1600_JPEG].height),
-	        arena_printf(r->a, "%lld", (long long)d->dhash),
-	        camera[0] ? camera : NULL,
-	        info->exif.datetime[0] ? info->exif.datetime : NULL, sha_hex,
-	        d->blob[IMAGE_DERIV_CARD_JPEG].data != NULL ? "t" : "f"},
-	    NULL);
-	if (rc != DB_OK) {
+	up_media_row(r, *entry_id, token, info, photo, d, &m);
+	if ((rc = db_media_insert(r->db, r->a, &m)) != DB_OK) {
 		db_rollback(r->db);
-		return rc == DB_NONE ? DB_ERR : rc;
+		return rc;
 	}
 	return db_commit(r->db);
 }
 
-int
-h_entry_upload(struct req *r)
+/*
+ * After up_record() answered rc, makes the files agree with the rows:
+ * every file of token goes unless its row committed.  When the commit's
+ * fate cannot be learnt (the database stays away), the files stay and
+ * the sweeper (netdep-admin media sweep) removes them later if no row
+ * ever names them.  Returns the final tri-state, *entry_id on DB_OK.
+ */
+static int
+up_settle(struct req *r, int rc, const char *token, const char **entry_id)
 {
-	struct valid_value     v[UP__MAX];
-	struct up_contest      c;
-	struct mpart          *parts;
-	const struct mpart    *photo;
-	struct kv             *kv;
-	size_t                 np, nkv;
-	struct image_info      info;
-	struct image_derivs    d;
-	enum image_result      res;
-	enum decode_status     ds;
-	struct image_card_text card;
-	char                   token[STORE_TOKEN_LEN + 1];
-	const char            *entry_id = NULL;
-	struct rows            rs;
-	int                    rc;
+	if (rc == DB_OK)
+		return rc;
+	if (rc == DB_LOST) {
+		if (db_ensure(r->db) != 0)
+			return DB_LOST;
+		/* The commit's fate is unknown: look instead of guessing. */
+		rc = db_media_entry(r->db, r->a, token, entry_id);
+		if (rc == DB_OK)
+			return DB_OK;
+		if (rc != DB_NONE)
+			return DB_LOST;
+		rc = DB_LOST; /* it did not land: say so, and clean up */
+	}
+	(void)store_remove_all(r->store, token, NULL);
+	return rc;
+}
 
-	memset(&d, 0, sizeof(d));
+/* Parses the form: fields into v, the photo part into *photo. */
+static int
+up_form(struct req *r, struct valid_value *v, const struct mpart **photo)
+{
+	struct mpart *parts;
+	struct kv    *kv;
+	size_t        np, nkv;
+	int           rc;
+
 	if (r->content_type == NULL ||
 	    strncasecmp(r->content_type, "multipart/form-data", 19) != 0)
 		return resp_error(r, 415, "unsupported_media_type",
@@ -274,41 +276,63 @@ h_entry_upload(struct req *r)
 		                  "The form data is malformed.");
 	if ((rc = input_check(r, up_fields, UP__MAX, kv, nkv, v)) != 0)
 		return rc;
-	photo = multipart_find(parts, np, "photo");
-	if (photo == NULL || photo->filename == NULL || photo->len == 0)
+	*photo = multipart_find(parts, np, "photo");
+	if (*photo == NULL || (*photo)->filename == NULL || (*photo)->len == 0)
 		return resp_error(r, 400, "invalid_field",
 		                  "Field photo is required: attach the photo "
 		                  "file.");
-	if ((rc = up_contest_load(r, &c)) != 0)
+	return 0;
+}
+
+/* The contest's rules for this upload, checked before any decoding. */
+static int
+up_rules(struct req *r, const struct valid_value *v, const struct mpart *photo,
+         struct upload_contest *c)
+{
+	int rc;
+
+	if ((rc = up_contest_load(r, c)) != 0)
 		return rc;
-	if (!c.open)
+	if (!c->open)
 		return resp_error(r, 403, "submissions_closed",
 		                  "This contest does not take entries now.");
-	if (c.used >= c.max_entries)
+	if (c->used >= c->max_entries)
 		return resp_error(r, 409, "entry_limit",
 		                  "You already have %lld entries in this "
 		                  "contest, the most it allows.",
-		                  c.max_entries);
-	if ((long long)photo->len > c.max_bytes)
+		                  (long long)c->max_entries);
+	if ((long long)photo->len > c->max_bytes)
 		return resp_error(r, 413, "image_too_large",
 		                  "The photo is larger than %lld MB.",
-		                  c.max_bytes / (1024 * 1024));
-	if (c.has_categories && !v[UP_CATEGORY].present)
+		                  (long long)(c->max_bytes / (1024 * 1024)));
+	if (c->has_categories && !v[UP_CATEGORY].present)
 		return resp_error(r, 400, "invalid_field",
 		                  "Field category is required: choose one of "
 		                  "the contest's categories.");
-	if (v[UP_CATEGORY].present) {
-		rc = db_run(r->db, r->a, STMT_CATEGORY_CHECK,
-		            (const char *[]){v[UP_CATEGORY].s, c.id}, NULL);
-		if (rc == DB_NONE)
-			return resp_error(r, 400, "invalid_field",
-			                  "Field category is not a category of "
-			                  "this contest.");
-		if (rc < 0)
-			return resp_db_error(r, rc);
-	}
+	if (!v[UP_CATEGORY].present)
+		return 0;
+	rc = db_category_check(r->db, r->a, v[UP_CATEGORY].s, c->id);
+	if (rc == DB_NONE)
+		return resp_error(r, 400, "invalid_field",
+		                  "Field category is not a category of "
+		                  "this contest.");
+	return rc < 0 ? resp_db_error(r, rc) : 0;
+}
 
-	res = image_probe(photo->data, photo->len, &c.lim, &info);
+/* Probes and decodes the photo in the limited child (decode.c). */
+static int
+up_decode(struct req *r, const struct valid_value *v, const struct mpart *photo,
+          const struct upload_contest *c, struct image_info *info,
+          struct image_derivs *d)
+{
+	struct image_limits    lim = {.max_side = c->max_side,
+	                              .max_pixels = c->max_pixels,
+	                              .min_short_side = c->min_short_side};
+	struct image_card_text card;
+	enum image_result      res;
+	enum decode_status     ds;
+
+	res = image_probe(photo->data, photo->len, &lim, info);
 	if (res != IMAGE_OK)
 		return resp_error(r, image_status(res), image_code(res), "%s",
 		                  image_result_message(res));
@@ -318,9 +342,41 @@ h_entry_upload(struct req *r)
 	                 ? r->user->unit
 	                 : r->user->display_name;
 	ds = decode_derive(r->store->tmp_fd, r->id, photo->data, photo->len,
-	                   &info, IMAGE_DERIV_ALL, &card, &d, &res);
-	if (ds != DECODE_OK)
-		return decode_answer(r, ds, res);
+	                   info, IMAGE_DERIV_ALL, &card, d, &res);
+	return ds == DECODE_OK ? 0 : decode_answer(r, ds, res);
+}
+
+/* Answers 200/201 with entry id as its owner sees it. */
+static int
+entry_answer(struct req *r, int status, const char *id)
+{
+	const char *json;
+	int         rc = db_entry_json(r->db, r->a, id,
+	                               arena_printf(r->a, "%lld", r->user->id), &json);
+
+	if (rc != DB_OK)
+		return resp_db_error(r, rc < 0 ? rc : DB_ERR);
+	return resp_json(r, status,
+	                 json_pack("{s:o*}", "entry", input_db_json(json)));
+}
+
+int
+h_entry_upload(struct req *r)
+{
+	struct valid_value    v[UP__MAX];
+	struct upload_contest c;
+	const struct mpart   *photo = NULL;
+	struct image_info     info;
+	struct image_derivs   d;
+	char                  token[STORE_TOKEN_LEN + 1];
+	const char           *entry_id = NULL;
+	int                   rc;
+
+	memset(&d, 0, sizeof(d));
+	if ((rc = up_form(r, v, &photo)) != 0 ||
+	    (rc = up_rules(r, v, photo, &c)) != 0 ||
+	    (rc = up_decode(r, v, photo, &c, &info, &d)) != 0)
+		return rc;
 	store_token_new(token);
 	if (up_store(r->store, token, &info, photo, &d) != 0) {
 		image_derivs_free(&d);
@@ -330,37 +386,18 @@ h_entry_upload(struct req *r)
 	}
 	rc = up_record(r, &c, v, token, &info, photo, &d, &entry_id);
 	image_derivs_free(&d);
-	if (rc == DB_LOST && db_ensure(r->db) == 0) {
-		/* The commit's fate is unknown: look instead of guessing. */
-		rc = db_run(r->db, r->a, STMT_MEDIA_BY_TOKEN,
-		            (const char *[]){token}, &rs);
-		if (rc == DB_OK)
-			entry_id = rows_get(&rs, 0, 0);
-		else if (rc == DB_NONE) {
-			(void)store_remove_all(r->store, token, NULL);
-			rc = DB_LOST;
-		}
-	} else if (rc != DB_OK && rc != DB_LOST)
-		(void)store_remove_all(r->store, token, NULL);
+	rc = up_settle(r, rc, token, &entry_id);
 	if (rc == DB_NONE)
 		return resp_error(r, 409, "entry_limit",
 		                  "You already have %lld entries in this "
 		                  "contest, the most it allows.",
-		                  c.max_entries);
+		                  (long long)c.max_entries);
 	if (rc != DB_OK)
 		return resp_db_error(r, rc);
 	log_msg("info", "req=%s entry=%s stored %s %ux%u decode=%lluus", r->id,
 	        entry_id, image_type_name(info.type), info.width, info.height,
 	        (unsigned long long)d.timing.decode_us);
-	rc = db_run(
-	    r->db, r->a, STMT_ENTRY_GET,
-	    (const char *[]){entry_id, arena_printf(r->a, "%lld", r->user->id)},
-	    &rs);
-	if (rc != DB_OK)
-		return resp_db_error(r, rc < 0 ? rc : DB_ERR);
-	return resp_json(
-	    r, 201,
-	    json_pack("{s:o*}", "entry", input_db_json(rows_get(&rs, 0, 0))));
+	return entry_answer(r, 201, entry_id);
 }
 
 enum list_field {
@@ -421,11 +458,12 @@ list_visitor_seed(const struct req *r)
 int
 h_entry_list(struct req *r)
 {
-	struct valid_value v[LIST__MAX];
-	struct rows        rs;
-	json_t            *list;
-	long long          limit, offset, seed;
-	int                rc, shuffle;
+	struct valid_value    v[LIST__MAX];
+	struct gallery_page   page;
+	struct contest_access ca;
+	json_t               *list;
+	long long             limit, offset, seed;
+	int                   rc, shuffle;
 
 	if ((rc = input_args(r, list_fields, LIST__MAX, v)) != 0)
 		return rc;
@@ -433,23 +471,24 @@ h_entry_list(struct req *r)
 	seed = v[LIST_SEED].present ? v[LIST_SEED].i : list_visitor_seed(r);
 	limit = v[LIST_LIMIT].present ? v[LIST_LIMIT].i : 24;
 	offset = v[LIST_CURSOR].present ? v[LIST_CURSOR].i : 0;
-	rc = db_run(r->db, r->a, STMT_ENTRIES_LIST,
-	            (const char *[]){
-	                r->seg[0],
-	                v[LIST_CATEGORY].present ? v[LIST_CATEGORY].s : NULL,
-	                v[LIST_UNIT].present ? v[LIST_UNIT].s : NULL,
-	                list_sorts[v[LIST_SORT].i],
-	                arena_printf(r->a, "%lld", limit + 1),
-	                arena_printf(r->a, "%lld", offset),
-	                arena_printf(r->a, "%lld", seed)},
-	            &rs);
+	rc = db_gallery(
+	    r->db, r->a,
+	    &(struct gallery_query){
+	        .slug = r->seg[0],
+	        .category =
+	            v[LIST_CATEGORY].present ? v[LIST_CATEGORY].s : NULL,
+	        .unit = v[LIST_UNIT].present ? v[LIST_UNIT].s : NULL,
+	        .sort = list_sorts[v[LIST_SORT].i],
+	        .limit = limit + 1,
+	        .offset = offset,
+	        .seed = seed},
+	    &page);
 	if (rc < 0)
 		return resp_db_error(r, rc);
 	/* An empty page is rare: only then tell an unknown contest apart,
 	 * with the cheap lookup by slug, so a gallery page costs one query. */
-	if (rs.nrows == 0) {
-		rc = db_run(r->db, r->a, STMT_JURY_CONTEST,
-		            (const char *[]){r->seg[0], NULL}, NULL);
+	if (page.n == 0) {
+		rc = db_contest_access(r->db, r->a, r->seg[0], NULL, &ca);
 		if (rc == DB_NONE)
 			return resp_error(r, 404, "no_contest",
 			                  "There is no contest %s.", r->seg[0]);
@@ -458,13 +497,13 @@ h_entry_list(struct req *r)
 	}
 	if ((list = json_array()) == NULL)
 		return resp_db_error(r, DB_ERR);
-	for (int i = 0; i < rs.nrows && i < limit; i++)
-		json_array_append_new(list, input_db_json(rows_get(&rs, i, 0)));
+	for (int i = 0; i < page.n && i < limit; i++)
+		json_array_append_new(list, input_db_json(page.entries[i]));
 	return resp_json(
 	    r, 200,
 	    json_pack("{s:o,s:o,s:o}", "entries", list, "next_cursor",
-	              rs.nrows > limit ? json_sprintf("%lld", offset + limit)
-	                               : json_null(),
+	              page.n > limit ? json_sprintf("%lld", offset + limit)
+	                             : json_null(),
 	              "seed",
 	              shuffle ? json_integer((json_int_t)seed) : json_null()));
 }
@@ -472,19 +511,16 @@ h_entry_list(struct req *r)
 int
 h_entry_get(struct req *r)
 {
-	struct rows rs;
+	const char *json;
 	json_t     *e;
 	int         rc;
 
-	rc = db_run(
-	    r->db, r->a, STMT_ENTRY_GET,
-	    (const char *[]){arena_printf(r->a, "%lld", r->id_param),
-	                     r->user ? arena_printf(r->a, "%lld", r->user->id)
-	                             : NULL},
-	    &rs);
+	rc = db_entry_json(
+	    r->db, r->a, arena_printf(r->a, "%lld", r->id_param),
+	    r->user ? arena_printf(r->a, "%lld", r->user->id) : NULL, &json);
 	if (rc < 0)
 		return resp_db_error(r, rc);
-	if (rc == DB_NONE || (e = input_db_json(rows_get(&rs, 0, 0))) == NULL)
+	if (rc == DB_NONE || (e = input_db_json(json)) == NULL)
 		return resp_error(r, 404, "no_entry", "There is no entry %lld.",
 		                  r->id_param);
 	return resp_json(r, 200, json_pack("{s:o}", "entry", e));
@@ -493,41 +529,33 @@ h_entry_get(struct req *r)
 int
 h_me_entries(struct req *r)
 {
-	struct rows rs;
+	const char *json;
 	json_t     *list;
 	int         rc;
 
-	rc = db_run(r->db, r->a, STMT_ME_ENTRIES,
-	            (const char *[]){arena_printf(r->a, "%lld", r->user->id)},
-	            &rs);
+	rc = db_my_entries(r->db, r->a, arena_printf(r->a, "%lld", r->user->id),
+	                   &json);
 	if (rc < 0)
 		return resp_db_error(r, rc);
-	if ((list = input_db_json(rows_get(&rs, 0, 0))) == NULL)
+	if ((list = input_db_json(json)) == NULL)
 		return resp_db_error(r, DB_ERR);
 	return resp_json(r, 200, json_pack("{s:o}", "entries", list));
 }
 
 /* Looks up an entry's media for the owner or a judge; 0 or sent status. */
 static int
-media_access(struct req *r, const char **token, const char **status,
-             const char **otype)
+media_access(struct req *r, struct entry_media *m)
 {
-	struct rows rs;
-	int         rc;
+	int rc =
+	    db_entry_media(r->db, r->a, arena_printf(r->a, "%lld", r->id_param),
+	                   arena_printf(r->a, "%lld", r->user->id), m);
 
-	rc = db_run(r->db, r->a, STMT_ENTRY_MEDIA,
-	            (const char *[]){arena_printf(r->a, "%lld", r->id_param),
-	                             arena_printf(r->a, "%lld", r->user->id)},
-	            &rs);
 	if (rc < 0)
 		return resp_db_error(r, rc);
 	/* Not allowed looks the same as absent: no probing of ids. */
-	if (rc == DB_NONE || rows_get(&rs, 0, 3)[0] != 't')
+	if (rc == DB_NONE || !m->allowed)
 		return resp_error(r, 404, "no_entry", "There is no entry %lld.",
 		                  r->id_param);
-	*token = rows_get(&rs, 0, 0);
-	*status = rows_get(&rs, 0, 1);
-	*otype = rows_get(&rs, 0, 2);
 	return 0;
 }
 
@@ -535,28 +563,29 @@ media_access(struct req *r, const char **token, const char **status,
 int
 h_entry_media(struct req *r)
 {
-	static const struct {
-		const char *kind, *suffix, *ctype;
-	} kinds[] = {
-	    {"t400.jpg", "_t400.jpg", "image/jpeg"},
-	    {"t400.webp", "_t400.webp", "image/webp"},
-	    {"d1600.jpg", "_d1600.jpg", "image/jpeg"},
-	    {"d1600.webp", "_d1600.webp", "image/webp"},
-	    {"card.jpg", "_card.jpg", "image/jpeg"},
+	/* The URL names each derivative by its suffix without the '_'. */
+	static const char *const ctype[STORE_DERIV__MAX] = {
+	    "image/jpeg", /* STORE_T400_JPG */
+	    "image/webp", /* STORE_T400_WEBP */
+	    "image/jpeg", /* STORE_D1600_JPG */
+	    "image/webp", /* STORE_D1600_WEBP */
+	    "image/jpeg", /* STORE_CARD_JPG */
 	};
-	const char *token, *status, *otype;
-	int         rc;
+	struct entry_media m;
+	char               path[STORE_PATH_MAX + 16];
+	int                rc;
 
-	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
-		if (strcmp(r->seg[0], kinds[i].kind) != 0)
+	for (int i = 0; i < STORE_DERIV__MAX; i++) {
+		const char *suffix = store_deriv_suffix((enum store_deriv)i);
+
+		if (strcmp(r->seg[0], suffix + 1) != 0)
 			continue;
-		if ((rc = media_access(r, &token, &status, &otype)) != 0)
+		if ((rc = media_access(r, &m)) != 0)
 			return rc;
-		return resp_accel(r,
-		                  arena_printf(r->a, "/_priv/%.2s/%.2s/%s%s",
-		                               token, token + 2, token,
-		                               kinds[i].suffix),
-		                  kinds[i].ctype, NULL);
+		if (store_accel(STORE_PRIV, m.token, suffix, path,
+		                sizeof(path)) != 0)
+			return resp_db_error(r, DB_ERR);
+		return resp_accel(r, arena_strdup(r->a, path), ctype[i], NULL);
 	}
 	return resp_error(r, 404, "not_found", "There is no such image.");
 }
@@ -565,63 +594,46 @@ h_entry_media(struct req *r)
 int
 h_entry_original(struct req *r)
 {
-	const char *token, *status, *otype, *ext;
-	int         rc;
+	struct entry_media m;
+	char               path[STORE_PATH_MAX + 16];
+	const char        *ext;
+	int                rc;
 
-	if ((rc = media_access(r, &token, &status, &otype)) != 0)
+	if ((rc = media_access(r, &m)) != 0)
 		return rc;
-	ext = strcmp(otype, "image/png") == 0    ? "png"
-	      : strcmp(otype, "image/webp") == 0 ? "webp"
-	                                         : "jpg";
-	return resp_accel(r,
-	                  arena_printf(r->a, "/_orig/%.2s/%.2s/%s.%s", token,
-	                               token + 2, token, ext),
-	                  otype,
+	ext = store_orig_suffix(m.original_type);
+	if (store_accel(STORE_ORIG, m.token, ext, path, sizeof(path)) != 0)
+		return resp_db_error(r, DB_ERR);
+	return resp_accel(r, arena_strdup(r->a, path), m.original_type,
 	                  arena_printf(r->a,
-	                               "attachment; filename=\"entry-%lld.%s\"",
+	                               "attachment; filename=\"entry-%lld%s\"",
 	                               r->id_param, ext));
 }
 
 /* ---------------------------------------------------------------------- */
 /* The owner's edits and withdrawals. */
 
-/* Columns of STMT_ENTRY_LOCK. */
-enum lock_col {
-	LOCK_IS_OWNER, /* LOCK_IS_OWNER */
-	LOCK_STATUS,   /* LOCK_STATUS */
-	LOCK_CONTEST,  /* LOCK_CONTEST */
-	LOCK_OPEN,     /* LOCK_OPEN: submissions open now */
-	LOCK_TOKEN,    /* LOCK_TOKEN */
-	LOCK_BEFORE,   /* LOCK_BEFORE: audit JSON */
-	LOCK_OTYPE,    /* LOCK_OTYPE */
-	LOCK_UNIT,     /* LOCK_UNIT */
-	LOCK_AUTHOR,   /* LOCK_AUTHOR */
-	LOCK_TITLE,    /* LOCK_TITLE */
-	LOCK__MAX
-};
-
 /*
- * Begins a transaction and locks entry r->id_param for its owner.
- * Returns 0 with *rs filled and the transaction open, or the status sent
- * (the transaction then rolled back).  Someone else's entry answers 404
- * while it is not public (no probing of pending ids), 403 when it is.
+ * Begins a transaction and locks entry eid for its owner uid.  Returns 0
+ * with *lk filled and the transaction open, or the status sent (the
+ * transaction then rolled back).  Someone else's entry answers 404 while
+ * it is not public (no probing of pending ids), 403 when it is.
  */
 static int
-owner_lock(struct req *r, const char *eid, const char *uid, struct rows *rs)
+owner_lock(struct req *r, const char *eid, const char *uid,
+           struct entry_lock *lk)
 {
 	int rc;
 
 	if ((rc = db_begin(r->db)) != DB_OK)
 		return resp_db_error(r, rc);
-	rc = db_run(r->db, r->a, STMT_ENTRY_LOCK, (const char *[]){eid, uid},
-	            rs);
-	if (rc == DB_OK && rows_get(rs, 0, LOCK_IS_OWNER)[0] == 't')
+	rc = db_entry_lock(r->db, r->a, eid, uid, lk);
+	if (rc == DB_OK && lk->owner)
 		return 0;
 	db_rollback(r->db);
 	if (rc < 0)
 		return resp_db_error(r, rc);
-	if (rc == DB_OK &&
-	    strcmp(rows_get(rs, 0, LOCK_STATUS), "approved") == 0)
+	if (rc == DB_OK && strcmp(lk->status, "approved") == 0)
 		return resp_error(r, 403, "forbidden",
 		                  "Only the author may change this entry.");
 	return resp_error(r, 404, "no_entry", "There is no entry %s.", eid);
@@ -632,12 +644,11 @@ static int
 entry_audit(struct req *r, const char *action, const char *eid,
             const char *contest, const char *before, const char *after)
 {
-	return db_run(r->db, r->a, STMT_AUDIT_INSERT,
-	              (const char *[]){arena_printf(r->a, "%lld", r->user->id),
-	                               r->user->username, r->remote_addr,
-	                               action, "entry", eid, contest, before,
-	                               after},
-	              NULL);
+	struct db_actor by = {arena_printf(r->a, "%lld", r->user->id),
+	                      r->user->username, r->remote_addr};
+
+	return db_audit_write(r->db, r->a, &by, action, "entry", eid, contest,
+	                      before, after);
 }
 
 /*
@@ -646,44 +657,45 @@ entry_audit(struct req *r, const char *action, const char *eid,
  * card stays and the edit still counts (the log says why).
  */
 static void
-card_redraw(struct req *r, const char *eid, const char *token,
-            const char *otype, const char *title, const char *line2)
+card_redraw(struct req *r, const char *eid, const struct entry_lock *lk,
+            const char *title)
 {
 	struct image_limits    lim = {0, 0, 0};
-	struct image_card_text card = {title, line2};
+	struct image_card_text card = {title, lk->unit[0] != '\0' ? lk->unit
+	                                                          : lk->author};
 	struct image_info      info;
 	struct image_derivs    d;
 	enum image_result      res;
-	enum decode_status     ds;
+	enum decode_status     ds = DECODE_ERROR;
 	unsigned char         *orig = NULL;
 	size_t                 len = 0;
-	const char            *ext = strcmp(otype, "image/png") == 0    ? ".png"
-	                             : strcmp(otype, "image/webp") == 0 ? ".webp"
-	                                                                : ".jpg";
 
-	if (store_read(r->store, STORE_ORIG, token, ext, ENTRY_ORIG_MAX, &orig,
-	               &len) != 0) {
+	if (store_read(r->store, STORE_ORIG, lk->token,
+	               store_orig_suffix(lk->original_type), ENTRY_ORIG_MAX,
+	               &orig, &len) != 0) {
 		log_msg("warn", "req=%s entry=%s cannot read the original",
 		        r->id, eid);
 		return;
 	}
 	res = image_probe(orig, len, &lim, &info);
-	if (res == IMAGE_OK) {
+	if (res == IMAGE_OK)
 		ds = decode_derive(r->store->tmp_fd, r->id, orig, len, &info,
 		                   IMAGE_DERIV_BIT(IMAGE_DERIV_CARD_JPEG),
 		                   &card, &d, &res);
-		if (ds == DECODE_OK &&
-		    store_write(r->store, STORE_PRIV, token, "_card.jpg",
-		                d.blob[IMAGE_DERIV_CARD_JPEG].data,
-		                d.blob[IMAGE_DERIV_CARD_JPEG].len) != 0)
-			ds = DECODE_ERROR;
-		if (ds == DECODE_OK)
-			image_derivs_free(&d);
-		else
-			log_msg("warn", "req=%s entry=%s card not redrawn: %s",
-			        r->id, eid, decode_status_name(ds));
-	}
 	free(orig);
+	if (ds != DECODE_OK) {
+		log_msg("warn", "req=%s entry=%s card not redrawn: %s", r->id,
+		        eid, decode_status_name(ds));
+		return;
+	}
+	/* The derivatives are ours from here on, whatever the write does. */
+	if (store_write(r->store, STORE_PRIV, lk->token,
+	                store_deriv_suffix(STORE_CARD_JPG),
+	                d.blob[IMAGE_DERIV_CARD_JPEG].data,
+	                d.blob[IMAGE_DERIV_CARD_JPEG].len) != 0)
+		log_msg("warn", "req=%s entry=%s card not stored: %s", r->id,
+		        eid, strerror(errno));
+	image_derivs_free(&d);
 }
 
 enum edit_field {
@@ -699,6 +711,51 @@ static const struct valid_field edit_fields[EDIT__MAX] = {
     {"category", valid_f_int, 1, 9007199254740991LL, 0, NULL},
 };
 
+/*
+ * The edit itself, in the transaction owner_lock() opened: the category
+ * check, the update and its audit row; commits.  Returns 0 or the status
+ * sent.
+ */
+static int
+edit_write(struct req *r, const char *eid, const struct entry_lock *lk,
+           const struct valid_value *v)
+{
+	const char *after;
+	int         rc;
+
+	if (strcmp(lk->status, "pending") != 0) {
+		db_rollback(r->db);
+		return resp_error(r, 409, "not_pending",
+		                  "This entry is %s: only a pending entry can "
+		                  "be edited.",
+		                  lk->status);
+	}
+	if (v[EDIT_CATEGORY].present &&
+	    (rc = db_category_check(r->db, r->a, v[EDIT_CATEGORY].s,
+	                            lk->contest)) != DB_OK) {
+		db_rollback(r->db);
+		if (rc < 0)
+			return resp_db_error(r, rc);
+		return resp_error(r, 400, "invalid_field",
+		                  "Field category is not a category of "
+		                  "this entry's contest.");
+	}
+	rc = db_entry_edit(
+	    r->db, r->a, eid, v[EDIT_TITLE].present ? v[EDIT_TITLE].s : NULL,
+	    v[EDIT_CAPTION].present ? v[EDIT_CAPTION].s : NULL,
+	    v[EDIT_CATEGORY].present ? v[EDIT_CATEGORY].s : NULL, &after);
+	if (rc == DB_OK)
+		rc = entry_audit(r, "entry.edit", eid, lk->contest, lk->before,
+		                 after);
+	if (rc != DB_OK) {
+		db_rollback(r->db);
+		return resp_db_error(r, rc == DB_NONE ? DB_ERR : rc);
+	}
+	if ((rc = db_commit(r->db)) != DB_OK)
+		return resp_db_error(r, rc == DB_NONE ? DB_ERR : rc);
+	return 0;
+}
+
 /* PATCH /api/v1/entries/{id}: the owner edits the text while pending. */
 int
 h_entry_edit(struct req *r)
@@ -706,10 +763,9 @@ h_entry_edit(struct req *r)
 	struct valid_value v[EDIT__MAX];
 	struct kv         *kv;
 	size_t             n;
-	struct rows        lk, rs;
+	struct entry_lock  lk;
 	char              *eid = arena_printf(r->a, "%lld", r->id_param);
 	char              *uid = arena_printf(r->a, "%lld", r->user->id);
-	const char        *after, *title;
 	int                rc;
 
 	if (eid == NULL || uid == NULL)
@@ -728,61 +784,12 @@ h_entry_edit(struct req *r)
 		return resp_error(r, 400, "invalid_field",
 		                  "Send at least one of title, caption and "
 		                  "category.");
-	if ((rc = owner_lock(r, eid, uid, &lk)) != 0)
+	if ((rc = owner_lock(r, eid, uid, &lk)) != 0 ||
+	    (rc = edit_write(r, eid, &lk, v)) != 0)
 		return rc;
-	if (strcmp(rows_get(&lk, 0, LOCK_STATUS), "pending") != 0) {
-		db_rollback(r->db);
-		return resp_error(r, 409, "not_pending",
-		                  "This entry is %s: only a pending entry can "
-		                  "be edited.",
-		                  rows_get(&lk, 0, LOCK_STATUS));
-	}
-	if (v[EDIT_CATEGORY].present) {
-		rc = db_run(r->db, r->a, STMT_CATEGORY_CHECK,
-		            (const char *[]){v[EDIT_CATEGORY].s,
-		                             rows_get(&lk, 0, LOCK_CONTEST)},
-		            NULL);
-		if (rc != DB_OK) {
-			db_rollback(r->db);
-			if (rc < 0)
-				return resp_db_error(r, rc);
-			return resp_error(r, 400, "invalid_field",
-			                  "Field category is not a category of "
-			                  "this entry's contest.");
-		}
-	}
-	rc = db_run(r->db, r->a, STMT_ENTRY_EDIT,
-	            (const char *[]){
-	                eid, v[EDIT_TITLE].present ? v[EDIT_TITLE].s : NULL,
-	                v[EDIT_CAPTION].present ? v[EDIT_CAPTION].s : NULL,
-	                v[EDIT_CATEGORY].present ? v[EDIT_CATEGORY].s : NULL},
-	            &rs);
-	if (rc != DB_OK)
-		goto fail;
-	after = rows_get(&rs, 0, 0);
-	if ((rc = entry_audit(r, "entry.edit", eid,
-	                      rows_get(&lk, 0, LOCK_CONTEST),
-	                      rows_get(&lk, 0, LOCK_BEFORE), after)) != DB_OK)
-		goto fail;
-	if ((rc = db_commit(r->db)) != DB_OK)
-		return resp_db_error(r, rc == DB_NONE ? DB_ERR : rc);
-	title = rows_get(&lk, 0, LOCK_TITLE);
-	if (v[EDIT_TITLE].present && strcmp(v[EDIT_TITLE].s, title) != 0)
-		card_redraw(r, eid, rows_get(&lk, 0, LOCK_TOKEN),
-		            rows_get(&lk, 0, LOCK_OTYPE), v[EDIT_TITLE].s,
-		            rows_get(&lk, 0, LOCK_UNIT)[0] != '\0'
-		                ? rows_get(&lk, 0, LOCK_UNIT)
-		                : rows_get(&lk, 0, LOCK_AUTHOR));
-	rc = db_run(r->db, r->a, STMT_ENTRY_GET, (const char *[]){eid, uid},
-	            &rs);
-	if (rc != DB_OK)
-		return resp_db_error(r, rc < 0 ? rc : DB_ERR);
-	return resp_json(
-	    r, 200,
-	    json_pack("{s:o*}", "entry", input_db_json(rows_get(&rs, 0, 0))));
-fail:
-	db_rollback(r->db);
-	return resp_db_error(r, rc == DB_NONE ? DB_ERR : rc);
+	if (v[EDIT_TITLE].present && strcmp(v[EDIT_TITLE].s, lk.title) != 0)
+		card_redraw(r, eid, &lk, v[EDIT_TITLE].s);
+	return entry_answer(r, 200, eid);
 }
 
 /*
@@ -794,24 +801,24 @@ fail:
 int
 h_entry_withdraw(struct req *r)
 {
-	struct rows lk, rs;
-	char       *eid = arena_printf(r->a, "%lld", r->id_param);
-	char       *uid = arena_printf(r->a, "%lld", r->user->id);
-	const char *status, *token;
-	int         rc, was_public;
+	struct entry_lock lk;
+	char             *eid = arena_printf(r->a, "%lld", r->id_param);
+	char             *uid = arena_printf(r->a, "%lld", r->user->id);
+	const char       *status, *token, *after;
+	int               rc, was_public;
 
 	if (eid == NULL || uid == NULL)
 		return resp_db_error(r, DB_ERR);
 	if ((rc = owner_lock(r, eid, uid, &lk)) != 0)
 		return rc;
-	status = rows_get(&lk, 0, LOCK_STATUS);
-	token = rows_get(&lk, 0, LOCK_TOKEN);
+	status = lk.status;
+	token = lk.token;
 	if (strcmp(status, "pending") != 0 && strcmp(status, "approved") != 0) {
 		db_rollback(r->db);
 		return resp_error(r, 409, "not_withdrawable",
 		                  "This entry is already %s.", status);
 	}
-	if (rows_get(&lk, 0, LOCK_OPEN)[0] != 't') {
+	if (!lk.open) {
 		db_rollback(r->db);
 		return resp_error(r, 403, "submissions_closed",
 		                  "Submissions are closed: entries can no "
@@ -824,12 +831,10 @@ h_entry_withdraw(struct req *r)
 		        r->id, eid);
 		return resp_db_error(r, DB_ERR);
 	}
-	rc = db_run(r->db, r->a, STMT_ENTRY_WITHDRAW, (const char *[]){eid},
-	            &rs);
+	rc = db_entry_withdraw(r->db, r->a, eid, &after);
 	if (rc == DB_OK)
-		rc = entry_audit(
-		    r, "entry.withdraw", eid, rows_get(&lk, 0, LOCK_CONTEST),
-		    rows_get(&lk, 0, LOCK_BEFORE), rows_get(&rs, 0, 0));
+		rc = entry_audit(r, "entry.withdraw", eid, lk.contest,
+		                 lk.before, after);
 	if (rc == DB_OK)
 		rc = db_commit(r->db);
 	else
@@ -855,31 +860,29 @@ h_entry_withdraw(struct req *r)
 int
 h_entry_similar(struct req *r)
 {
-	struct rows rs;
-	json_t     *list;
-	char       *eid = arena_printf(r->a, "%lld", r->id_param);
-	int         rc;
+	struct entry_similar sim;
+	json_t              *list;
+	char                *eid = arena_printf(r->a, "%lld", r->id_param);
+	int                  rc;
 
 	if (eid == NULL)
 		return resp_db_error(r, DB_ERR);
-	rc = db_run(
-	    r->db, r->a, STMT_ENTRY_SIMILAR,
-	    (const char *[]){eid, arena_printf(r->a, "%lld", r->user->id)},
-	    &rs);
+	rc = db_entry_similar(r->db, r->a, eid,
+	                      arena_printf(r->a, "%lld", r->user->id), &sim);
 	if (rc < 0)
 		return resp_db_error(r, rc);
 	if (rc == DB_NONE)
 		return resp_error(r, 404, "no_entry", "There is no entry %s.",
 		                  eid);
-	if (rows_get(&rs, 0, 0)[0] != 't')
+	if (!sim.judge)
 		return resp_error(
 		    r, 403, "forbidden",
 		    "Only a judge of this entry's contest may see this.");
-	if ((list = input_db_json(rows_get(&rs, 0, 1))) == NULL)
+	if ((list = input_db_json(sim.json)) == NULL)
 		return resp_db_error(r, DB_ERR);
-	return resp_json(
-	    r, 200,
-	    json_pack("{s:I,s:i,s:b,s:o}", "entry", (json_int_t)r->id_param,
-	              "max_distance", SIMILAR_MAX_BITS, "hashed",
-	              rows_get(&rs, 0, 2)[0] == 't', "similar", list));
+	return resp_json(r, 200,
+	                 json_pack("{s:I,s:i,s:b,s:o}", "entry",
+	                           (json_int_t)r->id_param, "max_distance",
+	                           SIMILAR_MAX_BITS, "hashed", sim.hashed,
+	                           "similar", list));
 }

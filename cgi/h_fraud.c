@@ -2,12 +2,12 @@
  * h_fraud.c: the fraud report and the voiding of votes.  Nothing is
  * blocked by address (many honest voters share a carrier's address): the
  * report lists suspicious bursts with their evidence (fraud_report() in
- * 004_jury.sql) and an admin voids, or restores, the votes of an account
- * or a list of votes, with a reason; both are audited.
+ * sql/functions/050_jury.sql) and an admin voids, or restores, the votes
+ * of an account or a list of votes, with a reason; both are audited.
  */
 #include <string.h>
 
-#include "db.h"
+#include "db_jury.h"
 #include "handlers.h"
 #include "input.h"
 #include "jury.h"
@@ -18,14 +18,14 @@
 int
 h_fraud_report(struct req *r)
 {
-	struct jury_contest jc;
-	struct rows         rs;
-	int                 rc;
+	struct contest_access jc;
+	const char           *json;
+	int                   rc;
 
 	if ((rc = jury_contest_judge(r, r->seg[0], &jc)) != 0)
 		return rc;
-	rc = db_run(r->db, r->a, STMT_FRAUD, (const char *[]){jc.id}, &rs);
-	return jury_json(r, rc, &rs, NULL);
+	rc = db_fraud_report(r->db, r->a, jc.id, &json);
+	return jury_json(r, rc, json, NULL);
 }
 
 enum void_field {
@@ -43,13 +43,14 @@ static const struct valid_field void_fields[VOID__MAX] = {
 static int
 fraud_void(struct req *r, int restore)
 {
-	struct valid_value  v[VOID__MAX];
-	struct jury_contest jc;
-	struct rows         rs;
-	json_t             *body, *ids, *id;
-	const char         *ids_text = NULL;
-	size_t              i;
-	int                 rc;
+	struct valid_value    v[VOID__MAX];
+	struct contest_access jc;
+	struct db_answer      ans;
+	struct db_actor       by;
+	json_t               *body, *ids, *id;
+	const char           *ids_text = NULL;
+	size_t                i;
+	int                   rc;
 
 	if ((body = jury_body(r)) == NULL)
 		return r->status;
@@ -96,15 +97,12 @@ fraud_void(struct req *r, int restore)
 	}
 	if ((rc = jury_contest(r, r->seg[0], &jc)) != 0)
 		goto out;
-	rc = db_run(r->db, r->a, STMT_VOTES_VOID,
-	            (const char *[]){
-	                jc.id, jury_uid(r), r->user->username, r->remote_addr,
-	                v[VOID_ACCOUNT].present ? v[VOID_ACCOUNT].s : NULL,
-	                ids_text,
-	                v[VOID_REASON].present ? v[VOID_REASON].s : NULL,
-	                restore ? "true" : "false"},
-	            &rs);
-	rc = jury_answer(r, rc, &rs);
+	by = jury_actor(r);
+	rc = db_votes_void(
+	    r->db, r->a, jc.id, &by,
+	    v[VOID_ACCOUNT].present ? v[VOID_ACCOUNT].s : NULL, ids_text,
+	    v[VOID_REASON].present ? v[VOID_REASON].s : NULL, restore, &ans);
+	rc = jury_answer(r, NULL, rc, &ans);
 out:
 	json_decref(body);
 	return rc;

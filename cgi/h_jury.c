@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "db.h"
+#include "db_jury.h"
 #include "handlers.h"
 #include "input.h"
 #include "jury.h"
@@ -29,18 +29,17 @@ static const struct valid_field je_fields[JE__MAX] = {
 int
 h_jury_entries(struct req *r)
 {
-	struct valid_value  v[JE__MAX];
-	struct jury_contest jc;
-	struct rows         rs;
-	int                 rc;
+	struct valid_value    v[JE__MAX];
+	struct contest_access jc;
+	const char           *json;
+	int                   rc;
 
 	if ((rc = input_args(r, je_fields, JE__MAX, v)) != 0)
 		return rc;
 	if ((rc = jury_contest_judge(r, v[JE_CONTEST].s, &jc)) != 0)
 		return rc;
-	rc = db_run(r->db, r->a, STMT_JURY_ENTRIES,
-	            (const char *[]){jc.id, jury_uid(r)}, &rs);
-	return jury_json(r, rc, &rs, NULL);
+	rc = db_jury_entries(r->db, r->a, jc.id, jury_uid(r), &json);
+	return jury_json(r, rc, json, NULL);
 }
 
 enum sc_field {
@@ -111,7 +110,8 @@ int
 h_scores_put(struct req *r)
 {
 	struct valid_value v[SC__MAX];
-	struct rows        rs;
+	struct db_answer   ans;
+	struct db_actor    by;
 	json_t            *body;
 	const char        *eid, *scores;
 	int                rc;
@@ -126,12 +126,11 @@ h_scores_put(struct req *r)
 		goto out;
 	}
 	eid = arena_printf(r->a, "%lld", r->id_param);
-	rc = db_run(r->db, r->a, STMT_SCORES_PUT,
-	            (const char *[]){
-	                eid, jury_uid(r), r->user->username, r->remote_addr,
-	                scores, v[SC_COMMENT].present ? v[SC_COMMENT].s : NULL},
-	            &rs);
-	rc = jury_answer(r, rc, &rs);
+	by = jury_actor(r);
+	rc =
+	    db_scores_put(r->db, r->a, eid, &by, scores,
+	                  v[SC_COMMENT].present ? v[SC_COMMENT].s : NULL, &ans);
+	rc = jury_answer(r, NULL, rc, &ans);
 out:
 	json_decref(body);
 	return rc;
@@ -140,25 +139,23 @@ out:
 int
 h_scores_get(struct req *r)
 {
-	struct rows rs;
-	const char *eid = arena_printf(r->a, "%lld", r->id_param);
-	int         rc;
+	struct db_answer ans;
+	const char      *eid = arena_printf(r->a, "%lld", r->id_param);
+	int              rc;
 
-	rc = db_run(r->db, r->a, STMT_SCORES_GET,
-	            (const char *[]){eid, jury_uid(r)}, &rs);
-	return jury_answer(r, rc, &rs);
+	rc = db_scores_get(r->db, r->a, eid, jury_uid(r), &ans);
+	return jury_answer(r, NULL, rc, &ans);
 }
 
 int
 h_judges_progress(struct req *r)
 {
-	struct jury_contest jc;
-	struct rows         rs;
-	int                 rc;
+	struct contest_access jc;
+	const char           *json;
+	int                   rc;
 
 	if ((rc = jury_contest_judge(r, r->seg[0], &jc)) != 0)
 		return rc;
-	rc = db_run(r->db, r->a, STMT_JUDGES_PROGRESS, (const char *[]){jc.id},
-	            &rs);
-	return jury_json(r, rc, &rs, "judges");
+	rc = db_judges_progress(r->db, r->a, jc.id, &json);
+	return jury_json(r, rc, json, "judges");
 }

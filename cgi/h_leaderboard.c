@@ -168,8 +168,8 @@ lb_read(struct req *r, const void *arg, json_t **body,
 
 /*
  * Ranks approved entries by valid votes (the folded counts, see
- * 003_votes.sql) with competition ranking (1, 2, 2, 4); ties are listed
- * oldest entry first (smaller id).  The answer is
+ * sql/functions/030_votes.sql) with competition ranking (1, 2, 2, 4); ties are
+ * listed oldest entry first (smaller id).  The answer is
  * {"contest","by","period","entries":[{"rank","votes","entry"}]};
  * by=jury|combined (jury.c) answers the same shape with more fields.
  * The by=votes boards do not depend on who asks: the route is R_LAZY and

@@ -8,7 +8,7 @@
  */
 #include <string.h>
 
-#include "db.h"
+#include "db_jury.h"
 #include "handlers.h"
 #include "input.h"
 #include "jury.h"
@@ -32,23 +32,20 @@ int
 h_moderation_queue(struct req *r)
 {
 	struct valid_value v[MODQ__MAX];
-	struct rows        rs;
 	json_t            *list;
-	const char        *uid = jury_uid(r);
+	const char        *uid = jury_uid(r), *json;
 	int                rc;
 
 	if ((rc = input_args(r, modq_fields, MODQ__MAX, v)) != 0)
 		return rc;
 	if (uid == NULL)
 		return resp_db_error(r, DB_ERR);
-	rc =
-	    db_run(r->db, r->a, STMT_MOD_QUEUE,
-	           (const char *[]){
-	               uid, v[MODQ_CONTEST].present ? v[MODQ_CONTEST].s : NULL},
-	           &rs);
+	rc = db_mod_queue(r->db, r->a, uid,
+	                  v[MODQ_CONTEST].present ? v[MODQ_CONTEST].s : NULL,
+	                  &json);
 	if (rc < 0)
 		return resp_db_error(r, rc);
-	if ((list = input_db_json(rows_get(&rs, 0, 0))) == NULL)
+	if ((list = input_db_json(json)) == NULL)
 		return resp_db_error(r, DB_ERR);
 	return resp_json(r, 200, json_pack("{s:o}", "entries", list));
 }
@@ -83,41 +80,49 @@ static const struct valid_field modp_fields[MODP__MAX] = {
     {"before", valid_f_int, 1, 9007199254740991LL, 0, NULL},
 };
 
-int
-h_moderation_progress(struct req *r)
+/*
+ * The arguments of progress and history, checked, with the contest they
+ * name and the caller its judge.  Returns 0 or the status sent.
+ */
+static int
+modp_args(struct req *r, struct valid_value v[MODP__MAX],
+          struct contest_access *jc)
 {
-	struct valid_value  v[MODP__MAX];
-	struct jury_contest jc;
-	struct rows         rs;
-	int                 rc;
+	int rc;
 
 	if ((rc = input_args(r, modp_fields, MODP__MAX, v)) != 0)
 		return rc;
-	if ((rc = jury_contest_judge(r, v[MODP_CONTEST].s, &jc)) != 0)
+	return jury_contest_judge(r, v[MODP_CONTEST].s, jc);
+}
+
+int
+h_moderation_progress(struct req *r)
+{
+	struct valid_value    v[MODP__MAX];
+	struct contest_access jc;
+	const char           *json;
+	int                   rc;
+
+	if ((rc = modp_args(r, v, &jc)) != 0)
 		return rc;
-	rc = db_run(r->db, r->a, STMT_MOD_PROGRESS,
-	            (const char *[]){jc.id, jury_uid(r)}, &rs);
-	return jury_json(r, rc, &rs, "progress");
+	rc = db_mod_progress(r->db, r->a, jc.id, jury_uid(r), &json);
+	return jury_json(r, rc, json, "progress");
 }
 
 int
 h_moderation_history(struct req *r)
 {
-	struct valid_value  v[MODP__MAX];
-	struct jury_contest jc;
-	struct rows         rs;
-	int                 rc;
+	struct valid_value    v[MODP__MAX];
+	struct contest_access jc;
+	const char           *json;
+	int                   rc;
 
-	if ((rc = input_args(r, modp_fields, MODP__MAX, v)) != 0)
+	if ((rc = modp_args(r, v, &jc)) != 0)
 		return rc;
-	if ((rc = jury_contest_judge(r, v[MODP_CONTEST].s, &jc)) != 0)
-		return rc;
-	rc = db_run(r->db, r->a, STMT_MOD_HISTORY,
-	            (const char *[]){
-	                jc.id, v[MODP_LIMIT].present ? v[MODP_LIMIT].s : "50",
-	                v[MODP_BEFORE].present ? v[MODP_BEFORE].s : NULL},
-	            &rs);
-	return jury_json(r, rc, &rs, "history");
+	rc = db_mod_history(
+	    r->db, r->a, jc.id, v[MODP_LIMIT].present ? v[MODP_LIMIT].s : "50",
+	    v[MODP_BEFORE].present ? v[MODP_BEFORE].s : NULL, &json);
+	return jury_json(r, rc, json, "history");
 }
 
 /* The outcome of one decision, for a single answer or a bulk line. */
@@ -137,15 +142,106 @@ mod_set(struct mod_outcome *o, int status, const char *code, const char *msg)
 	o->message = msg;
 }
 
-/* Fills o for an entry already decided, from a MOD_INFO row. */
+/* Fills o for an entry already decided. */
 static void
-mod_conflict(struct req *r, struct mod_outcome *o, const struct rows *info)
+mod_conflict(struct req *r, struct mod_outcome *o, const struct mod_info *info)
 {
-	o->state = rows_get(info, 0, 0);
-	o->decided_by = rows_get(info, 0, 4);
+	o->state = info->status;
+	o->decided_by = info->decided_by;
 	mod_set(o, 409, "already_decided",
 	        arena_printf(r->a, "This entry is already %s by %s.", o->state,
 	                     o->decided_by ? o->decided_by : "someone else"));
+}
+
+/* Fills o for a database failure rc. */
+static void
+mod_dberr(struct mod_outcome *o, int rc)
+{
+	if (rc == DB_LOST)
+		mod_set(o, 503, "unavailable",
+		        "The database is unavailable; try again in a moment.");
+	else
+		mod_set(o, 500, "internal",
+		        "The server could not record the decision.");
+}
+
+/*
+ * May the caller decide entry eid now?  Returns 1 with info filled, or 0
+ * with o saying why not.
+ */
+static int
+mod_may_decide(struct req *r, const char *eid, struct mod_info *info,
+               struct mod_outcome *o)
+{
+	int rc = db_mod_info(r->db, r->a, eid, jury_uid(r), info);
+
+	if (rc == DB_NONE)
+		mod_set(o, 404, "no_entry",
+		        arena_printf(r->a, "There is no entry %s.", eid));
+	else if (rc < 0)
+		mod_dberr(o, rc);
+	else if (!info->judge)
+		mod_set(o, 403, "forbidden",
+		        "You are not a judge of this entry's contest.");
+	else if (info->own)
+		mod_set(o, 403, "own_entry",
+		        "You cannot moderate your own entry.");
+	else if (info->conflict)
+		mod_set(o, 403, "conflict_of_interest",
+		        "This entry is from your own unit: another judge "
+		        "decides it.");
+	else if (strcmp(info->status, "pending") != 0)
+		mod_conflict(r, o, info);
+	else
+		return 1;
+	return 0;
+}
+
+/*
+ * The decision and its audit row in one transaction.  Returns DB_OK, a
+ * database error, or DB_NONE with o filled (a conflict of interest, or
+ * another judge decided first).
+ */
+static int
+mod_record(struct req *r, const char *eid, int approve, const char *reason,
+           struct mod_outcome *o)
+{
+	struct db_actor by = jury_actor(r);
+	struct mod_info info;
+	const char     *contest, *after;
+	int             rc, coi;
+
+	after = input_json_text(
+	    r->a,
+	    json_pack("{s:s,s:s*}", "status", approve ? "approved" : "rejected",
+	              "reject_reason", approve ? NULL : reason));
+	if (after == NULL)
+		return DB_ERR;
+	if ((rc = db_begin(r->db)) != DB_OK)
+		return rc;
+	rc = db_mod_decide(r->db, r->a, eid, by.id,
+	                   approve ? "approved" : "rejected",
+	                   approve ? NULL : reason, &contest, &coi);
+	if (rc == DB_OK)
+		rc = db_audit_write(r->db, r->a, &by,
+		                    approve ? "entry.approve" : "entry.reject",
+		                    "entry", eid, contest,
+		                    "{\"status\":\"pending\"}", after);
+	if (rc == DB_OK)
+		return db_commit(r->db);
+	db_rollback(r->db);
+	if (rc != DB_NONE)
+		return rc;
+	if (coi) {
+		mod_set(o, 403, "conflict_of_interest",
+		        "You have a conflict of interest with this entry.");
+		return DB_NONE;
+	}
+	/* Someone decided between our read and our update. */
+	if ((rc = db_mod_info(r->db, r->a, eid, by.id, &info)) < 0)
+		return rc;
+	mod_conflict(r, o, &info);
+	return DB_NONE;
 }
 
 /*
@@ -157,118 +253,33 @@ static void
 mod_apply(struct req *r, const char *eid, int approve, const char *reason,
           struct mod_outcome *o)
 {
-	struct rows info, rs;
-	const char *uid = jury_uid(r), *token, *after;
-	int         rc, published = 0;
+	struct mod_info info;
+	int             rc;
 
 	memset(o, 0, sizeof(*o));
-	rc = db_run(r->db, r->a, STMT_MOD_INFO, (const char *[]){eid, uid},
-	            &info);
-	if (rc == DB_NONE) {
-		mod_set(o, 404, "no_entry",
-		        arena_printf(r->a, "There is no entry %s.", eid));
+	if (!mod_may_decide(r, eid, &info, o))
 		return;
-	}
-	if (rc < 0)
-		goto dberr;
-	if (rows_get(&info, 0, 3)[0] != 't') {
-		mod_set(o, 403, "forbidden",
-		        "You are not a judge of this entry's contest.");
-		return;
-	}
-	if (rows_get(&info, 0, 2)[0] == 't') {
-		mod_set(o, 403, "own_entry",
-		        "You cannot moderate your own entry.");
-		return;
-	}
-	if (rows_get(&info, 0, 7)[0] == 't') {
-		mod_set(o, 403, "conflict_of_interest",
-		        "This entry is from your own unit: another judge "
-		        "decides it.");
-		return;
-	}
-	token = rows_get(&info, 0, 6);
-	if (strcmp(rows_get(&info, 0, 0), "pending") != 0) {
-		mod_conflict(r, o, &info);
-		return;
-	}
-
 	/* Publish first: if the commit fails we unpublish, so a public file
 	 * never outlives a refused approval. */
-	if (approve) {
-		if (store_publish(r->store, token) != 0) {
-			log_msg("error",
-			        "req=%s cannot publish media of entry %s",
-			        r->id, eid);
-			rc = DB_ERR;
-			goto dberr;
-		}
-		published = 1;
-	}
-	after = input_json_text(
-	    r->a,
-	    json_pack("{s:s,s:s*}", "status", approve ? "approved" : "rejected",
-	              "reject_reason", approve ? NULL : reason));
-	if (after == NULL || (rc = db_begin(r->db)) != DB_OK)
-		goto fail;
-	rc =
-	    db_run(r->db, r->a, STMT_MOD_DECIDE,
-	           (const char *[]){eid, uid, approve ? "approved" : "rejected",
-	                            approve ? NULL : reason},
-	           &rs);
-	if (rc == DB_NONE) {
-		int coi =
-		    rs.constraint != NULL &&
-		    strcmp(rs.constraint, "entries_conflict_of_interest") == 0;
-
-		db_rollback(r->db);
-		if (published)
-			(void)store_unpublish(r->store, token);
-		if (coi) {
-			mod_set(o, 403, "conflict_of_interest",
-			        "You have a conflict of interest with this "
-			        "entry.");
-			return;
-		}
-		/* Someone decided between our read and our update. */
-		rc = db_run(r->db, r->a, STMT_MOD_INFO,
-		            (const char *[]){eid, uid}, &info);
-		if (rc < 0)
-			goto dberr;
-		mod_conflict(r, o, &info);
+	if (approve && store_publish(r->store, info.token) != 0) {
+		log_msg("error", "req=%s cannot publish media of entry %s",
+		        r->id, eid);
+		mod_dberr(o, DB_ERR);
 		return;
 	}
-	if (rc != DB_OK)
-		goto fail;
-	rc = db_run(r->db, r->a, STMT_AUDIT_INSERT,
-	            (const char *[]){uid, r->user->username, r->remote_addr,
-	                             approve ? "entry.approve" : "entry.reject",
-	                             "entry", eid, rows_get(&rs, 0, 0),
-	                             "{\"status\":\"pending\"}", after},
-	            NULL);
-	if (rc != DB_OK)
-		goto fail;
-	if ((rc = db_commit(r->db)) != DB_OK)
-		goto fail;
-	if (!approve)
-		(void)store_unpublish(r->store, token);
-	mod_set(o, 200, "ok", NULL);
-	return;
-fail:
-	db_rollback(r->db);
+	rc = mod_record(r, eid, approve, reason, o);
+	if (rc == DB_OK) {
+		if (!approve)
+			(void)store_unpublish(r->store, info.token);
+		mod_set(o, 200, "ok", NULL);
+		return;
+	}
 	/* After a lost COMMIT the approval may have landed: keep the files
 	 * public rather than hide an approved entry; a retry answers 409. */
-	if (published && rc != DB_LOST)
-		(void)store_unpublish(r->store, token);
-	if (rc == DB_OK || rc == DB_NONE)
-		rc = DB_ERR;
-dberr:
-	if (rc == DB_LOST)
-		mod_set(o, 503, "unavailable",
-		        "The database is unavailable; try again in a moment.");
-	else
-		mod_set(o, 500, "internal",
-		        "The server could not record the decision.");
+	if (approve && rc != DB_LOST)
+		(void)store_unpublish(r->store, info.token);
+	if (rc != DB_NONE)
+		mod_dberr(o, rc);
 }
 
 enum mod_field {

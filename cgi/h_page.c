@@ -9,10 +9,11 @@
 #include <string.h>
 
 #include "config.h"
-#include "db.h"
+#include "db_entry.h"
 #include "handlers.h"
 #include "html.h"
 #include "resp.h"
+#include "store.h"
 
 /* The description of a share preview: this many bytes of the story. */
 #define PAGE_DESC_MAX 300
@@ -198,173 +199,219 @@ page_not_found(struct req *r)
 	return resp_html(r, 404, h.buf, h.len);
 }
 
+/* What the share page of an entry shows, ready to print. */
+struct share_view {
+	long long   id;
+	const char *title, *caption, *author, *unit, *contest, *slug;
+	const char *desc;      /* the description: caption or byline */
+	const char *url, *enc; /* the page's URL, and URL-encoded */
+	const char *img_path;  /* the 1600 px JPEG, site-relative */
+	const char *webp;      /* the 1600 px WebP, site-relative */
+	const char *width, *height;
+	const char *og, *ogw, *ogh; /* the share image and its size */
+	const char *votes;          /* grouped the Vietnamese way */
+};
+
+/* A media URL of token: site-relative, or absolute when site is given. */
+static const char *
+page_media(struct req *r, const char *site, const char *token,
+           enum store_deriv d)
+{
+	char path[STORE_PATH_MAX + 16];
+
+	if (store_url(token, store_deriv_suffix(d), path, sizeof(path)) != 0)
+		return NULL;
+	return site ? arena_printf(r->a, "%s%s", site, path)
+	            : arena_strdup(r->a, path);
+}
+
+/* Fills v from the entry's row; 0, or -1 when out of memory. */
+static int
+share_view_make(struct req *r, const struct share_page *p, struct share_view *v)
+{
+	const char *site = r->cfg->site_url;
+
+	*v = (struct share_view){.id = r->id_param,
+	                         .title = p->title,
+	                         .caption = p->caption,
+	                         .author = p->author,
+	                         .unit = p->unit,
+	                         .contest = p->contest_title,
+	                         .slug = p->contest_slug,
+	                         .width = p->display_width,
+	                         .height = p->display_height};
+	v->img_path = page_media(r, NULL, p->token, STORE_D1600_JPG);
+	v->webp = page_media(r, NULL, p->token, STORE_D1600_WEBP);
+	v->url = arena_printf(r->a, "%s/e/%lld", site, r->id_param);
+	/* The 1200x630 share card (issue 3) when the upload made one. */
+	v->og = page_media(r, site, p->token,
+	                   p->card ? STORE_CARD_JPG : STORE_D1600_JPG);
+	v->ogw = p->card ? "1200" : p->display_width;
+	v->ogh = p->card ? "630" : p->display_height;
+	v->votes = page_number(r->a, p->votes);
+	v->desc = p->caption[0] != '\0'
+	              ? page_trim(r->a, p->caption, PAGE_DESC_MAX)
+	              : arena_printf(r->a, "%s%s%s%s – %s", txt[TXT_DESC_BY],
+	                             p->author, p->unit[0] ? " – " : "",
+	                             p->unit, p->contest_title);
+	v->enc = v->url ? page_urlenc(r->a, v->url) : NULL;
+	return v->img_path && v->webp && v->url && v->og && v->votes &&
+	               v->desc && v->enc
+	           ? 0
+	           : -1;
+}
+
+/* One <meta attr="name" content="value"> line, the value escaped. */
+static void
+share_meta(struct html *h, const char *attr, const char *name,
+           const char *value)
+{
+	html_raw(h, "<meta ");
+	html_raw(h, attr);
+	html_raw(h, "=\"");
+	html_raw(h, name);
+	html_raw(h, "\" content=\"");
+	html_esc(h, value);
+	html_raw(h, "\">\n");
+}
+
+/* The head of the share page: title, description, OpenGraph, Twitter. */
+static void
+share_head(struct html *h, const struct share_view *v)
+{
+	/* What Facebook, Zalo and Twitter read for the preview, in order. */
+	const struct {
+		const char *attr, *name, *value;
+	} metas[] = {
+	    {"property", "og:type", "article"},
+	    {"property", "og:locale", "vi_VN"},
+	    {"property", "og:site_name", v->contest},
+	    {"property", "og:title", v->title},
+	    {"property", "og:description", v->desc},
+	    {"property", "og:image", v->og},
+	    {"property", "og:image:type", "image/jpeg"},
+	    {"property", "og:image:width", v->ogw},
+	    {"property", "og:image:height", v->ogh},
+	    {"property", "og:image:alt", v->title},
+	    {"property", "og:url", v->url},
+	    {"name", "twitter:card", "summary_large_image"},
+	    {"name", "twitter:title", v->title},
+	    {"name", "twitter:description", v->desc},
+	    {"name", "twitter:image", v->og},
+	    {"name", "twitter:image:alt", v->title},
+	};
+
+	html_esc(h, v->title);
+	html_raw(h, " – ");
+	html_esc(h, v->contest);
+	html_raw(h, "</title>\n");
+	share_meta(h, "name", "description", v->desc);
+	html_raw(h, "<link rel=\"canonical\" href=\"");
+	html_esc(h, v->url);
+	html_raw(h, "\">\n");
+	for (size_t i = 0; i < sizeof(metas) / sizeof(metas[0]); i++)
+		share_meta(h, metas[i].attr, metas[i].name, metas[i].value);
+	html_raw(h, "<script src=\"/common.js\" defer></script>\n"
+	            "<script src=\"/entry.js\" defer></script>\n</head>\n");
+}
+
+/* The body of the share page: the photo, the vote box, sharing. */
+static void
+share_main(struct html *h, const struct share_view *v)
+{
+
+	html_raw(h, "<main id=\"main\" class=\"wrap entry\" data-entry=\"");
+	html_printf(h, "%lld", v->id);
+	html_raw(h,
+	         "\">\n<p class=\"crumbs\"><a href=\"/gallery.html?contest=");
+	html_esc(h, v->slug);
+	html_raw(h, "\">");
+	html_esc(h, v->contest);
+	html_raw(h, "</a></p>\n<article class=\"entry-view\">\n<figure "
+	            "class=\"photo\"><picture><source type=\"image/webp\" "
+	            "srcset=\"");
+	html_esc(h, v->webp);
+	html_raw(h, "\"><img src=\"");
+	html_esc(h, v->img_path);
+	html_raw(h, "\" width=\"");
+	html_esc(h, v->width);
+	html_raw(h, "\" height=\"");
+	html_esc(h, v->height);
+	html_raw(h, "\" alt=\"");
+	html_esc(h, v->title);
+	html_raw(h, "\"></picture></figure>\n<div class=\"entry-side\">\n"
+	            "<h1>");
+	html_esc(h, v->title);
+	html_raw(h, "</h1>\n<p class=\"author\"><span class=\"name\">");
+	html_esc(h, v->author);
+	html_raw(h, "</span>");
+	if (v->unit[0] != '\0') {
+		html_raw(h, " · <span class=\"unit\">");
+		html_esc(h, v->unit);
+		html_raw(h, "</span>");
+	}
+	html_raw(h, "</p>\n<p id=\"category\" class=\"category\" hidden></p>\n"
+	            "<div class=\"vote-box\">\n<p class=\"vote-count\"><strong "
+	            "id=\"vote-count\">");
+	html_esc(h, v->votes);
+	html_raw(h, "</strong>");
+	html_raw(h, txt[TXT_VOTES]);
+	html_raw(h, "</p>\n<button id=\"vote\" class=\"btn primary\" "
+	            "type=\"button\" disabled>");
+	html_raw(h, txt[TXT_VOTE]);
+	html_raw(h, "</button>\n<p id=\"vote-msg\" class=\"msg\" "
+	            "role=\"status\" aria-live=\"polite\"></p>\n<p "
+	            "id=\"votes-left\" class=\"muted\"></p>\n</div>\n"
+	            "<div class=\"story\">");
+	html_esc(h, v->caption);
+	html_raw(h, "</div>\n<div class=\"share\">\n<h2>");
+	html_raw(h, txt[TXT_SHARE]);
+	html_raw(h, "</h2>\n<a class=\"btn fb\" target=\"_blank\" "
+	            "rel=\"noopener noreferrer\" "
+	            "href=\"https://www.facebook.com/sharer/sharer.php?u=");
+	html_esc(h, v->enc);
+	html_raw(h, "\">Facebook</a>\n<a class=\"btn zalo\" "
+	            "target=\"_blank\" rel=\"noopener noreferrer\" "
+	            "href=\"https://sp.zalo.me/share?url=");
+	html_esc(h, v->enc);
+	html_raw(h, "\">Zalo</a>\n<button id=\"copy-link\" class=\"btn\" "
+	            "type=\"button\">");
+	html_raw(h, txt[TXT_COPY]);
+	html_raw(h, "</button>\n<input id=\"share-url\" readonly "
+	            "aria-label=\"");
+	html_raw(h, txt[TXT_LINK_LABEL]);
+	html_raw(h, "\" value=\"");
+	html_esc(h, v->url);
+	html_raw(h, "\">\n<p id=\"copy-msg\" class=\"msg ok\" "
+	            "role=\"status\" aria-live=\"polite\"></p>\n</div>\n"
+	            "<p><a href=\"/gallery.html?contest=");
+	html_esc(h, v->slug);
+	html_raw(h, "\">");
+	html_raw(h, txt[TXT_GALLERY]);
+	html_raw(h, " →</a></p>\n</div>\n</article>\n</main>\n");
+}
+
 int
 h_page_entry(struct req *r)
 {
-	struct rows rs;
-	struct html h;
-	const char *title, *caption, *author, *unit, *contest, *token, *site;
-	const char *ogw, *ogh, *slug, *desc;
-	char       *votes, *enc, *webp;
-	char       *img, *og, *url;
-	int         rc;
+	struct share_page p;
+	struct share_view v;
+	struct html       h;
+	int               rc;
 
-	rc = db_run(r->db, r->a, STMT_SHARE_PAGE,
-	            (const char *[]){arena_printf(r->a, "%lld", r->id_param)},
-	            &rs);
+	rc = db_share_page(r->db, r->a, arena_printf(r->a, "%lld", r->id_param),
+	                   &p);
 	if (rc < 0)
 		return resp_db_error(r, rc);
 	if (rc == DB_NONE)
 		return page_not_found(r);
-	title = rows_get(&rs, 0, 0);
-	caption = rows_get(&rs, 0, 1);
-	author = rows_get(&rs, 0, 2);
-	unit = rows_get(&rs, 0, 3);
-	contest = rows_get(&rs, 0, 4);
-	token = rows_get(&rs, 0, 5);
-	site = r->cfg->site_url;
-	img = arena_printf(r->a, "%s/media/%.2s/%.2s/%s_d1600.jpg", site, token,
-	                   token + 2, token);
-	url = arena_printf(r->a, "%s/e/%lld", site, r->id_param);
-	/* The 1200x630 share card (issue 3) when the upload made one. */
-	og = img;
-	ogw = rows_get(&rs, 0, 6);
-	ogh = rows_get(&rs, 0, 7);
-	if (rows_get(&rs, 0, 10) != NULL && rows_get(&rs, 0, 10)[0] == 't') {
-		og = arena_printf(r->a, "%s/media/%.2s/%.2s/%s_card.jpg", site,
-		                  token, token + 2, token);
-		ogw = "1200";
-		ogh = "630";
-	}
-	if (img == NULL || og == NULL || url == NULL)
+	if (share_view_make(r, &p, &v) != 0)
 		return resp_db_error(r, DB_ERR);
-
-	slug = rows_get(&rs, 0, 9);
-	votes = page_number(r->a, rows_get(&rs, 0, 8));
-	desc = caption[0] != '\0'
-	           ? page_trim(r->a, caption, PAGE_DESC_MAX)
-	           : arena_printf(r->a, "%s%s%s%s – %s", txt[TXT_DESC_BY],
-	                          author, unit[0] ? " – " : "", unit, contest);
-	enc = page_urlenc(r->a, url);
-	webp = arena_printf(r->a, "/media/%.2s/%.2s/%s_d1600.webp", token,
-	                    token + 2, token);
-	if (votes == NULL || desc == NULL || enc == NULL || webp == NULL)
-		return resp_db_error(r, DB_ERR);
-
 	html_init(&h, r->a);
 	page_open(&h);
-	html_esc(&h, title);
-	html_raw(&h, " – ");
-	html_esc(&h, contest);
-	html_raw(&h, "</title>\n<meta name=\"description\" content=\"");
-	html_esc(&h, desc);
-	html_raw(&h, "\">\n<link rel=\"canonical\" href=\"");
-	html_esc(&h, url);
-	html_raw(&h, "\">\n<meta property=\"og:type\" content=\"article\">\n"
-	             "<meta property=\"og:locale\" content=\"vi_VN\">\n"
-	             "<meta property=\"og:site_name\" content=\"");
-	html_esc(&h, contest);
-	html_raw(&h, "\">\n<meta property=\"og:title\" content=\"");
-	html_esc(&h, title);
-	html_raw(&h, "\">\n<meta property=\"og:description\" content=\"");
-	html_esc(&h, desc);
-	html_raw(&h, "\">\n<meta property=\"og:image\" content=\"");
-	html_esc(&h, og);
-	html_raw(&h,
-	         "\">\n<meta property=\"og:image:type\" "
-	         "content=\"image/jpeg\">\n<meta property=\"og:image:width\" "
-	         "content=\"");
-	html_esc(&h, ogw);
-	html_raw(&h, "\">\n<meta property=\"og:image:height\" content=\"");
-	html_esc(&h, ogh);
-	html_raw(&h, "\">\n<meta property=\"og:image:alt\" content=\"");
-	html_esc(&h, title);
-	html_raw(&h, "\">\n<meta property=\"og:url\" content=\"");
-	html_esc(&h, url);
-	html_raw(&h, "\">\n<meta name=\"twitter:card\" "
-	             "content=\"summary_large_image\">\n<meta "
-	             "name=\"twitter:title\" content=\"");
-	html_esc(&h, title);
-	html_raw(&h, "\">\n<meta name=\"twitter:description\" content=\"");
-	html_esc(&h, desc);
-	html_raw(&h, "\">\n<meta name=\"twitter:image\" content=\"");
-	html_esc(&h, og);
-	html_raw(&h, "\">\n<meta name=\"twitter:image:alt\" content=\"");
-	html_esc(&h, title);
-	html_raw(&h, "\">\n<script src=\"/common.js\" defer></script>\n"
-	             "<script src=\"/entry.js\" defer></script>\n</head>\n");
-	page_top(&h, NULL, slug);
-
-	html_raw(&h, "<main id=\"main\" class=\"wrap entry\" data-entry=\"");
-	html_printf(&h, "%lld", r->id_param);
-	html_raw(&h,
-	         "\">\n<p class=\"crumbs\"><a href=\"/gallery.html?contest=");
-	html_esc(&h, slug);
-	html_raw(&h, "\">");
-	html_esc(&h, contest);
-	html_raw(&h, "</a></p>\n<article class=\"entry-view\">\n<figure "
-	             "class=\"photo\"><picture><source type=\"image/webp\" "
-	             "srcset=\"");
-	html_esc(&h, webp);
-	html_raw(&h, "\"><img src=\"");
-	html_esc(&h, img + strlen(site));
-	html_raw(&h, "\" width=\"");
-	html_esc(&h, rows_get(&rs, 0, 6));
-	html_raw(&h, "\" height=\"");
-	html_esc(&h, rows_get(&rs, 0, 7));
-	html_raw(&h, "\" alt=\"");
-	html_esc(&h, title);
-	html_raw(&h, "\"></picture></figure>\n<div class=\"entry-side\">\n"
-	             "<h1>");
-	html_esc(&h, title);
-	html_raw(&h, "</h1>\n<p class=\"author\"><span class=\"name\">");
-	html_esc(&h, author);
-	html_raw(&h, "</span>");
-	if (unit[0] != '\0') {
-		html_raw(&h, " · <span class=\"unit\">");
-		html_esc(&h, unit);
-		html_raw(&h, "</span>");
-	}
-	html_raw(&h,
-	         "</p>\n<p id=\"category\" class=\"category\" hidden></p>\n"
-	         "<div class=\"vote-box\">\n<p class=\"vote-count\"><strong "
-	         "id=\"vote-count\">");
-	html_esc(&h, votes);
-	html_raw(&h, "</strong>");
-	html_raw(&h, txt[TXT_VOTES]);
-	html_raw(&h, "</p>\n<button id=\"vote\" class=\"btn primary\" "
-	             "type=\"button\" disabled>");
-	html_raw(&h, txt[TXT_VOTE]);
-	html_raw(&h, "</button>\n<p id=\"vote-msg\" class=\"msg\" "
-	             "role=\"status\" aria-live=\"polite\"></p>\n<p "
-	             "id=\"votes-left\" class=\"muted\"></p>\n</div>\n"
-	             "<div class=\"story\">");
-	html_esc(&h, caption);
-	html_raw(&h, "</div>\n<div class=\"share\">\n<h2>");
-	html_raw(&h, txt[TXT_SHARE]);
-	html_raw(&h, "</h2>\n<a class=\"btn fb\" target=\"_blank\" "
-	             "rel=\"noopener noreferrer\" "
-	             "href=\"https://www.facebook.com/sharer/sharer.php?u=");
-	html_esc(&h, enc);
-	html_raw(&h, "\">Facebook</a>\n<a class=\"btn zalo\" "
-	             "target=\"_blank\" rel=\"noopener noreferrer\" "
-	             "href=\"https://sp.zalo.me/share?url=");
-	html_esc(&h, enc);
-	html_raw(&h, "\">Zalo</a>\n<button id=\"copy-link\" class=\"btn\" "
-	             "type=\"button\">");
-	html_raw(&h, txt[TXT_COPY]);
-	html_raw(&h, "</button>\n<input id=\"share-url\" readonly "
-	             "aria-label=\"");
-	html_raw(&h, txt[TXT_LINK_LABEL]);
-	html_raw(&h, "\" value=\"");
-	html_esc(&h, url);
-	html_raw(&h, "\">\n<p id=\"copy-msg\" class=\"msg ok\" "
-	             "role=\"status\" aria-live=\"polite\"></p>\n</div>\n"
-	             "<p><a href=\"/gallery.html?contest=");
-	html_esc(&h, slug);
-	html_raw(&h, "\">");
-	html_raw(&h, txt[TXT_GALLERY]);
-	html_raw(&h, " →</a></p>\n</div>\n</article>\n</main>\n");
+	share_head(&h, &v);
+	page_top(&h, NULL, v.slug);
+	share_main(&h, &v);
 	page_close(&h);
 	if (h.failed)
 		return resp_db_error(r, DB_ERR);

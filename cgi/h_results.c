@@ -3,11 +3,12 @@
  * CSV exports.  Judges and admins of a contest see everything at any
  * time; the public sees jury numbers only once the results are published
  * (403 results_not_published before).  The numbers come from
- * jury_ranking() in 004_jury.sql, the one definition of SPEC section 5.
+ * jury_ranking() in sql/functions/050_jury.sql, the one definition of SPEC
+ * section 5.
  */
 #include <string.h>
 
-#include "db.h"
+#include "db_jury.h"
 #include "handlers.h"
 #include "input.h"
 #include "jury.h"
@@ -27,21 +28,21 @@ int
 h_results_leaderboard(struct req *r, const char *by, const char *category,
                       const char *unit, const char *district, const char *limit)
 {
-	struct jury_contest jc;
-	struct rows         rs;
-	json_t             *list;
-	int                 rc;
+	struct contest_access jc;
+	const char           *json;
+	json_t               *list;
+	int                   rc;
 
 	if ((rc = jury_contest(r, r->seg[0], &jc)) != 0)
 		return rc;
 	if (!jc.judge && !jc.published)
 		return not_published(r);
-	rc = db_run(
-	    r->db, r->a, STMT_LB_JURY,
-	    (const char *[]){jc.id, by, category, unit, district, limit}, &rs);
+	rc = db_jury_board(
+	    r->db, r->a, jc.id,
+	    &(struct jury_board){by, category, unit, district, limit}, &json);
 	if (rc < 0)
 		return resp_db_error(r, rc);
-	if ((list = input_db_json(rows_get(&rs, 0, 0))) == NULL)
+	if ((list = input_db_json(json)) == NULL)
 		return resp_db_error(r, DB_ERR);
 	if (r->user == NULL)
 		resp_header(r, "Cache-Control", "public, max-age=1");
@@ -54,16 +55,16 @@ h_results_leaderboard(struct req *r, const char *by, const char *category,
 int
 h_results_get(struct req *r)
 {
-	struct jury_contest jc;
-	struct rows         rs;
-	int                 rc;
+	struct contest_access jc;
+	const char           *json;
+	int                   rc;
 
 	if ((rc = jury_contest(r, r->seg[0], &jc)) != 0)
 		return rc;
 	if (!jc.judge && !jc.published)
 		return not_published(r);
-	rc = db_run(r->db, r->a, STMT_RESULTS, (const char *[]){jc.id}, &rs);
-	return jury_json(r, rc, &rs, "results");
+	rc = db_results(r->db, r->a, jc.id, &json);
+	return jury_json(r, rc, json, "results");
 }
 
 static const char *const prize_names[] = {
@@ -90,10 +91,11 @@ results_prize(json_t *p)
 int
 h_prizes_put(struct req *r)
 {
-	struct jury_contest jc;
-	struct rows         rs;
-	const char         *text;
-	int                 rc;
+	struct contest_access jc;
+	struct db_answer      ans;
+	struct db_actor       by;
+	const char           *text;
+	int                   rc;
 
 	text = jury_list(r, "prizes", 0, RESULTS_MAX_PRIZES, results_prize,
 	                 "must be a list of {entry_id, prize}", "Prize",
@@ -107,27 +109,24 @@ h_prizes_put(struct req *r)
 		return resp_error(
 		    r, 409, "results_published",
 		    "The results are published: prizes are final.");
-	rc = db_run(r->db, r->a, STMT_PRIZES_SET,
-	            (const char *[]){jc.id, jury_uid(r), r->user->username,
-	                             r->remote_addr, text},
-	            &rs);
-	return jury_answer(r, rc, &rs);
+	by = jury_actor(r);
+	rc = db_prizes_set(r->db, r->a, jc.id, &by, text, &ans);
+	return jury_answer(r, NULL, rc, &ans);
 }
 
 int
 h_results_publish(struct req *r)
 {
-	struct jury_contest jc;
-	struct rows         rs;
-	int                 rc;
+	struct contest_access jc;
+	struct db_answer      ans;
+	struct db_actor       by;
+	int                   rc;
 
 	if ((rc = jury_contest(r, r->seg[0], &jc)) != 0)
 		return rc;
-	rc = db_run(r->db, r->a, STMT_RESULTS_PUBLISH,
-	            (const char *[]){jc.id, jury_uid(r), r->user->username,
-	                             r->remote_addr},
-	            &rs);
-	return jury_answer(r, rc, &rs);
+	by = jury_actor(r);
+	rc = db_results_publish(r->db, r->a, jc.id, &by, &ans);
+	return jury_answer(r, NULL, rc, &ans);
 }
 
 static const char *const results_head[] = {
@@ -153,24 +152,24 @@ static const char *const votes_head[] = {
 struct export
 {
 	int                judges_only; /* else also anyone once published */
-	enum stmt_id       stmt;
+	enum jury_export   which;
 	const char        *suffix; /* file name: <slug>-<suffix>.csv */
 	const char *const *head;
 	int                nhead;
 };
 
 static const struct export exports[] = {
-    {0, STMT_CSV_RESULTS, "results", results_head, NELEM(results_head)},
-    {1, STMT_CSV_ENTRIES, "entries", entries_head, NELEM(entries_head)},
-    {1, STMT_CSV_VOTES, "votes", votes_head, NELEM(votes_head)},
+    {0, EXPORT_RESULTS, "results", results_head, NELEM(results_head)},
+    {1, EXPORT_ENTRIES, "entries", entries_head, NELEM(entries_head)},
+    {1, EXPORT_VOTES, "votes", votes_head, NELEM(votes_head)},
 };
 
 static int
 export_csv(struct req *r, const struct export *x)
 {
-	struct jury_contest jc;
-	struct rows         rs;
-	int                 rc;
+	struct contest_access jc;
+	struct db_table       t;
+	int                   rc;
 
 	rc = x->judges_only ? jury_contest_judge(r, r->seg[0], &jc)
 	                    : jury_contest(r, r->seg[0], &jc);
@@ -178,10 +177,10 @@ export_csv(struct req *r, const struct export *x)
 		return rc;
 	if (!jc.judge && !jc.published)
 		return not_published(r);
-	rc = db_run(r->db, r->a, x->stmt, (const char *[]){jc.id}, &rs);
+	rc = db_export(r->db, r->a, x->which, jc.id, &t);
 	return jury_csv(r,
 	                arena_printf(r->a, "%s-%s.csv", r->seg[0], x->suffix),
-	                x->head, x->nhead, rc, &rs);
+	                x->head, x->nhead, rc, &t);
 }
 
 int

@@ -1412,142 +1412,195 @@ image_derive_some(const uint8_t *buf, size_t len, const struct image_info *info,
 	return image_derive_card(buf, len, info, which, NULL, out);
 }
 
+/* One derivation in progress: what image_derive_card() holds. */
+struct derive {
+	struct plan     p;
+	unsigned        which, want_t, want_d;
+	int             alpha;
+	gdImagePtr      src, disp, thumb, card;
+	struct webp_job wj; /* the display WebP, encoded on its own thread */
+	pthread_t       tid;
+	int             threaded;
+	uint64_t        t1, resize_us;
+};
+
+/* Decodes the file and applies its EXIF orientation into d->src. */
+static enum image_result
+derive_decode(struct derive *d, const uint8_t *buf, size_t len,
+              const struct image_info *info, struct image_derivs *out)
+{
+	uint64_t          t0 = now_us();
+	enum image_result r;
+	gdImagePtr        tmp;
+
+	switch (info->type) {
+	case IMAGE_JPEG:
+		r = decode_jpeg(buf, len, info, &d->p, &d->src);
+		break;
+	case IMAGE_PNG:
+		r = decode_png(buf, len, info, &d->src);
+		break;
+	default:
+		r = decode_webp(buf, len, info, &d->p, &d->src);
+		break;
+	}
+	if (r != IMAGE_OK)
+		return r;
+	/* Truecolor already (decoders above); now the EXIF orientation. */
+	if (info->exif.orientation >= 2 && info->exif.orientation <= 8) {
+		if ((tmp = orient(d->src, info->exif.orientation)) == NULL)
+			return IMAGE_ERR_NOMEM;
+		gdImageDestroy(d->src);
+		d->src = tmp;
+	}
+	d->alpha = info->type != IMAGE_JPEG;
+	d->t1 = now_us();
+	out->timing.decode_us = d->t1 - t0;
+	return IMAGE_OK;
+}
+
+/*
+ * The display image, and its WebP started on a thread of its own while
+ * this one goes on with the thumbnail (the two encoders are the slow
+ * part; both cores work).
+ */
+static enum image_result
+derive_display(struct derive *d)
+{
+	uint64_t t = now_us();
+
+	if (!d->want_d)
+		return IMAGE_OK;
+	if ((d->disp = resample(d->src, d->p.dw, d->p.dh)) == NULL)
+		return IMAGE_ERR_NOMEM;
+	d->resize_us += now_us() - t;
+	if (d->which & IMAGE_DERIV_BIT(IMAGE_DERIV_D1600_WEBP)) {
+		d->wj.im = d->disp;
+		d->wj.q = IMAGE_DISP_WEBP_Q;
+		d->wj.alpha = d->alpha;
+		d->wj.rc = -1;
+		d->threaded =
+		    pthread_create(&d->tid, NULL, webp_job_run, &d->wj) == 0;
+		if (!d->threaded)
+			webp_job_run(&d->wj);
+	}
+	return IMAGE_OK;
+}
+
+/* The thumbnail, its encodings and the dHash (taken from it, flattened). */
+static enum image_result
+derive_thumb(struct derive *d, struct image_derivs *out)
+{
+	unsigned   w = d->which;
+	gdImagePtr from;
+	uint64_t   t = now_us();
+
+	if (!d->want_t)
+		return IMAGE_OK;
+	/* The thumbnail comes from the display image when it is as big. */
+	from = (d->disp != NULL && d->p.dw >= d->p.tw && d->p.dh >= d->p.th)
+	           ? d->disp
+	           : d->src;
+	if ((d->thumb = resample(from, d->p.tw, d->p.th)) == NULL)
+		return IMAGE_ERR_NOMEM;
+	d->resize_us += now_us() - t;
+	if ((w & IMAGE_DERIV_BIT(IMAGE_DERIV_T400_WEBP)) &&
+	    encode_webp(d->thumb, IMAGE_THUMB_WEBP_Q, d->alpha,
+	                &out->blob[IMAGE_DERIV_T400_WEBP]) < 0)
+		return IMAGE_ERR_NOMEM;
+	if (encode_flat_jpeg(d->thumb, d->alpha, IMAGE_THUMB_JPEG_Q,
+	                     (w & IMAGE_DERIV_BIT(IMAGE_DERIV_T400_JPEG))
+	                         ? &out->blob[IMAGE_DERIV_T400_JPEG]
+	                         : NULL,
+	                     &out->dhash) < 0)
+		return IMAGE_ERR_NOMEM;
+	return IMAGE_OK;
+}
+
+/* The display JPEG and the share card. */
+static enum image_result
+derive_rest(struct derive *d, const struct image_card_text *card,
+            struct image_derivs *out)
+{
+	uint64_t t;
+
+	if ((d->which & IMAGE_DERIV_BIT(IMAGE_DERIV_D1600_JPEG)) &&
+	    encode_flat_jpeg(d->disp, d->alpha, IMAGE_DISP_JPEG_Q,
+	                     &out->blob[IMAGE_DERIV_D1600_JPEG],
+	                     d->want_t ? NULL : &out->dhash) < 0)
+		return IMAGE_ERR_NOMEM;
+	if (!(d->which & IMAGE_DERIV_BIT(IMAGE_DERIV_CARD_JPEG)))
+		return IMAGE_OK;
+	t = now_us();
+	d->card = card_make(d->disp != NULL ? d->disp : d->src, &d->p, card);
+	if (d->card == NULL)
+		return IMAGE_ERR_NOMEM;
+	d->resize_us += now_us() - t;
+	if (encode_jpeg(d->card, IMAGE_CARD_JPEG_Q,
+	                &out->blob[IMAGE_DERIV_CARD_JPEG]) < 0)
+		return IMAGE_ERR_NOMEM;
+	return IMAGE_OK;
+}
+
+/* Joins the WebP thread, records the timing and releases every image. */
+static enum image_result
+derive_finish(struct derive *d, enum image_result r, struct image_derivs *out)
+{
+	if (d->threaded)
+		pthread_join(d->tid, NULL);
+	if (d->wj.im != NULL) {
+		out->blob[IMAGE_DERIV_D1600_WEBP] = d->wj.out;
+		if (d->wj.rc < 0 && r == IMAGE_OK)
+			r = IMAGE_ERR_NOMEM;
+	}
+	if (r == IMAGE_OK) {
+		out->timing.resize_us = d->resize_us;
+		out->timing.encode_us = now_us() - d->t1 - d->resize_us;
+	}
+	if (d->thumb != NULL)
+		gdImageDestroy(d->thumb);
+	if (d->card != NULL)
+		gdImageDestroy(d->card);
+	if (d->disp != NULL)
+		gdImageDestroy(d->disp);
+	if (d->src != NULL)
+		gdImageDestroy(d->src);
+	if (r != IMAGE_OK)
+		image_derivs_free(out);
+	return r;
+}
+
 enum image_result
 image_derive_card(const uint8_t *buf, size_t len, const struct image_info *info,
                   unsigned which, const struct image_card_text *card,
                   struct image_derivs *out)
 {
-	struct plan       p;
-	struct webp_job   wj;
-	pthread_t         tid;
-	gdImagePtr        src = NULL, disp = NULL, thumb = NULL, tmp;
-	gdImagePtr        cardim = NULL;
+	struct derive     d;
 	enum image_result r;
-	uint64_t          t0, t1 = 0, t2, resize_us = 0;
-	int               alpha, threaded = 0;
-	unsigned          want_t, want_d;
 
 	memset(out, 0, sizeof(*out));
-	memset(&wj, 0, sizeof(wj));
+	memset(&d, 0, sizeof(d));
 	if (buf == NULL || info == NULL || (unsigned)info->type >= IMAGE__MAX)
 		return IMAGE_ERR_DECODE;
 	if ((uint64_t)info->width * info->height > IMAGE_HARD_MAX_PIXELS ||
 	    info->width > INT_MAX / 4 || info->height > INT_MAX / 4)
 		return IMAGE_ERR_TOO_LARGE;
-	which &= IMAGE_DERIV_ALL;
-	want_t = which & (IMAGE_DERIV_BIT(IMAGE_DERIV_T400_JPEG) |
-	                  IMAGE_DERIV_BIT(IMAGE_DERIV_T400_WEBP));
-	want_d = which & (IMAGE_DERIV_BIT(IMAGE_DERIV_D1600_JPEG) |
-	                  IMAGE_DERIV_BIT(IMAGE_DERIV_D1600_WEBP));
-	if (!want_d)
-		want_t = 1; /* the hash comes from the thumbnail */
+	d.which = which & IMAGE_DERIV_ALL;
+	d.want_t = d.which & (IMAGE_DERIV_BIT(IMAGE_DERIV_T400_JPEG) |
+	                      IMAGE_DERIV_BIT(IMAGE_DERIV_T400_WEBP));
+	d.want_d = d.which & (IMAGE_DERIV_BIT(IMAGE_DERIV_D1600_JPEG) |
+	                      IMAGE_DERIV_BIT(IMAGE_DERIV_D1600_WEBP));
+	if (!d.want_d)
+		d.want_t = 1; /* the hash comes from the thumbnail */
 	plan_make(info,
-	          which | (want_t ? IMAGE_DERIV_BIT(IMAGE_DERIV_T400_JPEG) : 0),
-	          &p);
-
-	t0 = now_us();
-	switch (info->type) {
-	case IMAGE_JPEG:
-		r = decode_jpeg(buf, len, info, &p, &src);
-		break;
-	case IMAGE_PNG:
-		r = decode_png(buf, len, info, &src);
-		break;
-	default:
-		r = decode_webp(buf, len, info, &p, &src);
-		break;
-	}
-	if (r != IMAGE_OK)
-		goto out;
-	r = IMAGE_ERR_NOMEM;
-	/* Truecolor already (decoders above); now the EXIF orientation. */
-	if (info->exif.orientation >= 2 && info->exif.orientation <= 8) {
-		if ((tmp = orient(src, info->exif.orientation)) == NULL)
-			goto out;
-		gdImageDestroy(src);
-		src = tmp;
-	}
-	alpha = info->type != IMAGE_JPEG;
-	t1 = now_us();
-	out->timing.decode_us = t1 - t0;
-
-	if (want_d) {
-		if ((disp = resample(src, p.dw, p.dh)) == NULL)
-			goto out;
-		if (which & IMAGE_DERIV_BIT(IMAGE_DERIV_D1600_WEBP)) {
-			wj.im = disp;
-			wj.q = IMAGE_DISP_WEBP_Q;
-			wj.alpha = alpha;
-			wj.rc = -1;
-			threaded =
-			    pthread_create(&tid, NULL, webp_job_run, &wj) == 0;
-			if (!threaded)
-				webp_job_run(&wj);
-		}
-	}
-	t2 = now_us();
-	resize_us = t2 - t1;
-
-	/* The thumbnail comes from the display image when it is as big. */
-	if (want_t) {
-		tmp =
-		    (disp != NULL && p.dw >= p.tw && p.dh >= p.th) ? disp : src;
-		t2 = now_us();
-		if ((thumb = resample(tmp, p.tw, p.th)) == NULL)
-			goto out;
-		resize_us += now_us() - t2;
-		if ((which & IMAGE_DERIV_BIT(IMAGE_DERIV_T400_WEBP)) &&
-		    encode_webp(thumb, IMAGE_THUMB_WEBP_Q, alpha,
-		                &out->blob[IMAGE_DERIV_T400_WEBP]) < 0)
-			goto out;
-		/* The hash is taken from the flattened thumbnail. */
-		if (encode_flat_jpeg(
-		        thumb, alpha, IMAGE_THUMB_JPEG_Q,
-		        (which & IMAGE_DERIV_BIT(IMAGE_DERIV_T400_JPEG))
-		            ? &out->blob[IMAGE_DERIV_T400_JPEG]
-		            : NULL,
-		        &out->dhash) < 0)
-			goto out;
-	}
-	if ((which & IMAGE_DERIV_BIT(IMAGE_DERIV_D1600_JPEG)) &&
-	    encode_flat_jpeg(disp, alpha, IMAGE_DISP_JPEG_Q,
-	                     &out->blob[IMAGE_DERIV_D1600_JPEG],
-	                     want_t ? NULL : &out->dhash) < 0)
-		goto out;
-	if (which & IMAGE_DERIV_BIT(IMAGE_DERIV_CARD_JPEG)) {
-		t2 = now_us();
-		if ((cardim = card_make(disp != NULL ? disp : src, &p, card)) ==
-		    NULL)
-			goto out;
-		resize_us += now_us() - t2;
-		if (encode_jpeg(cardim, IMAGE_CARD_JPEG_Q,
-		                &out->blob[IMAGE_DERIV_CARD_JPEG]) < 0)
-			goto out;
-	}
-	r = IMAGE_OK;
-out:
-	if (threaded)
-		pthread_join(tid, NULL);
-	if (wj.im != NULL) {
-		out->blob[IMAGE_DERIV_D1600_WEBP] = wj.out;
-		if (wj.rc < 0)
-			r = IMAGE_ERR_NOMEM;
-	}
-	if (r == IMAGE_OK) {
-		out->timing.resize_us = resize_us;
-		out->timing.encode_us = now_us() - t1 - resize_us;
-	}
-	if (thumb != NULL)
-		gdImageDestroy(thumb);
-	if (cardim != NULL)
-		gdImageDestroy(cardim);
-	if (disp != NULL)
-		gdImageDestroy(disp);
-	if (src != NULL)
-		gdImageDestroy(src);
-	if (r != IMAGE_OK)
-		image_derivs_free(out);
-	return r;
+	          d.which |
+	              (d.want_t ? IMAGE_DERIV_BIT(IMAGE_DERIV_T400_JPEG) : 0),
+	          &d.p);
+	if ((r = derive_decode(&d, buf, len, info, out)) == IMAGE_OK &&
+	    (r = derive_display(&d)) == IMAGE_OK &&
+	    (r = derive_thumb(&d, out)) == IMAGE_OK)
+		r = derive_rest(&d, card, out);
+	return derive_finish(&d, r, out);
 }
 
 enum image_result

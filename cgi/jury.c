@@ -10,6 +10,7 @@
 
 #include "csv.h"
 #include "input.h"
+#include "outcome.h"
 #include "resp.h"
 #include "valid.h"
 
@@ -23,27 +24,28 @@ jury_uid(struct req *r)
 	return arena_printf(r->a, "%lld", r->user->id);
 }
 
-int
-jury_contest(struct req *r, const char *slug, struct jury_contest *jc)
+struct db_actor
+jury_actor(struct req *r)
 {
-	struct rows rs;
-	int         rc;
+	return (struct db_actor){jury_uid(r), r->user ? r->user->username : "",
+	                         r->remote_addr};
+}
 
-	rc = db_run(r->db, r->a, STMT_JURY_CONTEST,
-	            (const char *[]){slug, jury_uid(r)}, &rs);
+int
+jury_contest(struct req *r, const char *slug, struct contest_access *jc)
+{
+	int rc = db_contest_access(r->db, r->a, slug, jury_uid(r), jc);
+
 	if (rc == DB_NONE)
 		return resp_error(r, 404, "no_contest",
 		                  "There is no contest %s.", slug);
 	if (rc < 0)
 		return resp_db_error(r, rc);
-	jc->id = rows_get(&rs, 0, 0);
-	jc->judge = rows_get(&rs, 0, 1) && rows_get(&rs, 0, 1)[0] == 't';
-	jc->published = rows_get(&rs, 0, 2) && rows_get(&rs, 0, 2)[0] == 't';
 	return 0;
 }
 
 int
-jury_contest_judge(struct req *r, const char *slug, struct jury_contest *jc)
+jury_contest_judge(struct req *r, const char *slug, struct contest_access *jc)
 {
 	int rc;
 
@@ -56,31 +58,27 @@ jury_contest_judge(struct req *r, const char *slug, struct jury_contest *jc)
 }
 
 int
-jury_answer(struct req *r, int rc, const struct rows *rs)
+jury_answer(struct req *r, const char *op, int rc, const struct db_answer *ans)
 {
-	long long   status;
-	const char *code, *msg;
-	json_t     *body;
+	json_t *body;
 
-	if (rc == DB_NONE && rs->constraint != NULL)
+	/* The function let an integrity rule refuse the write: a race it did
+	 * not foresee.  The rule's name stays in the log, not the answer. */
+	if (rc == DB_NONE && ans->refused)
 		return resp_error(r, 409, "conflict",
-		                  "The change breaks the rule %s.",
-		                  rs->constraint);
+		                  "The change conflicts with another one made "
+		                  "at the same time; reload and try again.");
 	if (rc <= 0)
 		return resp_db_error(r, rc == DB_NONE ? DB_ERR : rc);
-	status = rows_ll(rs, 0, 0, 500);
-	code = rows_get(rs, 0, 1);
-	msg = rows_get(rs, 0, 2);
-	if (status >= 400)
-		return resp_error(r, (int)status, code ? code : "error", "%s",
-		                  msg ? msg : "The request was refused.");
-	if ((body = input_db_json(rows_get(rs, 0, 3))) == NULL)
+	if (!outcome_ok(ans->outcome))
+		return resp_outcome(r, op, ans->outcome, ans->detail);
+	if ((body = input_db_json(ans->body)) == NULL)
 		return resp_db_error(r, DB_ERR);
-	return resp_json(r, (int)status, body);
+	return resp_json(r, outcome_status(op, ans->outcome), body);
 }
 
 int
-jury_json(struct req *r, int rc, const struct rows *rs, const char *key)
+jury_json(struct req *r, int rc, const char *json, const char *key)
 {
 	json_t *v;
 
@@ -89,7 +87,7 @@ jury_json(struct req *r, int rc, const struct rows *rs, const char *key)
 		                  "There is nothing at this address.");
 	if (rc < 0)
 		return resp_db_error(r, rc);
-	if ((v = input_db_json(rows_get(rs, 0, 0))) == NULL)
+	if ((v = input_db_json(json)) == NULL)
 		return resp_db_error(r, DB_ERR);
 	if (key != NULL)
 		v = json_pack("{s:o}", key, v);
@@ -203,7 +201,7 @@ jury_check(struct req *r, json_t *obj, const struct valid_field *fields,
 
 int
 jury_csv(struct req *r, const char *file, const char *const *head, int ncols,
-         int rc, const struct rows *rs)
+         int rc, const struct db_table *t)
 {
 	struct csv  c;
 	const char *disp;
@@ -213,7 +211,7 @@ jury_csv(struct req *r, const char *file, const char *const *head, int ncols,
 	csv_init(&c, r->a);
 	csv_rows(&c, head, 1, ncols);
 	if (rc == DB_OK)
-		csv_rows(&c, rs->vals, rs->nrows, rs->ncols);
+		csv_rows(&c, t->cells, t->nrows, t->ncols);
 	disp = arena_printf(r->a, "attachment; filename=\"%s\"", file);
 	if (c.err || disp == NULL)
 		return resp_error(r, 500, "internal",

@@ -1,7 +1,7 @@
 /*
  * jury.h: what the judging handlers (h_moderation, h_jury, h_results,
  * h_fraud, h_admin) share: the contest a request names with the caller's
- * standing in it, answers of the plpgsql write functions of 004_jury.sql,
+ * standing in it, answers of the write functions of sql/functions/,
  * JSON bodies with nested values, and CSV downloads.
  */
 #ifndef NETDEP_JURY_H
@@ -10,44 +10,43 @@
 #include <jansson.h>
 
 #include "db.h"
+#include "db_contest.h"
 #include "req.h"
 #include "valid.h"
-
-/* A contest named by a request, seen by the caller. */
-struct jury_contest {
-	const char *id;        /* contest id as text */
-	int         judge;     /* caller judges it (judge or admin role) */
-	int         published; /* its results are public */
-};
 
 /*
  * Loads contest slug for the caller.  Returns 0 with jc filled, or sends
  * 404 no_contest (or a database error) and returns that status.
  */
-int jury_contest(struct req *r, const char *slug, struct jury_contest *jc);
+int jury_contest(struct req *r, const char *slug, struct contest_access *jc);
 
 /*
  * Like jury_contest, and also sends 403 forbidden when the caller is not
  * a judge of that contest.
  */
 int jury_contest_judge(struct req *r, const char *slug,
-                       struct jury_contest *jc);
+                       struct contest_access *jc);
 
 /* The caller's account id as text (arena), or NULL when anonymous. */
 const char *jury_uid(struct req *r);
 
-/*
- * Answers the result of a 004_jury.sql function returning (status, code,
- * message, body): the error shape when status >= 400, else body as JSON.
- * rc is db_run's tri-state.  Returns the status sent.
- */
-int jury_answer(struct req *r, int rc, const struct rows *rs);
+/* The caller as the actor of a write, for the audit log. */
+struct db_actor jury_actor(struct req *r);
 
 /*
- * Answers a statement returning one jsonb column as 200 JSON, wrapped as
- * {"key": value} when key is not NULL.  Returns the status sent.
+ * Answers a write function's answer (rc its tri-state): a failed outcome
+ * through outcome.c (op names the operation, or NULL), else the body as
+ * JSON with the outcome's status.  Returns the status sent.
  */
-int jury_json(struct req *r, int rc, const struct rows *rs, const char *key);
+int jury_answer(struct req *r, const char *op, int rc,
+                const struct db_answer *ans);
+
+/*
+ * Answers JSON text json (rc its read's tri-state) as 200, wrapped as
+ * {"key": value} when key is not NULL; DB_NONE is 404.  Returns the status
+ * sent.
+ */
+int jury_json(struct req *r, int rc, const char *json, const char *key);
 
 /*
  * Parses the body as one JSON object (duplicate keys refused).  Returns
@@ -78,11 +77,12 @@ int jury_check(struct req *r, json_t *obj, const struct valid_field *fields,
                size_t nfields, struct valid_value *out, int *null_seen);
 
 /*
- * Sends the rows (ncols columns each) as a CSV attachment named file,
- * with the header line head (ncols names).  Returns the status sent.
+ * Sends a table (its cells row by row, ncols each) as a CSV attachment
+ * named file, with the header line head (ncols names).  rc is the read's
+ * tri-state.  Returns the status sent.
  */
 int jury_csv(struct req *r, const char *file, const char *const *head,
-             int ncols, int rc, const struct rows *rs);
+             int ncols, int rc, const struct db_table *t);
 
 /*
  * GET /contests/{slug}/leaderboard?by=jury|combined (h_results.c), called

@@ -57,19 +57,33 @@ static const struct outcome outcomes[] = {
     {NULL, "results_not_published", 403, NULL, "Kết quả chưa được công bố."},
     {NULL, "no_criteria", 409, NULL,
      "Cuộc thi này chưa có tiêu chí chấm điểm."},
+    {NULL, "criteria_mismatch", 400, "invalid_field",
+     "Hãy chấm đủ và chỉ các tiêu chí của cuộc thi: %s."},
+    {NULL, "score_out_of_range", 400, "invalid_field",
+     "Điểm %s phải là một số từ 0 đến 10, tối đa một chữ số thập phân."},
+    {NULL, "prize_not_approved", 409, "not_approved",
+     "Bài dự thi %s không phải là bài đã được duyệt của cuộc thi này nên "
+     "không thể nhận giải."},
     {NULL, "not_most_voted", 409, NULL,
-     "Giải bình chọn chỉ trao cho bài có nhiều lượt bình chọn nhất."},
-    {NULL, "prize_taken", 409, NULL, "Giải %s đã được trao cho bài khác."},
-    {NULL, "already_published", 409, NULL, "Kết quả đã được công bố rồi."},
+     "Bài dự thi %s không phải là bài có nhiều lượt bình chọn nhất: giải "
+     "bình chọn chỉ theo lượt bình chọn của công chúng."},
+    {NULL, "prize_taken", 409, NULL,
+     "Mỗi giải nhất, nhì, ba và giải bình chọn chỉ trao cho một bài, và "
+     "mỗi bài nhận nhiều nhất một giải của ban giám khảo."},
+    {NULL, "already_published", 409, NULL, "Kết quả đã được công bố lúc %s."},
     /* administration */
     {NULL, "slug_taken", 409, NULL,
      "Đã có cuộc thi dùng địa chỉ %s; hãy chọn địa chỉ khác."},
     {NULL, "category_exists", 409, NULL, "Thể loại %s đã có rồi."},
     {NULL, "scores_exist", 409, NULL,
-     "Đã có điểm chấm theo các tiêu chí hiện tại nên không thể thay "
-     "đổi tiêu chí."},
+     "Giám khảo đã chấm điểm: giờ chỉ có thể đổi trọng số của các tiêu "
+     "chí."},
     {NULL, "already_judge", 409, NULL, "%s đã là giám khảo của cuộc thi này."},
-    {NULL, "invalid_field", 400, NULL, "Giá trị không hợp lệ: %s."},
+    {NULL, "settings_invalid", 400, "invalid_field",
+     "Các thiết lập mâu thuẫn nhau (mỗi khoảng thời gian phải kết thúc "
+     "sau khi bắt đầu) hoặc nằm ngoài giới hạn cho phép."},
+    {NULL, "criteria_duplicate", 400, "invalid_field",
+     "Tên các tiêu chí phải khác nhau."},
 };
 
 const struct outcome *

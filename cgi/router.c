@@ -102,7 +102,7 @@ static const struct route routes[] = {
     {METHOD_GET, "/api/v1/contests/*/leaderboard/units", h_leaderboard_units,
      R_LAZY},
     /* server-rendered pages */
-    {METHOD_GET, "/e/#", h_page_entry, R_PAGE},
+    {METHOD_GET, "/e/#", h_page_entry, 0},
 };
 
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))

@@ -13,7 +13,6 @@
 #define R_JUDGE 0x04u /* judge of some contest or admin (else 403) */
 #define R_ADMIN 0x08u /* admin (else 403) */
 #define R_JSON  0x10u /* body must be application/json (else 415) */
-#define R_PAGE  0x20u /* answers HTML: errors as pages, not JSON */
 /* The answer does not depend on who asks, or the handler calls
  * router_session() when it does: no session lookup per request.  Not with
  * R_AUTH, R_CSRF, R_JUDGE or R_ADMIN. */

@@ -111,20 +111,17 @@ rel_name(const char *token, const char *suffix, char *out, size_t outsz)
 	return 0;
 }
 
-int
-store_path(enum store_area area, const char *token, const char *suffix,
-           char *out, size_t outsz)
+/* "<prefix>ab/cd/<token><suffix>" into out; 0 or -1 (errno as rel_name). */
+static int
+prefixed(const char *prefix, const char *token, const char *suffix, char *out,
+         size_t outsz)
 {
 	char rel[STORE_PATH_MAX];
 	int  n;
 
-	if ((unsigned)area >= STORE_AREA__MAX) {
-		errno = EINVAL;
-		return -1;
-	}
 	if (rel_name(token, suffix, rel, sizeof(rel)) < 0)
 		return -1;
-	n = snprintf(out, outsz, "%s/%s", store_areas[area], rel);
+	n = snprintf(out, outsz, "%s%s", prefix, rel);
 	if (n < 0 || (size_t)n >= outsz) {
 		errno = ENAMETOOLONG;
 		return -1;
@@ -133,19 +130,55 @@ store_path(enum store_area area, const char *token, const char *suffix,
 }
 
 int
-store_url(const char *token, const char *suffix, char *out, size_t outsz)
+store_path(enum store_area area, const char *token, const char *suffix,
+           char *out, size_t outsz)
 {
-	char rel[STORE_PATH_MAX];
-	int  n;
+	/* Relative to the media root. */
+	static const char *const prefix[STORE_AREA__MAX] = {
+	    "orig/", /* STORE_ORIG */
+	    "priv/", /* STORE_PRIV */
+	    "pub/",  /* STORE_PUB */
+	};
 
-	if (rel_name(token, suffix, rel, sizeof(rel)) < 0)
-		return -1;
-	n = snprintf(out, outsz, "/media/%s", rel);
-	if (n < 0 || (size_t)n >= outsz) {
-		errno = ENAMETOOLONG;
+	if ((unsigned)area >= STORE_AREA__MAX) {
+		errno = EINVAL;
 		return -1;
 	}
-	return 0;
+	return prefixed(prefix[area], token, suffix, out, outsz);
+}
+
+int
+store_accel(enum store_area area, const char *token, const char *suffix,
+            char *out, size_t outsz)
+{
+	/* The internal locations of nginx/netdep.conf.in, per area. */
+	static const char *const prefix[STORE_AREA__MAX] = {
+	    "/_orig/", /* STORE_ORIG */
+	    "/_priv/", /* STORE_PRIV */
+	    "/media/", /* STORE_PUB */
+	};
+
+	if ((unsigned)area >= STORE_AREA__MAX) {
+		errno = EINVAL;
+		return -1;
+	}
+	return prefixed(prefix[area], token, suffix, out, outsz);
+}
+
+const char *
+store_orig_suffix(const char *mime)
+{
+	if (mime != NULL && strcmp(mime, "image/png") == 0)
+		return ".png";
+	if (mime != NULL && strcmp(mime, "image/webp") == 0)
+		return ".webp";
+	return ".jpg";
+}
+
+int
+store_url(const char *token, const char *suffix, char *out, size_t outsz)
+{
+	return prefixed("/media/", token, suffix, out, outsz);
 }
 
 /* mkdirat that accepts an existing directory. */
@@ -563,4 +596,103 @@ store_sweep_tmp(const struct store *st, long max_age)
 	}
 	closedir(d);
 	return removed;
+}
+
+/* Opens directory name under dir_fd for reading; NULL when it is not one. */
+static DIR *
+sweep_opendir(int dir_fd, const char *name, int *fd_out)
+{
+	DIR *d;
+	int  fd = openat(dir_fd, name,
+	                 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0)
+		return NULL;
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
+		return NULL;
+	}
+	*fd_out = fd;
+	return d;
+}
+
+/* Sweeps the files of one fan-out directory ab/cd (its descriptor dfd). */
+static int
+sweep_leaf(int dfd, DIR *d, const struct store_sweep *sw,
+           struct store_sweep_stats *out)
+{
+	struct dirent *de;
+	struct stat    sb;
+	char           token[STORE_TOKEN_LEN + 1];
+	time_t         now = time(NULL);
+	int            known;
+
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.' ||
+		    fstatat(dfd, de->d_name, &sb, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    !S_ISREG(sb.st_mode))
+			continue;
+		out->files++;
+		/* A name that is no token of ours is not ours to remove. */
+		if (strlen(de->d_name) < STORE_TOKEN_LEN)
+			continue;
+		memcpy(token, de->d_name, STORE_TOKEN_LEN);
+		token[STORE_TOKEN_LEN] = '\0';
+		if (!store_token_valid(token) ||
+		    now - sb.st_mtime < sw->min_age)
+			continue;
+		if ((known = sw->known(sw->ctx, token)) < 0)
+			return -1;
+		if (known)
+			continue;
+		out->orphans++;
+		out->bytes += (unsigned long long)sb.st_size;
+		if (sw->report != NULL)
+			sw->report(sw->ctx, token, de->d_name);
+		if (!sw->dry_run && unlinkat(dfd, de->d_name, 0) == 0)
+			out->removed++;
+	}
+	return 0;
+}
+
+/* Walks dir_fd's two fan-out levels (ab/cd/), sweeping each leaf. */
+static int
+sweep_tree(int dir_fd, int depth, const struct store_sweep *sw,
+           struct store_sweep_stats *out)
+{
+	struct dirent *de;
+	DIR           *d;
+	int            fd, rc = 0;
+
+	if ((fd = fcntl(dir_fd, F_DUPFD_CLOEXEC, 0)) < 0 ||
+	    (d = fdopendir(fd)) == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	rewinddir(d);
+	while (rc == 0 && (de = readdir(d)) != NULL) {
+		DIR *sub;
+		int  sfd;
+
+		if (de->d_name[0] == '.' || strlen(de->d_name) != 2 ||
+		    (sub = sweep_opendir(fd, de->d_name, &sfd)) == NULL)
+			continue;
+		rc = depth == 0 ? sweep_tree(sfd, 1, sw, out)
+		                : sweep_leaf(sfd, sub, sw, out);
+		closedir(sub);
+	}
+	closedir(d);
+	return rc;
+}
+
+int
+store_sweep_orphans(const struct store *st, const struct store_sweep *sw,
+                    struct store_sweep_stats *out)
+{
+	memset(out, 0, sizeof(*out));
+	for (int a = 0; a < STORE_AREA__MAX; a++)
+		if (sweep_tree(st->area_fd[a], 0, sw, out) != 0)
+			return -1;
+	return 0;
 }

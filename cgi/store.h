@@ -69,6 +69,19 @@ int store_path(enum store_area area, const char *token, const char *suffix,
                char *out, size_t outsz);
 
 /*
+ * Writes the path nginx serves area's file under, for X-Accel-Redirect:
+ * "/_orig/ab/cd/<token><suffix>" (originals), "/_priv/..." (derivatives
+ * not public) or "/media/..." (public).  Returns 0 or -1 (errno as
+ * store_path).
+ */
+int store_accel(enum store_area area, const char *token, const char *suffix,
+                char *out, size_t outsz);
+
+/* The suffix an original of MIME type mime is stored with: ".jpg",
+ * ".png" or ".webp" (".jpg" for anything else). */
+const char *store_orig_suffix(const char *mime);
+
+/*
  * Writes the public URL path "/media/ab/cd/<token><suffix>" of a derivative
  * into out.  Returns 0 or -1 (errno as store_path).
  */
@@ -123,5 +136,33 @@ int store_remove_all(const struct store *st, const char *token,
  * errno set.
  */
 int store_sweep_tmp(const struct store *st, long max_age);
+
+/* How store_sweep_orphans() decides and reports. */
+struct store_sweep {
+	long min_age; /* seconds: younger files may be uploads in flight */
+	int  dry_run; /* report only */
+	/* 1 when token has a row (keep its files), 0 when not, -1: stop. */
+	int (*known)(void *ctx, const char *token);
+	/* Called for each orphan before it is removed; may be NULL. */
+	void (*report)(void *ctx, const char *token, const char *file);
+	void *ctx;
+};
+
+struct store_sweep_stats {
+	unsigned long      files;   /* regular files looked at */
+	unsigned long      orphans; /* old enough and without a row */
+	unsigned long      removed;
+	unsigned long long bytes; /* of the orphans */
+};
+
+/*
+ * Removes the files of orig/, priv/ and pub/ whose token has no row (as
+ * sw->known says) and that are older than sw->min_age: what a crash or a
+ * lost database left between writing a file and committing its row.
+ * Files whose name is not a token are never touched.  Returns 0 with the
+ * counts in *out, or -1 (a directory could not be read, or known failed).
+ */
+int store_sweep_orphans(const struct store *st, const struct store_sweep *sw,
+                        struct store_sweep_stats *out);
 
 #endif

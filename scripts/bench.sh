@@ -24,18 +24,14 @@
 set -euo pipefail
 set +m
 
-top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$top"
 me=bench
-say() { echo "$me: $*"; }
-die() { echo "$me: $*" >&2; exit 1; }
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$top"
 
 quick=${BENCH_QUICK:-0}
 sections=${BENCH_SECTIONS:-http image}
-build=${NETDEP_BUILD:-build}
-case $build in /*) ;; *) build=$top/$build ;; esac
+build=$(lib_build)
 NGINX=${NGINX:-/usr/sbin/nginx}
-PY=${PY:-/usr/bin/python3}
 if [ "$quick" = 1 ]; then
 	wrk_s=3 warm_s=1 img_runs=3
 else
@@ -43,25 +39,11 @@ else
 fi
 
 # --- tools -------------------------------------------------------------
-# The anchors' packages, installed when missing (as root), one dpkg-query
-# when all are there.  `time` is /usr/bin/time (peak memory).
-pkgs=(wrk libvips-tools imagemagick graphicsmagick libjpeg-turbo-progs time
-	python3-requests curl jq nginx)
-status=$(dpkg-query -W -f='${Package} ${db:Status-Abbrev}\n' "${pkgs[@]}" 2>/dev/null || true)
-missing=()
-for p in "${pkgs[@]}"; do
-	grep -q "^$p ii" <<<"$status" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-	if [ "$(id -u)" -eq 0 ]; then
-		say "installing ${missing[*]}"
-		export DEBIAN_FRONTEND=noninteractive
-		apt-get update -q >/dev/null
-		apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
-	else
-		say "missing Debian packages: ${missing[*]} (as root: apt-get install ${missing[*]}); what needs them is n/a" >&2
-	fi
-fi
+# The anchors' packages (deps.sh bench), installed when missing (as root);
+# without root, what needs a missing one is reported n/a.  `time` is
+# /usr/bin/time (peak memory).
+"$top/scripts/deps.sh" bench ||
+    say "some bench tools are missing; what needs them is n/a" >&2
 
 # --- the runtime user, as netdep-ctl does it -------------------------------
 if [ "$(id -u)" -eq 0 ]; then

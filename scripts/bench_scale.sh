@@ -8,18 +8,16 @@
 # full load needs tens of GB and a long time: run it in the background, or
 # e.g. SCALE_ENTRIES=100000 SCALE_VOTES=5000000 for a smaller one.
 set -euo pipefail
-top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-PY=${PY:-/usr/bin/python3}
-build=${NETDEP_BUILD:-build}
-case $build in /*) ;; *) build=$top/$build ;; esac
+me=bench-scale
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 # wrk and the rest of the bench tools, installed when missing (as root).
 "$top/scripts/deps.sh" bench
 work=$(mktemp -d -t netdep-scale.XXXXXX)
 stack=$work/stack
-port=$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(lib_free_port)
 cleanup() {
 	local rc=$?
-	"$top/scripts/netdep-ctl" stop "$stack" >/dev/null 2>&1 || true
+	lib_stack_stop "$stack" || true
 	[ "${BENCH_KEEP:-0}" = 1 ] && echo "bench-scale: kept $work" || rm -rf "$work"
 	exit $rc
 }
@@ -28,9 +26,8 @@ chmod 755 "$work"
 echo "bench-scale: stack in $stack on port $port"
 # Boards are read live here (no worker cache): the growth measured is the
 # query's, which is what a cache miss costs after every fold.
-PORT=$port NETDEP_SEED=0 NETDEP_BUILD=$build NETDEP_BOARD_CACHE_MS=0 \
-    "$top/scripts/netdep-ctl" start "$stack" >"$work/start.log" 2>&1 ||
-    { tail -n 30 "$work/start.log"; exit 1; }
+lib_stack_start "$stack" "$port" "$work/start.log" NETDEP_SEED=0 \
+    NETDEP_BOARD_CACHE_MS=0
 rows=$work/rows.jsonl
 PYTHONPATH=$top/scripts "$PY" "$top/scripts/bench_scale.py" \
     --rows "$rows" --url "http://127.0.0.1:$port" \

@@ -9,15 +9,14 @@
 #   NETDEP_KEEP=1                  keep the state directory for a post-mortem
 #   PYTEST_ARGS                    extra pytest arguments (e.g. "-k vote -x")
 set -uo pipefail
-top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+me=e2e
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$top" || exit 1
 mode=${E2E_MODE:-normal}
-build=${NETDEP_BUILD:-build}
-case $build in /*) ;; *) build=$top/$build ;; esac
-PY=/usr/bin/python3
+build=$(lib_build)
 
 var=$(mktemp -d -t netdep-e2e.XXXXXX)
-port=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(lib_free_port)
 result=1
 logs_shown=0
 
@@ -33,7 +32,7 @@ show_logs() {
 
 cleanup() {
 	trap - EXIT INT TERM
-	"$top/scripts/netdep-ctl" stop "$var" >/dev/null 2>&1 ||
+	lib_stack_stop "$var" ||
 	    echo "e2e: stopping the stack in $var reported a problem" >&2
 	[ $result -eq 0 ] || show_logs
 	if [ "${NETDEP_KEEP:-0}" = 1 ]; then
@@ -62,9 +61,7 @@ echo "e2e: stack in $var on port $port ($mode build: $build)"
 # change that fails to notify fails a test instead of hiding behind the
 # one-second age cap of production (tests/e2e/test_board_cache.py).
 export NETDEP_BOARD_CACHE_MS=${NETDEP_BOARD_CACHE_MS:-60000}
-PORT=$port NETDEP_BUILD=$build NETDEP_SEED=0 \
-    "$top/scripts/netdep-ctl" start "$var" >"$var/start.log" 2>&1 ||
-    { cat "$var/start.log"; echo "e2e: the stack did not start"; exit 1; }
+lib_stack_start "$var" "$port" "$var/start.log" NETDEP_SEED=0 || exit 1
 grep -h "granted o+x" "$var/start.log" || true
 
 testdata=$top/tests/data

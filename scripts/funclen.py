@@ -10,7 +10,7 @@ def functions(path):
     lines = open(path, encoding="utf-8", errors="replace").read().split("\n")
     name, start = None, 0
     for i, line in enumerate(lines):
-        m = re.match(r"^([A-Za-z_][A-Za-z0-9_]*)\(", line)
+        m = re.match(r"^([a-z][A-Za-z0-9_]*)\(", line)
         if m and name is None:
             name, start = m.group(1), i
         elif line == "}" and name is not None:

@@ -60,5 +60,29 @@ if [ ${#scan[@]} -gt 0 ]; then
 		END { exit($found ? 1 : 0) }
 	' "${scan[@]}" || { echo "lint: banned calls found (see above)"; rc=1; }
 fi
+
+# The layering of issue 13, kept true by the build (docs/architecture.md):
+# only config.c reads the environment; only the data layer (db*.c) reads
+# result rows, so no handler addresses a column by number; SQL functions
+# say what happened, never an HTTP status; migrations change tables only
+# and every function, trigger and view is defined in exactly one file.
+layer() { # message, then grep output
+	local msg=$1 out=$2
+	[ -z "$out" ] && return 0
+	echo "$out"
+	echo "lint: $msg"
+	rc=1
+}
+layer "getenv() outside cgi/config.c: add a key to struct config instead" \
+    "$(grep -rn --include='*.c' -E '(^|[^A-Za-z0-9_])(secure_)?getenv[[:space:]]*\(' cgi tools | grep -v '^cgi/config\.c:')"
+layer "result rows read outside the data layer (cgi/db*.c): add a typed function to a db_*.c module" \
+    "$(grep -rn --include='*.c' -E '(^|[^A-Za-z0-9_])rows_(get|ll|str|bool|double|isnull)[[:space:]]*\(' cgi tools | grep -v -E '^cgi/db[a-z_]*\.c:')"
+layer "an HTTP status in sql/: return a domain outcome and map it in cgi/outcome.c" \
+    "$(grep -rn -i -E '(status|http)[^;]{0,24}[^0-9.][1-5][0-9][0-9]([^0-9]|$)' sql | grep -v -- '--')"
+layer "a function, trigger or view in sql/migrations/: it belongs in sql/functions/" \
+    "$(grep -rn -i -E '^[[:space:]]*CREATE[[:space:]]+(OR[[:space:]]+REPLACE[[:space:]]+)?(FUNCTION|TRIGGER|VIEW|PROCEDURE)' sql/migrations)"
+layer "a function, trigger or view defined twice in sql/functions/" \
+    "$(grep -rhoi -E '^[[:space:]]*CREATE[[:space:]]+(OR[[:space:]]+REPLACE[[:space:]]+)?(FUNCTION|TRIGGER|VIEW|PROCEDURE)[[:space:]]+[a-z_0-9.]+' sql/functions | awk '{print tolower($(NF-1)) " " tolower($NF)}' | sort | uniq -d)"
+
 [ $rc -eq 0 ] && echo "lint: ok (${#cfiles[@]} files formatted, ${#scan[@]} scanned)"
 exit $rc

@@ -9,7 +9,7 @@
 #include <stddef.h>
 
 #include "../arena.h"
-#include "admin_db.h"
+#include "../db.h"
 
 #define ADMIN_EXIT_OK    0 /* done and committed */
 #define ADMIN_EXIT_FAIL  1 /* refused by the data or the database */
@@ -32,14 +32,16 @@ int admin_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * `struct admin_run run = {0};` (a zeroed arena is an empty one).
  */
 struct admin_run {
-	struct adm_db *db;
-	struct arena   a;
+	struct db   *db;
+	struct arena a;
 };
 
 /*
- * Opens the connection and begins the command's single transaction
- * (read-only snapshot when readonly is 1).  Returns 0, or -1 after
- * reporting; admin_finish() must be called in both cases.
+ * Opens the connection (the server's data layer, db.h: NETDEP_DB from the
+ * configuration, else this checkout's var/ stack) and begins the
+ * command's single transaction (a read-only snapshot when readonly is 1).
+ * Returns 0, or -1 after reporting; admin_finish() must be called in both
+ * cases.
  */
 int admin_start(struct admin_run *run, int readonly);
 
@@ -62,6 +64,22 @@ int admin_audit(struct admin_run *run, const char *action,
                 const char *contest_id, const char *before, const char *after);
 
 /*
+ * Prints a table as lines of tab-separated cells, SQL NULL as null (the
+ * listing commands).
+ */
+void admin_print_table(const struct db_table *t, const char *null);
+
+/*
+ * A listing command (`user list`, `contest list`): no arguments, a
+ * read-only snapshot, the header line then the rows read() returns as
+ * tab-separated cells (SQL NULL as null).  what names the command in
+ * messages.  Returns the exit code.
+ */
+int admin_list(int argc, char **argv, const char *what, const char *header,
+               int (*read)(struct db *, struct arena *, struct db_table *),
+               const char *null);
+
+/*
  * Reads the password: the first line of standard input without its line
  * end (prompting twice with echo off when standard input is a terminal).
  * On success returns 0 with the bytes in buf (NUL-terminated, at most
@@ -80,5 +98,7 @@ int admin_contest_create(int argc, char **argv);
 int admin_contest_set(int argc, char **argv);
 int admin_contest_show(int argc, char **argv);
 int admin_contest_list(int argc, char **argv);
+int admin_media_sweep(int argc, char **argv);
+int admin_media_orphans(int argc, char **argv);
 
 #endif

@@ -12,6 +12,8 @@
 
 #include <jansson.h>
 
+#include "../contest_rules.h"
+#include "../db_contest.h"
 #include "../valid.h"
 #include "admin.h"
 #include "admin_args.h"
@@ -29,75 +31,35 @@ static const struct {
     {"Thông điệp", "20"},
 };
 
-enum ckind {
-	K_LINE,  /* one line of min..max characters */
-	K_BLOCK, /* multi-line text of at most max characters */
-	K_TIME,  /* ISO 8601, or empty for an open window */
-	K_INT,   /* whole number in min..max */
-	K_RULE,  /* once | daily */
-	K_BOOL,  /* yes | no */
-	K_LIST,  /* comma-separated names of min..max characters each */
-};
+/*
+ * The settings are those of contest_rules.h, the web admin's too (their
+ * names with '-'), in its order: setting k is bit k of the update mask.
+ * categories is this command's own: rows, not a column.
+ */
+#define CK_CATEGORIES CS__MAX
+#define CK__MAX       (CS__MAX + 1)
 
-/* The settings; the column keys share the numbering of the UPDATE. */
-enum ckey {
-	CK_TITLE = ADM_COL_TITLE,
-	CK_RULES = ADM_COL_RULES,
-	CK_SUBMIT_FROM = ADM_COL_SUBMIT_FROM,
-	CK_SUBMIT_UNTIL = ADM_COL_SUBMIT_UNTIL,
-	CK_VOTE_FROM = ADM_COL_VOTE_FROM,
-	CK_VOTE_UNTIL = ADM_COL_VOTE_UNTIL,
-	CK_RESULTS_AT = ADM_COL_RESULTS_AT,
-	CK_MAX_ENTRIES = ADM_COL_MAX_ENTRIES,
-	CK_VOTES_PER_DAY = ADM_COL_VOTES_PER_DAY,
-	CK_VOTE_RULE = ADM_COL_VOTE_RULE,
-	CK_SELF_VOTE = ADM_COL_SELF_VOTE,
-	CK_PUBLIC_WEIGHT = ADM_COL_PUBLIC_WEIGHT,
-	CK_MIN_SHORT_SIDE = ADM_COL_MIN_SHORT_SIDE,
-	CK_MAX_PIXELS = ADM_COL_MAX_PIXELS,
-	CK_MAX_SIDE = ADM_COL_MAX_SIDE,
-	CK_MAX_BYTES = ADM_COL_MAX_BYTES,
-	CK_CATEGORIES = ADM_COL__MAX, /* not a column: rows of categories */
-	CK__MAX
-};
-
-struct ckey_def {
-	const char *name; /* as typed: --name VALUE or name=VALUE */
-	enum ckind  kind;
-	long long   min, max; /* the schema's CHECK limits */
-};
-
-static const struct ckey_def ckeys[CK__MAX] = {
-    {"title", K_LINE, 1, 200},             /* CK_TITLE */
-    {"rules", K_BLOCK, 0, 20000},          /* CK_RULES */
-    {"submit-from", K_TIME, 0, 0},         /* CK_SUBMIT_FROM */
-    {"submit-until", K_TIME, 0, 0},        /* CK_SUBMIT_UNTIL */
-    {"vote-from", K_TIME, 0, 0},           /* CK_VOTE_FROM */
-    {"vote-until", K_TIME, 0, 0},          /* CK_VOTE_UNTIL */
-    {"results-at", K_TIME, 0, 0},          /* CK_RESULTS_AT */
-    {"max-entries", K_INT, 1, 100},        /* CK_MAX_ENTRIES */
-    {"votes-per-day", K_INT, 1, 1000},     /* CK_VOTES_PER_DAY */
-    {"vote-rule", K_RULE, 0, 0},           /* CK_VOTE_RULE */
-    {"self-vote", K_BOOL, 0, 0},           /* CK_SELF_VOTE */
-    {"public-weight", K_INT, 0, 100},      /* CK_PUBLIC_WEIGHT */
-    {"min-short-side", K_INT, 1, 16384},   /* CK_MIN_SHORT_SIDE */
-    {"max-pixels", K_INT, 1, 268435456},   /* CK_MAX_PIXELS */
-    {"max-side", K_INT, 1, 65535},         /* CK_MAX_SIDE */
-    {"max-bytes", K_INT, 1024, 104857600}, /* CK_MAX_BYTES */
-    {"categories", K_LIST, 1, 120},        /* CK_CATEGORIES */
-};
+/* Category names: 1 to 120 characters each. */
+#define CATEGORY_NAME_MAX 120
 
 /* What the command line asks for, checked and turned into parameters. */
 struct csettings {
-	const char *raw[CK__MAX];          /* as typed; NULL = not given */
-	const char *param[ADM_COL__MAX];   /* SQL text; NULL = SQL NULL */
-	char        num[ADM_COL__MAX][24]; /* storage for times */
-	long long   epoch[ADM_COL__MAX];   /* K_TIME values */
-	unsigned    mask;                  /* columns to change */
+	const char *raw[CK__MAX];     /* as typed; NULL = not given */
+	const char *param[CS__MAX];   /* SQL text; NULL = SQL NULL */
+	char        num[CS__MAX][24]; /* storage for times */
+	long long   epoch[CS__MAX];   /* CONTEST_TIME values */
+	unsigned    mask;             /* settings to change */
 	const char *cats[CONTEST_CATEGORIES_MAX];
 	int         cat_added[CONTEST_CATEGORIES_MAX];
 	size_t      ncats;
 };
+
+/* The command-line name of setting or option k. */
+static const char *
+ckey_name(int k)
+{
+	return k < CS__MAX ? contest_settings[k].cli : "categories";
+}
 
 /* Formats seconds since the epoch as ISO 8601 UTC. */
 static const char *
@@ -117,9 +79,8 @@ fmt_utc(long long epoch, char buf[32])
 static int
 split_categories(struct csettings *s, struct arena *a, const char *list)
 {
-	const struct ckey_def *d = &ckeys[CK_CATEGORIES];
-	const char            *p = list, *end, *b, *e;
-	size_t                 i;
+	const char *p = list, *end, *b, *e;
+	size_t      i;
 
 	if (list[0] == '\0')
 		return 1;
@@ -139,11 +100,10 @@ split_categories(struct csettings *s, struct arena *a, const char *list)
 			            list);
 			return 0;
 		}
-		if (!valid_line(b, (size_t)(e - b), (size_t)d->min,
-		                (size_t)d->max)) {
-			admin_usage("categories: '%.*s' is not 1 to %lld "
+		if (!valid_line(b, (size_t)(e - b), 1, CATEGORY_NAME_MAX)) {
+			admin_usage("categories: '%.*s' is not 1 to %d "
 			            "characters of text on one line",
-			            (int)(e - b), b, d->max);
+			            (int)(e - b), b, CATEGORY_NAME_MAX);
 			return 0;
 		}
 		if (s->ncats == CONTEST_CATEGORIES_MAX) {
@@ -170,197 +130,174 @@ split_categories(struct csettings *s, struct arena *a, const char *list)
 }
 
 /*
+ * Checks the value v of setting k and fills its parameter.  Returns 1, or
+ * 0 after reporting a usage error.
+ */
+static int
+setting_check(struct csettings *s, int k, const char *v)
+{
+	const struct contest_setting *d = &contest_settings[k];
+	size_t                        len = strlen(v);
+	long long                     n;
+
+	switch (d->kind) {
+	case CONTEST_LINE:
+		if (valid_line(v, len, (size_t)d->min, (size_t)d->max))
+			break;
+		admin_usage("%s must be %lld to %lld characters of text on "
+		            "one line",
+		            d->cli, d->min, d->max);
+		return 0;
+	case CONTEST_BLOCK:
+		if (valid_block(v, len, (size_t)d->max))
+			break;
+		admin_usage("%s must be at most %lld characters of text",
+		            d->cli, d->max);
+		return 0;
+	case CONTEST_TIME:
+		if (len == 0)
+			return 1; /* an open window: SQL NULL */
+		if (!valid_timestamp(v, len, &s->epoch[k])) {
+			admin_usage(
+			    "%s: '%s' is not a time: use ISO 8601 "
+			    "such as 2026-05-01T08:00 (Vietnam time) "
+			    "or 2026-05-01T01:00:00Z, or an empty value "
+			    "for no limit",
+			    d->cli, v);
+			return 0;
+		}
+		(void)snprintf(s->num[k], sizeof(s->num[k]), "%lld",
+		               s->epoch[k]);
+		s->param[k] = s->num[k];
+		return 1;
+	case CONTEST_INT:
+		if (valid_int(v, len, d->min, d->max, &n))
+			break;
+		admin_usage("%s must be a whole number from %lld to %lld",
+		            d->cli, d->min, d->max);
+		return 0;
+	case CONTEST_RULE:
+		if (strcmp(v, "once") == 0 || strcmp(v, "daily") == 0)
+			break;
+		admin_usage("vote-rule must be 'once' (one vote per entry for "
+		            "the whole contest) or 'daily' (one per entry per "
+		            "day)");
+		return 0;
+	case CONTEST_BOOL:
+		if (strcmp(v, "yes") != 0 && strcmp(v, "no") != 0) {
+			admin_usage("%s must be 'yes' or 'no'", d->cli);
+			return 0;
+		}
+		s->param[k] = strcmp(v, "yes") == 0 ? "true" : "false";
+		return 1;
+	default:
+		return 0;
+	}
+	s->param[k] = v;
+	return 1;
+}
+
+/*
  * Checks every given setting and fills the parameters and the mask.
  * Returns 1, or 0 after reporting a usage error.
  */
 static int
 settings_check(struct csettings *s, struct arena *a, int creating)
 {
-	const struct ckey_def *d;
-	const char            *v;
-	size_t                 len;
-	long long              n;
-	int                    k;
+	const char *v = s->raw[CK_CATEGORIES];
 
-	for (k = 0; k < CK__MAX; k++) {
-		d = &ckeys[k];
-		v = s->raw[k];
-		if (v == NULL)
+	for (int k = 0; k < CS__MAX; k++) {
+		if (s->raw[k] == NULL)
 			continue;
-		len = strlen(v);
-		switch (d->kind) {
-		case K_LINE:
-			if (!valid_line(v, len, (size_t)d->min,
-			                (size_t)d->max)) {
-				admin_usage("%s must be %lld to %lld "
-				            "characters of text on one line",
-				            d->name, d->min, d->max);
-				return 0;
-			}
-			break;
-		case K_BLOCK:
-			if (!valid_block(v, len, (size_t)d->max)) {
-				admin_usage("%s must be at most %lld "
-				            "characters of text",
-				            d->name, d->max);
-				return 0;
-			}
-			break;
-		case K_TIME:
-			if (len == 0)
-				break; /* an open window: SQL NULL */
-			if (!valid_timestamp(v, len, &s->epoch[k])) {
-				admin_usage("%s: '%s' is not a time: use ISO "
-				            "8601 such as 2026-05-01T08:00 "
-				            "(Vietnam time) or "
-				            "2026-05-01T01:00:00Z, or an empty "
-				            "value for no limit",
-				            d->name, v);
-				return 0;
-			}
-			(void)snprintf(s->num[k], sizeof(s->num[k]), "%lld",
-			               s->epoch[k]);
-			s->param[k] = s->num[k];
-			break;
-		case K_INT:
-			if (!valid_int(v, len, d->min, d->max, &n)) {
-				admin_usage("%s must be a whole number from "
-				            "%lld to %lld",
-				            d->name, d->min, d->max);
-				return 0;
-			}
-			break;
-		case K_RULE:
-			if (strcmp(v, "once") != 0 && strcmp(v, "daily") != 0) {
-				admin_usage(
-				    "vote-rule must be 'once' (one "
-				    "vote per entry for the whole "
-				    "contest) or 'daily' (one per entry "
-				    "per day)");
-				return 0;
-			}
-			break;
-		case K_BOOL:
-			if (strcmp(v, "yes") == 0)
-				s->param[k] = "true";
-			else if (strcmp(v, "no") == 0)
-				s->param[k] = "false";
-			else {
-				admin_usage("%s must be 'yes' or 'no'",
-				            d->name);
-				return 0;
-			}
-			break;
-		case K_LIST:
-			if (!creating && len == 0) {
-				admin_usage("categories= needs at least one "
-				            "name to add");
-				return 0;
-			}
-			if (!split_categories(s, a, v))
-				return 0;
-			break;
-		}
-		if (k < ADM_COL__MAX) {
-			if (d->kind != K_TIME && d->kind != K_BOOL)
-				s->param[k] = v;
-			s->mask |= 1u << k;
-		}
+		if (!setting_check(s, k, s->raw[k]))
+			return 0;
+		s->mask |= 1u << k;
 	}
-	return 1;
+	if (v == NULL)
+		return 1;
+	if (!creating && v[0] == '\0') {
+		admin_usage("categories= needs at least one name to add");
+		return 0;
+	}
+	return split_categories(s, a, v);
 }
 
 /*
  * Locks the row of the contest with the given slug for the rest of the
- * transaction.  Returns ADMIN_EXIT_OK with its id in *id and its windows
- * in *row (columns 1-4: whole seconds of submit_from .. vote_until).
+ * transaction.  Returns ADMIN_EXIT_OK with its id and windows in *cw.
  */
 static int
-contest_lock(struct admin_run *run, const char *slug, const char **id,
-             struct adm_rows *row)
+contest_lock(struct admin_run *run, const char *slug,
+             struct contest_windows *cw)
 {
-	const char *p[1] = {slug};
+	int rc = db_contest_lock(run->db, &run->a, slug, cw);
 
-	if (admin_db_run(run->db, &run->a, ADM_CONTEST_LOCK, p, row) != ADM_OK)
+	if (rc < 0)
 		return ADMIN_EXIT_FAIL;
-	if (row->nrows == 0) {
+	if (rc == DB_NONE) {
 		admin_fail("contest '%s' does not exist", slug);
 		return ADMIN_EXIT_FAIL;
 	}
-	*id = admin_db_val(row, 0, 0);
 	return ADMIN_EXIT_OK;
 }
 
 /*
- * Returns 1 when window column k is set after the change, with its time
- * in *t; row is what contest_lock() read.
+ * Returns 1 when window setting k is set after the change, with its time
+ * in *t; cw is what contest_lock() read.
  */
 static int
-window_after(const struct csettings *s, const struct adm_rows *row, int k,
+window_after(const struct csettings *s, const struct contest_windows *cw, int k,
              long long *t)
 {
 	if (s->mask & (1u << k)) {
 		*t = s->epoch[k];
 		return s->param[k] != NULL;
 	}
-	*t = admin_db_ll(row, 0, 1 + k - CK_SUBMIT_FROM, 0);
-	return admin_db_val(row, 0, 1 + k - CK_SUBMIT_FROM) != NULL;
+	*t = cw->epoch[k - CS_SUBMIT_FROM];
+	return cw->set[k - CS_SUBMIT_FROM];
 }
 
 /*
- * Applies the settings to the locked contest id (row as read by
+ * Applies the settings to the locked contest (cw as read by
  * contest_lock()).  Returns an exit code, having reported any failure.
  */
 static int
-settings_apply(struct admin_run *run, struct csettings *s, const char *id,
-               const struct adm_rows *row)
+settings_apply(struct admin_run *run, struct csettings *s,
+               const struct contest_windows *cw)
 {
-	static const int pairs[2][2] = {{CK_SUBMIT_FROM, CK_SUBMIT_UNTIL},
-	                                {CK_VOTE_FROM, CK_VOTE_UNTIL}};
-	const char      *p[2 + ADM_COL__MAX];
-	char             maskbuf[16], t1[32], t2[32];
-	struct adm_rows  rs;
+	static const int pairs[2][2] = {{CS_SUBMIT_FROM, CS_SUBMIT_UNTIL},
+	                                {CS_VOTE_FROM, CS_VOTE_UNTIL}};
+	char             t1[32], t2[32];
 	long long        from, until;
-	int              i, k, st;
-	size_t           c;
+	int              st;
 
 	/* The schema refuses an empty window too; say it in words. */
-	for (i = 0; i < 2; i++) {
-		if (window_after(s, row, pairs[i][0], &from) &&
-		    window_after(s, row, pairs[i][1], &until) &&
-		    from >= until) {
+	for (int i = 0; i < 2; i++) {
+		if (window_after(s, cw, pairs[i][0], &from) &&
+		    window_after(s, cw, pairs[i][1], &until) && from >= until) {
 			admin_usage("%s (%s) must be before %s (%s)",
-			            ckeys[pairs[i][0]].name, fmt_utc(from, t1),
-			            ckeys[pairs[i][1]].name,
-			            fmt_utc(until, t2));
+			            ckey_name(pairs[i][0]), fmt_utc(from, t1),
+			            ckey_name(pairs[i][1]), fmt_utc(until, t2));
 			return ADMIN_EXIT_USAGE;
 		}
 	}
-
 	if (s->mask != 0) {
-		(void)snprintf(maskbuf, sizeof(maskbuf), "%u", s->mask);
-		p[0] = id;
-		p[1] = maskbuf;
-		for (k = 0; k < ADM_COL__MAX; k++)
-			p[2 + k] = (s->mask & (1u << k)) ? s->param[k] : NULL;
-		st = admin_db_run(run->db, &run->a, ADM_CONTEST_UPDATE, p, &rs);
-		if (st == ADM_NONE)
-			admin_fail("the database refused the settings: %s",
-			           rs.message);
-		if (st != ADM_OK)
+		st = db_contest_update(run->db, &run->a, cw->id, s->mask,
+		                       s->param);
+		if (st == DB_NONE)
+			admin_fail("the database refused the settings (a rule "
+			           "of the contests table)");
+		if (st != DB_OK)
 			return ADMIN_EXIT_FAIL;
 	}
-
-	for (c = 0; c < s->ncats; c++) {
-		p[0] = id;
-		p[1] = s->cats[c];
-		st = admin_db_run(run->db, &run->a, ADM_CATEGORY_ADD, p, &rs);
-		if (st == ADM_NONE)
-			admin_fail("the database refused category '%s': %s",
-			           s->cats[c], rs.message);
-		if (st != ADM_OK)
+	for (size_t c = 0; c < s->ncats; c++) {
+		st = db_category_put(run->db, &run->a, cw->id, s->cats[c],
+		                     &s->cat_added[c]);
+		if (st != DB_OK) {
+			admin_fail("the database refused category '%s'",
+			           s->cats[c]);
 			return ADMIN_EXIT_FAIL;
-		s->cat_added[c] = rs.nrows > 0;
+		}
 	}
 	return ADMIN_EXIT_OK;
 }
@@ -369,14 +306,11 @@ settings_apply(struct admin_run *run, struct csettings *s, const char *id,
 static const char *
 snapshot(struct admin_run *run, const char *id)
 {
-	const char     *p[1] = {id};
-	struct adm_rows rs;
+	const char *json;
 
-	if (admin_db_run(run->db, &run->a, ADM_CONTEST_SNAPSHOT, p, &rs) !=
-	        ADM_OK ||
-	    rs.nrows != 1)
+	if (db_contest_snapshot(run->db, &run->a, id, &json) != DB_OK)
 		return NULL;
-	return admin_db_val(&rs, 0, 0);
+	return json;
 }
 
 /* Returns 1 when s is a slug, else reports and returns 0. */
@@ -392,14 +326,12 @@ slug_ok(const char *s)
 	return 0;
 }
 
-/* Fills names[] with the keys of the settings table. */
+/* Fills names[] with the command-line names of the settings. */
 static void
 ckey_names(const char *names[CK__MAX])
 {
-	int k;
-
-	for (k = 0; k < CK__MAX; k++)
-		names[k] = ckeys[k].name;
+	for (int k = 0; k < CK__MAX; k++)
+		names[k] = ckey_name(k);
 }
 
 /* Prints the categories that were added and those that existed. */
@@ -437,8 +369,8 @@ admin_contest_create(int argc, char **argv)
 	char             err[256], pbuf[8];
 	size_t           npos, i;
 	struct admin_run run = {0};
-	struct adm_rows  rs, row;
-	int              rc = ADMIN_EXIT_FAIL, st;
+	struct contest_windows cw;
+	int                    rc = ADMIN_EXIT_FAIL, st;
 
 	memset(&s, 0, sizeof(s));
 	ckey_names(names);
@@ -456,7 +388,7 @@ admin_contest_create(int argc, char **argv)
 		rc = ADMIN_EXIT_USAGE;
 		goto out;
 	}
-	if (s.raw[CK_TITLE] == NULL) {
+	if (s.raw[CS_TITLE] == NULL) {
 		rc = admin_usage("contest create needs --title TEXT");
 		goto out;
 	}
@@ -467,38 +399,26 @@ admin_contest_create(int argc, char **argv)
 
 	if (admin_start(&run, 0) != 0)
 		goto out;
-	{
-		const char *p[2] = {slug, s.raw[CK_TITLE]};
-
-		st = admin_db_run(run.db, &run.a, ADM_CONTEST_INSERT, p, &rs);
-	}
-	if (st == ADM_NONE)
-		admin_fail("the database refused the contest: %s", rs.message);
-	if (st != ADM_OK)
+	st = db_contest_insert(run.db, &run.a, slug, s.raw[CS_TITLE], &id);
+	if (st < 0)
 		goto out;
-	if (rs.nrows == 0) {
+	if (st == DB_NONE) {
 		admin_fail("contest '%s' already exists (change it with "
 		           "netdep-admin contest set)",
 		           slug);
 		goto out;
 	}
-	id = admin_db_val(&rs, 0, 0);
-	if ((rc = contest_lock(&run, slug, &id, &row)) != ADMIN_EXIT_OK ||
-	    (rc = settings_apply(&run, &s, id, &row)) != ADMIN_EXIT_OK)
+	if ((rc = contest_lock(&run, slug, &cw)) != ADMIN_EXIT_OK ||
+	    (rc = settings_apply(&run, &s, &cw)) != ADMIN_EXIT_OK)
 		goto out;
 	rc = ADMIN_EXIT_FAIL;
 	for (i = 0; i < sizeof(default_criteria) / sizeof(default_criteria[0]);
 	     i++) {
-		const char *p[4] = {id, default_criteria[i].name,
-		                    default_criteria[i].weight, pbuf};
-
 		(void)snprintf(pbuf, sizeof(pbuf), "%zu", i + 1);
-		if (admin_db_run(run.db, &run.a, ADM_CRITERION_ADD, p, &rs) !=
-		    ADM_OK) {
-			if (rs.message != NULL)
-				admin_fail("the database refused a "
-				           "criterion: %s",
-				           rs.message);
+		if (db_criterion_add(
+		        run.db, &run.a, id, default_criteria[i].name,
+		        default_criteria[i].weight, pbuf) != DB_OK) {
+			admin_fail("the database refused a criterion");
 			goto out;
 		}
 	}
@@ -521,13 +441,13 @@ out:
 int
 admin_contest_set(int argc, char **argv)
 {
-	struct csettings s;
-	const char      *names[CK__MAX], *slug = NULL, *id = NULL;
-	const char      *before = NULL, *after = NULL;
-	char             err[256];
-	struct admin_run run = {0};
-	struct adm_rows  row;
-	int              rc = ADMIN_EXIT_FAIL, i, k, first;
+	struct csettings       s;
+	const char            *names[CK__MAX], *slug = NULL, *id = NULL;
+	const char            *before = NULL, *after = NULL;
+	char                   err[256];
+	struct admin_run       run = {0};
+	struct contest_windows cw;
+	int                    rc = ADMIN_EXIT_FAIL, i, k, first;
 
 	memset(&s, 0, sizeof(s));
 	ckey_names(names);
@@ -559,13 +479,14 @@ admin_contest_set(int argc, char **argv)
 
 	if (admin_start(&run, 0) != 0)
 		goto out;
-	if ((rc = contest_lock(&run, slug, &id, &row)) != ADMIN_EXIT_OK)
+	if ((rc = contest_lock(&run, slug, &cw)) != ADMIN_EXIT_OK)
 		goto out;
+	id = cw.id;
 	rc = ADMIN_EXIT_FAIL;
 	/* The row is locked, so the snapshot is exactly what we change. */
 	if ((before = snapshot(&run, id)) == NULL)
 		goto out;
-	if ((rc = settings_apply(&run, &s, id, &row)) != ADMIN_EXIT_OK)
+	if ((rc = settings_apply(&run, &s, &cw)) != ADMIN_EXIT_OK)
 		goto out;
 	rc = ADMIN_EXIT_FAIL;
 	if ((after = snapshot(&run, id)) == NULL)
@@ -588,9 +509,9 @@ out:
 	}
 	printf("updated contest '%s':", slug);
 	first = 1;
-	for (k = 0; k < ADM_COL__MAX; k++)
+	for (k = 0; k < CS__MAX; k++)
 		if (s.raw[k] != NULL) {
-			printf("%s %s", first ? "" : ",", ckeys[k].name);
+			printf("%s %s", first ? "" : ",", ckey_name(k));
 			first = 0;
 		}
 	putchar('\n');
@@ -600,133 +521,15 @@ done:
 	return rc;
 }
 
-/*
- * Sets key of obj to val (stolen).  A NULL val (allocation failure or
- * invalid UTF-8 from the database) sets *bad.
- */
-static void
-put(json_t *obj, const char *key, json_t *val, int *bad)
-{
-	if (val == NULL || json_object_set_new(obj, key, val) != 0)
-		*bad = 1;
-}
-
-/* A JSON string of s, or null when s is NULL (SQL NULL). */
-static json_t *
-jstr(const char *s)
-{
-	return s != NULL ? json_string(s) : json_null();
-}
-
-/* A JSON integer of the column, or null when it is NULL. */
-static json_t *
-jint(const struct adm_rows *rs, int r, int c)
-{
-	return admin_db_val(rs, r, c) != NULL
-	           ? json_integer(admin_db_ll(rs, r, c, 0))
-	           : json_null();
-}
-
-/* How each column of ADM_CONTEST_SHOW goes into the JSON document. */
-enum jtype { J_STR, J_INT, J_BOOL };
-
-static const struct {
-	const char *key;
-	enum jtype  type;
-} show_cols[] = {
-    {"id", J_INT},          {"slug", J_STR},          {"title", J_STR},
-    {"rules", J_STR},       {"submit_from", J_STR},   {"submit_until", J_STR},
-    {"vote_from", J_STR},   {"vote_until", J_STR},    {"results_at", J_STR},
-    {"max_entries", J_INT}, {"votes_per_day", J_INT}, {"vote_rule", J_STR},
-    {"self_vote", J_BOOL},  {"public_weight", J_INT}, {"min_short_side", J_INT},
-    {"max_pixels", J_INT},  {"max_side", J_INT},      {"max_bytes", J_INT},
-    {"created_at", J_STR},
-};
-
-/*
- * Adds key: [ {names[0]: col 0, ...}, ... ] for every row of statement id
- * run with the contest id.  Column types: all integers but "name" and
- * "username" (strings) and "every_contest" (boolean).
- */
-static int
-put_rows(struct admin_run *run, json_t *doc, const char *key, enum adm_stmt sid,
-         const char *id, const char *const *names, int ncols, int *bad)
-{
-	const char     *p[1] = {id};
-	struct adm_rows rs;
-	json_t         *arr, *o;
-	int             r, c;
-
-	if (admin_db_run(run->db, &run->a, sid, p, &rs) != ADM_OK)
-		return -1;
-	if ((arr = json_array()) == NULL) {
-		*bad = 1;
-		return 0;
-	}
-	for (r = 0; r < rs.nrows; r++) {
-		if ((o = json_object()) == NULL ||
-		    json_array_append_new(arr, o) != 0) {
-			*bad = 1;
-			break;
-		}
-		for (c = 0; c < ncols; c++) {
-			const char *v = admin_db_val(&rs, r, c);
-
-			if (strcmp(names[c], "name") == 0 ||
-			    strcmp(names[c], "username") == 0)
-				put(o, names[c], jstr(v), bad);
-			else if (strcmp(names[c], "every_contest") == 0)
-				put(o, names[c],
-				    json_boolean(v != NULL && v[0] == 't'),
-				    bad);
-			else
-				put(o, names[c], jint(&rs, r, c), bad);
-		}
-	}
-	put(doc, key, arr, bad);
-	return 0;
-}
-
-/* Adds key: {names[i]: column i} from the one row of statement sid. */
-static int
-put_counts(struct admin_run *run, json_t *doc, const char *key,
-           enum adm_stmt sid, const char *id, const char *const *names,
-           int ncols, int *bad)
-{
-	const char     *p[1] = {id};
-	struct adm_rows rs;
-	json_t         *o;
-	int             c;
-
-	if (admin_db_run(run->db, &run->a, sid, p, &rs) != ADM_OK)
-		return -1;
-	if ((o = json_object()) == NULL) {
-		*bad = 1;
-		return 0;
-	}
-	for (c = 0; c < ncols; c++)
-		put(o, names[c], jint(&rs, 0, c), bad);
-	put(doc, key, o, bad);
-	return 0;
-}
-
 int
 admin_contest_show(int argc, char **argv)
 {
-	static const char *const cat_cols[] = {"id", "name", "position"};
-	static const char *const crit_cols[] = {"id", "name", "weight",
-	                                        "position"};
-	static const char *const entry_cols[] = {
-	    "pending", "approved", "rejected", "withdrawn", "total"};
-	static const char *const vote_cols[] = {"counted", "voided"};
-	static const char *const judge_cols[] = {"username", "every_contest"};
-	const char              *pos[1], *id, *v;
-	char                     err[256];
-	size_t                   npos, c;
-	struct admin_run         run = {0};
-	struct adm_rows          rs;
-	json_t                  *doc = NULL;
-	int                      rc = ADMIN_EXIT_FAIL, bad = 0;
+	const char      *pos[1], *json = NULL;
+	char             err[256];
+	size_t           npos;
+	struct admin_run run = {0};
+	json_t          *doc = NULL;
+	int              rc = ADMIN_EXIT_FAIL, st;
 
 	if (!admin_args_parse(argc, argv, NULL, 0, NULL, pos, 1, &npos, err,
 	                      sizeof(err)))
@@ -735,95 +538,40 @@ admin_contest_show(int argc, char **argv)
 		return admin_usage("contest show needs a SLUG");
 	if (!slug_ok(pos[0]))
 		return ADMIN_EXIT_USAGE;
-
 	/* One snapshot, so the counts agree with each other. */
-	if (admin_start(&run, 1) != 0 ||
-	    admin_db_run(run.db, &run.a, ADM_CONTEST_SHOW, pos, &rs) != ADM_OK)
+	if (admin_start(&run, 1) != 0)
 		goto out;
-	if (rs.nrows == 0) {
+	st = db_contest_show(run.db, &run.a, pos[0], &json);
+	if (st == DB_NONE)
 		admin_fail("contest '%s' does not exist", pos[0]);
+	if (st != DB_OK)
+		goto out;
+	if ((doc = json_loads(json, JSON_DECODE_ANY, NULL)) == NULL) {
+		admin_fail("cannot read the JSON document (out of memory, or "
+		           "text in the database that is not UTF-8)");
 		goto out;
 	}
-	if ((doc = json_object()) == NULL)
-		goto oom;
-	for (c = 0; c < sizeof(show_cols) / sizeof(show_cols[0]); c++) {
-		v = admin_db_val(&rs, 0, (int)c);
-		switch (show_cols[c].type) {
-		case J_STR:
-			put(doc, show_cols[c].key, jstr(v), &bad);
-			break;
-		case J_INT:
-			put(doc, show_cols[c].key, jint(&rs, 0, (int)c), &bad);
-			break;
-		case J_BOOL:
-			put(doc, show_cols[c].key,
-			    json_boolean(v != NULL && v[0] == 't'), &bad);
-			break;
-		}
-	}
-	id = admin_db_val(&rs, 0, 0);
-	if (put_rows(&run, doc, "categories", ADM_CATEGORY_LIST, id, cat_cols,
-	             3, &bad) != 0 ||
-	    put_rows(&run, doc, "criteria", ADM_CRITERION_LIST, id, crit_cols,
-	             4, &bad) != 0 ||
-	    put_counts(&run, doc, "entries", ADM_ENTRY_COUNTS, id, entry_cols,
-	               5, &bad) != 0 ||
-	    put_counts(&run, doc, "votes", ADM_VOTE_COUNTS, id, vote_cols, 2,
-	               &bad) != 0 ||
-	    put_rows(&run, doc, "judges", ADM_JUDGE_LIST, id, judge_cols, 2,
-	             &bad) != 0)
-		goto out;
-	if (bad)
-		goto oom;
 	rc = ADMIN_EXIT_OK;
-	goto out;
-oom:
-	admin_fail("cannot build the JSON document (out of memory, or text "
-	           "in the database that is not UTF-8)");
 out:
 	rc = admin_finish(&run, rc);
-	if (rc == ADMIN_EXIT_OK) {
-		if (json_dumpf(doc, stdout, JSON_INDENT(2)) != 0 ||
-		    putchar('\n') == EOF || fflush(stdout) != 0) {
-			admin_fail("cannot write to standard output");
-			rc = ADMIN_EXIT_FAIL;
-		}
+	if (rc == ADMIN_EXIT_OK &&
+	    (json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) !=
+	         0 ||
+	     putchar('\n') == EOF || fflush(stdout) != 0)) {
+		admin_fail("cannot write to standard output");
+		rc = ADMIN_EXIT_FAIL;
 	}
 	json_decref(doc);
 	arena_free(&run.a);
 	return rc;
 }
 
+/* An open window prints as "-". */
 int
 admin_contest_list(int argc, char **argv)
 {
-	const char      *pos[1], *v;
-	char             err[256];
-	size_t           npos;
-	struct admin_run run = {0};
-	struct adm_rows  rs;
-	int              rc = ADMIN_EXIT_FAIL, r, c;
-
-	if (!admin_args_parse(argc, argv, NULL, 0, NULL, pos, 0, &npos, err,
-	                      sizeof(err)))
-		return admin_usage("contest list: %s", err);
-	if (admin_start(&run, 1) != 0 ||
-	    admin_db_run(run.db, &run.a, ADM_CONTEST_LIST, NULL, &rs) != ADM_OK)
-		goto out;
-	rc = ADMIN_EXIT_OK;
-out:
-	rc = admin_finish(&run, rc);
-	if (rc == ADMIN_EXIT_OK) {
-		printf("slug\ttitle\tsubmit_from\tsubmit_until\tvote_from\t"
-		       "vote_until\tentries\tapproved\n");
-		for (r = 0; r < rs.nrows; r++)
-			for (c = 0; c < rs.ncols; c++) {
-				v = admin_db_val(&rs, r, c);
-				/* An open window prints as "-". */
-				printf("%s%c", v != NULL ? v : "-",
-				       c + 1 < rs.ncols ? '\t' : '\n');
-			}
-	}
-	arena_free(&run.a);
-	return rc;
+	return admin_list(argc, argv, "contest list",
+	                  "slug\ttitle\tsubmit_from\tsubmit_until\tvote_from\t"
+	                  "vote_until\tentries\tapproved\n",
+	                  db_contest_table, "-");
 }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../stmt.h"
 #include "admin.h"
 
 static const char help_text[] =
@@ -31,7 +32,8 @@ static const char help_text[] =
     "  contest show SLUG           the contest as JSON (times in UTC)\n"
     "  contest list                all contests, tab-separated\n"
     "\n"
-    "KEYs (the same for create and set):\n"
+    "KEYs (the same for create and set, and the same settings as the web\n"
+    "admin's, checked by the same table: cgi/contest_rules.h):\n"
     "  title TEXT                  1-200 characters\n"
     "  rules TEXT                  up to 20000 characters, may span lines\n"
     "  submit-from T, submit-until T, vote-from T, vote-until T,\n"
@@ -48,10 +50,22 @@ static const char help_text[] =
     "                              0-100 (30)\n"
     "  min-short-side PX           1-16384 (800)\n"
     "  max-pixels N, max-side PX, max-bytes N   upload limits\n"
+    "  coi-unit yes|no             judges do not score their own unit (no)\n"
+    "  zscore yes|no               normalise each judge's scores (no)\n"
+    "  judges-named yes|no         results name the judges (no)\n"
     "  categories \"Name,Name,...\"  added in order; set only adds names\n"
     "                              (existing ones are kept as they are)\n"
     "  A new contest gets the jury criteria Nội dung 40, Thẩm mỹ 40,\n"
     "  Thông điệp 20.\n"
+    "\n"
+    "Media:\n"
+    "  media orphans [--older-than SECONDS]\n"
+    "                              list the files of orig/, priv/, pub/\n"
+    "                              that no media row names (older than\n"
+    "                              SECONDS, default 86400: younger ones\n"
+    "                              may be uploads in flight)\n"
+    "  media sweep [--older-than SECONDS]\n"
+    "                              remove them (NETDEP_MEDIA is the root)\n"
     "\n"
     "Other:\n"
     "  check-sql                   prepare every statement (for tests)\n"
@@ -66,26 +80,31 @@ static const char help_text[] =
     "database error): nothing changed; 2 wrong command line or value:\n"
     "nothing changed.\n";
 
-/* Prepares every statement of the tool against the database. */
+/*
+ * Prepares every statement of the data layer (the server's and this
+ * tool's: one registry, stmt.c) against the database, checking each
+ * query's column count; db_open() does exactly that, and says which
+ * statement failed.
+ */
 static int
 check_sql(int argc, char **argv)
 {
-	struct adm_db *db;
-	int            bad;
+	struct admin_run run = {0};
+	int              n = 0;
 
 	(void)argv;
 	if (argc != 0)
 		return admin_usage("check-sql takes no arguments");
-	if ((db = admin_db_open()) == NULL)
-		return ADMIN_EXIT_FAIL;
-	bad = admin_db_check(db);
-	admin_db_close(db);
-	if (bad != 0) {
-		admin_fail("%d statement%s failed to prepare", bad,
-		           bad == 1 ? "" : "s");
+	if (admin_start(&run, 1) != 0) {
+		admin_finish(&run, ADMIN_EXIT_FAIL);
+		arena_free(&run.a);
 		return ADMIN_EXIT_FAIL;
 	}
-	printf("all %d statements prepared\n", ADM__MAX);
+	admin_finish(&run, ADMIN_EXIT_OK);
+	arena_free(&run.a);
+	for (int k = 0; stmt_sets[k] != NULL; k++)
+		n += stmt_sets[k]->n;
+	printf("all %d statements prepared\n", n);
 	return ADMIN_EXIT_OK;
 }
 
@@ -99,6 +118,8 @@ enum cmd {
 	CMD_CONTEST_SET,
 	CMD_CONTEST_SHOW,
 	CMD_CONTEST_LIST,
+	CMD_MEDIA_SWEEP,
+	CMD_MEDIA_ORPHANS,
 	CMD_CHECK_SQL,
 	CMD__MAX
 };
@@ -117,6 +138,8 @@ static const struct {
     {"contest", "set", admin_contest_set},       /* CMD_CONTEST_SET */
     {"contest", "show", admin_contest_show},     /* CMD_CONTEST_SHOW */
     {"contest", "list", admin_contest_list},     /* CMD_CONTEST_LIST */
+    {"media", "sweep", admin_media_sweep},       /* CMD_MEDIA_SWEEP */
+    {"media", "orphans", admin_media_orphans},   /* CMD_MEDIA_ORPHANS */
     {"check-sql", NULL, check_sql},              /* CMD_CHECK_SQL */
 };
 

@@ -11,6 +11,8 @@
 #include <jansson.h>
 #include <sodium.h>
 
+#include "../db_account.h"
+#include "../db_contest.h"
 #include "../password.h"
 #include "../valid.h"
 #include "admin.h"
@@ -64,18 +66,14 @@ static int
 find_account(struct admin_run *run, const char *name, const char **id,
              const char **spelled)
 {
-	const char     *p[1] = {name};
-	struct adm_rows rs;
+	int rc = db_account_find(run->db, &run->a, name, id, spelled);
 
-	if (admin_db_run(run->db, &run->a, ADM_ACCOUNT_FIND, p, &rs) != ADM_OK)
+	if (rc < 0)
 		return -1;
-	if (rs.nrows == 0) {
+	if (rc == DB_NONE) {
 		admin_fail("user '%s' does not exist", name);
 		return 0;
 	}
-	*id = admin_db_val(&rs, 0, 0);
-	if (spelled != NULL)
-		*spelled = admin_db_val(&rs, 0, 1);
 	return 1;
 }
 
@@ -86,13 +84,12 @@ find_account(struct admin_run *run, const char *name, const char **id,
 static int
 end_sessions(struct admin_run *run, const char *account_id)
 {
-	const char     *p[1] = {account_id};
-	struct adm_rows rs;
+	int ended;
 
-	if (admin_db_run(run->db, &run->a, ADM_SESSIONS_END, p, &rs) != ADM_OK)
+	if (db_account_sessions_end(run->db, &run->a, account_id, &ended) !=
+	    DB_OK)
 		return -1;
-	return (int)strtol(
-	    admin_db_val(&rs, 0, 0) ? admin_db_val(&rs, 0, 0) : "0", NULL, 10);
+	return ended;
 }
 
 /* Serialises obj (and releases it) into arena text; NULL on failure. */
@@ -113,93 +110,121 @@ json_text(struct admin_run *run, json_t *obj)
 	return copy;
 }
 
-int
-admin_user_create(int argc, char **argv)
+/*
+ * Reads the options of user create into *a (the account without its
+ * hash).  Returns 0, or ADMIN_EXIT_USAGE after saying what is wrong.
+ */
+static int
+user_options(int argc, char **argv, struct account_new *a)
 {
-	const char      *opt[UOPT__MAX] = {NULL};
-	const char      *pos[1], *username, *display, *unit, *district;
-	const char      *email, *phone, *id = NULL, *existing, *after;
-	char             err[256], pw[ADMIN_PASSWORD_MAX + 2];
-	char             hash[PASSWORD_HASH_MAX];
-	size_t           npos, pwlen;
-	struct admin_run run = {0};
-	struct adm_rows  rs;
-	int              rc = ADMIN_EXIT_FAIL, st;
+	const char *opt[UOPT__MAX] = {NULL}, *pos[1];
+	char        err[256];
+	size_t      npos;
 
 	if (!admin_args_parse(argc, argv, uopt_names, UOPT__MAX, opt, pos, 1,
 	                      &npos, err, sizeof(err)))
 		return admin_usage("user create: %s", err);
 	if (npos != 1)
 		return admin_usage("user create needs a USERNAME");
-	username = pos[0];
-	if (!username_ok(username))
+	if (!username_ok(pos[0]))
 		return ADMIN_EXIT_USAGE;
-	display =
-	    opt[UOPT_DISPLAY_NAME] != NULL ? opt[UOPT_DISPLAY_NAME] : username;
-	unit = opt[UOPT_UNIT] != NULL ? opt[UOPT_UNIT] : "";
-	district = opt[UOPT_DISTRICT] != NULL ? opt[UOPT_DISTRICT] : "";
-	email = opt[UOPT_EMAIL] != NULL && opt[UOPT_EMAIL][0] != '\0'
-	            ? opt[UOPT_EMAIL]
-	            : NULL;
-	phone = opt[UOPT_PHONE] != NULL && opt[UOPT_PHONE][0] != '\0'
-	            ? opt[UOPT_PHONE]
-	            : NULL;
-	if (!valid_line(display, strlen(display), 1, 80))
+	a->username = pos[0];
+	a->display_name =
+	    opt[UOPT_DISPLAY_NAME] ? opt[UOPT_DISPLAY_NAME] : pos[0];
+	a->unit = opt[UOPT_UNIT] ? opt[UOPT_UNIT] : "";
+	a->district = opt[UOPT_DISTRICT] ? opt[UOPT_DISTRICT] : "";
+	a->email =
+	    opt[UOPT_EMAIL] && opt[UOPT_EMAIL][0] ? opt[UOPT_EMAIL] : NULL;
+	a->phone =
+	    opt[UOPT_PHONE] && opt[UOPT_PHONE][0] ? opt[UOPT_PHONE] : NULL;
+	if (!valid_line(a->display_name, strlen(a->display_name), 1, 80))
 		return admin_usage("--display-name must be 1 to 80 "
 		                   "characters of text on one line");
-	if (!valid_line(unit, strlen(unit), 0, 120))
+	if (!valid_line(a->unit, strlen(a->unit), 0, 120))
 		return admin_usage("--unit must be at most 120 characters of "
 		                   "text on one line");
-	if (!valid_line(district, strlen(district), 0, 120))
+	if (!valid_line(a->district, strlen(a->district), 0, 120))
 		return admin_usage("--district must be at most 120 characters "
 		                   "of text on one line");
-	if (email != NULL && !valid_email(email, strlen(email)))
+	if (a->email != NULL && !valid_email(a->email, strlen(a->email)))
 		return admin_usage("--email '%s' is not an e-mail address",
-		                   email);
-	if (phone != NULL && !valid_phone(phone, strlen(phone)))
+		                   a->email);
+	if (a->phone != NULL && !valid_phone(a->phone, strlen(a->phone)))
 		return admin_usage("--phone '%s' is not a phone number "
 		                   "(digits, optional leading '+')",
-		                   phone);
+		                   a->phone);
+	return 0;
+}
 
-	/* Hash before the transaction: argon2id takes a while. */
+/*
+ * Reads the password from standard input and hashes it into hash (the
+ * password itself is wiped).  Returns 0 or an exit code (reported).
+ */
+static int
+user_password_hash(char hash[PASSWORD_HASH_MAX])
+{
+	char   pw[ADMIN_PASSWORD_MAX + 2];
+	size_t pwlen;
+	int    rc = 0;
+
 	if (admin_read_password(pw, &pwlen) != 0)
 		return ADMIN_EXIT_USAGE;
 	if (sodium_init() < 0 || password_hash(pw, pwlen, hash) != 0) {
-		sodium_memzero(pw, sizeof(pw));
 		admin_fail("cannot hash the password (out of memory?)");
-		return ADMIN_EXIT_FAIL;
+		rc = ADMIN_EXIT_FAIL;
 	}
 	sodium_memzero(pw, sizeof(pw));
+	return rc;
+}
 
+/* Says why the account was not created: its name taken, in which case. */
+static void
+user_refused(struct admin_run *run, const char *username,
+             enum account_refusal why)
+{
+	const char *id, *existing;
+
+	if (why == ACCOUNT_INVALID)
+		admin_fail("the database refused the account: a field breaks "
+		           "a rule of the accounts table");
+	else if (find_account(run, username, &id, &existing) == 1 &&
+	         strcmp(existing, username) != 0)
+		admin_fail("username '%s' is taken (as '%s'; usernames ignore "
+		           "case)",
+		           username, existing);
+	else
+		admin_fail("username '%s' is taken", username);
+}
+
+int
+admin_user_create(int argc, char **argv)
+{
+	struct account_new   acc;
+	char                 hash[PASSWORD_HASH_MAX];
+	const char          *id = NULL, *after;
+	struct admin_run     run = {0};
+	enum account_refusal why;
+	int64_t              nid = 0;
+	int                  rc, st;
+
+	/* Hash before the transaction: argon2id takes a while. */
+	if ((rc = user_options(argc, argv, &acc)) != 0 ||
+	    (rc = user_password_hash(hash)) != 0)
+		return rc;
+	acc.password_hash = hash;
+	rc = ADMIN_EXIT_FAIL;
 	if (admin_start(&run, 0) != 0)
 		goto out;
-	{
-		const char *p[7] = {username, display, unit, district,
-		                    email,    phone,   hash};
-
-		st = admin_db_run(run.db, &run.a, ADM_ACCOUNT_INSERT, p, &rs);
-	}
-	if (st == ADM_NONE) {
-		admin_fail("the database refused the account: %s", rs.message);
+	st = db_account_create(run.db, &run.a, &acc, &nid, &why);
+	if (st == DB_NONE)
+		user_refused(&run, acc.username, why);
+	if (st != DB_OK)
 		goto out;
-	}
-	if (st != ADM_OK)
-		goto out;
-	if (rs.nrows == 0) {
-		/* Taken in some spelling: say which one. */
-		if (find_account(&run, username, &id, &existing) == 1 &&
-		    strcmp(existing, username) != 0)
-			admin_fail("username '%s' is taken (as '%s'; usernames "
-			           "ignore case)",
-			           username, existing);
-		else
-			admin_fail("username '%s' is taken", username);
-		goto out;
-	}
-	id = admin_db_val(&rs, 0, 0);
+	id = arena_printf(&run.a, "%lld", (long long)nid);
 	after = json_text(&run, json_pack("{s:s, s:s, s:s, s:s}", "username",
-	                                  username, "display_name", display,
-	                                  "unit", unit, "district", district));
+	                                  acc.username, "display_name",
+	                                  acc.display_name, "unit", acc.unit,
+	                                  "district", acc.district));
 	if (after == NULL || admin_audit(&run, "account.create", "account", id,
 	                                 NULL, NULL, after) != 0)
 		goto out;
@@ -208,7 +233,7 @@ out:
 	sodium_memzero(hash, sizeof(hash));
 	rc = admin_finish(&run, rc);
 	if (rc == ADMIN_EXIT_OK)
-		printf("created user '%s' (id %s)\n", username, id);
+		printf("created user '%s' (id %s)\n", acc.username, id);
 	arena_free(&run.a);
 	return rc;
 }
@@ -217,12 +242,11 @@ int
 admin_user_password(int argc, char **argv)
 {
 	const char      *pos[1], *id = NULL, *spelled = NULL, *after;
-	char             err[256], pw[ADMIN_PASSWORD_MAX + 2];
+	char             err[256];
 	char             hash[PASSWORD_HASH_MAX];
-	size_t           npos, pwlen;
+	size_t           npos;
 	struct admin_run run = {0};
-	struct adm_rows  rs;
-	int              rc = ADMIN_EXIT_FAIL, ended = 0, st;
+	int              rc = ADMIN_EXIT_FAIL, ended = 0;
 
 	if (!admin_args_parse(argc, argv, NULL, 0, NULL, pos, 1, &npos, err,
 	                      sizeof(err)))
@@ -231,26 +255,13 @@ admin_user_password(int argc, char **argv)
 		return admin_usage("user password needs a USERNAME");
 	if (!username_ok(pos[0]))
 		return ADMIN_EXIT_USAGE;
-	if (admin_read_password(pw, &pwlen) != 0)
-		return ADMIN_EXIT_USAGE;
-	if (sodium_init() < 0 || password_hash(pw, pwlen, hash) != 0) {
-		sodium_memzero(pw, sizeof(pw));
-		admin_fail("cannot hash the password (out of memory?)");
-		return ADMIN_EXIT_FAIL;
-	}
-	sodium_memzero(pw, sizeof(pw));
-
+	if ((rc = user_password_hash(hash)) != 0)
+		return rc;
+	rc = ADMIN_EXIT_FAIL;
 	if (admin_start(&run, 0) != 0 ||
 	    find_account(&run, pos[0], &id, &spelled) != 1)
 		goto out;
-	{
-		const char *p[2] = {id, hash};
-
-		st = admin_db_run(run.db, &run.a, ADM_ACCOUNT_PASSWORD, p, &rs);
-	}
-	if (st == ADM_NONE)
-		admin_fail("the database refused the password: %s", rs.message);
-	if (st != ADM_OK)
+	if (db_account_password(run.db, &run.a, id, hash) != DB_OK)
 		goto out;
 	/* Whoever knew the old password is logged out everywhere. */
 	if ((ended = end_sessions(&run, id)) < 0)
@@ -274,33 +285,114 @@ out:
 int
 admin_user_list(int argc, char **argv)
 {
-	const char      *pos[1];
-	char             err[256];
-	size_t           npos;
-	struct admin_run run = {0};
-	struct adm_rows  rs;
-	int              rc = ADMIN_EXIT_FAIL, r, c;
+	return admin_list(
+	    argc, argv, "user list",
+	    "username\tdisplay_name\tunit\tdistrict\troles\tstatus\t"
+	    "created_at\n",
+	    db_account_list, "");
+}
 
-	if (!admin_args_parse(argc, argv, NULL, 0, NULL, pos, 0, &npos, err,
-	                      sizeof(err)))
-		return admin_usage("user list: %s", err);
-	if (admin_start(&run, 1) != 0 ||
-	    admin_db_run(run.db, &run.a, ADM_ACCOUNT_LIST, NULL, &rs) != ADM_OK)
-		goto out;
-	printf("username\tdisplay_name\tunit\tdistrict\troles\tstatus\t"
-	       "created_at\n");
-	for (r = 0; r < rs.nrows; r++)
-		for (c = 0; c < rs.ncols; c++) {
-			const char *v = admin_db_val(&rs, r, c);
+/*
+ * grant and revoke: ROLE USERNAME [--contest SLUG].  Both are idempotent:
+ * granting a role held already, or revoking one not held, changes nothing
+ * and succeeds.
+ */
+/* A role change as the command line asks for it. */
+struct role_req {
+	int         grant;
+	const char *verb, *role, *username;
+	const char *slug; /* or NULL: every contest */
+	char        scope[160];
+};
 
-			printf("%s%c", v != NULL ? v : "",
-			       c + 1 < rs.ncols ? '\t' : '\n');
+/* Reads grant's or revoke's arguments; 0 or ADMIN_EXIT_USAGE (said). */
+static int
+role_options(int argc, char **argv, struct role_req *q)
+{
+	const char *opt[GOPT__MAX] = {NULL}, *pos[2];
+	char        err[256];
+	size_t      npos;
+
+	if (!admin_args_parse(argc, argv, gopt_names, GOPT__MAX, opt, pos, 2,
+	                      &npos, err, sizeof(err)))
+		return admin_usage("%s: %s", q->verb, err);
+	if (npos != 2)
+		return admin_usage("%s needs a ROLE (judge or admin) and a "
+		                   "USERNAME",
+		                   q->verb);
+	q->role = pos[0];
+	q->username = pos[1];
+	q->slug = opt[GOPT_CONTEST];
+	if (strcmp(q->role, "judge") != 0 && strcmp(q->role, "admin") != 0)
+		return admin_usage("unknown role '%s': use judge or admin",
+		                   q->role);
+	if (!username_ok(q->username))
+		return ADMIN_EXIT_USAGE;
+	if (q->slug != NULL && !valid_slug(q->slug, strlen(q->slug)))
+		return admin_usage("'%s' is not a contest slug (lowercase "
+		                   "letters, digits and '-', 2 to 64)",
+		                   q->slug);
+	/*
+	 * The site treats any admin row as authority over every contest
+	 * (is_judge_of), so a contest-bound admin would be a trap.  revoke
+	 * still accepts one, to clean up a row made by hand.
+	 */
+	if (q->grant && q->slug != NULL && strcmp(q->role, "admin") == 0)
+		return admin_usage("admin is granted for every contest; "
+		                   "--contest applies to judge only");
+	if (q->slug != NULL)
+		(void)snprintf(q->scope, sizeof(q->scope), "contest '%s'",
+		               q->slug);
+	else
+		(void)snprintf(q->scope, sizeof(q->scope), "every contest");
+	return 0;
+}
+
+/*
+ * Changes the role in run's transaction: *changed 0 when it was already
+ * so; a change ends the account's sessions (*ended of them) and is
+ * audited.  Returns 0, or -1 (reported).
+ */
+static int
+role_apply(struct admin_run *run, const struct role_req *q, const char **who,
+           int *changed, int *ended)
+{
+	struct contest_windows cw;
+	const char            *id, *contest = NULL, *json;
+	int                    st;
+
+	if (find_account(run, q->username, &id, who) != 1)
+		return -1;
+	if (q->slug != NULL) {
+		if ((st = db_contest_lock(run->db, &run->a, q->slug, &cw)) < 0)
+			return -1;
+		if (st == DB_NONE) {
+			admin_fail("contest '%s' does not exist", q->slug);
+			return -1;
 		}
-	rc = ADMIN_EXIT_OK;
-out:
-	rc = admin_finish(&run, rc);
-	arena_free(&run.a);
-	return rc;
+		contest = cw.id;
+	}
+	st = db_role_change(run->db, &run->a, id, q->role, contest, q->grant,
+	                    changed);
+	if (st == DB_NONE)
+		admin_fail("the database refused the role (a rule of the "
+		           "roles table)");
+	if (st != DB_OK)
+		return -1;
+	if (!*changed)
+		return 0;
+	/* STYLE 18: a role change gets the user a fresh session. */
+	if ((*ended = end_sessions(run, id)) < 0)
+		return -1;
+	json = json_text(run, json_pack("{s:s, s:s, s:s?, s:i}", "username",
+	                                *who, "role", q->role, "contest",
+	                                q->slug, "sessions_ended", *ended));
+	if (json == NULL ||
+	    admin_audit(run, q->grant ? "role.grant" : "role.revoke", "account",
+	                id, contest, q->grant ? NULL : json,
+	                q->grant ? json : NULL) != 0)
+		return -1;
+	return 0;
 }
 
 /*
@@ -311,103 +403,28 @@ out:
 static int
 role_change(int argc, char **argv, int grant)
 {
-	const char      *verb = grant ? "grant" : "revoke";
-	const char      *opt[GOPT__MAX] = {NULL};
-	const char      *pos[2], *role, *slug, *id, *spelled = NULL;
-	const char      *contest_id = NULL, *json;
-	char             err[256], scope[160];
-	size_t           npos;
+	struct role_req  q = {.grant = grant,
+	                      .verb = grant ? "grant" : "revoke"};
 	struct admin_run run = {0};
-	struct adm_rows  rs;
-	int              rc = ADMIN_EXIT_FAIL, changed = 0, ended = 0;
+	const char      *who = NULL;
+	int              rc, changed = 0, ended = 0;
 
-	if (!admin_args_parse(argc, argv, gopt_names, GOPT__MAX, opt, pos, 2,
-	                      &npos, err, sizeof(err)))
-		return admin_usage("%s: %s", verb, err);
-	if (npos != 2)
-		return admin_usage("%s needs a ROLE (judge or admin) and a "
-		                   "USERNAME",
-		                   verb);
-	role = pos[0];
-	if (strcmp(role, "judge") != 0 && strcmp(role, "admin") != 0)
-		return admin_usage("unknown role '%s': use judge or admin",
-		                   role);
-	if (!username_ok(pos[1]))
-		return ADMIN_EXIT_USAGE;
-	slug = opt[GOPT_CONTEST];
-	if (slug != NULL && !valid_slug(slug, strlen(slug)))
-		return admin_usage("'%s' is not a contest slug (lowercase "
-		                   "letters, digits and '-', 2 to 64)",
-		                   slug);
-	/*
-	 * The site treats any admin row as authority over every contest
-	 * (is_judge_of), so a contest-bound admin would be a trap.  revoke
-	 * still accepts one, to clean up a row made by hand.
-	 */
-	if (grant && slug != NULL && strcmp(role, "admin") == 0)
-		return admin_usage("admin is granted for every contest; "
-		                   "--contest applies to judge only");
-	if (slug != NULL)
-		(void)snprintf(scope, sizeof(scope), "contest '%s'", slug);
-	else
-		(void)snprintf(scope, sizeof(scope), "every contest");
-
-	if (admin_start(&run, 0) != 0 ||
-	    find_account(&run, pos[1], &id, &spelled) != 1)
-		goto out;
-	if (slug != NULL) {
-		const char *p[1] = {slug};
-
-		if (admin_db_run(run.db, &run.a, ADM_CONTEST_LOCK, p, &rs) !=
-		    ADM_OK)
-			goto out;
-		if (rs.nrows == 0) {
-			admin_fail("contest '%s' does not exist", slug);
-			goto out;
-		}
-		contest_id = admin_db_val(&rs, 0, 0);
-	}
-	{
-		const char *p[3] = {id, role, contest_id};
-
-		if (admin_db_run(run.db, &run.a,
-		                 grant ? ADM_ROLE_GRANT : ADM_ROLE_REVOKE, p,
-		                 &rs) != ADM_OK) {
-			if (rs.message != NULL)
-				admin_fail("the database refused: %s",
-				           rs.message);
-			goto out;
-		}
-	}
-	changed = rs.nrows > 0;
-	if (changed) {
-		/* STYLE 18: a role change gets the user a fresh session. */
-		if ((ended = end_sessions(&run, id)) < 0)
-			goto out;
-		json = json_text(&run,
-		                 json_pack("{s:s, s:s, s:s?, s:i}", "username",
-		                           spelled, "role", role, "contest",
-		                           slug, "sessions_ended", ended));
-		if (json == NULL ||
-		    admin_audit(&run, grant ? "role.grant" : "role.revoke",
-		                "account", id, contest_id, grant ? NULL : json,
-		                grant ? json : NULL) != 0)
-			goto out;
-	}
-	rc = ADMIN_EXIT_OK;
-out:
+	if ((rc = role_options(argc, argv, &q)) != 0)
+		return rc;
+	rc = ADMIN_EXIT_FAIL;
+	if (admin_start(&run, 0) == 0 &&
+	    role_apply(&run, &q, &who, &changed, &ended) == 0)
+		rc = ADMIN_EXIT_OK;
 	rc = admin_finish(&run, rc);
-	if (rc != ADMIN_EXIT_OK)
-		goto done;
-	if (!changed)
-		printf("'%s' %s %s on %s; nothing changed\n", spelled,
-		       grant ? "already has" : "does not have", role, scope);
-	else
+	if (rc == ADMIN_EXIT_OK && !changed)
+		printf("'%s' %s %s on %s; nothing changed\n", who,
+		       grant ? "already has" : "does not have", q.role,
+		       q.scope);
+	else if (rc == ADMIN_EXIT_OK)
 		printf("%s %s on %s %s '%s' (%d session%s ended)\n",
-		       grant ? "granted" : "revoked", role, scope,
-		       grant ? "to" : "from", spelled, ended,
+		       grant ? "granted" : "revoked", q.role, q.scope,
+		       grant ? "to" : "from", who, ended,
 		       ended == 1 ? "" : "s");
-done:
 	arena_free(&run.a);
 	return rc;
 }

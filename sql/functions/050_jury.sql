@@ -205,11 +205,12 @@ RETURN (SELECT jsonb_object_agg(k.name, s.score)
 
 -- PUT /entries/{id}/scores.  p_scores is {"<criterion>": number, ...}
 -- (the C side checked the shape); every criterion of the contest must be
--- given, nothing else.  Answers (status, code, message, body).
+-- given, nothing else.  Answers (outcome, detail, body):
+-- cgi/outcome.c says what a judge sees for each outcome.
 CREATE FUNCTION scores_put(p_entry bigint, p_judge bigint, p_name text,
                            p_ip text, p_scores jsonb, p_comment text,
-                           OUT status integer, OUT code text,
-                           OUT message text, OUT body jsonb)
+                           OUT outcome text, OUT detail text,
+                           OUT body jsonb)
 LANGUAGE plpgsql SET search_path = netdep, pg_catalog AS $$
 DECLARE
 	e      entries%ROWTYPE;
@@ -222,43 +223,33 @@ DECLARE
 BEGIN
 	SELECT * INTO e FROM entries WHERE id = p_entry;
 	IF NOT FOUND THEN
-		status := 404; code := 'no_entry';
-		message := 'There is no entry ' || p_entry || '.'; RETURN;
+		outcome := 'no_entry'; RETURN;
 	END IF;
 	SELECT * INTO c FROM contests WHERE id = e.contest_id;
 	IF NOT is_judge_of(p_judge, c.id) THEN
-		status := 403; code := 'forbidden';
-		message := 'You are not a judge of this entry''s contest.'; RETURN;
+		outcome := 'forbidden'; RETURN;
 	END IF;
 	IF e.account_id = p_judge THEN
-		status := 403; code := 'own_entry';
-		message := 'You cannot score your own entry.'; RETURN;
+		outcome := 'own_entry'; RETURN;
 	END IF;
 	IF jury_conflict(p_judge, e.id) THEN
-		status := 403; code := 'conflict_of_interest';
-		message := 'This entry is from your own unit: another judge '
-		           'scores it.'; RETURN;
+		outcome := 'conflict_of_interest'; RETURN;
 	END IF;
 	IF e.status <> 'approved' THEN
-		status := 409; code := 'not_approved';
-		message := 'Only approved entries are scored; this one is '
-		           || e.status || '.'; RETURN;
+		outcome := 'not_approved'; detail := e.status; RETURN;
 	END IF;
 	IF results_published(c) THEN
-		status := 409; code := 'results_published';
-		message := 'The results are published: scores are final.'; RETURN;
+		outcome := 'results_published'; RETURN;
 	END IF;
 	SELECT array_agg(k.name ORDER BY k.name) INTO want
 	  FROM criteria k WHERE k.contest_id = c.id;
 	SELECT array_agg(x ORDER BY x) INTO got FROM jsonb_object_keys(p_scores) x;
 	IF want IS NULL THEN
-		status := 409; code := 'no_criteria';
-		message := 'This contest has no jury criteria yet.'; RETURN;
+		outcome := 'no_criteria'; RETURN;
 	END IF;
 	IF got IS DISTINCT FROM want THEN
-		status := 400; code := 'invalid_field';
-		message := 'Field criteria must score exactly: '
-		           || array_to_string(want, ', ') || '.'; RETURN;
+		outcome := 'criteria_mismatch';
+		detail := array_to_string(want, ', '); RETURN;
 	END IF;
 	SELECT x.key INTO bad FROM jsonb_each(p_scores) x
 	 WHERE jsonb_typeof(x.value) <> 'number'
@@ -266,9 +257,8 @@ BEGIN
 	    OR x.value::numeric <> round(x.value::numeric, 1)
 	 LIMIT 1;
 	IF bad IS NOT NULL THEN
-		status := 400; code := 'invalid_field';
-		message := 'Score ' || bad || ' must be a number from 0 to 10 '
-		           'with at most one decimal.'; RETURN;
+		-- A score is a number from 0 to 10 with at most one decimal.
+		outcome := 'score_out_of_range'; detail := bad; RETURN;
 	END IF;
 
 	before := jury_scores_of(p_judge, e.id);
@@ -296,7 +286,7 @@ BEGIN
 	                            'comment', nullif(p_comment, ''));
 	PERFORM audit(p_judge, p_name, p_ip, 'score.put', 'entry', e.id, c.id,
 	              before, after);
-	status := 200; code := 'ok'; message := NULL;
+	outcome := 'ok';
 	body := jsonb_build_object('scores', after || jsonb_build_object(
 		'entry_id', e.id,
 		'mark', (SELECT round(m.mark, 4) FROM jury_marks(c.id) m
@@ -307,8 +297,8 @@ $$;
 -- GET /entries/{id}/scores: the caller's own (a judge of the contest), and
 -- everyone's, judges labelled, once the results are published.
 CREATE FUNCTION scores_get(p_entry bigint, p_user bigint,
-                           OUT status integer, OUT code text,
-                           OUT message text, OUT body jsonb)
+                           OUT outcome text, OUT detail text,
+                           OUT body jsonb)
 LANGUAGE plpgsql STABLE SET search_path = netdep, pg_catalog AS $$
 DECLARE
 	e     entries%ROWTYPE;
@@ -318,8 +308,7 @@ DECLARE
 BEGIN
 	SELECT * INTO e FROM entries WHERE id = p_entry;
 	IF NOT FOUND THEN
-		status := 404; code := 'no_entry';
-		message := 'There is no entry ' || p_entry || '.'; RETURN;
+		outcome := 'no_entry'; RETURN;
 	END IF;
 	SELECT * INTO c FROM contests WHERE id = e.contest_id;
 	judge := p_user IS NOT NULL AND is_judge_of(p_user, c.id);
@@ -327,14 +316,12 @@ BEGIN
 	IF NOT judge AND NOT pub THEN
 		IF e.status <> 'approved' AND e.account_id IS DISTINCT FROM p_user
 		THEN
-			status := 404; code := 'no_entry';
-			message := 'There is no entry ' || p_entry || '.'; RETURN;
+			outcome := 'no_entry'; RETURN;
 		END IF;
-		status := 403; code := 'results_not_published';
-		message := 'Jury scores are shown once the results are published.';
+		outcome := 'results_not_published';
 		RETURN;
 	END IF;
-	status := 200; code := 'ok';
+	outcome := 'ok';
 	body := jsonb_build_object(
 		'entry_id', e.id,
 		'published', results_published(c),
@@ -373,8 +360,8 @@ $$;
 -- entry ranked first by public votes.
 CREATE FUNCTION prizes_set(p_contest bigint, p_actor bigint, p_name text,
                            p_ip text, p_prizes jsonb,
-                           OUT status integer, OUT code text,
-                           OUT message text, OUT body jsonb)
+                           OUT outcome text, OUT detail text,
+                           OUT body jsonb)
 LANGUAGE plpgsql SET search_path = netdep, pg_catalog AS $$
 DECLARE
 	before jsonb;
@@ -390,9 +377,8 @@ BEGIN
 	                     AND e.status = 'approved')
 	 LIMIT 1;
 	IF FOUND THEN
-		status := 409; code := 'not_approved';
-		message := 'Entry ' || bad.entry_id || ' is not an approved entry '
-		           'of this contest.'; RETURN;
+		-- Only an approved entry of this contest wins a prize.
+		outcome := 'prize_not_approved'; detail := bad.entry_id; RETURN;
 	END IF;
 	SELECT x.entry_id INTO bad
 	  FROM jsonb_to_recordset(p_prizes) AS x(entry_id bigint, prize text)
@@ -401,9 +387,8 @@ BEGIN
 	                    WHERE r.entry_id = x.entry_id AND r.rank_votes = 1)
 	 LIMIT 1;
 	IF FOUND THEN
-		status := 409; code := 'not_most_voted';
-		message := 'Entry ' || bad.entry_id || ' is not the most voted '
-		           'entry: the most-voted prize follows public votes only.';
+		-- The most-voted prize follows public votes only.
+		outcome := 'not_most_voted'; detail := bad.entry_id;
 		RETURN;
 	END IF;
 	SELECT coalesce(jsonb_agg(jsonb_build_object('entry_id', entry_id,
@@ -416,9 +401,9 @@ BEGIN
 		SELECT p_contest, x.entry_id, x.prize, p_actor
 		  FROM jsonb_to_recordset(p_prizes) AS x(entry_id bigint, prize text);
 	EXCEPTION WHEN unique_violation THEN
-		status := 409; code := 'prize_taken';
-		message := 'Each of first, second, third and most-voted goes to one '
-		           'entry, and an entry holds at most one jury prize.';
+		-- Each of first, second, third and most-voted goes to one
+		-- entry, and an entry holds at most one jury prize.
+		outcome := 'prize_taken';
 		RETURN;
 	END;
 	SELECT coalesce(jsonb_agg(jsonb_build_object('entry_id', entry_id,
@@ -426,23 +411,24 @@ BEGIN
 	  FROM prizes WHERE contest_id = p_contest;
 	PERFORM audit(p_actor, p_name, p_ip, 'prizes.set', 'contest', p_contest,
 	              p_contest, before, after);
-	status := 200; code := 'ok'; body := jsonb_build_object('prizes', after);
+	outcome := 'ok'; body := jsonb_build_object('prizes', after);
 END
 $$;
 
 -- POST /contests/{slug}/publish.
 CREATE FUNCTION results_publish(p_contest bigint, p_actor bigint, p_name text,
                                 p_ip text,
-                                OUT status integer, OUT code text,
-                                OUT message text, OUT body jsonb)
+                                OUT outcome text, OUT detail text,
+                                OUT body jsonb)
 LANGUAGE plpgsql SET search_path = netdep, pg_catalog AS $$
 DECLARE
 	c contests%ROWTYPE;
 BEGIN
 	SELECT * INTO c FROM contests WHERE id = p_contest FOR UPDATE;
 	IF results_published(c) THEN
-		status := 409; code := 'already_published';
-		message := 'The results were published at ' || c.results_at || '.';
+		outcome := 'already_published';
+		detail := to_char(c.results_at AT TIME ZONE 'Asia/Ho_Chi_Minh',
+		                  'HH24:MI DD/MM/YYYY');
 		RETURN;
 	END IF;
 	UPDATE contests SET results_at = now() WHERE id = p_contest;
@@ -450,7 +436,7 @@ BEGIN
 	              p_contest, p_contest,
 	              jsonb_build_object('results_at', c.results_at),
 	              jsonb_build_object('results_at', now()));
-	status := 200; code := 'ok';
+	outcome := 'ok';
 	body := jsonb_build_object('contest', c.slug, 'results_at', now());
 END
 $$;
@@ -464,8 +450,8 @@ $$;
 CREATE FUNCTION votes_void(p_contest bigint, p_actor bigint, p_name text,
                            p_ip text, p_account text, p_ids jsonb,
                            p_reason text, p_restore boolean,
-                           OUT status integer, OUT code text,
-                           OUT message text, OUT body jsonb)
+                           OUT outcome text, OUT detail text,
+                           OUT body jsonb)
 LANGUAGE plpgsql SET search_path = netdep, pg_catalog AS $$
 DECLARE
 	acc     bigint;
@@ -476,8 +462,7 @@ BEGIN
 		SELECT id INTO acc FROM accounts
 		 WHERE lower(username) = lower(p_account);
 		IF NOT FOUND THEN
-			status := 404; code := 'no_account';
-			message := 'There is no account ' || p_account || '.'; RETURN;
+			outcome := 'no_account'; detail := p_account; RETURN;
 		END IF;
 	END IF;
 	WITH changed AS (
@@ -511,7 +496,7 @@ BEGIN
 		                                 'reason', p_reason,
 		                                 'entries', entries_));
 	END IF;
-	status := 200; code := 'ok';
+	outcome := 'ok';
 	body := jsonb_build_object(CASE WHEN p_restore THEN 'restored'
 	                                ELSE 'voided' END, cardinality(ids),
 	                           'vote_ids', to_jsonb(ids),

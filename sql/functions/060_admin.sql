@@ -4,12 +4,14 @@
 SET search_path = netdep, pg_catalog;
 
 -- Contest settings an admin edits (POST /contests, PATCH /contests/{slug}).
--- p_set holds only the keys to change (JSON null clears a window; times
--- are seconds since the epoch); the C side validated each value.  Audited with before and after.
+-- The one writer of contest settings, for the web admin and netdep-admin
+-- alike: p_set holds only the keys to change (JSON null clears a window;
+-- times are seconds since the epoch), each validated by the one table of
+-- cgi/contest_rules.c.  Audited with before and after.
 CREATE FUNCTION contest_save(p_slug text, p_create boolean, p_set jsonb,
                              p_actor bigint, p_name text, p_ip text,
-                             OUT status integer, OUT code text,
-                             OUT message text, OUT body jsonb)
+                             OUT outcome text, OUT detail text,
+                             OUT body jsonb)
 LANGUAGE plpgsql SET search_path = netdep, pg_catalog AS $$
 DECLARE
 	c      contests%ROWTYPE;
@@ -20,8 +22,7 @@ BEGIN
 		INSERT INTO contests (slug, title) VALUES (p_slug, p_set ->> 'title')
 		ON CONFLICT (slug) DO NOTHING RETURNING * INTO c;
 		IF NOT FOUND THEN
-			status := 409; code := 'slug_taken';
-			message := 'A contest ' || p_slug || ' exists already.'; RETURN;
+			outcome := 'slug_taken'; detail := p_slug; RETURN;
 		END IF;
 		INSERT INTO criteria (contest_id, name, weight, position)
 		VALUES (c.id, 'Nội dung', 40, 1), (c.id, 'Thẩm mỹ', 40, 2),
@@ -29,8 +30,7 @@ BEGIN
 	ELSE
 		SELECT * INTO c FROM contests WHERE slug = p_slug FOR UPDATE;
 		IF NOT FOUND THEN
-			status := 404; code := 'no_contest';
-			message := 'There is no contest ' || p_slug || '.'; RETURN;
+			outcome := 'no_contest'; detail := p_slug; RETURN;
 		END IF;
 		before := to_jsonb(c) - 'id' - 'created_at';
 	END IF;
@@ -46,6 +46,8 @@ BEGIN
 		        THEN to_timestamp((p_set ->> 'vote_from')::double precision) ELSE vote_from END,
 		vote_until = CASE WHEN p_set ? 'vote_until'
 		        THEN to_timestamp((p_set ->> 'vote_until')::double precision) ELSE vote_until END,
+		results_at = CASE WHEN p_set ? 'results_at'
+		        THEN to_timestamp((p_set ->> 'results_at')::double precision) ELSE results_at END,
 		max_entries = coalesce((p_set ->> 'max_entries')::integer, max_entries),
 		votes_per_day = coalesce((p_set ->> 'votes_per_day')::integer,
 		        votes_per_day),
@@ -55,6 +57,9 @@ BEGIN
 		        public_weight),
 		min_short_side = coalesce((p_set ->> 'min_short_side')::integer,
 		        min_short_side),
+		max_pixels = coalesce((p_set ->> 'max_pixels')::bigint, max_pixels),
+		max_side = coalesce((p_set ->> 'max_side')::integer, max_side),
+		max_bytes = coalesce((p_set ->> 'max_bytes')::integer, max_bytes),
 		coi_unit = coalesce((p_set ->> 'coi_unit')::boolean, coi_unit),
 		zscore = coalesce((p_set ->> 'zscore')::boolean, zscore),
 		judges_named = coalesce((p_set ->> 'judges_named')::boolean,
@@ -65,20 +70,20 @@ BEGIN
 	              CASE WHEN p_create THEN 'contest.create'
 	                   ELSE 'contest.update' END,
 	              'contest', c.id, c.id, before, after);
-	status := CASE WHEN p_create THEN 201 ELSE 200 END; code := 'ok';
+	outcome := CASE WHEN p_create THEN 'created' ELSE 'ok' END;
 	body := jsonb_build_object('contest', after);
 EXCEPTION WHEN check_violation THEN
-	status := 400; code := 'invalid_field';
-	message := 'The settings contradict each other (a window must end '
-	           'after it starts) or are out of range.';
+	-- The settings contradict each other (a window must end after it
+	-- starts) or are out of range.
+	outcome := 'settings_invalid';
 END
 $$;
 
 -- POST /contests/{slug}/categories.
 CREATE FUNCTION category_add(p_contest bigint, p_cat text, p_actor bigint,
                              p_name text, p_ip text,
-                             OUT status integer, OUT code text,
-                             OUT message text, OUT body jsonb)
+                             OUT outcome text, OUT detail text,
+                             OUT body jsonb)
 LANGUAGE plpgsql SET search_path = netdep, pg_catalog AS $$
 DECLARE
 	k categories%ROWTYPE;
@@ -88,13 +93,12 @@ BEGIN
 	  FROM categories WHERE contest_id = p_contest
 	ON CONFLICT (contest_id, name) DO NOTHING RETURNING * INTO k;
 	IF NOT FOUND THEN
-		status := 409; code := 'category_exists';
-		message := 'The contest has a category ' || p_cat || ' already.';
+		outcome := 'category_exists'; detail := p_cat;
 		RETURN;
 	END IF;
 	PERFORM audit(p_actor, p_name, p_ip, 'category.add', 'category', k.id,
 	              p_contest, NULL, jsonb_build_object('name', k.name));
-	status := 201; code := 'ok';
+	outcome := 'created';
 	body := jsonb_build_object('category', jsonb_build_object('id', k.id,
 	                           'name', k.name));
 END
@@ -105,8 +109,8 @@ $$;
 -- no score silently loses its criterion.
 CREATE FUNCTION criteria_set(p_contest bigint, p_set jsonb, p_actor bigint,
                              p_name text, p_ip text,
-                             OUT status integer, OUT code text,
-                             OUT message text, OUT body jsonb)
+                             OUT outcome text, OUT detail text,
+                             OUT body jsonb)
 LANGUAGE plpgsql SET search_path = netdep, pg_catalog AS $$
 DECLARE
 	before jsonb;
@@ -122,17 +126,15 @@ BEGIN
 	                   WHERE k.contest_id = p_contest);
 	IF (SELECT count(DISTINCT x ->> 'name') <> count(*)
 	      FROM jsonb_array_elements(p_set) x) THEN
-		status := 400; code := 'invalid_field';
-		message := 'Criterion names must be different.'; RETURN;
+		outcome := 'criteria_duplicate'; RETURN;
 	END IF;
 	IF scored AND (SELECT array_agg(x ->> 'name' ORDER BY x ->> 'name')
 	                 FROM jsonb_array_elements(p_set) x)
 	          IS DISTINCT FROM (SELECT array_agg(name ORDER BY name)
 	                              FROM criteria
 	                             WHERE contest_id = p_contest) THEN
-		status := 409; code := 'scores_exist';
-		message := 'Judges have scored already: only the weights may '
-		           'change now.'; RETURN;
+		-- Judges have scored already: only the weights may change now.
+		outcome := 'scores_exist'; RETURN;
 	END IF;
 	DELETE FROM criteria k WHERE k.contest_id = p_contest
 	   AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements(p_set) x
@@ -148,15 +150,15 @@ BEGIN
 	  FROM criteria WHERE contest_id = p_contest;
 	PERFORM audit(p_actor, p_name, p_ip, 'criteria.set', 'contest',
 	              p_contest, p_contest, before, after);
-	status := 200; code := 'ok'; body := jsonb_build_object('criteria', after);
+	outcome := 'ok'; body := jsonb_build_object('criteria', after);
 END
 $$;
 
 -- POST /contests/{slug}/judges and DELETE .../judges/{username}.
 CREATE FUNCTION judge_role(p_contest bigint, p_username text, p_grant boolean,
                            p_actor bigint, p_name text, p_ip text,
-                           OUT status integer, OUT code text,
-                           OUT message text, OUT body jsonb)
+                           OUT outcome text, OUT detail text,
+                           OUT body jsonb)
 LANGUAGE plpgsql SET search_path = netdep, pg_catalog AS $$
 DECLARE
 	acc bigint;
@@ -164,8 +166,7 @@ DECLARE
 BEGIN
 	SELECT id INTO acc FROM accounts WHERE lower(username) = lower(p_username);
 	IF NOT FOUND THEN
-		status := 404; code := 'no_account';
-		message := 'There is no account ' || p_username || '.'; RETURN;
+		outcome := 'no_account'; detail := p_username; RETURN;
 	END IF;
 	IF p_grant THEN
 		INSERT INTO roles (account_id, role, contest_id)
@@ -176,11 +177,9 @@ BEGIN
 	END IF;
 	GET DIAGNOSTICS n = ROW_COUNT;
 	IF n = 0 THEN
-		status := CASE WHEN p_grant THEN 409 ELSE 404 END;
-		code := CASE WHEN p_grant THEN 'already_judge' ELSE 'not_judge' END;
-		message := p_username || CASE WHEN p_grant
-		           THEN ' is a judge of this contest already.'
-		           ELSE ' is not a judge of this contest.' END;
+		outcome := CASE WHEN p_grant THEN 'already_judge'
+		                ELSE 'not_judge' END;
+		detail := p_username;
 		RETURN;
 	END IF;
 	PERFORM audit(p_actor, p_name, p_ip,
@@ -188,7 +187,7 @@ BEGIN
 	              'account', acc, p_contest,
 	              jsonb_build_object('judge', NOT p_grant),
 	              jsonb_build_object('judge', p_grant, 'username', p_username));
-	status := CASE WHEN p_grant THEN 201 ELSE 200 END; code := 'ok';
+	outcome := CASE WHEN p_grant THEN 'created' ELSE 'ok' END;
 	body := jsonb_build_object('judge', jsonb_build_object('username',
 	        p_username, 'granted', p_grant));
 END

@@ -1,0 +1,140 @@
+/*
+ * admin_media.c: `netdep-admin media sweep` (and `media orphans`, which
+ * only lists), the clean-up of media files that no row names.  An upload writes
+ * its files, then commits its rows, and removes the files when the commit
+ * fails; only a crash or a database lost at the wrong moment leaves files
+ * behind, and this finds them.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../config.h"
+#include "../db_entry.h"
+#include "../store.h"
+#include "../valid.h"
+#include "admin.h"
+#include "admin_args.h"
+
+/* Files younger than this may belong to an upload in flight. */
+#define SWEEP_MIN_AGE_DEFAULT 86400L
+
+enum sopt { SOPT_OLDER_THAN, SOPT__MAX };
+
+static const char *const sopt_names[SOPT__MAX] = {
+    "older-than", /* SOPT_OLDER_THAN */
+};
+
+/* The tokens that have rows, sorted (the database's byte order). */
+struct token_set {
+	const char **tok;
+	int          n;
+};
+
+static int
+token_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int
+token_known(void *ctx, const char *token)
+{
+	const struct token_set *ts = ctx;
+
+	return bsearch(&token, ts->tok, (size_t)ts->n, sizeof(*ts->tok),
+	               token_cmp) != NULL;
+}
+
+static void
+token_report(void *ctx, const char *token, const char *file)
+{
+	(void)ctx;
+	printf("orphan %.2s/%.2s/%s\n", token, token + 2, file);
+}
+
+/* Parses the options into sw; returns 0 or an exit code. */
+static int
+sweep_options(int argc, char **argv, struct store_sweep *sw)
+{
+	const char *opt[SOPT__MAX] = {NULL}, *pos[1];
+	char        err[256];
+	size_t      npos;
+	long long   n;
+
+	if (!admin_args_parse(argc, argv, sopt_names, SOPT__MAX, opt, pos, 0,
+	                      &npos, err, sizeof(err)))
+		return admin_usage("media %s: %s",
+		                   sw->dry_run ? "orphans" : "sweep", err);
+	sw->min_age = SWEEP_MIN_AGE_DEFAULT;
+	if (opt[SOPT_OLDER_THAN] != NULL) {
+		if (!valid_int(opt[SOPT_OLDER_THAN],
+		               strlen(opt[SOPT_OLDER_THAN]), 0, 365L * 86400,
+		               &n))
+			return admin_usage("--older-than must be a number of "
+			                   "seconds from 0 to 31536000");
+		sw->min_age = (long)n;
+	}
+	return 0;
+}
+
+/* Lists (dry_run 1) or removes the orphans. */
+static int
+media_sweep(int argc, char **argv, int dry_run)
+{
+	struct store_sweep       sw = {.dry_run = dry_run};
+	struct store_sweep_stats st;
+	struct token_set         ts = {0};
+	struct admin_run         run = {0};
+	struct db_table          t;
+	struct config            cfg;
+	struct store             media;
+	int                      rc = ADMIN_EXIT_FAIL;
+
+	if ((rc = sweep_options(argc, argv, &sw)) != 0)
+		return rc;
+	rc = ADMIN_EXIT_FAIL;
+	if (config_load(&cfg) != 0)
+		return ADMIN_EXIT_USAGE;
+	if (store_open(&media, cfg.media) != 0) {
+		admin_fail("cannot open the media root %s (set NETDEP_MEDIA)",
+		           cfg.media);
+		return ADMIN_EXIT_FAIL;
+	}
+	/* The tokens are read before the files: a row committed after this
+	 * belongs to a file younger than --older-than, which stays. */
+	if (admin_start(&run, 1) != 0 ||
+	    db_media_tokens(run.db, &run.a, &t) < 0)
+		goto out;
+	ts.tok = t.cells;
+	ts.n = t.nrows;
+	qsort(ts.tok, (size_t)ts.n, sizeof(*ts.tok), token_cmp);
+	sw.known = token_known;
+	sw.report = sw.dry_run ? token_report : NULL;
+	sw.ctx = &ts;
+	if (store_sweep_orphans(&media, &sw, &st) != 0) {
+		admin_fail("cannot read the media root %s", cfg.media);
+		goto out;
+	}
+	printf("%s %lu of %lu files (%llu bytes) that no media row names\n",
+	       sw.dry_run ? "would remove" : "removed",
+	       sw.dry_run ? st.orphans : st.removed, st.files, st.bytes);
+	rc = ADMIN_EXIT_OK;
+out:
+	rc = admin_finish(&run, rc);
+	store_close(&media);
+	arena_free(&run.a);
+	return rc;
+}
+
+int
+admin_media_sweep(int argc, char **argv)
+{
+	return media_sweep(argc, argv, 0);
+}
+
+int
+admin_media_orphans(int argc, char **argv)
+{
+	return media_sweep(argc, argv, 1);
+}

@@ -1,0 +1,96 @@
+/*
+ * db_account.h: the data layer of accounts and sessions, for the server
+ * and for netdep-admin.  Every function returns the tri-state of db.h;
+ * what it fills points into the arena it was given.
+ */
+#ifndef NETDEP_DB_ACCOUNT_H
+#define NETDEP_DB_ACCOUNT_H
+
+#include <stdint.h>
+
+#include "db.h"
+#include "req.h"
+
+/* A new account, its fields checked by the caller. */
+struct account_new {
+	const char *username;
+	const char *display_name;
+	const char *unit;     /* "" when none */
+	const char *district; /* "" when none */
+	const char *email;    /* NULL when none */
+	const char *phone;    /* NULL when none */
+	const char *password_hash;
+};
+
+/* Why an account was not created. */
+enum account_refusal {
+	ACCOUNT_TAKEN,   /* the username exists, in any case */
+	ACCOUNT_INVALID, /* a rule of the table refused a field */
+};
+
+/*
+ * Creates an account: DB_OK and *id, or DB_NONE with *why.  The check
+ * of the username runs in the insert itself, so a race cannot give two
+ * accounts one name.
+ */
+int db_account_create(struct db *db, struct arena *a,
+                      const struct account_new *in, int64_t *id,
+                      enum account_refusal *why);
+
+/* An enabled account's id and password hash, for a log-in. */
+struct account_cred {
+	int64_t     id;
+	const char *password_hash;
+};
+
+/* DB_NONE: no enabled account of that username (any case). */
+int db_account_cred(struct db *db, struct arena *a, const char *username,
+                    struct account_cred *out);
+
+/*
+ * The account and roles of the live session whose token hash (hex) is
+ * hash.  DB_NONE: no such session, expired, or the account is disabled.
+ */
+int db_session_get(struct db *db, struct arena *a, const char *hash,
+                   struct user *out);
+
+/* A new session of account id for days, from address ip. */
+int db_session_insert(struct db *db, struct arena *a, const char *hash,
+                      int64_t account, const char *csrf, int days,
+                      const char *ip);
+
+/* Ends the session whose token hash is hash (none is fine). */
+int db_session_delete(struct db *db, struct arena *a, const char *hash);
+
+/* Removes the expired sessions of account id. */
+int db_session_purge(struct db *db, struct arena *a, int64_t account);
+
+/* What netdep-admin does to accounts (ids are decimal text). */
+
+/* The account named username in any case: DB_NONE when there is none. */
+int db_account_find(struct db *db, struct arena *a, const char *username,
+                    const char **id, const char **spelled);
+
+/* Sets the password hash of account id. */
+int db_account_password(struct db *db, struct arena *a, const char *id,
+                        const char *hash);
+
+/* Every account for `user list`: username, display name, unit, district,
+ * roles, status, created (in that order). */
+int db_account_list(struct db *db, struct arena *a, struct db_table *out);
+
+/* Ends every session of account id; *ended says how many. */
+int db_account_sessions_end(struct db *db, struct arena *a, const char *id,
+                            int *ended);
+
+/*
+ * Grants (grant 1) or revokes role of account id, for contest (decimal,
+ * or NULL: every contest); *changed is 0 when it was already so.
+ */
+int db_role_change(struct db *db, struct arena *a, const char *id,
+                   const char *role, const char *contest, int grant,
+                   int *changed);
+
+extern const struct stmt_set db_account_set;
+
+#endif

@@ -1,0 +1,451 @@
+/*
+ * db_entry.c: entries and media.  Entries are shown as JSON PostgreSQL
+ * builds (ENTRY_JSON in sqlfrag.h); media URLs in it come from
+ * media_path() (sql/functions/010_common.sql), which names files as
+ * store.c does.
+ */
+#include "db_entry.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "sqlfrag.h"
+#include "stmt.h"
+
+enum entry_q {
+	Q_UPLOAD_CONTEST, /* Q_UPLOAD_CONTEST */
+	Q_CATEGORY_CHECK, /* Q_CATEGORY_CHECK */
+	Q_ENTRY_INSERT,   /* Q_ENTRY_INSERT */
+	Q_MEDIA_INSERT,   /* Q_MEDIA_INSERT */
+	Q_MEDIA_BY_TOKEN, /* Q_MEDIA_BY_TOKEN */
+	Q_ENTRY_GET,      /* Q_ENTRY_GET */
+	Q_GALLERY,        /* Q_GALLERY */
+	Q_MINE,           /* Q_MINE */
+	Q_ENTRY_MEDIA,    /* Q_ENTRY_MEDIA */
+	Q_ENTRY_LOCK,     /* Q_ENTRY_LOCK */
+	Q_ENTRY_EDIT,     /* Q_ENTRY_EDIT */
+	Q_ENTRY_WITHDRAW, /* Q_ENTRY_WITHDRAW */
+	Q_SIMILAR,        /* Q_SIMILAR */
+	Q_SHARE_PAGE,     /* Q_SHARE_PAGE */
+	Q_TOKENS,         /* Q_TOKENS */
+	Q__MAX
+};
+
+/* Columns of Q_UPLOAD_CONTEST. */
+enum upc_col {
+	UPC_ID,             /* UPC_ID */
+	UPC_OPEN,           /* UPC_OPEN */
+	UPC_MAX_ENTRIES,    /* UPC_MAX_ENTRIES */
+	UPC_MIN_SHORT_SIDE, /* UPC_MIN_SHORT_SIDE */
+	UPC_MAX_PIXELS,     /* UPC_MAX_PIXELS */
+	UPC_MAX_SIDE,       /* UPC_MAX_SIDE */
+	UPC_MAX_BYTES,      /* UPC_MAX_BYTES */
+	UPC_CATEGORIES,     /* UPC_CATEGORIES */
+	UPC_USED,           /* UPC_USED */
+	UPC__MAX
+};
+
+/* Columns of Q_GALLERY. */
+enum gal_col {
+	GAL_JSON,  /* GAL_JSON */
+	GAL_ID,    /* GAL_ID */
+	GAL_VOTES, /* GAL_VOTES */
+	GAL__MAX
+};
+
+/* Columns of Q_ENTRY_MEDIA. */
+enum em_col {
+	EM_TOKEN,   /* EM_TOKEN */
+	EM_STATUS,  /* EM_STATUS */
+	EM_TYPE,    /* EM_TYPE */
+	EM_ALLOWED, /* EM_ALLOWED */
+	EM__MAX
+};
+
+/* Columns of Q_ENTRY_LOCK. */
+enum lock_col {
+	LOCK_IS_OWNER, /* LOCK_IS_OWNER */
+	LOCK_STATUS,   /* LOCK_STATUS */
+	LOCK_CONTEST,  /* LOCK_CONTEST */
+	LOCK_OPEN,     /* LOCK_OPEN: submissions open now */
+	LOCK_TOKEN,    /* LOCK_TOKEN */
+	LOCK_BEFORE,   /* LOCK_BEFORE: audit JSON */
+	LOCK_OTYPE,    /* LOCK_OTYPE */
+	LOCK_UNIT,     /* LOCK_UNIT */
+	LOCK_AUTHOR,   /* LOCK_AUTHOR */
+	LOCK_TITLE,    /* LOCK_TITLE */
+	LOCK__MAX
+};
+
+/* Columns of Q_SIMILAR. */
+enum sim_col {
+	SIM_JUDGE,  /* SIM_JUDGE */
+	SIM_LIST,   /* SIM_LIST */
+	SIM_HASHED, /* SIM_HASHED */
+	SIM__MAX
+};
+
+/* Columns of Q_SHARE_PAGE. */
+enum share_col {
+	SHARE_TITLE,          /* SHARE_TITLE */
+	SHARE_CAPTION,        /* SHARE_CAPTION */
+	SHARE_AUTHOR,         /* SHARE_AUTHOR */
+	SHARE_UNIT,           /* SHARE_UNIT */
+	SHARE_CONTEST,        /* SHARE_CONTEST */
+	SHARE_TOKEN,          /* SHARE_TOKEN */
+	SHARE_DISPLAY_WIDTH,  /* SHARE_DISPLAY_WIDTH */
+	SHARE_DISPLAY_HEIGHT, /* SHARE_DISPLAY_HEIGHT */
+	SHARE_VOTES,          /* SHARE_VOTES */
+	SHARE_SLUG,           /* SHARE_SLUG */
+	SHARE_CARD,           /* SHARE_CARD */
+	SHARE__MAX
+};
+
+/* The one column of the statements that return a single value. */
+enum one_col {
+	ONE_VALUE, /* ONE_VALUE */
+	ONE__MAX
+};
+
+static const struct stmt q[Q__MAX] = {
+    [Q_UPLOAD_CONTEST] =
+        {"contest_upload",
+         "SELECT c.id, (c.submit_from IS NULL OR now() >= c.submit_from) AND "
+         "(c.submit_until IS NULL OR now() < c.submit_until), c.max_entries, "
+         "c.min_short_side, c.max_pixels, c.max_side, c.max_bytes, EXISTS "
+         "(SELECT 1 FROM categories k WHERE k.contest_id = c.id), (SELECT "
+         "count(*) FROM entries x WHERE x.contest_id = c.id AND x.account_id = "
+         "$2 AND x.slot IS NOT NULL) FROM contests c WHERE c.slug = $1",
+         2, UPC__MAX},
+    [Q_CATEGORY_CHECK] =
+        {"category_check",
+         "SELECT 1 FROM categories WHERE id = $1 AND contest_id = $2", 2,
+         ONE__MAX},
+    [Q_ENTRY_INSERT] =
+        {"entry_insert",
+         "INSERT INTO entries (contest_id, account_id, category_id, title, "
+         "caption, unit, district, slot) SELECT $1, a.id, $3, $4, $5, a.unit, "
+         "a.district, s FROM accounts a, generate_series(1, (SELECT "
+         "max_entries "
+         "FROM contests WHERE id = $1)) s WHERE a.id = $2 AND s NOT IN (SELECT "
+         "x.slot FROM entries x WHERE x.contest_id = $1 AND x.account_id = $2 "
+         "AND x.slot IS NOT NULL) ORDER BY s LIMIT 1 RETURNING id",
+         5, ONE__MAX},
+    [Q_MEDIA_INSERT] =
+        {"media_insert",
+         "INSERT INTO media (entry_id, token, original_type, original_bytes, "
+         "width, height, thumb_width, thumb_height, display_width, "
+         "display_height, phash, camera, taken_at, sha256, card) VALUES ($1, "
+         "$2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, decode($14, "
+         "'hex'), $15)",
+         15, 0},
+    [Q_MEDIA_BY_TOKEN] = {"media_by_token",
+                          "SELECT entry_id FROM media WHERE token = $1", 1,
+                          ONE__MAX},
+    [Q_ENTRY_GET] =
+        {"entry_get",
+         "SELECT CASE WHEN e.account_id = $2 OR is_judge_of($2, e.contest_id) "
+         "THEN " ENTRY_JSON " || " ENTRY_PRIVATE_JSON " WHEN e.status = "
+         "'approved' THEN " ENTRY_JSON " END" ENTRY_FROM "WHERE e.id = $1",
+         2, DB_JSON__MAX},
+    [Q_GALLERY] =
+        {"entries_list",
+         "SELECT " ENTRY_JSON ", e.id, es.votes AS n" ENTRY_FROM
+         "JOIN entry_stats es ON es.entry_id = e.id AND es.contest_id = "
+         "e.contest_id WHERE e.contest_id = (SELECT k.id FROM contests k "
+         "WHERE k.slug = $1) AND c.slug = $1 AND e.status = 'approved' AND "
+         "es.approved AND ($2::bigint IS NULL OR e.category_id = $2) AND "
+         "($3::text IS NULL OR e.unit = $3) ORDER BY CASE WHEN $4 = 'votes' "
+         "THEN es.votes END DESC, CASE WHEN $4 = 'votes' THEN e.id END, CASE "
+         "WHEN $4 = 'shuffle' THEN hashtextextended(e.id::text, $7::bigint) "
+         "END, e.created_at DESC, e.id DESC LIMIT $5 OFFSET $6",
+         7, GAL__MAX, 1},
+    [Q_MINE] = {"me_entries",
+                "SELECT coalesce(jsonb_agg(" ENTRY_JSON
+                " || " ENTRY_PRIVATE_JSON
+                " ORDER BY e.id DESC), '[]')" ENTRY_FROM
+                "WHERE e.account_id = $1",
+                1, DB_JSON__MAX},
+    [Q_ENTRY_MEDIA] =
+        {"entry_media",
+         "SELECT m.token, e.status, m.original_type, e.account_id = $2 OR "
+         "is_judge_of($2, e.contest_id) FROM entries e JOIN media m ON "
+         "m.entry_id = e.id WHERE e.id = $1",
+         2, EM__MAX},
+    /* The entry an owner edits or withdraws, locked for the change. */
+    [Q_ENTRY_LOCK] =
+        {"entry_lock",
+         "SELECT e.account_id = $2, e.status, e.contest_id, (c.submit_from "
+         "IS NULL OR now() >= c.submit_from) AND (c.submit_until IS NULL OR "
+         "now() < c.submit_until), m.token, jsonb_build_object('status', "
+         "e.status, 'title', e.title, 'caption', e.caption, 'category', "
+         "e.category_id), m.original_type, e.unit, a.display_name, "
+         "e.title FROM entries e JOIN contests c ON c.id = e.contest_id JOIN "
+         "media m ON m.entry_id = e.id JOIN accounts a ON a.id = "
+         "e.account_id WHERE e.id = $1 FOR UPDATE OF e",
+         2, LOCK__MAX},
+    [Q_ENTRY_EDIT] =
+        {"entry_edit",
+         "UPDATE entries SET title = coalesce($2, title), caption = "
+         "coalesce($3, caption), category_id = coalesce($4::bigint, "
+         "category_id), updated_at = now() WHERE id = $1 AND status = "
+         "'pending' RETURNING jsonb_build_object('status', status, 'title', "
+         "title, 'caption', caption, 'category', category_id)",
+         4, ONE__MAX},
+    [Q_ENTRY_WITHDRAW] =
+        {"entry_withdraw",
+         "UPDATE entries SET status = 'withdrawn', slot = NULL, updated_at = "
+         "now() WHERE id = $1 AND status IN ('pending', 'approved') "
+         "RETURNING jsonb_build_object('status', status)",
+         1, ONE__MAX},
+    /*
+     * Near-duplicates of entry $1 for caller $2: other photos whose dHash
+     * differs in at most $3 bits, in any contest, closest first.  The
+     * first column says whether the caller judges the entry's contest; a
+     * thumbnail URL is given only where the caller may see it.
+     */
+    [Q_SIMILAR] = {"entry_similar",
+                   "SELECT is_judge_of($2, e.contest_id), "
+                   "entry_similar(e.id, $2, " SIMILAR_MAX_BITS_SQL
+                   ", NULL), m.phash IS NOT NULL FROM entries e "
+                   "JOIN media m ON m.entry_id = e.id WHERE e.id = $1",
+                   2, SIM__MAX},
+    [Q_SHARE_PAGE] =
+        {"share_page",
+         "SELECT e.title, e.caption, a.display_name, e.unit, c.title, m.token, "
+         "m.display_width, m.display_height, (SELECT s.votes FROM "
+         "entry_stats s WHERE s.entry_id = e.id), c.slug, "
+         "m.card" ENTRY_FROM "WHERE e.id = $1 AND e.status = 'approved'",
+         1, SHARE__MAX},
+    /* Every media token, sorted, for the sweeper (netdep-admin). */
+    [Q_TOKENS] = {"media_tokens",
+                  "SELECT token FROM media ORDER BY token COLLATE \"C\"", 0,
+                  ONE__MAX},
+};
+
+const struct stmt_set db_entry_set = {"db_entry", q, Q__MAX};
+
+int
+db_upload_contest(struct db *db, struct arena *a, const char *slug,
+                  const char *uid, struct upload_contest *out)
+{
+	struct rows rs;
+	int         rc;
+
+	rc = db_exec(db, a, &q[Q_UPLOAD_CONTEST], (const char *[]){slug, uid},
+	             &rs);
+	if (rc != DB_OK)
+		return rc;
+	out->id = rows_str(&rs, 0, UPC_ID, NULL);
+	out->open = rows_bool(&rs, 0, UPC_OPEN, 0);
+	out->max_entries = rows_ll(&rs, 0, UPC_MAX_ENTRIES, 3);
+	out->min_short_side =
+	    (uint32_t)rows_ll(&rs, 0, UPC_MIN_SHORT_SIDE, 800);
+	out->max_pixels = (uint64_t)rows_ll(&rs, 0, UPC_MAX_PIXELS, 50000000);
+	out->max_side = (uint32_t)rows_ll(&rs, 0, UPC_MAX_SIDE, 16384);
+	out->max_bytes = rows_ll(&rs, 0, UPC_MAX_BYTES, 20971520);
+	out->has_categories = rows_bool(&rs, 0, UPC_CATEGORIES, 0);
+	out->used = rows_ll(&rs, 0, UPC_USED, 0);
+	return out->id != NULL ? DB_OK : DB_ERR;
+}
+
+int
+db_category_check(struct db *db, struct arena *a, const char *category,
+                  const char *contest)
+{
+	struct rows rs;
+
+	return db_exec(db, a, &q[Q_CATEGORY_CHECK],
+	               (const char *[]){category, contest}, &rs);
+}
+
+int
+db_entry_insert(struct db *db, struct arena *a, const struct entry_new *in,
+                const char **id, int *raced)
+{
+	struct rows rs;
+	int         rc;
+
+	rc = db_exec(db, a, &q[Q_ENTRY_INSERT],
+	             (const char *[]){in->contest, in->account, in->category,
+	                              in->title, in->caption},
+	             &rs);
+	/* A unique slot taken by a concurrent upload is a constraint; no row
+	 * without one means every slot is in use. */
+	*raced = rc == DB_NONE && rs.constraint != NULL;
+	if (rc == DB_OK)
+		*id = rows_str(&rs, 0, ONE_VALUE, NULL);
+	return rc == DB_OK && *id == NULL ? DB_ERR : rc;
+}
+
+int
+db_media_insert(struct db *db, struct arena *a, const struct media_new *m)
+{
+	int rc = db_exec(db, a, &q[Q_MEDIA_INSERT],
+	                 (const char *[]){m->entry, m->token, m->mime, m->bytes,
+	                                  m->width, m->height, m->thumb_width,
+	                                  m->thumb_height, m->display_width,
+	                                  m->display_height, m->dhash,
+	                                  m->camera, m->taken_at, m->sha256_hex,
+	                                  m->card ? "t" : "f"},
+	                 NULL);
+
+	return rc == DB_NONE ? DB_ERR : rc;
+}
+
+int
+db_media_entry(struct db *db, struct arena *a, const char *token,
+               const char **entry)
+{
+	struct rows rs;
+	int         rc =
+	    db_exec(db, a, &q[Q_MEDIA_BY_TOKEN], (const char *[]){token}, &rs);
+
+	if (rc == DB_OK)
+		*entry = rows_str(&rs, 0, ONE_VALUE, NULL);
+	return rc;
+}
+
+DB_READ_JSON2(db_entry_json, &q[Q_ENTRY_GET], id, viewer)
+
+int
+db_gallery(struct db *db, struct arena *a, const struct gallery_query *g,
+           struct gallery_page *out)
+{
+	struct rows rs;
+	char        lim[24], off[24], seed[24];
+	int         rc;
+
+	snprintf(lim, sizeof(lim), "%lld", (long long)g->limit);
+	snprintf(off, sizeof(off), "%lld", (long long)g->offset);
+	snprintf(seed, sizeof(seed), "%lld", (long long)g->seed);
+	rc = db_exec(db, a, &q[Q_GALLERY],
+	             (const char *[]){g->slug, g->category, g->unit, g->sort,
+	                              lim, off, seed},
+	             &rs);
+	out->n = 0;
+	out->entries = NULL;
+	if (rc < 0)
+		return rc;
+	if (rs.nrows > 0 &&
+	    (out->entries = arena_alloc(a, (size_t)rs.nrows *
+	                                       sizeof(*out->entries))) == NULL)
+		return DB_ERR;
+	for (int i = 0; i < rs.nrows; i++)
+		out->entries[out->n++] = rows_str(&rs, i, GAL_JSON, "null");
+	return rc;
+}
+
+DB_READ_JSON1(db_my_entries, &q[Q_MINE], uid)
+
+int
+db_entry_media(struct db *db, struct arena *a, const char *id, const char *uid,
+               struct entry_media *out)
+{
+	struct rows rs;
+	int         rc;
+
+	rc = db_exec(db, a, &q[Q_ENTRY_MEDIA], (const char *[]){id, uid}, &rs);
+	if (rc != DB_OK)
+		return rc;
+	out->token = rows_str(&rs, 0, EM_TOKEN, NULL);
+	out->status = rows_str(&rs, 0, EM_STATUS, "");
+	out->original_type = rows_str(&rs, 0, EM_TYPE, "image/jpeg");
+	out->allowed = rows_bool(&rs, 0, EM_ALLOWED, 0);
+	return out->token != NULL ? DB_OK : DB_ERR;
+}
+
+int
+db_entry_lock(struct db *db, struct arena *a, const char *id, const char *uid,
+              struct entry_lock *out)
+{
+	struct rows rs;
+	int         rc;
+
+	rc = db_exec(db, a, &q[Q_ENTRY_LOCK], (const char *[]){id, uid}, &rs);
+	if (rc != DB_OK)
+		return rc;
+	out->owner = rows_bool(&rs, 0, LOCK_IS_OWNER, 0);
+	out->status = rows_str(&rs, 0, LOCK_STATUS, "");
+	out->contest = rows_str(&rs, 0, LOCK_CONTEST, NULL);
+	out->open = rows_bool(&rs, 0, LOCK_OPEN, 0);
+	out->token = rows_str(&rs, 0, LOCK_TOKEN, NULL);
+	out->before = rows_str(&rs, 0, LOCK_BEFORE, NULL);
+	out->original_type = rows_str(&rs, 0, LOCK_OTYPE, "image/jpeg");
+	out->unit = rows_str(&rs, 0, LOCK_UNIT, "");
+	out->author = rows_str(&rs, 0, LOCK_AUTHOR, "");
+	out->title = rows_str(&rs, 0, LOCK_TITLE, "");
+	return out->token != NULL && out->contest != NULL ? DB_OK : DB_ERR;
+}
+
+int
+db_entry_edit(struct db *db, struct arena *a, const char *id, const char *title,
+              const char *caption, const char *category, const char **after)
+{
+	struct rows rs;
+	int         rc;
+
+	rc = db_exec(db, a, &q[Q_ENTRY_EDIT],
+	             (const char *[]){id, title, caption, category}, &rs);
+	if (rc == DB_OK)
+		*after = rows_str(&rs, 0, ONE_VALUE, NULL);
+	return rc;
+}
+
+int
+db_entry_withdraw(struct db *db, struct arena *a, const char *id,
+                  const char **after)
+{
+	struct rows rs;
+	int         rc =
+	    db_exec(db, a, &q[Q_ENTRY_WITHDRAW], (const char *[]){id}, &rs);
+
+	if (rc == DB_OK)
+		*after = rows_str(&rs, 0, ONE_VALUE, NULL);
+	return rc;
+}
+
+int
+db_entry_similar(struct db *db, struct arena *a, const char *id,
+                 const char *uid, struct entry_similar *out)
+{
+	struct rows rs;
+	int         rc;
+
+	rc = db_exec(db, a, &q[Q_SIMILAR], (const char *[]){id, uid}, &rs);
+	if (rc != DB_OK)
+		return rc;
+	out->judge = rows_bool(&rs, 0, SIM_JUDGE, 0);
+	out->json = rows_str(&rs, 0, SIM_LIST, "[]");
+	out->hashed = rows_bool(&rs, 0, SIM_HASHED, 0);
+	return DB_OK;
+}
+
+int
+db_share_page(struct db *db, struct arena *a, const char *id,
+              struct share_page *out)
+{
+	struct rows rs;
+	int rc = db_exec(db, a, &q[Q_SHARE_PAGE], (const char *[]){id}, &rs);
+
+	if (rc != DB_OK)
+		return rc;
+	out->title = rows_str(&rs, 0, SHARE_TITLE, "");
+	out->caption = rows_str(&rs, 0, SHARE_CAPTION, "");
+	out->author = rows_str(&rs, 0, SHARE_AUTHOR, "");
+	out->unit = rows_str(&rs, 0, SHARE_UNIT, "");
+	out->contest_title = rows_str(&rs, 0, SHARE_CONTEST, "");
+	out->contest_slug = rows_str(&rs, 0, SHARE_SLUG, "");
+	out->token = rows_str(&rs, 0, SHARE_TOKEN, NULL);
+	out->display_width = rows_str(&rs, 0, SHARE_DISPLAY_WIDTH, "1600");
+	out->display_height = rows_str(&rs, 0, SHARE_DISPLAY_HEIGHT, "1200");
+	out->votes = rows_str(&rs, 0, SHARE_VOTES, "0");
+	out->card = rows_bool(&rs, 0, SHARE_CARD, 0);
+	return out->token != NULL ? DB_OK : DB_ERR;
+}
+
+int
+db_media_tokens(struct db *db, struct arena *a, struct db_table *out)
+{
+	return db_table(db, a, &q[Q_TOKENS], NULL, out);
+}
