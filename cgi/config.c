@@ -80,9 +80,12 @@ static const struct config_key keys[] = {
     {"NETDEP_WORKERS", CK_INT, offsetof(struct config, workers), CW_INT, 1,
      CONFIG_MAX_WORKERS, 0, NULL, CD_WORKERS,
      "worker processes (default: 2 per CPU core)"},
-    {"NETDEP_MAX_BODY", CK_INT, offsetof(struct config, max_body), CW_SIZE,
-     1024, 256L * 1024 * 1024, 22L * 1024 * 1024, NULL, CD_NONE,
-     "largest request body read, bytes"},
+    {"NETDEP_MAX_JSON", CK_INT, offsetof(struct config, max_json), CW_SIZE,
+     1024, 4L * 1024 * 1024, 64L * 1024, NULL, CD_NONE,
+     "largest body of every route but the upload, bytes (nginx too)"},
+    {"NETDEP_MAX_UPLOAD", CK_INT, offsetof(struct config, max_upload), CW_SIZE,
+     64L * 1024, 256L * 1024 * 1024, 21L * 1024 * 1024, NULL, CD_NONE,
+     "largest body of the upload route, bytes (nginx too)"},
     KEY_INT("NETDEP_SESSION_DAYS", session_days, 1, 365, 30,
             "session lifetime, days"),
     KEY_INT("NETDEP_BOARD_CACHE_MS", board_cache_ms, 0, 60000, 1000,
@@ -107,6 +110,30 @@ static const struct config_key keys[] = {
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
+
+/* Keys that no longer exist, and what to set instead: refused, so an
+ * operator's old setting is not silently ignored. */
+static const struct {
+	const char *name, *instead;
+} retired[] = {
+    {"NETDEP_MAX_BODY", "NETDEP_MAX_JSON and NETDEP_MAX_UPLOAD"},
+};
+
+/* 1 after saying so when name (len bytes) is a retired key. */
+static int
+key_retired(const char *name, size_t len, const char *where)
+{
+	for (size_t i = 0; i < sizeof(retired) / sizeof(retired[0]); i++)
+		if (strlen(retired[i].name) == len &&
+		    strncmp(retired[i].name, name, len) == 0) {
+			fprintf(stderr,
+			        "netdep: %s (%s) is no longer read: set %s "
+			        "instead\n",
+			        retired[i].name, where, retired[i].instead);
+			return 1;
+		}
+	return 0;
+}
 
 static const struct config_key *
 key_find(const char *name, size_t len)
@@ -231,6 +258,8 @@ file_line(struct config *cfg, const char *path, int lineno, char *line)
 	*eq = '\0';
 	name = trim(line);
 	val = trim(eq + 1);
+	if (key_retired(name, strlen(name), where))
+		return -1;
 	if ((k = key_find(name, strlen(name))) == NULL) {
 		fprintf(stderr,
 		        "netdep: %s: unknown key %s (netdep --config-keys "
@@ -282,6 +311,14 @@ config_load(struct config *cfg)
 			return -1;
 	if (file != NULL && *file != '\0' && file_load(cfg, file) != 0)
 		return -1;
+	for (size_t i = 0; i < sizeof(retired) / sizeof(retired[0]); i++) {
+		const char *v = getenv(retired[i].name);
+
+		if (v != NULL && *v != '\0' &&
+		    key_retired(retired[i].name, strlen(retired[i].name),
+		                "environment"))
+			return -1;
+	}
 	for (size_t i = 0; i < NKEYS; i++) {
 		const char *v = getenv(keys[i].name);
 
@@ -317,5 +354,30 @@ config_print_keys(void)
 		else
 			printf("%s\t%ld\t%ld..%ld\t%s\n", k->name, k->def,
 			       k->min, k->max, k->help);
+	}
+}
+
+void
+config_print(const struct config *cfg)
+{
+	for (size_t i = 0; i < NKEYS; i++) {
+		const struct config_key *k = &keys[i];
+		const void              *p = (const char *)cfg + k->off;
+
+		if (k->kind == CK_STR) {
+			const char *v = *(const char *const *)p;
+
+			/* A conninfo may hold a password: never printed. */
+			printf("%s=%s\n", k->name,
+			       k->off == offsetof(struct config, db) ? "(set)"
+			       : v != NULL                           ? v
+			                                             : "");
+		} else if (k->width == CW_SIZE)
+			printf("%s=%zu\n", k->name, *(const size_t *)p);
+		else if (k->width == CW_UINT)
+			printf(k->kind == CK_OCT ? "%s=0%o\n" : "%s=%u\n",
+			       k->name, *(const unsigned *)p);
+		else
+			printf("%s=%d\n", k->name, *(const int *)p);
 	}
 }

@@ -11,16 +11,17 @@
 #include <stddef.h>
 
 struct config {
-	const char *db;           /* NETDEP_DB: libpq conninfo, never logged */
-	int         db_set;       /* NETDEP_DB was given (not the default) */
-	const char *socket;       /* NETDEP_SOCKET: FastCGI unix socket path */
-	unsigned    socket_mode;  /* NETDEP_SOCKET_MODE: octal, e.g. 0660 */
-	const char *media;        /* NETDEP_MEDIA: media root directory */
-	const char *site_url;     /* NETDEP_SITE_URL: public base URL */
-	const char *pidfile;      /* NETDEP_PIDFILE: master pid, or NULL */
-	int         workers;      /* NETDEP_WORKERS: worker processes */
-	size_t      max_body;     /* NETDEP_MAX_BODY: request body cap, bytes */
-	int         session_days; /* NETDEP_SESSION_DAYS: session lifetime */
+	const char *db;          /* NETDEP_DB: libpq conninfo, never logged */
+	int         db_set;      /* NETDEP_DB was given (not the default) */
+	const char *socket;      /* NETDEP_SOCKET: FastCGI unix socket path */
+	unsigned    socket_mode; /* NETDEP_SOCKET_MODE: octal, e.g. 0660 */
+	const char *media;       /* NETDEP_MEDIA: media root directory */
+	const char *site_url;    /* NETDEP_SITE_URL: public base URL */
+	const char *pidfile;     /* NETDEP_PIDFILE: master pid, or NULL */
+	int         workers;     /* NETDEP_WORKERS: worker processes */
+	size_t      max_json;    /* NETDEP_MAX_JSON: body cap but for uploads */
+	size_t      max_upload;  /* NETDEP_MAX_UPLOAD: the upload route's */
+	int         session_days;   /* NETDEP_SESSION_DAYS: session lifetime */
 	int         board_cache_ms; /* NETDEP_BOARD_CACHE_MS: 0 = off */
 	int         board_hold_ms;  /* NETDEP_BOARD_HOLD_MS */
 	int         fold_ms;        /* NETDEP_FOLD_MS: folder interval */
@@ -49,5 +50,12 @@ int config_load(struct config *cfg);
  * `netdep --config-keys` and the README).
  */
 void config_print_keys(void);
+
+/*
+ * Prints the effective configuration as NETDEP_KEY=value lines (the
+ * conninfo as "(set)": it may hold a password), for `netdep --config`:
+ * netdep-ctl gives nginx the same body limits from it.
+ */
+void config_print(const struct config *cfg);
 
 #endif

@@ -81,48 +81,40 @@ static const struct valid_field modp_fields[MODP__MAX] = {
 };
 
 /*
- * The arguments of progress and history, checked, with the contest they
- * name and the caller its judge.  Returns 0 or the status sent.
+ * progress (history 0) or history: the contest's, checked, its caller a
+ * judge of it.  Returns the status sent.
  */
 static int
-modp_args(struct req *r, struct valid_value v[MODP__MAX],
-          struct contest_access *jc)
+modp_answer(struct req *r, int history)
 {
-	int rc;
+	struct valid_value    v[MODP__MAX];
+	struct contest_access jc;
+	const char           *json;
+	int                   rc;
 
-	if ((rc = input_args(r, modp_fields, MODP__MAX, v)) != 0)
+	if ((rc = input_args(r, modp_fields, MODP__MAX, v)) != 0 ||
+	    (rc = jury_contest_judge(r, v[MODP_CONTEST].s, &jc)) != 0)
 		return rc;
-	return jury_contest_judge(r, v[MODP_CONTEST].s, jc);
+	if (!history) {
+		rc = db_mod_progress(r->db, r->a, jc.id, jury_uid(r), &json);
+		return jury_json(r, rc, json, "progress");
+	}
+	rc = db_mod_history(
+	    r->db, r->a, jc.id, v[MODP_LIMIT].present ? v[MODP_LIMIT].s : "50",
+	    v[MODP_BEFORE].present ? v[MODP_BEFORE].s : NULL, &json);
+	return jury_json(r, rc, json, "history");
 }
 
 int
 h_moderation_progress(struct req *r)
 {
-	struct valid_value    v[MODP__MAX];
-	struct contest_access jc;
-	const char           *json;
-	int                   rc;
-
-	if ((rc = modp_args(r, v, &jc)) != 0)
-		return rc;
-	rc = db_mod_progress(r->db, r->a, jc.id, jury_uid(r), &json);
-	return jury_json(r, rc, json, "progress");
+	return modp_answer(r, 0);
 }
 
 int
 h_moderation_history(struct req *r)
 {
-	struct valid_value    v[MODP__MAX];
-	struct contest_access jc;
-	const char           *json;
-	int                   rc;
-
-	if ((rc = modp_args(r, v, &jc)) != 0)
-		return rc;
-	rc = db_mod_history(
-	    r->db, r->a, jc.id, v[MODP_LIMIT].present ? v[MODP_LIMIT].s : "50",
-	    v[MODP_BEFORE].present ? v[MODP_BEFORE].s : NULL, &json);
-	return jury_json(r, rc, json, "history");
+	return modp_answer(r, 1);
 }
 
 /* The outcome of one decision, for a single answer or a bulk line. */

@@ -315,34 +315,11 @@ share_head(struct html *h, const struct share_view *v)
 	            "<script src=\"/entry.js\" defer></script>\n</head>\n");
 }
 
-/* The body of the share page: the photo, the vote box, sharing. */
+/* The author, the vote box (entry.js wakes it up) and the story. */
 static void
-share_main(struct html *h, const struct share_view *v)
+share_side(struct html *h, const struct share_view *v)
 {
-
-	html_raw(h, "<main id=\"main\" class=\"wrap entry\" data-entry=\"");
-	html_printf(h, "%lld", v->id);
-	html_raw(h,
-	         "\">\n<p class=\"crumbs\"><a href=\"/gallery.html?contest=");
-	html_esc(h, v->slug);
-	html_raw(h, "\">");
-	html_esc(h, v->contest);
-	html_raw(h, "</a></p>\n<article class=\"entry-view\">\n<figure "
-	            "class=\"photo\"><picture><source type=\"image/webp\" "
-	            "srcset=\"");
-	html_esc(h, v->webp);
-	html_raw(h, "\"><img src=\"");
-	html_esc(h, v->img_path);
-	html_raw(h, "\" width=\"");
-	html_esc(h, v->width);
-	html_raw(h, "\" height=\"");
-	html_esc(h, v->height);
-	html_raw(h, "\" alt=\"");
-	html_esc(h, v->title);
-	html_raw(h, "\"></picture></figure>\n<div class=\"entry-side\">\n"
-	            "<h1>");
-	html_esc(h, v->title);
-	html_raw(h, "</h1>\n<p class=\"author\"><span class=\"name\">");
+	html_raw(h, "<p class=\"author\"><span class=\"name\">");
 	html_esc(h, v->author);
 	html_raw(h, "</span>");
 	if (v->unit[0] != '\0') {
@@ -364,6 +341,12 @@ share_main(struct html *h, const struct share_view *v)
 	            "id=\"votes-left\" class=\"muted\"></p>\n</div>\n"
 	            "<div class=\"story\">");
 	html_esc(h, v->caption);
+}
+
+/* The share buttons and the link to copy. */
+static void
+share_links(struct html *h, const struct share_view *v)
+{
 	html_raw(h, "</div>\n<div class=\"share\">\n<h2>");
 	html_raw(h, txt[TXT_SHARE]);
 	html_raw(h, "</h2>\n<a class=\"btn fb\" target=\"_blank\" "
@@ -388,6 +371,37 @@ share_main(struct html *h, const struct share_view *v)
 	html_esc(h, v->slug);
 	html_raw(h, "\">");
 	html_raw(h, txt[TXT_GALLERY]);
+}
+
+/* The body of the share page: the photo, the vote box, sharing. */
+static void
+share_main(struct html *h, const struct share_view *v)
+{
+	html_raw(h, "<main id=\"main\" class=\"wrap entry\" data-entry=\"");
+	html_printf(h, "%lld", v->id);
+	html_raw(h,
+	         "\">\n<p class=\"crumbs\"><a href=\"/gallery.html?contest=");
+	html_esc(h, v->slug);
+	html_raw(h, "\">");
+	html_esc(h, v->contest);
+	html_raw(h, "</a></p>\n<article class=\"entry-view\">\n<figure "
+	            "class=\"photo\"><picture><source type=\"image/webp\" "
+	            "srcset=\"");
+	html_esc(h, v->webp);
+	html_raw(h, "\"><img src=\"");
+	html_esc(h, v->img_path);
+	html_raw(h, "\" width=\"");
+	html_esc(h, v->width);
+	html_raw(h, "\" height=\"");
+	html_esc(h, v->height);
+	html_raw(h, "\" alt=\"");
+	html_esc(h, v->title);
+	html_raw(h, "\"></picture></figure>\n<div class=\"entry-side\">\n"
+	            "<h1>");
+	html_esc(h, v->title);
+	html_raw(h, "</h1>\n");
+	share_side(h, v);
+	share_links(h, v);
 	html_raw(h, " →</a></p>\n</div>\n</article>\n</main>\n");
 }
 

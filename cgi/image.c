@@ -814,30 +814,16 @@ cmyk_to_rgb(unsigned c, unsigned m, unsigned y, unsigned k, int inverted)
 	                   (int)(y * k / 255));
 }
 
+/*
+ * Asks libjpeg for the smallest DCT scale whose output still covers the
+ * targets, and for pixels in gd's layout (or CMYK, converted per row).
+ */
 static void
-jpeg_job_run(struct jpeg_job *j, const uint8_t *buf, size_t len,
-             const struct image_info *info, const struct plan *p)
+jpeg_job_scale(struct jpeg_decompress_struct *ci, const struct image_info *info,
+               const struct plan *p)
 {
-	struct jpeg_decompress_struct *ci = &j->ci;
-	unsigned                       scale;
-	JSAMPROW                       rows[16];
+	unsigned scale;
 
-	ci->err = jpeg_std_error(&j->err.pub);
-	j->err.pub.error_exit = jpeg_fail_exit;
-	j->err.pub.emit_message = jpeg_fail_emit;
-	j->err.pub.output_message = jpeg_fail_output;
-	j->r = IMAGE_ERR_DECODE;
-	if (setjmp(j->err.jb))
-		return; /* jpeg_job_done() cleans up */
-	jpeg_create_decompress(ci);
-	ci->mem->max_memory_to_use = IMAGE_JPEG_MAX_MEMORY;
-	jpeg_mem_src(ci, buf, (unsigned long)len);
-	if (jpeg_read_header(ci, TRUE) != JPEG_HEADER_OK)
-		return;
-	if (ci->image_width != info->width || ci->image_height != info->height)
-		return;
-
-	/* The smallest DCT scale whose output still covers the targets. */
 	for (scale = 1; scale < 8; scale++) {
 		uint64_t ow = ((uint64_t)info->width * scale + 7) / 8;
 		uint64_t oh = ((uint64_t)info->height * scale + 7) / 8;
@@ -855,52 +841,81 @@ jpeg_job_run(struct jpeg_job *j, const uint8_t *buf, size_t len,
 #else
 		ci->out_color_space = JCS_EXT_XRGB;
 #endif
+}
+
+/*
+ * Reads the next scanlines into j->im: up to 16 straight into gd's rows,
+ * or one CMYK row converted.  Returns the rows read (0: the data ends).
+ * libjpeg's errors longjmp to jpeg_job_run().
+ */
+static unsigned
+jpeg_job_rows(struct jpeg_job *j)
+{
+	struct jpeg_decompress_struct *ci = &j->ci;
+	unsigned                       y0 = ci->output_scanline, n, k, x;
+	JSAMPROW                       rows[16];
+
+	if (j->row != NULL) {
+		rows[0] = j->row;
+		if (jpeg_read_scanlines(ci, rows, 1) != 1)
+			return 0;
+		for (x = 0; x < ci->output_width; x++) {
+			const uint8_t *s = j->row + 4 * x;
+			j->im->tpixels[y0][x] = cmyk_to_rgb(
+			    s[0], s[1], s[2], s[3], ci->saw_Adobe_marker);
+		}
+		return 1;
+	}
+	n = ci->output_height - y0;
+	if (n > 16)
+		n = 16;
+	for (k = 0; k < n; k++)
+		rows[k] = (JSAMPROW)(void *)j->im->tpixels[y0 + k];
+	n = jpeg_read_scanlines(ci, rows, n);
+	/* The X byte is 0xff; gd reads the top byte as alpha. */
+	for (k = 0; k < n; k++) {
+		int *px = j->im->tpixels[y0 + k];
+		for (x = 0; x < ci->output_width; x++)
+			px[x] &= 0x00ffffff;
+	}
+	return n;
+}
+
+static void
+jpeg_job_run(struct jpeg_job *j, const uint8_t *buf, size_t len,
+             const struct image_info *info, const struct plan *p)
+{
+	struct jpeg_decompress_struct *ci = &j->ci;
+
+	ci->err = jpeg_std_error(&j->err.pub);
+	j->err.pub.error_exit = jpeg_fail_exit;
+	j->err.pub.emit_message = jpeg_fail_emit;
+	j->err.pub.output_message = jpeg_fail_output;
+	j->r = IMAGE_ERR_DECODE;
+	if (setjmp(j->err.jb))
+		return; /* jpeg_job_done() cleans up */
+	jpeg_create_decompress(ci);
+	ci->mem->max_memory_to_use = IMAGE_JPEG_MAX_MEMORY;
+	jpeg_mem_src(ci, buf, (unsigned long)len);
+	if (jpeg_read_header(ci, TRUE) != JPEG_HEADER_OK)
+		return;
+	if (ci->image_width != info->width || ci->image_height != info->height)
+		return;
+	jpeg_job_scale(ci, info, p);
 	jpeg_start_decompress(ci);
 	if (ci->output_width > INT_MAX || ci->output_height > INT_MAX)
 		return;
 	j->im = gdImageCreateTrueColor((int)ci->output_width,
 	                               (int)ci->output_height);
-	if (j->im == NULL) {
+	if (j->im == NULL ||
+	    (ci->out_color_space == JCS_CMYK &&
+	     (j->row = malloc((size_t)ci->output_width * 4)) == NULL)) {
 		j->r = IMAGE_ERR_NOMEM;
 		return;
 	}
-	if (ci->out_color_space == JCS_CMYK) {
-		j->row = malloc((size_t)ci->output_width * 4);
-		if (j->row == NULL) {
-			j->r = IMAGE_ERR_NOMEM;
+	while (ci->output_scanline < ci->output_height)
+		if (jpeg_job_rows(j) == 0)
 			return;
-		}
-	}
-	while (ci->output_scanline < ci->output_height) {
-		unsigned y0 = ci->output_scanline, n, k, x;
-
-		if (j->row != NULL) {
-			rows[0] = j->row;
-			if (jpeg_read_scanlines(ci, rows, 1) != 1)
-				return;
-			for (x = 0; x < ci->output_width; x++) {
-				const uint8_t *s = j->row + 4 * x;
-				j->im->tpixels[y0][x] =
-				    cmyk_to_rgb(s[0], s[1], s[2], s[3],
-				                ci->saw_Adobe_marker);
-			}
-			continue;
-		}
-		n = ci->output_height - y0;
-		if (n > 16)
-			n = 16;
-		for (k = 0; k < n; k++)
-			rows[k] = (JSAMPROW)(void *)j->im->tpixels[y0 + k];
-		n = jpeg_read_scanlines(ci, rows, n);
-		if (n == 0)
-			return;
-		/* The X byte is 0xff; gd reads the top byte as alpha. */
-		for (k = 0; k < n; k++) {
-			int *px = j->im->tpixels[y0 + k];
-			for (x = 0; x < ci->output_width; x++)
-				px[x] &= 0x00ffffff;
-		}
-	}
 	jpeg_finish_decompress(ci);
 	j->r = IMAGE_OK;
 }

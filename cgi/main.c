@@ -100,6 +100,38 @@ worker_db(const struct config *cfg)
 	return db;
 }
 
+/*
+ * Loads the request and then its body, bounded by its route's limit
+ * (router_body_limit()): a body over it is refused by its announced
+ * length before a byte is read.  Returns 0, or the status answered.
+ */
+static int
+serve_load(struct req *r, FCGX_Request *fr, struct arena *a, struct db *db,
+           const struct config *cfg)
+{
+	size_t limit = 0;
+	int    upload = 0;
+	int    rc = req_load(r, fr, a, db, cfg);
+
+	if (rc == 0) {
+		limit = router_body_limit(r, &upload);
+		rc = req_read_body(r, limit);
+	}
+	if (rc == 413 && upload)
+		return resp_error(r, 413, "too_large",
+		                  "The upload is larger than the %zu MiB this "
+		                  "site accepts; choose a smaller photo.",
+		                  limit / (1024 * 1024));
+	if (rc == 413)
+		return resp_error(r, 413, "too_large",
+		                  "The request body is larger than the %zu KiB "
+		                  "this address accepts; send less data.",
+		                  limit / 1024);
+	if (rc != 0)
+		return resp_error(r, rc, "bad_request", "%s.", resp_reason(rc));
+	return 0;
+}
+
 /* Serves one accepted request; never exits. */
 static void
 serve(FCGX_Request *fr, struct arena *a, struct db **db,
@@ -107,11 +139,9 @@ serve(FCGX_Request *fr, struct arena *a, struct db **db,
 {
 	struct req r;
 	double     t0 = now_ms();
-	int        rc;
 
-	rc = req_load(&r, fr, a, *db, cfg);
-	if (rc != 0)
-		resp_error(&r, rc, "bad_request", "%s.", resp_reason(rc));
+	if (serve_load(&r, fr, a, *db, cfg) != 0)
+		; /* answered */
 	else if (*db == NULL && (*db = worker_db(cfg)) == NULL)
 		resp_error(&r, 503, "unavailable",
 		           "The database is unavailable; try again in a "
@@ -164,7 +194,11 @@ worker_main(int listen_fd, const struct store *wst, const struct config *cfg)
 		log_msg("error", "worker: FCGX_InitRequest failed");
 		return 1;
 	}
-	arena_init(&a, cfg->max_body + ARENA_EXTRA);
+	/* Room for the largest body a route accepts, and no more: a JSON
+	 * body over max_json is refused before it is read. */
+	arena_init(&a, (cfg->max_upload > cfg->max_json ? cfg->max_upload
+	                                                : cfg->max_json) +
+	                   ARENA_EXTRA);
 	/* Without memory for it a worker serves every board live. */
 	boards = boards_new(cfg->board_cache_ms, cfg->board_hold_ms);
 	while (!got_stop) {
@@ -310,6 +344,11 @@ master_setup(struct master *m, int argc, char **argv)
 	}
 	if (config_load(&m->cfg) != 0)
 		return 2;
+	/* The effective configuration, for netdep-ctl (nginx's limits). */
+	if (argc > 1 && strcmp(argv[1], "--config") == 0) {
+		config_print(&m->cfg);
+		exit(fflush(stdout) == 0 ? 0 : 1);
+	}
 	if (sodium_init() < 0) {
 		fprintf(stderr, "netdep: libsodium failed to initialise\n");
 		return 1;

@@ -1,7 +1,8 @@
 /*
  * req.c: FastCGI parameters to struct req.  Sizes are bounded before any
  * read; the body is read only when CONTENT_LENGTH is a whole number within
- * the configured limit (nginx enforces the same limit in front of us).
+ * the route's limit (nginx enforces the same limit per location in front
+ * of us), so no request makes a worker hold more than that.
  */
 #include "req.h"
 
@@ -57,37 +58,6 @@ req_id(struct req *r, FCGX_Request *f)
 		r->id[2 * i + 1] = hex[raw[i] & 15];
 	}
 	r->id[16] = '\0';
-	return 0;
-}
-
-static int
-req_read_body(struct req *r, FCGX_Request *f)
-{
-	const char *cl = param(f, "CONTENT_LENGTH");
-	long long   n = 0;
-	uint8_t    *buf;
-	size_t      got = 0;
-
-	if (cl == NULL || *cl == '\0') {
-		/* nginx always sends a length for bodies it buffered. */
-		r->body = (const uint8_t *)"";
-		return 0;
-	}
-	if (!valid_int(cl, strlen(cl), 0, (long long)r->cfg->max_body, &n))
-		return 413;
-	if ((buf = arena_alloc(r->a, (size_t)n + 1)) == NULL)
-		return 413;
-	while (got < (size_t)n) {
-		size_t want = (size_t)n - got;
-		int    chunk = want > 1 << 20 ? 1 << 20 : (int)want;
-		int    rd = FCGX_GetStr((char *)buf + got, chunk, f->in);
-
-		if (rd <= 0)
-			return 400; /* the client went away mid-body */
-		got += (size_t)rd;
-	}
-	r->body = buf;
-	r->body_len = got;
 	return 0;
 }
 
@@ -152,7 +122,41 @@ req_load(struct req *r, void *fcgi, struct arena *a, struct db *db,
 	}
 	if (r->method == METHOD__MAX)
 		return 405;
-	return req_read_body(r, f);
+	return 0;
+}
+
+int
+req_read_body(struct req *r, size_t limit)
+{
+	FCGX_Request *f = r->fcgi;
+	const char   *cl = param(f, "CONTENT_LENGTH");
+	long long     n = 0;
+	uint8_t      *buf;
+	size_t        got = 0;
+
+	if (cl == NULL || *cl == '\0') {
+		/* nginx always sends a length for bodies it buffered. */
+		r->body = (const uint8_t *)"";
+		return 0;
+	}
+	/* Refused on the announced length, before a byte is read: a hostile
+	 * body never reaches memory, let alone a parser. */
+	if (!valid_int(cl, strlen(cl), 0, (long long)limit, &n))
+		return 413;
+	if ((buf = arena_alloc(r->a, (size_t)n + 1)) == NULL)
+		return 413;
+	while (got < (size_t)n) {
+		size_t want = (size_t)n - got;
+		int    chunk = want > 1 << 20 ? 1 << 20 : (int)want;
+		int    rd = FCGX_GetStr((char *)buf + got, chunk, f->in);
+
+		if (rd <= 0)
+			return 400; /* the client went away mid-body */
+		got += (size_t)rd;
+	}
+	r->body = buf;
+	r->body_len = got;
+	return 0;
 }
 
 const struct kv *

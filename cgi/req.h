@@ -89,12 +89,22 @@ struct req {
 
 /*
  * Fills r from the FastCGI request fcgi (an FCGX_Request *): parameters,
- * query, cookies and, bounded by cfg->max_body, the body.  Returns 0, or
- * an HTTP status (400, 411, 413) for a request that cannot be parsed;
- * r stays usable for sending that error.
+ * query and cookies, not the body (its limit depends on the route: see
+ * req_read_body()).  Returns 0, or an HTTP status (400, 405, 414, 500)
+ * for a request that cannot be parsed; r stays usable for sending that
+ * error.
  */
 int req_load(struct req *r, void *fcgi, struct arena *a, struct db *db,
              const struct config *cfg);
+
+/*
+ * Reads the body of a loaded request into r->body and r->body_len (in
+ * r's arena).  CONTENT_LENGTH is checked against limit before a byte is
+ * read, and no more than that is ever read.  Returns 0, 413 when the
+ * body is larger than limit (or its length is not a number), or 400 when
+ * the client went away mid-body.
+ */
+int req_read_body(struct req *r, size_t limit);
 
 /* The query parameter key, or NULL. */
 const struct kv *req_arg(const struct req *r, const char *key);

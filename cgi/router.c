@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "auth.h"
+#include "config.h"
 #include "db.h"
 #include "handlers.h"
 #include "resp.h"
@@ -36,7 +37,7 @@ static const struct route routes[] = {
     {METHOD_GET, "/api/v1/contests/*", h_contest_get, 0},
     /* entries and media */
     {METHOD_POST, "/api/v1/contests/*/entries", h_entry_upload,
-     R_AUTH | R_CSRF},
+     R_AUTH | R_CSRF | R_UPLOAD},
     {METHOD_GET, "/api/v1/contests/*/entries", h_entry_list, 0},
     {METHOD_GET, "/api/v1/entries/#", h_entry_get, 0},
     {METHOD_GET, "/api/v1/entries/#/media/*", h_entry_media, R_AUTH},
@@ -164,6 +165,20 @@ is_json(const char *ctype)
 	return ctype != NULL &&
 	       strncasecmp(ctype, "application/json", n) == 0 &&
 	       (ctype[n] == '\0' || ctype[n] == ';' || ctype[n] == ' ');
+}
+
+size_t
+router_body_limit(struct req *r, int *upload)
+{
+	*upload = 0;
+	for (size_t i = 0; i < NROUTES; i++)
+		if (routes[i].method == r->method &&
+		    (routes[i].flags & R_UPLOAD) &&
+		    route_match(r, routes[i].pattern, r->path)) {
+			*upload = 1;
+			return r->cfg->max_upload;
+		}
+	return r->cfg->max_json;
 }
 
 int

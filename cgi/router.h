@@ -17,12 +17,23 @@
  * router_session() when it does: no session lookup per request.  Not with
  * R_AUTH, R_CSRF, R_JUDGE or R_ADMIN. */
 #define R_LAZY 0x40u
+/* The photo upload: its body may be as large as cfg->max_upload; every
+ * other route takes at most cfg->max_json (nginx has the same split). */
+#define R_UPLOAD 0x80u
 
 /*
  * Routes r, enforces the flags and runs the handler.  Returns the status
  * sent.  Always answers, whatever goes wrong.
  */
 int router_dispatch(struct req *r);
+
+/*
+ * The body limit of the route r->method and r->path name, in bytes:
+ * cfg->max_upload for an R_UPLOAD route, cfg->max_json for every other
+ * one (and for a path no route matches); *upload says which.  Called
+ * before the body is read.
+ */
+size_t router_body_limit(struct req *r, int *upload);
 
 /*
  * Loads the session of an R_LAZY route into r->user (NULL when there is

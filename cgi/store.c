@@ -129,6 +129,18 @@ prefixed(const char *prefix, const char *token, const char *suffix, char *out,
 	return 0;
 }
 
+/* The path of area's file under one of the tables of prefixes below. */
+static int
+area_prefixed(const char *const prefix[STORE_AREA__MAX], enum store_area area,
+              const char *token, const char *suffix, char *out, size_t outsz)
+{
+	if ((unsigned)area >= STORE_AREA__MAX) {
+		errno = EINVAL;
+		return -1;
+	}
+	return prefixed(prefix[area], token, suffix, out, outsz);
+}
+
 int
 store_path(enum store_area area, const char *token, const char *suffix,
            char *out, size_t outsz)
@@ -140,11 +152,7 @@ store_path(enum store_area area, const char *token, const char *suffix,
 	    "pub/",  /* STORE_PUB */
 	};
 
-	if ((unsigned)area >= STORE_AREA__MAX) {
-		errno = EINVAL;
-		return -1;
-	}
-	return prefixed(prefix[area], token, suffix, out, outsz);
+	return area_prefixed(prefix, area, token, suffix, out, outsz);
 }
 
 int
@@ -158,11 +166,7 @@ store_accel(enum store_area area, const char *token, const char *suffix,
 	    "/media/", /* STORE_PUB */
 	};
 
-	if ((unsigned)area >= STORE_AREA__MAX) {
-		errno = EINVAL;
-		return -1;
-	}
-	return prefixed(prefix[area], token, suffix, out, outsz);
+	return area_prefixed(prefix, area, token, suffix, out, outsz);
 }
 
 const char *

@@ -18,6 +18,9 @@
 #include "admin.h"
 #include "admin_args.h"
 
+/* Elements of a static table. */
+#define ADMIN_NELEM(t) (sizeof(t) / sizeof((t)[0]))
+
 /* Most categories one command may add. */
 #define CONTEST_CATEGORIES_MAX 100
 
@@ -360,146 +363,164 @@ print_categories(const struct csettings *s)
 	}
 }
 
+/* Reads `contest create SLUG --title T ...`; 0 or an exit code (said). */
+static int
+create_args(int argc, char **argv, struct csettings *s, struct arena *a,
+            const char **slug)
+{
+	const char *names[CK__MAX], *pos[1];
+	char        err[256];
+	size_t      npos;
+
+	ckey_names(names);
+	if (!admin_args_parse(argc, argv, names, CK__MAX, s->raw, pos, 1, &npos,
+	                      err, sizeof(err)))
+		return admin_usage("contest create: %s", err);
+	if (npos != 1)
+		return admin_usage("contest create needs a SLUG");
+	*slug = pos[0];
+	if (!slug_ok(*slug))
+		return ADMIN_EXIT_USAGE;
+	if (s->raw[CS_TITLE] == NULL)
+		return admin_usage("contest create needs --title TEXT");
+	return settings_check(s, a, 1) ? 0 : ADMIN_EXIT_USAGE;
+}
+
+/*
+ * Creates the contest with its settings, categories and the default jury
+ * criteria, audited as one change.  Returns an exit code, *id on success.
+ */
+static int
+create_apply(struct admin_run *run, struct csettings *s, const char *slug,
+             const char **id)
+{
+	struct contest_windows cw;
+	const char            *after;
+	char                   pos[8];
+	int                    rc;
+
+	if ((rc = db_contest_insert(run->db, &run->a, slug, s->raw[CS_TITLE],
+	                            id)) < 0)
+		return ADMIN_EXIT_FAIL;
+	if (rc == DB_NONE) {
+		admin_fail("contest '%s' already exists (change it with "
+		           "netdep-admin contest set)",
+		           slug);
+		return ADMIN_EXIT_FAIL;
+	}
+	if ((rc = contest_lock(run, slug, &cw)) != ADMIN_EXIT_OK ||
+	    (rc = settings_apply(run, s, &cw)) != ADMIN_EXIT_OK)
+		return rc;
+	for (size_t i = 0; i < ADMIN_NELEM(default_criteria); i++) {
+		(void)snprintf(pos, sizeof(pos), "%zu", i + 1);
+		if (db_criterion_add(
+		        run->db, &run->a, *id, default_criteria[i].name,
+		        default_criteria[i].weight, pos) != DB_OK) {
+			admin_fail("the database refused a criterion");
+			return ADMIN_EXIT_FAIL;
+		}
+	}
+	if ((after = snapshot(run, *id)) == NULL ||
+	    admin_audit(run, "contest.create", "contest", *id, *id, NULL,
+	                after) != 0)
+		return ADMIN_EXIT_FAIL;
+	return ADMIN_EXIT_OK;
+}
+
 int
 admin_contest_create(int argc, char **argv)
 {
 	struct csettings s;
-	const char      *names[CK__MAX], *pos[1], *slug = NULL, *id = NULL;
-	const char      *after;
-	char             err[256], pbuf[8];
-	size_t           npos, i;
+	const char      *slug = NULL, *id = NULL;
 	struct admin_run run = {0};
-	struct contest_windows cw;
-	int                    rc = ADMIN_EXIT_FAIL, st;
+	int              rc;
 
 	memset(&s, 0, sizeof(s));
-	ckey_names(names);
-	if (!admin_args_parse(argc, argv, names, CK__MAX, s.raw, pos, 1, &npos,
-	                      err, sizeof(err))) {
-		rc = admin_usage("contest create: %s", err);
-		goto out;
+	if ((rc = create_args(argc, argv, &s, &run.a, &slug)) != 0) {
+		arena_free(&run.a);
+		return rc;
 	}
-	if (npos != 1) {
-		rc = admin_usage("contest create needs a SLUG");
-		goto out;
-	}
-	slug = pos[0];
-	if (!slug_ok(slug)) {
-		rc = ADMIN_EXIT_USAGE;
-		goto out;
-	}
-	if (s.raw[CS_TITLE] == NULL) {
-		rc = admin_usage("contest create needs --title TEXT");
-		goto out;
-	}
-	if (!settings_check(&s, &run.a, 1)) {
-		rc = ADMIN_EXIT_USAGE;
-		goto out;
-	}
-
-	if (admin_start(&run, 0) != 0)
-		goto out;
-	st = db_contest_insert(run.db, &run.a, slug, s.raw[CS_TITLE], &id);
-	if (st < 0)
-		goto out;
-	if (st == DB_NONE) {
-		admin_fail("contest '%s' already exists (change it with "
-		           "netdep-admin contest set)",
-		           slug);
-		goto out;
-	}
-	if ((rc = contest_lock(&run, slug, &cw)) != ADMIN_EXIT_OK ||
-	    (rc = settings_apply(&run, &s, &cw)) != ADMIN_EXIT_OK)
-		goto out;
 	rc = ADMIN_EXIT_FAIL;
-	for (i = 0; i < sizeof(default_criteria) / sizeof(default_criteria[0]);
-	     i++) {
-		(void)snprintf(pbuf, sizeof(pbuf), "%zu", i + 1);
-		if (db_criterion_add(
-		        run.db, &run.a, id, default_criteria[i].name,
-		        default_criteria[i].weight, pbuf) != DB_OK) {
-			admin_fail("the database refused a criterion");
-			goto out;
-		}
-	}
-	if ((after = snapshot(&run, id)) == NULL ||
-	    admin_audit(&run, "contest.create", "contest", id, id, NULL,
-	                after) != 0)
-		goto out;
-	rc = ADMIN_EXIT_OK;
-out:
+	if (admin_start(&run, 0) == 0)
+		rc = create_apply(&run, &s, slug, &id);
 	rc = admin_finish(&run, rc);
 	if (rc == ADMIN_EXIT_OK)
 		printf("created contest '%s' (id %s) with %zu "
 		       "categor%s and %zu jury criteria\n",
 		       slug, id, s.ncats, s.ncats == 1 ? "y" : "ies",
-		       sizeof(default_criteria) / sizeof(default_criteria[0]));
+		       ADMIN_NELEM(default_criteria));
 	arena_free(&run.a);
 	return rc;
+}
+
+/* Reads `contest set SLUG KEY=VALUE...`; 0 or an exit code (said). */
+static int
+set_args(int argc, char **argv, struct csettings *s, struct arena *a,
+         const char **slug)
+{
+	const char *names[CK__MAX];
+	char        err[256];
+
+	ckey_names(names);
+	if (argc < 1)
+		return admin_usage("contest set needs a SLUG and KEY=VALUE...");
+	*slug = argv[0];
+	if (!slug_ok(*slug))
+		return ADMIN_EXIT_USAGE;
+	if (argc < 2)
+		return admin_usage("contest set %s: nothing to set; give "
+		                   "KEY=VALUE pairs",
+		                   *slug);
+	for (int i = 1; i < argc; i++)
+		if (!admin_args_keyval(argv[i], names, CK__MAX, s->raw, err,
+		                       sizeof(err)))
+			return admin_usage("contest set: %s", err);
+	return settings_check(s, a, 0) ? 0 : ADMIN_EXIT_USAGE;
+}
+
+/*
+ * Changes the locked contest and audits the change when there is one,
+ * with the snapshots before and after.  Returns an exit code.
+ */
+static int
+set_apply(struct admin_run *run, struct csettings *s, const char *slug,
+          const char **before, const char **after)
+{
+	struct contest_windows cw;
+	int                    rc;
+
+	if ((rc = contest_lock(run, slug, &cw)) != ADMIN_EXIT_OK)
+		return rc;
+	/* The row is locked, so the snapshot is exactly what we change. */
+	if ((*before = snapshot(run, cw.id)) == NULL)
+		return ADMIN_EXIT_FAIL;
+	if ((rc = settings_apply(run, s, &cw)) != ADMIN_EXIT_OK)
+		return rc;
+	if ((*after = snapshot(run, cw.id)) == NULL)
+		return ADMIN_EXIT_FAIL;
+	/* jsonb prints canonically: equal text means nothing changed. */
+	if (strcmp(*before, *after) != 0 &&
+	    admin_audit(run, "contest.update", "contest", cw.id, cw.id, *before,
+	                *after) != 0)
+		return ADMIN_EXIT_FAIL;
+	return ADMIN_EXIT_OK;
 }
 
 int
 admin_contest_set(int argc, char **argv)
 {
-	struct csettings       s;
-	const char            *names[CK__MAX], *slug = NULL, *id = NULL;
-	const char            *before = NULL, *after = NULL;
-	char                   err[256];
-	struct admin_run       run = {0};
-	struct contest_windows cw;
-	int                    rc = ADMIN_EXIT_FAIL, i, k, first;
+	struct csettings s;
+	const char      *slug = NULL, *before = NULL, *after = NULL;
+	struct admin_run run = {0};
+	int              rc, first = 1;
 
 	memset(&s, 0, sizeof(s));
-	ckey_names(names);
-	if (argc < 1) {
-		rc = admin_usage("contest set needs a SLUG and KEY=VALUE...");
+	if ((rc = set_args(argc, argv, &s, &run.a, &slug)) != 0)
 		goto done;
-	}
-	slug = argv[0];
-	if (!slug_ok(slug)) {
-		rc = ADMIN_EXIT_USAGE;
-		goto done;
-	}
-	if (argc < 2) {
-		rc = admin_usage("contest set %s: nothing to set; give "
-		                 "KEY=VALUE pairs",
-		                 slug);
-		goto done;
-	}
-	for (i = 1; i < argc; i++)
-		if (!admin_args_keyval(argv[i], names, CK__MAX, s.raw, err,
-		                       sizeof(err))) {
-			rc = admin_usage("contest set: %s", err);
-			goto done;
-		}
-	if (!settings_check(&s, &run.a, 0)) {
-		rc = ADMIN_EXIT_USAGE;
-		goto done;
-	}
-
-	if (admin_start(&run, 0) != 0)
-		goto out;
-	if ((rc = contest_lock(&run, slug, &cw)) != ADMIN_EXIT_OK)
-		goto out;
-	id = cw.id;
 	rc = ADMIN_EXIT_FAIL;
-	/* The row is locked, so the snapshot is exactly what we change. */
-	if ((before = snapshot(&run, id)) == NULL)
-		goto out;
-	if ((rc = settings_apply(&run, &s, &cw)) != ADMIN_EXIT_OK)
-		goto out;
-	rc = ADMIN_EXIT_FAIL;
-	if ((after = snapshot(&run, id)) == NULL)
-		goto out;
-	/* jsonb prints canonically: equal text means nothing changed. */
-	if (strcmp(before, after) != 0 &&
-	    admin_audit(&run, "contest.update", "contest", id, id, before,
-	                after) != 0)
-		goto out;
-	rc = ADMIN_EXIT_OK;
-out:
-	rc = admin_finish(&run, rc);
-	if (rc != ADMIN_EXIT_OK)
+	if (admin_start(&run, 0) == 0)
+		rc = set_apply(&run, &s, slug, &before, &after);
+	if ((rc = admin_finish(&run, rc)) != ADMIN_EXIT_OK)
 		goto done;
 	if (strcmp(before, after) == 0) {
 		printf("contest '%s' unchanged (the values were already "
@@ -508,8 +529,7 @@ out:
 		goto done;
 	}
 	printf("updated contest '%s':", slug);
-	first = 1;
-	for (k = 0; k < CS__MAX; k++)
+	for (int k = 0; k < CS__MAX; k++)
 		if (s.raw[k] != NULL) {
 			printf("%s %s", first ? "" : ",", ckey_name(k));
 			first = 0;

@@ -10,12 +10,31 @@ import time
 from helpers import upload_ok
 
 
+def own_like_media(media_dir, *paths):
+    """The server runs as its own user: what a test makes in the media
+    tree must be that user's, or a later upload that lands in the same
+    fan-out directory could not write there."""
+    st = os.stat(media_dir)
+    for p in paths:
+        os.chown(p, st.st_uid, st.st_gid)
+
+
+def make_dirs(media_dir, *parts):
+    d = media_dir
+    for part in parts:
+        d = os.path.join(d, part)
+        if not os.path.isdir(d):
+            os.mkdir(d, 0o750)
+            own_like_media(media_dir, d)
+    return d
+
+
 def plant(media_dir, area, token, suffix, age):
-    d = os.path.join(media_dir, area, token[:2], token[2:4])
-    os.makedirs(d, exist_ok=True)
+    d = make_dirs(media_dir, area, token[:2], token[2:4])
     path = os.path.join(d, token + suffix)
     with open(path, "wb") as f:
         f.write(b"x" * 100)
+    own_like_media(media_dir, path)
     if age:
         then = time.time() - age
         os.utime(path, (then, then))
@@ -41,11 +60,11 @@ def test_sweep_removes_only_old_orphans(admin_cli, contest, new_user,
                plant(media_dir, "priv", old, "_t400.jpg", 2 * 86400),
                plant(media_dir, "pub", old, "_t400.webp", 2 * 86400)]
     young = plant(media_dir, "orig", secrets.token_hex(16), ".jpg", 60)
-    stranger = os.path.join(media_dir, "orig", "zz", "zz")
-    os.makedirs(stranger, exist_ok=True)
-    stranger = os.path.join(stranger, "README")
+    stranger = os.path.join(make_dirs(media_dir, "orig", "zz", "zz"),
+                            "README")
     with open(stranger, "w") as f:
         f.write("not ours")
+    own_like_media(media_dir, stranger)
     os.utime(stranger, (0, 0))
 
     r = admin_cli("media", "orphans")

@@ -65,7 +65,9 @@ test_defaults(void)
 	               cfg.decode_wait_ms == 3000 && cfg.decode_slots >= 1,
 	           "decode defaults");
 	UNIT_CHECK(cfg.socket_mode == 0660 && cfg.workers >= 2 &&
-	               cfg.max_body == 22u * 1024 * 1024 && cfg.pidfile == NULL,
+	               cfg.max_json == 64u * 1024 &&
+	               cfg.max_upload == 21u * 1024 * 1024 &&
+	               cfg.pidfile == NULL,
 	           "server defaults");
 }
 
@@ -143,11 +145,62 @@ test_refusals(void)
 	unsetenv("NETDEP_CONFIG");
 }
 
+static void
+test_retired_and_print(void)
+{
+	char          path[] = "/tmp/netdep-config-XXXXXX";
+	char          out[] = "/tmp/netdep-config-out-XXXXXX";
+	char          buf[4096];
+	struct config cfg;
+	int           fd, saved;
+	ssize_t       n;
+
+	setenv("NETDEP_MAX_BODY", "1048576", 1);
+	UNIT_CHECK(
+	    load_captured(&cfg) == -1 &&
+	        strstr(errbuf, "NETDEP_MAX_JSON and NETDEP_MAX_UPLOAD") != NULL,
+	    "a retired key in the environment is refused: '%s'", errbuf);
+	unsetenv("NETDEP_MAX_BODY");
+	config_file(path, "NETDEP_MAX_BODY=1048576\n");
+	UNIT_CHECK(load_captured(&cfg) == -1 &&
+	               strstr(errbuf, "no longer read") != NULL,
+	           "a retired key in the file is refused: '%s'", errbuf);
+	unlink(path);
+	unsetenv("NETDEP_CONFIG");
+
+	setenv("NETDEP_DB", "host=/x password=secret", 1);
+	setenv("NETDEP_MAX_JSON", "131072", 1);
+	UNIT_CHECK(config_load(&cfg) == 0, "loads");
+	fd = mkstemp(out);
+	saved = dup(1);
+	fflush(stdout);
+	dup2(fd, 1);
+	config_print(&cfg);
+	fflush(stdout);
+	dup2(saved, 1);
+	close(saved);
+	lseek(fd, 0, SEEK_SET);
+	n = read(fd, buf, sizeof(buf) - 1);
+	buf[n > 0 ? n : 0] = '\0';
+	close(fd);
+	unlink(out);
+	UNIT_CHECK(strstr(buf, "NETDEP_MAX_JSON=131072\n") != NULL &&
+	               strstr(buf, "NETDEP_MAX_UPLOAD=22020096\n") != NULL &&
+	               strstr(buf, "NETDEP_SOCKET_MODE=0660\n") != NULL,
+	           "config_print shows the values in force");
+	UNIT_CHECK(strstr(buf, "secret") == NULL &&
+	               strstr(buf, "NETDEP_DB=(set)\n") != NULL,
+	           "config_print never prints the conninfo");
+	unsetenv("NETDEP_DB");
+	unsetenv("NETDEP_MAX_JSON");
+}
+
 int
 main(void)
 {
 	test_defaults();
 	test_file_and_environment();
 	test_refusals();
+	test_retired_and_print();
 	return unit_report();
 }

@@ -118,7 +118,7 @@ test_config(void)
 	    {"NETDEP_WORKERS", "99999", 0},
 	    {"NETDEP_SOCKET_MODE", "0600", 1},
 	    {"NETDEP_SOCKET_MODE", "0777", 0},
-	    {"NETDEP_MAX_BODY", "-1", 0},
+	    {"NETDEP_MAX_JSON", "-1", 0},
 	    {"NETDEP_SITE_URL", "https://anh.example.vn", 1},
 	    {"NETDEP_SITE_URL", "ftp://x", 0},
 	};
