@@ -23,66 +23,70 @@ ctype_is(const char *ctype, const char *want)
 	       (ctype[n] == '\0' || ctype[n] == ';' || ctype[n] == ' ');
 }
 
+int
+input_scalar(struct req *r, const char *key, json_t *v, struct arena *a,
+             const char **s, size_t *len)
+{
+	char num[64];
+
+	*s = NULL;
+	*len = 0;
+	if (json_is_null(v))
+		return 0;
+	if (json_is_string(v)) {
+		*s = json_string_value(v);
+		*len = json_string_length(v);
+	} else if (json_is_integer(v)) {
+		snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT,
+		         json_integer_value(v));
+		*len = strlen(num);
+		*s = arena_strndup(a, num, *len);
+	} else if (json_is_boolean(v)) {
+		*s = json_is_true(v) ? "true" : "false";
+		*len = strlen(*s);
+	} else {
+		return resp_error(r, 400, "bad_field",
+		                  "Field %.64s must be a string or a whole "
+		                  "number.",
+		                  key);
+	}
+	if (*s == NULL)
+		return resp_error(r, 500, "internal", "Out of memory.");
+	/* jansson allows \u0000 inside strings; our fields never do. */
+	if (memchr(*s, '\0', *len) != NULL)
+		return resp_error(r, 400, "bad_field",
+		                  "Field %.64s contains a NUL character.", key);
+	return 0;
+}
+
 static int
 input_json(struct req *r, struct kv **out, size_t *n)
 {
 	json_error_t err;
 	json_t      *root, *v;
-	const char  *key;
-	struct kv   *kv;
-	size_t       i = 0;
+	const char  *key, *s;
+	struct kv   *kv = NULL;
+	size_t       i = 0, len;
 	int          rc = 0;
 
 	root = json_loadb((const char *)r->body, r->body_len,
 	                  JSON_REJECT_DUPLICATES, &err);
-	if (root == NULL || !json_is_object(root)) {
-		json_decref(root);
-		return resp_error(r, 400, "bad_json",
-		                  "The body is not a JSON object.");
-	}
-	if (json_object_size(root) > INPUT_MAX_JSON_FIELDS) {
-		json_decref(root);
-		return resp_error(r, 400, "bad_json", "Too many fields.");
-	}
-	kv = arena_alloc(r->a, (json_object_size(root) + 1) * sizeof(*kv));
-	if (kv == NULL) {
-		json_decref(root);
-		return resp_error(r, 500, "internal", "Out of memory.");
-	}
+	if (root == NULL || !json_is_object(root))
+		rc = resp_error(r, 400, "bad_json",
+		                "The body is not a JSON object.");
+	else if (json_object_size(root) > INPUT_MAX_JSON_FIELDS)
+		rc = resp_error(r, 400, "bad_json", "Too many fields.");
+	else if ((kv = arena_alloc(r->a, (json_object_size(root) + 1) *
+	                                     sizeof(*kv))) == NULL)
+		rc = resp_error(r, 500, "internal", "Out of memory.");
+	if (rc != 0)
+		goto out;
 	json_object_foreach(root, key, v)
 	{
-		char        num[64];
-		const char *s = NULL;
-		size_t      len = 0;
-
-		if (json_is_string(v)) {
-			s = json_string_value(v);
-			len = json_string_length(v);
-		} else if (json_is_integer(v)) {
-			snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT,
-			         json_integer_value(v));
-			s = num;
-			len = strlen(num);
-		} else if (json_is_boolean(v)) {
-			s = json_is_true(v) ? "true" : "false";
-			len = strlen(s);
-		} else if (json_is_null(v)) {
-			continue;
-		} else {
-			rc = resp_error(
-			    r, 400, "bad_field",
-			    "Field %.64s must be a string or a whole "
-			    "number.",
-			    key);
+		if ((rc = input_scalar(r, key, v, r->a, &s, &len)) != 0)
 			goto out;
-		}
-		/* jansson allows \u0000 inside strings; our fields never do. */
-		if (memchr(s, '\0', len) != NULL) {
-			rc = resp_error(r, 400, "bad_field",
-			                "Field %.64s contains a NUL character.",
-			                key);
-			goto out;
-		}
+		if (s == NULL)
+			continue; /* null: absent */
 		kv[i].key = arena_strdup(r->a, key);
 		kv[i].keylen = strlen(key);
 		kv[i].val = arena_strndup(r->a, s, len);

@@ -39,4 +39,13 @@ json_t *input_db_json(const char *text);
  */
 char *input_json_text(struct arena *a, json_t *v);
 
+/*
+ * A scalar JSON value v of field key as text: a string as it is, a whole
+ * number in decimal (copied into a), a boolean as "true"/"false"; JSON
+ * null gives *s NULL (absent).  Returns 0, or sends 400 (another type, or
+ * a NUL inside a string) or 500 and returns that status.
+ */
+int input_scalar(struct req *r, const char *key, json_t *v, struct arena *a,
+                 const char **s, size_t *len);
+
 #endif

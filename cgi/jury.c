@@ -164,32 +164,17 @@ jury_check(struct req *r, json_t *obj, const struct valid_field *fields,
 		json_t     *v = json_object_get(obj, fields[i].name);
 		const char *s;
 		size_t      len;
+		int         rc;
 
 		if (null_seen != NULL)
 			null_seen[i] = v != NULL && json_is_null(v);
-		if (v == NULL || json_is_null(v))
+		if (v == NULL)
 			continue;
-		if (json_is_string(v)) {
-			s = json_string_value(v);
-			len = json_string_length(v);
-		} else if (json_is_integer(v)) {
-			s = arena_printf(r->a, "%" JSON_INTEGER_FORMAT,
-			                 json_integer_value(v));
-			len = s ? strlen(s) : 0;
-		} else if (json_is_boolean(v)) {
-			s = json_is_true(v) ? "true" : "false";
-			len = strlen(s);
-		} else {
-			return resp_error(
-			    r, 400, "bad_field",
-			    "Field %s must be a string or a whole "
-			    "number.",
-			    fields[i].name);
-		}
-		if (s == NULL || memchr(s, '\0', len) != NULL)
-			return resp_error(r, 400, "bad_field",
-			                  "Field %s contains a NUL character.",
-			                  fields[i].name);
+		if ((rc = input_scalar(r, fields[i].name, v, r->a, &s, &len)) !=
+		    0)
+			return rc;
+		if (s == NULL)
+			continue; /* null: absent */
 		kv[n].key = fields[i].name;
 		kv[n].keylen = strlen(fields[i].name);
 		kv[n].val = s;
