@@ -5,11 +5,12 @@
  * RLIMIT_CPU and friends, runs image_derive_card() on the bytes it shares
  * copy-on-write with the worker, writes the result and _exits.  A crash, a
  * hang or a runaway allocation in a decoder therefore costs one child and
- * never the worker's memory.  It is not yet a sandbox: the child inherits
- * the worker's open descriptors (the database connection, the FastCGI
- * socket) and environment, and no system call is filtered, so a decoder
- * exploit could use them; closing them and a seccomp filter are still to
- * come (issue 12).
+ * never the worker's memory, and the child closes every descriptor but the
+ * standard three and its pipe before it touches the bytes (child_isolate),
+ * so the worker's database connection, FastCGI sockets and media
+ * directories are out of its reach.  It is not yet a full sandbox: its
+ * environment is the worker's and no system call is filtered (seccomp is
+ * issue 12's).
  */
 #include "decode.h"
 
@@ -24,6 +25,7 @@
 #include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -211,6 +213,29 @@ write_all(int fd, const void *p, size_t n)
 	return 0;
 }
 
+/*
+ * Closes every descriptor of the child except 0-2 and keep (its pipe):
+ * fork copied the worker's database socket, FastCGI sockets and store
+ * directories, none of which a decoder has any business with.  Exits when
+ * it cannot, rather than decode with them open.
+ */
+static void
+child_isolate(int keep)
+{
+	struct rlimit rl;
+
+	/* close_range(2) (Linux 5.9): two calls around the pipe. */
+	if ((keep <= 3 ||
+	     syscall(SYS_close_range, 3U, (unsigned)keep - 1, 0U) == 0) &&
+	    syscall(SYS_close_range, (unsigned)keep + 1, ~0U, 0U) == 0)
+		return;
+	if (errno != ENOSYS || getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		_exit(3);
+	for (rlim_t fd = 3; fd < rl.rlim_cur && fd < 65536; fd++)
+		if ((int)fd != keep)
+			(void)close((int)fd);
+}
+
 /* The child: limits, decode, report, exit.  Never returns. */
 static void __attribute__((noreturn))
 child_run(int wfd, const uint8_t *buf, size_t len,
@@ -224,6 +249,7 @@ child_run(int wfd, const uint8_t *buf, size_t len,
 
 	/* Die with the worker; never linger past it. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	child_isolate(wfd);
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGXCPU, SIG_DFL);
 	/* Libraries may print to stderr (the log): with RLIMIT_FSIZE 0 such
