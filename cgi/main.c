@@ -489,6 +489,10 @@ main(int argc, char **argv)
 	if ((m.pids = calloc((size_t)m.cfg.workers, sizeof(*m.pids))) == NULL)
 		return 1;
 	master_signals(&empty);
+	/* A child the process had before it became the master (a shell's
+	 * helper, say) may have ended already: reap it, or it stays a
+	 * zombie among the workers. */
+	master_reap(&m);
 	for (int i = 0; i < m.cfg.workers; i++)
 		m.pids[i] = spawn_worker(m.fd, &m.media, &m.cfg);
 	m.folder = spawn_folder(&m.cfg);
