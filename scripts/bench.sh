@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# bench.sh: `make bench`, the benchmark table of ../shared/PERF.md.
+# bench.sh: `make bench`, the benchmark table (the anchors and goals are
+# written down in README.md, "make bench"; the numbers come from this run).
 #
 # Every anchor is measured again in the same run, side by side with netdep,
 # and the table shows ratios: what | netdep | anchor | ratio | goal |
