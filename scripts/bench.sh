@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# bench.sh: `make bench`, the benchmark table of ../shared/PERF.md.
+# bench.sh: `make bench`, the benchmark table of the performance goals
+# (README, `make bench`).
 #
 # Every anchor is measured again in the same run, side by side with netdep,
 # and the table shows ratios: what | netdep | anchor | ratio | goal |
