@@ -99,7 +99,10 @@ $(foreach t,$(TOOL_SRC),$(eval $(call tool_rule,$(t))))
 $(B)/tests/%: $(B)/obj/tests/unit/%.o $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
-$(B)/obj/tests/unit/%.o: CPPFLAGS += -Itests/unit
+# The unit tests find tests/data/ by this absolute path, whatever directory
+# they run from ($$NETDEP_TESTDATA overrides it).
+$(B)/obj/tests/unit/%.o: CPPFLAGS += -Itests/unit \
+    -DNETDEP_TESTDATA_DIR='"$(CURDIR)/tests/data"'
 
 # --- fuzzing (clang + libFuzzer; its own objects) ------------------------
 # clang, unlike gcc, warns when an initializer leaves trailing fields to

@@ -26,6 +26,7 @@ set -euo pipefail
 set +m
 
 me=bench
+# shellcheck source=scripts/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$top"
 
@@ -46,40 +47,22 @@ fi
 "$top/scripts/deps.sh" bench ||
     say "some bench tools are missing; what needs them is n/a" >&2
 
-# --- the runtime user, as netdep-ctl does it -------------------------------
-if [ "$(id -u)" -eq 0 ]; then
-	ruser=${NETDEP_USER:-netdep}
-	id -u "$ruser" >/dev/null 2>&1 ||
-	    useradd --system --no-create-home --home-dir /nonexistent \
-	        --shell /usr/sbin/nologin "$ruser"
-	as_argv=(setpriv --reuid="$ruser" --regid="$ruser" --init-groups --)
-else
-	ruser=$(id -un)
-	as_argv=()
-fi
-as() { "${as_argv[@]}" "$@"; }
+# --- the runtime user, as netdep-ctl has it --------------------------------
+lib_runtime_user
 export BENCH_LOAD_START
 BENCH_LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # --- work directory and cleanup ----------------------------------------
-work=$(mktemp -d -t netdep-bench.XXXXXX)
+# At exit lib.sh stops the stack, then lib_on_exit the anchors, then
+# removes the directory (BENCH_KEEP=1 keeps it).
+lib_scratch netdep-bench BENCH_KEEP
+work=$scratch
 rows=$work/rows.jsonl
 stack=$work/stack
 anc=$work/anchor
 hello_pids=()
-cleanup() {
-	local rc=$?
-	trap - EXIT INT TERM
-	stop_http
-	if [ "${BENCH_KEEP:-0}" = 1 ]; then
-		say "kept $work"
-	else
-		rm -rf "$work"
-	fi
-	exit $rc
-}
-# Idempotent: the bench nginx, the hello servers, then the stack.
-stop_http() {
+# Idempotent: the bench nginx, then the hello servers.
+stop_anchors() {
 	local pid
 	if [ -s "$anc/run/nginx.pid" ]; then
 		pid=$(cat "$anc/run/nginx.pid")
@@ -94,37 +77,20 @@ stop_http() {
 		wait "$pid" 2>/dev/null || true
 	done
 	hello_pids=()
+}
+lib_on_exit() { stop_anchors; }
+# After the HTTP section: nothing of it may run during the image section.
+stop_http() {
+	stop_anchors
 	if [ -d "$stack/run" ]; then
-		"$top/scripts/netdep-ctl" stop "$stack" >/dev/null ||
-		    echo "$me: netdep-ctl stop $stack failed" >&2
+		lib_stack_stop "$stack" || echo "$me: netdep-ctl stop $stack failed" >&2
 	fi
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 : >"$rows"
 
 na_row() { # key what reason
 	"$PY" -c 'import sys; sys.path.insert(0, sys.argv[1]); import bench_report as b; b.add_row(sys.argv[2], sys.argv[3], sys.argv[4], na=sys.argv[5])' \
 	    "$top/scripts" "$rows" "$1" "$2" "$3"
-}
-
-free_ports() { # N: N distinct free loopback ports
-	"$PY" -c '
-import socket, sys
-ss = [socket.socket() for _ in range(int(sys.argv[1]))]
-for s in ss: s.bind(("127.0.0.1", 0))
-print(" ".join(str(s.getsockname()[1]) for s in ss))' "$1"
-}
-
-wait_for() { # what test-command...
-	local what=$1 i
-	shift
-	for ((i = 0; i < 100; i++)); do
-		"$@" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	echo "$me: $what did not come up" >&2
-	return 1
 }
 
 # --- HTTP ----------------------------------------------------------------
@@ -192,11 +158,9 @@ http_section() {
 		na_row http "HTTP section" "missing:$why (make all; apt-get install wrk)"
 		return 0
 	fi
-	read -r port aport < <(free_ports 2)
+	read -r port aport < <(lib_free_port 2)
 	say "starting a throwaway stack in $stack on port $port"
-	if ! PORT=$port NETDEP_SEED=0 NETDEP_BUILD=$build \
-	    "$top/scripts/netdep-ctl" start "$stack" >"$work/stack-start.log" 2>&1; then
-		tail -n 30 "$work/stack-start.log" >&2
+	if ! lib_stack_start "$stack" "$port" "$work/stack-start.log" NETDEP_SEED=0; then
 		na_row http "HTTP section" "the stack did not start (see above)"
 		return 0
 	fi
@@ -213,12 +177,13 @@ doc = {"items": [{"id": i, "title": "Ảnh dự thi số %d" % i, "votes": 900 -
                  for i in range(25)], "pad": ""}
 doc["pad"] = "x" * (2048 - len(json.dumps(doc, ensure_ascii=False).encode()))
 sys.stdout.write(json.dumps(doc, ensure_ascii=False))' >"$anc/www/static.json"
-	[ "$(id -u)" -ne 0 ] || chown -R "$ruser:" "$anc"
+	lib_give -R "$anc"
 	for n in ${counts//,/ }; do
 		"${as_argv[@]}" setsid "$build/netdep-fcgi-hello" "$anc/run/hello$n.sock" \
 		    "$n" "$anc/run/hello$n.pid" </dev/null >>"$anc/log/hello.log" 2>&1 &
 		hello_pids+=($!)
-		wait_for "netdep-fcgi-hello $n" test -s "$anc/run/hello$n.pid"
+		lib_wait_for 10 test -s "$anc/run/hello$n.pid" ||
+		    die "netdep-fcgi-hello $n did not come up"
 		[ "$(cat "$anc/run/hello$n.pid")" = "${hello_pids[-1]}" ] ||
 		    die "netdep-fcgi-hello $n: pid file and launched pid differ"
 	done
@@ -226,7 +191,8 @@ sys.stdout.write(json.dumps(doc, ensure_ascii=False))' >"$anc/www/static.json"
 	render_anchor_nginx "$aport" ${counts//,/ } >"$anc/nginx.conf"
 	as "$NGINX" -p "$anc/" -c "$anc/nginx.conf" -e "$anc/log/nginx-error.log" \
 	    </dev/null || die "the bench nginx did not start (see $anc/log/nginx-error.log)"
-	wait_for "the bench nginx" curl -sf -o /dev/null "http://127.0.0.1:$aport/static.json"
+	lib_wait_for 10 curl -sf -o /dev/null "http://127.0.0.1:$aport/static.json" ||
+	    die "the bench nginx did not come up"
 	for n in ${counts//,/ }; do
 		curl -sf -o /dev/null "http://127.0.0.1:$aport/hello$n" ||
 		    die "http://127.0.0.1:$aport/hello$n does not answer"

@@ -9,19 +9,14 @@
 # e.g. SCALE_ENTRIES=100000 SCALE_VOTES=5000000 for a smaller one.
 set -euo pipefail
 me=bench-scale
+# shellcheck source=scripts/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 # wrk and the rest of the bench tools, installed when missing (as root).
 "$top/scripts/deps.sh" bench
-work=$(mktemp -d -t netdep-scale.XXXXXX)
+lib_scratch netdep-scale BENCH_KEEP
+work=$scratch
 stack=$work/stack
 port=$(lib_free_port)
-cleanup() {
-	local rc=$?
-	lib_stack_stop "$stack" || true
-	[ "${BENCH_KEEP:-0}" = 1 ] && echo "bench-scale: kept $work" || rm -rf "$work"
-	exit $rc
-}
-trap cleanup EXIT
 chmod 755 "$work"
 echo "bench-scale: stack in $stack on port $port"
 # Boards are read live here (no worker cache): the growth measured is the

@@ -5,6 +5,7 @@
 # (build, run, test), valgrind, bench.  Usage: scripts/deps.sh [GROUP...]
 set -euo pipefail
 me=deps
+# shellcheck source=scripts/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 base=(

@@ -10,14 +10,16 @@
 #   PYTEST_ARGS                    extra pytest arguments (e.g. "-k vote -x")
 set -uo pipefail
 me=e2e
+# shellcheck source=scripts/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$top" || exit 1
 mode=${E2E_MODE:-normal}
 build=$(lib_build)
 
-var=$(mktemp -d -t netdep-e2e.XXXXXX)
+# The stack's state directory is the scratch directory itself.
+lib_scratch netdep-e2e NETDEP_KEEP
+var=$scratch
 port=$(lib_free_port)
-result=1
 logs_shown=0
 
 show_logs() {
@@ -30,20 +32,8 @@ show_logs() {
 	done
 }
 
-cleanup() {
-	trap - EXIT INT TERM
-	lib_stack_stop "$var" ||
-	    echo "e2e: stopping the stack in $var reported a problem" >&2
-	[ $result -eq 0 ] || show_logs
-	if [ "${NETDEP_KEEP:-0}" = 1 ]; then
-		echo "e2e: state kept in $var (NETDEP_KEEP=1)"
-	else
-		rm -rf "$var"
-	fi
-	exit $result
-}
-trap cleanup EXIT
-trap 'result=130; exit 130' INT TERM
+# Run at exit by lib.sh, after the stack has stopped.
+lib_on_exit() { [ "$1" -eq 0 ] || show_logs; }
 
 case $mode in
 asan)
@@ -122,5 +112,5 @@ valgrind)
 	;;
 esac
 [ $rc -eq 0 ] || show_logs
-result=$rc
 if [ $rc -eq 0 ]; then echo "e2e: passed ($verdict)"; else echo "e2e: FAILED ($verdict)"; fi
+exit $rc

@@ -1,10 +1,13 @@
 # lib.sh: what netdep's scripts share, sourced by them (not run):
-#   . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-# Each script sets `me` (its name in messages) before using say/die.
-# Defines: top (the checkout), PY, lib_build (NETDEP_BUILD as an absolute
-# path), say, die, lib_free_port, lib_pkgs_missing, lib_pkgs_install,
-# lib_stack_start, lib_stack_stop.
+#   me=name; . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# Each script sets `me` (its name in messages) before sourcing it.
+# Defines: top (the checkout), PY, say, die, lib_build (NETDEP_BUILD as an
+# absolute path), lib_free_port, lib_wait_for, lib_healthy; Debian
+# packages: lib_pkgs_missing, lib_pkgs_install; the runtime user:
+# lib_runtime_user (ruser, as_argv), as, lib_give, lib_ensure_reachable;
+# throwaway stacks: lib_scratch, lib_stack_start, lib_stack_stop.
 
+# shellcheck shell=bash
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PY=${PY:-/usr/bin/python3}
 me=${me:-netdep}
@@ -18,9 +21,34 @@ lib_build() {
 	case $b in /*) echo "$b" ;; *) echo "$top/$b" ;; esac
 }
 
-# A TCP port on 127.0.0.1 that is free now.
+# N (default 1) distinct TCP ports on 127.0.0.1 that are free now, on one
+# line.
 lib_free_port() {
-	"$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+	"$PY" -c '
+import socket, sys
+ss = [socket.socket() for _ in range(int(sys.argv[1]))]
+for s in ss: s.bind(("127.0.0.1", 0))
+print(" ".join(str(s.getsockname()[1]) for s in ss))' "${1:-1}"
+}
+
+# lib_wait_for SECONDS CMD...: runs CMD (in this shell) every 0.1 s until
+# it succeeds (returns 0) or SECONDS have passed (returns 1), however long
+# CMD itself takes.  CMD's stderr is dropped.
+lib_wait_for() {
+	local deadline=$((SECONDS + $1))
+	shift
+	until "$@" 2>/dev/null; do
+		[ "$SECONDS" -le "$deadline" ] || return 1
+		sleep 0.1
+	done
+}
+
+# True when the site at URL (http://127.0.0.1:PORT) answers 200 on
+# /api/v1/health; the status seen is left in lib_health_code.
+lib_healthy() {
+	lib_health_code=$(curl -s -o /dev/null -m 2 -w '%{http_code}' \
+	    "$1/api/v1/health" || true)
+	[ "$lib_health_code" = 200 ]
 }
 
 # Prints the Debian packages of "$@" that are not installed (one
@@ -62,13 +90,96 @@ lib_pkgs_install() {
 	return $rc
 }
 
+# --- the runtime user ----------------------------------------------------
+# PostgreSQL refuses to run as root, and the workers should not either:
+# as root everything runs as the system user NETDEP_USER (netdep, created
+# when missing); otherwise as the caller.  Sets ruser and as_argv.
+lib_runtime_user() {
+	if [ "$(id -u)" -eq 0 ]; then
+		ruser=${NETDEP_USER:-netdep}
+		if ! id -u "$ruser" >/dev/null 2>&1; then
+			useradd --system --no-create-home --home-dir /nonexistent \
+			    --shell /usr/sbin/nologin "$ruser"
+			say "created system user $ruser"
+		fi
+		as_argv=(setpriv --reuid="$ruser" --regid="$ruser" --init-groups --)
+	else
+		ruser=$(id -un)
+		as_argv=()
+	fi
+}
+
+# as CMD...: runs CMD as the runtime user.  Descriptor 9 is netdep-ctl's
+# lock: no child may inherit it.
+as() { "${as_argv[@]}" "$@" 9>&-; }
+
+# lib_give [-R] PATH...: hands PATHs to the runtime user (only root has
+# anything to hand over).
+lib_give() {
+	local opt=()
+	[ "$(id -u)" -eq 0 ] || return 0
+	[ "${1:-}" != -R ] || { opt=(-R); shift; }
+	chown "${opt[@]}" "$ruser:" "$@"
+}
+
+# The runtime user must be able to reach the checkout (static/, sql/,
+# build/) and the state directories.  A fresh clone may sit below a 0700
+# directory (CI uses mktemp -d): grant search (o+x) on exactly the
+# ancestors of TARGET that lack it.
+lib_ensure_reachable() {
+	local target=$1 d="" part parts
+	[ "$(id -u)" -eq 0 ] || return 0
+	IFS=/ read -ra parts <<<"${target#/}"
+	for part in "${parts[@]}"; do
+		d=$d/$part
+		if ! as test -x "$d"; then
+			chmod o+x "$d"
+			say "granted o+x on $d so that user $ruser can reach $target"
+		fi
+	done
+}
+
+# --- throwaway stacks -----------------------------------------------------
+# lib_scratch PREFIX KEEPVAR: a fresh directory (mktemp -d) in $scratch,
+# and the script's EXIT trap: whatever happens, every stack lib_stack_start
+# started is stopped, then the script's lib_on_exit runs if it defines one
+# (given the exit status), then the directory is removed, or kept and
+# named when the variable KEEPVAR is 1.  The exit status is kept; INT and
+# TERM exit 130.
+lib_stacks=()
+lib_scratch() {
+	scratch=$(mktemp -d -t "$1.XXXXXX")
+	lib_keepvar=$2
+	trap lib_exit EXIT
+	trap 'exit 130' INT TERM
+}
+
+lib_exit() {
+	local rc=$? d
+	trap - EXIT INT TERM
+	for d in "${lib_stacks[@]}"; do
+		lib_stack_stop "$d" ||
+		    echo "$me: stopping the stack in $d reported a problem" >&2
+	done
+	if declare -F lib_on_exit >/dev/null; then
+		lib_on_exit "$rc" || true
+	fi
+	if [ "${!lib_keepvar:-0}" = 1 ]; then
+		say "state kept in $scratch ($lib_keepvar=1)"
+	else
+		rm -rf "$scratch"
+	fi
+	exit "$rc"
+}
+
 # Starts a throwaway stack (netdep-ctl start) in DIR on PORT, its output
 # in LOG; extra VAR=value words are passed to netdep-ctl's environment
 # (e.g. NETDEP_SEED=0).  Shows the log's tail and fails when it does not
-# start.  The caller stops it with lib_stack_stop from its EXIT trap.
+# start.  The stack is stopped at exit (lib_scratch), even half-started.
 lib_stack_start() {
 	local dir=$1 port=$2 log=$3
 	shift 3
+	lib_stacks+=("$dir")
 	env "$@" PORT="$port" NETDEP_BUILD="$(lib_build)" \
 	    "$top/scripts/netdep-ctl" start "$dir" >"$log" 2>&1 && return 0
 	tail -n 30 "$log" >&2

@@ -10,11 +10,12 @@
 # goes), NETDEP_BUILD (build), NETDEP_ADMIN_PASSWORD and
 # NETDEP_JUDGE_PASSWORD (generated when unset).
 set -euo pipefail
-top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+me=seed
+# shellcheck source=scripts/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 url=${NETDEP_URL:-http://127.0.0.1:8080}
 var=${NETDEP_VAR:-$top/var}
-build=${NETDEP_BUILD:-build}
-case $build in /*) ;; *) build=$top/$build ;; esac
+build=$(lib_build)
 admin_cli=$build/netdep-admin
 demo_image=$build/netdep-demo-image
 : "${NETDEP_DB:=host=$var/run dbname=netdep user=netdep_app}"
@@ -24,7 +25,6 @@ slug=net-dep-2026
 title="Nét đẹp đoàn viên, thanh niên 2026"
 categories="Tuổi trẻ tình nguyện,Học tập và sáng tạo,Quê hương và văn hoá"
 
-die() { echo "seed: $*" >&2; exit 1; }
 [ -x "$admin_cli" ] || die "$admin_cli is missing (make all)"
 [ -x "$demo_image" ] || die "$demo_image is missing (make all)"
 command -v jq >/dev/null || die "jq is missing (make deps)"

@@ -6,7 +6,10 @@
 # Usage: scripts/test.sh normal|asan|valgrind
 # Environment (from the Makefile): NETDEP_BUILD, UNIT_BIN, FUZZ_BIN.
 set -uo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
+me="test"
+# shellcheck source=scripts/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$top" || exit 1
 mode=${1:-normal}
 start=$(date +%s)
 summary=() failed=()

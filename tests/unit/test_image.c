@@ -2,9 +2,10 @@
  * test_image.c: table-driven tests of cgi/image.c.  Synthetic headers check
  * the probe's verdicts without decoding (bombs, odd formats, truncation);
  * crafted TIFF blocks check the EXIF walker; the public corpora in
- * tests/data/ (relative to the top of the checkout, where unit.sh runs
- * the tests; $NETDEP_TESTDATA overrides) check real decoders' edge cases,
- * orientation and the metadata-free output.
+ * tests/data/ (NETDEP_TESTDATA_DIR, the checkout's absolute path given by
+ * the Makefile, so the binary runs from any directory; $NETDEP_TESTDATA
+ * overrides) check real decoders' edge cases, orientation and the
+ * metadata-free output.
  */
 #include <dirent.h>
 #include <gd.h>
@@ -15,6 +16,11 @@
 
 #include "image.h"
 #include "unit.h"
+
+/* Built outside the Makefile: relative to the top of the checkout. */
+#ifndef NETDEP_TESTDATA_DIR
+#define NETDEP_TESTDATA_DIR "tests/data"
+#endif
 
 /* Limits as in an ordinary contest. */
 static const struct image_limits lim_contest = {30000, 100000000, 800};
@@ -899,7 +905,7 @@ main(void)
 
 	image_init();
 	snprintf(testdata, sizeof(testdata), "%s",
-	         env != NULL && env[0] != '\0' ? env : "tests/data");
+	         env != NULL && env[0] != '\0' ? env : NETDEP_TESTDATA_DIR);
 	test_probe_synthetic();
 	test_exif();
 	test_derive_sizes();
