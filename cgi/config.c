@@ -14,6 +14,10 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #define CONFIG_MAX_WORKERS 256
 #define CONFIG_MAX_SLOTS   64
 #define CONFIG_LINE_MAX    4096
@@ -48,20 +52,87 @@ struct config_key {
 	const char       *sdef; /* CK_STR default (NULL: unset) */
 	enum config_dyn   dyn;
 	const char       *help;
+	/* CK_STR: NULL when v is acceptable, else what it must be. */
+	const char *(*check)(const char *v);
 };
 
 #define KEY_NUM(n, w, f, lo, hi, d, h)                                         \
 	{                                                                      \
 		n, CK_INT, offsetof(struct config, f), w, lo, hi, d, NULL,     \
-		    CD_NONE, h                                                 \
+		    CD_NONE, h, NULL                                           \
 	}
 #define KEY_INT(n, f, lo, hi, d, h)  KEY_NUM(n, CW_INT, f, lo, hi, d, h)
 #define KEY_UINT(n, f, lo, hi, d, h) KEY_NUM(n, CW_UINT, f, lo, hi, d, h)
 #define KEY_STR(n, f, d, h)                                                    \
 	{                                                                      \
 		n, CK_STR, offsetof(struct config, f), CW_INT, 0, 0, 0, d,     \
-		    CD_NONE, h                                                 \
+		    CD_NONE, h, NULL                                           \
 	}
+#define KEY_CHECKED(n, f, d, c, h)                                             \
+	{                                                                      \
+		n, CK_STR, offsetof(struct config, f), CW_INT, 0, 0, 0, d,     \
+		    CD_NONE, h, c                                              \
+	}
+
+/*
+ * A list of CIDR blocks (IPv4 or IPv6, "/bits" optional), separated by
+ * commas or spaces; nginx's set_real_ip_from gets them one by one, so
+ * only the forms both it and inet_pton take are accepted.
+ */
+static const char *
+check_cidrs(const char *v)
+{
+	static const char what[] =
+	    "a list of addresses or CIDR blocks separated by commas, such as "
+	    "\"10.0.0.0/8, 2001:db8::/32\"";
+	char            one[INET6_ADDRSTRLEN + 8];
+	unsigned char   bin[sizeof(struct in6_addr)];
+	const char     *p = v;
+
+	while (*p != '\0') {
+		size_t      n = strcspn(p, ", \t");
+		const char *slash;
+		int         fam, bits = -1;
+
+		if (n == 0) {
+			p++;
+			continue;
+		}
+		if (n >= sizeof(one))
+			return what;
+		memcpy(one, p, n);
+		one[n] = '\0';
+		p += n;
+		if ((slash = strchr(one, '/')) != NULL) {
+			char *end;
+			long  b;
+
+			errno = 0;
+			b = strtol(slash + 1, &end, 10);
+			if (slash[1] == '\0' || *end != '\0' || b < 0 || b > 128)
+				return what;
+			bits = (int)b;
+			one[slash - one] = '\0';
+		}
+		fam = strchr(one, ':') != NULL ? AF_INET6 : AF_INET;
+		if (inet_pton(fam, one, bin) != 1 ||
+		    bits > (fam == AF_INET ? 32 : 128))
+			return what;
+	}
+	return NULL;
+}
+
+/* An nginx limit_req rate: a positive number of requests per s or m. */
+static const char *
+check_rate(const char *v)
+{
+	size_t n = strspn(v, "0123456789");
+
+	if (n == 0 || n > 6 || v[0] == '0' ||
+	    (strcmp(v + n, "r/s") != 0 && strcmp(v + n, "r/m") != 0))
+		return "a rate such as 20r/s or 300r/m";
+	return NULL;
+}
 
 static const struct config_key keys[] = {
     KEY_STR("NETDEP_DB", db, "dbname=netdep",
@@ -70,7 +141,7 @@ static const struct config_key keys[] = {
             "FastCGI unix socket the master opens"),
     {"NETDEP_SOCKET_MODE", CK_OCT, offsetof(struct config, socket_mode),
      CW_UINT, 0600, 0666, 0660, NULL, CD_NONE,
-     "permissions of the socket (octal)"},
+     "permissions of the socket (octal)", NULL},
     KEY_STR("NETDEP_MEDIA", media, "var/media",
             "media root; tmp/ orig/ priv/ pub/ are made in it"),
     KEY_STR("NETDEP_SITE_URL", site_url, "http://127.0.0.1:8080",
@@ -79,13 +150,13 @@ static const struct config_key keys[] = {
             "where the master writes its pid (none by default)"),
     {"NETDEP_WORKERS", CK_INT, offsetof(struct config, workers), CW_INT, 1,
      CONFIG_MAX_WORKERS, 0, NULL, CD_WORKERS,
-     "worker processes (default: 2 per CPU core)"},
+     "worker processes (default: 2 per CPU core)", NULL},
     {"NETDEP_MAX_JSON", CK_INT, offsetof(struct config, max_json), CW_SIZE,
      1024, 4L * 1024 * 1024, 64L * 1024, NULL, CD_NONE,
-     "largest body of every route but the upload, bytes (nginx too)"},
+     "largest body of every route but the upload, bytes (nginx too)", NULL},
     {"NETDEP_MAX_UPLOAD", CK_INT, offsetof(struct config, max_upload), CW_SIZE,
      64L * 1024, 256L * 1024 * 1024, 21L * 1024 * 1024, NULL, CD_NONE,
-     "largest body of the upload route, bytes (nginx too)"},
+     "largest body of the upload route, bytes (nginx too)", NULL},
     KEY_INT("NETDEP_SESSION_DAYS", session_days, 1, 365, 30,
             "session lifetime, days"),
     KEY_INT("NETDEP_BOARD_CACHE_MS", board_cache_ms, 0, 60000, 1000,
@@ -98,7 +169,7 @@ static const struct config_key keys[] = {
             "days a vote's address and user-agent hash are kept"),
     {"NETDEP_DECODE_SLOTS", CK_INT, offsetof(struct config, decode_slots),
      CW_UINT, 1, CONFIG_MAX_SLOTS, 0, NULL, CD_CPUS,
-     "photos decoded at once on this machine (default: online CPUs)"},
+     "photos decoded at once on this machine (default: online CPUs)", NULL},
     KEY_UINT("NETDEP_DECODE_MEM_MB", decode_mem_mb, 1, 1L << 20, 512,
              "address space a decode child may add, MiB"),
     KEY_UINT("NETDEP_DECODE_CPU_SEC", decode_cpu_sec, 1, 3600, 10,
@@ -107,6 +178,52 @@ static const struct config_key keys[] = {
              "wall-clock limit of a decode child"),
     KEY_UINT("NETDEP_DECODE_WAIT_MS", decode_wait_ms, 1, 600000, 3000,
              "how long an upload waits for a decode slot, then 503"),
+    /* Who the client is (README, Security). */
+    KEY_CHECKED("NETDEP_TRUSTED_PROXIES", trusted_proxies, "", check_cidrs,
+                "proxies whose X-Forwarded-For nginx believes (CIDR list; "
+                "none by default)"),
+    /* nginx's vote rate limits (SPEC 4), per address and per session. */
+    KEY_CHECKED("NETDEP_VOTE_RATE_IP", vote_rate_ip, "20r/s", check_rate,
+                "votes per client address (nginx limit_req rate)"),
+    KEY_INT("NETDEP_VOTE_BURST_IP", vote_burst_ip, 0, 100000, 200,
+            "burst of votes per client address"),
+    KEY_CHECKED("NETDEP_VOTE_RATE_SESSION", vote_rate_session, "5r/s",
+                check_rate, "votes per session (nginx limit_req rate)"),
+    KEY_INT("NETDEP_VOTE_BURST_SESSION", vote_burst_session, 0, 100000, 150,
+            "burst of votes per session"),
+    KEY_INT("NETDEP_CONN_PER_IP", conn_per_ip, 1, 100000, 256,
+            "requests one client address may have in flight (nginx)"),
+    /* Log-in and registration brakes (README, Security). */
+    KEY_INT("NETDEP_LOGIN_FREE_FAILURES", login_free_failures, 1, 100, 5,
+            "failed log-ins of one account from one address before the "
+            "back-off starts"),
+    KEY_INT("NETDEP_LOGIN_BACKOFF_MAX_S", login_backoff_max_s, 1, 86400, 300,
+            "longest back-off after failed log-ins, seconds"),
+    KEY_INT("NETDEP_LOGIN_CHALLENGE_FAILURES", login_challenge_failures, 1,
+            100000, 20,
+            "failed log-ins of one account in an hour, from anywhere, "
+            "after which every log-in to it needs a proof of work"),
+    KEY_INT("NETDEP_LOGIN_SOURCE_FREE", login_source_free, 1, 1000000, 100,
+            "log-in attempts per client address in 10 minutes before "
+            "a proof of work is asked"),
+    KEY_INT("NETDEP_REG_SOURCE_FREE", reg_source_free, 0, 1000000, 20,
+            "registrations per /24 (IPv6 /48) in an hour before a proof "
+            "of work is asked"),
+    KEY_INT("NETDEP_REG_SOURCE_MAX", reg_source_max, 1, 1000000, 200,
+            "registrations per /24 (IPv6 /48) in an hour, then 429"),
+    KEY_INT("NETDEP_REG_GLOBAL_MAX", reg_global_max, 1, 1000000, 600,
+            "registrations on the whole site in a minute, then 429"),
+    KEY_INT("NETDEP_POW_MAX_NUMBER", pow_max_number, 1000, 100000000, 100000,
+            "proof-of-work difficulty: the largest number a challenge "
+            "hides (half of it is tried on average)"),
+    {"NETDEP_HASH_SLOTS", CK_INT, offsetof(struct config, hash_slots),
+     CW_UINT, 1, CONFIG_MAX_SLOTS, 0, NULL, CD_CPUS,
+     "password hashes computed at once on this machine, 64 MiB each "
+     "(default: online CPUs)", NULL},
+    KEY_UINT("NETDEP_HASH_WAIT_MS", hash_wait_ms, 1, 60000, 500,
+             "how long a log-in waits for a hash slot, then 503"),
+    KEY_INT("NETDEP_SESSION_IDLE_HOURS", session_idle_hours, 1, 8760, 72,
+            "a session unused this long ends"),
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -193,6 +310,14 @@ key_set(struct config *cfg, const struct config_key *k, const char *v,
 	long  n;
 
 	if (k->kind == CK_STR) {
+		const char *why;
+
+		if (*v != '\0' && k->check != NULL &&
+		    (why = k->check(v)) != NULL) {
+			fprintf(stderr, "netdep: %s (%s) must be %s, not \"%s\"\n",
+			        k->name, where, why, v);
+			return -1;
+		}
 		*(const char **)(void *)((char *)cfg + k->off) =
 		    *v != '\0' ? v : k->sdef;
 		if (k->off == offsetof(struct config, db))

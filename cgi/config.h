@@ -32,6 +32,24 @@ struct config {
 	unsigned decode_cpu_sec;
 	unsigned decode_wall_ms;
 	unsigned decode_wait_ms;
+	/* NETDEP_TRUSTED_PROXIES: CIDR list for nginx's realip ("" none). */
+	const char *trusted_proxies;
+	/* nginx's vote limits: NETDEP_VOTE_{RATE,BURST}_{IP,SESSION}. */
+	const char *vote_rate_ip, *vote_rate_session;
+	int         vote_burst_ip, vote_burst_session;
+	int         conn_per_ip; /* NETDEP_CONN_PER_IP: nginx limit_conn */
+	/* Log-in and registration brakes (auth.c, h_account.c). */
+	int      login_free_failures;      /* NETDEP_LOGIN_FREE_FAILURES */
+	int      login_backoff_max_s;      /* NETDEP_LOGIN_BACKOFF_MAX_S */
+	int      login_challenge_failures; /* NETDEP_LOGIN_CHALLENGE_FAILURES */
+	int      login_source_free;        /* NETDEP_LOGIN_SOURCE_FREE */
+	int      reg_source_free;          /* NETDEP_REG_SOURCE_FREE */
+	int      reg_source_max;           /* NETDEP_REG_SOURCE_MAX */
+	int      reg_global_max;           /* NETDEP_REG_GLOBAL_MAX */
+	int      pow_max_number;           /* NETDEP_POW_MAX_NUMBER */
+	unsigned hash_slots;               /* NETDEP_HASH_SLOTS */
+	unsigned hash_wait_ms;             /* NETDEP_HASH_WAIT_MS */
+	int      session_idle_hours;       /* NETDEP_SESSION_IDLE_HOURS */
 	int      secure_cookie; /* derived: site URL is https */
 };
 

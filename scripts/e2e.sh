@@ -51,6 +51,10 @@ echo "e2e: stack in $var on port $port ($mode build: $build)"
 # change that fails to notify fails a test instead of hiding behind the
 # one-second age cap of production (tests/e2e/test_board_cache.py).
 export NETDEP_BOARD_CACHE_MS=${NETDEP_BOARD_CACHE_MS:-60000}
+# The suite plays a TLS proxy on 127.0.0.1 that names clients in
+# X-Forwarded-For; every other loopback address is a direct client
+# (tests/conftest.py gives each test client one).
+export NETDEP_TRUSTED_PROXIES=127.0.0.1/32
 lib_stack_start "$var" "$port" "$var/start.log" NETDEP_SEED=0 || exit 1
 grep -h "granted o+x" "$var/start.log" || true
 

@@ -11,6 +11,13 @@ which exports:
   NETDEP_TESTDATA  absolute path of the image corpora (tests/data)
   NETDEP_DEMO_IMAGE path of netdep-demo-image (default: beside NETDEP_ADMIN)
 
+Every Client connects from an address of its own in 127.64.0.0/10 (any
+127/8 address is the loopback), as distinct people on distinct phones do,
+so the per-address limits of nginx and the workers see them apart; a
+plain requests call comes from 127.0.0.1, the stack's trusted proxy
+(e2e.sh sets NETDEP_TRUSTED_PROXIES=127.0.0.1/32), which may name a
+client in X-Forwarded-For.
+
 Fixtures: base_url, db, media_dir, var_dir, testdata, admin_cli, new_user,
 anon, contest, make_jpeg, make_png, snapshot.  The helpers png_bytes() and
 jpeg_bytes() are importable too (`from conftest import png_bytes`).
@@ -35,6 +42,27 @@ pytest_plugins = ["browserkit"]
 
 PASSWORD = "correct horse battery staple 2026"
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
+_next_addr = [secrets.randbelow(1 << 20)]
+
+
+def client_address():
+    """A loopback address no other Client of this run has."""
+    n = _next_addr[0] = (_next_addr[0] + 1) % ((1 << 22) - 2)
+    n += 1
+    return f"127.{64 + (n >> 16)}.{(n >> 8) & 255}.{n & 255}"
+
+
+class FromAddress(requests.adapters.HTTPAdapter):
+    """Connects from a given local address (any of 127.0.0.0/8 works on
+    loopback)."""
+
+    def __init__(self, addr):
+        self.addr = addr
+        super().__init__()
+
+    def init_poolmanager(self, *args, **kwargs):
+        kwargs["source_address"] = (self.addr, 0)
+        super().init_poolmanager(*args, **kwargs)
 
 
 def _env(name):
@@ -58,9 +86,11 @@ class Client(requests.Session):
     returned at login, .username and .password the credentials.
     """
 
-    def __init__(self, base_url):
+    def __init__(self, base_url, addr=None):
         super().__init__()
         self.base_url = base_url.rstrip("/")
+        self.addr = addr or client_address()
+        self.mount("http://", FromAddress(self.addr))
         self.csrf = None
         self.user = None
         self.username = None

@@ -342,7 +342,7 @@ def clone(client, base_url):
     """A second connection with the same session (threads must not share
     one requests.Session)."""
     from conftest import Client
-    c = Client(base_url)
+    c = Client(base_url, addr=client.addr)
     c.cookies.update(client.cookies)
     c.csrf = client.csrf
     return c

@@ -4,8 +4,11 @@ renders: 20 r/s with a burst of 200 per address, 5 r/s with a burst of
 150 per session.  A 429 from the limit says rate_limited with Retry-After;
 one from the database says budget_spent.
 
-The tests come from 127.0.0.1, which nginx trusts as a local proxy: it
-names the client in X-Forwarded-For.  Counts of what got through are
+Plain requests come from 127.0.0.1, which the test stack trusts as a
+local proxy (NETDEP_TRUSTED_PROXIES=127.0.0.1/32): it names the client in
+X-Forwarded-For.  Without a name, the proxy is itself the client and is
+limited like any other; any other loopback address is an untrusted
+client whose X-Forwarded-For is ignored.  Counts of what got through are
 bounded by the burst plus the rate over the time the burst took, measured,
 never asserted against a clock."""
 
@@ -14,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
+from conftest import Client, FromAddress
 from helpers import (API, approve, assert_error, assert_status, clone,
                      upload_ok, vote)
 
@@ -54,9 +58,8 @@ def test_one_address_is_limited_others_are_not(base_url):
         {r.status_code for r in passed}
     assert len(passed) <= IP_BURST + 1 + IP_RATE * (took + 1), \
         (len(passed), took)
-    # Another address, and the trusted proxy itself, are served.
+    # Another address is served.
     assert from_ip("203.0.113.8")().status_code == 401
-    assert requests.post(url, json={}, timeout=30).status_code == 401
     # Only votes are limited: the rest of the API answers that address.
     r = requests.get(f"{base_url}{API}/health",
                      headers={"X-Forwarded-For": "203.0.113.7"}, timeout=30)
@@ -114,14 +117,16 @@ def test_the_address_behind_the_proxy_is_what_forensics_record(
         assert cur.fetchone() == ("127.0.0.2",)
 
 
-class FromAddress(requests.adapters.HTTPAdapter):
-    """Connects from a given local address (any of 127.0.0.0/8 works on
-    loopback)."""
-
-    def __init__(self, addr):
-        self.addr = addr
-        super().__init__()
-
-    def init_poolmanager(self, *args, **kwargs):
-        kwargs["source_address"] = (self.addr, 0)
-        super().init_poolmanager(*args, **kwargs)
+def test_every_address_is_limited_with_or_without_a_forwarded_for(base_url):
+    """No request escapes the per-address limit: not the trusted proxy's
+    own (no X-Forwarded-For), not an untrusted client's that names
+    someone else in X-Forwarded-For."""
+    url = f"{base_url}{API}/entries/987654321/votes"
+    # The trusted proxy (127.0.0.1) without a header: it is the client.
+    answers, _ = fire(IP_BURST + 100,
+                      lambda _: requests.post(url, json={}, timeout=30))
+    assert limited(answers), "a request without X-Forwarded-For escaped"
+    liar = Client(base_url)
+    answers, _ = fire(IP_BURST + 100, lambda i: liar.post(
+        url, json={}, headers={"X-Forwarded-For": f"198.51.100.{i % 250}"}))
+    assert limited(answers), "an untrusted X-Forwarded-For escaped the limit"
