@@ -11,7 +11,6 @@
 #include "db_account.h"
 #include "resp.h"
 
-#define AUTH_COOKIE    "netdep_session"
 #define AUTH_TOKEN_RAW 32
 #define AUTH_TOKEN_B64 43 /* base64url of 32 bytes, no padding */
 
@@ -70,7 +69,7 @@ auth_fill(struct req *r, const char *hash)
 	r->user = NULL;
 	if ((u = arena_alloc(r->a, sizeof(*u))) == NULL)
 		return DB_ERR;
-	rc = db_session_get(r->db, r->a, hash, u);
+	rc = db_session_get(r->db, r->a, hash, r->cfg->session_idle_hours, u);
 	if (rc == DB_NONE)
 		return 0;
 	if (rc < 0)
@@ -82,12 +81,12 @@ auth_fill(struct req *r, const char *hash)
 int
 auth_load(struct req *r)
 {
-	const struct kv *c = req_cookie(r, AUTH_COOKIE);
-	const char      *hash;
+	const char *c = r->session_cookie, *hash;
+	size_t      len = c != NULL ? strlen(c) : 0;
 
-	if (c == NULL || !auth_token_shape_ok(c->val, c->vallen))
+	if (c == NULL || !auth_token_shape_ok(c, len))
 		return 0;
-	if ((hash = auth_token_hash(r->a, c->val, c->vallen)) == NULL)
+	if ((hash = auth_token_hash(r->a, c, len)) == NULL)
 		return DB_ERR;
 	r->session_hash = hash;
 	return auth_fill(r, hash);
@@ -96,7 +95,7 @@ auth_load(struct req *r)
 int
 auth_cookie_sent(const struct req *r)
 {
-	return req_cookie(r, AUTH_COOKIE) != NULL;
+	return r->session_cookie != NULL;
 }
 
 int

@@ -21,6 +21,12 @@ enum account_q {
 	Q_SESSIONS_END,   /* Q_SESSIONS_END */
 	Q_ROLE_GRANT,     /* Q_ROLE_GRANT */
 	Q_ROLE_REVOKE,    /* Q_ROLE_REVOKE */
+	Q_LOGIN_GATE,     /* Q_LOGIN_GATE: the brakes, 070_security.sql */
+	Q_LOGIN_FAILED,   /* Q_LOGIN_FAILED */
+	Q_LOGIN_OK,       /* Q_LOGIN_OK */
+	Q_REGISTER_GATE,  /* Q_REGISTER_GATE */
+	Q_SERVER_KEY,     /* Q_SERVER_KEY */
+	Q_SECURITY_PURGE, /* Q_SECURITY_PURGE */
 	Q__MAX
 };
 
@@ -35,6 +41,13 @@ enum find_col {
 enum count_col {
 	COUNT_N, /* COUNT_N */
 	COUNT__MAX
+};
+
+/* Columns of Q_LOGIN_GATE and Q_REGISTER_GATE. */
+enum gate_col {
+	GATE_OUTCOME, /* GATE_OUTCOME */
+	GATE_RETRY,   /* GATE_RETRY: seconds */
+	GATE__MAX
 };
 
 /* Columns of Q_CREATE. */
@@ -70,10 +83,11 @@ static const struct stmt q[Q__MAX] = {
      * lower(username)). */
     [Q_CREATE] = {"account_create",
                   "INSERT INTO accounts (username, display_name, unit, "
-                  "district, email, phone, password_hash) VALUES ($1, $2, "
-                  "coalesce($3, ''), coalesce($4, ''), $5, $6, $7) ON "
-                  "CONFLICT ((lower(username))) DO NOTHING RETURNING id",
-                  7, CREATE__MAX},
+                  "district, email, phone, password_hash, organiser_made) "
+                  "VALUES ($1, $2, coalesce($3, ''), coalesce($4, ''), $5, "
+                  "$6, $7, $8::boolean) ON CONFLICT ((lower(username))) DO "
+                  "NOTHING RETURNING id",
+                  8, CREATE__MAX},
     [Q_CRED] = {"account_cred",
                 "SELECT id, password_hash FROM accounts WHERE "
                 "lower(username) = lower($1) AND disabled_at IS NULL",
@@ -86,6 +100,14 @@ static const struct stmt q[Q__MAX] = {
                           5, 0},
     [Q_SESSION_GET] =
         {"session_get",
+         /* A live session: not expired, used within $2 hours; its
+          * last use is written at most once a minute. */
+         "WITH s AS (SELECT token_hash, account_id, csrf_token, "
+         "last_seen_at FROM sessions WHERE token_hash = decode($1, 'hex') "
+         "AND expires_at > now() AND last_seen_at > now() - "
+         "make_interval(hours => $2::int)), t AS (UPDATE sessions SET "
+         "last_seen_at = now() WHERE token_hash = (SELECT token_hash FROM s "
+         "WHERE last_seen_at < now() - interval '1 minute')) "
          "SELECT a.id, a.username, a.display_name, a.unit, a.district, "
          "s.csrf_token, EXISTS (SELECT 1 FROM roles r WHERE r.account_id = "
          "a.id AND r.role = 'admin' AND r.contest_id IS NULL), EXISTS "
@@ -93,10 +115,9 @@ static const struct stmt q[Q__MAX] = {
          "coalesce((SELECT jsonb_agg(jsonb_build_object('role', r.role, "
          "'contest', k.slug) ORDER BY r.role, k.slug) FROM roles r LEFT JOIN "
          "contests k ON k.id = r.contest_id WHERE r.account_id = a.id), "
-         "'[]'), a.created_at FROM sessions s JOIN accounts a ON a.id = "
-         "s.account_id WHERE s.token_hash = decode($1, 'hex') AND "
-         "s.expires_at > now() AND a.disabled_at IS NULL",
-         1, SES__MAX},
+         "'[]'), a.created_at FROM s JOIN accounts a ON a.id = "
+         "s.account_id WHERE a.disabled_at IS NULL",
+         2, SES__MAX},
     [Q_SESSION_DELETE] = {"session_delete",
                           "DELETE FROM sessions WHERE token_hash = "
                           "decode($1, 'hex')",
@@ -141,6 +162,28 @@ static const struct stmt q[Q__MAX] = {
                        "DISTINCT FROM $3::bigint RETURNING 1) SELECT "
                        "count(*) FROM d",
                        3, COUNT__MAX},
+    [Q_LOGIN_GATE] = {"login_gate",
+                      "SELECT outcome, retry_after FROM login_gate($1, "
+                      "$2::inet, decode($3, 'hex'), to_timestamp($4::bigint), "
+                      "$5::int, $6::int)",
+                      6, GATE__MAX},
+    [Q_LOGIN_FAILED] = {"login_failed",
+                        "SELECT login_failed($1, $2::inet, $3::int, $4::int)",
+                        4, COUNT__MAX},
+    [Q_LOGIN_OK] = {"login_succeeded",
+                    "SELECT 1 FROM login_succeeded($1, $2::inet)", 2,
+                    COUNT__MAX},
+    [Q_REGISTER_GATE] = {"register_gate",
+                         "SELECT outcome, retry_after FROM register_gate("
+                         "$1::inet, decode($2, 'hex'), to_timestamp("
+                         "$3::bigint), $4::int, $5::int, $6::int)",
+                         6, GATE__MAX},
+    [Q_SERVER_KEY] = {"server_key",
+                      "SELECT encode(server_key($1, decode($2, 'hex')), "
+                      "'hex')",
+                      2, COUNT__MAX},
+    [Q_SECURITY_PURGE] = {"security_purge",
+                          "SELECT security_purge($1::int)", 1, COUNT__MAX},
 };
 
 const struct stmt_set db_account_set = {"db_account", q, Q__MAX};
@@ -155,7 +198,8 @@ db_account_create(struct db *db, struct arena *a, const struct account_new *in,
 	rc = db_exec(db, a, &q[Q_CREATE],
 	             (const char *[]){in->username, in->display_name, in->unit,
 	                              in->district, in->email, in->phone,
-	                              in->password_hash},
+	                              in->password_hash,
+	                              in->organiser_made ? "true" : "false"},
 	             &rs);
 	if (rc == DB_NONE)
 		*why = rs.sqlstate != NULL ? ACCOUNT_INVALID : ACCOUNT_TAKEN;
@@ -180,11 +224,16 @@ db_account_cred(struct db *db, struct arena *a, const char *username,
 
 int
 db_session_get(struct db *db, struct arena *a, const char *hash,
-               struct user *out)
+               int idle_hours, struct user *out)
 {
 	struct rows rs;
-	int rc = db_exec(db, a, &q[Q_SESSION_GET], (const char *[]){hash}, &rs);
+	char       *idle = arena_printf(a, "%d", idle_hours);
+	int         rc;
 
+	if (idle == NULL)
+		return DB_ERR;
+	rc = db_exec(db, a, &q[Q_SESSION_GET], (const char *[]){hash, idle},
+	             &rs);
 	if (rc != DB_OK)
 		return rc;
 	memset(out, 0, sizeof(*out));
@@ -290,4 +339,106 @@ db_role_change(struct db *db, struct arena *a, const char *id, const char *role,
 {
 	return account_count(db, a, grant ? Q_ROLE_GRANT : Q_ROLE_REVOKE,
 	                     (const char *[]){id, role, contest}, changed);
+}
+
+/* Runs a gate statement: its outcome and retry_after into *out. */
+static int
+gate_run(struct db *db, struct arena *a, enum account_q which,
+         const char *const *params, struct auth_gate *out)
+{
+	struct rows rs;
+	int         rc = db_exec(db, a, &q[which], params, &rs);
+
+	if (rc != DB_OK)
+		return rc == DB_NONE ? DB_ERR : rc;
+	out->outcome = rows_str(&rs, 0, GATE_OUTCOME, "ok");
+	out->retry_after = (int)rows_ll(&rs, 0, GATE_RETRY, 0);
+	return DB_OK;
+}
+
+int
+db_login_gate(struct db *db, struct arena *a, const char *name,
+              const char *ip, const struct auth_pow *pow, int src_free,
+              int name_free, struct auth_gate *out)
+{
+	char *exp = pow ? arena_printf(a, "%lld", pow->expires) : NULL;
+	char *sf = arena_printf(a, "%d", src_free);
+	char *nf = arena_printf(a, "%d", name_free);
+
+	if ((pow != NULL && exp == NULL) || sf == NULL || nf == NULL)
+		return DB_ERR;
+	return gate_run(db, a, Q_LOGIN_GATE,
+	                (const char *[]){name, ip, pow ? pow->sig_hex : NULL,
+	                                 exp, sf, nf},
+	                out);
+}
+
+int
+db_login_failed(struct db *db, struct arena *a, const char *name,
+                const char *ip, int free_failures, int max_s, int *wait_s)
+{
+	char *f = arena_printf(a, "%d", free_failures);
+	char *m = arena_printf(a, "%d", max_s);
+
+	if (f == NULL || m == NULL)
+		return DB_ERR;
+	return account_count(db, a, Q_LOGIN_FAILED,
+	                     (const char *[]){name, ip, f, m}, wait_s);
+}
+
+int
+db_login_succeeded(struct db *db, struct arena *a, const char *name,
+                   const char *ip)
+{
+	int n;
+
+	return account_count(db, a, Q_LOGIN_OK, (const char *[]){name, ip}, &n);
+}
+
+int
+db_register_gate(struct db *db, struct arena *a, const char *ip,
+                 const struct auth_pow *pow, int src_free, int src_max,
+                 int all_max, struct auth_gate *out)
+{
+	char *exp = pow ? arena_printf(a, "%lld", pow->expires) : NULL;
+	char *sf = arena_printf(a, "%d", src_free);
+	char *sm = arena_printf(a, "%d", src_max);
+	char *am = arena_printf(a, "%d", all_max);
+
+	if ((pow != NULL && exp == NULL) || sf == NULL || sm == NULL ||
+	    am == NULL)
+		return DB_ERR;
+	return gate_run(db, a, Q_REGISTER_GATE,
+	                (const char *[]){ip, pow ? pow->sig_hex : NULL, exp, sf,
+	                                 sm, am},
+	                out);
+}
+
+int
+db_server_key(struct db *db, struct arena *a, const char *purpose,
+              const char *candidate_hex, const char **key_hex)
+{
+	struct rows rs;
+	int         rc = db_exec(db, a, &q[Q_SERVER_KEY],
+	                         (const char *[]){purpose, candidate_hex}, &rs);
+
+	if (rc != DB_OK)
+		return rc == DB_NONE ? DB_ERR : rc;
+	*key_hex = rows_str(&rs, 0, COUNT_N, NULL);
+	return *key_hex != NULL ? DB_OK : DB_ERR;
+}
+
+int
+db_security_purge(struct db *db, struct arena *a, int idle_hours,
+                  long long *removed)
+{
+	struct rows rs;
+	char       *h = arena_printf(a, "%d", idle_hours);
+	int         rc;
+
+	if (h == NULL)
+		return DB_ERR;
+	rc = db_exec(db, a, &q[Q_SECURITY_PURGE], (const char *[]){h}, &rs);
+	*removed = rc == DB_OK ? rows_ll(&rs, 0, COUNT_N, 0) : 0;
+	return rc == DB_NONE ? DB_ERR : rc;
 }

@@ -20,6 +20,7 @@ struct account_new {
 	const char *email;    /* NULL when none */
 	const char *phone;    /* NULL when none */
 	const char *password_hash;
+	int         organiser_made; /* made with netdep-admin */
 };
 
 /* Why an account was not created. */
@@ -51,8 +52,12 @@ int db_account_cred(struct db *db, struct arena *a, const char *username,
  * The account and roles of the live session whose token hash (hex) is
  * hash.  DB_NONE: no such session, expired, or the account is disabled.
  */
+/*
+ * The live session of token hash (hex): not expired and used within
+ * idle_hours; marks it used (at most once a minute).
+ */
 int db_session_get(struct db *db, struct arena *a, const char *hash,
-                   struct user *out);
+                   int idle_hours, struct user *out);
 
 /* A new session of account id for days, from address ip. */
 int db_session_insert(struct db *db, struct arena *a, const char *hash,
@@ -90,6 +95,52 @@ int db_account_sessions_end(struct db *db, struct arena *a, const char *id,
 int db_role_change(struct db *db, struct arena *a, const char *id,
                    const char *role, const char *contest, int grant,
                    int *changed);
+
+/* What a brake says of an attempt (sql/functions/070_security.sql). */
+struct auth_gate {
+	const char *outcome; /* ok, backoff, challenge, busy */
+	int         retry_after; /* seconds, for backoff and busy */
+};
+
+/* A verified proof of work (pow.h), as the database spends it. */
+struct auth_pow {
+	const char *sig_hex; /* its signature, hex */
+	long long   expires; /* unix seconds */
+};
+
+/*
+ * May a log-in to name from ip go on to the password check?  pow is a
+ * verified proof or NULL; src_free and name_free are the thresholds of
+ * NETDEP_LOGIN_SOURCE_FREE and NETDEP_LOGIN_CHALLENGE_FAILURES.
+ */
+int db_login_gate(struct db *db, struct arena *a, const char *name,
+                  const char *ip, const struct auth_pow *pow, int src_free,
+                  int name_free, struct auth_gate *out);
+
+/* A failed log-in; *wait_s is the back-off it starts (0: none yet). */
+int db_login_failed(struct db *db, struct arena *a, const char *name,
+                    const char *ip, int free_failures, int max_s,
+                    int *wait_s);
+
+/* A successful log-in clears its back-off from that address. */
+int db_login_succeeded(struct db *db, struct arena *a, const char *name,
+                       const char *ip);
+
+/* May a registration from ip go on?  The thresholds of NETDEP_REG_*. */
+int db_register_gate(struct db *db, struct arena *a, const char *ip,
+                     const struct auth_pow *pow, int src_free, int src_max,
+                     int all_max, struct auth_gate *out);
+
+/*
+ * The shared key of purpose (hex, 32 bytes), candidate_hex becoming it
+ * if it has none yet.
+ */
+int db_server_key(struct db *db, struct arena *a, const char *purpose,
+                  const char *candidate_hex, const char **key_hex);
+
+/* Ends idle and expired sessions, old counters and spent proofs. */
+int db_security_purge(struct db *db, struct arena *a, int idle_hours,
+                      long long *removed);
 
 extern const struct stmt_set db_account_set;
 

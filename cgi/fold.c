@@ -18,6 +18,7 @@
 
 #include "arena.h"
 #include "config.h"
+#include "db_account.h"
 #include "db_vote.h"
 #include "log.h"
 
@@ -107,6 +108,15 @@ fold_main(const struct config *cfg)
 				    "info",
 				    "folder: forensics of %lld votes purged",
 				    n);
+			/* Idle and expired sessions, the brakes' old
+			 * counters and spent proofs (070_security.sql). */
+			if (db_security_purge(db, &a, cfg->session_idle_hours,
+			                      &n) == DB_OK &&
+			    n > 0)
+				log_msg("info",
+				        "folder: %lld expired sessions, "
+				        "counters and proofs removed",
+				        n);
 			next_purge = time(NULL) + PURGE_EVERY_SEC;
 		}
 		arena_reset(&a);

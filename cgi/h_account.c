@@ -3,9 +3,12 @@
  * log out).  Registration logs the new account in at once.
  */
 #include <sodium.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "auth.h"
+#include "brake.h"
+#include "config.h"
 #include "db_account.h"
 #include "handlers.h"
 #include "input.h"
@@ -20,6 +23,7 @@ enum reg_field {
 	REG_DISTRICT,     /* REG_DISTRICT */
 	REG_EMAIL,        /* REG_EMAIL */
 	REG_PHONE,        /* REG_PHONE */
+	REG_ALTCHA,       /* REG_ALTCHA: a solved proof of work (brake.h) */
 	REG__MAX
 };
 
@@ -31,11 +35,13 @@ static const struct valid_field reg_fields[REG__MAX] = {
     {"district", valid_f_line, 0, 120, 0, NULL},
     {"email", valid_f_email, 0, 254, 0, NULL},
     {"phone", valid_f_phone, 0, 32, 0, NULL},
+    {"altcha", valid_f_base64, 4, POW_MAX_TEXT, 0, NULL},
 };
 
 enum login_field {
 	LOGIN_USERNAME, /* LOGIN_USERNAME */
 	LOGIN_PASSWORD, /* LOGIN_PASSWORD */
+	LOGIN_ALTCHA,   /* LOGIN_ALTCHA: a solved proof of work (brake.h) */
 	LOGIN__MAX
 };
 
@@ -58,6 +64,7 @@ login_password(const char *s, size_t len, const struct valid_field *f,
 static const struct valid_field login_fields[LOGIN__MAX] = {
     {"username", valid_f_line, 1, 64, VALID_REQUIRED, NULL},
     {"password", login_password, 1, 128, VALID_REQUIRED, NULL},
+    {"altcha", valid_f_base64, 4, POW_MAX_TEXT, 0, NULL},
 };
 
 /* The session answer: the user as the session sees it, and its token. */
@@ -114,15 +121,30 @@ h_account_create(struct req *r)
 	char                 hash[PASSWORD_HASH_MAX];
 	int64_t              id;
 	enum account_refusal why;
-	int                  rc;
+	struct brake_pow     pow;
+	struct auth_gate     gate;
+	int                  rc, slot;
 
 	if ((rc = input_body(r, &kv, &n)) != 0)
 		return rc;
 	if ((rc = input_check(r, reg_fields, REG__MAX, kv, n, v)) != 0)
 		return rc;
-	if (password_hash(v[REG_PASSWORD].s, v[REG_PASSWORD].len, hash) != 0)
+	if ((rc = brake_pow_read(r, &v[REG_ALTCHA], &pow)) != DB_OK ||
+	    (rc = db_register_gate(r->db, r->a, r->remote_addr,
+	                           brake_pow_proof(&pow), r->cfg->reg_source_free,
+	                           r->cfg->reg_source_max,
+	                           r->cfg->reg_global_max, &gate)) != DB_OK)
+		return resp_db_error(r, rc);
+	if (strcmp(gate.outcome, "ok") != 0)
+		return brake_refuse(r, "register", &gate);
+	if ((rc = brake_hash_take(r, &slot)) != 0)
+		return rc;
+	rc = password_hash(v[REG_PASSWORD].s, v[REG_PASSWORD].len, hash);
+	brake_hash_give(slot);
+	if (rc != 0)
 		return resp_error(r, 503, "busy",
-		                  "The server is short of memory; try again.");
+		                  "Máy chủ đang thiếu bộ nhớ; hãy thử lại sau ít "
+		                  "giây.");
 	rc = db_account_create(
 	    r->db, r->a,
 	    &(struct account_new){
@@ -150,6 +172,28 @@ h_account_create(struct req *r)
 	return session_start(r, id, 201);
 }
 
+/*
+ * The password check of a log-in, in a hash slot: 1 when the password is
+ * right, 0 when not (an unknown name costs the same hash), or the status
+ * written (> 1) when no slot was free.
+ */
+static int
+login_check(struct req *r, const struct valid_value *v, int known,
+            const struct account_cred *cred)
+{
+	int slot, rc, ok = 0;
+
+	if ((rc = brake_hash_take(r, &slot)) != 0)
+		return rc;
+	if (!known)
+		password_burn(v[LOGIN_PASSWORD].s, v[LOGIN_PASSWORD].len);
+	else
+		ok = password_verify(cred->password_hash, v[LOGIN_PASSWORD].s,
+		                     v[LOGIN_PASSWORD].len);
+	brake_hash_give(slot);
+	return ok;
+}
+
 int
 h_session_create(struct req *r)
 {
@@ -157,26 +201,52 @@ h_session_create(struct req *r)
 	struct kv          *kv;
 	size_t              n;
 	struct account_cred cred;
-	int                 rc;
+	struct brake_pow    pow;
+	struct auth_gate    gate;
+	const char         *name;
+	int                 rc, known, wait;
+	char                secs[16];
 
 	if ((rc = input_body(r, &kv, &n)) != 0)
 		return rc;
 	if ((rc = input_check(r, login_fields, LOGIN__MAX, kv, n, v)) != 0)
 		return rc;
-	rc = db_account_cred(r->db, r->a, v[LOGIN_USERNAME].s, &cred);
+	name = v[LOGIN_USERNAME].s;
+	if ((rc = brake_pow_read(r, &v[LOGIN_ALTCHA], &pow)) != DB_OK ||
+	    (rc = db_login_gate(r->db, r->a, name, r->remote_addr,
+	                        brake_pow_proof(&pow), r->cfg->login_source_free,
+	                        r->cfg->login_challenge_failures, &gate)) != DB_OK)
+		return resp_db_error(r, rc);
+	if (strcmp(gate.outcome, "ok") != 0)
+		return brake_refuse(r, "login", &gate);
+	rc = db_account_cred(r->db, r->a, name, &cred);
 	if (rc < 0)
 		return resp_db_error(r, rc);
-	if (rc == DB_NONE) {
-		password_burn(v[LOGIN_PASSWORD].s, v[LOGIN_PASSWORD].len);
-		goto refused;
+	known = rc == DB_OK;
+	if ((rc = login_check(r, v, known, &cred)) > 1)
+		return rc;
+	if (rc == 1) {
+		if ((rc = db_login_succeeded(r->db, r->a, name, r->remote_addr)) !=
+		    DB_OK)
+			return resp_db_error(r, rc);
+		return session_start(r, cred.id, 200);
 	}
-	if (!password_verify(cred.password_hash, v[LOGIN_PASSWORD].s,
-	                     v[LOGIN_PASSWORD].len))
-		goto refused;
-	return session_start(r, cred.id, 200);
-refused:
+	if ((rc = db_login_failed(r->db, r->a, name, r->remote_addr,
+	                          r->cfg->login_free_failures,
+	                          r->cfg->login_backoff_max_s, &wait)) != DB_OK)
+		return resp_db_error(r, rc);
+	if (wait > 0) {
+		snprintf(secs, sizeof(secs), "%d", wait);
+		resp_header(r, "Retry-After", secs);
+	}
 	return resp_error(r, 401, "bad_credentials",
-	                  "The username or the password is wrong.");
+	                  "Tên đăng nhập hoặc mật khẩu không đúng.");
+}
+
+int
+h_challenge(struct req *r)
+{
+	return brake_challenge(r);
 }
 
 int

@@ -15,6 +15,7 @@ int h_health(struct req *);
 
 int h_account_create(struct req *);
 int h_session_create(struct req *);
+int h_challenge(struct req *);
 int h_session_get(struct req *);
 int h_session_delete(struct req *);
 

@@ -41,6 +41,17 @@ static const struct outcome outcomes[] = {
     {NULL, "key_reused", 422, "idempotency_key_reused",
      "Mã Idempotency-Key này đã được dùng cho một bài dự thi khác; "
      "hãy tạo mã mới cho mỗi lượt bình chọn."},
+    /* log-in and registration brakes (070_security.sql) */
+    {"login", "backoff", 429, "too_many_attempts",
+     "Đăng nhập sai quá nhiều lần từ địa chỉ này; hãy chờ một lúc rồi "
+     "thử lại, hoặc kiểm tra lại mật khẩu."},
+    {NULL, "challenge", 403, "challenge_required",
+     "Hãy để trình duyệt xác minh bạn không phải máy (mất vài giây) rồi "
+     "gửi lại."},
+    {"register", "busy", 429, "busy",
+     "Đang có quá nhiều lượt đăng ký; hãy thử lại sau ít phút."},
+    {NULL, "hash_busy", 503, "busy",
+     "Máy chủ đang bận kiểm tra mật khẩu; hãy thử lại sau một giây."},
     /* judging */
     {NULL, "forbidden", 403, NULL,
      "Bạn không phải là giám khảo của cuộc thi có bài dự thi này."},

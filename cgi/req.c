@@ -120,6 +120,21 @@ req_load(struct req *r, void *fcgi, struct arena *a, struct db *db,
 		r->cookies = NULL;
 		r->ncookies = 0;
 	}
+	/*
+	 * The session: behind nginx, exactly the value its $cookie_ parse
+	 * found (NETDEP_SESSION, present even when empty), so the cache's
+	 * bypass and the worker can never disagree on whether a request
+	 * has a session.  Spoken to directly (tests, tools), the first
+	 * netdep_session of the header, as nginx would take it.
+	 */
+	if ((v = param(f, "NETDEP_SESSION")) != NULL)
+		r->session_cookie = *v != '\0' ? v : NULL;
+	else {
+		const struct kv *c = kv_find(r->cookies, r->ncookies,
+		                             REQ_SESSION_COOKIE);
+
+		r->session_cookie = c != NULL && c->vallen > 0 ? c->val : NULL;
+	}
 	if (r->method == METHOD__MAX)
 		return 405;
 	return 0;

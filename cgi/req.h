@@ -46,6 +46,9 @@ struct user {
 	int         is_judge; /* judge of at least one contest (or admin) */
 };
 
+/* The session cookie's name (resp.c sets it, req.c reads it). */
+#define REQ_SESSION_COOKIE "netdep_session"
+
 struct req {
 	struct arena        *a;
 	struct db           *db;
@@ -65,6 +68,8 @@ struct req {
 	size_t           body_len;
 	struct kv       *cookies;
 	size_t           ncookies;
+	/* The session cookie's value as nginx saw it, or NULL (req.c). */
+	const char *session_cookie;
 	const char      *remote_addr;
 	const char      *user_agent; /* "" when absent */
 	const char      *csrf_header;

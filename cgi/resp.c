@@ -14,7 +14,7 @@
 #include "db.h"
 #include "log.h"
 
-#define SESSION_COOKIE "netdep_session"
+
 
 /* API answers are data, never documents: forbid everything. */
 static const char api_headers[] =
@@ -100,7 +100,7 @@ resp_session_cookie(struct req *r, const char *token, long max_age)
 {
 	const char *v = arena_printf(
 	    r->a, "%s=%s; Path=/; Max-Age=%ld; HttpOnly; SameSite=Lax%s",
-	    SESSION_COOKIE, token ? token : "", token ? max_age : 0L,
+	    REQ_SESSION_COOKIE, token ? token : "", token ? max_age : 0L,
 	    r->cfg->secure_cookie ? "; Secure" : "");
 
 	if (v != NULL)

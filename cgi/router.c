@@ -30,6 +30,7 @@ static const struct route routes[] = {
     {METHOD_GET, "/api/v1/health", h_health, 0},
     {METHOD_POST, "/api/v1/accounts", h_account_create, R_JSON},
     {METHOD_POST, "/api/v1/session", h_session_create, R_JSON},
+    {METHOD_GET, "/api/v1/challenge", h_challenge, 0},
     {METHOD_GET, "/api/v1/session", h_session_get, R_AUTH},
     {METHOD_DELETE, "/api/v1/session", h_session_delete, R_AUTH | R_CSRF},
     /* contests */

@@ -251,11 +251,14 @@ store_open(struct store *st, const char *root)
 			goto fail;
 	/* Created now, so the media tree does not change at the first
 	 * upload (and the worker's user owns it). */
-	if ((fd = openat(st->tmp_fd, STORE_DECODE_SLOTS,
-	                 O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
-	                 STORE_FILE_MODE)) < 0)
-		goto fail;
-	close(fd);
+	for (i = 0; i < 2; i++) {
+		if ((fd = openat(st->tmp_fd,
+		                 i == 0 ? STORE_DECODE_SLOTS : STORE_HASH_SLOTS,
+		                 O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
+		                 STORE_FILE_MODE)) < 0)
+			goto fail;
+		close(fd);
+	}
 	if (fsync(st->root_fd) < 0)
 		goto fail;
 	return 0;

@@ -16,6 +16,7 @@
 #define STORE_PATH_MAX   96 /* longest relative path, NUL included */
 /* In tmp/: the decode slots (decode.c); dot files are never swept. */
 #define STORE_DECODE_SLOTS ".decode-slots"
+#define STORE_HASH_SLOTS   ".hash-slots" /* brake.c: password hashes */
 
 enum store_area { STORE_ORIG, STORE_PRIV, STORE_PUB, STORE_AREA__MAX };
 

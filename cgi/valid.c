@@ -507,6 +507,27 @@ valid_f_phone(const char *s, size_t len, const struct valid_field *f,
 }
 
 const char *
+valid_f_base64(const char *s, size_t len, const struct valid_field *f,
+               struct valid_value *out)
+{
+	static const char alphabet[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t i, pad = 0;
+
+	(void)out;
+	if (len < (size_t)f->min || len > (size_t)f->max || len % 4 != 0)
+		return "is not base64 text of the expected length";
+	for (i = 0; i < len; i++) {
+		if (s[i] == '=' && i + 2 >= len)
+			pad++;
+		else if (pad > 0 || s[i] == '\0' ||
+		         strchr(alphabet, s[i]) == NULL)
+			return "is not base64 text";
+	}
+	return NULL;
+}
+
+const char *
 valid_f_int(const char *s, size_t len, const struct valid_field *f,
             struct valid_value *out)
 {

@@ -141,6 +141,9 @@ const char *valid_f_email(const char *, size_t, const struct valid_field *,
                           struct valid_value *);
 const char *valid_f_phone(const char *, size_t, const struct valid_field *,
                           struct valid_value *);
+/* Standard base64 (with padding), min..max characters. */
+const char *valid_f_base64(const char *, size_t, const struct valid_field *,
+                           struct valid_value *);
 const char *valid_f_int(const char *, size_t, const struct valid_field *,
                         struct valid_value *); /* min..max, sets out->i */
 const char *valid_f_timestamp(const char *, size_t, const struct valid_field *,

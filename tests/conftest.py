@@ -42,14 +42,19 @@ pytest_plugins = ["browserkit"]
 
 PASSWORD = "correct horse battery staple 2026"
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
-_next_addr = [secrets.randbelow(1 << 20)]
+_used_addrs = set()
 
 
 def client_address():
-    """A loopback address no other Client of this run has."""
-    n = _next_addr[0] = (_next_addr[0] + 1) % ((1 << 22) - 2)
-    n += 1
-    return f"127.{64 + (n >> 16)}.{(n >> 8) & 255}.{n & 255}"
+    """A random loopback address in 127.64.0.0/10 that no other Client of
+    this run has (random, so that clients rarely share a /24, which the
+    registration brake counts)."""
+    while True:
+        n = 1 + secrets.randbelow((1 << 22) - 2)
+        addr = f"127.{64 + (n >> 16)}.{(n >> 8) & 255}.{n & 255}"
+        if not addr.endswith((".0", ".255")) and addr not in _used_addrs:
+            _used_addrs.add(addr)
+            return addr
 
 
 class FromAddress(requests.adapters.HTTPAdapter):

@@ -212,6 +212,7 @@ admin_user_create(int argc, char **argv)
 	    (rc = user_password_hash(hash)) != 0)
 		return rc;
 	acc.password_hash = hash;
+	acc.organiser_made = 1; /* never slowed by the per-address brakes */
 	rc = ADMIN_EXIT_FAIL;
 	if (admin_start(&run, 0) != 0)
 		goto out;

@@ -98,7 +98,11 @@ def test_the_address_behind_the_proxy_is_what_forensics_record(
     e = upload_ok(new_user(), slug, make_jpeg(400, 300))
     approve(judge, e["id"])
     voter = new_user()
-    r = vote(voter, e["id"], headers={"X-Forwarded-For": "198.51.100.23"})
+    # Through the trusted proxy (127.0.0.1), which names the client.
+    proxied = Client(base_url, addr="127.0.0.1")
+    proxied.cookies.update(voter.cookies)
+    proxied.csrf = voter.csrf
+    r = vote(proxied, e["id"], headers={"X-Forwarded-For": "198.51.100.23"})
     assert_status(r, 201)
     with db.cursor() as cur:
         cur.execute("SELECT host(ip), ip_prefix::text FROM netdep.votes "
