@@ -14,7 +14,7 @@ WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wformat=2 -Werror
 STD      = -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 OPT      ?= -O2 -g
-PKGS     = libpq gdlib libsodium jansson libexif libwebp libpng
+PKGS     = libpq gdlib libsodium jansson libwebp libpng
 SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer
 FUZZ_SAN  = -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
 
@@ -31,10 +31,10 @@ endif
 # from its own dependencies comes from freetype2 and fontconfig.
 GD_LIBDIR  := $(shell pkg-config --variable=libdir gdlib 2>/dev/null)
 GD_STATIC  := $(wildcard $(GD_LIBDIR)/libgd.a)
-LINK_PKGS  = libpq libsodium jansson libexif libwebp libpng freetype2 fontconfig
+LINK_PKGS  = libpq libsodium jansson libwebp libpng freetype2 fontconfig
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 ifneq ($(GD_STATIC),)
-PKG_LIBS   := $(GD_STATIC) $(shell pkg-config --libs $(LINK_PKGS) 2>/dev/null) -lz
+PKG_LIBS   := $(GD_STATIC) $(shell pkg-config --libs $(LINK_PKGS) 2>/dev/null)
 else
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 endif
@@ -66,7 +66,7 @@ FUZZ_LIB  := $(FUZZ_DIR)/libnetdep-fuzz.a
 FUZZ_OBJ  := $(LIB_SRC:%.c=$(FUZZ_DIR)/obj/%.o)
 FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_DIR)/%)
 
-.PHONY: all run stop status test unit fuzz-build fuzz-replay fuzz bench bench-scale \
+.PHONY: print-ldlibs all run stop status test unit fuzz-build fuzz-replay fuzz bench bench-scale \
         asan valgrind lint clean deps e2e seed-demo migrate
 .DELETE_ON_ERROR:
 # Objects built by chained pattern rules are kept (no rebuild next time).
@@ -195,6 +195,10 @@ bench-scale: deps all
 
 lint:
 	@scripts/lint.sh
+
+# What the binaries link (scripts/lint.sh checks each is needed).
+print-ldlibs:
+	@echo $(LDLIBS)
 
 clean:
 	rm -rf build build-asan

@@ -116,10 +116,12 @@ brake_refuse(struct req *r, const char *op, const struct auth_gate *g)
 		resp_header(r, "Cache-Control", "no-store");
 		return resp_json(r, o->status,
 		                 json_pack("{s:{s:s,s:s,s:o}}", "error", "code",
-		                           o->code ? o->code : o->name, "message",
-		                           o->message, "challenge", c));
+		                           o->code ? o->code : o->name,
+		                           "message", o->message, "challenge",
+		                           c));
 	}
-	snprintf(secs, sizeof(secs), "%d", g->retry_after > 0 ? g->retry_after : 1);
+	snprintf(secs, sizeof(secs), "%d",
+	         g->retry_after > 0 ? g->retry_after : 1);
 	resp_header(r, "Retry-After", secs);
 	return resp_outcome(r, op, g->outcome, NULL);
 }

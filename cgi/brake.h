@@ -21,8 +21,8 @@ struct valid_value;
 struct brake_pow {
 	struct pow_proof proof_raw; /* as pow_verify filled it */
 	struct auth_pow  proof;     /* what the gate spends */
-	char            sig_hex[2 * 32 + 1];
-	int             have; /* 1: a valid proof was sent */
+	char             sig_hex[2 * 32 + 1];
+	int              have; /* 1: a valid proof was sent */
 };
 
 /*

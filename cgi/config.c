@@ -85,9 +85,9 @@ check_cidrs(const char *v)
 	static const char what[] =
 	    "a list of addresses or CIDR blocks separated by commas, such as "
 	    "\"10.0.0.0/8, 2001:db8::/32\"";
-	char            one[INET6_ADDRSTRLEN + 8];
-	unsigned char   bin[sizeof(struct in6_addr)];
-	const char     *p = v;
+	char          one[INET6_ADDRSTRLEN + 8];
+	unsigned char bin[sizeof(struct in6_addr)];
+	const char   *p = v;
 
 	while (*p != '\0') {
 		size_t      n = strcspn(p, ", \t");
@@ -109,7 +109,8 @@ check_cidrs(const char *v)
 
 			errno = 0;
 			b = strtol(slash + 1, &end, 10);
-			if (slash[1] == '\0' || *end != '\0' || b < 0 || b > 128)
+			if (slash[1] == '\0' || *end != '\0' || b < 0 ||
+			    b > 128)
 				return what;
 			bits = (int)b;
 			one[slash - one] = '\0';
@@ -216,10 +217,11 @@ static const struct config_key keys[] = {
     KEY_INT("NETDEP_POW_MAX_NUMBER", pow_max_number, 1000, 100000000, 100000,
             "proof-of-work difficulty: the largest number a challenge "
             "hides (half of it is tried on average)"),
-    {"NETDEP_HASH_SLOTS", CK_INT, offsetof(struct config, hash_slots),
-     CW_UINT, 1, CONFIG_MAX_SLOTS, 0, NULL, CD_CPUS,
+    {"NETDEP_HASH_SLOTS", CK_INT, offsetof(struct config, hash_slots), CW_UINT,
+     1, CONFIG_MAX_SLOTS, 0, NULL, CD_CPUS,
      "password hashes computed at once on this machine, 64 MiB each "
-     "(default: online CPUs)", NULL},
+     "(default: online CPUs)",
+     NULL},
     KEY_UINT("NETDEP_HASH_WAIT_MS", hash_wait_ms, 1, 60000, 500,
              "how long a log-in waits for a hash slot, then 503"),
     KEY_INT("NETDEP_SESSION_IDLE_HOURS", session_idle_hours, 1, 8760, 72,
@@ -314,7 +316,8 @@ key_set(struct config *cfg, const struct config_key *k, const char *v,
 
 		if (*v != '\0' && k->check != NULL &&
 		    (why = k->check(v)) != NULL) {
-			fprintf(stderr, "netdep: %s (%s) must be %s, not \"%s\"\n",
+			fprintf(stderr,
+			        "netdep: %s (%s) must be %s, not \"%s\"\n",
 			        k->name, where, why, v);
 			return -1;
 		}

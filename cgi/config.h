@@ -50,7 +50,7 @@ struct config {
 	unsigned hash_slots;               /* NETDEP_HASH_SLOTS */
 	unsigned hash_wait_ms;             /* NETDEP_HASH_WAIT_MS */
 	int      session_idle_hours;       /* NETDEP_SESSION_IDLE_HOURS */
-	int      secure_cookie; /* derived: site URL is https */
+	int      secure_cookie;            /* derived: site URL is https */
 };
 
 /*

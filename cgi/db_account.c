@@ -182,8 +182,8 @@ static const struct stmt q[Q__MAX] = {
                       "SELECT encode(server_key($1, decode($2, 'hex')), "
                       "'hex')",
                       2, COUNT__MAX},
-    [Q_SECURITY_PURGE] = {"security_purge",
-                          "SELECT security_purge($1::int)", 1, COUNT__MAX},
+    [Q_SECURITY_PURGE] = {"security_purge", "SELECT security_purge($1::int)", 1,
+                          COUNT__MAX},
 };
 
 const struct stmt_set db_account_set = {"db_account", q, Q__MAX};
@@ -223,8 +223,8 @@ db_account_cred(struct db *db, struct arena *a, const char *username,
 }
 
 int
-db_session_get(struct db *db, struct arena *a, const char *hash,
-               int idle_hours, struct user *out)
+db_session_get(struct db *db, struct arena *a, const char *hash, int idle_hours,
+               struct user *out)
 {
 	struct rows rs;
 	char       *idle = arena_printf(a, "%d", idle_hours);
@@ -357,9 +357,9 @@ gate_run(struct db *db, struct arena *a, enum account_q which,
 }
 
 int
-db_login_gate(struct db *db, struct arena *a, const char *name,
-              const char *ip, const struct auth_pow *pow, int src_free,
-              int name_free, struct auth_gate *out)
+db_login_gate(struct db *db, struct arena *a, const char *name, const char *ip,
+              const struct auth_pow *pow, int src_free, int name_free,
+              struct auth_gate *out)
 {
 	char *exp = pow ? arena_printf(a, "%lld", pow->expires) : NULL;
 	char *sf = arena_printf(a, "%d", src_free);
@@ -367,10 +367,10 @@ db_login_gate(struct db *db, struct arena *a, const char *name,
 
 	if ((pow != NULL && exp == NULL) || sf == NULL || nf == NULL)
 		return DB_ERR;
-	return gate_run(db, a, Q_LOGIN_GATE,
-	                (const char *[]){name, ip, pow ? pow->sig_hex : NULL,
-	                                 exp, sf, nf},
-	                out);
+	return gate_run(
+	    db, a, Q_LOGIN_GATE,
+	    (const char *[]){name, ip, pow ? pow->sig_hex : NULL, exp, sf, nf},
+	    out);
 }
 
 int
@@ -408,10 +408,10 @@ db_register_gate(struct db *db, struct arena *a, const char *ip,
 	if ((pow != NULL && exp == NULL) || sf == NULL || sm == NULL ||
 	    am == NULL)
 		return DB_ERR;
-	return gate_run(db, a, Q_REGISTER_GATE,
-	                (const char *[]){ip, pow ? pow->sig_hex : NULL, exp, sf,
-	                                 sm, am},
-	                out);
+	return gate_run(
+	    db, a, Q_REGISTER_GATE,
+	    (const char *[]){ip, pow ? pow->sig_hex : NULL, exp, sf, sm, am},
+	    out);
 }
 
 int

@@ -98,7 +98,7 @@ int db_role_change(struct db *db, struct arena *a, const char *id,
 
 /* What a brake says of an attempt (sql/functions/070_security.sql). */
 struct auth_gate {
-	const char *outcome; /* ok, backoff, challenge, busy */
+	const char *outcome;     /* ok, backoff, challenge, busy */
 	int         retry_after; /* seconds, for backoff and busy */
 };
 
@@ -119,8 +119,7 @@ int db_login_gate(struct db *db, struct arena *a, const char *name,
 
 /* A failed log-in; *wait_s is the back-off it starts (0: none yet). */
 int db_login_failed(struct db *db, struct arena *a, const char *name,
-                    const char *ip, int free_failures, int max_s,
-                    int *wait_s);
+                    const char *ip, int free_failures, int max_s, int *wait_s);
 
 /* A successful log-in clears its back-off from that address. */
 int db_login_succeeded(struct db *db, struct arena *a, const char *name,

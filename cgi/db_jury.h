@@ -130,9 +130,13 @@ enum jury_export {
 	EXPORT__MAX
 };
 
-/* The rows of an export of a contest, in the order of its CSV head. */
+/*
+ * The rows of an export of a contest, in the order of its CSV head; the
+ * votes' client addresses only when addresses is set (admins), else a
+ * keyed hash of their /24.
+ */
 int db_export(struct db *db, struct arena *a, enum jury_export which,
-              const char *contest, struct db_table *out);
+              const char *contest, int addresses, struct db_table *out);
 
 /* The audit log of a contest (or all) for its CSV. */
 int db_audit_export(struct db *db, struct arena *a, const char *slug,

@@ -130,10 +130,10 @@ h_account_create(struct req *r)
 	if ((rc = input_check(r, reg_fields, REG__MAX, kv, n, v)) != 0)
 		return rc;
 	if ((rc = brake_pow_read(r, &v[REG_ALTCHA], &pow)) != DB_OK ||
-	    (rc = db_register_gate(r->db, r->a, r->remote_addr,
-	                           brake_pow_proof(&pow), r->cfg->reg_source_free,
-	                           r->cfg->reg_source_max,
-	                           r->cfg->reg_global_max, &gate)) != DB_OK)
+	    (rc = db_register_gate(
+	         r->db, r->a, r->remote_addr, brake_pow_proof(&pow),
+	         r->cfg->reg_source_free, r->cfg->reg_source_max,
+	         r->cfg->reg_global_max, &gate)) != DB_OK)
 		return resp_db_error(r, rc);
 	if (strcmp(gate.outcome, "ok") != 0)
 		return brake_refuse(r, "register", &gate);
@@ -142,9 +142,10 @@ h_account_create(struct req *r)
 	rc = password_hash(v[REG_PASSWORD].s, v[REG_PASSWORD].len, hash);
 	brake_hash_give(slot);
 	if (rc != 0)
-		return resp_error(r, 503, "busy",
-		                  "Máy chủ đang thiếu bộ nhớ; hãy thử lại sau ít "
-		                  "giây.");
+		return resp_error(
+		    r, 503, "busy",
+		    "Máy chủ đang thiếu bộ nhớ; hãy thử lại sau ít "
+		    "giây.");
 	rc = db_account_create(
 	    r->db, r->a,
 	    &(struct account_new){
@@ -213,9 +214,10 @@ h_session_create(struct req *r)
 		return rc;
 	name = v[LOGIN_USERNAME].s;
 	if ((rc = brake_pow_read(r, &v[LOGIN_ALTCHA], &pow)) != DB_OK ||
-	    (rc = db_login_gate(r->db, r->a, name, r->remote_addr,
-	                        brake_pow_proof(&pow), r->cfg->login_source_free,
-	                        r->cfg->login_challenge_failures, &gate)) != DB_OK)
+	    (rc = db_login_gate(
+	         r->db, r->a, name, r->remote_addr, brake_pow_proof(&pow),
+	         r->cfg->login_source_free, r->cfg->login_challenge_failures,
+	         &gate)) != DB_OK)
 		return resp_db_error(r, rc);
 	if (strcmp(gate.outcome, "ok") != 0)
 		return brake_refuse(r, "login", &gate);
@@ -226,8 +228,8 @@ h_session_create(struct req *r)
 	if ((rc = login_check(r, v, known, &cred)) > 1)
 		return rc;
 	if (rc == 1) {
-		if ((rc = db_login_succeeded(r->db, r->a, name, r->remote_addr)) !=
-		    DB_OK)
+		if ((rc = db_login_succeeded(r->db, r->a, name,
+		                             r->remote_addr)) != DB_OK)
 			return resp_db_error(r, rc);
 		return session_start(r, cred.id, 200);
 	}

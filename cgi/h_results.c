@@ -146,6 +146,20 @@ static const char *const votes_head[] = {
     "Ngày",     "IP",     "Hiệu lực", "Huỷ lúc",         "Lý do huỷ",
 };
 
+/* What a judge who is not an admin gets in place of the address. */
+static const char *const votes_head_judge[] = {
+    "Mã phiếu",
+    "Mã bài",
+    "Tên ảnh",
+    "Người bình chọn",
+    "Lúc",
+    "Ngày",
+    "Nhóm địa chỉ (mã hoá)",
+    "Hiệu lực",
+    "Huỷ lúc",
+    "Lý do huỷ",
+};
+
 #define NELEM(t) ((int)(sizeof(t) / sizeof((t)[0])))
 
 /* One CSV export of a contest: who may read it, its statement, its head. */
@@ -169,7 +183,7 @@ export_csv(struct req *r, const struct export *x)
 {
 	struct contest_access jc;
 	struct db_table       t;
-	int                   rc;
+	int                   rc, admin;
 
 	rc = x->judges_only ? jury_contest_judge(r, r->seg[0], &jc)
 	                    : jury_contest(r, r->seg[0], &jc);
@@ -177,10 +191,13 @@ export_csv(struct req *r, const struct export *x)
 		return rc;
 	if (!jc.judge && !jc.published)
 		return not_published(r);
-	rc = db_export(r->db, r->a, x->which, jc.id, &t);
-	return jury_csv(r,
-	                arena_printf(r->a, "%s-%s.csv", r->seg[0], x->suffix),
-	                x->head, x->nhead, rc, &t);
+	/* Addresses are personal data: admins only (issue 12). */
+	admin = r->user != NULL && r->user->is_admin;
+	rc = db_export(r->db, r->a, x->which, jc.id, admin, &t);
+	return jury_csv(
+	    r, arena_printf(r->a, "%s-%s.csv", r->seg[0], x->suffix),
+	    x->which == EXPORT_VOTES && !admin ? votes_head_judge : x->head,
+	    x->nhead, rc, &t);
 }
 
 int

@@ -76,7 +76,8 @@ is_hex(const char *s, size_t n)
 	size_t i;
 
 	for (i = 0; s[i] != '\0'; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+		if (!((s[i] >= '0' && s[i] <= '9') ||
+		      (s[i] >= 'a' && s[i] <= 'f')))
 			return 0;
 	return i == n;
 }
@@ -123,8 +124,7 @@ pow_verify(const unsigned char key[POW_KEY_BYTES], const char *payload,
 	    sodium_base642bin(raw, sizeof(raw), payload, len, NULL, &rawlen,
 	                      NULL, sodium_base64_VARIANT_ORIGINAL) != 0)
 		return -1;
-	o = json_loadb((const char *)raw, rawlen,
-	               JSON_REJECT_DUPLICATES, NULL);
+	o = json_loadb((const char *)raw, rawlen, JSON_REJECT_DUPLICATES, NULL);
 	if (!json_is_object(o))
 		goto out;
 	alg = member(o, "algorithm", 16);

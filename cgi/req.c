@@ -130,8 +130,8 @@ req_load(struct req *r, void *fcgi, struct arena *a, struct db *db,
 	if ((v = param(f, "NETDEP_SESSION")) != NULL)
 		r->session_cookie = *v != '\0' ? v : NULL;
 	else {
-		const struct kv *c = kv_find(r->cookies, r->ncookies,
-		                             REQ_SESSION_COOKIE);
+		const struct kv *c =
+		    kv_find(r->cookies, r->ncookies, REQ_SESSION_COOKIE);
 
 		r->session_cookie = c != NULL && c->vallen > 0 ? c->val : NULL;
 	}

@@ -70,11 +70,11 @@ struct req {
 	size_t           ncookies;
 	/* The session cookie's value as nginx saw it, or NULL (req.c). */
 	const char *session_cookie;
-	const char      *remote_addr;
-	const char      *user_agent; /* "" when absent */
-	const char      *csrf_header;
-	const char      *idem_key;
-	const char      *if_none_match;
+	const char *remote_addr;
+	const char *user_agent; /* "" when absent */
+	const char *csrf_header;
+	const char *idem_key;
+	const char *if_none_match;
 
 	/* Filled by the router. */
 	const char  *seg[REQ_MAX_SEGS]; /* path segments matched by '*' */

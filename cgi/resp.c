@@ -14,8 +14,6 @@
 #include "db.h"
 #include "log.h"
 
-
-
 /* API answers are data, never documents: forbid everything. */
 static const char api_headers[] =
     "Content-Security-Policy: default-src 'none'; frame-ancestors 'none'; "

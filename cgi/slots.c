@@ -49,7 +49,8 @@ slots_take(struct slots *s, int dir_fd, unsigned wait_ms)
 		for (unsigned i = 0; i < s->n; i++) {
 			if (lock_byte(s->fd, i, F_WRLCK) == 0)
 				return (int)i;
-			if (errno != EAGAIN && errno != EACCES && errno != EINTR)
+			if (errno != EAGAIN && errno != EACCES &&
+			    errno != EINTR)
 				return -2;
 		}
 		if (now_ms() >= end)

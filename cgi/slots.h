@@ -15,7 +15,10 @@ struct slots {
 	int         fd;   /* the open lock file, -1 until the first take */
 };
 
-#define SLOTS_INIT(file, n) {(file), (n), -1}
+#define SLOTS_INIT(file, n)                                                    \
+	{                                                                      \
+		(file), (n), -1                                                \
+	}
 
 /*
  * Takes a free slot of s, opening s->file in dir_fd the first time; tries

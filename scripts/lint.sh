@@ -84,5 +84,22 @@ layer "a function, trigger or view in sql/migrations/: it belongs in sql/functio
 layer "a function, trigger or view defined twice in sql/functions/" \
     "$(grep -rhoi -E '^[[:space:]]*CREATE[[:space:]]+(OR[[:space:]]+REPLACE[[:space:]]+)?(FUNCTION|TRIGGER|VIEW|PROCEDURE)[[:space:]]+[a-z_0-9.]+' sql/functions | awk '{print tolower($(NF-1)) " " tolower($NF)}' | sort | uniq -d)"
 
+# Issue 12: the workers know the client only as nginx's REMOTE_ADDR (the
+# realip module applies NETDEP_TRUSTED_PROXIES); they never read
+# X-Forwarded-For themselves.
+layer "X-Forwarded-For read in C: the client address is REMOTE_ADDR only" \
+    "$(grep -rn -E 'HTTP_X_FORWARDED|FORWARDED_FOR' cgi tools)"
+
+# Issue 12: no library on the link line that no binary needs (a library
+# loaded for nothing is attack surface and start-up time).
+if [ -x build/netdep ] && command -v readelf >/dev/null; then
+	needed=$(for b in build/netdep build/netdep-admin; do
+		[ -x "$b" ] && readelf -d "$b"; done | sed -n 's/.*Shared library: \[lib\([^].]*\)\..*/\1/p' | sort -u)
+	unused=$(for l in $(make -s --no-print-directory print-ldlibs); do
+		case $l in -l*) n=${l#-l}; grep -qx "$n" <<<"$needed" || echo "-l$n";; esac
+	done | grep -v -x -E -- '-l(m|pthread|c|dl|rt)' || true)
+	layer "libraries linked that no binary needs: drop them from the Makefile" "$unused"
+fi
+
 [ $rc -eq 0 ] && echo "lint: ok (${#cfiles[@]} files formatted, ${#scan[@]} scanned)"
 exit $rc

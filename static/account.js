@@ -8,7 +8,8 @@
     short: '{field}: cần ít nhất {n} ký tự.',
     pattern: 'Tên đăng nhập chỉ gồm chữ không dấu, số, dấu chấm, gạch dưới, gạch ngang.',
     email: 'Thư điện tử chưa đúng dạng.',
-    busy: 'Đang gửi…'
+    busy: 'Đang gửi…',
+    proving: 'Đang xác minh bạn không phải máy…'
   };
   const { $, api, fill } = ND;
   const next = ND.safeNext(ND.param('next'));
@@ -33,6 +34,22 @@
     return null;
   }
 
+  // Sends the form; when the server asks for a proof of work (a busy
+  // address, an account under attack: cgi/brake.h), solves it here and
+  // sends once more with the answer.
+  async function send(path, body, button) {
+    try {
+      return await api('POST', path, { json: body });
+    } catch (e) {
+      const ch = e.code === 'challenge_required' && e.body && e.body.error
+        ? e.body.error.challenge : null;
+      if (!ch || !window.NDPow) throw e;
+      button.textContent = T.proving;
+      body.altcha = await NDPow.solve(ch);
+      return api('POST', path, { json: body });
+    }
+  }
+
   function setup(form, path) {
     const button = $('submit');
     const label = button.textContent;
@@ -49,7 +66,7 @@
       button.disabled = true;
       button.textContent = T.busy;
       try {
-        ND.setSession(await api('POST', path, { json: body }));
+        ND.setSession(await send(path, body, button));
         location.assign(next);
       } catch (e) {
         ND.showError('error', e);

@@ -219,9 +219,16 @@
   }
 
   // A same-site path to go back to after logging in, never another site.
+  // ?next= is followed only to a path of this site.  Browsers drop tabs
+  // and newlines from URLs and read "\\" as "/", so "/\t/evil.com" and
+  // "/\\evil.com" mean another site: any control character, space or
+  // backslash refuses, and what is left must resolve to this origin.
   function safeNext(s) {
-    if (!s || s[0] !== '/' || s[1] === '/' || s[1] === '\\') return '/';
-    return s;
+    if (typeof s !== 'string' || s[0] !== '/' || /[\u0000-\u0020\u007f\\]/.test(s)) return '/';
+    let u;
+    try { u = new URL(s, location.origin); } catch (e) { return '/'; }
+    if (u.origin !== location.origin || s.startsWith('//')) return '/';
+    return u.pathname + u.search + u.hash;
   }
 
   function loginUrl() {

@@ -262,10 +262,11 @@ admin_user_password(int argc, char **argv)
 	if (admin_start(&run, 0) != 0 ||
 	    find_account(&run, pos[0], &id, &spelled) != 1)
 		goto out;
-	if (db_account_password(run.db, &run.a, id, hash) != DB_OK)
-		goto out;
-	/* Whoever knew the old password is logged out everywhere. */
+	/* Whoever knew the old password is logged out everywhere (the
+	 * database's trigger would too; ending them first counts them). */
 	if ((ended = end_sessions(&run, id)) < 0)
+		goto out;
+	if (db_account_password(run.db, &run.a, id, hash) != DB_OK)
 		goto out;
 	after = json_text(&run, json_pack("{s:s, s:i}", "username", spelled,
 	                                  "sessions_ended", ended));
@@ -373,6 +374,11 @@ role_apply(struct admin_run *run, const struct role_req *q, const char **who,
 		}
 		contest = cw.id;
 	}
+	/* STYLE 18: a role change gets the user a fresh session.  Ended
+	 * first, to count them (the roles trigger ends them anyway); a
+	 * change that turns out to be none is rolled back whole. */
+	if ((*ended = end_sessions(run, id)) < 0)
+		return -1;
 	st = db_role_change(run->db, &run->a, id, q->role, contest, q->grant,
 	                    changed);
 	if (st == DB_NONE)
@@ -380,11 +386,11 @@ role_apply(struct admin_run *run, const struct role_req *q, const char **who,
 		           "roles table)");
 	if (st != DB_OK)
 		return -1;
-	if (!*changed)
-		return 0;
-	/* STYLE 18: a role change gets the user a fresh session. */
-	if ((*ended = end_sessions(run, id)) < 0)
-		return -1;
+	if (!*changed) {
+		*ended = 0;
+		db_rollback(run->db);
+		return db_begin(run->db) == DB_OK ? 0 : -1;
+	}
 	json = json_text(run, json_pack("{s:s, s:s, s:s?, s:i}", "username",
 	                                *who, "role", q->role, "contest",
 	                                q->slug, "sessions_ended", *ended));

@@ -51,5 +51,10 @@ RETURN (SELECT coalesce(jsonb_agg(jsonb_build_object(
 	          JOIN accounts a ON a.id = o.account_id
 	         WHERE me.entry_id = p_entry AND me.phash IS NOT NULL
 	           AND o.status <> 'withdrawn'
+	           -- Only what the viewer may see anyway: public entries,
+	           -- and any entry of a contest the viewer judges; never a
+	           -- pending photo of another contest (issue 12).
+	           AND (o.status = 'approved'
+	                OR is_judge_of(p_viewer, o.contest_id))
 	           AND bit_count((mo.phash # me.phash)::bit(64)) <= p_max
 	         ORDER BY d, o.id LIMIT p_limit) x);

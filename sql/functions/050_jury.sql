@@ -367,9 +367,16 @@ DECLARE
 	before jsonb;
 	after  jsonb;
 	bad    record;
+	c      contests%ROWTYPE;
 BEGIN
-	-- One writer at a time per contest: the whole set is replaced.
-	PERFORM 1 FROM contests WHERE id = p_contest FOR UPDATE;
+	-- One writer at a time per contest: the whole set is replaced.  The
+	-- publication is checked under the same lock results_publish takes,
+	-- so a publish that won the race is never followed by a change.
+	SELECT * INTO c FROM contests WHERE id = p_contest FOR UPDATE;
+	IF results_published(c) THEN
+		outcome := 'results_published';
+		RETURN;
+	END IF;
 	SELECT x.entry_id, x.prize INTO bad
 	  FROM jsonb_to_recordset(p_prizes) AS x(entry_id bigint, prize text)
 	 WHERE NOT EXISTS (SELECT 1 FROM entries e WHERE e.id = x.entry_id

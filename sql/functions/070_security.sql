@@ -17,15 +17,17 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE
 RETURN network(set_masklen(p_ip, CASE WHEN family(p_ip) = 4 THEN 24
                                       ELSE 48 END))::text;
 
--- Adds one to the counter kind/key of the window that starts at p_since;
--- returns the count in that window, this attempt included.
-CREATE FUNCTION auth_count(p_kind text, p_key text, p_since timestamptz)
-RETURNS integer
+-- Adds one to the counter kind/key and returns its sum over the last
+-- p_window, this attempt included: a sliding window of one-minute
+-- buckets, so no count starts again at a boundary.
+CREATE FUNCTION auth_count(p_kind text, p_key text, p_window interval)
+RETURNS bigint
 LANGUAGE sql AS $$
 	INSERT INTO auth_counts AS c (kind, key, since, n)
-	VALUES (p_kind, p_key, p_since, 1)
-	ON CONFLICT (kind, key, since) DO UPDATE SET n = c.n + 1
-	RETURNING n
+	VALUES (p_kind, p_key, date_bin('1 minute', now(), 'epoch'), 1)
+	ON CONFLICT (kind, key, since) DO UPDATE SET n = c.n + 1;
+	SELECT coalesce(sum(n), 0) FROM auth_counts
+	 WHERE kind = p_kind AND key = p_key AND since > now() - p_window;
 $$;
 
 -- Spends a proof of work (its signature, once); false if it was spent.
@@ -58,7 +60,7 @@ DECLARE
 	v_blocked   timestamptz;
 	v_organiser boolean;
 	v_pow       boolean := false;
-	v_src       integer;
+	v_src       bigint;
 	v_failed    bigint;
 BEGIN
 	retry_after := 0;
@@ -76,7 +78,7 @@ BEGIN
 	 WHERE lower(username) = v_name;
 	IF NOT coalesce(v_organiser, false) THEN
 		v_src := auth_count('login_source', host(p_ip),
-		                    date_bin('10 minutes', now(), 'epoch'));
+		                    interval '10 minutes');
 		IF v_src > p_src_free AND NOT v_pow THEN
 			outcome := 'challenge';
 			RETURN;
@@ -103,8 +105,7 @@ DECLARE
 	v_n    integer;
 	v_wait integer;
 BEGIN
-	PERFORM auth_count('login_failed_name', v_name,
-	                   date_bin('5 minutes', now(), 'epoch'));
+	PERFORM auth_count('login_failed_name', v_name, interval '1 hour');
 	INSERT INTO login_failures AS f (name, source, failures, last_at,
 	                                 blocked_until)
 	VALUES (v_name, p_ip, 1, now(), now())
@@ -135,30 +136,26 @@ CREATE FUNCTION register_gate(p_ip inet, p_pow_sig bytea,
                               OUT outcome text, OUT retry_after integer)
 LANGUAGE plpgsql AS $$
 DECLARE
-	v_hour timestamptz := date_bin('1 hour', now(), 'epoch');
-	v_min  timestamptz := date_bin('1 minute', now(), 'epoch');
 	v_pow  boolean := false;
+	v_src  bigint;
 BEGIN
 	retry_after := 0;
-	IF auth_count('register_all', '*', v_min) > p_all_max THEN
+	IF auth_count('register_all', '*', interval '1 minute') > p_all_max THEN
 		outcome := 'busy';
-		retry_after := greatest(1, ceil(extract(epoch FROM
-		                   v_min + interval '1 minute' - now()))::int);
+		retry_after := 60;
 		RETURN;
 	END IF;
 	IF p_pow_sig IS NOT NULL THEN
 		v_pow := pow_spend(p_pow_sig, p_pow_expires);
 	END IF;
-	IF auth_count('register_prefix', auth_prefix(p_ip), v_hour) > p_src_max
-	THEN
+	v_src := auth_count('register_prefix', auth_prefix(p_ip),
+	                    interval '1 hour');
+	IF v_src > p_src_max THEN
 		outcome := 'busy';
-		retry_after := greatest(1, ceil(extract(epoch FROM
-		                   v_hour + interval '1 hour' - now()))::int);
+		retry_after := 600;
 		RETURN;
 	END IF;
-	IF (SELECT n FROM auth_counts WHERE kind = 'register_prefix'
-	       AND key = auth_prefix(p_ip) AND since = v_hour) > p_src_free
-	   AND NOT v_pow THEN
+	IF v_src > p_src_free AND NOT v_pow THEN
 		outcome := 'challenge';
 		RETURN;
 	END IF;

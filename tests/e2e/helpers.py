@@ -5,6 +5,7 @@ users with random names.
 """
 
 import contextlib
+import re
 import secrets
 import struct
 import threading
@@ -49,7 +50,15 @@ def assert_error(r, status, code):
         assert err["code"] == code, f"expected code {code}: {describe(r)}"
     assert isinstance(err["message"], str) and err["message"].strip(), \
         f"empty error message: {describe(r)}"
+    # Errors never name a constraint, a table or SQL (issue 12).
+    assert not SQL_WORDS.search(err["message"]), \
+        f"the error names the database: {describe(r)}"
     return err
+
+
+SQL_WORDS = re.compile(r"constraint|violates|duplicate key|SQLSTATE|"
+                       r"relation \"|syntax error|ERROR:|PQ[a-z]|"
+                       r"\bnetdep\.[a-z_]+|_(key|idx|check|fkey)\b", re.I)
 
 
 # --- "nothing changed" ---------------------------------------------------

@@ -8,7 +8,10 @@ judging_helpers.insert_votes); scores go through the API.
 """
 
 import csv
+import ipaddress
+import re
 import io
+import os
 
 from helpers import API, assert_error, assert_status
 from judging_helpers import (board, board_votes, fixture_accounts,
@@ -187,8 +190,67 @@ def test_results_csv_round_trips_vietnamese(contest, new_user, make_jpeg,
                                         newline="")))
     assert len(rows_) == 1 + sum(VOTES)
     assert {row[7] for row in rows_[1:]} == {"valid"}
+    # Addresses are for admins (issue 12): a judge sees a keyed hash of
+    # each vote's /24, the same for one block, nothing to find a person.
+    assert rows_[0][6] == "Nhóm địa chỉ (mã hoá)"
+    hashes = {row[6] for row in rows_[1:]}
+    assert all(re.fullmatch(r"[0-9a-f]{16}", h) for h in hashes), hashes
+    adm = w["admin"].get(f"{API}/contests/{w['slug']}/votes.csv")
+    rows_a = list(csv.reader(io.StringIO(adm.content[3:].decode("utf-8"),
+                                         newline="")))
+    assert rows_a[0][6] == "IP"
+    for ip in {row[6] for row in rows_a[1:]}:
+        ipaddress.ip_address(ip)
+    assert len({row[6] for row in rows_a[1:]}) >= len(hashes)
     en = w["admin"].get(f"{API}/contests/{w['slug']}/entries.csv")
     rows_ = list(csv.reader(io.StringIO(en.content[3:].decode("utf-8"),
                                         newline="")))
     assert {row[1] for row in rows_[1:]} == {
         ("'" + t if t.startswith("=") else t) for t in TITLES}
+
+
+def test_prizes_cannot_change_once_a_racing_publish_won(contest, new_user,
+                                                        make_jpeg, db):
+    """A prize change that passed its "not published yet" check while a
+    publish was committing must not change the published results (issue
+    12): the function checks again under the contest's row lock.  The
+    test holds that lock itself, lets the change wait on it, publishes in
+    the same transaction and releases: deterministic, no timing."""
+    import threading
+    import psycopg2
+    w = judged_contest(contest, new_user, make_jpeg, approved=2)
+    slug, (a, b) = w["slug"], w["approved"]
+    assert_status(w["admin"].put(f"{API}/contests/{slug}/prizes", json={
+        "prizes": [{"entry_id": a, "prize": "first"}]}), 200)
+    holder = psycopg2.connect(os.environ["NETDEP_DSN"])
+    answer = {}
+    try:
+        with holder.cursor() as cur:
+            cur.execute("SELECT id FROM netdep.contests WHERE slug = %s "
+                        "FOR UPDATE", (slug,))
+            (cid,) = cur.fetchone()
+            t = threading.Thread(target=lambda: answer.update(r=w["admin"].put(
+                f"{API}/contests/{slug}/prizes", json={"prizes": [
+                    {"entry_id": b, "prize": "first"}]})))
+            t.start()
+            wait_for(lambda: _waits_on_lock(db), "the prize change to wait "
+                     "on the contest's lock")
+            cur.execute("UPDATE netdep.contests SET results_at = now() "
+                        "WHERE id = %s", (cid,))
+        holder.commit()
+        t.join(60)
+    finally:
+        holder.close()
+    assert_error(answer["r"], 409, "results_published")
+    with db.cursor() as cur:
+        cur.execute("SELECT entry_id, prize FROM netdep.prizes WHERE "
+                    "contest_id = (SELECT id FROM netdep.contests WHERE "
+                    "slug = %s)", (slug,))
+        assert cur.fetchall() == [(a, "first")]
+
+
+def _waits_on_lock(db):
+    with db.cursor() as cur:
+        cur.execute("SELECT count(*) FROM pg_stat_activity WHERE "
+                    "wait_event_type = 'Lock' AND query LIKE '%prizes_set%'")
+        return cur.fetchone()[0] > 0

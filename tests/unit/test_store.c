@@ -39,13 +39,14 @@ has_file(const char *rel, const char *want)
 static int
 count_tmp(void)
 {
-	char  cmd[PATH_MAX + 64];
+	char  cmd[PATH_MAX + 128];
 	FILE *p;
 	int   n = -1;
 
-	/* The decode slot file lives there for good; count the rest. */
+	/* The slot files live there for good; count the rest. */
 	snprintf(cmd, sizeof(cmd),
-	         "ls -A '%s/tmp' | grep -vx '" STORE_DECODE_SLOTS "' | wc -l",
+	         "ls -A '%s/tmp' | grep -vx -e '" STORE_DECODE_SLOTS
+	         "' -e '" STORE_HASH_SLOTS "' | wc -l",
 	         root);
 	if ((p = popen(cmd, "r")) != NULL) {
 		if (fscanf(p, "%d", &n) != 1)
