@@ -41,6 +41,13 @@ static const struct outcome outcomes[] = {
     {NULL, "key_reused", 422, "idempotency_key_reused",
      "Mã Idempotency-Key này đã được dùng cho một bài dự thi khác; "
      "hãy tạo mã mới cho mỗi lượt bình chọn."},
+    /* uploads (issue 12, finding 8: the disk cannot be filled) */
+    {NULL, "upload_quota", 429, NULL,
+     "Hôm nay bạn đã tải lên %s ảnh, mức tối đa cho một tài khoản trong "
+     "một ngày (kể cả ảnh đã rút); hãy tải tiếp sau 0 giờ, giờ Việt Nam."},
+    {NULL, "media_purged", 410, NULL,
+     "Ảnh của bài dự thi này đã bị xóa khỏi máy chủ vì bài đã bị từ chối "
+     "hoặc rút quá %s ngày."},
     /* judging */
     {NULL, "forbidden", 403, NULL,
      "Bạn không phải là giám khảo của cuộc thi có bài dự thi này."},

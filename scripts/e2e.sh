@@ -51,6 +51,9 @@ echo "e2e: stack in $var on port $port ($mode build: $build)"
 # change that fails to notify fails a test instead of hiding behind the
 # one-second age cap of production (tests/e2e/test_board_cache.py).
 export NETDEP_BOARD_CACHE_MS=${NETDEP_BOARD_CACHE_MS:-60000}
+# Tests that fill a contest upload up to 30 photos from one account in a
+# day; the quota's own tests read this value (tests/e2e/test_disk.py).
+export NETDEP_UPLOAD_DAILY_QUOTA=${NETDEP_UPLOAD_DAILY_QUOTA:-40}
 lib_stack_start "$var" "$port" "$var/start.log" NETDEP_SEED=0 || exit 1
 grep -h "granted o+x" "$var/start.log" || true
 
