@@ -22,6 +22,7 @@ import pytest
 from helpers import (API, DERIV_SUFFIXES, UPLOAD_QUOTA, approve, assert_error,
                      assert_status, clone, media_token, reject, run_together,
                      unchanged, upload, upload_ok)
+from test_migrate import scratch  # noqa: F401 - a fixture used below
 
 ALL_PRIV = DERIV_SUFFIXES + ("_card.jpg",)
 RETENTION_DAYS = 30
@@ -139,6 +140,10 @@ def test_janitor_removes_old_closed_entries_files_only(shop, make_jpeg, db,
                                f"{path}"), 410, "media_purged")
     assert_status(owner.get(f"{API}/entries/{ids['recent_rejected']}/"
                             "media/t400.jpg"), 200)
+    mine = {e["id"]: e for e in owner.get(f"{API}/me/entries").json()[
+        "entries"]}
+    assert mine[ids["old_rejected"]]["files_purged_at"] is not None
+    assert mine[ids["recent_rejected"]]["files_purged_at"] is None
 
     # A purged entry can never be made pending or approved again, nor
     # its mark undone, whatever path a restore or an appeal would take.
@@ -374,3 +379,54 @@ def test_quota_is_decided_in_the_entry_transaction(shop, make_jpeg, db,
         assert cur.fetchone()[0] == 1
     _, files_after = snapshot()
     assert len(set(files_after) - set(files_before)) == 6
+
+
+# --- migration 011 on existing rows ------------------------------------------
+
+
+def test_migration_011_dates_entries_closed_before_it(scratch):
+    """The release before: without 011 and the functions that need it
+    (the end of 020_entries.sql from closed_at on)."""
+    mig = scratch["dir"] / "sql" / "migrations"
+    held = scratch["dir"] / "011_disk.sql"
+    (mig / "011_disk.sql").rename(held)
+    funcs = scratch["dir"] / "sql" / "functions" / "020_entries.sql"
+    full = funcs.read_text()
+    funcs.write_text(full[:full.index("-- closed_at (migration 011)")])
+    first = scratch["run"]()
+    assert first.returncode == 0, first.stderr
+    conn = scratch["db"]()
+    with conn.cursor() as cur:
+        cur.execute("SET search_path = netdep")
+        cur.execute("INSERT INTO accounts (username, display_name, "
+                    "password_hash) VALUES ('old1', 'Old', '$argon2id$x') "
+                    "RETURNING id")
+        acc = cur.fetchone()[0]
+        cur.execute("INSERT INTO contests (slug, title) VALUES "
+                    "('old-contest', 'Old') RETURNING id")
+        con = cur.fetchone()[0]
+        ids = {}
+        for status, slot in (("pending", 1), ("approved", 2),
+                             ("rejected", None), ("withdrawn", None)):
+            cur.execute(
+                "INSERT INTO entries (contest_id, account_id, title, status, "
+                "reject_reason, slot, decided_at, updated_at) VALUES "
+                "(%s, %s, 't', %s, %s, %s, '2026-01-02Z', '2026-01-05Z') "
+                "RETURNING id",
+                (con, acc, status,
+                 "lạc đề" if status == "rejected" else None, slot))
+            ids[status] = cur.fetchone()[0]
+    held.rename(mig / "011_disk.sql")
+    funcs.write_text(full)
+    second = scratch["run"]()
+    assert second.returncode == 0, second.stderr
+    with conn.cursor() as cur:
+        cur.execute("SELECT status, closed_at AT TIME ZONE 'UTC', "
+                    "files_purged_at FROM netdep.entries ORDER BY id")
+        rows = cur.fetchall()
+    assert rows == [
+        ("pending", None, None),
+        ("approved", None, None),
+        ("rejected", datetime.datetime(2026, 1, 2), None),
+        ("withdrawn", datetime.datetime(2026, 1, 5), None),
+    ], rows
