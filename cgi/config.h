@@ -26,6 +26,8 @@ struct config {
 	int         board_hold_ms;  /* NETDEP_BOARD_HOLD_MS */
 	int         fold_ms;        /* NETDEP_FOLD_MS: folder interval */
 	int         forensics_days; /* NETDEP_FORENSICS_DAYS */
+	int         retention_days; /* NETDEP_MEDIA_RETENTION_DAYS */
+	int         upload_quota;   /* NETDEP_UPLOAD_DAILY_QUOTA */
 	/* The decode child (decode.h): NETDEP_DECODE_*. */
 	unsigned decode_slots;
 	unsigned decode_mem_mb;

@@ -15,7 +15,7 @@
 enum entry_q {
 	Q_UPLOAD_CONTEST, /* Q_UPLOAD_CONTEST */
 	Q_CATEGORY_CHECK, /* Q_CATEGORY_CHECK */
-	Q_ENTRY_INSERT,   /* Q_ENTRY_INSERT */
+	Q_ENTRY_CREATE,   /* Q_ENTRY_CREATE */
 	Q_MEDIA_INSERT,   /* Q_MEDIA_INSERT */
 	Q_MEDIA_BY_TOKEN, /* Q_MEDIA_BY_TOKEN */
 	Q_ENTRY_GET,      /* Q_ENTRY_GET */
@@ -42,6 +42,8 @@ enum upc_col {
 	UPC_MAX_BYTES,      /* UPC_MAX_BYTES */
 	UPC_CATEGORIES,     /* UPC_CATEGORIES */
 	UPC_USED,           /* UPC_USED */
+	UPC_TODAY,          /* UPC_TODAY: uploads stored this Vietnam day */
+	UPC_DAY_LEFT,       /* UPC_DAY_LEFT: seconds until the next one */
 	UPC__MAX
 };
 
@@ -59,6 +61,7 @@ enum em_col {
 	EM_STATUS,  /* EM_STATUS */
 	EM_TYPE,    /* EM_TYPE */
 	EM_ALLOWED, /* EM_ALLOWED */
+	EM_PURGED,  /* EM_PURGED: the janitor removed the files */
 	EM__MAX
 };
 
@@ -101,6 +104,15 @@ enum share_col {
 	SHARE__MAX
 };
 
+/* Columns of Q_ENTRY_CREATE. */
+enum create_col {
+	CREATE_OUTCOME, /* CREATE_OUTCOME */
+	CREATE_ID,      /* CREATE_ID */
+	CREATE_DETAIL,  /* CREATE_DETAIL */
+	CREATE_RETRY,   /* CREATE_RETRY */
+	CREATE__MAX
+};
+
 /* The one column of the statements that return a single value. */
 enum one_col {
 	ONE_VALUE, /* ONE_VALUE */
@@ -115,22 +127,19 @@ static const struct stmt q[Q__MAX] = {
          "c.min_short_side, c.max_pixels, c.max_side, c.max_bytes, EXISTS "
          "(SELECT 1 FROM categories k WHERE k.contest_id = c.id), (SELECT "
          "count(*) FROM entries x WHERE x.contest_id = c.id AND x.account_id = "
-         "$2 AND x.slot IS NOT NULL) FROM contests c WHERE c.slug = $1",
+         "$2 AND x.slot IS NOT NULL), coalesce((SELECT q.used FROM "
+         "upload_quota q WHERE q.account_id = $2 AND q.day = upload_day()), "
+         "0), upload_day_left() FROM contests c WHERE c.slug = $1",
          2, UPC__MAX},
     [Q_CATEGORY_CHECK] =
         {"category_check",
          "SELECT 1 FROM categories WHERE id = $1 AND contest_id = $2", 2,
          ONE__MAX},
-    [Q_ENTRY_INSERT] =
-        {"entry_insert",
-         "INSERT INTO entries (contest_id, account_id, category_id, title, "
-         "caption, unit, district, slot) SELECT $1, a.id, $3, $4, $5, a.unit, "
-         "a.district, s FROM accounts a, generate_series(1, (SELECT "
-         "max_entries "
-         "FROM contests WHERE id = $1)) s WHERE a.id = $2 AND s NOT IN (SELECT "
-         "x.slot FROM entries x WHERE x.contest_id = $1 AND x.account_id = $2 "
-         "AND x.slot IS NOT NULL) ORDER BY s LIMIT 1 RETURNING id",
-         5, ONE__MAX},
+    /* The quota and the slot are decided in sql/functions/020_entries.sql. */
+    [Q_ENTRY_CREATE] = {"entry_create",
+                        "SELECT outcome, entry_id, detail, retry_after FROM "
+                        "entry_create($1, $2, $3, $4, $5, $6::int)",
+                        6, CREATE__MAX},
     [Q_MEDIA_INSERT] =
         {"media_insert",
          "INSERT INTO media (entry_id, token, original_type, original_bytes, "
@@ -169,8 +178,8 @@ static const struct stmt q[Q__MAX] = {
     [Q_ENTRY_MEDIA] =
         {"entry_media",
          "SELECT m.token, e.status, m.original_type, e.account_id = $2 OR "
-         "is_judge_of($2, e.contest_id) FROM entries e JOIN media m ON "
-         "m.entry_id = e.id WHERE e.id = $1",
+         "is_judge_of($2, e.contest_id), e.files_purged_at IS NOT NULL FROM "
+         "entries e JOIN media m ON m.entry_id = e.id WHERE e.id = $1",
          2, EM__MAX},
     /* The entry an owner edits or withdraws, locked for the change. */
     [Q_ENTRY_LOCK] =
@@ -217,10 +226,16 @@ static const struct stmt q[Q__MAX] = {
          "entry_stats s WHERE s.entry_id = e.id), c.slug, "
          "m.card" ENTRY_FROM "WHERE e.id = $1 AND e.status = 'approved'",
          1, SHARE__MAX},
-    /* Every media token, sorted, for the sweeper (netdep-admin). */
+    /*
+     * Every media token whose files should exist, sorted, for the sweeper
+     * (netdep-admin): not those the janitor purged, so what a crash
+     * between its mark and its unlinks left counts as orphans.
+     */
     [Q_TOKENS] = {"media_tokens",
-                  "SELECT token FROM media ORDER BY token COLLATE \"C\"", 0,
-                  ONE__MAX},
+                  "SELECT m.token FROM media m JOIN entries e ON e.id = "
+                  "m.entry_id WHERE e.files_purged_at IS NULL ORDER BY "
+                  "m.token COLLATE \"C\"",
+                  0, ONE__MAX},
 };
 
 const struct stmt_set db_entry_set = {"db_entry", q, Q__MAX};
@@ -246,6 +261,8 @@ db_upload_contest(struct db *db, struct arena *a, const char *slug,
 	out->max_bytes = rows_ll(&rs, 0, UPC_MAX_BYTES, 20971520);
 	out->has_categories = rows_bool(&rs, 0, UPC_CATEGORIES, 0);
 	out->used = rows_ll(&rs, 0, UPC_USED, 0);
+	out->uploads_today = rows_ll(&rs, 0, UPC_TODAY, 0);
+	out->day_left = rows_ll(&rs, 0, UPC_DAY_LEFT, 1);
 	return out->id != NULL ? DB_OK : DB_ERR;
 }
 
@@ -260,22 +277,32 @@ db_category_check(struct db *db, struct arena *a, const char *category,
 }
 
 int
-db_entry_insert(struct db *db, struct arena *a, const struct entry_new *in,
-                const char **id, int *raced)
+db_entry_create(struct db *db, struct arena *a, const struct entry_new *in,
+                int quota, struct entry_created *out)
 {
 	struct rows rs;
+	char        qs[16];
 	int         rc;
 
-	rc = db_exec(db, a, &q[Q_ENTRY_INSERT],
+	snprintf(qs, sizeof(qs), "%d", quota);
+	memset(out, 0, sizeof(*out));
+	rc = db_exec(db, a, &q[Q_ENTRY_CREATE],
 	             (const char *[]){in->contest, in->account, in->category,
-	                              in->title, in->caption},
+	                              in->title, in->caption, qs},
 	             &rs);
-	/* A unique slot taken by a concurrent upload is a constraint; no row
-	 * without one means every slot is in use. */
-	*raced = rc == DB_NONE && rs.constraint != NULL;
-	if (rc == DB_OK)
-		*id = rows_str(&rs, 0, ONE_VALUE, NULL);
-	return rc == DB_OK && *id == NULL ? DB_ERR : rc;
+	/* A unique slot taken by a concurrent upload is a constraint. */
+	out->raced = rc == DB_NONE && rs.constraint != NULL;
+	if (rc != DB_OK)
+		return rc == DB_NONE && !out->raced ? DB_ERR : rc;
+	out->outcome = rows_str(&rs, 0, CREATE_OUTCOME, NULL);
+	out->id = rows_str(&rs, 0, CREATE_ID, NULL);
+	out->detail = rows_str(&rs, 0, CREATE_DETAIL, NULL);
+	out->retry_after = rows_ll(&rs, 0, CREATE_RETRY, 1);
+	if (out->outcome == NULL)
+		return DB_ERR;
+	if (strcmp(out->outcome, "created") != 0)
+		return DB_NONE;
+	return out->id != NULL ? DB_OK : DB_ERR;
 }
 
 int
@@ -352,6 +379,7 @@ db_entry_media(struct db *db, struct arena *a, const char *id, const char *uid,
 	out->status = rows_str(&rs, 0, EM_STATUS, "");
 	out->original_type = rows_str(&rs, 0, EM_TYPE, "image/jpeg");
 	out->allowed = rows_bool(&rs, 0, EM_ALLOWED, 0);
+	out->purged = rows_bool(&rs, 0, EM_PURGED, 0);
 	return out->token != NULL ? DB_OK : DB_ERR;
 }
 

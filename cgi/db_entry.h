@@ -18,6 +18,8 @@ struct upload_contest {
 	int         open;           /* submissions open now */
 	int64_t     max_entries;    /* per participant */
 	int64_t     used;           /* the caller's entries holding a slot */
+	int64_t     uploads_today;  /* the caller's stored this Vietnam day */
+	int64_t     day_left;       /* seconds until the next Vietnam day */
 	int64_t     max_bytes;      /* largest original */
 	int         has_categories; /* an entry must name one */
 	uint32_t    min_short_side;
@@ -40,13 +42,25 @@ struct entry_new {
 	const char *title, *caption;
 };
 
+/* What entry_create() answered. */
+struct entry_created {
+	const char *outcome;     /* created, upload_quota, entry_limit */
+	const char *id;          /* the new entry (created) */
+	const char *detail;      /* upload_quota: the quota */
+	long long   retry_after; /* upload_quota: seconds to the next day */
+	int         raced;       /* a concurrent upload took the slot */
+};
+
 /*
- * Inserts an entry in the first free slot of its author, in the caller's
- * transaction.  DB_OK with *id; DB_NONE with *raced 1 when a concurrent
- * upload took the same slot (retry), 0 when every slot is taken.
+ * Counts the upload against its author's daily quota (of quota uploads
+ * per Vietnam day) and inserts the entry in the author's first free slot,
+ * in the caller's transaction (sql/functions/020_entries.sql).  DB_OK
+ * with out->id; DB_NONE with out->raced 1 when a concurrent upload took
+ * the same slot (roll back and retry), else with out->outcome saying why
+ * (roll back).
  */
-int db_entry_insert(struct db *db, struct arena *a, const struct entry_new *in,
-                    const char **id, int *raced);
+int db_entry_create(struct db *db, struct arena *a, const struct entry_new *in,
+                    int quota, struct entry_created *out);
 
 /* The media row of an upload (all numbers as decimal text). */
 struct media_new {
@@ -97,6 +111,7 @@ int db_my_entries(struct db *db, struct arena *a, const char *uid,
 struct entry_media {
 	const char *token, *status, *original_type;
 	int         allowed; /* the caller is its author or a judge */
+	int         purged;  /* its files were removed after retention */
 };
 
 int db_entry_media(struct db *db, struct arena *a, const char *id,
@@ -149,7 +164,8 @@ struct share_page {
 int db_share_page(struct db *db, struct arena *a, const char *id,
                   struct share_page *out);
 
-/* Every media token in byte order, one per row, for the sweeper. */
+/* Every media token in byte order, one per row, for the sweeper: those of
+ * entries whose files the janitor purged are left out. */
 int db_media_tokens(struct db *db, struct arena *a, struct db_table *out);
 
 extern const struct stmt_set db_entry_set;

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "config.h"
 #include "db_contest.h"
 #include "db_entry.h"
 #include "db_jury.h"
@@ -21,6 +22,7 @@
 #include "input.h"
 #include "log.h"
 #include "multipart.h"
+#include "outcome.h"
 #include "resp.h"
 #include "store.h"
 
@@ -188,12 +190,28 @@ up_media_row(struct req *r, const char *entry, const char *token,
 	    .card = d->blob[IMAGE_DERIV_CARD_JPEG].data != NULL};
 }
 
-/* Inserts entry and media in one transaction; returns the tri-state. */
+/*
+ * Answers 429 for an account that stored its NETDEP_UPLOAD_DAILY_QUOTA
+ * uploads of the Vietnam day, with Retry-After until the next one.
+ */
+static int
+up_quota_answer(struct req *r, long long quota, long long day_left)
+{
+	resp_header(r, "Retry-After",
+	            arena_printf(r->a, "%lld", day_left > 0 ? day_left : 1));
+	return resp_outcome(r, "upload", "upload_quota",
+	                    arena_printf(r->a, "%lld", quota));
+}
+
+/*
+ * Inserts entry and media in one transaction; returns the tri-state, and
+ * on DB_NONE cr->outcome says why (upload_quota, entry_limit).
+ */
 static int
 up_record(struct req *r, const struct upload_contest *c,
           const struct valid_value *v, const char *token,
           const struct image_info *info, const struct mpart *photo,
-          const struct image_derivs *d, const char **entry_id)
+          const struct image_derivs *d, struct entry_created *cr)
 {
 	struct entry_new in = {
 	    .contest = c->id,
@@ -202,21 +220,22 @@ up_record(struct req *r, const struct upload_contest *c,
 	    .title = v[UP_TITLE].s,
 	    .caption = v[UP_CAPTION].s};
 	struct media_new m;
-	int              rc = DB_ERR, raced = 0;
+	int              rc = DB_ERR;
 
 	for (int attempt = 0; attempt < ENTRY_SLOT_TRIES; attempt++) {
 		if ((rc = db_begin(r->db)) != DB_OK)
 			return rc;
-		rc = db_entry_insert(r->db, r->a, &in, entry_id, &raced);
+		rc =
+		    db_entry_create(r->db, r->a, &in, r->cfg->upload_quota, cr);
 		if (rc == DB_OK)
 			break;
 		db_rollback(r->db);
-		if (rc != DB_NONE || !raced)
-			return rc; /* DB_NONE without a race: limit full */
+		if (rc != DB_NONE || !cr->raced)
+			return rc; /* quota spent, limit full, or an error */
 	}
 	if (rc != DB_OK)
 		return rc;
-	up_media_row(r, *entry_id, token, info, photo, d, &m);
+	up_media_row(r, cr->id, token, info, photo, d, &m);
 	if ((rc = db_media_insert(r->db, r->a, &m)) != DB_OK) {
 		db_rollback(r->db);
 		return rc;
@@ -296,6 +315,10 @@ up_rules(struct req *r, const struct valid_value *v, const struct mpart *photo,
 	if (!c->open)
 		return resp_error(r, 403, "submissions_closed",
 		                  "This contest does not take entries now.");
+	/* A cheap early answer, before any decoding; entry_create() decides
+	 * races. */
+	if (c->uploads_today >= r->cfg->upload_quota)
+		return up_quota_answer(r, r->cfg->upload_quota, c->day_left);
 	if (c->used >= c->max_entries)
 		return resp_error(r, 409, "entry_limit",
 		                  "You already have %lld entries in this "
@@ -369,6 +392,7 @@ h_entry_upload(struct req *r)
 	struct image_info     info;
 	struct image_derivs   d;
 	char                  token[STORE_TOKEN_LEN + 1];
+	struct entry_created  cr = {0};
 	const char           *entry_id = NULL;
 	int                   rc;
 
@@ -384,9 +408,13 @@ h_entry_upload(struct req *r)
 		return resp_error(r, 503, "storage",
 		                  "The photo could not be stored; try again.");
 	}
-	rc = up_record(r, &c, v, token, &info, photo, &d, &entry_id);
+	rc = up_record(r, &c, v, token, &info, photo, &d, &cr);
 	image_derivs_free(&d);
+	entry_id = cr.id;
 	rc = up_settle(r, rc, token, &entry_id);
+	if (rc == DB_NONE && cr.outcome != NULL &&
+	    strcmp(cr.outcome, "upload_quota") == 0)
+		return up_quota_answer(r, r->cfg->upload_quota, cr.retry_after);
 	if (rc == DB_NONE)
 		return resp_error(r, 409, "entry_limit",
 		                  "You already have %lld entries in this "
@@ -556,6 +584,10 @@ media_access(struct req *r, struct entry_media *m)
 	if (rc == DB_NONE || !m->allowed)
 		return resp_error(r, 404, "no_entry", "There is no entry %lld.",
 		                  r->id_param);
+	if (m->purged)
+		return resp_outcome(
+		    r, NULL, "media_purged",
+		    arena_printf(r->a, "%d", r->cfg->retention_days));
 	return 0;
 }
 

@@ -24,6 +24,7 @@
 #include "decode.h"
 #include "fold.h"
 #include "image.h"
+#include "janitor.h"
 #include "log.h"
 #include "req.h"
 #include "resp.h"
@@ -252,6 +253,20 @@ spawn_folder(const struct config *cfg)
 	return pid;
 }
 
+/* The janitor (janitor.c): media retention, once an hour; restarted too. */
+static pid_t
+spawn_janitor(const struct config *cfg, const struct store *st)
+{
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(getppid() == master_pid ? janitor_main(cfg, st) : 0);
+	if (pid < 0)
+		log_msg("error", "master: fork of the janitor failed: %s",
+		        strerror(errno));
+	return pid;
+}
+
 static int
 write_pidfile(const char *path)
 {
@@ -297,6 +312,7 @@ struct master {
 	int           fd; /* the FastCGI socket */
 	pid_t        *pids;
 	pid_t         folder;
+	pid_t         janitor;
 	time_t        window_start; /* of the current respawn window */
 	int           deaths;       /* within it */
 };
@@ -423,13 +439,21 @@ master_reap(struct master *m)
 			m->folder = spawn_folder(&m->cfg);
 			continue;
 		}
+		if (pid == m->janitor) {
+			log_msg("warn",
+			        "master: janitor %ld ended (%d); restarting",
+			        (long)pid, status);
+			sleep(1);
+			m->janitor = spawn_janitor(&m->cfg, &m->media);
+			continue;
+		}
 		for (int i = 0; i < m->cfg.workers; i++)
 			if (m->pids[i] == pid)
 				master_respawn(m, i, pid, status);
 	}
 }
 
-/* Sends sig to every worker and the folder. */
+/* Sends sig to every worker, the folder and the janitor. */
 static void
 master_kill_all(const struct master *m, int sig)
 {
@@ -438,6 +462,8 @@ master_kill_all(const struct master *m, int sig)
 			kill(m->pids[i], sig);
 	if (m->folder > 0)
 		kill(m->folder, sig);
+	if (m->janitor > 0)
+		kill(m->janitor, sig);
 }
 
 /*
@@ -447,7 +473,7 @@ master_kill_all(const struct master *m, int sig)
 static void
 master_stop(struct master *m, const sigset_t *empty)
 {
-	int alive = m->cfg.workers + (m->folder > 0);
+	int alive = m->cfg.workers + (m->folder > 0) + (m->janitor > 0);
 
 	log_msg("info", "master: stopping; waiting for in-flight requests");
 	master_kill_all(m, SIGTERM);
@@ -496,6 +522,7 @@ main(int argc, char **argv)
 	for (int i = 0; i < m.cfg.workers; i++)
 		m.pids[i] = spawn_worker(m.fd, &m.media, &m.cfg);
 	m.folder = spawn_folder(&m.cfg);
+	m.janitor = spawn_janitor(&m.cfg, &m.media);
 	log_msg("info", "master: %d workers on %s, media %s", m.cfg.workers,
 	        m.cfg.socket, m.cfg.media);
 	alarm(SWEEP_EVERY_SEC);

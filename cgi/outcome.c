@@ -52,6 +52,13 @@ static const struct outcome outcomes[] = {
      "Đang có quá nhiều lượt đăng ký; hãy thử lại sau ít phút."},
     {NULL, "hash_busy", 503, "busy",
      "Máy chủ đang bận kiểm tra mật khẩu; hãy thử lại sau một giây."},
+    /* uploads (issue 12, finding 8: the disk cannot be filled) */
+    {NULL, "upload_quota", 429, NULL,
+     "Hôm nay bạn đã tải lên %s ảnh, mức tối đa cho một tài khoản trong "
+     "một ngày (kể cả ảnh đã rút); hãy tải tiếp sau 0 giờ, giờ Việt Nam."},
+    {NULL, "media_purged", 410, NULL,
+     "Ảnh của bài dự thi này đã bị xóa khỏi máy chủ vì bài đã bị từ chối "
+     "hoặc rút quá %s ngày."},
     /* judging */
     {NULL, "forbidden", 403, NULL,
      "Bạn không phải là giám khảo của cuộc thi có bài dự thi này."},

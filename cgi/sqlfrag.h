@@ -43,7 +43,7 @@
 	"e.decided_at, 'original', '/api/v1/entries/' || e.id || "             \
 	"'/original', 'original_type', m.original_type, 'original_width', "    \
 	"m.width, 'original_height', m.height, 'camera', m.camera, "           \
-	"'taken_at', m.taken_at)"
+	"'taken_at', m.taken_at, 'files_purged_at', e.files_purged_at)"
 
 #define ENTRY_FROM                                                             \
 	" FROM entries e JOIN contests c ON c.id = e.contest_id JOIN "         \

@@ -11,6 +11,7 @@
 #include "db_account.h"
 #include "db_contest.h"
 #include "db_entry.h"
+#include "db_janitor.h"
 #include "db_jury.h"
 #include "db_vote.h"
 
@@ -19,6 +20,7 @@ const struct stmt_set *const stmt_sets[] = {
     &db_account_set, /* accounts and sessions */
     &db_contest_set, /* contests, settings, judges */
     &db_entry_set,   /* entries, media, pages */
+    &db_janitor_set, /* the janitor: files of closed entries, quotas */
     &db_jury_set,    /* moderation, scores, results, fraud, audit */
     &db_vote_set,    /* votes, boards, the folder */
     NULL,

@@ -55,6 +55,9 @@ export NETDEP_BOARD_CACHE_MS=${NETDEP_BOARD_CACHE_MS:-60000}
 # X-Forwarded-For; every other loopback address is a direct client
 # (tests/conftest.py gives each test client one).
 export NETDEP_TRUSTED_PROXIES=127.0.0.1/32
+# Tests that fill a contest upload up to 30 photos from one account in a
+# day; the quota's own tests read this value (tests/e2e/test_disk.py).
+export NETDEP_UPLOAD_DAILY_QUOTA=${NETDEP_UPLOAD_DAILY_QUOTA:-40}
 lib_stack_start "$var" "$port" "$var/start.log" NETDEP_SEED=0 || exit 1
 grep -h "granted o+x" "$var/start.log" || true
 

@@ -21,6 +21,7 @@
       image_too_small: 'Ảnh quá nhỏ: cạnh ngắn của ảnh chưa đạt mức tối thiểu của cuộc thi.',
       image_corrupt: 'Tệp ảnh bị hỏng hoặc không đọc được. Hãy chọn ảnh khác.',
       entry_limit: 'Bạn đã gửi đủ số ảnh tối đa cho cuộc thi này.',
+      upload_quota: 'Hôm nay bạn đã tải lên đủ số ảnh tối đa cho một tài khoản. Hãy tải tiếp sau 0 giờ (giờ Việt Nam).',
       submissions_closed: 'Cuộc thi hiện không nhận ảnh dự thi.',
       invalid_field: 'Thông tin chưa hợp lệ. Vui lòng kiểm tra lại.',
       bad_field: 'Thông tin chưa hợp lệ. Vui lòng kiểm tra lại.',

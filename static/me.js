@@ -32,6 +32,7 @@
     withdraw: 'Rút ảnh',
     confirmWithdraw: 'Bấm lần nữa để rút ảnh',
     withdrawn: 'Đã rút ảnh.',
+    purged: 'Ảnh đã được xóa khỏi máy chủ sau thời hạn lưu.',
     titleLabel: 'Tên ảnh',
     captionLabel: 'Câu chuyện',
     otherContest: 'Cuộc thi: {c}',
@@ -228,7 +229,8 @@
 
   function item(e, c) {
     const li = el('li', { id: 'entry-' + e.id });
-    li.appendChild(ND.picture(e.media, e.title));
+    // The janitor removed the files of a long-closed entry: no picture.
+    li.appendChild(e.files_purged_at ? el('p', { class: 'muted' }, T.purged) : ND.picture(e.media, e.title));
     const info = el('div');
     info.appendChild(el('h3', null, e.title));
     const st = el('p');

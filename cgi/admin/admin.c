@@ -109,7 +109,7 @@ admin_conninfo(struct arena *a)
 }
 
 int
-admin_start(struct admin_run *run, int readonly)
+admin_connect(struct admin_run *run)
 {
 	const char *info = admin_conninfo(&run->a);
 
@@ -120,6 +120,14 @@ admin_start(struct admin_run *run, int readonly)
 		           "running? set NETDEP_DB)");
 		return -1;
 	}
+	return 0;
+}
+
+int
+admin_start(struct admin_run *run, int readonly)
+{
+	if (admin_connect(run) != 0)
+		return -1;
 	if ((readonly ? db_begin_snapshot(run->db) : db_begin(run->db)) !=
 	    DB_OK) {
 		admin_fail("cannot begin a transaction");

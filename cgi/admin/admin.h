@@ -37,6 +37,14 @@ struct admin_run {
 };
 
 /*
+ * Opens the connection like admin_start() without beginning a
+ * transaction: for a command whose steps commit one by one (media
+ * janitor).  Returns 0, or -1 after reporting; admin_finish() (which then
+ * has nothing to commit) must be called in both cases.
+ */
+int admin_connect(struct admin_run *run);
+
+/*
  * Opens the connection (the server's data layer, db.h: NETDEP_DB from the
  * configuration, else this checkout's var/ stack) and begins the
  * command's single transaction (a read-only snapshot when readonly is 1).
@@ -100,5 +108,6 @@ int admin_contest_show(int argc, char **argv);
 int admin_contest_list(int argc, char **argv);
 int admin_media_sweep(int argc, char **argv);
 int admin_media_orphans(int argc, char **argv);
+int admin_media_janitor(int argc, char **argv);
 
 #endif

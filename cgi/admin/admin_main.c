@@ -66,6 +66,11 @@ static const char help_text[] =
     "                              may be uploads in flight)\n"
     "  media sweep [--older-than SECONDS]\n"
     "                              remove them (NETDEP_MEDIA is the root)\n"
+    "  media janitor [--dry-run]   remove the files of entries rejected or\n"
+    "                              withdrawn more than\n"
+    "                              NETDEP_MEDIA_RETENTION_DAYS (30) ago, as\n"
+    "                              the server does every hour; --dry-run\n"
+    "                              lists them\n"
     "\n"
     "Other:\n"
     "  check-sql                   prepare every statement (for tests)\n"
@@ -120,6 +125,7 @@ enum cmd {
 	CMD_CONTEST_LIST,
 	CMD_MEDIA_SWEEP,
 	CMD_MEDIA_ORPHANS,
+	CMD_MEDIA_JANITOR,
 	CMD_CHECK_SQL,
 	CMD__MAX
 };
@@ -140,6 +146,7 @@ static const struct {
     {"contest", "list", admin_contest_list},     /* CMD_CONTEST_LIST */
     {"media", "sweep", admin_media_sweep},       /* CMD_MEDIA_SWEEP */
     {"media", "orphans", admin_media_orphans},   /* CMD_MEDIA_ORPHANS */
+    {"media", "janitor", admin_media_janitor},   /* CMD_MEDIA_JANITOR */
     {"check-sql", NULL, check_sql},              /* CMD_CHECK_SQL */
 };
 

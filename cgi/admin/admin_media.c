@@ -3,7 +3,8 @@
  * only lists), the clean-up of media files that no row names.  An upload writes
  * its files, then commits its rows, and removes the files when the commit
  * fails; only a crash or a database lost at the wrong moment leaves files
- * behind, and this finds them.
+ * behind, and this finds them.  `media janitor` runs the server's hourly
+ * retention by hand (janitor.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,8 @@
 
 #include "../config.h"
 #include "../db_entry.h"
+#include "../db_janitor.h"
+#include "../janitor.h"
 #include "../store.h"
 #include "../valid.h"
 #include "admin.h"
@@ -137,4 +140,67 @@ int
 admin_media_orphans(int argc, char **argv)
 {
 	return media_sweep(argc, argv, 1);
+}
+
+static void
+janitor_report(void *ctx, const struct db_purged *p, int removed)
+{
+	const int *dry = ctx;
+
+	if (*dry)
+		printf("due entry %s %s since %s token %.2s/%.2s/%s\n",
+		       p->entry, p->status, p->closed_at, p->token,
+		       p->token + 2, p->token);
+	else
+		printf("purged entry %s token %.2s/%.2s/%s%s\n", p->entry,
+		       p->token, p->token + 2, p->token,
+		       removed ? "" : " (some files remain: media sweep)");
+}
+
+int
+admin_media_janitor(int argc, char **argv)
+{
+	struct config        cfg;
+	struct store         media;
+	struct admin_run     run = {0};
+	struct janitor_stats st;
+	int                  dry, rc = ADMIN_EXIT_FAIL;
+
+	/* --dry-run takes no value, unlike admin_args_parse()'s options. */
+	dry = argc == 1 && strcmp(argv[0], "--dry-run") == 0;
+	if (argc > 1 || (argc == 1 && !dry))
+		return admin_usage("media janitor takes only --dry-run, not "
+		                   "'%s'",
+		                   argv[argc - 1]);
+	if (config_load(&cfg) != 0)
+		return ADMIN_EXIT_USAGE;
+	if (store_open(&media, cfg.media) != 0) {
+		admin_fail("cannot open the media root %s (set NETDEP_MEDIA)",
+		           cfg.media);
+		return ADMIN_EXIT_FAIL;
+	}
+	/* No command transaction: each batch commits before its files go. */
+	if (admin_connect(&run) == 0 &&
+	    janitor_run(run.db, &media,
+	                &(struct janitor_opts){.days = cfg.retention_days,
+	                                       .dry_run = dry,
+	                                       .actor = "netdep-admin",
+	                                       .report = janitor_report,
+	                                       .ctx = &dry},
+	                &st) == 0) {
+		printf("%s the files of %lu entries rejected or withdrawn more "
+		       "than %d days ago",
+		       dry ? "would remove" : "removed", st.entries,
+		       cfg.retention_days);
+		if (st.failed > 0)
+			printf(" (%lu incomplete)", st.failed);
+		printf("\n");
+		rc = ADMIN_EXIT_OK;
+	} else if (run.db != NULL) {
+		admin_fail("the database failed; what was reported is done");
+	}
+	rc = admin_finish(&run, rc);
+	store_close(&media);
+	arena_free(&run.a);
+	return rc;
 }

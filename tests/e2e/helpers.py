@@ -5,6 +5,7 @@ users with random names.
 """
 
 import contextlib
+import os
 import re
 import secrets
 import struct
@@ -13,6 +14,10 @@ import zlib
 
 
 API = "/api/v1"
+
+# Stored uploads per account and Vietnam day, as the e2e stack runs with
+# (scripts/e2e.sh sets NETDEP_UPLOAD_DAILY_QUOTA; the server's default 20).
+UPLOAD_QUOTA = int(os.environ.get("NETDEP_UPLOAD_DAILY_QUOTA", "20"))
 
 
 # --- answers -----------------------------------------------------------
@@ -82,6 +87,8 @@ def _db_state(db):
         "roles": "SELECT account_id, role, contest_id FROM netdep.roles "
                  "ORDER BY 1, 2, 3",
         "audit_log": "SELECT count(*), max(id) FROM netdep.audit_log",
+        "upload_quota": "SELECT account_id, day, used "
+                        "FROM netdep.upload_quota ORDER BY 1, 2",
     }
     out = {}
     with db.cursor() as cur:

@@ -31,6 +31,8 @@ test_known(void)
 	    {NULL, "settings_invalid", "invalid_field", 400},
 	    {NULL, "already_judge", "already_judge", 409},
 	    {NULL, "not_judge", "not_judge", 404},
+	    {NULL, "upload_quota", "upload_quota", 429},
+	    {NULL, "media_purged", "media_purged", 410},
 	};
 
 	for (size_t i = 0; i < UNIT_NELEM(cases); i++) {
@@ -57,6 +59,8 @@ test_refusals_have_messages(void)
 	    "no_account",
 	    "not_judge",
 	    "voting_closed",
+	    "upload_quota",
+	    "media_purged",
 	    "already_voted",
 	    "forbidden",
 	    "own_entry",

@@ -1,0 +1,167 @@
+/*
+ * janitor.c: retention of media.  Files of rejected and withdrawn entries
+ * are kept NETDEP_MEDIA_RETENTION_DAYS (an appeal, a judge's second look),
+ * then removed: entry_files_purge() (sql/functions/020_entries.sql) locks
+ * and marks a batch of entries in one transaction, and only after its
+ * commit are the files unlinked through store.c.  Pending and approved
+ * entries are never candidates, and a purged entry can never be made
+ * pending or approved again (a CHECK of migration 011).
+ */
+#include "janitor.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "arena.h"
+#include "config.h"
+#include "db.h"
+#include "db_janitor.h"
+#include "log.h"
+#include "store.h"
+
+#define JANITOR_BATCH     100    /* entries per transaction */
+#define JANITOR_DUE_MAX   100000 /* entries a dry run lists */
+#define JANITOR_EVERY_SEC 3600
+#define JANITOR_RETRY_SEC 60 /* after a database error */
+
+/* Unlinks the files of one batch that just committed as purged. */
+static void
+janitor_unlink(const struct store *st, const struct janitor_opts *o,
+               const struct db_purge_batch *b, struct janitor_stats *out)
+{
+	for (int i = 0; i < b->n; i++) {
+		int ok = store_remove_all(st, b->e[i].token, NULL) == 0;
+
+		if (!ok) {
+			log_msg("error",
+			        "janitor: files of entry %s (%.8s...) not all "
+			        "removed: %s; media sweep will",
+			        b->e[i].entry, b->e[i].token, strerror(errno));
+			out->failed++;
+		}
+		out->entries++;
+		if (o->report != NULL)
+			o->report(o->ctx, &b->e[i], ok);
+	}
+}
+
+int
+janitor_run(struct db *db, const struct store *st, const struct janitor_opts *o,
+            struct janitor_stats *out)
+{
+	struct arena          a;
+	struct db_purge_batch b;
+	int                   rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	arena_init(&a, 0);
+	if (o->dry_run) {
+		if (db_janitor_due(db, &a, o->days, JANITOR_DUE_MAX, &b) < 0)
+			rc = -1;
+		for (int i = 0; rc == 0 && i < b.n; i++) {
+			out->entries++;
+			if (o->report != NULL)
+				o->report(o->ctx, &b.e[i], 0);
+		}
+		goto out;
+	}
+	do {
+		arena_reset(&a);
+		if (db_janitor_purge(db, &a, o->days, JANITOR_BATCH, o->actor,
+		                     &b) < 0) {
+			rc = -1;
+			goto out;
+		}
+		janitor_unlink(st, o, &b, out);
+	} while (b.n == JANITOR_BATCH && !(o->stop != NULL && *o->stop));
+	arena_reset(&a);
+	if (db_janitor_quota_prune(db, &a, &out->quota_old) < 0)
+		rc = -1;
+out:
+	arena_free(&a);
+	return rc;
+}
+
+static volatile sig_atomic_t janitor_stop;
+
+static void
+janitor_on_stop(int sig)
+{
+	(void)sig;
+	janitor_stop = 1;
+}
+
+/* Sleeps sec seconds or until SIGTERM (no SA_RESTART). */
+static void
+janitor_sleep(long sec)
+{
+	time_t until = time(NULL) + sec;
+
+	while (!janitor_stop && time(NULL) < until) {
+		struct timespec ts = {until - time(NULL), 0};
+
+		nanosleep(&ts, NULL);
+	}
+}
+
+static void
+janitor_signals(void)
+{
+	struct sigaction sa;
+	sigset_t         all;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = janitor_on_stop;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGCHLD, SIG_DFL);
+	signal(SIGALRM, SIG_IGN);
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&all);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+}
+
+int
+janitor_main(const struct config *cfg, const struct store *st)
+{
+	struct janitor_opts o = {.days = cfg->retention_days,
+	                         .actor = "netdep-janitor",
+	                         .stop = &janitor_stop};
+	struct db          *db = NULL;
+
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	/* Its own name, so "pgrep -x netdep -P master" counts workers only. */
+	prctl(PR_SET_NAME, "netdep-janitor");
+	janitor_signals();
+	log_msg("info",
+	        "janitor: files of rejected and withdrawn entries kept %d "
+	        "days; checking every %d s",
+	        o.days, JANITOR_EVERY_SEC);
+	while (!janitor_stop) {
+		struct janitor_stats s;
+
+		if (db == NULL && (db = db_open(cfg->db)) == NULL) {
+			janitor_sleep(JANITOR_RETRY_SEC);
+			continue;
+		}
+		if (janitor_run(db, st, &o, &s) != 0) {
+			/* A lost connection reconnects at the next call. */
+			janitor_sleep(JANITOR_RETRY_SEC);
+			continue;
+		}
+		if (s.entries > 0 || s.quota_old > 0)
+			log_msg("info",
+			        "janitor: files of %lu entries removed (%lu "
+			        "incomplete); %lld old quota rows",
+			        s.entries, s.failed, s.quota_old);
+		janitor_sleep(JANITOR_EVERY_SEC);
+	}
+	db_close(db);
+	log_msg("info", "janitor: stopped");
+	return 0;
+}

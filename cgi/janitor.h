@@ -1,0 +1,55 @@
+/*
+ * janitor.h: the files of entries that were rejected or withdrawn longer
+ * than the retention period ago (NETDEP_MEDIA_RETENTION_DAYS) are removed,
+ * once an hour by a process the master forks beside the workers and by
+ * hand with `netdep-admin media janitor [--dry-run]`.  The database says
+ * first (entries.files_purged_at, committed), the files go after: a crash
+ * in between leaves files no live row names, which `media sweep` removes.
+ */
+#ifndef NETDEP_JANITOR_H
+#define NETDEP_JANITOR_H
+
+#include <signal.h>
+
+struct config;
+struct db;
+struct db_purged;
+struct store;
+
+/* One run's settings. */
+struct janitor_opts {
+	int         days;    /* retention: entries closed longer ago go */
+	int         dry_run; /* only report what is due */
+	const char *actor;   /* the audit log's actor name */
+	/* Called for each entry purged (or due, in a dry run); may be NULL. */
+	void (*report)(void *ctx, const struct db_purged *p, int removed);
+	void                        *ctx;
+	const volatile sig_atomic_t *stop; /* set: stop between batches */
+};
+
+struct janitor_stats {
+	unsigned long entries;   /* purged (or due) */
+	unsigned long failed;    /* entries whose files could not all go */
+	long long     quota_old; /* upload_quota rows of past days removed */
+};
+
+/*
+ * Runs the janitor once over db (a connection outside any transaction:
+ * every batch commits on its own before its files go) and the media store
+ * st: marks closed entries older than o->days purged, a batch at a time,
+ * and removes their original and derivatives; prunes the upload quota's
+ * past days.  A file that cannot be removed is logged and counted (the
+ * sweeper takes it later).  Returns 0 with *out filled, or -1 when the
+ * database failed (what committed before stays done).
+ */
+int janitor_run(struct db *db, const struct store *st,
+                const struct janitor_opts *o, struct janitor_stats *out);
+
+/*
+ * The janitor process: janitor_run() at start and every hour until
+ * SIGTERM or SIGINT, with a connection of its own (reconnecting after a
+ * loss) and the master's media store st.  Returns the exit status.
+ */
+int janitor_main(const struct config *cfg, const struct store *st);
+
+#endif
