@@ -27,6 +27,7 @@ enum account_q {
 	Q_REGISTER_GATE,  /* Q_REGISTER_GATE */
 	Q_SERVER_KEY,     /* Q_SERVER_KEY */
 	Q_SECURITY_PURGE, /* Q_SECURITY_PURGE */
+	Q_DISABLE,        /* Q_DISABLE: netdep-admin user disable|enable */
 	Q__MAX
 };
 
@@ -182,6 +183,13 @@ static const struct stmt q[Q__MAX] = {
                       "SELECT encode(server_key($1, decode($2, 'hex')), "
                       "'hex')",
                       2, COUNT__MAX},
+    /* Bans ($2 true) or lifts a ban; one row only when it changes. */
+    [Q_DISABLE] = {"account_disable",
+                   "WITH u AS (UPDATE accounts SET disabled_at = CASE WHEN "
+                   "$2::boolean THEN now() END WHERE id = $1::bigint AND "
+                   "(disabled_at IS NULL) = $2::boolean RETURNING 1) SELECT "
+                   "count(*) FROM u",
+                   2, COUNT__MAX},
     [Q_SECURITY_PURGE] = {"security_purge", "SELECT security_purge($1::int)", 1,
                           COUNT__MAX},
 };
@@ -441,4 +449,13 @@ db_security_purge(struct db *db, struct arena *a, int idle_hours,
 	rc = db_exec(db, a, &q[Q_SECURITY_PURGE], (const char *[]){h}, &rs);
 	*removed = rc == DB_OK ? rows_ll(&rs, 0, COUNT_N, 0) : 0;
 	return rc == DB_NONE ? DB_ERR : rc;
+}
+
+int
+db_account_disable(struct db *db, struct arena *a, const char *id, int disable,
+                   int *changed)
+{
+	return account_count(db, a, Q_DISABLE,
+	                     (const char *[]){id, disable ? "true" : "false"},
+	                     changed);
 }

@@ -141,6 +141,13 @@ int db_server_key(struct db *db, struct arena *a, const char *purpose,
 int db_security_purge(struct db *db, struct arena *a, int idle_hours,
                       long long *removed);
 
+/*
+ * Disables (bans) or enables account id; *changed is 0 when it already
+ * was.  Its sessions end with the change (a trigger).
+ */
+int db_account_disable(struct db *db, struct arena *a, const char *id,
+                       int disable, int *changed);
+
 extern const struct stmt_set db_account_set;
 
 #endif

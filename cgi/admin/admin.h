@@ -99,6 +99,8 @@ int admin_read_password(char buf[ADMIN_PASSWORD_MAX + 2], size_t *len);
 /* Commands.  Each takes the words after its name; returns an exit code. */
 int admin_user_create(int argc, char **argv);
 int admin_user_password(int argc, char **argv);
+int admin_user_disable(int argc, char **argv);
+int admin_user_enable(int argc, char **argv);
 int admin_user_list(int argc, char **argv);
 int admin_grant(int argc, char **argv);
 int admin_revoke(int argc, char **argv);

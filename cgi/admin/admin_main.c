@@ -19,6 +19,8 @@ static const char help_text[] =
     "              [--district TEXT] [--email ADDR] [--phone NUMBER]\n"
     "  user password USERNAME      set a new password, end all sessions\n"
     "  user list                   accounts and roles, tab-separated\n"
+    "  user disable USERNAME       ban: no log-in, every session ends\n"
+    "  user enable USERNAME        lift the ban\n"
     "  grant judge USERNAME [--contest SLUG]\n"
     "  grant admin USERNAME\n"
     "  revoke judge|admin USERNAME [--contest SLUG]\n"
@@ -117,6 +119,8 @@ enum cmd {
 	CMD_USER_CREATE,
 	CMD_USER_PASSWORD,
 	CMD_USER_LIST,
+	CMD_USER_DISABLE,
+	CMD_USER_ENABLE,
 	CMD_GRANT,
 	CMD_REVOKE,
 	CMD_CONTEST_CREATE,
@@ -138,6 +142,8 @@ static const struct {
     {"user", "create", admin_user_create},       /* CMD_USER_CREATE */
     {"user", "password", admin_user_password},   /* CMD_USER_PASSWORD */
     {"user", "list", admin_user_list},           /* CMD_USER_LIST */
+    {"user", "disable", admin_user_disable},     /* CMD_USER_DISABLE */
+    {"user", "enable", admin_user_enable},       /* CMD_USER_ENABLE */
     {"grant", NULL, admin_grant},                /* CMD_GRANT */
     {"revoke", NULL, admin_revoke},              /* CMD_REVOKE */
     {"contest", "create", admin_contest_create}, /* CMD_CONTEST_CREATE */

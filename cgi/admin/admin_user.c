@@ -284,6 +284,62 @@ out:
 	return rc;
 }
 
+/* user disable|enable USERNAME: a ban ends every session at once. */
+static int
+user_ban(int argc, char **argv, int disable)
+{
+	const char      *pos[1], *id = NULL, *spelled = NULL, *after;
+	const char      *verb = disable ? "disable" : "enable";
+	char             err[256];
+	size_t           npos;
+	struct admin_run run = {0};
+	int              rc = ADMIN_EXIT_FAIL, ended = 0, changed = 0;
+
+	if (!admin_args_parse(argc, argv, NULL, 0, NULL, pos, 1, &npos, err,
+	                      sizeof(err)))
+		return admin_usage("user %s: %s", verb, err);
+	if (npos != 1)
+		return admin_usage("user %s needs a USERNAME", verb);
+	if (!username_ok(pos[0]))
+		return ADMIN_EXIT_USAGE;
+	if (admin_start(&run, 0) != 0 ||
+	    find_account(&run, pos[0], &id, &spelled) != 1)
+		goto out;
+	if ((disable && (ended = end_sessions(&run, id)) < 0) ||
+	    db_account_disable(run.db, &run.a, id, disable, &changed) != DB_OK)
+		goto out;
+	after = json_text(&run, json_pack("{s:s, s:b, s:i}", "username",
+	                                  spelled, "disabled", disable,
+	                                  "sessions_ended", ended));
+	if (changed &&
+	    (after == NULL ||
+	     admin_audit(&run, disable ? "account.disable" : "account.enable",
+	                 "account", id, NULL, NULL, after) != 0))
+		goto out;
+	rc = ADMIN_EXIT_OK;
+out:
+	rc = admin_finish(&run, rc);
+	if (rc == ADMIN_EXIT_OK)
+		printf(changed ? "%sd '%s' (%d session%s ended)\n"
+		               : "'%s' was already %sd\n",
+		       changed ? verb : spelled, changed ? spelled : verb,
+		       ended, ended == 1 ? "" : "s");
+	arena_free(&run.a);
+	return rc;
+}
+
+int
+admin_user_disable(int argc, char **argv)
+{
+	return user_ban(argc, argv, 1);
+}
+
+int
+admin_user_enable(int argc, char **argv)
+{
+	return user_ban(argc, argv, 0);
+}
+
 int
 admin_user_list(int argc, char **argv)
 {

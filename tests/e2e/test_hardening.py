@@ -43,12 +43,23 @@ def test_sessions_end_when_role_or_password_changes_or_the_account_is_banned(
     assert who(u) == 401, "a password change left the session alive"
 
     assert_status(u.login(u.username, "another long password 2026"), 200)
+    r = admin_cli("user", "disable", u.username)
+    assert r.returncode == 0 and "1 session ended" in r.stdout, \
+        (r.stdout, r.stderr)
     with db.cursor() as cur:
-        cur.execute("UPDATE netdep.accounts SET disabled_at = now() "
-                    "WHERE username = %s", (u.username,))
         cur.execute("SELECT count(*) FROM netdep.sessions WHERE account_id "
                     "= %s", (u.user["id"],))
         assert cur.fetchone()[0] == 0, "a ban left sessions in the table"
+    assert who(u) == 401
+    assert_error(u.login(u.username, "another long password 2026"), 401,
+                 "bad_credentials")
+    # A ban by any path ends the sessions (the trigger), and lifting it
+    # lets the owner back in.
+    assert admin_cli("user", "enable", u.username).returncode == 0
+    assert_status(u.login(u.username, "another long password 2026"), 200)
+    with db.cursor() as cur:
+        cur.execute("UPDATE netdep.accounts SET disabled_at = now() "
+                    "WHERE username = %s", (u.username,))
     assert who(u) == 401
 
 
