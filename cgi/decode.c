@@ -265,8 +265,9 @@ env_wipe(void)
  * parallel resampling and of the WebP encoder (clone below), the pipe,
  * exit; rt_sigaction for the handler glibc installs at the first
  * pthread_create, sysinfo for glibc's qsort (libwebp's lossless and alpha
- * coding) sizing its buffer.  read is not among them: the image is in
- * memory.
+ * coding) sizing its buffer; gettid, sigaltstack and sched_getaffinity
+ * for AddressSanitizer's threads (make asan).  Each reaches only this
+ * process.  read is not among them: the image is in memory.
  */
 static const int sandbox_calls[] = {
     SCMP_SYS(write),
@@ -281,6 +282,9 @@ static const int sandbox_calls[] = {
     SCMP_SYS(rt_sigreturn),
     SCMP_SYS(rt_sigaction),
     SCMP_SYS(sysinfo),
+    SCMP_SYS(gettid),
+    SCMP_SYS(sigaltstack),
+    SCMP_SYS(sched_getaffinity),
     SCMP_SYS(sched_yield),
     SCMP_SYS(clock_gettime),
     SCMP_SYS(exit),
