@@ -1,21 +1,24 @@
 /*
- * decode.c: the image pipeline in a child with limits.  The parent takes a
- * slot (a write lock on byte N of tmp/.decode-slots), forks, and reads a fixed
- * header then the blobs from a pipe until a deadline; the child sets RLIMIT_AS,
- * RLIMIT_CPU and friends, runs image_derive_card() on the bytes it shares
- * copy-on-write with the worker, writes the result and _exits.  A crash, a
- * hang or a runaway allocation in a decoder therefore costs one child and
- * never the worker's memory, and the child closes every descriptor but the
- * standard three and its pipe before it touches the bytes (child_isolate),
- * so the worker's database connection, FastCGI sockets and media
- * directories are out of its reach.  It is not yet a full sandbox: its
- * environment is the worker's and no system call is filtered (seccomp is
- * issue 12's).
+ * decode.c: the image pipeline in a sandboxed child.  The parent takes a
+ * slot (a write lock on byte N of tmp/.decode-slots), forks, and reads a
+ * fixed header then the blobs from a pipe until a deadline.  Before it
+ * looks at a byte of the image the child becomes a sandbox
+ * (decode_sandbox_enter): every descriptor but its pipe closed (the
+ * worker's database connection, FastCGI sockets and media directories
+ * among them), its environment wiped, RLIMIT_AS, RLIMIT_CPU, RLIMIT_FSIZE
+ * and RLIMIT_NOFILE set, the card's fonts loaded, and a seccomp filter
+ * that allows memory, threads, writing to the pipe and exiting, and kills
+ * it with SIGSYS on anything else (no open, socket, execve, fork or kill).
+ * Then it runs image_derive_card() on the bytes it shares copy-on-write
+ * with the worker, writes the result and _exits.  A crash, a hang, a
+ * runaway allocation or a hijacked decoder therefore costs one child and
+ * reaches nothing of the worker's.
  */
 #include "decode.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <malloc.h>
 #include <poll.h>
 #include <signal.h>
@@ -23,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -31,6 +35,14 @@
 #include <unistd.h>
 
 #include <gd.h>
+#include <linux/sched.h>
+#include <seccomp.h>
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#endif
+#ifndef RUNNING_ON_VALGRIND
+#define RUNNING_ON_VALGRIND 0
+#endif
 
 #include "log.h"
 #include "store.h"
@@ -214,67 +226,185 @@ write_all(int fd, const void *p, size_t n)
 }
 
 /*
- * Closes every descriptor of the child except 0-2 and keep (its pipe):
- * fork copied the worker's database socket, FastCGI sockets and store
- * directories, none of which a decoder has any business with.  Exits when
- * it cannot, rather than decode with them open.
+ * Closes every descriptor but keep (its pipe), the standard three too:
+ * fork copied the worker's database socket, FastCGI sockets, store
+ * directories and log, none of which a decoder has any business with
+ * (with RLIMIT_FSIZE at 0 it could not write a log file anyway).
+ * Returns 0 or -1.
  */
-static void
+static int
 child_isolate(int keep)
 {
 	struct rlimit rl;
 
 	/* close_range(2) (Linux 5.9): two calls around the pipe. */
-	if ((keep <= 3 ||
-	     syscall(SYS_close_range, 3U, (unsigned)keep - 1, 0U) == 0) &&
+	if ((keep == 0 ||
+	     syscall(SYS_close_range, 0U, (unsigned)keep - 1, 0U) == 0) &&
 	    syscall(SYS_close_range, (unsigned)keep + 1, ~0U, 0U) == 0)
-		return;
+		return 0;
 	if (errno != ENOSYS || getrlimit(RLIMIT_NOFILE, &rl) != 0)
-		_exit(3);
-	for (rlim_t fd = 3; fd < rl.rlim_cur && fd < 65536; fd++)
+		return -1;
+	for (rlim_t fd = 0; fd < rl.rlim_cur && fd < 65536; fd++)
 		if ((int)fd != keep)
 			(void)close((int)fd);
+	return 0;
 }
 
-/* The child: limits, decode, report, exit.  Never returns. */
+/*
+ * Wipes the environment, the strings too: the worker's may hold the
+ * database's conninfo, and config.c's settings point into it.
+ */
+static void
+env_wipe(void)
+{
+	extern char **environ;
+
+	for (char **e = environ; e != NULL && *e != NULL; e++)
+		explicit_bzero(*e, strlen(*e));
+	clearenv();
+}
+
+/*
+ * The system calls a decode makes once its fonts are loaded, found by
+ * strace of decodes of the JPEG, PNG and WebP files in tests/data: memory
+ * (mmap and mprotect below, never executable), the threads of the
+ * parallel resampling and of the WebP encoder (clone below), the pipe,
+ * exit; rt_sigaction for the handler glibc installs at the first
+ * pthread_create, sysinfo for glibc's qsort (libwebp's lossless and alpha
+ * coding) sizing its buffer; gettid, sigaltstack and sched_getaffinity
+ * for AddressSanitizer's threads (make asan).  Each reaches only this
+ * process.  read is not among them: the image is in memory.
+ */
+static const int sandbox_calls[] = {
+    SCMP_SYS(write),
+    SCMP_SYS(brk),
+    SCMP_SYS(munmap),
+    SCMP_SYS(mremap),
+    SCMP_SYS(madvise),
+    SCMP_SYS(futex),
+    SCMP_SYS(set_robust_list),
+    SCMP_SYS(rseq),
+    SCMP_SYS(rt_sigprocmask),
+    SCMP_SYS(rt_sigreturn),
+    SCMP_SYS(rt_sigaction),
+    SCMP_SYS(sysinfo),
+    SCMP_SYS(gettid),
+    SCMP_SYS(sigaltstack),
+    SCMP_SYS(sched_getaffinity),
+    SCMP_SYS(sched_yield),
+    SCMP_SYS(clock_gettime),
+    SCMP_SYS(exit),
+    SCMP_SYS(exit_group),
+};
+
+/* What clone() must share for a thread (glibc's pthread_create). */
+#define SANDBOX_THREAD_FLAGS                                                   \
+	(CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD |    \
+	 CLONE_SYSVSEM)
+
+/*
+ * Installs the allow-list: any other system call kills the whole child
+ * with SIGSYS (so does one of another architecture, e.g. int 0x80).
+ * Returns 0 or -1.
+ */
+static int
+sandbox_filter(void)
+{
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
+	int             rc = 0;
+
+	if (ctx == NULL)
+		return -1;
+	for (size_t i = 0; i < sizeof(sandbox_calls) / sizeof(*sandbox_calls);
+	     i++)
+		rc |=
+		    seccomp_rule_add(ctx, SCMP_ACT_ALLOW, sandbox_calls[i], 0);
+	/* Memory, but never executable memory. */
+	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 1,
+	                       SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
+	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mprotect), 1,
+	                       SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
+	/* Threads, never a process: clone3's flags sit behind a pointer the
+	 * filter cannot read, so it fails with ENOSYS and glibc falls back
+	 * to clone, whose flags it checks. */
+	rc |=
+	    seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
+	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
+	                       SCMP_A0(SCMP_CMP_MASKED_EQ, SANDBOX_THREAD_FLAGS,
+	                               SANDBOX_THREAD_FLAGS));
+	if (rc == 0)
+		rc = seccomp_load(ctx); /* sets no_new_privs first */
+	seccomp_release(ctx);
+	return rc == 0 ? 0 : -1;
+}
+
+int
+decode_sandbox_enter(int keep_fd)
+{
+	struct rlimit rl;
+	uint64_t      base;
+
+	limits_init();
+	/* Die with the worker; never linger past it. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 ||
+	    child_isolate(keep_fd) != 0)
+		return -1;
+	env_wipe();
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGXCPU, SIG_DFL);
+	/* A library writing to a file would fail quietly, not die. */
+	signal(SIGXFSZ, SIG_IGN);
+	rl.rlim_cur = rl.rlim_max = 0;
+	if (setrlimit(RLIMIT_CORE, &rl) != 0 ||
+	    setrlimit(RLIMIT_FSIZE, &rl) != 0)
+		return -1;
+	/* The only files a decode reads, opened while it still may. */
+	(void)image_fonts_load();
+	/* The budget counts from what is mapped now: give back the free
+	 * top of the heap first, so it is not a hidden extra allowance. */
+	malloc_trim(0);
+	if ((base = vm_size()) == 0)
+		return -1;
+	rl.rlim_cur = limits.cpu_sec;
+	rl.rlim_max = limits.cpu_sec + 1;
+	if (setrlimit(RLIMIT_CPU, &rl) != 0)
+		return -1;
+	rl.rlim_cur = rl.rlim_max = base + ((uint64_t)limits.mem_mb << 20);
+	if (setrlimit(RLIMIT_AS, &rl) != 0)
+		return -1;
+	/* No new descriptor at all, even were the filter gone. */
+	rl.rlim_cur = rl.rlim_max = 0;
+	if (!RUNNING_ON_VALGRIND && setrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return -1;
+	/* One malloc arena: a thread's own arena reserves 64 MB of the
+	 * address space, which would eat the budget for nothing. */
+	mallopt(M_ARENA_MAX, 1);
+	/* glibc shrinks a thread arena's heap only after reading
+	 * /proc/sys/vm/overcommit_memory, an open() the filter would punish
+	 * with death; the child is short-lived, it need not give memory
+	 * back. */
+	mallopt(M_TRIM_THRESHOLD, INT_MAX);
+	/* Valgrind (make valgrind) runs its own code in this process, which
+	 * needs files and executable memory, and refuses RLIMIT_NOFILE 0:
+	 * under it the decode runs without those two (sandbox_note says so
+	 * in the log).  Natively RUNNING_ON_VALGRIND is 0. */
+	if (RUNNING_ON_VALGRIND)
+		return 0;
+	return sandbox_filter();
+}
+
+/* The child: sandbox, decode, report, exit.  Never returns. */
 static void __attribute__((noreturn))
 child_run(int wfd, const uint8_t *buf, size_t len,
           const struct image_info *info, unsigned which,
           const struct image_card_text *card)
 {
-	struct rlimit       rl;
 	struct image_derivs d;
 	struct decode_msg   m;
-	uint64_t            base;
 
-	/* Die with the worker; never linger past it. */
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	child_isolate(wfd);
-	signal(SIGPIPE, SIG_IGN);
-	signal(SIGXCPU, SIG_DFL);
-	/* Libraries may print to stderr (the log): with RLIMIT_FSIZE 0 such
-	 * writes fail quietly instead of killing the child. */
-	signal(SIGXFSZ, SIG_IGN);
-	rl.rlim_cur = rl.rlim_max = 0;
-	setrlimit(RLIMIT_CORE, &rl);
-	setrlimit(RLIMIT_FSIZE, &rl);
-	/* The budget counts from what is mapped now: give back the free
-	 * top of the heap first, so it is not a hidden extra allowance. */
-	malloc_trim(0);
-	base = vm_size();
-	rl.rlim_cur = limits.cpu_sec;
-	rl.rlim_max = limits.cpu_sec + 1;
-	if (setrlimit(RLIMIT_CPU, &rl) != 0)
+	/* No sandbox, no decode: the parent reports an error. */
+	if (decode_sandbox_enter(wfd) != 0)
 		_exit(3);
-	if (base == 0)
-		_exit(3);
-	rl.rlim_cur = rl.rlim_max = base + ((uint64_t)limits.mem_mb << 20);
-	if (setrlimit(RLIMIT_AS, &rl) != 0)
-		_exit(3);
-	/* One malloc arena: a thread's own arena reserves 64 MB of the
-	 * address space, which would eat the budget for nothing. */
-	mallopt(M_ARENA_MAX, 1);
-
 	memset(&m, 0, sizeof(m));
 	m.magic = DECODE_MAGIC;
 	m.result = (int32_t)image_derive_card(buf, len, info, which, card, &d);
@@ -388,6 +518,17 @@ child_verdict(int rc, int ws, enum image_result why)
 	return why == IMAGE_OK ? DECODE_OK : DECODE_REFUSED;
 }
 
+/* What the log says of a child that ended with wait status ws. */
+static const char *
+death_note(int ws)
+{
+	if (!WIFSIGNALED(ws))
+		return "";
+	if (WTERMSIG(ws) == SIGSYS)
+		return " (killed by the sandbox: a forbidden system call)";
+	return " (killed by a signal)";
+}
+
 /*
  * Forks the child that decodes buf and reads its answer until the wall
  * clock deadline.  Returns the verdict; the child is reaped.
@@ -436,9 +577,21 @@ child_decode(const char *tag, int slot, const uint8_t *buf, size_t len,
 	        "req=%s decode child pid=%ld %s%s%s ms=%lld%s", tag, (long)pid,
 	        decode_status_name(st), st == DECODE_REFUSED ? ": " : "",
 	        st == DECODE_REFUSED ? image_result_message(*why) : "",
-	        (long long)(now_ms() - t0),
-	        WIFSIGNALED(ws) ? " (killed by a signal)" : "");
+	        (long long)(now_ms() - t0), death_note(ws));
 	return st;
+}
+
+/* Says once per process when the sandbox is partial (valgrind). */
+static void
+sandbox_note(void)
+{
+	static int said;
+
+	if (RUNNING_ON_VALGRIND && !said) {
+		said = 1;
+		log_msg("warn", "decode: under valgrind, the decode child runs "
+		                "without its seccomp filter and RLIMIT_NOFILE");
+	}
 }
 
 enum decode_status
@@ -453,6 +606,7 @@ decode_derive(int lock_dir_fd, const char *tag, const uint8_t *buf, size_t len,
 	memset(out, 0, sizeof(*out));
 	*why = IMAGE_OK;
 	limits_init();
+	sandbox_note();
 	if ((slot = slot_take(lock_dir_fd)) < 0) {
 		if (slot == -2) {
 			log_msg("error", "req=%s decode: slot file: %s", tag,

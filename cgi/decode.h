@@ -1,7 +1,8 @@
 /*
  * decode.h: image_derive() in a child process that a hostile file cannot
  * take past its limits.  The worker forks a child per upload; the child
- * runs with RLIMIT_AS and RLIMIT_CPU, sends the derivatives back over a
+ * becomes a sandbox (no descriptor but its pipe, no environment, RLIMIT_AS
+ * and RLIMIT_CPU, a seccomp allow-list), sends the derivatives back over a
  * pipe and exits; the worker kills it at a wall-clock deadline.  Decodes
  * per machine are capped by lock slots in the media tmp/ directory, so
  * a burst of uploads queues briefly and then answers "busy" instead of
@@ -63,6 +64,19 @@ enum decode_status decode_derive(int lock_dir_fd, const char *tag,
                                  const struct image_card_text *card,
                                  struct image_derivs          *out,
                                  enum image_result            *why);
+
+/*
+ * Makes the calling process the decoder's sandbox, as the child does
+ * before it reads a byte of the image: every descriptor but keep_fd
+ * closed, the environment wiped, core dumps and file writes off, the
+ * share card's fonts loaded, RLIMIT_CPU and RLIMIT_AS from the limits in
+ * force, RLIMIT_NOFILE 0, then a seccomp filter that allows only memory,
+ * threads, write, and exit: any other system call (open, socket, execve,
+ * fork, kill...) kills the process with SIGSYS.  Irreversible; only for a
+ * freshly forked child (decode_derive's, or a test's).  Returns 0, or -1
+ * when a step failed (the caller must then _exit, never decode).
+ */
+int decode_sandbox_enter(int keep_fd);
 
 /* A short English name of s ("limit"), for logs. */
 const char *decode_status_name(enum decode_status s);

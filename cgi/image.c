@@ -1332,12 +1332,21 @@ out:
 	return rc;
 }
 
+/* The card's fonts, and what image_fonts_load() found of them. */
+static const char *const card_fonts[] = {IMAGE_FONT_REGULAR, IMAGE_FONT_BOLD};
+static int               fonts_checked;
+static unsigned          fonts_missing; /* bit i: card_fonts[i] */
+
 /* Width in pixels of text drawn at pt with font; -1 when it cannot be. */
 static int
 text_width(const char *font, double pt, const char *text)
 {
 	int brect[8];
 
+	for (unsigned i = 0; fonts_checked && i < 2; i++)
+		if ((fonts_missing & (1u << i)) &&
+		    strcmp(font, card_fonts[i]) == 0)
+			return -1; /* not looked for again (image_fonts_load) */
 	if (gdImageStringFT(NULL, brect, 0, (char *)(uintptr_t)font, pt, 0.0, 0,
 	                    0, (char *)(uintptr_t)text) != NULL)
 		return -1;
@@ -1655,4 +1664,21 @@ void
 image_init(void)
 {
 	gdSetErrorMethod(image_gd_quiet);
+}
+
+int
+image_fonts_load(void)
+{
+	int n = 0;
+
+	for (unsigned i = 0; i < 2; i++) {
+		/* Measuring a glyph loads the face into libgd's cache. */
+		if (text_width(card_fonts[i], IMAGE_CARD_LINE2_PT,
+		               "\xe1\xba\xa2") >= 0)
+			n++;
+		else
+			fonts_missing |= 1u << i;
+	}
+	fonts_checked = 1;
+	return n;
 }

@@ -181,4 +181,13 @@ int image_dhash_distance(uint64_t a, uint64_t b);
  */
 void image_init(void);
 
+/*
+ * Opens the share card's fonts now (libgd keeps them mapped in its font
+ * cache), so that drawing a card later opens no file: the decoder's
+ * sandbox (decode.c) calls it before its system-call filter forbids
+ * open().  A font that cannot be loaded is not looked for again: its
+ * line is left out of the card.  Returns how many fonts are loaded.
+ */
+int image_fonts_load(void);
+
 #endif

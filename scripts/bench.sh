@@ -212,8 +212,8 @@ sys.stdout.write(json.dumps(doc, ensure_ascii=False))' >"$anc/www/static.json"
 	# Votes/s through nginx vs pgbench running the same vote_cast() (issue 4).
 	PYTHONPATH=$top/scripts "$PY" "$top/scripts/bench_votes.py" \
 	    --rows "$rows" --url "http://127.0.0.1:$port" \
-	    --dsn "host=$stack/run dbname=netdep user=netdep" \
-	    --app-dsn "host=$stack/run dbname=netdep user=netdep_app" \
+	    --dsn "host=$stack/pgsock dbname=netdep user=netdep" \
+	    --app-dsn "host=$stack/pgsock dbname=netdep user=netdep_app" \
 	    --duration "$wrk_s" --tmp "$work" ||
 	    na_row votes.error "vote section" "bench_votes.py failed (see above); rows before it are kept"
 }

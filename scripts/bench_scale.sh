@@ -26,8 +26,8 @@ lib_stack_start "$stack" "$port" "$work/start.log" NETDEP_SEED=0 \
 rows=$work/rows.jsonl
 PYTHONPATH=$top/scripts "$PY" "$top/scripts/bench_scale.py" \
     --rows "$rows" --url "http://127.0.0.1:$port" \
-    --dsn "host=$stack/run dbname=netdep user=netdep" \
-    --app-dsn "host=$stack/run dbname=netdep user=netdep_app" \
+    --dsn "host=$stack/pgsock dbname=netdep user=netdep" \
+    --app-dsn "host=$stack/pgsock dbname=netdep user=netdep_app" \
     --entries "${SCALE_ENTRIES:-1000000}" --votes "${SCALE_VOTES:-50000000}" \
     --voters "${SCALE_VOTERS:-2000}" --duration "${SCALE_SECONDS:-10}" \
     --tmp "$work"

@@ -63,8 +63,8 @@ grep -h "granted o+x" "$var/start.log" || true
 
 testdata=$top/tests/data
 export NETDEP_URL=http://127.0.0.1:$port
-export NETDEP_DSN="host=$var/run dbname=netdep user=netdep"
-export NETDEP_DB="host=$var/run dbname=netdep user=netdep_app"
+export NETDEP_DSN="host=$var/pgsock dbname=netdep user=netdep"
+export NETDEP_DB="host=$var/pgsock dbname=netdep user=netdep_app"
 export NETDEP_MEDIA=$var/media NETDEP_VAR=$var
 export NETDEP_ADMIN=$build/netdep-admin
 export NETDEP_DEMO_IMAGE=$build/netdep-demo-image

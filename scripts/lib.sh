@@ -3,8 +3,9 @@
 # Each script sets `me` (its name in messages) before sourcing it.
 # Defines: top (the checkout), PY, say, die, lib_build (NETDEP_BUILD as an
 # absolute path), lib_free_port, lib_wait_for, lib_healthy; Debian
-# packages: lib_pkgs_missing, lib_pkgs_install; the runtime user:
-# lib_runtime_user (ruser, as_argv), as, lib_give, lib_ensure_reachable;
+# packages: lib_pkgs_missing, lib_pkgs_install; the runtime users:
+# lib_runtime_user (ruser, as_argv, pguser, as_pg_argv), as, as_pg,
+# lib_give, lib_ensure_reachable;
 # throwaway stacks: lib_scratch, lib_stack_start, lib_stack_stop.
 
 # shellcheck shell=bash
@@ -90,28 +91,43 @@ lib_pkgs_install() {
 	return $rc
 }
 
-# --- the runtime user ----------------------------------------------------
+# --- the runtime users -----------------------------------------------------
 # PostgreSQL refuses to run as root, and the workers should not either:
-# as root everything runs as the system user NETDEP_USER (netdep, created
-# when missing); otherwise as the caller.  Sets ruser and as_argv.
+# as root the workers and nginx run as the system user NETDEP_USER
+# (netdep) and PostgreSQL as another one, NETDEP_PG_USER (netdep-pg), both
+# created when missing, so a worker (which parses uploads) can neither
+# read nor write the cluster's files; otherwise everything runs as the
+# caller.  Sets ruser, as_argv, pguser and as_pg_argv.
+lib_system_user() { # name
+	id -u "$1" >/dev/null 2>&1 && return 0
+	useradd --system --no-create-home --home-dir /nonexistent \
+	    --shell /usr/sbin/nologin "$1"
+	say "created system user $1"
+}
+
 lib_runtime_user() {
 	if [ "$(id -u)" -eq 0 ]; then
 		ruser=${NETDEP_USER:-netdep}
-		if ! id -u "$ruser" >/dev/null 2>&1; then
-			useradd --system --no-create-home --home-dir /nonexistent \
-			    --shell /usr/sbin/nologin "$ruser"
-			say "created system user $ruser"
-		fi
+		pguser=${NETDEP_PG_USER:-netdep-pg}
+		[ "$ruser" != "$pguser" ] ||
+		    die "NETDEP_USER and NETDEP_PG_USER must differ (both $ruser)"
+		lib_system_user "$ruser"
+		lib_system_user "$pguser"
 		as_argv=(setpriv --reuid="$ruser" --regid="$ruser" --init-groups --)
+		as_pg_argv=(setpriv --reuid="$pguser" --regid="$pguser" --init-groups --)
 	else
 		ruser=$(id -un)
+		pguser=$ruser
 		as_argv=()
+		as_pg_argv=()
 	fi
 }
 
 # as CMD...: runs CMD as the runtime user.  Descriptor 9 is netdep-ctl's
 # lock: no child may inherit it.
 as() { "${as_argv[@]}" "$@" 9>&-; }
+# as_pg CMD...: the same as PostgreSQL's user.
+as_pg() { "${as_pg_argv[@]}" "$@" 9>&-; }
 
 # lib_give [-R] PATH...: hands PATHs to the runtime user (only root has
 # anything to hand over).
@@ -123,18 +139,19 @@ lib_give() {
 }
 
 # The runtime user must be able to reach the checkout (static/, sql/,
-# build/) and the state directories.  A fresh clone may sit below a 0700
-# directory (CI uses mktemp -d): grant search (o+x) on exactly the
-# ancestors of TARGET that lack it.
+# build/) and the state directories, PostgreSQL's user the state
+# directory.  A fresh clone may sit below a 0700 directory (CI uses
+# mktemp -d): grant search (o+x) on exactly the ancestors of TARGET that
+# lack it for USER (default the runtime user).
 lib_ensure_reachable() {
-	local target=$1 d="" part parts
+	local target=$1 user=${2:-$ruser} d="" part parts
 	[ "$(id -u)" -eq 0 ] || return 0
 	IFS=/ read -ra parts <<<"${target#/}"
 	for part in "${parts[@]}"; do
 		d=$d/$part
-		if ! as test -x "$d"; then
+		if ! setpriv --reuid="$user" --regid="$user" --init-groups -- test -x "$d"; then
 			chmod o+x "$d"
-			say "granted o+x on $d so that user $ruser can reach $target"
+			say "granted o+x on $d so that user $user can reach $target"
 		fi
 	done
 }

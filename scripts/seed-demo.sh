@@ -18,7 +18,7 @@ var=${NETDEP_VAR:-$top/var}
 build=$(lib_build)
 admin_cli=$build/netdep-admin
 demo_image=$build/netdep-demo-image
-: "${NETDEP_DB:=host=$var/run dbname=netdep user=netdep_app}"
+: "${NETDEP_DB:=host=$var/pgsock dbname=netdep user=netdep_app}"
 export NETDEP_DB
 
 slug=net-dep-2026

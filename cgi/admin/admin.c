@@ -99,10 +99,11 @@ admin_conninfo(struct arena *a)
 		           "set NETDEP_DB");
 		return NULL;
 	}
-	info = arena_printf(a,
-	                    "host='%s/var/run' dbname=netdep user=netdep_app "
-	                    "application_name=netdep-admin",
-	                    repo);
+	info =
+	    arena_printf(a,
+	                 "host='%s/var/pgsock' dbname=netdep user=netdep_app "
+	                 "application_name=netdep-admin",
+	                 repo);
 	if (info == NULL)
 		admin_fail("out of memory");
 	return info;

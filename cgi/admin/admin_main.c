@@ -79,7 +79,7 @@ static const char help_text[] =
     "  --help                      this text\n"
     "\n"
     "Database: NETDEP_DB (a libpq conninfo), or else the development\n"
-    "cluster of `make run`: host=<repo>/var/run dbname=netdep\n"
+    "cluster of `make run`: host=<repo>/var/pgsock dbname=netdep\n"
     "user=netdep_app.  Every command runs in one transaction and writes\n"
     "its changes to the audit log as 'netdep-admin'.\n"
     "\n"
