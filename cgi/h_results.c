@@ -73,7 +73,8 @@ results_etag(struct req *r, const struct contest_access *jc, const char *kind)
 	rc = db_results_version(r->db, r->a, jc->id, &version);
 	if (rc != DB_OK)
 		return resp_db_error(r, rc < 0 ? rc : DB_ERR);
-	if ((etag = arena_printf(r->a, "\"%s-%s\"", kind, version)) == NULL)
+	if (kind == NULL ||
+	    (etag = arena_printf(r->a, "\"%s-%s\"", kind, version)) == NULL)
 		return resp_db_error(r, DB_ERR);
 	resp_header(r, "ETag", etag);
 	resp_header(r, "Cache-Control",
@@ -213,7 +214,9 @@ export_csv(struct req *r, const struct export *x)
 		return rc;
 	if (!jc.judge && !jc.published)
 		return not_published(r);
-	if (!x->judges_only && (rc = results_etag(r, &jc, x->suffix)) != 0)
+	if (!x->judges_only &&
+	    (rc = results_etag(r, &jc,
+	                       arena_printf(r->a, "%s.csv", x->suffix))) != 0)
 		return rc;
 	sink = jury_csv_sink(
 	    &out, r, arena_printf(r->a, "%s-%s.csv", r->seg[0], x->suffix),
