@@ -455,6 +455,8 @@ def test_csv_exports_stream_in_constant_worker_memory(contest, new_user,
         assert tail.endswith(b"\r\n")
     assert size > 15 * 1024 * 1024 > 100 * small, (size, small)
     grown = {p: hwm_kb(p) - base[p] for p in pids}
+    print(f"votes.csv {size} bytes; small export {small} bytes; worker "
+          f"VmHWM growth (kB) {sorted(grown.values())}")
     # Built whole, the 20 MB file grew a worker by its size several times
     # over (rows, then the document); streamed, by a few buffers.
     assert max(grown.values()) < 4 * 1024, (grown, size)
