@@ -10,11 +10,42 @@
 #define CSV_BOM      "\xEF\xBB\xBF"
 #define CSV_MIN_GROW 4096
 
+int
+csv_flush(struct csv *c)
+{
+	if (!c->err && c->sink != NULL && c->len > 0) {
+		if (c->sink(c->ctx, c->buf, c->len) != 0)
+			c->err = 1;
+		c->len = 0;
+	}
+	return c->err ? -1 : 0;
+}
+
+/* A streamed document: fills the fixed buffer, sending it when full. */
+static void
+csv_put_stream(struct csv *c, const char *s, size_t n)
+{
+	while (n > 0 && !c->err) {
+		size_t k = c->cap - c->len < n ? c->cap - c->len : n;
+
+		memcpy(c->buf + c->len, s, k);
+		c->len += k;
+		s += k;
+		n -= k;
+		if (c->len == c->cap)
+			(void)csv_flush(c);
+	}
+}
+
 static void
 csv_put(struct csv *c, const char *s, size_t n)
 {
 	if (c->err)
 		return;
+	if (c->sink != NULL) {
+		csv_put_stream(c, s, n);
+		return;
+	}
 	if (c->len + n > c->cap) {
 		size_t cap = c->cap ? c->cap : CSV_MIN_GROW;
 		char  *nb;
@@ -44,6 +75,21 @@ csv_init(struct csv *c, struct arena *a)
 {
 	memset(c, 0, sizeof(*c));
 	c->a = a;
+	csv_put(c, CSV_BOM, strlen(CSV_BOM));
+}
+
+void
+csv_init_stream(struct csv *c, struct arena *a, csv_sink sink, void *ctx)
+{
+	memset(c, 0, sizeof(*c));
+	c->a = a;
+	c->sink = sink;
+	c->ctx = ctx;
+	c->cap = CSV_STREAM_BUF;
+	if ((c->buf = arena_alloc(a, c->cap)) == NULL) {
+		c->err = 1;
+		return;
+	}
 	csv_put(c, CSV_BOM, strlen(CSV_BOM));
 }
 

@@ -12,17 +12,34 @@
 
 #include "arena.h"
 
+/* Where a streamed document goes: 0, or -1 to stop (the sink failed). */
+typedef int (*csv_sink)(void *ctx, const char *buf, size_t len);
+
 struct csv {
 	struct arena *a;
-	char         *buf; /* arena memory, grows by doubling */
-	size_t        len;
-	size_t        cap;
-	int           ncell; /* cells in the current row */
-	int           err;   /* set when the arena ran out */
+	char    *buf; /* arena memory, grows by doubling (streamed: fixed) */
+	size_t   len;
+	size_t   cap;
+	int      ncell; /* cells in the current row */
+	int      err;   /* set when the arena ran out or the sink failed */
+	csv_sink sink;  /* NULL: the whole document stays in buf */
+	void    *ctx;
 };
 
 /* Starts a document in arena a with the UTF-8 byte-order mark. */
 void csv_init(struct csv *c, struct arena *a);
+
+/*
+ * Starts a streamed document: the text goes to sink in pieces of at most
+ * CSV_STREAM_BUF bytes, through one buffer of that size (from a), so a
+ * document of any length holds that much memory.  csv_flush() sends the
+ * rest.
+ */
+#define CSV_STREAM_BUF 65536
+void csv_init_stream(struct csv *c, struct arena *a, csv_sink sink, void *ctx);
+
+/* Sends what a streamed document holds; 0, or -1 (c->err). */
+int csv_flush(struct csv *c);
 
 /* Appends one cell to the current row; s NULL is an empty cell. */
 void csv_cell(struct csv *c, const char *s);

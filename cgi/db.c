@@ -283,6 +283,100 @@ db_exec(struct db *db, struct arena *a, const struct stmt *s,
 }
 
 int
+db_explain(struct db *db, struct arena *a, const struct stmt *s,
+           const char *const *params, const char **json)
+{
+	struct stmt e = {s->name, NULL, s->nparams, 1, 1};
+	struct rows rs;
+	int         rc;
+
+	*json = NULL;
+	/* The statement's own text from the table, never a caller's. */
+	if ((e.sql = arena_printf(a, "EXPLAIN (FORMAT JSON) %s", s->sql)) ==
+	    NULL)
+		return DB_ERR;
+	rc = db_exec(db, a, &e, params, &rs);
+	if (rc == DB_OK)
+		*json = rows_str(&rs, 0, 0, NULL);
+	return rc == DB_OK && *json == NULL ? DB_ERR : rc;
+}
+
+/*
+ * Reads what is left of a stopped or failed stream (one row at a time),
+ * so the connection is ready for the next statement.  No cancel request:
+ * one that arrived late could cancel that next statement instead.
+ */
+static void
+db_stream_drain(struct db *db)
+{
+	PGresult *res;
+
+	while ((res = PQgetResult(db->conn)) != NULL)
+		PQclear(res);
+}
+
+/* Hands the cells of single-row result res to row(). */
+static int
+db_stream_row(const PGresult *res, db_row_fn row, void *ctx)
+{
+	const char *cells[64];
+	int         nc = PQnfields(res);
+
+	if (nc > (int)(sizeof(cells) / sizeof(cells[0])))
+		return -1;
+	for (int c = 0; c < nc; c++)
+		cells[c] =
+		    PQgetisnull(res, 0, c) ? NULL : PQgetvalue(res, 0, c);
+	return row(ctx, cells, nc);
+}
+
+int
+db_stream(struct db *db, const struct stmt *s, const char *const *params,
+          int (*start)(void *ctx, int ncols), db_row_fn row, void *ctx,
+          int *started)
+{
+	PGresult *res;
+	int       rc = DB_OK, stopped = 0;
+
+	*started = 0;
+	if (!db->prepared && db_ensure(db) < 0)
+		return DB_LOST;
+	if (!PQsendQueryPrepared(db->conn, s->name, s->nparams, params, NULL,
+	                         NULL, 0) ||
+	    !PQsetSingleRowMode(db->conn)) {
+		rc = db_failure(db, NULL, NULL, s->name, NULL);
+		db_stream_drain(db);
+		return rc < 0 ? rc : DB_ERR;
+	}
+	while ((res = PQgetResult(db->conn)) != NULL) {
+		ExecStatusType st = PQresultStatus(res);
+
+		if (st != PGRES_SINGLE_TUPLE && st != PGRES_TUPLES_OK) {
+			rc = db_failure(db, NULL, res, s->name, NULL);
+			rc = rc < 0 ? rc : DB_ERR;
+		} else {
+			if (!*started) {
+				if (start(ctx, PQnfields(res)) != 0)
+					stopped = 1;
+				else
+					*started = 1;
+			}
+			if (!stopped && st == PGRES_SINGLE_TUPLE &&
+			    db_stream_row(res, row, ctx) != 0)
+				stopped = 1;
+		}
+		PQclear(res);
+		if (stopped || rc != DB_OK) {
+			db_stream_drain(db);
+			break;
+		}
+	}
+	if (stopped && rc == DB_OK)
+		rc = DB_ERR;
+	return rc;
+}
+
+int
 db_listen_boards(struct db *db)
 {
 	if (db == NULL)

@@ -173,6 +173,30 @@ struct db_table {
 int db_table(struct db *db, struct arena *a, const struct stmt *s,
              const char *const *params, struct db_table *t);
 
+/*
+ * Runs s row by row (libpq single-row mode) and hands each row's cells
+ * (NULL for SQL NULL, valid until the next call) to row(ctx, cells,
+ * ncols), so an export of any size holds one row at a time.  start(ctx,
+ * ncols) is called once, after the first row or the end arrived and
+ * before row() sees anything: a query that fails at once fails before
+ * start() and the caller can still answer with an error.  A callback
+ * returning nonzero stops the query (the rest is discarded).  Returns
+ * DB_OK (rows or not), DB_ERR, DB_LOST; *started says whether start()
+ * ran, i.e. whether a failure came after the caller began its answer.
+ */
+typedef int (*db_row_fn)(void *ctx, const char *const *cells, int ncols);
+int db_stream(struct db *db, const struct stmt *s, const char *const *params,
+              int (*start)(void *ctx, int ncols), db_row_fn row, void *ctx,
+              int *started);
+
+/*
+ * EXPLAIN (FORMAT JSON) of statement s with these parameters, planned as
+ * a call with them would be: *json in a.  For statements planned per call
+ * (stmt.h) that is the plan they run.
+ */
+int db_explain(struct db *db, struct arena *a, const struct stmt *s,
+               const char *const *params, const char **json);
+
 /* Who does a write, for the audit log. */
 struct db_actor {
 	const char *id;   /* account id, decimal */

@@ -19,7 +19,15 @@ enum entry_q {
 	Q_MEDIA_INSERT,   /* Q_MEDIA_INSERT */
 	Q_MEDIA_BY_TOKEN, /* Q_MEDIA_BY_TOKEN */
 	Q_ENTRY_GET,      /* Q_ENTRY_GET */
-	Q_GALLERY,        /* Q_GALLERY */
+	Q_GAL_NEW,        /* Q_GAL_NEW: sort=new, no filter */
+	Q_GAL_NEW_CAT,    /* Q_GAL_NEW_CAT: a category */
+	Q_GAL_NEW_UNIT,   /* Q_GAL_NEW_UNIT: a unit (and a category) */
+	Q_GAL_VOTES,      /* Q_GAL_VOTES */
+	Q_GAL_VOTES_CAT,  /* Q_GAL_VOTES_CAT */
+	Q_GAL_VOTES_UNIT, /* Q_GAL_VOTES_UNIT */
+	Q_GAL_SHUF,       /* Q_GAL_SHUF */
+	Q_GAL_SHUF_CAT,   /* Q_GAL_SHUF_CAT */
+	Q_GAL_SHUF_UNIT,  /* Q_GAL_SHUF_UNIT */
 	Q_MINE,           /* Q_MINE */
 	Q_ENTRY_MEDIA,    /* Q_ENTRY_MEDIA */
 	Q_ENTRY_LOCK,     /* Q_ENTRY_LOCK */
@@ -47,13 +55,70 @@ enum upc_col {
 	UPC__MAX
 };
 
-/* Columns of Q_GALLERY. */
+/* Columns of the Q_GAL_* statements. */
 enum gal_col {
-	GAL_JSON,  /* GAL_JSON */
-	GAL_ID,    /* GAL_ID */
-	GAL_VOTES, /* GAL_VOTES */
+	GAL_JSON, /* GAL_JSON */
+	GAL_ID,   /* GAL_ID */
+	GAL_KEY,  /* GAL_KEY: votes or shuffle_key (else NULL) */
+	GAL_ORD,  /* GAL_ORD: the shuffle segment (else NULL) */
 	GAL__MAX
 };
+
+/*
+ * The gallery (gallery.h): one statement per order and filter, so each
+ * walks the one index that serves it and reads at most $4 rows past the
+ * cursor.  Parameters: $1 slug, $2 category, $3 unit, $4 rows; then
+ *   new      $5 the cursor's id (the largest bigint on page 1);
+ *   votes    $5 its votes (the largest bigint on page 1), $6 its id;
+ *   shuffle  $5, $6, $7 the walk's remaining segments as arrays of their
+ *            lower bound (key, id) and upper key, $8 the first one's
+ *            number.
+ * A filter an order does not use is still named ("$2::bigint IS NULL"),
+ * so every statement has the same parameter types.  With a unit, a
+ * category is a filter on the unit's index.
+ */
+#define GAL_CONTEST  "(SELECT k.id FROM contests k WHERE k.slug = $1)"
+#define GAL_F_ALL(x) " AND $2::bigint IS NULL AND $3::text IS NULL"
+#define GAL_F_CAT(x) " AND " x ".category_id = $2 AND $3::text IS NULL"
+#define GAL_F_UNIT(x)                                                          \
+	" AND " x ".unit = $3 AND ($2::bigint IS NULL OR " x                   \
+	".category_id = $2)"
+/*
+ * The page t(id, k, ord), shown as JSON in order: each row's JSON is a
+ * subquery by primary keys, so showing a page reads the page's rows and
+ * never joins a table whole, whatever the planner thinks of its size.
+ */
+#define GAL_SHOW(inner, order)                                                 \
+	"SELECT (SELECT " ENTRY_JSON ENTRY_FROM "WHERE e.id = t.id), t.id, "   \
+	"t.k, t.ord FROM (" inner ") t ORDER BY " order
+#define GAL_NEW(F)                                                             \
+	GAL_SHOW("SELECT x.id, NULL::bigint AS k, NULL::bigint AS ord FROM "   \
+	         "entries x WHERE x.contest_id = " GAL_CONTEST " AND "         \
+	         "x.status = 'approved'" F("x") " AND x.id < $5 ORDER BY "     \
+	                                        "x.id DESC LIMIT $4",          \
+	         "t.id DESC")
+#define GAL_VOTES_PART(F, cond)                                                \
+	"(SELECT s.entry_id AS id, s.votes AS k, NULL::bigint AS ord FROM "    \
+	"entry_stats s WHERE s.contest_id = " GAL_CONTEST                      \
+	" AND s.approved" F("s") " AND " cond " ORDER BY s.votes DESC, "       \
+	                         "s.entry_id LIMIT $4)"
+#define GAL_VOTES_TIES(F)  GAL_VOTES_PART(F, "s.votes = $5 AND s.entry_id > $6")
+#define GAL_VOTES_BELOW(F) GAL_VOTES_PART(F, "s.votes < $5")
+#define GAL_VOTES_PAGE(F)                                                      \
+	"SELECT * FROM (" GAL_VOTES_TIES(F) " UNION ALL " GAL_VOTES_BELOW(     \
+	    F) ") u ORDER BY u.k DESC, u.id LIMIT $4"
+#define GAL_VOTES(F) GAL_SHOW(GAL_VOTES_PAGE(F), "t.k DESC, t.id")
+#define GAL_SHUF(F)                                                            \
+	GAL_SHOW("SELECT p.id, p.k, g.o - 1 + $8 AS ord FROM unnest("          \
+	         "$5::bigint[], $6::bigint[], $7::bigint[]) WITH ORDINALITY "  \
+	         "g(lk, li, hi, o) CROSS JOIN LATERAL (SELECT x.id, "          \
+	         "x.shuffle_key::bigint AS k FROM entries x WHERE "            \
+	         "x.contest_id = " GAL_CONTEST " AND x.status = "              \
+	         "'approved'" F("x") " AND (x.shuffle_key, x.id) > (g.lk, "    \
+	                             "g.li) AND x.shuffle_key < g.hi ORDER "   \
+	                             "BY x.shuffle_key, x.id LIMIT $4) p "     \
+	                             "ORDER BY g.o, p.k, p.id LIMIT $4",       \
+	         "t.ord, t.k, t.id")
 
 /* Columns of Q_ENTRY_MEDIA. */
 enum em_col {
@@ -157,18 +222,20 @@ static const struct stmt q[Q__MAX] = {
          "THEN " ENTRY_JSON " || " ENTRY_PRIVATE_JSON " WHEN e.status = "
          "'approved' THEN " ENTRY_JSON " END" ENTRY_FROM "WHERE e.id = $1",
          2, DB_JSON__MAX},
-    [Q_GALLERY] =
-        {"entries_list",
-         "SELECT " ENTRY_JSON ", e.id, es.votes AS n" ENTRY_FROM
-         "JOIN entry_stats es ON es.entry_id = e.id AND es.contest_id = "
-         "e.contest_id WHERE e.contest_id = (SELECT k.id FROM contests k "
-         "WHERE k.slug = $1) AND c.slug = $1 AND e.status = 'approved' AND "
-         "es.approved AND ($2::bigint IS NULL OR e.category_id = $2) AND "
-         "($3::text IS NULL OR e.unit = $3) ORDER BY CASE WHEN $4 = 'votes' "
-         "THEN es.votes END DESC, CASE WHEN $4 = 'votes' THEN e.id END, CASE "
-         "WHEN $4 = 'shuffle' THEN hashtextextended(e.id::text, $7::bigint) "
-         "END, e.created_at DESC, e.id DESC LIMIT $5 OFFSET $6",
-         7, GAL__MAX, 1},
+    [Q_GAL_NEW] = {"gallery_new", GAL_NEW(GAL_F_ALL), 5, GAL__MAX, 1},
+    [Q_GAL_NEW_CAT] = {"gallery_new_cat", GAL_NEW(GAL_F_CAT), 5, GAL__MAX, 1},
+    [Q_GAL_NEW_UNIT] = {"gallery_new_unit", GAL_NEW(GAL_F_UNIT), 5, GAL__MAX,
+                        1},
+    [Q_GAL_VOTES] = {"gallery_votes", GAL_VOTES(GAL_F_ALL), 6, GAL__MAX, 1},
+    [Q_GAL_VOTES_CAT] = {"gallery_votes_cat", GAL_VOTES(GAL_F_CAT), 6, GAL__MAX,
+                         1},
+    [Q_GAL_VOTES_UNIT] = {"gallery_votes_unit", GAL_VOTES(GAL_F_UNIT), 6,
+                          GAL__MAX, 1},
+    [Q_GAL_SHUF] = {"gallery_shuffle", GAL_SHUF(GAL_F_ALL), 8, GAL__MAX, 1},
+    [Q_GAL_SHUF_CAT] = {"gallery_shuffle_cat", GAL_SHUF(GAL_F_CAT), 8, GAL__MAX,
+                        1},
+    [Q_GAL_SHUF_UNIT] = {"gallery_shuffle_unit", GAL_SHUF(GAL_F_UNIT), 8,
+                         GAL__MAX, 1},
     [Q_MINE] = {"me_entries",
                 "SELECT coalesce(jsonb_agg(" ENTRY_JSON
                 " || " ENTRY_PRIVATE_JSON
@@ -335,32 +402,123 @@ db_media_entry(struct db *db, struct arena *a, const char *token,
 
 DB_READ_JSON2(db_entry_json, &q[Q_ENTRY_GET], id, viewer)
 
+/* Writes "{v0,v1,...}" of the n values into buf; -1 when it is short. */
+static int
+gal_array(char *buf, size_t len, const int64_t *v, int n)
+{
+	size_t used = 0;
+
+	for (int i = 0; i < n; i++) {
+		int w = snprintf(buf + used, len - used, "%c%lld",
+		                 i == 0 ? '{' : ',', (long long)v[i]);
+
+		if (w < 0 || (size_t)w >= len - used)
+			return -1;
+		used += (size_t)w;
+	}
+	if (used + 2 > len)
+		return -1;
+	if (n == 0)
+		buf[used++] = '{';
+	buf[used++] = '}';
+	buf[used] = '\0';
+	return 0;
+}
+
+/* The statement and parameters of gallery page g, in the arena. */
+static const struct stmt *
+gal_params(struct arena *a, const struct gallery_query *g, const char **p)
+{
+	static const enum entry_q by[GALLERY__MAX][3] = {
+	    {Q_GAL_NEW, Q_GAL_NEW_CAT, Q_GAL_NEW_UNIT},
+	    {Q_GAL_VOTES, Q_GAL_VOTES_CAT, Q_GAL_VOTES_UNIT},
+	    {Q_GAL_SHUF, Q_GAL_SHUF_CAT, Q_GAL_SHUF_UNIT},
+	};
+	const struct gallery_cursor *c = g->after;
+	int64_t                      lk[GALLERY_SEGMENTS], li[GALLERY_SEGMENTS],
+	    hi[GALLERY_SEGMENTS];
+	char buf[3][GALLERY_SEGMENTS * 12 + 4];
+	int  shape = g->unit != NULL ? 2 : g->category != NULL ? 1 : 0;
+	int  first = 0, n = 0;
+
+	if ((unsigned)g->sort >= GALLERY__MAX ||
+	    (c != NULL && c->sort != g->sort))
+		return NULL;
+	p[0] = g->slug;
+	p[1] = g->category;
+	p[2] = g->unit;
+	p[3] = arena_printf(a, "%lld", (long long)g->limit);
+	switch (g->sort) {
+	case GALLERY_NEW:
+		p[4] = arena_printf(
+		    a, "%lld", c ? (long long)c->id : (long long)INT64_MAX);
+		break;
+	case GALLERY_VOTES:
+		p[4] = arena_printf(
+		    a, "%lld", c ? (long long)c->votes : (long long)INT64_MAX);
+		p[5] = arena_printf(a, "%lld", c ? (long long)c->id : 0LL);
+		break;
+	default:
+		/* Page 1 walks every segment from its lower bound; a later
+		 * page starts inside the cursor's segment, after it. */
+		first = c ? c->seg : 0;
+		for (int i = first; i < GALLERY_SEGMENTS; i++, n++) {
+			lk[n] = c && i == first ? c->key : g->plan[i].lo;
+			li[n] = c && i == first ? c->id : 0;
+			hi[n] = g->plan[i].hi;
+		}
+		if (gal_array(buf[0], sizeof(buf[0]), lk, n) != 0 ||
+		    gal_array(buf[1], sizeof(buf[1]), li, n) != 0 ||
+		    gal_array(buf[2], sizeof(buf[2]), hi, n) != 0)
+			return NULL;
+		for (int k = 0; k < 3; k++)
+			p[4 + k] = arena_strdup(a, buf[k]);
+		p[7] = arena_printf(a, "%d", first);
+		break;
+	}
+	for (int k = 3; k < q[by[g->sort][shape]].nparams; k++)
+		if (p[k] == NULL)
+			return NULL;
+	return &q[by[g->sort][shape]];
+}
+
 int
 db_gallery(struct db *db, struct arena *a, const struct gallery_query *g,
            struct gallery_page *out)
 {
-	struct rows rs;
-	char        lim[24], off[24], seed[24];
-	int         rc;
+	const char        *p[8] = {0};
+	const struct stmt *s = gal_params(a, g, p);
+	struct rows        rs;
+	int                rc;
 
-	snprintf(lim, sizeof(lim), "%lld", (long long)g->limit);
-	snprintf(off, sizeof(off), "%lld", (long long)g->offset);
-	snprintf(seed, sizeof(seed), "%lld", (long long)g->seed);
-	rc = db_exec(db, a, &q[Q_GALLERY],
-	             (const char *[]){g->slug, g->category, g->unit, g->sort,
-	                              lim, off, seed},
-	             &rs);
 	out->n = 0;
-	out->entries = NULL;
-	if (rc < 0)
+	out->rows = NULL;
+	if (s == NULL)
+		return DB_ERR;
+	if ((rc = db_exec(db, a, s, p, &rs)) < 0)
 		return rc;
 	if (rs.nrows > 0 &&
-	    (out->entries = arena_alloc(a, (size_t)rs.nrows *
-	                                       sizeof(*out->entries))) == NULL)
+	    (out->rows =
+	         arena_alloc(a, (size_t)rs.nrows * sizeof(*out->rows))) == NULL)
 		return DB_ERR;
 	for (int i = 0; i < rs.nrows; i++)
-		out->entries[out->n++] = rows_str(&rs, i, GAL_JSON, "null");
+		out->rows[out->n++] = (struct gallery_row){
+		    rows_str(&rs, i, GAL_JSON, "null"),
+		    rows_ll(&rs, i, GAL_ID, 0), rows_ll(&rs, i, GAL_KEY, 0),
+		    (int)rows_ll(&rs, i, GAL_ORD, 0)};
 	return rc;
+}
+
+int
+db_gallery_plan(struct db *db, struct arena *a, const struct gallery_query *g,
+                const char **json)
+{
+	const char        *p[8] = {0};
+	const struct stmt *s = gal_params(a, g, p);
+
+	if (s == NULL)
+		return DB_ERR;
+	return db_explain(db, a, s, p, json);
 }
 
 DB_READ_JSON1(db_my_entries, &q[Q_MINE], uid)

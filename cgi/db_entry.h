@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "db.h"
+#include "gallery.h"
 
 /* What a contest says about uploads, for account uid. */
 struct upload_contest {
@@ -87,21 +88,38 @@ int db_media_entry(struct db *db, struct arena *a, const char *token,
 int db_entry_json(struct db *db, struct arena *a, const char *id,
                   const char *viewer, const char **json);
 
-/* A gallery page. */
+/* A gallery page (gallery.h). */
 struct gallery_query {
-	const char *slug;
-	const char *category, *unit; /* or NULL */
-	const char *sort;            /* new, votes, shuffle */
-	int64_t     limit, offset, seed;
+	const char                   *slug;
+	const char                   *category, *unit; /* or NULL */
+	enum gallery_sort             sort;
+	int64_t                       limit; /* rows: the page and one more */
+	const struct gallery_cursor  *after; /* NULL: the first page */
+	const struct gallery_segment *plan;  /* shuffle: the seed's walk */
+};
+
+struct gallery_row {
+	const char *json; /* the entry as anyone sees it */
+	int64_t     id;
+	int64_t     key; /* votes or shuffle_key: what a cursor needs */
+	int         seg; /* the shuffle segment */
 };
 
 struct gallery_page {
-	int          n;
-	const char **entries; /* JSON of each entry, in order */
+	int                 n;
+	struct gallery_row *rows; /* in order */
 };
 
 int db_gallery(struct db *db, struct arena *a, const struct gallery_query *q,
                struct gallery_page *out);
+
+/*
+ * The plan PostgreSQL chooses for that page, as EXPLAIN (FORMAT JSON)
+ * text: the gallery's statements are planned for their values at every
+ * call (stmt.h per_call), so this is the plan db_gallery() runs.
+ */
+int db_gallery_plan(struct db *db, struct arena *a,
+                    const struct gallery_query *q, const char **json);
 
 /* Every entry of account uid, any status, as a JSON array. */
 int db_my_entries(struct db *db, struct arena *a, const char *uid,

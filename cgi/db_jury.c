@@ -31,6 +31,7 @@ enum jury_q {
 	Q_VOTES_VOID,      /* Q_VOTES_VOID */
 	Q_AUDIT_LIST,      /* Q_AUDIT_LIST */
 	Q_CSV_AUDIT,       /* Q_CSV_AUDIT */
+	Q_RESULTS_VERSION, /* Q_RESULTS_VERSION */
 	Q__MAX
 };
 
@@ -262,6 +263,8 @@ static const struct stmt q[Q__MAX] = {
          "FROM audit_log l LEFT JOIN contests k ON k.id = l.contest_id WHERE "
          "$1::text IS NULL OR k.slug = $1 ORDER BY l.id",
          1, 0},
+    [Q_RESULTS_VERSION] = {"results_version", "SELECT results_version($1)", 1,
+                           DB_JSON__MAX},
 };
 
 const struct stmt_set db_jury_set = {"db_jury", q, Q__MAX};
@@ -395,8 +398,8 @@ db_votes_void(struct db *db, struct arena *a, const char *contest,
 }
 
 int
-db_export(struct db *db, struct arena *a, enum jury_export which,
-          const char *contest, int addresses, struct db_table *out)
+db_export(struct db *db, enum jury_export which, const char *contest,
+          int addresses, struct db_sink *sink)
 {
 	static const enum jury_q by_export[EXPORT__MAX] = {
 	    Q_CSV_RESULTS, /* EXPORT_RESULTS */
@@ -406,14 +409,16 @@ db_export(struct db *db, struct arena *a, enum jury_export which,
 
 	if ((unsigned)which >= EXPORT__MAX)
 		return DB_ERR;
-	return db_table(db, a, &q[by_export[which]],
-	                (const char *[]){contest, addresses ? "true" : "false"},
-	                out);
+	return db_stream(db, &q[by_export[which]],
+	                 (const char *[]){contest, addresses ? "true" : "false"},
+	                 sink->start, sink->row, sink->ctx, &sink->started);
 }
 
 int
-db_audit_export(struct db *db, struct arena *a, const char *slug,
-                struct db_table *out)
+db_audit_export(struct db *db, const char *slug, struct db_sink *sink)
 {
-	return db_table(db, a, &q[Q_CSV_AUDIT], (const char *[]){slug}, out);
+	return db_stream(db, &q[Q_CSV_AUDIT], (const char *[]){slug},
+	                 sink->start, sink->row, sink->ctx, &sink->started);
 }
+
+DB_READ_JSON1(db_results_version, &q[Q_RESULTS_VERSION], contest)

@@ -131,16 +131,35 @@ enum jury_export {
 };
 
 /*
+ * An export streams: its rows go one by one to a sink's row(), after
+ * start() (db.h db_stream(), which says what each returns), so a CSV of
+ * any size holds one row in the worker.
+ */
+struct db_sink {
+	int (*start)(void *ctx, int ncols);
+	db_row_fn row;
+	void     *ctx;
+	int       started; /* set: start() ran, the answer has begun */
+};
+
+/*
  * The rows of an export of a contest, in the order of its CSV head; the
  * votes' client addresses only when addresses is set (admins), else a
  * keyed hash of their /24.
  */
-int db_export(struct db *db, struct arena *a, enum jury_export which,
-              const char *contest, int addresses, struct db_table *out);
+int db_export(struct db *db, enum jury_export which, const char *contest,
+              int addresses, struct db_sink *sink);
 
 /* The audit log of a contest (or all) for its CSV. */
-int db_audit_export(struct db *db, struct arena *a, const char *slug,
-                    struct db_table *out);
+int db_audit_export(struct db *db, const char *slug, struct db_sink *sink);
+
+/*
+ * The version of a contest's results: a hash of everything its published
+ * results and results.csv are computed from (results_version() in
+ * sql/functions/050_jury.sql), read in one cheap query, for their ETag.
+ */
+int db_results_version(struct db *db, struct arena *a, const char *contest,
+                       const char **version);
 
 extern const struct stmt_set db_jury_set;
 

@@ -306,14 +306,15 @@ int
 h_admin_audit_csv(struct req *r)
 {
 	struct valid_value v[AU__MAX];
-	struct db_table    t;
+	struct jury_csv    x;
+	struct db_sink     sink;
 	int                rc;
 
 	if ((rc = input_args(r, au_fields, AU__MAX, v)) != 0)
 		return rc;
+	sink = jury_csv_sink(&x, r, "audit.csv", audit_head,
+	                     (int)(sizeof(audit_head) / sizeof(audit_head[0])));
 	rc = db_audit_export(
-	    r->db, r->a, v[AU_CONTEST].present ? v[AU_CONTEST].s : NULL, &t);
-	return jury_csv(r, "audit.csv", audit_head,
-	                (int)(sizeof(audit_head) / sizeof(audit_head[0])), rc,
-	                &t);
+	    r->db, v[AU_CONTEST].present ? v[AU_CONTEST].s : NULL, &sink);
+	return jury_csv_end(&x, &sink, rc);
 }

@@ -17,6 +17,7 @@
 #include "db_entry.h"
 #include "db_jury.h"
 #include "decode.h"
+#include "gallery.h"
 #include "handlers.h"
 #include "image.h"
 #include "input.h"
@@ -33,6 +34,8 @@
 #define ENTRY_RETRY_AFTER "5"
 /* Originals are at most this big (contests allow up to 100 MB). */
 #define ENTRY_ORIG_MAX ((size_t)104857600)
+/* The largest gallery page. */
+#define LIST_LIMIT_MAX 100
 
 enum up_field {
 	UP_TITLE,    /* UP_TITLE */
@@ -438,15 +441,16 @@ enum list_field {
 	LIST__MAX
 };
 
+/* In the order of enum gallery_sort. */
 static const char *const list_sorts[] = {"new", "votes", "shuffle", NULL};
 
 static const struct valid_field list_fields[LIST__MAX] = {
     {"category", valid_f_int, 1, 9007199254740991LL, 0, NULL},
     {"unit", valid_f_line, 1, 120, 0, NULL},
     {"sort", valid_f_choice, 0, 0, 0, list_sorts},
-    {"limit", valid_f_int, 1, 100, 0, NULL},
-    {"cursor", valid_f_int, 0, 100000, 0, NULL},
-    {"seed", valid_f_int, 0, 2147483647, 0, NULL},
+    {"limit", valid_f_int, 1, LIST_LIMIT_MAX, 0, NULL},
+    {"cursor", valid_f_line, 1, GALLERY_CURSOR_MAX - 1, 0, NULL},
+    {"seed", valid_f_int, 0, GALLERY_KEY_SPAN - 1, 0, NULL},
 };
 
 /*
@@ -478,27 +482,91 @@ list_visitor_seed(const struct req *r)
 }
 
 /*
+ * Checks what a page starts from: no "offset" (pages are keyset pages,
+ * an offset would make the client choose the cost), a cursor this list
+ * gave for this order, and for the shuffle the seed it was made with (the
+ * cursor's, when the request names none).  0, or the 400 sent.
+ */
+static int
+list_position(struct req *r, const struct valid_value *v,
+              enum gallery_sort sort, struct gallery_cursor *c, int *after,
+              long long *seed)
+{
+	if (req_arg(r, "offset") != NULL)
+		return resp_error(r, 400, "invalid_field",
+		                  "Field offset is not supported: ask for the "
+		                  "next page with the cursor the previous page "
+		                  "gave (next_cursor).");
+	*after = v[LIST_CURSOR].present;
+	*seed = v[LIST_SEED].present ? v[LIST_SEED].i : -1;
+	if (!*after)
+		return 0;
+	if (gallery_cursor_decode(v[LIST_CURSOR].s, v[LIST_CURSOR].len, c) != 0)
+		return resp_error(
+		    r, 400, "invalid_field",
+		    "Field cursor is not a cursor this list gave; "
+		    "start again from the first page.");
+	if (c->sort != sort)
+		return resp_error(r, 400, "invalid_field",
+		                  "Field cursor belongs to another sort order; "
+		                  "start again from the first page.");
+	if (sort == GALLERY_SHUFFLE && *seed >= 0 && *seed != c->seed)
+		return resp_error(r, 400, "invalid_field",
+		                  "Field cursor belongs to another seed; start "
+		                  "again from the first page.");
+	if (sort == GALLERY_SHUFFLE)
+		*seed = c->seed;
+	return 0;
+}
+
+/* The cursor after row: the last one a page shows. */
+static json_t *
+list_next(enum gallery_sort sort, long long seed, const struct gallery_row *row)
+{
+	struct gallery_cursor c = {.sort = sort, .id = row->id};
+	char                  text[GALLERY_CURSOR_MAX];
+
+	if (sort == GALLERY_VOTES)
+		c.votes = row->key;
+	if (sort == GALLERY_SHUFFLE) {
+		c.seed = seed;
+		c.seg = row->seg;
+		c.key = row->key;
+	}
+	gallery_cursor_encode(&c, text, sizeof(text));
+	return json_string(text);
+}
+
+/*
  * The gallery: approved entries, newest first, most voted first (folded
  * counts), or shuffled by a seed (the "seed" parameter, else one derived
- * from the visitor; the answer says which, pass it with the cursor).  The
- * cursor is an opaque position the previous page returned.
+ * from the visitor; the answer says which).  Pages are keyset pages: the
+ * cursor is an opaque position the previous page returned (gallery.h),
+ * and each page reads at most limit + 1 rows from an index.
  */
 int
 h_entry_list(struct req *r)
 {
-	struct valid_value    v[LIST__MAX];
-	struct gallery_page   page;
-	struct contest_access ca;
-	json_t               *list;
-	long long             limit, offset, seed;
-	int                   rc, shuffle;
+	struct valid_value     v[LIST__MAX];
+	struct gallery_page    page;
+	struct gallery_cursor  cur;
+	struct gallery_segment plan[GALLERY_SEGMENTS];
+	struct contest_access  ca;
+	enum gallery_sort      sort;
+	json_t                *list;
+	long long              limit, seed = -1;
+	int                    rc, after = 0;
 
 	if ((rc = input_args(r, list_fields, LIST__MAX, v)) != 0)
 		return rc;
-	shuffle = strcmp(list_sorts[v[LIST_SORT].i], "shuffle") == 0;
-	seed = v[LIST_SEED].present ? v[LIST_SEED].i : list_visitor_seed(r);
+	sort = (enum gallery_sort)v[LIST_SORT].i;
+	if ((rc = list_position(r, v, sort, &cur, &after, &seed)) != 0)
+		return rc;
+	if (seed < 0)
+		seed = list_visitor_seed(r);
+	if (sort == GALLERY_SHUFFLE)
+		gallery_shuffle_plan(seed, plan);
 	limit = v[LIST_LIMIT].present ? v[LIST_LIMIT].i : 24;
-	offset = v[LIST_CURSOR].present ? v[LIST_CURSOR].i : 0;
 	rc = db_gallery(
 	    r->db, r->a,
 	    &(struct gallery_query){
@@ -506,10 +574,10 @@ h_entry_list(struct req *r)
 	        .category =
 	            v[LIST_CATEGORY].present ? v[LIST_CATEGORY].s : NULL,
 	        .unit = v[LIST_UNIT].present ? v[LIST_UNIT].s : NULL,
-	        .sort = list_sorts[v[LIST_SORT].i],
+	        .sort = sort,
 	        .limit = limit + 1,
-	        .offset = offset,
-	        .seed = seed},
+	        .after = after ? &cur : NULL,
+	        .plan = plan},
 	    &page);
 	if (rc < 0)
 		return resp_db_error(r, rc);
@@ -526,14 +594,16 @@ h_entry_list(struct req *r)
 	if ((list = json_array()) == NULL)
 		return resp_db_error(r, DB_ERR);
 	for (int i = 0; i < page.n && i < limit; i++)
-		json_array_append_new(list, input_db_json(page.entries[i]));
+		json_array_append_new(list, input_db_json(page.rows[i].json));
 	return resp_json(
 	    r, 200,
 	    json_pack("{s:o,s:o,s:o}", "entries", list, "next_cursor",
-	              page.n > limit ? json_sprintf("%lld", offset + limit)
-	                             : json_null(),
+	              page.n > limit
+	                  ? list_next(sort, seed, &page.rows[limit - 1])
+	                  : json_null(),
 	              "seed",
-	              shuffle ? json_integer((json_int_t)seed) : json_null()));
+	              sort == GALLERY_SHUFFLE ? json_integer((json_int_t)seed)
+	                                      : json_null()));
 }
 
 int

@@ -8,6 +8,7 @@
  */
 #include <string.h>
 
+#include "auth.h"
 #include "db_jury.h"
 #include "handlers.h"
 #include "input.h"
@@ -52,6 +53,39 @@ h_results_leaderboard(struct req *r, const char *by, const char *category,
 	                           "published", jc.published, "entries", list));
 }
 
+/*
+ * Published results are the same for everyone and change rarely: they
+ * carry an ETag made of results_version() (one cheap query), which is
+ * read before the results so a change committed in between makes the
+ * next version differ.  A client (or nginx revalidating its cached copy,
+ * nginx/netdep.conf.in) that names it gets a 304 without the results
+ * being computed.  Unpublished results (judges only) are never cached.
+ * Returns 0 to go on with the 200, else the status sent.
+ */
+static int
+results_etag(struct req *r, const struct contest_access *jc, const char *kind)
+{
+	const char *version, *etag;
+	int         rc;
+
+	if (!jc->published)
+		return 0;
+	rc = db_results_version(r->db, r->a, jc->id, &version);
+	if (rc != DB_OK)
+		return resp_db_error(r, rc < 0 ? rc : DB_ERR);
+	if (kind == NULL ||
+	    (etag = arena_printf(r->a, "\"%s-%s\"", kind, version)) == NULL)
+		return resp_db_error(r, DB_ERR);
+	resp_header(r, "ETag", etag);
+	resp_header(r, "Cache-Control",
+	            r->user == NULL && !auth_cookie_sent(r)
+	                ? "public, no-cache"
+	                : "private, no-cache");
+	if (r->if_none_match != NULL && strstr(r->if_none_match, etag) != NULL)
+		return resp_empty(r, 304);
+	return 0;
+}
+
 int
 h_results_get(struct req *r)
 {
@@ -63,6 +97,8 @@ h_results_get(struct req *r)
 		return rc;
 	if (!jc.judge && !jc.published)
 		return not_published(r);
+	if ((rc = results_etag(r, &jc, "results")) != 0)
+		return rc;
 	rc = db_results(r->db, r->a, jc.id, &json);
 	return jury_json(r, rc, json, "results");
 }
@@ -182,7 +218,8 @@ static int
 export_csv(struct req *r, const struct export *x)
 {
 	struct contest_access jc;
-	struct db_table       t;
+	struct jury_csv       out;
+	struct db_sink        sink;
 	int                   rc, admin;
 
 	rc = x->judges_only ? jury_contest_judge(r, r->seg[0], &jc)
@@ -191,13 +228,18 @@ export_csv(struct req *r, const struct export *x)
 		return rc;
 	if (!jc.judge && !jc.published)
 		return not_published(r);
+	if (!x->judges_only &&
+	    (rc = results_etag(r, &jc,
+	                       arena_printf(r->a, "%s.csv", x->suffix))) != 0)
+		return rc;
 	/* Addresses are personal data: admins only (issue 12). */
 	admin = r->user != NULL && r->user->is_admin;
-	rc = db_export(r->db, r->a, x->which, jc.id, admin, &t);
-	return jury_csv(
-	    r, arena_printf(r->a, "%s-%s.csv", r->seg[0], x->suffix),
+	sink = jury_csv_sink(
+	    &out, r, arena_printf(r->a, "%s-%s.csv", r->seg[0], x->suffix),
 	    x->which == EXPORT_VOTES && !admin ? votes_head_judge : x->head,
-	    x->nhead, rc, &t);
+	    x->nhead);
+	rc = db_export(r->db, x->which, jc.id, admin, &sink);
+	return jury_csv_end(&out, &sink, rc);
 }
 
 int

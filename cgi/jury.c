@@ -184,24 +184,62 @@ jury_check(struct req *r, json_t *obj, const struct valid_field *fields,
 	return input_check(r, fields, nfields, kv, n, out);
 }
 
-int
-jury_csv(struct req *r, const char *file, const char *const *head, int ncols,
-         int rc, const struct db_table *t)
+static int
+jury_csv_put(void *ctx, const char *buf, size_t len)
 {
-	struct csv  c;
-	const char *disp;
+	struct jury_csv *x = ctx;
 
-	if (rc < 0)
-		return resp_db_error(r, rc);
-	csv_init(&c, r->a);
-	csv_rows(&c, head, 1, ncols);
-	if (rc == DB_OK)
-		csv_rows(&c, t->cells, t->nrows, t->ncols);
-	disp = arena_printf(r->a, "attachment; filename=\"%s\"", file);
-	if (c.err || disp == NULL)
-		return resp_error(r, 500, "internal",
-		                  "The export is too large to build.");
-	resp_header(r, "Cache-Control", "private, no-store");
-	return resp_bytes(r, 200, "text/csv; charset=utf-8", disp, c.buf,
-	                  c.len);
+	return resp_stream_write(x->r, buf, len);
+}
+
+static int
+jury_csv_start(void *ctx, int ncols)
+{
+	struct jury_csv *x = ctx;
+	const char      *disp;
+
+	(void)ncols;
+	disp = arena_printf(x->r->a, "attachment; filename=\"%s\"", x->file);
+	csv_init_stream(&x->c, x->r->a, jury_csv_put, x);
+	if (disp == NULL || x->c.err)
+		return -1;
+	if (!resp_has_header(x->r, "Cache-Control"))
+		resp_header(x->r, "Cache-Control", "private, no-store");
+	resp_stream_begin(x->r, 200, "text/csv; charset=utf-8", disp);
+	/* Begun: a failure from here on shows at the end (c.err). */
+	csv_rows(&x->c, x->head, 1, x->nhead);
+	return 0;
+}
+
+static int
+jury_csv_row(void *ctx, const char *const *cells, int ncols)
+{
+	struct jury_csv *x = ctx;
+
+	csv_rows(&x->c, cells, 1, ncols);
+	return x->c.err ? -1 : 0;
+}
+
+struct db_sink
+jury_csv_sink(struct jury_csv *x, struct req *r, const char *file,
+              const char *const *head, int nhead)
+{
+	memset(x, 0, sizeof(*x));
+	x->r = r;
+	x->file = file;
+	x->head = head;
+	x->nhead = nhead;
+	return (struct db_sink){jury_csv_start, jury_csv_row, x, 0};
+}
+
+int
+jury_csv_end(struct jury_csv *x, const struct db_sink *sink, int rc)
+{
+	if (!sink->started)
+		return rc < 0 ? resp_db_error(x->r, rc)
+		              : resp_error(x->r, 500, "internal",
+		                           "The export could not be started.");
+	if (rc != DB_OK || csv_flush(&x->c) != 0)
+		resp_stream_abort(x->r);
+	return x->r->status;
 }

@@ -9,8 +9,10 @@
 
 #include <jansson.h>
 
+#include "csv.h"
 #include "db.h"
 #include "db_contest.h"
+#include "db_jury.h"
 #include "req.h"
 #include "valid.h"
 
@@ -77,12 +79,25 @@ int jury_check(struct req *r, json_t *obj, const struct valid_field *fields,
                size_t nfields, struct valid_value *out, int *null_seen);
 
 /*
- * Sends a table (its cells row by row, ncols each) as a CSV attachment
- * named file, with the header line head (ncols names).  rc is the read's
- * tri-state.  Returns the status sent.
+ * A CSV attachment streamed as the export reads it (csv.h, db_sink in
+ * db_jury.h): jury_csv_sink() prepares a sink for the file name and
+ * header line, the data layer runs it, jury_csv_end() answers with the
+ * export's tri-state: an error before the first row is an ordinary error
+ * answer, one after it cuts the transfer off (resp_stream_abort()).
+ * Headers queued before (ETag, Cache-Control) go with the answer.
  */
-int jury_csv(struct req *r, const char *file, const char *const *head,
-             int ncols, int rc, const struct db_table *t);
+struct jury_csv {
+	struct req        *r;
+	const char        *file;
+	const char *const *head;
+	int                nhead;
+	struct csv         c;
+};
+
+struct db_sink jury_csv_sink(struct jury_csv *x, struct req *r,
+                             const char *file, const char *const *head,
+                             int nhead);
+int jury_csv_end(struct jury_csv *x, const struct db_sink *sink, int rc);
 
 /*
  * GET /contests/{slug}/leaderboard?by=jury|combined (h_results.c), called

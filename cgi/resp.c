@@ -6,6 +6,7 @@
 #include "resp.h"
 
 #include <fcgiapp.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -91,6 +92,18 @@ resp_header(struct req *r, const char *name, const char *value)
 		return;
 	if ((line = arena_printf(r->a, "%s: %s\r\n", name, value)) != NULL)
 		r->headers[r->nheaders++] = line;
+}
+
+int
+resp_has_header(const struct req *r, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (size_t i = 0; i < r->nheaders; i++)
+		if (strncmp(r->headers[i], name, n) == 0 &&
+		    r->headers[i][n] == ':')
+			return 1;
+	return 0;
 }
 
 void
@@ -228,6 +241,42 @@ resp_bytes(struct req *r, int status, const char *ctype,
 	if (disposition != NULL)
 		resp_header(r, "Content-Disposition", disposition);
 	return resp_send(r, status, ctype, api_headers, "no-store", buf, len);
+}
+
+int
+resp_stream_begin(struct req *r, int status, const char *ctype,
+                  const char *disposition)
+{
+	if (disposition != NULL)
+		resp_header(r, "Content-Disposition", disposition);
+	/* No body given and a type: resp_send() writes no Content-Length. */
+	return resp_send(r, status, ctype, api_headers, "no-store", NULL, 0);
+}
+
+int
+resp_stream_write(struct req *r, const void *buf, size_t len)
+{
+	FCGX_Request *f = r->fcgi;
+
+	if (r->method == METHOD_HEAD || len == 0)
+		return 0;
+	if (len > INT_MAX || FCGX_PutStr(buf, (int)len, f->out) < 0)
+		return -1;
+	r->bytes_out += len;
+	return 0;
+}
+
+void
+resp_stream_abort(struct req *r)
+{
+	FCGX_Request *f = r->fcgi;
+
+	log_msg("error", "req=%s answer cut off after %zu bytes", r->id,
+	        r->bytes_out);
+	/* Closes the socket without FCGI_END_REQUEST: nginx reports an
+	 * upstream that closed early and does not finish the chunked body.
+	 * FCGX_Finish_r() then finds nothing left to close. */
+	FCGX_Free(f, 1);
 }
 
 int

@@ -15,6 +15,9 @@
 /* Queues an extra header line for the coming response (arena copy). */
 void resp_header(struct req *r, const char *name, const char *value);
 
+/* 1 when a header called name (case as given) is queued. */
+int resp_has_header(const struct req *r, const char *name);
+
 /*
  * Queues the session cookie: token set with max_age seconds, or cleared
  * when token is NULL.  HttpOnly; SameSite=Lax; Path=/; Secure on https.
@@ -43,6 +46,19 @@ int resp_html(struct req *r, int status, const char *html, size_t len);
  */
 int resp_bytes(struct req *r, int status, const char *ctype,
                const char *disposition, const void *buf, size_t len);
+
+/*
+ * A streamed answer of unknown length (an export): resp_stream_begin()
+ * sends the head without Content-Length (nginx sends the body chunked),
+ * resp_stream_write() a piece of the body (0, or -1 once the client is
+ * gone).  resp_stream_abort() ends the connection without ending the
+ * answer, so a failure after the head reaches the client as a cut-off
+ * transfer, never as a complete-looking short file.
+ */
+int  resp_stream_begin(struct req *r, int status, const char *ctype,
+                       const char *disposition);
+int  resp_stream_write(struct req *r, const void *buf, size_t len);
+void resp_stream_abort(struct req *r);
 
 /*
  * Lets nginx send a private file: X-Accel-Redirect to an internal

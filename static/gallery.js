@@ -1,7 +1,9 @@
 // netdep gallery: approved entries with filters (category, unit), sort
 // (newest, most voted, shuffled with a seed) and pages.  The whole state
-// lives in the URL (?category=&unit=&sort=&seed=&cursor=), so the back
-// button, reloads and shared links show the same page.
+// lives in the URL (?category=&unit=&sort=&seed=&cursor=&page=), so the
+// back button, reloads and shared links show the same page.  The cursor is
+// the opaque next_cursor of the page before (keyset pages: the API has no
+// offset); the way back is remembered per tab in sessionStorage.
 'use strict';
 
 (function () {
@@ -43,7 +45,7 @@
       const sort = $('f-sort').value;
       location.assign(urlWith({
         category: sel.value, unit: $('f-unit').value.trim(), sort: sort === 'new' ? null : sort,
-        seed: sort === 'shuffle' ? (q.get('seed') || newSeed()) : null, cursor: null
+        seed: sort === 'shuffle' ? (q.get('seed') || newSeed()) : null, cursor: null, page: null
       }));
     });
     for (const id of ['f-category', 'f-sort']) {
@@ -51,20 +53,33 @@
     }
   }
 
+  // The cursor of the page before the one a cursor opens, if this tab
+  // came that way ('' for the first page).
+  const PREV_KEY = 'netdep-gallery-prev:';
+  function prevOf(cursor) {
+    try { return sessionStorage.getItem(PREV_KEY + cursor); } catch (e) { return null; }
+  }
+  function rememberPrev(next, cur) {
+    try { sessionStorage.setItem(PREV_KEY + next, cur || ''); } catch (e) { /* private mode */ }
+  }
+
   function pager(data) {
     const cur = q.get('cursor');
-    const off = /^\d+$/.test(cur || '') ? Number(cur) : 0;
+    const n = /^[1-9]\d{0,5}$/.test(q.get('page') || '') ? Number(q.get('page')) : (cur ? 2 : 1);
     const prev = $('prev');
     if (cur) {
-      prev.href = urlWith({ cursor: off > LIMIT ? String(off - LIMIT) : null });
+      // Unknown way back (a shared link): the first page.
+      const before = prevOf(cur);
+      prev.href = urlWith({ cursor: before || null, page: before && n > 2 ? String(n - 1) : null });
       prev.hidden = false;
     }
     const next = $('next');
     if (data.next_cursor !== null && data.next_cursor !== undefined) {
-      next.href = urlWith({ cursor: String(data.next_cursor) });
+      rememberPrev(data.next_cursor, cur);
+      next.href = urlWith({ cursor: data.next_cursor, page: String(n + 1) });
       next.hidden = false;
     }
-    if (cur || !next.hidden) $('page-no').textContent = fill(T.page, { n: Math.floor(off / LIMIT) + 1 });
+    if (cur || !next.hidden) $('page-no').textContent = fill(T.page, { n: n });
   }
 
   async function fetchPage(c, sort) {

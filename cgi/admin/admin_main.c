@@ -7,8 +7,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../db_entry.h"
+#include "../gallery.h"
 #include "../stmt.h"
+#include "../valid.h"
 #include "admin.h"
+#include "admin_args.h"
 
 static const char help_text[] =
     "usage: netdep-admin COMMAND ...\n"
@@ -76,6 +80,10 @@ static const char help_text[] =
     "\n"
     "Other:\n"
     "  check-sql                   prepare every statement (for tests)\n"
+    "  gallery-plan SLUG new|votes|shuffle [--seed N] [--cursor C]\n"
+    "               [--category ID] [--unit U]\n"
+    "                              the plan PostgreSQL runs for that\n"
+    "                              gallery page (EXPLAIN, JSON)\n"
     "  --help                      this text\n"
     "\n"
     "Database: NETDEP_DB (a libpq conninfo), or else the development\n"
@@ -115,6 +123,98 @@ check_sql(int argc, char **argv)
 	return ADMIN_EXIT_OK;
 }
 
+enum gopt {
+	GOPT_SEED,     /* GOPT_SEED */
+	GOPT_CURSOR,   /* GOPT_CURSOR */
+	GOPT_CATEGORY, /* GOPT_CATEGORY */
+	GOPT_UNIT,     /* GOPT_UNIT */
+	GOPT__MAX
+};
+
+static const char *const gopt_names[GOPT__MAX] = {"seed", "cursor", "category",
+                                                  "unit"};
+static const char *const gallery_sorts[GALLERY__MAX] = {"new", "votes",
+                                                        "shuffle"};
+
+/* Reads the page gallery-plan's arguments name into g; 0 or -1. */
+static int
+gallery_plan_args(const char *const *pos, const char *const *opt,
+                  struct gallery_query *g, struct gallery_cursor *cur,
+                  struct gallery_segment *plan)
+{
+	long long seed = 1, n;
+
+	g->slug = pos[0];
+	g->sort = GALLERY__MAX;
+	for (int i = 0; i < GALLERY__MAX; i++)
+		if (strcmp(pos[1], gallery_sorts[i]) == 0)
+			g->sort = (enum gallery_sort)i;
+	if (g->sort == GALLERY__MAX)
+		return admin_usage("gallery-plan: the order is new, votes or "
+		                   "shuffle"),
+		       -1;
+	if (opt[GOPT_SEED] != NULL &&
+	    !valid_int(opt[GOPT_SEED], strlen(opt[GOPT_SEED]), 0,
+	               GALLERY_KEY_SPAN - 1, &seed))
+		return admin_usage("--seed is 0 to 2147483647"), -1;
+	if (opt[GOPT_CATEGORY] != NULL &&
+	    !valid_int(opt[GOPT_CATEGORY], strlen(opt[GOPT_CATEGORY]), 1,
+	               9007199254740991LL, &n))
+		return admin_usage("--category is a category id"), -1;
+	if (opt[GOPT_CURSOR] != NULL) {
+		if (gallery_cursor_decode(opt[GOPT_CURSOR],
+		                          strlen(opt[GOPT_CURSOR]), cur) != 0 ||
+		    cur->sort != g->sort)
+			return admin_usage("--cursor is not a cursor of that "
+			                   "order"),
+			       -1;
+		g->after = cur;
+		if (g->sort == GALLERY_SHUFFLE)
+			seed = cur->seed;
+	}
+	g->category = opt[GOPT_CATEGORY];
+	g->unit = opt[GOPT_UNIT];
+	g->limit = 25;
+	gallery_shuffle_plan(seed, plan);
+	g->plan = plan;
+	return 0;
+}
+
+/*
+ * Prints the plan of a gallery page: the statement the server runs for
+ * it, planned for these values as the server plans it (per call), so an
+ * operator (and tests/e2e/test_gallery_keyset.py) can see that a page is
+ * an index range scan, not a sort of the contest.
+ */
+static int
+gallery_plan(int argc, char **argv)
+{
+	const char            *opt[GOPT__MAX] = {0}, *pos[2], *json = NULL;
+	char                   err[256];
+	size_t                 npos;
+	struct admin_run       run = {0};
+	struct gallery_query   g = {0};
+	struct gallery_cursor  cur;
+	struct gallery_segment plan[GALLERY_SEGMENTS];
+	int                    rc = ADMIN_EXIT_FAIL;
+
+	if (!admin_args_parse(argc, argv, gopt_names, GOPT__MAX, opt, pos, 2,
+	                      &npos, err, sizeof(err)))
+		return admin_usage("gallery-plan: %s", err);
+	if (npos != 2)
+		return admin_usage("gallery-plan needs a SLUG and an order");
+	if (gallery_plan_args(pos, opt, &g, &cur, plan) != 0)
+		return ADMIN_EXIT_USAGE;
+	if (admin_start(&run, 1) == 0 &&
+	    db_gallery_plan(run.db, &run.a, &g, &json) == DB_OK)
+		rc = ADMIN_EXIT_OK;
+	rc = admin_finish(&run, rc);
+	if (rc == ADMIN_EXIT_OK && (puts(json) == EOF || fflush(stdout) != 0))
+		rc = ADMIN_EXIT_FAIL;
+	arena_free(&run.a);
+	return rc;
+}
+
 enum cmd {
 	CMD_USER_CREATE,
 	CMD_USER_PASSWORD,
@@ -131,6 +231,7 @@ enum cmd {
 	CMD_MEDIA_ORPHANS,
 	CMD_MEDIA_JANITOR,
 	CMD_CHECK_SQL,
+	CMD_GALLERY_PLAN,
 	CMD__MAX
 };
 
@@ -154,6 +255,7 @@ static const struct {
     {"media", "orphans", admin_media_orphans},   /* CMD_MEDIA_ORPHANS */
     {"media", "janitor", admin_media_janitor},   /* CMD_MEDIA_JANITOR */
     {"check-sql", NULL, check_sql},              /* CMD_CHECK_SQL */
+    {"gallery-plan", NULL, gallery_plan},        /* CMD_GALLERY_PLAN */
 };
 
 int

@@ -172,6 +172,33 @@ AS $$
 	  FROM t
 $$;
 
+-- The version of a contest's results, for the ETag of GET .../results and
+-- .../results.csv (cgi/h_results.c), which are served only once published.
+-- A hash of what they are computed from, in one cheap query (no ranking):
+--   the contest row       weights, zscore, title, results_at (publishing
+--                         and unpublishing), and whether now is past it;
+--   fold_state.folded_at  moves with every folded vote change (voiding and
+--                         restoring included) and every approval or
+--                         withdrawal (entry_stats_sync());
+--   prizes, criteria and categories of the contest (short lists).
+-- Scores are not in it: scores_put() refuses every score once results
+-- are published, and publishing again changes results_at.  Entries'
+-- texts are not either: only pending entries may be edited.
+CREATE FUNCTION results_version(p_contest bigint) RETURNS text
+LANGUAGE sql STABLE
+RETURN (SELECT md5(concat_ws('|', c::text, results_published(c),
+                             f.folded_at,
+                             (SELECT string_agg(p.entry_id || ':' || p.prize,
+                                                ',' ORDER BY p.entry_id,
+                                                p.prize)
+                                FROM prizes p WHERE p.contest_id = c.id),
+                             (SELECT string_agg(k::text, ',' ORDER BY k.id)
+                                FROM criteria k WHERE k.contest_id = c.id),
+                             (SELECT string_agg(k::text, ',' ORDER BY k.id)
+                                FROM categories k WHERE k.contest_id = c.id)))
+          FROM contests c LEFT JOIN fold_state f ON f.contest_id = c.id
+         WHERE c.id = p_contest);
+
 -- A judge's label in a contest's published scores: A, B, C ... by the
 -- order in which judges first scored (AA, AB ... past Z), or the display
 -- name when the contest's judges_named is on.

@@ -4,6 +4,7 @@
  * text, the byte-order mark and growth past the first buffer.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "arena.h"
@@ -91,6 +92,83 @@ test_growth(struct arena *a)
 	UNIT_CHECK(memcmp(c.buf + c.len - 2, "\r\n", 2) == 0, "growth: end");
 }
 
+/* A sink that appends to a growing copy and records the largest piece. */
+struct sink {
+	char  *buf;
+	size_t len, cap, biggest;
+	int    calls, fail_after;
+};
+
+static int
+sink_put(void *ctx, const char *buf, size_t len)
+{
+	struct sink *k = ctx;
+
+	if (k->fail_after > 0 && ++k->calls > k->fail_after)
+		return -1;
+	if (k->len + len > k->cap) {
+		k->cap = (k->len + len) * 2;
+		k->buf = realloc(k->buf, k->cap);
+		if (k->buf == NULL)
+			return -1;
+	}
+	memcpy(k->buf + k->len, buf, len);
+	k->len += len;
+	if (len > k->biggest)
+		k->biggest = len;
+	return 0;
+}
+
+/*
+ * A streamed document is byte for byte the document built whole, sent
+ * in pieces no larger than its buffer, and the arena grows by that
+ * buffer only, whatever the length; a failing sink stops it.
+ */
+static void
+test_stream(void)
+{
+	struct arena whole, streamed;
+	struct csv   w, s;
+	struct sink  k = {0};
+	const char  *row[3] = {"=cmd", "Nguyễn Văn \"A\", Hà Nội", NULL};
+	size_t       used;
+
+	arena_init(&whole, 256u << 20);
+	arena_init(&streamed, 256u << 20);
+	csv_init(&w, &whole);
+	csv_init_stream(&s, &streamed, sink_put, &k);
+	used = streamed.used;
+	for (int i = 0; i < 100000; i++) {
+		char n[24];
+
+		snprintf(n, sizeof(n), "%d", i);
+		row[2] = n;
+		csv_rows(&w, row, 1, 3);
+		csv_rows(&s, row, 1, 3);
+	}
+	UNIT_CHECK(csv_flush(&s) == 0 && !w.err, "both documents built");
+	UNIT_CHECK(k.len == w.len && k.buf != NULL &&
+	               memcmp(k.buf, w.buf, w.len) == 0,
+	           "streamed = whole (%zu and %zu bytes)", k.len, w.len);
+	UNIT_CHECK(w.len > 40 * (size_t)CSV_STREAM_BUF &&
+	               k.biggest <= CSV_STREAM_BUF,
+	           "pieces of at most the buffer (largest %zu)", k.biggest);
+	UNIT_CHECK(streamed.used == used,
+	           "the stream's arena did not grow (%zu -> %zu)", used,
+	           streamed.used);
+	free(k.buf);
+	memset(&k, 0, sizeof(k));
+	k.fail_after = 2;
+	csv_init_stream(&s, &streamed, sink_put, &k);
+	for (int i = 0; i < 100000 && !s.err; i++)
+		csv_rows(&s, row, 1, 3);
+	UNIT_CHECK(s.err && csv_flush(&s) != 0,
+	           "a failing sink stops the document");
+	free(k.buf);
+	arena_free(&whole);
+	arena_free(&streamed);
+}
+
 static void
 test_is_number(void)
 {
@@ -115,6 +193,7 @@ main(void)
 	test_cells(&a);
 	test_rows(&a);
 	test_growth(&a);
+	test_stream();
 	test_is_number();
 	arena_free(&a);
 	return unit_report();
