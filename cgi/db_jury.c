@@ -409,9 +409,10 @@ db_export(struct db *db, enum jury_export which, const char *contest,
 
 	if ((unsigned)which >= EXPORT__MAX)
 		return DB_ERR;
-	return db_stream(db, &q[by_export[which]],
-	                 (const char *[]){contest, addresses ? "true" : "false"},
-	                 sink->start, sink->row, sink->ctx, &sink->started);
+	return db_stream(
+	    db, &q[by_export[which]],
+	    (const char *[]){contest, addresses ? "true" : "false"},
+	    sink->start, sink->row, sink->ctx, &sink->started);
 }
 
 int
