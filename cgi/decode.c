@@ -45,12 +45,12 @@
 #endif
 
 #include "log.h"
+#include "slots.h"
 #include "store.h"
 
 #define DECODE_MAGIC       0x4e444543u /* "NDEC" */
 #define DECODE_BLOB_MAX    ((uint64_t)64 * 1024 * 1024)
 #define DECODE_SLOTS_MAX   64
-#define DECODE_POLL_MS     25 /* between rounds of trying the slots */
 #define DECODE_DEF_MEM_MB  512
 #define DECODE_DEF_CPU_SEC 10
 #define DECODE_DEF_WALL_MS 20000
@@ -79,7 +79,9 @@ struct decode_msg {
 
 static struct decode_limits limits;
 static int                  limits_ready;
-static int                  slots_fd = -1; /* tmp/.decode-slots, kept open */
+/* Photos decoded at once on the machine: byte locks of tmp/.decode-slots
+ * (slots.h); a crashed worker's slot comes back by itself. */
+static struct slots decode_slots = SLOTS_INIT(STORE_DECODE_SLOTS, 0);
 
 const char *
 decode_status_name(enum decode_status s)
@@ -135,61 +137,6 @@ now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/*
- * Takes a free slot: a POSIX write lock on one byte of the slot file, byte
- * N for slot N.  Such locks belong to this process (a forked child does
- * not inherit them) and vanish if it dies, so a crashed worker never
- * leaks a slot.  Tries every slot, then again every DECODE_POLL_MS until
- * wait_ms is over.  Returns the slot, -1 when all stayed busy, -2 when
- * the slot file cannot be opened or locked.
- */
-static int
-slot_take(int dir_fd)
-{
-	int64_t end = now_ms() + limits.wait_ms;
-
-	if (slots_fd < 0) {
-		slots_fd =
-		    openat(dir_fd, STORE_DECODE_SLOTS,
-		           O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);
-		if (slots_fd < 0)
-			return -2;
-	}
-	for (;;) {
-		for (unsigned i = 0; i < limits.slots; i++) {
-			struct flock fl;
-
-			memset(&fl, 0, sizeof(fl));
-			fl.l_type = F_WRLCK;
-			fl.l_whence = SEEK_SET;
-			fl.l_start = (off_t)i;
-			fl.l_len = 1;
-			if (fcntl(slots_fd, F_SETLK, &fl) == 0)
-				return (int)i;
-			if (errno != EAGAIN && errno != EACCES &&
-			    errno != EINTR)
-				return -2;
-		}
-		if (now_ms() >= end)
-			return -1;
-		usleep(DECODE_POLL_MS * 1000);
-	}
-}
-
-/* Releases slot i (the file stays open: closing it would drop them all). */
-static void
-slot_give(int i)
-{
-	struct flock fl;
-
-	memset(&fl, 0, sizeof(fl));
-	fl.l_type = F_UNLCK;
-	fl.l_whence = SEEK_SET;
-	fl.l_start = (off_t)i;
-	fl.l_len = 1;
-	(void)fcntl(slots_fd, F_SETLK, &fl);
 }
 
 /* The address space the process maps now, from /proc/self/statm. */
@@ -559,7 +506,9 @@ child_decode(const char *tag, int slot, const uint8_t *buf, size_t len,
 	}
 	if (pid == 0) {
 		close(pfd[0]);
-		close(slots_fd); /* the parent's locks are not ours anyway */
+		/* The parent's locks are not ours anyway. */
+		if (decode_slots.fd >= 0)
+			close(decode_slots.fd);
 		child_run(pfd[1], buf, len, info, which, card);
 	}
 	close(pfd[1]);
@@ -607,7 +556,9 @@ decode_derive(int lock_dir_fd, const char *tag, const uint8_t *buf, size_t len,
 	*why = IMAGE_OK;
 	limits_init();
 	sandbox_note();
-	if ((slot = slot_take(lock_dir_fd)) < 0) {
+	decode_slots.n = limits.slots;
+	if ((slot = slots_take(&decode_slots, lock_dir_fd, limits.wait_ms)) <
+	    0) {
 		if (slot == -2) {
 			log_msg("error", "req=%s decode: slot file: %s", tag,
 			        strerror(errno));
@@ -620,6 +571,6 @@ decode_derive(int lock_dir_fd, const char *tag, const uint8_t *buf, size_t len,
 	st = child_decode(tag, slot, buf, len, info, which, card, out, why);
 	if (st != DECODE_OK)
 		image_derivs_free(out);
-	slot_give(slot); /* the child is gone */
+	slots_give(&decode_slots, slot); /* the child is gone */
 	return st;
 }
