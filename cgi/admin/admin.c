@@ -25,7 +25,9 @@ static void __attribute__((format(printf, 2, 0)))
 admin_say(const char *tail, const char *fmt, va_list ap)
 {
 	fputs("netdep-admin: ", stderr);
-	vfprintf(stderr, fmt, ap);
+	/* Never NULL; said so, since gcc's sanitizer build cannot prove it. */
+	if (fmt != NULL)
+		vfprintf(stderr, fmt, ap);
 	fputs(tail, stderr);
 }
 
