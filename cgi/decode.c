@@ -331,6 +331,17 @@ decode_sandbox_enter(int keep_fd)
 	 * with death; the child is short-lived, it need not give memory
 	 * back. */
 	mallopt(M_TRIM_THRESHOLD, INT_MAX);
+	/* A library's warning (libpng on an interlaced file, via libgd)
+	 * goes to stderr, whose first use makes glibc fstat() fd 2 to pick
+	 * a buffer: a call the filter kills.  Given a buffer now, the
+	 * streams need no fstat; their descriptors are closed, so what
+	 * they would write is lost, as it would be anyway. */
+	{
+		static char errbuf[BUFSIZ], outbuf[BUFSIZ];
+
+		setvbuf(stderr, errbuf, _IOFBF, sizeof(errbuf));
+		setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
+	}
 	/* Valgrind (make valgrind) runs its own code in this process, which
 	 * needs files and executable memory, and refuses RLIMIT_NOFILE 0:
 	 * under it the decode runs without those two (sandbox_note says so
