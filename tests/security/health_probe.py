@@ -70,6 +70,8 @@ def main(argv=None):
         "command": cmd, "exit": rc,
         "seconds": round(time.monotonic() - started, 1),
         "probes": len(probes), "failed_or_slow": len(bad),
+        "failed": sum(1 for p in probes if p["status"] != 200),
+        "slow": sum(1 for p in probes if p["seconds"] > a.limit),
         "limit": a.limit,
         "max": lat[-1] if lat else None,
         "p50": lat[len(lat) // 2] if lat else None,
