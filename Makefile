@@ -68,7 +68,7 @@ FUZZ_OBJ  := $(LIB_SRC:%.c=$(FUZZ_DIR)/obj/%.o)
 FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_DIR)/%)
 
 .PHONY: print-ldlibs all run stop status test unit fuzz-build fuzz-replay fuzz bench bench-scale \
-        asan valgrind lint clean deps e2e seed-demo migrate
+        asan valgrind lint clean deps e2e seed-demo migrate security
 .DELETE_ON_ERROR:
 # Objects built by chained pattern rules are kept (no rebuild next time).
 .SECONDARY:
@@ -193,6 +193,12 @@ bench: deps all
 # SCALE_VOTES to shrink it); growth factors in var/bench/scale.json.
 bench-scale: deps all
 	@NETDEP_BUILD=$(B) scripts/bench_scale.sh
+
+# Not part of make test: sqlmap, wapiti, slowhttptest and the
+# authorisation matrix against a throwaway stack with the demo data
+# (scripts/security.sh); the report lands in var/security/<timestamp>/.
+security: deps all
+	@NETDEP_BUILD=$(B) scripts/security.sh
 
 lint:
 	@scripts/lint.sh

@@ -2,7 +2,9 @@
 # deps.sh: installs the Debian packages netdep needs, and only those missing.
 # Idempotent and fast when everything is there (one dpkg-query); otherwise
 # one `apt-get update` and one `apt-get install` (lib.sh).  Groups: base
-# (build, run, test), valgrind, bench.  Usage: scripts/deps.sh [GROUP...]
+# (build, run, test), valgrind, bench, security (the attack tools of
+# `make security`, never installed by `make test`).
+# Usage: scripts/deps.sh [GROUP...]
 set -euo pipefail
 me=deps
 # shellcheck source=scripts/lib.sh
@@ -21,6 +23,7 @@ base=(
 valgrind=(valgrind)
 bench=(wrk libvips-tools imagemagick graphicsmagick libjpeg-turbo-progs time
 	python3-requests curl jq nginx)
+security=(sqlmap wapiti slowhttptest python3-requests curl jq)
 
 [ $# -gt 0 ] || set -- base
 want=()
@@ -29,7 +32,8 @@ for group in "$@"; do
 	base) want+=("${base[@]}") ;;
 	valgrind) want+=("${valgrind[@]}") ;;
 	bench) want+=("${bench[@]}") ;;
-	*) echo "deps: unknown group '$group' (base, valgrind, bench)" >&2; exit 2 ;;
+	security) want+=("${security[@]}") ;;
+	*) echo "deps: unknown group '$group' (base, valgrind, bench, security)" >&2; exit 2 ;;
 	esac
 done
 lib_pkgs_install "${want[@]}"

@@ -1,0 +1,2 @@
+build-x/obj/cgi/arena.o: cgi/arena.c cgi/arena.h
+cgi/arena.h:

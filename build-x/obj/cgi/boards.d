@@ -1,0 +1,2 @@
+build-x/obj/cgi/boards.o: cgi/boards.c cgi/boards.h
+cgi/boards.h:

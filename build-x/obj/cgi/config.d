@@ -1,0 +1,2 @@
+build-x/obj/cgi/config.o: cgi/config.c cgi/config.h
+cgi/config.h:

@@ -1,0 +1,2 @@
+build-x/obj/cgi/contest_rules.o: cgi/contest_rules.c cgi/contest_rules.h
+cgi/contest_rules.h:

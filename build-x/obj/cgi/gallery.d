@@ -1,0 +1,2 @@
+build-x/obj/cgi/gallery.o: cgi/gallery.c cgi/gallery.h
+cgi/gallery.h:

@@ -1,0 +1,16 @@
+build-x/obj/cgi/h_fraud.o: cgi/h_fraud.c cgi/db_jury.h cgi/db.h \
+ cgi/arena.h cgi/stmt.h cgi/handlers.h cgi/req.h cgi/kv.h cgi/input.h \
+ cgi/valid.h cgi/jury.h cgi/csv.h cgi/db_contest.h cgi/resp.h
+cgi/db_jury.h:
+cgi/db.h:
+cgi/arena.h:
+cgi/stmt.h:
+cgi/handlers.h:
+cgi/req.h:
+cgi/kv.h:
+cgi/input.h:
+cgi/valid.h:
+cgi/jury.h:
+cgi/csv.h:
+cgi/db_contest.h:
+cgi/resp.h:

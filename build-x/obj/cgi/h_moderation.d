@@ -1,0 +1,19 @@
+build-x/obj/cgi/h_moderation.o: cgi/h_moderation.c cgi/db_jury.h cgi/db.h \
+ cgi/arena.h cgi/stmt.h cgi/handlers.h cgi/req.h cgi/kv.h cgi/input.h \
+ cgi/valid.h cgi/jury.h cgi/csv.h cgi/db_contest.h cgi/log.h cgi/resp.h \
+ cgi/store.h
+cgi/db_jury.h:
+cgi/db.h:
+cgi/arena.h:
+cgi/stmt.h:
+cgi/handlers.h:
+cgi/req.h:
+cgi/kv.h:
+cgi/input.h:
+cgi/valid.h:
+cgi/jury.h:
+cgi/csv.h:
+cgi/db_contest.h:
+cgi/log.h:
+cgi/resp.h:
+cgi/store.h:

@@ -1,0 +1,2 @@
+build-x/obj/cgi/log.o: cgi/log.c cgi/log.h
+cgi/log.h:

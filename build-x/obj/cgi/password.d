@@ -1,0 +1,2 @@
+build-x/obj/cgi/password.o: cgi/password.c cgi/password.h
+cgi/password.h:

@@ -1,0 +1,2 @@
+build-x/obj/cgi/store.o: cgi/store.c cgi/store.h
+cgi/store.h:

@@ -1,0 +1,1 @@
+build-x/obj/tools/demo_image.o: tools/demo_image.c

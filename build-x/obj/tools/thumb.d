@@ -1,0 +1,2 @@
+build-x/obj/tools/thumb.o: tools/thumb.c cgi/image.h
+cgi/image.h:
