@@ -360,6 +360,8 @@ ROWS = [
         fresh="session"),
     Row("who am I", "GET", "/api/v1/session", "/api/v1/session",
         logged_in()),
+    Row("proof-of-work challenge", "GET", "/api/v1/challenge",
+        "/api/v1/challenge", everyone()),
     Row("log out", "DELETE", "/api/v1/session", "/api/v1/session",
         logged_in(204), fresh="session"),
     # --- contests

@@ -8,7 +8,10 @@ runs COMMAND (slowhttptest) and probes from one second after it starts
 until it exits, then writes every probe and the worst latency to
 OUT.json.  Exit status 0 when every probe answered 200 within --limit
 seconds (1.0), 1 otherwise, 2 when COMMAND failed.  A probe gives up
-after --timeout seconds (10) and counts as failed.
+after --timeout seconds (10) and counts as failed.  The probe is another
+visitor: it connects from --source (127.0.0.2; any loopback address
+works), not from the attacker's 127.0.0.1, whose own connections the
+per-address limit (NETDEP_CONN_PER_IP) is there to refuse.
 """
 
 import argparse
@@ -21,7 +24,17 @@ import time
 import requests
 
 
-def probe_loop(url, stop, out, timeout):
+class FromAddress(requests.adapters.HTTPAdapter):
+    def __init__(self, addr):
+        self.addr = addr
+        super().__init__()
+
+    def init_poolmanager(self, *args, **kwargs):
+        kwargs["source_address"] = (self.addr, 0)
+        super().init_poolmanager(*args, **kwargs)
+
+
+def probe_loop(url, stop, out, timeout, source):
     nxt = time.monotonic() + 1.0
     while not stop.is_set():
         delay = nxt - time.monotonic()
@@ -32,8 +45,10 @@ def probe_loop(url, stop, out, timeout):
         rec = {"at": round(time.time(), 3)}
         try:
             # A new connection every time (no keep-alive pool).
-            r = requests.get(url, timeout=timeout,
-                             headers={"Connection": "close"})
+            with requests.Session() as s:
+                s.mount("http://", FromAddress(source))
+                r = s.get(url, timeout=timeout,
+                          headers={"Connection": "close"})
             rec["status"] = r.status_code
         except requests.RequestException as e:
             rec["status"] = 0
@@ -50,13 +65,15 @@ def main(argv=None):
     ap.add_argument("out")
     ap.add_argument("--limit", type=float, default=1.0)
     ap.add_argument("--timeout", type=float, default=10.0)
+    ap.add_argument("--source", default="127.0.0.2")
     ap.add_argument("command", nargs=argparse.REMAINDER)
     a = ap.parse_args(argv)
     cmd = a.command[1:] if a.command[:1] == ["--"] else a.command
     url = a.url.rstrip("/") + "/api/v1/health"
     probes, stop = [], threading.Event()
     t = threading.Thread(target=probe_loop,
-                         args=(url, stop, probes, a.timeout), daemon=True)
+                         args=(url, stop, probes, a.timeout, a.source),
+                         daemon=True)
     started = time.monotonic()
     proc = subprocess.Popen(cmd)
     t.start()
