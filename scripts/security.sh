@@ -51,8 +51,12 @@ lib_on_exit() {
 }
 
 say "stack in $stack on port $port"
+# The authorisation matrix uploads a fresh pending entry for many of its
+# cells, all as one participant in one day: more than the daily quota of
+# a real account (NETDEP_UPLOAD_DAILY_QUOTA, 20), as in scripts/e2e.sh.
+export NETDEP_UPLOAD_DAILY_QUOTA=${NETDEP_UPLOAD_DAILY_QUOTA:-100}
 lib_stack_start "$stack" "$port" "$out/stack-start.log" NETDEP_SEED=0 || exit 1
-app_db="host=$stack/run dbname=netdep user=netdep_app"
+app_db="host=$stack/pgsock dbname=netdep user=netdep_app"
 say "seeding the demo data"
 NETDEP_URL=$url NETDEP_DB=$app_db NETDEP_VAR=$stack NETDEP_BUILD=$build \
     "$top/scripts/seed-demo.sh" >"$out/seed.log" 2>&1 ||
