@@ -196,6 +196,10 @@ static const struct config_key keys[] = {
                 check_rate, "votes per session (nginx limit_req rate)"),
     KEY_INT("NETDEP_VOTE_BURST_SESSION", vote_burst_session, 0, 100000, 150,
             "burst of votes per session"),
+    KEY_CHECKED("NETDEP_AUTH_RATE_IP", auth_rate_ip, "5r/s", check_rate,
+                "log-in and registration POSTs per client address (nginx)"),
+    KEY_INT("NETDEP_AUTH_BURST_IP", auth_burst_ip, 0, 100000, 100,
+            "burst of those per client address"),
     KEY_INT("NETDEP_CONN_PER_IP", conn_per_ip, 1, 100000, 256,
             "requests one client address may have in flight (nginx)"),
     /* Log-in and registration brakes (README, Security). */

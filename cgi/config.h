@@ -39,7 +39,9 @@ struct config {
 	/* nginx's vote limits: NETDEP_VOTE_{RATE,BURST}_{IP,SESSION}. */
 	const char *vote_rate_ip, *vote_rate_session;
 	int         vote_burst_ip, vote_burst_session;
-	int         conn_per_ip; /* NETDEP_CONN_PER_IP: nginx limit_conn */
+	int         conn_per_ip;   /* NETDEP_CONN_PER_IP: nginx limit_conn */
+	const char *auth_rate_ip;  /* NETDEP_AUTH_RATE_IP: log-in POSTs */
+	int         auth_burst_ip; /* NETDEP_AUTH_BURST_IP */
 	/* Log-in and registration brakes (auth.c, h_account.c). */
 	int      login_free_failures;      /* NETDEP_LOGIN_FREE_FAILURES */
 	int      login_backoff_max_s;      /* NETDEP_LOGIN_BACKOFF_MAX_S */
