@@ -103,6 +103,11 @@ def test_lost_after_commit_is_503_and_the_retry_replays(target, new_user,
                                                        db):
     voter = new_user()
     key = secrets.token_urlsafe(18)
+    # Every commit with a write waits once the standby is named: a fold
+    # still pending (the approval's unit count) would then hold its locks
+    # while it waits and the vote would queue behind it on a Lock, never
+    # reaching SyncRep.  Drain the folder's queues first.
+    settle(db)
     admin = owner_conn()
     try:
         with admin.cursor() as cur:
