@@ -1,2 +1,0 @@
-build-x/obj/cgi/arena.o: cgi/arena.c cgi/arena.h
-cgi/arena.h:

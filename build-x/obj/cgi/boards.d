@@ -1,2 +1,0 @@
-build-x/obj/cgi/boards.o: cgi/boards.c cgi/boards.h
-cgi/boards.h:

@@ -1,2 +1,0 @@
-build-x/obj/cgi/config.o: cgi/config.c cgi/config.h
-cgi/config.h:

@@ -1,2 +1,0 @@
-build-x/obj/cgi/gallery.o: cgi/gallery.c cgi/gallery.h
-cgi/gallery.h:

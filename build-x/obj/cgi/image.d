@@ -1,2 +1,0 @@
-build-x/obj/cgi/image.o: cgi/image.c cgi/image.h
-cgi/image.h:

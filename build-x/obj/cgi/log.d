@@ -1,2 +1,0 @@
-build-x/obj/cgi/log.o: cgi/log.c cgi/log.h
-cgi/log.h:

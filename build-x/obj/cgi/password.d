@@ -1,2 +1,0 @@
-build-x/obj/cgi/password.o: cgi/password.c cgi/password.h
-cgi/password.h:

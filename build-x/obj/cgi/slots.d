@@ -1,2 +1,0 @@
-build-x/obj/cgi/slots.o: cgi/slots.c cgi/slots.h
-cgi/slots.h:

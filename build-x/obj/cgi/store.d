@@ -1,2 +1,0 @@
-build-x/obj/cgi/store.o: cgi/store.c cgi/store.h
-cgi/store.h:

@@ -1,1 +1,0 @@
-build-x/obj/tools/demo_image.o: tools/demo_image.c

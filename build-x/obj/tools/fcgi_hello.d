@@ -1,1 +1,0 @@
-build-x/obj/tools/fcgi_hello.o: tools/fcgi_hello.c

@@ -1,2 +1,0 @@
-build-x/obj/tools/thumb.o: tools/thumb.c cgi/image.h
-cgi/image.h:
