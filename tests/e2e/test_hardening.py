@@ -3,12 +3,10 @@ session cookie read one way, slow clients, headers, and who the client
 is.  Each test would fail on the code before the fix."""
 import os
 import re
-import secrets
 import socket
 import subprocess
 import time
 
-import requests
 
 from conftest import PASSWORD, Client
 from helpers import (API, approve, assert_error, assert_status, describe,
