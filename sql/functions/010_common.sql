@@ -10,6 +10,20 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE
 RETURN substr(token, 1, 2) || '/' || substr(token, 3, 2) || '/' || token
        || suffix;
 
+-- The search form of a text (issue 15): diacritics and case folded, so
+-- "Nguyễn Thị Hà", "NGUYEN THI HA" and "nguyen thi ha" are one key, and
+-- "đ"/"Đ" fold to "d" as Vietnamese readers type them without a
+-- Vietnamese keyboard.  Inputs are NFC already (the C input layer
+-- normalises every text field); normalize() here also covers rows that
+-- came another way.  IMMUTABLE is a promise about the unaccent rules file,
+-- which only changes with a PostgreSQL upgrade: after one, refill the
+-- folded columns (their triggers recompute them on any UPDATE).
+-- Indexes never use this function directly (000_reset.sql would drop
+-- them with it): a trigger stores its result in a plain column.
+CREATE FUNCTION fold(t text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
+RETURN lower(ext.unaccent('ext.unaccent'::regdictionary, normalize(t, NFC)));
+
 -- May account judge entries of contest c?  A judge or admin role for
 -- that contest or for every contest (contest_id NULL) says yes.
 CREATE FUNCTION is_judge_of(account bigint, contest bigint) RETURNS boolean
