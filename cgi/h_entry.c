@@ -139,6 +139,8 @@ up_store(const struct store *st, const char *token,
          const struct image_derivs *d)
 {
 	/* enum store_deriv follows enum image_deriv (store.h). */
+	int save;
+
 	_Static_assert((int)STORE_DERIV__MAX == (int)IMAGE_DERIV__MAX,
 	               "one store suffix per derivative");
 	if (store_write(st, STORE_ORIG, token,
@@ -153,7 +155,11 @@ up_store(const struct store *st, const char *token,
 			goto fail;
 	return 0;
 fail:
+	save = errno;
+	/* Nothing half-written stays: store_write() removed its temporary
+	 * file, and every file of the token written before goes here. */
 	(void)store_remove_all(st, token, NULL);
+	errno = save;
 	return -1;
 }
 
@@ -406,8 +412,13 @@ h_entry_upload(struct req *r)
 		return rc;
 	store_token_new(token);
 	if (up_store(r->store, token, &info, photo, &d) != 0) {
+		int full = errno == ENOSPC || errno == EDQUOT;
+
 		image_derivs_free(&d);
-		log_msg("error", "req=%s cannot store an upload", r->id);
+		log_msg("error", "req=%s cannot store an upload: %s", r->id,
+		        strerror(errno));
+		if (full)
+			return resp_storage_full(r);
 		return resp_error(r, 503, "storage",
 		                  "The photo could not be stored; try again.");
 	}
