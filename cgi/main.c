@@ -242,11 +242,31 @@ spawn_worker(int listen_fd, const struct store *wst, const struct config *cfg)
 	return pid;
 }
 
+/*
+ * Forks a child that has the name name (its comm, what pgrep -x sees)
+ * from its first instant: the master takes the name for the fork and
+ * then its own back.  Renamed in the child instead, a new folder would
+ * be counted for a moment as one worker too many.
+ */
+static pid_t
+fork_named(const char *name)
+{
+	char  own[16] = "netdep";
+	pid_t pid;
+
+	(void)prctl(PR_GET_NAME, own);
+	(void)prctl(PR_SET_NAME, name);
+	pid = fork();
+	if (pid != 0)
+		(void)prctl(PR_SET_NAME, own);
+	return pid;
+}
+
 /* The folder (fold.c): one process beside the workers, restarted like one. */
 static pid_t
 spawn_folder(const struct config *cfg)
 {
-	pid_t pid = fork();
+	pid_t pid = fork_named("netdep-fold");
 
 	if (pid == 0)
 		_exit(getppid() == master_pid ? fold_main(cfg) : 0);
@@ -260,7 +280,7 @@ spawn_folder(const struct config *cfg)
 static pid_t
 spawn_janitor(const struct config *cfg, const struct store *st)
 {
-	pid_t pid = fork();
+	pid_t pid = fork_named("netdep-janitor");
 
 	if (pid == 0)
 		_exit(getppid() == master_pid ? janitor_main(cfg, st) : 0);
