@@ -86,8 +86,8 @@ def setup(dsn, clients):
         cur.execute(
             "INSERT INTO accounts (username, display_name, password_hash, "
             "unit, district, created_at) SELECT 'ch_u' || i, 'U ' || i, "
-            "'$argon2id$chaos-no-login', 'Chi đoàn ' || (i % 40), "
-            "'Quận ' || (i % 12), now() - interval '30 days' "
+            "'$argon2id$chaos-no-login', 'Chi đoàn ' || (i %% 40), "
+            "'Quận ' || (i %% 12), now() - interval '30 days' "
             "FROM generate_series(1, %s) i", (nvoters + UPLOADERS + 1,))
         cur.execute("SELECT id FROM accounts WHERE username LIKE 'ch\\_u%%' "
                     "ORDER BY id")
@@ -121,6 +121,21 @@ def setup(dsn, clients):
     return {"contest": cid, "entries": entries,
             "uploaders": list(zip(uploaders, sessions[:UPLOADERS])),
             "voters": list(zip(voters, sessions[UPLOADERS:]))}
+
+
+def photo_maker(demo_image, tmpdir, w, h):
+    """photo(seed) -> a new w x h JPEG drawn by netdep-demo-image."""
+    tmp = os.path.join(tmpdir, "photo.jpg")
+
+    def photo(seed):
+        out = f"{tmp}.{threading.get_ident()}"
+        subprocess.run([demo_image, str(seed), out, str(w), str(h)],
+                       check=True, capture_output=True, timeout=60)
+        with open(out, "rb") as f:
+            data = f.read()
+        os.unlink(out)
+        return data
+    return photo
 
 
 # --- the history -----------------------------------------------------------
@@ -509,9 +524,22 @@ def check(a, world, hist, conn):
         elif per_upload and len([f for f in by_token.get(tokn, [])
                                  if not f.startswith("pub")]) != per_upload:
             bad("upload_files_missing", {"title": t, "token": tokn})
-    for tokn, fs in by_token.items():
+    # A worker killed between writing an upload's files and committing
+    # its row leaves files no row names: the sweeper's work (README,
+    # netdep-admin media sweep), run here as an operator would after a
+    # crash.  Counted before, and any file still without a row after it
+    # is a failure.
+    res["orphans_swept"] = len([t for t in by_token if t not in all_tokens])
+    r = subprocess.run([a.admin, "media", "sweep", "--older-than", "0"],
+                       env=dict(os.environ, NETDEP_DB=a.app_dsn,
+                                NETDEP_MEDIA=a.media),
+                       capture_output=True, text=True, timeout=300)
+    if r.returncode != 0:
+        bad("orphan_files", {"sweep failed": r.stderr[-500:]})
+    for f in media_files(a.media):
+        tokn = os.path.basename(f)[:32]
         if tokn not in all_tokens:
-            bad("orphan_files", {"token": tokn, "files": fs})
+            bad("orphan_files", {"token": tokn, "file": f})
     return res
 
 
@@ -524,9 +552,12 @@ def unavailability(hist, events):
     ok_ups = sorted(o["t1"] for o in hist.ops
                     if o["kind"] == "upload" and o.get("status") == 201)
     worst = {}
+    starts = sorted(ev["t0"] for ev in events)
     for ev in events:
         ts = ok_ups if ev["fault"] == "disk_full" else ok_votes
-        lo, hi = ev["t0"], ev["t1"] + 30
+        # Up to 30 s after it ended, or until the next fault began.
+        nxt = min([t for t in starts if t > ev["t0"]], default=ev["t1"] + 30)
+        lo, hi = ev["t0"], max(ev["t1"], min(ev["t1"] + 30, nxt))
         gap = 0.0
         prev = max([t for t in ts if t <= lo], default=lo)
         for t in [t for t in ts if lo < t <= hi] + [hi]:
@@ -545,6 +576,8 @@ def main():
     p.add_argument("--media", required=True)
     p.add_argument("--dsn", required=True)
     p.add_argument("--ctl", required=True)
+    p.add_argument("--admin", required=True)
+    p.add_argument("--app-dsn", required=True)
     p.add_argument("--demo-image", required=True)
     p.add_argument("--out", required=True)
     p.add_argument("--seconds", type=float, default=300)
@@ -557,17 +590,7 @@ def main():
     os.makedirs(a.out, exist_ok=True)
     say(f"setting up {a.clients} clients (seed {a.seed})")
     world = setup(a.dsn, a.clients)
-    tmp = os.path.join(a.out, "photo.jpg")
-
-    def photo(seed):
-        out = f"{tmp}.{threading.get_ident()}"
-        subprocess.run([a.demo_image, str(seed), out, "400", "300"],
-                       check=True, capture_output=True, timeout=60)
-        with open(out, "rb") as f:
-            data = f.read()
-        os.unlink(out)
-        return data
-    world["photo"] = photo
+    world["photo"] = photo_maker(a.demo_image, a.out, 400, 300)
     hist = History(os.path.join(a.out, "history.jsonl"))
     stop = threading.Event()
     clients = []
@@ -621,7 +644,8 @@ def main():
                     "lost": res["upload_lost"],
                     "phantom": res["upload_phantom"],
                     "files_missing": res["upload_files_missing"],
-                    "orphan_files": res["orphan_files"]},
+                    "orphans_swept": res["orphans_swept"],
+                    "orphan_files_after_sweep": res["orphan_files"]},
         "reads": {"sent": len(reads),
                   "ok": sum(o.get("status") == 200 for o in reads),
                   "stale": sum(o.get("cache") == "STALE" for o in reads)},
