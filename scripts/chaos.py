@@ -156,7 +156,9 @@ class History:
 
 
 def final(status):
-    return status is not None and 200 <= status < 500
+    """A definite answer: a success, a refusal, or the full disk's 507
+    (nothing was stored).  Anything else may or may not have landed."""
+    return status is not None and (200 <= status < 500 or status == 507)
 
 
 class Client(threading.Thread):
@@ -638,7 +640,8 @@ def main():
                                         for o in ups),
                     "refused_507": sum(o.get("status") == 507 for o in ups),
                     "failed": sum(final(o.get("status"))
-                                  and o.get("status") != 201 for o in ups),
+                                  and o.get("status") not in (201, 507)
+                                  for o in ups),
                     "indeterminate": sum(not final(o.get("status"))
                                          for o in ups),
                     "lost": res["upload_lost"],

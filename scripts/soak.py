@@ -5,7 +5,8 @@ scripts/soak.sh started.
 Mixed traffic for --minutes: voters (each vote with its Idempotency-Key),
 anonymous and logged-in leaderboard reads, contest and health reads, and
 a photo upload every few seconds.  Every --sample seconds it reads each
-worker's resident memory (VmRSS) and open descriptors from /proc, and
+worker's own resident memory (RssAnon; VmRSS is recorded too) and open
+descriptors from /proc, and
 keeps every request's latency.
 
 After the warm-up (the first fifth of the run, at least two minutes) it
@@ -50,12 +51,15 @@ def workers(var):
 def proc_sample(pid):
     try:
         with open(f"/proc/{pid}/status") as f:
-            rss = next(int(line.split()[1]) for line in f
-                       if line.startswith("VmRSS:"))
+            kv = dict(line.split(":", 1) for line in f if ":" in line)
         fds = len(os.listdir(f"/proc/{pid}/fd"))
-    except (OSError, StopIteration):
+        # RssAnon is the worker's own memory, what a leak grows; VmRSS
+        # adds the shared libraries' pages the kernel may drop and
+        # bring back at will.
+        return {"rss_kb": int(kv["RssAnon"].split()[0]),
+                "vmrss_kb": int(kv["VmRSS"].split()[0]), "fds": fds}
+    except (OSError, KeyError, ValueError):
         return None
-    return {"rss_kb": rss, "fds": fds}
 
 
 class Traffic(threading.Thread):
@@ -154,6 +158,8 @@ def main():
     t_start = time.monotonic()
     end = t_start + a.minutes * 60
     warm = t_start + max(120.0, a.minutes * 60 / 5)
+    if end - warm < 120:  # a short run: a third of it
+        warm = t_start + a.minutes * 20
     first_pids = set(workers(a.var))
     samples = []
     with open(os.path.join(a.out, "samples.jsonl"), "w") as f:
