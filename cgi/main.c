@@ -347,8 +347,7 @@ struct master {
 	int           deaths;       /* within it */
 };
 
-#define SLOT_FOLDER(m)  ((m)->cfg.workers)
-#define SLOT_JANITOR(m) ((m)->cfg.workers + 1)
+#define SLOT_FOLDER(m) ((m)->cfg.workers) /* and the janitor after it */
 
 /* Opens the FastCGI socket for nginx only, and writes the pid file. */
 static int
