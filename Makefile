@@ -68,7 +68,7 @@ FUZZ_OBJ  := $(LIB_SRC:%.c=$(FUZZ_DIR)/obj/%.o)
 FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_DIR)/%)
 
 .PHONY: print-ldlibs all run stop status test unit fuzz-build fuzz-replay fuzz bench bench-scale \
-        asan valgrind lint clean deps e2e seed-demo migrate security
+        asan valgrind lint clean deps e2e seed-demo migrate security chaos soak
 .DELETE_ON_ERROR:
 # Objects built by chained pattern rules are kept (no rebuild next time).
 .SECONDARY:
@@ -199,6 +199,19 @@ bench-scale: deps all
 # (scripts/security.sh); the report lands in var/security/<timestamp>/.
 security: deps all
 	@NETDEP_BUILD=$(B) scripts/security.sh
+
+# Not part of make test: clients voting, uploading and reading while a
+# nemesis kills and pauses the stack's pieces and fills its media disk;
+# a checker then compares the history with the database (scripts/chaos.sh,
+# CHAOS_SECONDS=300).  History and summary in var/chaos/<timestamp>/.
+chaos: deps all
+	@NETDEP_BUILD=$(B) scripts/chaos.sh
+
+# Not part of make test: mixed traffic for SOAK_MINUTES (30); fails when a
+# worker's memory or descriptors grow after warm-up or p99 latency drifts
+# (scripts/soak.sh).  Samples and summary in var/soak/<timestamp>/.
+soak: deps all
+	@NETDEP_BUILD=$(B) scripts/soak.sh
 
 lint:
 	@scripts/lint.sh

@@ -6,6 +6,7 @@
 #include "db.h"
 
 #include <libpq-fe.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -184,6 +185,34 @@ db_ensure(struct db *db)
 	return db_prepare_all(db);
 }
 
+/* Reads db_freshen() makes before it gives up on a chatty connection. */
+#define FRESHEN_READS 8
+
+int
+db_freshen(struct db *db)
+{
+	if (db == NULL)
+		return -1;
+	/* Non-blocking reads (libpq's socket never blocks) while the idle
+	 * socket has something: NOTIFYs, or a dying backend's last message
+	 * and then the EOF that marks the connection bad. */
+	for (int i = 0; db->prepared && i < FRESHEN_READS; i++) {
+		struct pollfd p = {.fd = PQsocket(db->conn), .events = POLLIN};
+
+		if (p.fd < 0 || poll(&p, 1, 0) < 0) {
+			db->prepared = 0;
+			break;
+		}
+		if (p.revents == 0)
+			return 0; /* nothing waiting: it is alive */
+		if (PQconsumeInput(db->conn) == 0 ||
+		    PQstatus(db->conn) != CONNECTION_OK)
+			db->prepared = 0;
+	}
+	db->prepared = 0;
+	return db_ensure(db);
+}
+
 /* Classifies a failed result; logs what is not an integrity refusal. */
 static int
 db_failure(struct db *db, struct arena *a, const PGresult *res,
@@ -192,12 +221,20 @@ db_failure(struct db *db, struct arena *a, const PGresult *res,
 	const char *state =
 	    res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
 
-	if (PQstatus(db->conn) != CONNECTION_OK) {
+	/* A broken connection, an error libpq made itself (no SQLSTATE:
+	 * "server closed the connection unexpectedly" may come before
+	 * libpq marks the connection bad), a connection exception (08) or
+	 * a server shutting down or starting (57P01-57P03): the database is
+	 * away, not the request wrong.  The next statement reconnects. */
+	if (PQstatus(db->conn) != CONNECTION_OK || state == NULL ||
+	    strncmp(state, "08", 2) == 0 || strncmp(state, "57P0", 4) == 0) {
 		db->prepared = 0;
-		log_msg("error", "db: connection lost during %s", what);
+		log_msg("error", "db: connection lost during %s: %s", what,
+		        res ? PQresultErrorMessage(res)
+		            : PQerrorMessage(db->conn));
 		return DB_LOST;
 	}
-	if (state != NULL && strncmp(state, "23", 2) == 0) {
+	if (strncmp(state, "23", 2) == 0) {
 		if (out != NULL) {
 			const char *c =
 			    PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME);

@@ -47,6 +47,14 @@ void       db_close(struct db *db);
 int db_ensure(struct db *db);
 
 /*
+ * Before a request: notices, without blocking, a connection the server
+ * closed while it sat idle (a restart of PostgreSQL) and reconnects it
+ * now, so the request's first statement does not fail on it.  Returns
+ * 0 when usable, -1 when the database is still away.
+ */
+int db_freshen(struct db *db);
+
+/*
  * Runs statement s (registered in a stmt_set) with its parameters (text; NULL
  * is SQL NULL; the count comes from the statement table).  Rows land in out
  * (may be NULL when the caller needs none), allocated from a.  Returns the

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "db_contest.h"
@@ -34,6 +35,10 @@
 #define ENTRY_RETRY_AFTER "5"
 /* Originals are at most this big (contests allow up to 100 MB). */
 #define ENTRY_ORIG_MAX ((size_t)104857600)
+/* After a lost commit: reconnections tried to learn its fate, and the
+ * wait between them (10 s in all, a PostgreSQL restart's time). */
+#define UP_SETTLE_TRIES   20
+#define UP_SETTLE_WAIT_US 500000
 /* The largest gallery page. */
 #define LIST_LIMIT_MAX 100
 
@@ -139,6 +144,8 @@ up_store(const struct store *st, const char *token,
          const struct image_derivs *d)
 {
 	/* enum store_deriv follows enum image_deriv (store.h). */
+	int save;
+
 	_Static_assert((int)STORE_DERIV__MAX == (int)IMAGE_DERIV__MAX,
 	               "one store suffix per derivative");
 	if (store_write(st, STORE_ORIG, token,
@@ -153,7 +160,11 @@ up_store(const struct store *st, const char *token,
 			goto fail;
 	return 0;
 fail:
+	save = errno;
+	/* Nothing half-written stays: store_write() removed its temporary
+	 * file, and every file of the token written before goes here. */
 	(void)store_remove_all(st, token, NULL);
+	errno = save;
 	return -1;
 }
 
@@ -259,8 +270,16 @@ up_settle(struct req *r, int rc, const char *token, const char **entry_id)
 	if (rc == DB_OK)
 		return rc;
 	if (rc == DB_LOST) {
-		if (db_ensure(r->db) != 0)
-			return DB_LOST;
+		/* PostgreSQL restarting takes seconds: wait for it (up to
+		 * UP_SETTLE_TRIES), so the files go now rather than stay
+		 * for the sweeper when the row did not land. */
+		int tries = 0;
+
+		while (db_ensure(r->db) != 0)
+			if (++tries >= UP_SETTLE_TRIES)
+				return DB_LOST;
+			else
+				usleep(UP_SETTLE_WAIT_US);
 		/* The commit's fate is unknown: look instead of guessing. */
 		rc = db_media_entry(r->db, r->a, token, entry_id);
 		if (rc == DB_OK)
@@ -406,8 +425,13 @@ h_entry_upload(struct req *r)
 		return rc;
 	store_token_new(token);
 	if (up_store(r->store, token, &info, photo, &d) != 0) {
+		int full = errno == ENOSPC || errno == EDQUOT;
+
 		image_derivs_free(&d);
-		log_msg("error", "req=%s cannot store an upload", r->id);
+		log_msg("error", "req=%s cannot store an upload: %s", r->id,
+		        strerror(errno));
+		if (full)
+			return resp_storage_full(r);
 		return resp_error(r, 503, "storage",
 		                  "The photo could not be stored; try again.");
 	}

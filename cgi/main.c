@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/select.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -26,6 +27,7 @@
 #include "image.h"
 #include "janitor.h"
 #include "log.h"
+#include "outcome.h"
 #include "req.h"
 #include "resp.h"
 #include "router.h"
@@ -35,8 +37,9 @@
 #define STOP_GRACE_SEC     20  /* in-flight requests get this long */
 #define SWEEP_EVERY_SEC    300 /* stale temp files are looked for */
 #define SWEEP_AGE_SEC      3600
-#define RESPAWN_BURST      10 /* deaths within RESPAWN_WINDOW_SEC ... */
-#define RESPAWN_WINDOW_SEC 10 /* ... slow the respawning down */
+#define RESPAWN_BURST      10     /* deaths within RESPAWN_WINDOW_SEC ... */
+#define RESPAWN_WINDOW_SEC 10     /* ... slow the respawning down */
+#define RESPAWN_DELAY_MS   1000.0 /* a slowed restart, and the folder's */
 #define ARENA_EXTRA        ((size_t)16 * 1024 * 1024)
 
 static volatile sig_atomic_t got_stop;
@@ -144,10 +147,10 @@ serve(FCGX_Request *fr, struct arena *a, struct db **db,
 	if (serve_load(&r, fr, a, *db, cfg) != 0)
 		; /* answered */
 	else if (*db == NULL && (*db = worker_db(cfg)) == NULL)
-		resp_error(&r, 503, "unavailable",
-		           "The database is unavailable; try again in a "
-		           "moment.");
+		resp_unavailable(&r);
 	else {
+		/* Still away: the request's statements answer 503. */
+		(void)db_freshen(*db);
 		r.db = *db;
 		r.store = wst;
 		r.boards = boards;
@@ -239,11 +242,31 @@ spawn_worker(int listen_fd, const struct store *wst, const struct config *cfg)
 	return pid;
 }
 
+/*
+ * Forks a child that has the name name (its comm, what pgrep -x sees)
+ * from its first instant: the master takes the name for the fork and
+ * then its own back.  Renamed in the child instead, a new folder would
+ * be counted for a moment as one worker too many.
+ */
+static pid_t
+fork_named(const char *name)
+{
+	char  own[16] = "netdep";
+	pid_t pid;
+
+	(void)prctl(PR_GET_NAME, own);
+	(void)prctl(PR_SET_NAME, name);
+	pid = fork();
+	if (pid != 0)
+		(void)prctl(PR_SET_NAME, own);
+	return pid;
+}
+
 /* The folder (fold.c): one process beside the workers, restarted like one. */
 static pid_t
 spawn_folder(const struct config *cfg)
 {
-	pid_t pid = fork();
+	pid_t pid = fork_named("netdep-fold");
 
 	if (pid == 0)
 		_exit(getppid() == master_pid ? fold_main(cfg) : 0);
@@ -257,7 +280,7 @@ spawn_folder(const struct config *cfg)
 static pid_t
 spawn_janitor(const struct config *cfg, const struct store *st)
 {
-	pid_t pid = fork();
+	pid_t pid = fork_named("netdep-janitor");
 
 	if (pid == 0)
 		_exit(getppid() == master_pid ? janitor_main(cfg, st) : 0);
@@ -305,17 +328,26 @@ check_database(const struct config *cfg)
 	return rc;
 }
 
-/* The master's state: what it started and how often workers die. */
+/*
+ * The master's state: what it started and how often workers die.  The
+ * children sit in slots: 0 .. workers-1 the workers, then the folder and
+ * the janitor.  A slot whose child ended is vacant (pid 0) until its due
+ * time, when master_fill() forks its replacement; the master never sleeps
+ * while it supervises, so a worker dying beside the folder is replaced at
+ * once, and the set of children is exactly one per slot.
+ */
 struct master {
 	struct config cfg;
 	struct store  media;
-	int           fd; /* the FastCGI socket */
-	pid_t        *pids;
-	pid_t         folder;
-	pid_t         janitor;
+	int           fd;    /* the FastCGI socket */
+	int           nslot; /* workers + folder + janitor */
+	pid_t        *pids;  /* per slot; 0 when vacant */
+	double       *due;   /* per vacant slot: when to fork (now_ms()) */
 	time_t        window_start; /* of the current respawn window */
 	int           deaths;       /* within it */
 };
+
+#define SLOT_FOLDER(m) ((m)->cfg.workers) /* and the janitor after it */
 
 /* Opens the FastCGI socket for nginx only, and writes the pid file. */
 static int
@@ -403,67 +435,101 @@ master_signals(sigset_t *empty)
 	signal(SIGPIPE, SIG_IGN);
 }
 
-/* Restarts worker slot i after its process ended with status. */
-static void
-master_respawn(struct master *m, int i, pid_t pid, int status)
+/* Forks the child of slot i; its pid, or -1 (logged). */
+static pid_t
+master_spawn(struct master *m, int i)
 {
-	if (WIFSIGNALED(status))
-		log_msg("error",
-		        "master: worker %ld killed by signal %d; restarting",
-		        (long)pid, WTERMSIG(status));
-	else
-		log_msg("warn", "master: worker %ld exited %d; restarting",
-		        (long)pid, WEXITSTATUS(status));
-	if (time(NULL) - m->window_start > RESPAWN_WINDOW_SEC) {
-		m->window_start = time(NULL);
-		m->deaths = 0;
-	}
-	if (++m->deaths > RESPAWN_BURST)
-		sleep(1); /* a crash loop: slow down */
-	m->pids[i] = spawn_worker(m->fd, &m->media, &m->cfg);
+	if (i < m->cfg.workers)
+		return spawn_worker(m->fd, &m->media, &m->cfg);
+	if (i == SLOT_FOLDER(m))
+		return spawn_folder(&m->cfg);
+	return spawn_janitor(&m->cfg, &m->media);
 }
 
-/* Reaps every ended child and starts its replacement. */
+/* Forks a child into every vacant slot that is due. */
+static void
+master_fill(struct master *m)
+{
+	double now = now_ms();
+
+	for (int i = 0; i < m->nslot; i++) {
+		if (m->pids[i] > 0 || m->due[i] > now)
+			continue;
+		if ((m->pids[i] = master_spawn(m, i)) < 0) {
+			m->pids[i] = 0; /* fork failed: try again soon */
+			m->due[i] = now + RESPAWN_DELAY_MS;
+		}
+	}
+}
+
+/* When the next vacant slot is due, as a timeout for pselect(); NULL
+ * when no slot is vacant (wait for a signal only). */
+static struct timespec *
+master_next_wake(const struct master *m, struct timespec *ts)
+{
+	double next = -1, now = now_ms(), wait;
+
+	for (int i = 0; i < m->nslot; i++)
+		if (m->pids[i] <= 0 && (next < 0 || m->due[i] < next))
+			next = m->due[i];
+	if (next < 0)
+		return NULL;
+	wait = next > now ? next - now : 0;
+	ts->tv_sec = (time_t)(wait / 1000);
+	ts->tv_nsec = (long)((wait - (double)ts->tv_sec * 1000) * 1e6);
+	return ts;
+}
+
+/* Marks slot i vacant after its process pid ended with status. */
+static void
+master_vacate(struct master *m, int i, pid_t pid, int status)
+{
+	const char *what = i < m->cfg.workers    ? "worker"
+	                   : i == SLOT_FOLDER(m) ? "folder"
+	                                         : "janitor";
+	double      delay = 0;
+
+	if (WIFSIGNALED(status))
+		log_msg("error",
+		        "master: %s %ld killed by signal %d; restarting", what,
+		        (long)pid, WTERMSIG(status));
+	else
+		log_msg("warn", "master: %s %ld exited %d; restarting", what,
+		        (long)pid, WEXITSTATUS(status));
+	if (i >= m->cfg.workers) {
+		delay = RESPAWN_DELAY_MS; /* never a tight crash loop */
+	} else {
+		if (time(NULL) - m->window_start > RESPAWN_WINDOW_SEC) {
+			m->window_start = time(NULL);
+			m->deaths = 0;
+		}
+		if (++m->deaths > RESPAWN_BURST)
+			delay = RESPAWN_DELAY_MS; /* a crash loop: slow down */
+	}
+	m->pids[i] = 0;
+	m->due[i] = now_ms() + delay;
+}
+
+/* Reaps every ended child and marks its slot vacant. */
 static void
 master_reap(struct master *m)
 {
 	int   status;
 	pid_t pid;
 
-	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-		if (pid == m->folder) {
-			log_msg("warn",
-			        "master: folder %ld ended (%d); restarting",
-			        (long)pid, status);
-			sleep(1); /* never a tight crash loop */
-			m->folder = spawn_folder(&m->cfg);
-			continue;
-		}
-		if (pid == m->janitor) {
-			log_msg("warn",
-			        "master: janitor %ld ended (%d); restarting",
-			        (long)pid, status);
-			sleep(1);
-			m->janitor = spawn_janitor(&m->cfg, &m->media);
-			continue;
-		}
-		for (int i = 0; i < m->cfg.workers; i++)
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+		for (int i = 0; i < m->nslot; i++)
 			if (m->pids[i] == pid)
-				master_respawn(m, i, pid, status);
-	}
+				master_vacate(m, i, pid, status);
 }
 
-/* Sends sig to every worker, the folder and the janitor. */
+/* Sends sig to every child: the workers, the folder and the janitor. */
 static void
 master_kill_all(const struct master *m, int sig)
 {
-	for (int i = 0; i < m->cfg.workers; i++)
+	for (int i = 0; i < m->nslot; i++)
 		if (m->pids[i] > 0)
 			kill(m->pids[i], sig);
-	if (m->folder > 0)
-		kill(m->folder, sig);
-	if (m->janitor > 0)
-		kill(m->janitor, sig);
 }
 
 /*
@@ -473,8 +539,10 @@ master_kill_all(const struct master *m, int sig)
 static void
 master_stop(struct master *m, const sigset_t *empty)
 {
-	int alive = m->cfg.workers + (m->folder > 0) + (m->janitor > 0);
+	int alive = 0;
 
+	for (int i = 0; i < m->nslot; i++)
+		alive += m->pids[i] > 0;
 	log_msg("info", "master: stopping; waiting for in-flight requests");
 	master_kill_all(m, SIGTERM);
 	alarm(STOP_GRACE_SEC);
@@ -484,7 +552,11 @@ master_stop(struct master *m, const sigset_t *empty)
 		pid_t pid = waitpid(-1, &status, WNOHANG);
 
 		if (pid > 0) {
-			alive--;
+			for (int i = 0; i < m->nslot; i++)
+				if (m->pids[i] == pid) {
+					m->pids[i] = 0;
+					alive--;
+				}
 			continue;
 		}
 		if (pid < 0 && errno == ECHILD)
@@ -512,22 +584,25 @@ main(int argc, char **argv)
 	master_pid = getpid();
 	if ((rc = master_setup(&m, argc, argv)) != 0)
 		return rc;
-	if ((m.pids = calloc((size_t)m.cfg.workers, sizeof(*m.pids))) == NULL)
+	m.nslot = m.cfg.workers + 2;
+	m.pids = calloc((size_t)m.nslot, sizeof(*m.pids));
+	m.due = calloc((size_t)m.nslot, sizeof(*m.due));
+	if (m.pids == NULL || m.due == NULL)
 		return 1;
 	master_signals(&empty);
 	/* A child the process had before it became the master (a shell's
 	 * helper, say) may have ended already: reap it, or it stays a
 	 * zombie among the workers. */
 	master_reap(&m);
-	for (int i = 0; i < m.cfg.workers; i++)
-		m.pids[i] = spawn_worker(m.fd, &m.media, &m.cfg);
-	m.folder = spawn_folder(&m.cfg);
-	m.janitor = spawn_janitor(&m.cfg, &m.media);
+	master_fill(&m); /* every slot is vacant and due */
 	log_msg("info", "master: %d workers on %s, media %s", m.cfg.workers,
 	        m.cfg.socket, m.cfg.media);
 	alarm(SWEEP_EVERY_SEC);
 	while (!got_stop) {
-		sigsuspend(&empty);
+		struct timespec ts;
+
+		/* Signals are blocked but here, so none is missed. */
+		pselect(0, NULL, NULL, NULL, master_next_wake(&m, &ts), &empty);
 		if (got_alarm) {
 			got_alarm = 0;
 			(void)store_sweep_tmp(&m.media, SWEEP_AGE_SEC);
@@ -537,12 +612,15 @@ main(int argc, char **argv)
 			got_child = 0;
 			master_reap(&m);
 		}
+		if (!got_stop)
+			master_fill(&m);
 	}
 	master_stop(&m, &empty);
 	unlink(m.cfg.socket);
 	if (m.cfg.pidfile != NULL)
 		unlink(m.cfg.pidfile);
 	free(m.pids);
+	free(m.due);
 	log_msg("info", "master: stopped");
 	return 0;
 }

@@ -13,6 +13,9 @@
 #include "log.h"
 #include "resp.h"
 
+/* Seconds a client should wait after the database or the disk failed. */
+#define FAULT_RETRY_AFTER "5"
+
 static const struct outcome outcomes[] = {
     /* successes */
     {NULL, "ok", 200, NULL, NULL},
@@ -52,6 +55,13 @@ static const struct outcome outcomes[] = {
      "Đang có quá nhiều lượt đăng ký; hãy thử lại sau ít phút."},
     {NULL, "hash_busy", 503, "busy",
      "Máy chủ đang bận kiểm tra mật khẩu; hãy thử lại sau một giây."},
+    /* faults (issue 14): the database away, the media disk full */
+    {NULL, "db_unavailable", 503, "unavailable",
+     "Máy chủ tạm thời mất kết nối tới cơ sở dữ liệu nên chưa ghi được "
+     "yêu cầu của bạn; hãy thử lại sau vài giây."},
+    {NULL, "storage_full", 507, NULL,
+     "Máy chủ đã hết chỗ lưu ảnh nên ảnh của bạn chưa được nhận và không "
+     "có gì được lưu; hãy thử lại sau ít phút."},
     /* uploads (issue 12, finding 8: the disk cannot be filled) */
     {NULL, "upload_quota", 429, NULL,
      "Hôm nay bạn đã tải lên %s ảnh, mức tối đa cho một tài khoản trong "
@@ -161,4 +171,18 @@ resp_outcome(struct req *r, const char *op, const char *name,
 	                  (int)(pct - o->message), o->message,
 	                  *pct ? (detail ? detail : "") : "",
 	                  *pct ? pct + 2 : "");
+}
+
+int
+resp_unavailable(struct req *r)
+{
+	resp_header(r, "Retry-After", FAULT_RETRY_AFTER);
+	return resp_outcome(r, NULL, "db_unavailable", NULL);
+}
+
+int
+resp_storage_full(struct req *r)
+{
+	resp_header(r, "Retry-After", FAULT_RETRY_AFTER);
+	return resp_outcome(r, NULL, "storage_full", NULL);
 }

@@ -14,6 +14,7 @@
 #include "config.h"
 #include "db.h"
 #include "handlers.h"
+#include "outcome.h"
 #include "resp.h"
 #include "valid.h"
 
@@ -189,9 +190,7 @@ router_session(struct req *r)
 
 	if ((rc = auth_load(r)) >= 0)
 		return 0;
-	return rc == DB_LOST ? resp_error(r, 503, "unavailable",
-	                                  "The database is unavailable; try "
-	                                  "again in a moment.")
+	return rc == DB_LOST ? resp_unavailable(r)
 	                     : resp_error(r, 500, "internal",
 	                                  "The server could not check your "
 	                                  "session.");
