@@ -26,6 +26,7 @@
 #include "image.h"
 #include "janitor.h"
 #include "log.h"
+#include "metrics.h"
 #include "req.h"
 #include "resp.h"
 #include "router.h"
@@ -133,6 +134,32 @@ serve_load(struct req *r, FCGX_Request *fr, struct arena *a, struct db *db,
 	return 0;
 }
 
+/* Counts and logs an answered request (README, Metrics and Logs). */
+static void
+serve_done(const struct req *r, struct db *db, double ms)
+{
+	struct log_line l;
+	const char     *method = NULL;
+	const char     *route = router_route(r->route, &method);
+
+	metrics_request(r->route, r->status, ms);
+	metrics_db_state(db != NULL && db_is_up(db));
+	log_begin(&l, "info", "request");
+	log_str(&l, "req", r->id);
+	log_str(&l, "method",
+	        r->method < METHOD__MAX ? http_method_names[r->method] : "?");
+	log_str(&l, "route", route);
+	log_str(&l, "path", r->path);
+	log_int(&l, "status", r->status);
+	log_num(&l, "ms", ms);
+	log_int(&l, "bytes", (long long)r->bytes_out);
+	if (r->user != NULL)
+		log_int(&l, "account", r->user->id);
+	log_str(&l, "client", r->remote_addr);
+	log_str(&l, "error", r->error_code);
+	log_end(&l);
+}
+
 /* Serves one accepted request; never exits. */
 static void
 serve(FCGX_Request *fr, struct arena *a, struct db **db,
@@ -149,6 +176,7 @@ serve(FCGX_Request *fr, struct arena *a, struct db **db,
 		           "moment.");
 	else {
 		r.db = *db;
+		db_tag(*db, r.id);
 		r.store = wst;
 		r.boards = boards;
 		router_dispatch(&r);
@@ -156,16 +184,12 @@ serve(FCGX_Request *fr, struct arena *a, struct db **db,
 	if (!r.answered)
 		resp_error(&r, 500, "internal",
 		           "The request was not answered.");
-	log_msg("info",
-	        "req=%s %s %s status=%d bytes=%zu ms=%.1f user=%lld%s%s", r.id,
-	        r.method < METHOD__MAX ? http_method_names[r.method] : "?",
-	        r.path, r.status, r.bytes_out, now_ms() - t0,
-	        r.user ? r.user->id : 0LL, r.error_code ? " error=" : "",
-	        r.error_code ? r.error_code : "");
+	serve_done(&r, *db, now_ms() - t0);
 }
 
 static int
-worker_main(int listen_fd, const struct store *wst, const struct config *cfg)
+worker_main(int slot, int listen_fd, const struct store *wst,
+            const struct config *cfg)
 {
 	FCGX_Request   fr;
 	struct arena   a;
@@ -178,6 +202,8 @@ worker_main(int listen_fd, const struct store *wst, const struct config *cfg)
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
 	if (getppid() != master_pid)
 		return 0;
+	metrics_use_slot(slot);
+	log_catch_reopen();
 	signal(SIGCHLD, SIG_DFL);
 	signal(SIGALRM, SIG_IGN);
 	signal(SIGPIPE, SIG_IGN);
@@ -190,6 +216,7 @@ worker_main(int listen_fd, const struct store *wst, const struct config *cfg)
 
 	/* A worker without a database still answers 503 and retries. */
 	db = worker_db(cfg);
+	metrics_db_state(db != NULL);
 	/* Without this flag libfcgi restarts accept() after SIGTERM. */
 	if (FCGX_InitRequest(&fr, listen_fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
 		log_msg("error", "worker: FCGX_InitRequest failed");
@@ -228,12 +255,13 @@ worker_main(int listen_fd, const struct store *wst, const struct config *cfg)
 }
 
 static pid_t
-spawn_worker(int listen_fd, const struct store *wst, const struct config *cfg)
+spawn_worker(int slot, int listen_fd, const struct store *wst,
+             const struct config *cfg)
 {
 	pid_t pid = fork();
 
 	if (pid == 0)
-		_exit(worker_main(listen_fd, wst, cfg));
+		_exit(worker_main(slot, listen_fd, wst, cfg));
 	if (pid < 0)
 		log_msg("error", "master: fork failed: %s", strerror(errno));
 	return pid;
@@ -245,8 +273,11 @@ spawn_folder(const struct config *cfg)
 {
 	pid_t pid = fork();
 
-	if (pid == 0)
+	if (pid == 0) {
+		metrics_use_slot(metrics_folder_slot());
+		log_catch_reopen();
 		_exit(getppid() == master_pid ? fold_main(cfg) : 0);
+	}
 	if (pid < 0)
 		log_msg("error", "master: fork of the folder failed: %s",
 		        strerror(errno));
@@ -259,8 +290,10 @@ spawn_janitor(const struct config *cfg, const struct store *st)
 {
 	pid_t pid = fork();
 
-	if (pid == 0)
+	if (pid == 0) {
+		log_catch_reopen();
 		_exit(getppid() == master_pid ? janitor_main(cfg, st) : 0);
+	}
 	if (pid < 0)
 		log_msg("error", "master: fork of the janitor failed: %s",
 		        strerror(errno));
@@ -365,6 +398,15 @@ master_setup(struct master *m, int argc, char **argv)
 		config_print(&m->cfg);
 		exit(fflush(stdout) == 0 ? 0 : 1);
 	}
+	if (log_open(m->cfg.log) != 0) {
+		fprintf(stderr, "netdep: cannot open the log %s: %s\n",
+		        m->cfg.log, strerror(errno));
+		return 1;
+	}
+	/* Before any fork: every child shares it (metrics.h). */
+	if (metrics_init(m->cfg.workers) != 0)
+		log_msg("warn", "master: no shared memory for metrics: %s",
+		        strerror(errno));
 	if (sodium_init() < 0) {
 		fprintf(stderr, "netdep: libsodium failed to initialise\n");
 		return 1;
@@ -394,6 +436,9 @@ master_signals(sigset_t *empty)
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGALRM);
+	sigaddset(&block, SIGUSR1);
+	/* The handler first (it unblocks), then the block below. */
+	log_catch_reopen();
 	sigprocmask(SIG_BLOCK, &block, NULL);
 	sigemptyset(empty);
 	catch_signal(SIGCHLD, on_child);
@@ -420,7 +465,8 @@ master_respawn(struct master *m, int i, pid_t pid, int status)
 	}
 	if (++m->deaths > RESPAWN_BURST)
 		sleep(1); /* a crash loop: slow down */
-	m->pids[i] = spawn_worker(m->fd, &m->media, &m->cfg);
+	metrics_restart(i);
+	m->pids[i] = spawn_worker(i, m->fd, &m->media, &m->cfg);
 }
 
 /* Reaps every ended child and starts its replacement. */
@@ -520,7 +566,7 @@ main(int argc, char **argv)
 	 * zombie among the workers. */
 	master_reap(&m);
 	for (int i = 0; i < m.cfg.workers; i++)
-		m.pids[i] = spawn_worker(m.fd, &m.media, &m.cfg);
+		m.pids[i] = spawn_worker(i, m.fd, &m.media, &m.cfg);
 	m.folder = spawn_folder(&m.cfg);
 	m.janitor = spawn_janitor(&m.cfg, &m.media);
 	log_msg("info", "master: %d workers on %s, media %s", m.cfg.workers,
@@ -533,6 +579,10 @@ main(int argc, char **argv)
 			(void)store_sweep_tmp(&m.media, SWEEP_AGE_SEC);
 			alarm(SWEEP_EVERY_SEC);
 		}
+		/* Log rotation: the master reopens (log.c) and tells its
+		 * children, which reopen at their next line. */
+		if (log_reopen_asked())
+			master_kill_all(&m, SIGUSR1);
 		if (got_child && !got_stop) {
 			got_child = 0;
 			master_reap(&m);
