@@ -581,8 +581,10 @@ main(int argc, char **argv)
 		}
 		/* Log rotation: the master reopens (log.c) and tells its
 		 * children, which reopen at their next line. */
-		if (log_reopen_asked())
+		if (log_reopen_asked()) {
 			master_kill_all(&m, SIGUSR1);
+			log_msg("info", "master: log reopened; children told");
+		}
 		if (got_child && !got_stop) {
 			got_child = 0;
 			master_reap(&m);
