@@ -36,8 +36,8 @@ static const struct stmt sys_q[Q__MAX] = {
     /* A request's id as application_name (db_tag()): session-wide, so
      * pg_stat_activity and %a in PostgreSQL's log name the request. */
     [Q_TAG] = {"db_tag",
-               "SELECT pg_catalog.set_config('application_name', $1, false)",
-               1, 1},
+               "SELECT pg_catalog.set_config('application_name', $1, false)", 1,
+               1},
 };
 
 const struct stmt_set db_sys_set = {"db", sys_q, Q__MAX};
@@ -214,8 +214,8 @@ db_send(struct db *db, const struct stmt *s, const char *sql,
         const char *const *params)
 {
 	if (s == NULL)
-		return PQsendQueryParams(db->conn, sql, 0, NULL, NULL, NULL, NULL,
-		                         0);
+		return PQsendQueryParams(db->conn, sql, 0, NULL, NULL, NULL,
+		                         NULL, 0);
 	if (s->per_call)
 		return PQsendQueryParams(db->conn, s->sql, s->nparams, NULL,
 		                         params, NULL, NULL, 0);
@@ -276,12 +276,13 @@ db_run(struct db *db, const struct stmt *s, const char *sql,
 	if (db->tag_due)
 		return db_exec_tagged(db, s, sql, params);
 	if (s == NULL)
-		return PQexecParams(db->conn, sql, 0, NULL, NULL, NULL, NULL, 0);
+		return PQexecParams(db->conn, sql, 0, NULL, NULL, NULL, NULL,
+		                    0);
 	if (s->per_call)
 		return PQexecParams(db->conn, s->sql, s->nparams, NULL, params,
 		                    NULL, NULL, 0);
-	return PQexecPrepared(db->conn, s->name, s->nparams, params, NULL,
-	                      NULL, 0);
+	return PQexecPrepared(db->conn, s->name, s->nparams, params, NULL, NULL,
+	                      0);
 }
 
 /* Classifies a failed result; logs what is not an integrity refusal. */

@@ -519,13 +519,14 @@ decode_count(const char *tag, enum decode_status st, int rc, int ws,
 	metrics_decode(m);
 	if (m != MDEC_OK)
 		log_event("warn", "decode_refused", tag, "outcome",
-		          m == MDEC_REFUSED    ? "refused"
+		          m == MDEC_REFUSED     ? "refused"
 		          : m == MDEC_TIMED_OUT ? "timed_out"
 		          : m == MDEC_KILLED    ? "killed"
 		          : m == MDEC_CRASHED   ? "crashed"
 		                                : "error",
 		          "reason",
-		          st == DECODE_REFUSED ? image_result_message(why) : NULL,
+		          st == DECODE_REFUSED ? image_result_message(why)
+		                               : NULL,
 		          NULL);
 }
 
@@ -621,7 +622,8 @@ decode_derive(int lock_dir_fd, const char *tag, const uint8_t *buf, size_t len,
 		log_msg("warn", "req=%s decode busy: %u slots taken for %u ms",
 		        tag, limits.slots, limits.wait_ms);
 		metrics_decode(MDEC_BUSY);
-		log_event("warn", "throttle", tag, "what", "decode_slots", NULL);
+		log_event("warn", "throttle", tag, "what", "decode_slots",
+		          NULL);
 		return DECODE_BUSY;
 	}
 	st = child_decode(tag, slot, buf, len, info, which, card, out, why);

@@ -15,10 +15,10 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char           *log_path;   /* NETDEP_LOG, or NULL */
-static volatile sig_atomic_t asked;      /* SIGUSR1s received */
-static sig_atomic_t          reopened;   /* asked, when last reopened */
-static sig_atomic_t          forwarded;  /* asked, when last reported */
+static const char           *log_path;  /* NETDEP_LOG, or NULL */
+static volatile sig_atomic_t asked;     /* SIGUSR1s received */
+static sig_atomic_t          reopened;  /* asked, when last reopened */
+static sig_atomic_t          forwarded; /* asked, when last reported */
 
 /* Length of the valid UTF-8 sequence at s (n bytes left), or 0. */
 static size_t
@@ -54,8 +54,8 @@ log_escape(char *dst, size_t cap, const char *s, size_t n)
 		size_t               u;
 
 		if (*c < 0x80) {
-			int plain = *c >= 0x20 && *c != 0x7f && *c != '"' &&
-			            *c != '\\';
+			int plain =
+			    *c >= 0x20 && *c != 0x7f && *c != '"' && *c != '\\';
 
 			if (o + (plain ? 1 : 6) >= cap)
 				break;

@@ -40,8 +40,8 @@ void log_end(struct log_line *l);
  * arguments after req_id are key, value pairs ending with NULL; a NULL
  * value leaves its key out.
  */
-void log_event(const char *level, const char *event, const char *req_id,
-               ...) __attribute__((sentinel));
+void log_event(const char *level, const char *event, const char *req_id, ...)
+    __attribute__((sentinel));
 
 /*
  * Appends s (n bytes) to dst (cap bytes, always NUL-terminated) escaped

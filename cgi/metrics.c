@@ -27,9 +27,12 @@ static const double buckets_ms[] = {5,   10,   25,   50,   100,  250,
 #define NBUCKET (sizeof(buckets_ms) / sizeof(buckets_ms[0]) + 1)
 
 static const char *const decode_names[MDEC__MAX] = {
-    [MDEC_OK] = "ok",           [MDEC_REFUSED] = "refused",
-    [MDEC_TIMED_OUT] = "timed_out", [MDEC_KILLED] = "killed",
-    [MDEC_CRASHED] = "crashed", [MDEC_BUSY] = "busy",
+    [MDEC_OK] = "ok",
+    [MDEC_REFUSED] = "refused",
+    [MDEC_TIMED_OUT] = "timed_out",
+    [MDEC_KILLED] = "killed",
+    [MDEC_CRASHED] = "crashed",
+    [MDEC_BUSY] = "busy",
     [MDEC_ERROR] = "error",
 };
 
@@ -42,16 +45,16 @@ struct slot {
 	counter         decode[MDEC__MAX];
 	counter         votes[METRICS_OUTCOMES];
 	counter         board_hit, board_miss;
-	counter         restarts;   /* of the worker in this slot */
+	counter         restarts; /* of the worker in this slot */
 	counter         fold_ok, fold_failed;
-	_Atomic int64_t db_up;      /* gauge: 1 connected, 0 not, -1 never */
-	_Atomic int64_t last_fold;  /* Unix ms of the last good fold */
+	_Atomic int64_t db_up;     /* gauge: 1 connected, 0 not, -1 never */
+	_Atomic int64_t last_fold; /* Unix ms of the last good fold */
 	_Atomic int64_t pid;
 };
 
 static struct slot *slots; /* the shared region, or NULL */
 static int          nslots, nworkers;
-static struct slot *mine;  /* this process's slot, or NULL */
+static struct slot *mine; /* this process's slot, or NULL */
 
 int
 metrics_init(int workers)
@@ -275,10 +278,10 @@ render_requests(struct out *o, const struct metrics_view *v)
 	     "Requests answered by the workers, by route and status.");
 	for (int r = 0; r < METRICS_ROUTES; r++)
 		for (size_t s = 0; s < NSTATUS; s++) {
-			uint64_t n = sum_of(offsetof(struct slot, req) +
-			                    ((size_t)r * NSTATUS + s) *
-			                        sizeof(counter));
-			char     st[8];
+			uint64_t n =
+			    sum_of(offsetof(struct slot, req) +
+			           ((size_t)r * NSTATUS + s) * sizeof(counter));
+			char st[8];
 
 			if (n == 0)
 				continue;
@@ -307,15 +310,16 @@ render_latency(struct out *o, const struct metrics_view *v)
 		uint64_t count = 0;
 
 		for (size_t b = 0; b < NBUCKET; b++)
-			count += sum_of(offsetof(struct slot, lat) +
-			                ((size_t)r * NBUCKET + b) *
-			                    sizeof(counter));
+			count +=
+			    sum_of(offsetof(struct slot, lat) +
+			           ((size_t)r * NBUCKET + b) * sizeof(counter));
 		if (count == 0)
 			continue;
 		route_labels(v, r, m, p, sizeof(p));
 		for (size_t b = 0; b < NBUCKET; b++) {
-			cum += sum_of(offsetof(struct slot, lat) +
-			              ((size_t)r * NBUCKET + b) * sizeof(counter));
+			cum +=
+			    sum_of(offsetof(struct slot, lat) +
+			           ((size_t)r * NBUCKET + b) * sizeof(counter));
 			if (b + 1 < NBUCKET)
 				emit(o,
 				     "netdep_http_request_duration_seconds_"
@@ -402,7 +406,8 @@ static void
 render_fold_boards(struct out *o, const struct metrics_view *v)
 {
 	const struct slot *f = &slots[nworkers];
-	long long last = atomic_load_explicit(&f->last_fold, memory_order_relaxed);
+	long long          last =
+	    atomic_load_explicit(&f->last_fold, memory_order_relaxed);
 
 	head(o, "netdep_fold_runs_total", "counter",
 	     "Folds of queued vote counts, by result.");

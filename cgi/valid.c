@@ -618,7 +618,7 @@ valid_kv(const struct valid_field *fields, size_t nfields, const struct kv *kv,
 static int
 addr_parse(const char *s, unsigned char out[16])
 {
-	static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0,
+	static const unsigned char mapped[12] = {0, 0, 0, 0, 0,    0,
 	                                         0, 0, 0, 0, 0xff, 0xff};
 
 	if (strchr(s, ':') == NULL) {
