@@ -128,8 +128,10 @@ log_str(struct log_line *l, const char *key, const char *v)
 	put(l, "\"", 1);
 	put(l, esc, n);
 	put(l, "\"", 1);
-	if (l->full)
-		l->n = keep; /* a field is whole or absent */
+	if (l->full) { /* a field is whole or absent; smaller ones may fit */
+		l->n = keep;
+		l->full = 0;
+	}
 }
 
 void
