@@ -224,10 +224,10 @@ db_send(struct db *db, const struct stmt *s, const char *sql,
 }
 
 /*
- * Runs s (or sql) after setting application_name to the pending tag, in
- * one round trip: both go out in one pipeline, each with its own Sync so
- * the statement's own transaction never includes the tag's.  Returns the
- * statement's result (NULL when the connection broke).
+ * In pipeline mode: runs s (or sql) after setting application_name to the
+ * pending tag, in one round trip: both go out in one pipeline, each with its
+ * own Sync so the statement's own transaction never includes the tag's. Returns
+ * the statement's result (NULL when the connection broke).
  */
 static PGresult *
 db_exec_tagged(struct db *db, const struct stmt *s, const char *sql,
@@ -238,8 +238,6 @@ db_exec_tagged(struct db *db, const struct stmt *s, const char *sql,
 	int         syncs = 0, nulls = 0;
 
 	db->tag_due = 0;
-	if (PQenterPipelineMode(db->conn) != 1)
-		return NULL;
 	if (PQsendQueryPrepared(db->conn, sys_q[Q_TAG].name, 1, tag, NULL, NULL,
 	                        0) != 1 ||
 	    PQpipelineSync(db->conn) != 1 || db_send(db, s, sql, params) != 1 ||
@@ -273,7 +271,9 @@ static PGresult *
 db_run(struct db *db, const struct stmt *s, const char *sql,
        const char *const *params)
 {
-	if (db->tag_due)
+	/* The tag is a label: a connection that cannot pipeline (busy,
+	 * say) runs the statement untagged rather than fail it. */
+	if (db->tag_due && PQenterPipelineMode(db->conn) == 1)
 		return db_exec_tagged(db, s, sql, params);
 	if (s == NULL)
 		return PQexecParams(db->conn, sql, 0, NULL, NULL, NULL, NULL,

@@ -282,3 +282,38 @@ def test_logs_reopen_after_rotation(base_url, var_dir):
     # The new files are the writers' own, as the old ones were.
     for path in (server_log, access_log):
         assert os.stat(path).st_uid == os.stat(path + ".1").st_uid
+
+
+def workers(var_dir):
+    with open(os.path.join(var_dir, "run", "netdep.pid")) as f:
+        master = f.read().strip()
+    out = subprocess.run(["pgrep", "-x", "netdep", "-P", master],
+                         capture_output=True, text=True, check=True)
+    return sorted(int(p) for p in out.stdout.split())
+
+
+def total_requests(samples):
+    return sum(v for (name, _), v in samples.items()
+               if name == "netdep_http_requests_total")
+
+
+def test_a_restarted_worker_keeps_the_counts(base_url, var_dir):
+    before, _ = scrape(base_url)
+    pids = workers(var_dir)
+    os.kill(pids[0], 9)
+    for _ in range(1200):  # the master replaces it within a second
+        now = workers(var_dir)
+        if pids[0] not in now and len(now) == len(pids):
+            break
+        time.sleep(0.05)
+    for _ in range(2 * len(pids)):
+        assert_status(requests.get(base_url + f"{API}/health", timeout=30),
+                      200)
+    after, _ = scrape(base_url)
+    assert value(after, "netdep_worker_restarts_total") \
+        - value(before, "netdep_worker_restarts_total") == 1
+    # Nothing the dead worker counted is lost: the totals only grow.
+    assert total_requests(after) >= total_requests(before) + 2 * len(pids)
+    for key, v in before.items():
+        if key[0] == "netdep_http_requests_total":
+            assert after.get(key, 0) >= v, key
