@@ -317,3 +317,26 @@ def test_a_restarted_worker_keeps_the_counts(base_url, var_dir):
     for key, v in before.items():
         if key[0] == "netdep_http_requests_total":
             assert after.get(key, 0) >= v, key
+
+
+def test_role_change_is_an_event_of_its_request(base_url, var_dir, contest,
+                                               new_user):
+    slug = contest()
+    admin, someone = new_user(role="admin"), new_user(login=False)
+    start = size(log_path(var_dir))
+    r = admin.post(f"{API}/contests/{slug}/judges",
+                   json={"username": someone.username})
+    assert r.status_code in (200, 201), r.text
+    rid = r.headers["X-Request-Id"]
+    r = admin.delete(f"{API}/contests/{slug}/judges/"
+                     f"{someone.username.lower()}")
+    assert r.status_code in (200, 204), r.text
+    rid2 = r.headers["X-Request-Id"]
+    events = {(x["req"], x["change"]): x for x in records(log_path(var_dir),
+                                                            start)
+              if x.get("event") == "role_change"}
+    assert set(events) == {(rid, "grant"), (rid2, "revoke")}, events
+    grant = events[(rid, "grant")]
+    assert grant["role"] == "judge" and grant["contest"] == slug
+    assert grant["username"] == someone.username
+    assert grant["by"] == admin.username, grant
