@@ -135,6 +135,8 @@ db_prepare_all(struct db *db)
 			if (db_prepare_one(db, stmt_sets[k], i) < 0)
 				return -1;
 	db->prepared = 1;
+	/* A new session has no application_name: the tag goes again. */
+	db->tag_due = db->tag[0] != '\0';
 	/* What was NOTIFYed while no connection listened is lost: every
 	 * board read before is suspect. */
 	db->board_gen++;

@@ -109,6 +109,7 @@ fold_main(const struct config *cfg)
 			fold_sleep_ms(RETRY_MS);
 			continue;
 		}
+		db_tag(db, "netdep-folder"); /* its application_name */
 		rc = db_vote_fold(db, &a);
 		metrics_fold(rc >= 0, wall_ms());
 		if (rc == DB_LOST) {
