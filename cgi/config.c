@@ -187,6 +187,14 @@ static const struct config_key keys[] = {
     KEY_CHECKED("NETDEP_TRUSTED_PROXIES", trusted_proxies, "", check_cidrs,
                 "proxies whose X-Forwarded-For nginx believes (CIDR list; "
                 "none by default)"),
+    /* Operations (README, Metrics and Logs). */
+    KEY_CHECKED("NETDEP_METRICS_ALLOW", metrics_allow, "127.0.0.0/8, ::1",
+                check_cidrs,
+                "client addresses that may read /metrics and "
+                "/nginx_status (CIDR list; loopback by default)"),
+    KEY_STR("NETDEP_LOG", log, NULL,
+            "the server's log file, reopened on SIGUSR1 (default: "
+            "stderr)"),
     /* nginx's vote rate limits (SPEC 4), per address and per session. */
     KEY_CHECKED("NETDEP_VOTE_RATE_IP", vote_rate_ip, "20r/s", check_rate,
                 "votes per client address (nginx limit_req rate)"),

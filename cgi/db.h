@@ -64,6 +64,17 @@ int db_exec(struct db *db, struct arena *a, const struct stmt *s,
             const char *const *params, struct rows *out);
 
 /*
+ * The next statement on db sets PostgreSQL's application_name to tag
+ * first (a request id: pg_stat_activity and the server log's %a then
+ * name the request), in the same round trip (a pipeline).  A request
+ * that runs no statement costs nothing.
+ */
+void db_tag(struct db *db, const char *tag);
+
+/* 1 when db's connection is up and prepared, else 0. */
+int db_is_up(const struct db *db);
+
+/*
  * Makes this connection, and every one it reconnects to, LISTEN for board
  * changes (sql/functions/040_boards.sql); only a worker that drains them with
  * db_board_gen() should (libpq queues every notification until then).

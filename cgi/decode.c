@@ -45,6 +45,7 @@
 #endif
 
 #include "log.h"
+#include "metrics.h"
 #include "slots.h"
 #include "store.h"
 
@@ -488,6 +489,48 @@ death_note(int ws)
 }
 
 /*
+ * Counts a child's end for /metrics (metrics.h) and logs the refusals as
+ * events: a limit hit at the wall clock (rc -2) is "timed_out", one the
+ * kernel enforced (CPU, memory) or the sandbox's SIGSYS "killed".
+ */
+static void
+decode_count(const char *tag, enum decode_status st, int rc, int ws,
+             enum image_result why)
+{
+	enum metrics_decode m = MDEC_ERROR;
+
+	switch (st) {
+	case DECODE_OK:
+		m = MDEC_OK;
+		break;
+	case DECODE_REFUSED:
+		m = MDEC_REFUSED;
+		break;
+	case DECODE_LIMIT:
+		m = rc == -2 ? MDEC_TIMED_OUT : MDEC_KILLED;
+		break;
+	case DECODE_CRASHED:
+		m = WIFSIGNALED(ws) && WTERMSIG(ws) == SIGSYS ? MDEC_KILLED
+		                                              : MDEC_CRASHED;
+		break;
+	default:
+		break;
+	}
+	metrics_decode(m);
+	if (m != MDEC_OK)
+		log_event("warn", "decode_refused", tag, "outcome",
+		          m == MDEC_REFUSED     ? "refused"
+		          : m == MDEC_TIMED_OUT ? "timed_out"
+		          : m == MDEC_KILLED    ? "killed"
+		          : m == MDEC_CRASHED   ? "crashed"
+		                                : "error",
+		          "reason",
+		          st == DECODE_REFUSED ? image_result_message(why)
+		                               : NULL,
+		          NULL);
+}
+
+/*
  * Forks the child that decodes buf and reads its answer until the wall
  * clock deadline.  Returns the verdict; the child is reaped.
  */
@@ -533,6 +576,7 @@ child_decode(const char *tag, int slot, const uint8_t *buf, size_t len,
 	while (waitpid(pid, &ws, 0) < 0 && errno == EINTR)
 		;
 	st = child_verdict(rc, ws, *why);
+	decode_count(tag, st, rc, ws, *why);
 	log_msg(st == DECODE_OK || st == DECODE_REFUSED ? "info" : "warn",
 	        "req=%s decode child pid=%ld %s%s%s ms=%lld%s", tag, (long)pid,
 	        decode_status_name(st), st == DECODE_REFUSED ? ": " : "",
@@ -577,6 +621,9 @@ decode_derive(int lock_dir_fd, const char *tag, const uint8_t *buf, size_t len,
 		}
 		log_msg("warn", "req=%s decode busy: %u slots taken for %u ms",
 		        tag, limits.slots, limits.wait_ms);
+		metrics_decode(MDEC_BUSY);
+		log_event("warn", "throttle", tag, "what", "decode_slots",
+		          NULL);
 		return DECODE_BUSY;
 	}
 	st = child_decode(tag, slot, buf, len, info, which, card, out, why);

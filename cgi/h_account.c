@@ -12,6 +12,7 @@
 #include "db_account.h"
 #include "handlers.h"
 #include "input.h"
+#include "log.h"
 #include "password.h"
 #include "resp.h"
 
@@ -241,6 +242,8 @@ h_session_create(struct req *r)
 		snprintf(secs, sizeof(secs), "%d", wait);
 		resp_header(r, "Retry-After", secs);
 	}
+	log_event("warn", "login_failure", r->id, "username", name, "client",
+	          r->remote_addr, "retry_after", wait > 0 ? secs : NULL, NULL);
 	return resp_error(r, 401, "bad_credentials",
 	                  "Tên đăng nhập hoặc mật khẩu không đúng.");
 }

@@ -13,6 +13,7 @@
 #include "handlers.h"
 #include "input.h"
 #include "jury.h"
+#include "metrics.h"
 #include "resp.h"
 #include "router.h"
 
@@ -103,8 +104,11 @@ lb_serve(struct req *r, const char *key, lb_read_fn read, const void *arg)
 	char               *text;
 	int                 rc;
 
-	if (key != NULL && (b = boards_get(r->boards, key, gen, now)) != NULL)
+	if (key != NULL && (b = boards_get(r->boards, key, gen, now)) != NULL) {
+		metrics_board(1);
 		return lb_answer(r, b);
+	}
+	metrics_board(0);
 	if ((rc = read(r, arg, &body, &lastmod)) != 0)
 		return rc;
 	if (body == NULL)

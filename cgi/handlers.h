@@ -12,6 +12,7 @@
 
 /* process and accounts (h_account.c) */
 int h_health(struct req *);
+int h_metrics(struct req *);
 
 int h_account_create(struct req *);
 int h_session_create(struct req *);

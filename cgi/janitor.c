@@ -149,6 +149,7 @@ janitor_main(const struct config *cfg, const struct store *st)
 			janitor_sleep(JANITOR_RETRY_SEC);
 			continue;
 		}
+		db_tag(db, "netdep-janitor"); /* its application_name */
 		if (janitor_run(db, st, &o, &s) != 0) {
 			/* A lost connection reconnects at the next call. */
 			janitor_sleep(JANITOR_RETRY_SEC);

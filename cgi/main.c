@@ -28,6 +28,7 @@
 #include "janitor.h"
 #include "log.h"
 #include "outcome.h"
+#include "metrics.h"
 #include "req.h"
 #include "resp.h"
 #include "router.h"
@@ -136,6 +137,32 @@ serve_load(struct req *r, FCGX_Request *fr, struct arena *a, struct db *db,
 	return 0;
 }
 
+/* Counts and logs an answered request (README, Metrics and Logs). */
+static void
+serve_done(const struct req *r, struct db *db, double ms)
+{
+	struct log_line l;
+	const char     *method = NULL;
+	const char     *route = router_route(r->route, &method);
+
+	metrics_request(r->route, r->status, ms);
+	metrics_db_state(db != NULL && db_is_up(db));
+	log_begin(&l, "info", "request");
+	log_str(&l, "req", r->id);
+	log_str(&l, "method",
+	        r->method < METHOD__MAX ? http_method_names[r->method] : "?");
+	log_str(&l, "route", route);
+	log_str(&l, "path", r->path);
+	log_int(&l, "status", r->status);
+	log_num(&l, "ms", ms);
+	log_int(&l, "bytes", (long long)r->bytes_out);
+	if (r->user != NULL)
+		log_int(&l, "account", r->user->id);
+	log_str(&l, "client", r->remote_addr);
+	log_str(&l, "error", r->error_code);
+	log_end(&l);
+}
+
 /* Serves one accepted request; never exits. */
 static void
 serve(FCGX_Request *fr, struct arena *a, struct db **db,
@@ -152,6 +179,7 @@ serve(FCGX_Request *fr, struct arena *a, struct db **db,
 		/* Still away: the request's statements answer 503. */
 		(void)db_freshen(*db);
 		r.db = *db;
+		db_tag(*db, r.id);
 		r.store = wst;
 		r.boards = boards;
 		router_dispatch(&r);
@@ -159,16 +187,12 @@ serve(FCGX_Request *fr, struct arena *a, struct db **db,
 	if (!r.answered)
 		resp_error(&r, 500, "internal",
 		           "The request was not answered.");
-	log_msg("info",
-	        "req=%s %s %s status=%d bytes=%zu ms=%.1f user=%lld%s%s", r.id,
-	        r.method < METHOD__MAX ? http_method_names[r.method] : "?",
-	        r.path, r.status, r.bytes_out, now_ms() - t0,
-	        r.user ? r.user->id : 0LL, r.error_code ? " error=" : "",
-	        r.error_code ? r.error_code : "");
+	serve_done(&r, *db, now_ms() - t0);
 }
 
 static int
-worker_main(int listen_fd, const struct store *wst, const struct config *cfg)
+worker_main(int slot, int listen_fd, const struct store *wst,
+            const struct config *cfg)
 {
 	FCGX_Request   fr;
 	struct arena   a;
@@ -181,6 +205,8 @@ worker_main(int listen_fd, const struct store *wst, const struct config *cfg)
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
 	if (getppid() != master_pid)
 		return 0;
+	metrics_use_slot(slot);
+	log_catch_reopen();
 	signal(SIGCHLD, SIG_DFL);
 	signal(SIGALRM, SIG_IGN);
 	signal(SIGPIPE, SIG_IGN);
@@ -193,6 +219,7 @@ worker_main(int listen_fd, const struct store *wst, const struct config *cfg)
 
 	/* A worker without a database still answers 503 and retries. */
 	db = worker_db(cfg);
+	metrics_db_state(db != NULL);
 	/* Without this flag libfcgi restarts accept() after SIGTERM. */
 	if (FCGX_InitRequest(&fr, listen_fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
 		log_msg("error", "worker: FCGX_InitRequest failed");
@@ -231,12 +258,13 @@ worker_main(int listen_fd, const struct store *wst, const struct config *cfg)
 }
 
 static pid_t
-spawn_worker(int listen_fd, const struct store *wst, const struct config *cfg)
+spawn_worker(int slot, int listen_fd, const struct store *wst,
+             const struct config *cfg)
 {
 	pid_t pid = fork();
 
 	if (pid == 0)
-		_exit(worker_main(listen_fd, wst, cfg));
+		_exit(worker_main(slot, listen_fd, wst, cfg));
 	if (pid < 0)
 		log_msg("error", "master: fork failed: %s", strerror(errno));
 	return pid;
@@ -268,8 +296,11 @@ spawn_folder(const struct config *cfg)
 {
 	pid_t pid = fork_named("netdep-fold");
 
-	if (pid == 0)
+	if (pid == 0) {
+		metrics_use_slot(metrics_folder_slot());
+		log_catch_reopen();
 		_exit(getppid() == master_pid ? fold_main(cfg) : 0);
+	}
 	if (pid < 0)
 		log_msg("error", "master: fork of the folder failed: %s",
 		        strerror(errno));
@@ -282,8 +313,10 @@ spawn_janitor(const struct config *cfg, const struct store *st)
 {
 	pid_t pid = fork_named("netdep-janitor");
 
-	if (pid == 0)
+	if (pid == 0) {
+		log_catch_reopen();
 		_exit(getppid() == master_pid ? janitor_main(cfg, st) : 0);
+	}
 	if (pid < 0)
 		log_msg("error", "master: fork of the janitor failed: %s",
 		        strerror(errno));
@@ -397,6 +430,15 @@ master_setup(struct master *m, int argc, char **argv)
 		config_print(&m->cfg);
 		exit(fflush(stdout) == 0 ? 0 : 1);
 	}
+	if (log_open(m->cfg.log) != 0) {
+		fprintf(stderr, "netdep: cannot open the log %s: %s\n",
+		        m->cfg.log, strerror(errno));
+		return 1;
+	}
+	/* Before any fork: every child shares it (metrics.h). */
+	if (metrics_init(m->cfg.workers) != 0)
+		log_msg("warn", "master: no shared memory for metrics: %s",
+		        strerror(errno));
 	if (sodium_init() < 0) {
 		fprintf(stderr, "netdep: libsodium failed to initialise\n");
 		return 1;
@@ -426,6 +468,9 @@ master_signals(sigset_t *empty)
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGALRM);
+	sigaddset(&block, SIGUSR1);
+	/* The handler first (it unblocks), then the block below. */
+	log_catch_reopen();
 	sigprocmask(SIG_BLOCK, &block, NULL);
 	sigemptyset(empty);
 	catch_signal(SIGCHLD, on_child);
@@ -440,7 +485,7 @@ static pid_t
 master_spawn(struct master *m, int i)
 {
 	if (i < m->cfg.workers)
-		return spawn_worker(m->fd, &m->media, &m->cfg);
+		return spawn_worker(i, m->fd, &m->media, &m->cfg);
 	if (i == SLOT_FOLDER(m))
 		return spawn_folder(&m->cfg);
 	return spawn_janitor(&m->cfg, &m->media);
@@ -505,6 +550,7 @@ master_vacate(struct master *m, int i, pid_t pid, int status)
 		}
 		if (++m->deaths > RESPAWN_BURST)
 			delay = RESPAWN_DELAY_MS; /* a crash loop: slow down */
+		metrics_restart(i);
 	}
 	m->pids[i] = 0;
 	m->due[i] = now_ms() + delay;
@@ -607,6 +653,12 @@ main(int argc, char **argv)
 			got_alarm = 0;
 			(void)store_sweep_tmp(&m.media, SWEEP_AGE_SEC);
 			alarm(SWEEP_EVERY_SEC);
+		}
+		/* Log rotation: the master reopens (log.c) and tells its
+		 * children, which reopen at their next line. */
+		if (log_reopen_asked()) {
+			master_kill_all(&m, SIGUSR1);
+			log_msg("info", "master: log reopened; children told");
 		}
 		if (got_child && !got_stop) {
 			got_child = 0;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "metrics.h"
 #include "resp.h"
 
 /* Seconds a client should wait after the database or the disk failed. */
@@ -132,6 +133,24 @@ outcome_find(const char *op, const char *name)
 			return o;
 	}
 	return any;
+}
+
+#define NOUTCOMES (sizeof(outcomes) / sizeof(outcomes[0]))
+/* metrics.c counts votes by row (plus two of its own). */
+_Static_assert(NOUTCOMES + 2 <= METRICS_OUTCOMES, "raise METRICS_OUTCOMES");
+
+int
+outcome_index(const char *op, const char *name)
+{
+	const struct outcome *o = outcome_find(op, name);
+
+	return o != NULL ? (int)(o - outcomes) : -1;
+}
+
+const char *
+outcome_name_at(int i)
+{
+	return i >= 0 && (size_t)i < NOUTCOMES ? outcomes[i].name : NULL;
 }
 
 int

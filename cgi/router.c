@@ -15,6 +15,7 @@
 #include "db.h"
 #include "handlers.h"
 #include "outcome.h"
+#include "metrics.h"
 #include "resp.h"
 #include "valid.h"
 
@@ -29,6 +30,8 @@ struct route {
 static const struct route routes[] = {
     /* process and accounts */
     {METHOD_GET, "/api/v1/health", h_health, 0},
+    /* Prometheus; h_metrics() answers only NETDEP_METRICS_ALLOW */
+    {METHOD_GET, "/metrics", h_metrics, R_LAZY},
     {METHOD_POST, "/api/v1/accounts", h_account_create, R_JSON},
     {METHOD_POST, "/api/v1/session", h_session_create, R_JSON},
     {METHOD_GET, "/api/v1/challenge", h_challenge, 0},
@@ -109,6 +112,23 @@ static const struct route routes[] = {
 };
 
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
+/* metrics.c keeps a counter row per route, and one for "unmatched". */
+_Static_assert(NROUTES < METRICS_ROUTES, "raise METRICS_ROUTES");
+
+int
+router_nroutes(void)
+{
+	return (int)NROUTES;
+}
+
+const char *
+router_route(int i, const char **method)
+{
+	if (i < 0 || (size_t)i >= NROUTES)
+		return NULL;
+	*method = http_method_names[routes[i].method];
+	return routes[i].pattern;
+}
 
 static int
 seg_is_slug(const char *s, size_t n)
@@ -237,6 +257,7 @@ router_dispatch(struct req *r)
 	}
 	/* Re-match to restore the captures of the chosen route. */
 	route_match(r, rt->pattern, r->path);
+	r->route = (int)(rt - routes);
 
 	if (!(rt->flags & R_LAZY) && (rc = router_session(r)) != 0)
 		return rc;

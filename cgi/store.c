@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -227,6 +228,20 @@ store_close(struct store *st)
 		close(st->root_fd);
 	st->tmp_fd = st->root_fd = -1;
 	errno = save;
+}
+
+int
+store_space(const struct store *st, unsigned long long *avail,
+            unsigned long long *total)
+{
+	struct statvfs vfs;
+
+	*avail = *total = 0;
+	if (fstatvfs(st->root_fd, &vfs) != 0)
+		return -1;
+	*avail = (unsigned long long)vfs.f_bavail * vfs.f_frsize;
+	*total = (unsigned long long)vfs.f_blocks * vfs.f_frsize;
+	return 0;
 }
 
 int

@@ -45,6 +45,13 @@ struct store {
  */
 int store_open(struct store *st, const char *root);
 
+/*
+ * Bytes an unprivileged process may still write on the media filesystem
+ * (*avail) and its size (*total).  Returns 0, or -1 (both 0).
+ */
+int store_space(const struct store *st, unsigned long long *avail,
+                unsigned long long *total);
+
 /* Closes every descriptor; safe on a closed or failed store. */
 void store_close(struct store *st);
 

@@ -17,6 +17,7 @@ base=(
 	postgresql-15 postgresql-client-15 nginx
 	curl jq fonts-dejavu-core util-linux passwd
 	python3 python3-pytest python3-requests python3-psycopg2
+	python3-prometheus-client
 	libimage-exiftool-perl libjpeg-turbo-progs
 	chromium chromium-driver python3-selenium
 )

@@ -349,6 +349,10 @@ def _register(w, role):
 ROWS = [
     # --- process and accounts
     Row("health", "GET", "/api/v1/health", "/api/v1/health", everyone()),
+    Row("metrics", "GET", "/metrics", "/metrics", everyone(),
+        note="by address, not by role: this client is on loopback, which "
+        "NETDEP_METRICS_ALLOW admits by default; any other address gets "
+        "403 from nginx, 404 from a worker (test_observability.py)"),
     Row("register", "POST", "/api/v1/accounts", "/api/v1/accounts",
         everyone(201), body=_register, fresh="session",
         note="a logged-in visitor may register another account"),
