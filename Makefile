@@ -68,7 +68,8 @@ FUZZ_OBJ  := $(LIB_SRC:%.c=$(FUZZ_DIR)/obj/%.o)
 FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_DIR)/%)
 
 .PHONY: print-ldlibs all run stop status test unit fuzz-build fuzz-replay fuzz bench bench-scale \
-        asan valgrind lint clean deps e2e seed-demo migrate security
+        asan valgrind lint clean deps e2e seed-demo migrate security \
+        backup restore
 .DELETE_ON_ERROR:
 # Objects built by chained pattern rules are kept (no rebuild next time).
 .SECONDARY:
@@ -158,6 +159,16 @@ migrate:
 
 seed-demo:
 	@NETDEP_BUILD=$(B) scripts/netdep-ctl seed $(VAR)
+
+# A base backup of the running $(VAR) stack and a copy of its media, into
+# NETDEP_BACKUP_DIR ($(VAR)/backup); the cluster archives its WAL there.
+# `make restore` brings them back, as of RESTORE_TARGET_TIME if set
+# (README, Running it for real).
+backup:
+	@NETDEP_BUILD=$(B) scripts/netdep-ctl backup $(VAR)
+
+restore: all
+	@PORT=$(PORT) NETDEP_BUILD=$(B) scripts/netdep-ctl restore $(VAR) $(if $(RESTORE_TARGET_TIME),"$(RESTORE_TARGET_TIME)")
 
 # --- tests ---------------------------------------------------------------
 # Order: unit tests, fuzz-corpus replay, then the end-to-end suite through
