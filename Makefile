@@ -69,7 +69,7 @@ FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_DIR)/%)
 
 .PHONY: print-ldlibs all run stop status test unit fuzz-build fuzz-replay fuzz bench bench-scale \
         asan valgrind lint clean deps e2e seed-demo migrate security \
-        backup restore
+        backup restore install install-systemd verify-systemd
 .DELETE_ON_ERROR:
 # Objects built by chained pattern rules are kept (no rebuild next time).
 .SECONDARY:
@@ -213,6 +213,18 @@ security: deps all
 
 lint:
 	@scripts/lint.sh
+
+# Binaries, static files, SQL, netdep-ctl and the systemd units under
+# PREFIX (/usr/local), DESTDIR-aware; /etc/netdep/netdep.env and
+# netdep.conf once (README, Running it for real).
+PREFIX ?= /usr/local
+install: all
+	@DESTDIR="$(DESTDIR)" PREFIX="$(PREFIX)" NETDEP_BUILD=$(B) scripts/install.sh
+
+install-systemd: install
+
+verify-systemd:
+	@scripts/systemd-verify.sh
 
 # What the binaries link (scripts/lint.sh checks each is needed).
 print-ldlibs:
