@@ -51,7 +51,7 @@ for d in static sql nginx; do
 	rm -rf "$dest$lib/$d.new"
 	cp -R "$d" "$dest$lib/$d.new"
 	chmod -R u=rwX,go=rX "$dest$lib/$d.new"
-	rm -rf "$dest$lib/$d"
+	rm -rf "${dest}${lib:?}/$d"
 	mv "$dest$lib/$d.new" "$dest$lib/$d"
 done
 

@@ -11,7 +11,7 @@ me=systemd-verify
 command -v systemd-analyze >/dev/null || die "systemd-analyze is missing (Debian: systemd)"
 tmp=$(mktemp -d -t netdep-units.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
-UNITS_ONLY=1 DESTDIR= PREFIX=$tmp/usr SYSCONFDIR=$tmp/etc \
+UNITS_ONLY=1 DESTDIR='' PREFIX=$tmp/usr SYSCONFDIR=$tmp/etc \
     STATEDIR=$tmp/var BACKUPDIR=$tmp/backup UNITDIR=$tmp/units \
     "$top/scripts/install.sh" >"$tmp/install.log" 2>&1 ||
     { cat "$tmp/install.log" >&2; die "installing the units failed"; }
