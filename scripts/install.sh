@@ -76,7 +76,7 @@ for u in systemd/*.service systemd/*.timer; do
 done
 # The units run as these users; a package (DESTDIR) makes them itself.
 group=""
-if [ -z "$dest" ] && [ "$(id -u)" -eq 0 ]; then
+if [ -z "$dest" ] && [ "$(id -u)" -eq 0 ] && [ "${UNITS_ONLY:-0}" = 0 ]; then
 	lib_system_user "${NETDEP_USER:-netdep}"
 	lib_system_user "${NETDEP_PG_USER:-netdep-pg}"
 	group=$(id -gn "${NETDEP_USER:-netdep}")
