@@ -120,3 +120,25 @@ def test_restore_to_a_point_in_time(contest, new_user, make_jpeg, db,
     finally:
         subprocess.run([CTL, "stop", dest], capture_output=True, timeout=120)
         shutil.rmtree(dest, ignore_errors=True)
+
+
+def test_restore_refuses_what_it_cannot_do(var_dir):
+    """A time it cannot read, a time after the last media copy, a time
+    before every base backup: each is refused with its reason, before the
+    target directory gets anything."""
+    ctl("backup-media", var_dir)
+    dest = os.path.join(var_dir, "restore-refused")
+    src = dict(NETDEP_RESTORE_FROM=os.path.join(var_dir, "backup"))
+    cases = [("half past nine-ish", "cannot read the time"),
+             ("2099-01-01 00:00+00", "the media were last copied"),
+             ("2000-01-01 00:00+00", "no base backup")]
+    try:
+        for when, why in cases:
+            r = subprocess.run([CTL, "restore", dest, when],
+                               env=dict(os.environ, **src),
+                               capture_output=True, text=True, timeout=120)
+            assert r.returncode == 1, (when, r.stdout, r.stderr)
+            assert why in r.stderr, (when, r.stderr)
+            assert not os.path.exists(os.path.join(dest, "pg")), when
+    finally:
+        shutil.rmtree(dest, ignore_errors=True)
