@@ -68,7 +68,8 @@ FUZZ_OBJ  := $(LIB_SRC:%.c=$(FUZZ_DIR)/obj/%.o)
 FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_DIR)/%)
 
 .PHONY: print-ldlibs all run stop status test unit fuzz-build fuzz-replay fuzz bench bench-scale \
-        asan valgrind lint clean deps e2e seed-demo migrate security chaos soak
+        asan valgrind lint clean deps e2e seed-demo migrate security chaos soak \
+        backup restore install install-systemd verify-systemd
 .DELETE_ON_ERROR:
 # Objects built by chained pattern rules are kept (no rebuild next time).
 .SECONDARY:
@@ -159,6 +160,16 @@ migrate:
 seed-demo:
 	@NETDEP_BUILD=$(B) scripts/netdep-ctl seed $(VAR)
 
+# A base backup of the running $(VAR) stack and a copy of its media, into
+# NETDEP_BACKUP_DIR ($(VAR)/backup); the cluster archives its WAL there.
+# `make restore` brings them back, as of RESTORE_TARGET_TIME if set
+# (README, Running it for real).
+backup:
+	@NETDEP_BUILD=$(B) scripts/netdep-ctl backup $(VAR)
+
+restore: all
+	@PORT=$(PORT) NETDEP_BUILD=$(B) scripts/netdep-ctl restore $(VAR) $(if $(RESTORE_TARGET_TIME),"$(RESTORE_TARGET_TIME)")
+
 # --- tests ---------------------------------------------------------------
 # Order: unit tests, fuzz-corpus replay, then the end-to-end suite through
 # nginx against a fresh cluster in a throwaway directory.
@@ -215,6 +226,18 @@ soak: deps all
 
 lint:
 	@scripts/lint.sh
+
+# Binaries, static files, SQL, netdep-ctl and the systemd units under
+# PREFIX (/usr/local), DESTDIR-aware; /etc/netdep/netdep.env and
+# netdep.conf once (README, Running it for real).
+PREFIX ?= /usr/local
+install: all
+	@DESTDIR="$(DESTDIR)" PREFIX="$(PREFIX)" NETDEP_BUILD=$(B) scripts/install.sh
+
+install-systemd: install
+
+verify-systemd:
+	@scripts/systemd-verify.sh
 
 # What the binaries link (scripts/lint.sh checks each is needed).
 print-ldlibs:

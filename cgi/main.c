@@ -1,11 +1,15 @@
 /*
  * main.c: the process model.  The master checks the database (reachable,
  * durable), opens the FastCGI socket, forks the workers and restarts any
- * that dies; on SIGTERM it lets in-flight requests finish.  A worker holds
- * one database connection and answers requests one at a time.
+ * that dies; on SIGTERM it lets in-flight requests finish; on SIGHUP it
+ * re-executes its binary (an upgrade, a new configuration) keeping its pid
+ * and the listening socket, so no request is refused.  A worker holds one
+ * database connection and answers requests one at a time.
  */
 #include <errno.h>
 #include <fcgiapp.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -46,7 +50,12 @@
 static volatile sig_atomic_t got_stop;
 static volatile sig_atomic_t got_child;
 static volatile sig_atomic_t got_alarm;
+static volatile sig_atomic_t got_reload;
 static pid_t                 master_pid;
+/* The binary's path at start: what SIGHUP executes again. */
+static char self_exe[PATH_MAX];
+
+#define LISTEN_FD_FLAG "--listen-fd" /* the socket a reload passes on */
 
 static void
 on_stop(int sig)
@@ -67,6 +76,13 @@ on_alarm(int sig)
 {
 	(void)sig;
 	got_alarm = 1;
+}
+
+static void
+on_reload(int sig)
+{
+	(void)sig;
+	got_reload = 1;
 }
 
 /* Installs fn for sig without SA_RESTART, so blocking calls return. */
@@ -372,10 +388,11 @@ check_database(const struct config *cfg)
 struct master {
 	struct config cfg;
 	struct store  media;
-	int           fd;    /* the FastCGI socket */
-	int           nslot; /* workers + folder + janitor */
-	pid_t        *pids;  /* per slot; 0 when vacant */
-	double       *due;   /* per vacant slot: when to fork (now_ms()) */
+	int           fd;        /* the FastCGI socket */
+	int           inherited; /* fd came from the previous image (SIGHUP) */
+	int           nslot;     /* workers + folder + janitor */
+	pid_t        *pids;      /* per slot; 0 when vacant */
+	double       *due;       /* per vacant slot: when to fork (now_ms()) */
 	time_t        window_start; /* of the current respawn window */
 	int           deaths;       /* within it */
 };
@@ -392,6 +409,8 @@ master_listen(struct master *m)
 		fprintf(stderr, "netdep: FCGX_Init failed\n");
 		return 1;
 	}
+	if (m->inherited)
+		return write_pidfile(cfg->pidfile) != 0; /* bound already */
 	unlink(cfg->socket);
 	if ((m->fd = FCGX_OpenSocket(cfg->socket, LISTEN_BACKLOG)) < 0) {
 		fprintf(stderr, "netdep: cannot listen on %s: %s\n",
@@ -411,6 +430,27 @@ master_listen(struct master *m)
 	return 0;
 }
 
+/* Takes over the listening socket a reload passed on as text fd. */
+static int
+master_inherit(struct master *m, const char *fd)
+{
+	struct stat sb;
+	char       *end;
+	long        n = strtol(fd, &end, 10);
+
+	if (*end != '\0' || n < 3 || n > INT_MAX || fstat((int)n, &sb) != 0 ||
+	    !S_ISSOCK(sb.st_mode)) {
+		fprintf(stderr, "netdep: %s %s is no open socket\n",
+		        LISTEN_FD_FLAG, fd);
+		return -1;
+	}
+	m->fd = (int)n;
+	m->inherited = 1;
+	(void)fcntl(m->fd, F_SETFD, FD_CLOEXEC); /* a decode child never
+	                                            gets it */
+	return 0;
+}
+
 /*
  * Everything that must hold before a worker starts: configuration, the
  * media root, a durable database, the socket and the pid file.  Returns
@@ -423,6 +463,9 @@ master_setup(struct master *m, int argc, char **argv)
 		config_print_keys();
 		exit(0);
 	}
+	if (argc > 2 && strcmp(argv[1], LISTEN_FD_FLAG) == 0 &&
+	    master_inherit(m, argv[2]) != 0)
+		return 1;
 	if (config_load(&m->cfg) != 0)
 		return 2;
 	/* The effective configuration, for netdep-ctl (nginx's limits). */
@@ -468,6 +511,7 @@ master_signals(sigset_t *empty)
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGALRM);
+	sigaddset(&block, SIGHUP);
 	sigaddset(&block, SIGUSR1);
 	/* The handler first (it unblocks), then the block below. */
 	log_catch_reopen();
@@ -477,6 +521,7 @@ master_signals(sigset_t *empty)
 	catch_signal(SIGTERM, on_stop);
 	catch_signal(SIGINT, on_stop);
 	catch_signal(SIGALRM, on_alarm);
+	catch_signal(SIGHUP, on_reload);
 	signal(SIGPIPE, SIG_IGN);
 }
 
@@ -619,6 +664,84 @@ master_stop(struct master *m, const sigset_t *empty)
 	}
 }
 
+/* 1 when `self_exe --config` (the new binary, the new configuration)
+ * exits 0: a reload that would fail to start is refused. */
+static int
+reload_preflight(void)
+{
+	int   status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+
+		if (null >= 0)
+			dup2(null, STDOUT_FILENO);
+		signal(SIGHUP, SIG_DFL);
+		execl(self_exe, self_exe, "--config", (char *)NULL);
+		_exit(127);
+	}
+	if (pid < 0)
+		return 0;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return 0;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+/*
+ * SIGHUP: the workers, the folder and the janitor finish what they do
+ * and exit, and this process executes its binary again with the
+ * listening socket: requests that arrive meanwhile wait in its backlog.
+ * The new image starts fresh children and reaps the old ones.  When the
+ * new binary or configuration fails `--config`, nothing changes.
+ */
+static void
+master_reexec(struct master *m)
+{
+	char        fd[16];
+	const char *why;
+
+	if (self_exe[0] == '\0' || !reload_preflight()) {
+		log_msg("error",
+		        "master: reload refused: '%s --config' failed "
+		        "(see above); the running version stays",
+		        self_exe);
+		return;
+	}
+	log_msg("info", "master: reloading: executing %s again", self_exe);
+	snprintf(fd, sizeof(fd), "%d", m->fd);
+	master_kill_all(m, SIGTERM);
+	if (fcntl(m->fd, F_SETFD, 0) == 0) {
+		execl(self_exe, self_exe, LISTEN_FD_FLAG, fd, (char *)NULL);
+		why = strerror(errno);
+	} else {
+		why = strerror(errno);
+	}
+	/* Still the old image: the children it stopped are restarted as
+	 * they exit (master_reap). */
+	(void)fcntl(m->fd, F_SETFD, FD_CLOEXEC);
+	log_msg("error", "master: reload failed: %s", why);
+}
+
+/* The path of this binary, for SIGHUP; empty when unknown. */
+static void
+find_self(void)
+{
+	static const char deleted[] = " (deleted)";
+	ssize_t           n;
+
+	n = readlink("/proc/self/exe", self_exe, sizeof(self_exe) - 1);
+	if (n <= 0) {
+		self_exe[0] = '\0';
+		return;
+	}
+	self_exe[n] = '\0';
+	if ((size_t)n > sizeof(deleted) - 1 &&
+	    strcmp(self_exe + n - (sizeof(deleted) - 1), deleted) == 0)
+		self_exe[(size_t)n - (sizeof(deleted) - 1)] = '\0';
+}
+
 int
 main(int argc, char **argv)
 {
@@ -628,6 +751,7 @@ main(int argc, char **argv)
 
 	setvbuf(stderr, NULL, _IOLBF, 0);
 	master_pid = getpid();
+	find_self();
 	if ((rc = master_setup(&m, argc, argv)) != 0)
 		return rc;
 	m.nslot = m.cfg.workers + 2;
@@ -641,8 +765,9 @@ main(int argc, char **argv)
 	 * zombie among the workers. */
 	master_reap(&m);
 	master_fill(&m); /* every slot is vacant and due */
-	log_msg("info", "master: %d workers on %s, media %s", m.cfg.workers,
-	        m.cfg.socket, m.cfg.media);
+	log_msg("info", "master: %d workers on %s, media %s%s", m.cfg.workers,
+	        m.cfg.socket, m.cfg.media,
+	        m.inherited ? " (reloaded: same socket)" : "");
 	alarm(SWEEP_EVERY_SEC);
 	while (!got_stop) {
 		struct timespec ts;
@@ -663,6 +788,10 @@ main(int argc, char **argv)
 		if (got_child && !got_stop) {
 			got_child = 0;
 			master_reap(&m);
+		}
+		if (got_reload && !got_stop) {
+			got_reload = 0;
+			master_reexec(&m);
 		}
 		if (!got_stop)
 			master_fill(&m);

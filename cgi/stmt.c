@@ -14,6 +14,7 @@
 #include "db_janitor.h"
 #include "db_jury.h"
 #include "db_metrics.h"
+#include "db_ops.h"
 #include "db_vote.h"
 
 const struct stmt_set *const stmt_sets[] = {
@@ -24,6 +25,7 @@ const struct stmt_set *const stmt_sets[] = {
     &db_janitor_set, /* the janitor: files of closed entries, quotas */
     &db_jury_set,    /* moderation, scores, results, fraud, audit */
     &db_metrics_set, /* GET /metrics: the fold queue */
+    &db_ops_set,     /* operations: what a restore asks */
     &db_vote_set,    /* votes, boards, the folder */
     NULL,
 };

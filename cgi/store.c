@@ -395,6 +395,23 @@ fail:
 }
 
 int
+store_exists(const struct store *st, enum store_area area, const char *token,
+             const char *suffix)
+{
+	char        rel[STORE_PATH_MAX];
+	struct stat sb;
+
+	if ((unsigned)area >= STORE_AREA__MAX ||
+	    rel_name(token, suffix, rel, sizeof(rel)) < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (fstatat(st->area_fd[area], rel, &sb, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno == ENOENT ? 0 : -1;
+	return S_ISREG(sb.st_mode) ? 1 : 0;
+}
+
+int
 store_read(const struct store *st, enum store_area area, const char *token,
            const char *suffix, size_t max, unsigned char **data, size_t *len)
 {

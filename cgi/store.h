@@ -106,6 +106,13 @@ int store_write(const struct store *st, enum store_area area, const char *token,
                 const char *suffix, const void *data, size_t len);
 
 /*
+ * 1 when area's file <token><suffix> is a regular file, 0 when it is
+ * missing, -1 with errno on another error (EINVAL for a bad name).
+ */
+int store_exists(const struct store *st, enum store_area area,
+                 const char *token, const char *suffix);
+
+/*
  * Reads area/ab/cd/<token><suffix> whole into a malloc'd buffer (*data,
  * *len; the caller frees it).  Files over max bytes are refused (EFBIG).
  * Returns 0, or -1 with errno set and *data NULL.

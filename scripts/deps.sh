@@ -15,7 +15,7 @@ base=(
 	libfcgi-dev libpq-dev libgd-dev libsodium-dev libjansson-dev
 	libexif-dev libjpeg62-turbo-dev libwebp-dev libpng-dev libseccomp-dev
 	postgresql-15 postgresql-client-15 nginx
-	curl jq fonts-dejavu-core util-linux passwd
+	curl jq fonts-dejavu-core util-linux passwd systemd openssl
 	python3 python3-pytest python3-requests python3-psycopg2
 	python3-prometheus-client
 	libimage-exiftool-perl libjpeg-turbo-progs

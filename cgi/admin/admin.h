@@ -111,5 +111,6 @@ int admin_contest_list(int argc, char **argv);
 int admin_media_sweep(int argc, char **argv);
 int admin_media_orphans(int argc, char **argv);
 int admin_media_janitor(int argc, char **argv);
+int admin_media_relink(int argc, char **argv);
 
 #endif

@@ -77,6 +77,10 @@ static const char help_text[] =
     "                              NETDEP_MEDIA_RETENTION_DAYS (30) ago, as\n"
     "                              the server does every hour; --dry-run\n"
     "                              lists them\n"
+    "  media relink                after a restore: link the files of every\n"
+    "                              approved entry into pub/, unlink the\n"
+    "                              others', and list rows whose original or\n"
+    "                              thumbnail is missing (exit 1 if any)\n"
     "\n"
     "Other:\n"
     "  check-sql                   prepare every statement (for tests)\n"
@@ -230,6 +234,7 @@ enum cmd {
 	CMD_MEDIA_SWEEP,
 	CMD_MEDIA_ORPHANS,
 	CMD_MEDIA_JANITOR,
+	CMD_MEDIA_RELINK,
 	CMD_CHECK_SQL,
 	CMD_GALLERY_PLAN,
 	CMD__MAX
@@ -254,6 +259,7 @@ static const struct {
     {"media", "sweep", admin_media_sweep},       /* CMD_MEDIA_SWEEP */
     {"media", "orphans", admin_media_orphans},   /* CMD_MEDIA_ORPHANS */
     {"media", "janitor", admin_media_janitor},   /* CMD_MEDIA_JANITOR */
+    {"media", "relink", admin_media_relink},     /* CMD_MEDIA_RELINK */
     {"check-sql", NULL, check_sql},              /* CMD_CHECK_SQL */
     {"gallery-plan", NULL, gallery_plan},        /* CMD_GALLERY_PLAN */
 };

@@ -4,8 +4,11 @@
  * its files, then commits its rows, and removes the files when the commit
  * fails; only a crash or a database lost at the wrong moment leaves files
  * behind, and this finds them.  `media janitor` runs the server's hourly
- * retention by hand (janitor.c).
+ * retention by hand (janitor.c).  `media relink`, after a restore (netdep-ctl
+ * restore), rebuilds pub/ from the rows and names rows whose files are
+ * missing.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +16,7 @@
 #include "../config.h"
 #include "../db_entry.h"
 #include "../db_janitor.h"
+#include "../db_ops.h"
 #include "../janitor.h"
 #include "../store.h"
 #include "../valid.h"
@@ -56,6 +60,20 @@ token_report(void *ctx, const char *token, const char *file)
 	printf("orphan %.2s/%.2s/%s\n", token, token + 2, file);
 }
 
+/* Loads the configuration and opens its media root: 0 or an exit code. */
+static int
+media_open(struct config *cfg, struct store *media)
+{
+	if (config_load(cfg) != 0)
+		return ADMIN_EXIT_USAGE;
+	if (store_open(media, cfg->media) != 0) {
+		admin_fail("cannot open the media root %s (set NETDEP_MEDIA)",
+		           cfg->media);
+		return ADMIN_EXIT_FAIL;
+	}
+	return 0;
+}
+
 /* Parses the options into sw; returns 0 or an exit code. */
 static int
 sweep_options(int argc, char **argv, struct store_sweep *sw)
@@ -96,14 +114,9 @@ media_sweep(int argc, char **argv, int dry_run)
 
 	if ((rc = sweep_options(argc, argv, &sw)) != 0)
 		return rc;
+	if ((rc = media_open(&cfg, &media)) != 0)
+		return rc;
 	rc = ADMIN_EXIT_FAIL;
-	if (config_load(&cfg) != 0)
-		return ADMIN_EXIT_USAGE;
-	if (store_open(&media, cfg.media) != 0) {
-		admin_fail("cannot open the media root %s (set NETDEP_MEDIA)",
-		           cfg.media);
-		return ADMIN_EXIT_FAIL;
-	}
 	/* The tokens are read before the files: a row committed after this
 	 * belongs to a file younger than --older-than, which stays. */
 	if (admin_start(&run, 1) != 0 ||
@@ -172,13 +185,9 @@ admin_media_janitor(int argc, char **argv)
 		return admin_usage("media janitor takes only --dry-run, not "
 		                   "'%s'",
 		                   argv[argc - 1]);
-	if (config_load(&cfg) != 0)
-		return ADMIN_EXIT_USAGE;
-	if (store_open(&media, cfg.media) != 0) {
-		admin_fail("cannot open the media root %s (set NETDEP_MEDIA)",
-		           cfg.media);
-		return ADMIN_EXIT_FAIL;
-	}
+	if ((rc = media_open(&cfg, &media)) != 0)
+		return rc;
+	rc = ADMIN_EXIT_FAIL;
 	/* No command transaction: each batch commits before its files go. */
 	if (admin_connect(&run) == 0 &&
 	    janitor_run(run.db, &media,
@@ -198,6 +207,65 @@ admin_media_janitor(int argc, char **argv)
 		rc = ADMIN_EXIT_OK;
 	} else if (run.db != NULL) {
 		admin_fail("the database failed; what was reported is done");
+	}
+	rc = admin_finish(&run, rc);
+	store_close(&media);
+	arena_free(&run.a);
+	return rc;
+}
+
+/* One row of media relink: its files present, its public links right. */
+static int
+relink_one(const struct store *st, const struct db_relink *r, int *pub)
+{
+	const char *orig = store_orig_suffix(r->original_type);
+	const char *thumb = store_deriv_suffix(STORE_T400_JPG);
+	int         ok = 1;
+
+	if (store_exists(st, STORE_ORIG, r->token, orig) != 1) {
+		printf("missing orig/%.2s/%.2s/%s%s\n", r->token, r->token + 2,
+		       r->token, orig);
+		ok = 0;
+	}
+	if (store_exists(st, STORE_PRIV, r->token, thumb) != 1) {
+		printf("missing priv/%.2s/%.2s/%s%s\n", r->token, r->token + 2,
+		       r->token, thumb);
+		ok = 0;
+	}
+	if ((r->public ? store_publish(st, r->token)
+	               : store_unpublish(st, r->token)) != 0) {
+		printf("cannot %s %s: %s\n",
+		       r->public ? "publish" : "unpublish", r->token,
+		       strerror(errno));
+		ok = 0;
+	}
+	*pub += r->public;
+	return ok;
+}
+
+int
+admin_media_relink(int argc, char **argv)
+{
+	struct config         cfg;
+	struct store          media;
+	struct admin_run      run = {0};
+	struct db_relink_list l;
+	int                   rc = ADMIN_EXIT_FAIL, bad = 0, pub = 0;
+
+	if (argc > 0)
+		return admin_usage("media relink takes no argument, not '%s'",
+		                   argv[0]);
+	if ((rc = media_open(&cfg, &media)) != 0)
+		return rc;
+	rc = ADMIN_EXIT_FAIL;
+	if (admin_start(&run, 1) == 0 &&
+	    db_media_relink_list(run.db, &run.a, &l) == DB_OK) {
+		for (int i = 0; i < l.n; i++)
+			bad += !relink_one(&media, &l.e[i], &pub);
+		printf("relinked %d media rows (%d public); %d with files "
+		       "missing or not linked\n",
+		       l.n, pub, bad);
+		rc = bad == 0 ? ADMIN_EXIT_OK : ADMIN_EXIT_FAIL;
 	}
 	rc = admin_finish(&run, rc);
 	store_close(&media);

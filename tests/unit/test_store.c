@@ -140,6 +140,15 @@ test_lifecycle(void)
 	UNIT_CHECK(has_file(rel, "deriv"), "derivative in priv/");
 	store_path(STORE_PUB, tok, "_t400.jpg", pub, sizeof(pub));
 	UNIT_CHECK(!has_file(pub, NULL), "not public before publish");
+	UNIT_CHECK(store_exists(&st, STORE_ORIG, tok, ".jpg") == 1 &&
+	               store_exists(&st, STORE_PRIV, tok, "_t400.jpg") == 1,
+	           "store_exists: written files");
+	UNIT_CHECK(store_exists(&st, STORE_PUB, tok, "_t400.jpg") == 0 &&
+	               store_exists(&st, STORE_ORIG, tok, ".png") == 0,
+	           "store_exists: missing files");
+	UNIT_CHECK(store_exists(&st, STORE_ORIG, "../x", ".jpg") == -1 &&
+	               errno == EINVAL,
+	           "store_exists: bad token refused");
 	UNIT_CHECK(count_tmp() == 0, "no temp file left: %d", count_tmp());
 
 	/* Overwrite is atomic and complete. */
