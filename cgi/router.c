@@ -14,8 +14,8 @@
 #include "config.h"
 #include "db.h"
 #include "handlers.h"
-#include "outcome.h"
 #include "metrics.h"
+#include "outcome.h"
 #include "resp.h"
 #include "valid.h"
 
