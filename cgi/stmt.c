@@ -13,6 +13,7 @@
 #include "db_entry.h"
 #include "db_janitor.h"
 #include "db_jury.h"
+#include "db_unit.h"
 #include "db_vote.h"
 
 const struct stmt_set *const stmt_sets[] = {
@@ -23,5 +24,6 @@ const struct stmt_set *const stmt_sets[] = {
     &db_janitor_set, /* the janitor: files of closed entries, quotas */
     &db_jury_set,    /* moderation, scores, results, fraud, audit */
     &db_vote_set,    /* votes, boards, the folder */
+    &db_unit_set,    /* the unit tree (issue 15) */
     NULL,
 };
