@@ -139,17 +139,18 @@ static const struct stmt q[Q__MAX] = {
     /* username, display name, unit, unit code, roles ("admin",
      * "judge:slug", "judge:*"), status, created: the columns of
      * `netdep-admin user list`. */
-    [Q_LIST] = {"account_list",
-                "SELECT a.username, a.display_name, a.unit, (SELECT u.code FROM "
-                "units u WHERE u.id = a.unit_id), "
-                "coalesce(string_agg(r.role || ':' || coalesce(c.slug, '*'), "
-                "',' ORDER BY r.role, c.slug NULLS FIRST), ''), CASE WHEN "
-                "a.disabled_at IS NULL THEN 'active' ELSE 'disabled' END, "
-                "to_char(a.created_at AT TIME ZONE 'UTC', "
-                "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM accounts a LEFT JOIN "
-                "roles r ON r.account_id = a.id LEFT JOIN contests c ON c.id = "
-                "r.contest_id GROUP BY a.id ORDER BY lower(a.username)",
-                0, 7},
+    [Q_LIST] =
+        {"account_list",
+         "SELECT a.username, a.display_name, a.unit, (SELECT u.code FROM "
+         "units u WHERE u.id = a.unit_id), "
+         "coalesce(string_agg(r.role || ':' || coalesce(c.slug, '*'), "
+         "',' ORDER BY r.role, c.slug NULLS FIRST), ''), CASE WHEN "
+         "a.disabled_at IS NULL THEN 'active' ELSE 'disabled' END, "
+         "to_char(a.created_at AT TIME ZONE 'UTC', "
+         "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM accounts a LEFT JOIN "
+         "roles r ON r.account_id = a.id LEFT JOIN contests c ON c.id = "
+         "r.contest_id GROUP BY a.id ORDER BY lower(a.username)",
+         0, 7},
     [Q_SESSIONS_END] = {"account_sessions_end",
                         "WITH d AS (DELETE FROM sessions WHERE account_id = "
                         "$1::bigint RETURNING 1) SELECT count(*) FROM d",

@@ -17,8 +17,8 @@ struct account_new {
 	const char *display_name;
 	const char *unit;    /* the unit's name, "" when none */
 	const char *unit_id; /* the picked node (decimal), NULL: unmapped */
-	const char *email;    /* NULL when none */
-	const char *phone;    /* NULL when none */
+	const char *email;   /* NULL when none */
+	const char *phone;   /* NULL when none */
 	const char *password_hash;
 	int         organiser_made; /* made with netdep-admin */
 };

@@ -52,7 +52,7 @@ enum upc_col {
 	UPC_USED,           /* UPC_USED */
 	UPC_TODAY,          /* UPC_TODAY: uploads stored this Vietnam day */
 	UPC_DAY_LEFT,       /* UPC_DAY_LEFT: seconds until the next one */
-	UPC_OUTSIDE,        /* UPC_OUTSIDE: the organiser the caller is not under */
+	UPC_OUTSIDE, /* UPC_OUTSIDE: the organiser the caller is not under */
 	UPC__MAX
 };
 

@@ -47,8 +47,9 @@ struct entry_new {
 
 /* What entry_create() answered. */
 struct entry_created {
-	const char *outcome; /* created, upload_quota, entry_limit, outside_unit */
-	const char *id;          /* the new entry (created) */
+	const char
+	    *outcome;   /* created, upload_quota, entry_limit, outside_unit */
+	const char *id; /* the new entry (created) */
 	const char *detail;      /* upload_quota: the quota */
 	long long   retry_after; /* upload_quota: seconds to the next day */
 	int         raced;       /* a concurrent upload took the slot */

@@ -201,7 +201,8 @@ static const struct stmt q[Q__MAX] = {
     [Q_CSV_RESULTS] =
         {"csv_results",
          "SELECT k.rank_combined, e.id, e.title, a.display_name, e.unit, "
-         "(SELECT u.code FROM units u WHERE u.id = e.unit_id), cat.name, k.votes, k.jury_score, k.combined, (SELECT "
+         "(SELECT u.code FROM units u WHERE u.id = e.unit_id), cat.name, "
+         "k.votes, k.jury_score, k.combined, (SELECT "
          "string_agg(CASE p.prize WHEN 'first' THEN 'Giải Nhất' WHEN "
          "'second' THEN 'Giải Nhì' WHEN 'third' THEN 'Giải Ba' WHEN "
          "'consolation' THEN 'Giải Khuyến khích' ELSE 'Giải bình chọn nhiều "

@@ -34,8 +34,7 @@ static const struct stmt q[Q__MAX] = {
                   "SELECT unit_search($1, coalesce($2::date, " UNIT_TODAY
                   "), $3, $4::int)",
                   4, DB_JSON__MAX},
-    [Q_SHOW] = {"unit_show", "SELECT unit_show($1, $2::date)", 2,
-                DB_JSON__MAX},
+    [Q_SHOW] = {"unit_show", "SELECT unit_show($1, $2::date)", 2, DB_JSON__MAX},
     [Q_PICK] = {"unit_pick",
                 "SELECT id, name FROM unit_pick($1, " UNIT_TODAY ")", 1,
                 PICK__MAX},
@@ -44,8 +43,7 @@ static const struct stmt q[Q__MAX] = {
                   DB_JSON__MAX},
     [Q_EXPORT] = {"unit_export", "SELECT * FROM unit_export()", 0,
                   DB_UNIT_EXPORT_COLS},
-    [Q_UNMAPPED] = {"unit_unmapped", "SELECT unit_unmapped()", 0,
-                    DB_JSON__MAX},
+    [Q_UNMAPPED] = {"unit_unmapped", "SELECT unit_unmapped()", 0, DB_JSON__MAX},
     [Q_MAP] = {"unit_map",
                "SELECT outcome, detail, NULL FROM unit_map($1, $2, "
                "$3::bigint, $4, $5)",
@@ -70,8 +68,8 @@ db_unit_search(struct db *db, struct arena *a, const char *qs, const char *on,
 DB_READ_JSON2(db_unit_show, &q[Q_SHOW], code, on)
 
 int
-db_unit_pick(struct db *db, struct arena *a, const char *code,
-             const char **id, const char **name)
+db_unit_pick(struct db *db, struct arena *a, const char *code, const char **id,
+             const char **name)
 {
 	struct rows rs;
 	int rc = db_exec(db, a, &q[Q_PICK], (const char *[]){code}, &rs);
@@ -87,10 +85,10 @@ int
 db_unit_import(struct db *db, struct arena *a, const char *rows_json,
                const struct db_actor *actor, const char **json)
 {
-	return db_json(db, a, &q[Q_IMPORT],
-	               (const char *[]){rows_json, actor->id, actor->name,
-	                                actor->ip},
-	               json);
+	return db_json(
+	    db, a, &q[Q_IMPORT],
+	    (const char *[]){rows_json, actor->id, actor->name, actor->ip},
+	    json);
 }
 
 int
@@ -113,14 +111,13 @@ db_unit_unmapped(struct db *db, struct arena *a, const char **json)
 }
 
 int
-db_unit_map(struct db *db, struct arena *a, const char *name,
-            const char *code, const struct db_actor *actor,
-            struct db_answer *out)
+db_unit_map(struct db *db, struct arena *a, const char *name, const char *code,
+            const struct db_actor *actor, struct db_answer *out)
 {
-	return db_answer(db, a, &q[Q_MAP],
-	                 (const char *[]){name, code, actor->id, actor->name,
-	                                  actor->ip},
-	                 out);
+	return db_answer(
+	    db, a, &q[Q_MAP],
+	    (const char *[]){name, code, actor->id, actor->name, actor->ip},
+	    out);
 }
 
 int

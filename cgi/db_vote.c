@@ -187,8 +187,9 @@ db_board_units(struct db *db, struct arena *a, const char *slug,
 	if (n == NULL)
 		return DB_ERR;
 	return board_copy(
-	    db_exec(db, a, &q[Q_BOARD_UNITS],
-	            (const char *[]){slug, level, by_rate ? "true" : "false", n},
-	            &rs),
+	    db_exec(
+	        db, a, &q[Q_BOARD_UNITS],
+	        (const char *[]){slug, level, by_rate ? "true" : "false", n},
+	        &rs),
 	    &rs, out);
 }

@@ -81,8 +81,7 @@ session_answer(struct req *r, int status, const char *csrf)
 	              "id", (json_int_t)r->user->id, "username",
 	              r->user->username, "display_name", r->user->display_name,
 	              "unit", r->user->unit, "unit_code", r->user->unit_code,
-	              "roles",
-	              roles ? roles : json_array(), "is_admin",
+	              "roles", roles ? roles : json_array(), "is_admin",
 	              r->user->is_admin, "is_judge", r->user->is_judge,
 	              "csrf_token", csrf));
 }
@@ -131,11 +130,12 @@ account_unit_pick(struct req *r, const struct valid_value *code,
 		return 0;
 	rc = db_unit_pick(r->db, r->a, code->s, id, name);
 	if (rc == DB_NONE)
-		return resp_error(r, 400, "unknown_unit",
-		                  "Không có đơn vị mã %s; hãy chọn đơn vị trong "
-		                  "danh sách, hoặc chọn \"đơn vị của tôi không "
-		                  "có trong danh sách\" và gõ tên.",
-		                  code->s);
+		return resp_error(
+		    r, 400, "unknown_unit",
+		    "Không có đơn vị mã %s; hãy chọn đơn vị trong "
+		    "danh sách, hoặc chọn \"đơn vị của tôi không "
+		    "có trong danh sách\" và gõ tên.",
+		    code->s);
 	return rc < 0 ? resp_db_error(r, rc) : 0;
 }
 

@@ -20,12 +20,12 @@
 #define LB_VN_UTC_OFFSET (7 * 3600)
 
 enum lb_field {
-	LB_BY,       /* LB_BY */
-	LB_CATEGORY, /* LB_CATEGORY */
-	LB_UNIT,     /* LB_UNIT */
+	LB_BY,        /* LB_BY */
+	LB_CATEGORY,  /* LB_CATEGORY */
+	LB_UNIT,      /* LB_UNIT */
 	LB_UNIT_CODE, /* LB_UNIT_CODE: the subtree of a unit */
-	LB_PERIOD,   /* LB_PERIOD */
-	LB_LIMIT,    /* LB_LIMIT */
+	LB_PERIOD,    /* LB_PERIOD */
+	LB_LIMIT,     /* LB_LIMIT */
 	LB__MAX
 };
 
@@ -273,8 +273,7 @@ lu_read(struct req *r, const void *arg, json_t **body,
 	*body = list; /* {"units": [...], "other": {...} | null} */
 	if (json_object_set_new(list, "contest", json_string(r->seg[0])) ||
 	    json_object_set_new(list, "level", json_string(q->level)) ||
-	    json_object_set_new(list, "sort",
-	                        json_string(lu_sort[q->by_rate])))
+	    json_object_set_new(list, "sort", json_string(lu_sort[q->by_rate])))
 		return resp_db_error(r, DB_ERR);
 	*last_modified = b.last_modified;
 	return 0;

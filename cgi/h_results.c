@@ -168,13 +168,13 @@ h_results_publish(struct req *r)
 
 static const char *const results_head[] = {
     "Hạng",           "Mã bài",        "Tên ảnh",  "Tác giả",
-    "Đơn vị",         "Mã đơn vị",    "Thể loại", "Lượt bình chọn",
+    "Đơn vị",         "Mã đơn vị",     "Thể loại", "Lượt bình chọn",
     "Điểm giám khảo", "Điểm tổng hợp", "Giải",
 };
 
 static const char *const entries_head[] = {
     "Mã bài",    "Tên ảnh",     "Mô tả",         "Trạng thái",     "Tài khoản",
-    "Tác giả",   "Đơn vị",      "Mã đơn vị",    "Thể loại",       "Gửi lúc",
+    "Tác giả",   "Đơn vị",      "Mã đơn vị",     "Thể loại",       "Gửi lúc",
     "Duyệt lúc", "Người duyệt", "Lý do từ chối", "Lượt bình chọn",
 };
 

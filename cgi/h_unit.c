@@ -145,8 +145,8 @@ h_admin_units_import(struct req *r)
 	json_t         *ans;
 	int             rc;
 
-	if (unitcsv_parse(r->body ? (const char *)r->body : "", r->body_len, &rows,
-	                  &errors) != 0)
+	if (unitcsv_parse(r->body ? (const char *)r->body : "", r->body_len,
+	                  &rows, &errors) != 0)
 		return resp_db_error(r, DB_ERR);
 	if (json_array_size(errors) > 0) {
 		json_decref(rows);
@@ -178,7 +178,7 @@ h_admin_units_import(struct req *r)
 }
 
 static const char *const unit_csv_head[DB_UNIT_EXPORT_COLS] = {
-    "code",      "name",     "short_name", "kind",    "parent",
+    "code",       "name",     "short_name", "kind",    "parent",
     "valid_from", "valid_to", "successors", "members", "members_as_of",
 };
 
@@ -253,5 +253,6 @@ h_admin_units_map(struct req *r)
 	return resp_json(r, 200,
 	                 json_pack("{s:s,s:s,s:I,s:I}", "name", v[UM_NAME].s,
 	                           "code", v[UM_CODE].s, "accounts",
-	                           (json_int_t)acc, "entries", (json_int_t)ent));
+	                           (json_int_t)acc, "entries",
+	                           (json_int_t)ent));
 }

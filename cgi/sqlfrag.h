@@ -19,8 +19,8 @@
 	"'caption', e.caption, 'status', e.status, 'category', "                                                                           \
 	"CASE WHEN cat.id IS NULL THEN NULL ELSE jsonb_build_object('id', "                                                                \
 	"cat.id, 'name', cat.name) END, 'author', jsonb_build_object("                                                                     \
-	"'display_name', a.display_name, 'unit', e.unit), 'unit', e.unit, "                                                                 \
-	"'unit_code', (SELECT u.code FROM units u WHERE u.id = e.unit_id), "                                                                \
+	"'display_name', a.display_name, 'unit', e.unit), 'unit', e.unit, "                                                                \
+	"'unit_code', (SELECT u.code FROM units u WHERE u.id = e.unit_id), "                                                               \
 	"'votes', "                                                                                                                        \
 	"coalesce((SELECT s.votes FROM entry_stats s WHERE s.entry_id = "                                                                  \
 	"e.id), 0), 'created_at', e.created_at, 'url', '/e/' || "                                                                          \

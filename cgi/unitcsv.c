@@ -35,7 +35,7 @@ static const struct {
 struct ucsv {
 	const char *p, *end;
 	char        sep;
-	long        line;    /* the line the reader is on */
+	long        line; /* the line the reader is on */
 	char       *cell[UCSV_MAX_CELLS];
 	size_t      ncell;
 	json_t     *errors;
@@ -104,16 +104,18 @@ ucsv_cell(struct ucsv *u, int *last, const char **why)
 				u->p++;
 				if (u->p < u->end && *u->p != u->sep &&
 				    *u->p != '\r' && *u->p != '\n')
-					*why = "có ký tự sau dấu ngoặc kép đóng";
+					*why =
+					    "có ký tự sau dấu ngoặc kép đóng";
 				continue;
 			}
 		} else if (!quoted && c == u->sep) {
 			u->p++;
 			break;
 		} else if (!quoted && (c == '\r' || c == '\n')) {
-			u->p += c == '\r' && u->p + 1 < u->end && u->p[1] == '\n'
-			            ? 2
-			            : 1;
+			u->p +=
+			    c == '\r' && u->p + 1 < u->end && u->p[1] == '\n'
+			        ? 2
+			        : 1;
 			u->line++;
 			*last = 1;
 			break;
@@ -198,7 +200,7 @@ ucsv_key(const char *s, char *out, size_t cap)
 	for (; *s != '\0' && n + 1 < cap; s++) {
 		unsigned char c = (unsigned char)*s;
 
-		out[n++] = c == ' ' || c == '-' ? '_'
+		out[n++] = c == ' ' || c == '-'     ? '_'
 		           : (c >= 'A' && c <= 'Z') ? (char)(c + 32)
 		                                    : (char)c;
 	}
@@ -244,10 +246,11 @@ ucsv_header(struct ucsv *u, int *map, size_t *nmap)
 
 		map[i] = c;
 		if (c < 0 && u->cell[i][0] != '\0') {
-			ucsv_error(u, 1, "tiêu đề có một cột lạ; các cột là code, "
-			                 "name, kind, short_name, parent, "
-			                 "valid_from, valid_to, successors, "
-			                 "members, members_as_of");
+			ucsv_error(u, 1,
+			           "tiêu đề có một cột lạ; các cột là code, "
+			           "name, kind, short_name, parent, "
+			           "valid_from, valid_to, successors, "
+			           "members, members_as_of");
 			ok = 0;
 		} else if (c >= 0 && seen[c]++) {
 			ucsv_error(u, 1, "tiêu đề có một cột hai lần");
@@ -257,8 +260,9 @@ ucsv_header(struct ucsv *u, int *map, size_t *nmap)
 	*nmap = u->ncell;
 	for (size_t k = 0; k < UCSV_NCOLS; k++)
 		if (ucsv_cols[k].required && !seen[k]) {
-			ucsv_error(u, 1, "tiêu đề thiếu cột bắt buộc (code, name, "
-			                 "kind)");
+			ucsv_error(u, 1,
+			           "tiêu đề thiếu cột bắt buộc (code, name, "
+			           "kind)");
 			ok = 0;
 			break;
 		}
@@ -294,8 +298,9 @@ ucsv_row(struct ucsv *u, long line, const int *map, size_t nmap, json_t *rows)
 	for (size_t i = 0; i < u->ncell; i++)
 		if (!valid_utf8((const uint8_t *)u->cell[i],
 		                strlen(u->cell[i]))) {
-			ucsv_error(u, line, "dòng không phải văn bản UTF-8 (hãy "
-			                    "lưu tệp dạng CSV UTF-8)");
+			ucsv_error(u, line,
+			           "dòng không phải văn bản UTF-8 (hãy "
+			           "lưu tệp dạng CSV UTF-8)");
 			return;
 		}
 	o = json_pack("{s:I}", "line", (json_int_t)line);

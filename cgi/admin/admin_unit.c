@@ -78,9 +78,10 @@ unit_print_errors(const char *path, json_t *errors)
 
 	json_array_foreach(errors, i, e)
 	{
-		fprintf(stderr, "%s:%lld: %s\n", path,
-		        (long long)json_integer_value(json_object_get(e, "line")),
-		        json_string_value(json_object_get(e, "message")));
+		fprintf(
+		    stderr, "%s:%lld: %s\n", path,
+		    (long long)json_integer_value(json_object_get(e, "line")),
+		    json_string_value(json_object_get(e, "message")));
 	}
 	fprintf(stderr,
 	        "netdep-admin: %zu bad line(s) in %s; nothing was changed\n",
@@ -182,8 +183,7 @@ admin_unit_export(int argc, char **argv)
 			admin_fail("cannot write %s: %s", argv[0],
 			           strerror(errno));
 			rc = ADMIN_EXIT_FAIL;
-		} else if (c.err ||
-		           fwrite(c.buf, 1, c.len, out) != c.len ||
+		} else if (c.err || fwrite(c.buf, 1, c.len, out) != c.len ||
 		           (out != stdout ? fclose(out) : fflush(out)) != 0) {
 			admin_fail("cannot write the export");
 			rc = ADMIN_EXIT_FAIL;

@@ -220,11 +220,13 @@ admin_user_create(int argc, char **argv)
 	if (acc.unit_id != NULL) { /* the code becomes the node */
 		const char *code = acc.unit_id;
 
-		st = db_unit_pick(run.db, &run.a, code, &acc.unit_id, &acc.unit);
+		st =
+		    db_unit_pick(run.db, &run.a, code, &acc.unit_id, &acc.unit);
 		if (st == DB_NONE)
-			admin_fail("no unit has the code %s today (netdep-admin "
-			           "unit export lists them)",
-			           code);
+			admin_fail(
+			    "no unit has the code %s today (netdep-admin "
+			    "unit export lists them)",
+			    code);
 		if (st != DB_OK)
 			goto out;
 	}
