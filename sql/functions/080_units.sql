@@ -153,8 +153,8 @@ $$;
 -- the contest's day and participants per 100 members; ranked by votes
 -- (top p_limit straight from unit_stats_board_idx) or, p_by_rate, by
 -- participants per 100 members (units without a membership figure
--- last).  "other" is the row of unmapped entries with their names
--- (NULL when there is none).
+-- last).  "other" is the row of unmapped entries with their names, the
+-- 50 with most votes (NULL when there is none).
 CREATE FUNCTION unit_board(p_contest bigint, p_level text,
                            p_by_rate boolean, p_limit integer) RETURNS jsonb
 LANGUAGE sql STABLE
@@ -203,11 +203,11 @@ RETURN (
 		        'participants', o.participants,
 		        'names', coalesce((SELECT jsonb_agg(jsonb_build_object(
 		                'name', n.name, 'entries', n.entries,
-		                'votes', n.votes) ORDER BY n.entries DESC, n.name)
+		                'votes', n.votes) ORDER BY n.votes DESC, n.name)
 		              FROM (SELECT * FROM unit_stats n
 		                     WHERE n.contest_id = p_contest
 		                       AND n.level = 'unmapped' AND n.entries > 0
-		                     ORDER BY n.entries DESC, n.name LIMIT 50) n),
+		                     ORDER BY n.votes DESC, n.name LIMIT 50) n),
 		              '[]'))
 		    FROM unit_stats o
 		   WHERE o.contest_id = p_contest AND o.level = 'other'

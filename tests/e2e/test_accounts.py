@@ -84,7 +84,8 @@ def test_register_refuses_bad_fields(anon, snapshot, db):
         {"password": "short"},               # under 8
         {"display_name": ""},                # required
         {"display_name": "x" * 81},          # too long
-        {"unit": "u" * 121},
+        {"unit": "u" * 201},                 # a free-text unit: 200 at most
+        {"unit_code": "x" * 65},             # a unit code: 64
     ]
     for fields in bad:
         with unchanged(snapshot, db):
