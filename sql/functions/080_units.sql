@@ -114,9 +114,9 @@ RETURN (SELECT unit_brief(u) || jsonb_build_object(
 
 -- The type-ahead: units valid on p_on whose name (or short name) holds
 -- p_q without regard to case and diacritics ("phuong le thanh nghi",
--- "HẢI PHÒNG"), or is near it (a typo: word similarity), optionally only
--- within the subtree of unit p_within; substring matches first, then the
--- most similar.  Served by the trigram index on units.name_fold.
+-- "HẢI PHÒNG"), optionally only within the subtree of unit p_within; when
+-- no name holds it, the names nearest to it (a typo: word similarity).
+-- Served by the trigram index on units.name_fold either way.
 CREATE FUNCTION unit_search(p_q text, p_on date, p_within text,
                             p_limit integer) RETURNS jsonb
 LANGUAGE plpgsql STABLE SET search_path = netdep, ext, pg_catalog AS $$
@@ -125,23 +125,42 @@ DECLARE
 	pat text;
 	out jsonb;
 BEGIN
+	-- Under two characters no trigram narrows the search: nothing.
+	IF char_length(k) < 2 THEN
+		RETURN '[]';
+	END IF;
 	pat := '%' || replace(replace(replace(k, '\', '\\'), '%', '\%'), '_',
 	                      '\_') || '%';
-	SELECT coalesce(jsonb_agg(x.j ORDER BY x.sub DESC, x.sim DESC, x.name),
-	                '[]')
+	SELECT coalesce(jsonb_agg(x.j ORDER BY x.pos, x.name), '[]')
 	  INTO out
-	  FROM (SELECT unit_brief(u) AS j, u.name, u.name_fold LIKE pat AS sub,
-	               word_similarity(k, u.name_fold) AS sim
+	  FROM (SELECT unit_brief(u) AS j, u.name,
+	               strpos(u.name_fold, k) AS pos
 	          FROM units u
-	         WHERE (u.name_fold LIKE pat OR k <% u.name_fold)
+	         WHERE u.name_fold LIKE pat
 	           AND (u.valid_from IS NULL OR u.valid_from <= p_on)
 	           AND (u.valid_to IS NULL OR u.valid_to >= p_on)
 	           AND (p_within IS NULL OR EXISTS (
 	                 SELECT 1 FROM unit_ancestors x
 	                   JOIN units w ON w.id = x.ancestor_id
 	                  WHERE x.unit_id = u.id AND w.code = p_within))
-	         ORDER BY u.name_fold LIKE pat DESC,
-	                  word_similarity(k, u.name_fold) DESC, u.name
+	         ORDER BY strpos(u.name_fold, k), u.name
+	         LIMIT p_limit) x;
+	IF jsonb_array_length(out) > 0 THEN
+		RETURN out;
+	END IF;
+	SELECT coalesce(jsonb_agg(x.j ORDER BY x.sim DESC, x.name), '[]')
+	  INTO out
+	  FROM (SELECT unit_brief(u) AS j, u.name,
+	               word_similarity(k, u.name_fold) AS sim
+	          FROM units u
+	         WHERE k <% u.name_fold
+	           AND (u.valid_from IS NULL OR u.valid_from <= p_on)
+	           AND (u.valid_to IS NULL OR u.valid_to >= p_on)
+	           AND (p_within IS NULL OR EXISTS (
+	                 SELECT 1 FROM unit_ancestors x
+	                   JOIN units w ON w.id = x.ancestor_id
+	                  WHERE x.unit_id = u.id AND w.code = p_within))
+	         ORDER BY word_similarity(k, u.name_fold) DESC, u.name
 	         LIMIT p_limit) x;
 	RETURN out;
 END

@@ -40,7 +40,7 @@ def test_type_ahead_keyboard_pick_and_unit_page(browser, admin_cli, tmp_path,
     assert box.get_attribute("aria-expanded") == "false"
     assert attr(browser, "#unit-list", "role") == "listbox"
     # Typed without diacritics; the list opens with the matching units.
-    box.send_keys(f"chi doan mot {p}")
+    box.send_keys(f"chi doan {p} mot")
     wait(browser, lambda d: box.get_attribute("aria-expanded") == "true",
          "the listbox did not open")
     options = css(browser, "#unit-list [role=option]")
@@ -71,7 +71,7 @@ def test_type_ahead_keyboard_pick_and_unit_page(browser, admin_cli, tmp_path,
                     " ON u.id = a.unit_id WHERE a.username = %s",
                     (username,))
         assert cur.fetchone() == (c["b1"],)
-    assert_inert(browser)
+    assert_inert(browser, "after registration")
 
     # "Not listed": the typed name is kept, no code is sent.
     browser.driver.delete_all_cookies()

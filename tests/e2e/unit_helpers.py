@@ -40,19 +40,19 @@ def small_tree(admin_cli, tmp_path):
     c = {k: f"{p}-{k}" for k in ("old", "city", "w1", "w2", "b1", "b2",
                                   "b3")}
     rows = [
-        {"code": c["old"], "name": f"Tỉnh đoàn Cũ {p}", "kind": "province",
+        {"code": c["old"], "name": f"Tỉnh đoàn {p} Cũ", "kind": "province",
          "valid_to": "2025-06-30", "successors": c["city"]},
-        {"code": c["city"], "name": f"Thành đoàn Mới {p}", "kind": "city",
+        {"code": c["city"], "name": f"Thành đoàn {p} Mới", "kind": "city",
          "valid_from": "2025-07-01", "members": "1000"},
-        {"code": c["w1"], "name": f"Đoàn phường Một {p}", "kind": "ward",
+        {"code": c["w1"], "name": f"Đoàn phường {p} Một", "kind": "ward",
          "parent": c["city"], "members": "200"},
-        {"code": c["w2"], "name": f"Đoàn xã Hai {p}", "kind": "commune",
+        {"code": c["w2"], "name": f"Đoàn xã {p} Hai", "kind": "commune",
          "parent": c["city"], "members": "100"},
-        {"code": c["b1"], "name": f"Chi đoàn Một A {p}", "kind": "branch",
+        {"code": c["b1"], "name": f"Chi đoàn {p} Một A", "kind": "branch",
          "parent": c["w1"], "members": "50"},
-        {"code": c["b2"], "name": f"Chi đoàn Một B {p}", "kind": "branch",
+        {"code": c["b2"], "name": f"Chi đoàn {p} Một B", "kind": "branch",
          "parent": c["w1"], "members": "20"},
-        {"code": c["b3"], "name": f"Chi đoàn Hai A {p}", "kind": "branch",
+        {"code": c["b3"], "name": f"Chi đoàn {p} Hai A", "kind": "branch",
          "parent": c["w2"], "members": "10"},
     ]
     r, _ = import_csv(admin_cli, tmp_path, csv_text(rows), f"tree-{p}.csv")
