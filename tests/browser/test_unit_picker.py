@@ -17,6 +17,19 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "e2e"))
 from unit_helpers import small_tree  # noqa: E402
 
 
+def submit_registration(browser, display_name):
+    """Fills the rest of the form, sends it and waits until it is done;
+    returns the username."""
+    username = "up" + secrets.token_hex(4)
+    fill(browser, "username", username)
+    fill(browser, "password", "mật khẩu đủ dài 2026")
+    fill(browser, "display_name", display_name)
+    browser.driver.find_element(By.ID, "submit").click()
+    wait(browser, lambda d: d.execute_script("return location.pathname")
+         != "/register.html", "registration did not finish")
+    return username
+
+
 def status(browser):
     # The live region is visually hidden: its text, not what is drawn.
     return attr(browser, "#unit-status", "textContent") or ""
@@ -59,13 +72,7 @@ def test_type_ahead_keyboard_pick_and_unit_page(browser, admin_cli, tmp_path,
         .get_attribute("value") == c["b1"]
     assert names["b1"] in status(browser)
     browser.shot("unit-picker-390x844")
-    username = "up" + secrets.token_hex(4)
-    fill(browser, "username", username)
-    fill(browser, "password", "mật khẩu đủ dài 2026")
-    fill(browser, "display_name", "Nguyễn Thị Hà")
-    browser.driver.find_element(By.ID, "submit").click()
-    wait(browser, lambda d: d.execute_script("return location.pathname")
-         != "/register.html", "registration did not finish")
+    username = submit_registration(browser, "Nguyễn Thị Hà")
     with db.cursor() as cur:
         cur.execute("SELECT u.code FROM netdep.accounts a JOIN netdep.units u"
                     " ON u.id = a.unit_id WHERE a.username = %s",
@@ -82,13 +89,7 @@ def test_type_ahead_keyboard_pick_and_unit_page(browser, admin_cli, tmp_path,
         .get_attribute("disabled") is not None
     other = f"Chi đoàn Mới Lập {p}"
     fill(browser, "unit", other)
-    username = "up" + secrets.token_hex(4)
-    fill(browser, "username", username)
-    fill(browser, "password", "mật khẩu đủ dài 2026")
-    fill(browser, "display_name", "Trần Văn Nam")
-    browser.driver.find_element(By.ID, "submit").click()
-    wait(browser, lambda d: d.execute_script("return location.pathname")
-         != "/register.html", "registration did not finish")
+    username = submit_registration(browser, "Trần Văn Nam")
     with db.cursor() as cur:
         cur.execute("SELECT unit, unit_id FROM netdep.accounts "
                     "WHERE username = %s", (username,))
