@@ -16,16 +16,17 @@ parse(const char *doc, char *rows, size_t rcap, char *lines, size_t lcap)
 	char   *t;
 	size_t  i, n = 0;
 
-	UNIT_CHECK(unitcsv_parse(doc, strlen(doc), &r, &e) == 0, "parse %s", doc);
+	UNIT_CHECK(unitcsv_parse(doc, strlen(doc), &r, &e) == 0, "parse %s",
+	           doc);
 	t = json_dumps(r, JSON_COMPACT | JSON_SORT_KEYS);
 	snprintf(rows, rcap, "%s", t ? t : "");
 	free(t);
 	lines[0] = '\0';
 	json_array_foreach(e, i, x)
 	{
-		n += (size_t)snprintf(lines + n, lcap - n, "%s%lld", i ? "," : "",
-		                      (long long)json_integer_value(
-		                          json_object_get(x, "line")));
+		n += (size_t)snprintf(
+		    lines + n, lcap - n, "%s%lld", i ? "," : "",
+		    (long long)json_integer_value(json_object_get(x, "line")));
 		if (n >= lcap)
 			break;
 	}
