@@ -108,7 +108,9 @@ static const struct stmt q[Q__MAX] = {
                       6, DB_ANS__MAX},
     [Q_STATE] =
         {"admin_state",
-         "SELECT jsonb_build_object('contest', to_jsonb(c) - 'id', 'phase', "
+         "SELECT jsonb_build_object('contest', to_jsonb(c) - 'id' || "
+         "jsonb_build_object('unit_code', (SELECT u.code FROM units u WHERE "
+         "u.id = c.unit_id)), 'phase', "
          "contest_phase(c), 'published', results_published(c), 'entries', "
          "(SELECT jsonb_build_object('pending', count(*) FILTER (WHERE "
          "x.status = 'pending'), 'approved', count(*) FILTER (WHERE x.status "

@@ -258,6 +258,20 @@ def test_contest_takes_its_organisers_subtree_only(admin_cli, tmp_path,
     r = admin_cli("contest", "set", slug, "open-to-all=yes")
     assert r.returncode == 0, r.stderr
     upload_ok(outsider, slug, photo)
+    # An unknown code is refused and changes nothing, from the CLI and the
+    # web admin alike; the admin's state shows the organiser's code.
+    r = admin_cli("contest", "set", slug, "unit-code=no-such-unit")
+    assert r.returncode == 1 and "unit-code" in r.stderr, r.stderr
+    admin = new_user(role="admin")
+    assert_error(admin.patch(f"{API}/contests/{slug}",
+                             json={"unit_code": "no-such-unit"}), 404,
+                 "no_unit")
+    state = admin.get(f"{API}/admin/contests/{slug}/state").json()
+    assert state["contest"]["unit_code"] == c["w1"]
+    assert_status(admin.patch(f"{API}/contests/{slug}",
+                              json={"unit_code": c["city"]}), 200)
+    state = admin.get(f"{API}/admin/contests/{slug}/state").json()
+    assert state["contest"]["unit_code"] == c["city"]
 
 
 def register(base_url, **fields):
