@@ -266,11 +266,11 @@ def test_contest_takes_its_organisers_subtree_only(admin_cli, tmp_path,
     assert_error(admin.patch(f"{API}/contests/{slug}",
                              json={"unit_code": "no-such-unit"}), 404,
                  "no_unit")
-    state = admin.get(f"{API}/admin/contests/{slug}/state").json()
+    state = admin.get(f"{API}/admin/contests/{slug}/state").json()["state"]
     assert state["contest"]["unit_code"] == c["w1"]
     assert_status(admin.patch(f"{API}/contests/{slug}",
                               json={"unit_code": c["city"]}), 200)
-    state = admin.get(f"{API}/admin/contests/{slug}/state").json()
+    state = admin.get(f"{API}/admin/contests/{slug}/state").json()["state"]
     assert state["contest"]["unit_code"] == c["city"]
 
 
