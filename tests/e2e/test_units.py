@@ -175,7 +175,8 @@ def test_level_boards_member_rates_and_the_other_row(
         for t in targets:
             assert_status(vote(voter, t), 201)
     settle(db)
-    reader = new_user()          # a session: no nginx cache in the way
+    # A session (no nginx cache in the way), and the admin who maps below.
+    reader = admin = new_user(role="admin")
 
     prov = level(reader, slug, "province")
     assert prov["level"] == "province" and prov["sort"] == "votes"
@@ -206,7 +207,6 @@ def test_level_boards_member_rates_and_the_other_row(
 
     # An admin maps the name (typed without diacritics) to b3: its entry
     # and votes move out of "other" at once.
-    admin = new_user(role="admin")
     r = admin.get(f"{API}/admin/units/unmapped")
     assert_status(r, 200)
     assert {"name": other, "accounts": 1, "entries": 1} in r.json()["names"]
@@ -232,7 +232,7 @@ def test_level_boards_member_rates_and_the_other_row(
                  404, "no_unit")
     r = admin_cli("unit", "map", f"Không có {p}", c["b1"])
     assert r.returncode == 1 and "no account or entry" in r.stderr
-    assert_status(new_user().post(f"{API}/admin/units/map", json={
+    assert_status(voters[0].post(f"{API}/admin/units/map", json={
         "name": other, "code": c["b3"]}), 403)
 
 
