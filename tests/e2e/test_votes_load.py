@@ -189,7 +189,7 @@ def test_voiding_is_followed_by_every_count(contest, new_user, make_jpeg,
     with db.cursor() as cur:
         cur.execute("SELECT voters FROM netdep.unit_stats u JOIN "
                     "netdep.contests c ON c.id = u.contest_id WHERE c.slug = "
-                    "%s AND u.level = 'unit'", (slug,))
+                    "%s AND u.level = 'other'", (slug,))
         assert cur.fetchone()[0] == 4
 
 
