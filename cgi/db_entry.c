@@ -52,6 +52,7 @@ enum upc_col {
 	UPC_USED,           /* UPC_USED */
 	UPC_TODAY,          /* UPC_TODAY: uploads stored this Vietnam day */
 	UPC_DAY_LEFT,       /* UPC_DAY_LEFT: seconds until the next one */
+	UPC_OUTSIDE, /* UPC_OUTSIDE: the organiser the caller is not under */
 	UPC__MAX
 };
 
@@ -194,7 +195,8 @@ static const struct stmt q[Q__MAX] = {
          "count(*) FROM entries x WHERE x.contest_id = c.id AND x.account_id = "
          "$2 AND x.slot IS NOT NULL), coalesce((SELECT q.used FROM "
          "upload_quota q WHERE q.account_id = $2 AND q.day = upload_day()), "
-         "0), upload_day_left() FROM contests c WHERE c.slug = $1",
+         "0), upload_day_left(), unit_outside(c.id, $2) FROM contests c WHERE "
+         "c.slug = $1",
          2, UPC__MAX},
     [Q_CATEGORY_CHECK] =
         {"category_check",
@@ -330,6 +332,7 @@ db_upload_contest(struct db *db, struct arena *a, const char *slug,
 	out->used = rows_ll(&rs, 0, UPC_USED, 0);
 	out->uploads_today = rows_ll(&rs, 0, UPC_TODAY, 0);
 	out->day_left = rows_ll(&rs, 0, UPC_DAY_LEFT, 1);
+	out->outside = rows_str(&rs, 0, UPC_OUTSIDE, NULL);
 	return out->id != NULL ? DB_OK : DB_ERR;
 }
 

@@ -337,6 +337,8 @@ up_rules(struct req *r, const struct valid_value *v, const struct mpart *photo,
 	if (!c->open)
 		return resp_error(r, 403, "submissions_closed",
 		                  "This contest does not take entries now.");
+	if (c->outside != NULL) /* only the organiser's subtree takes part */
+		return resp_outcome(r, "upload", "outside_unit", c->outside);
 	/* A cheap early answer, before any decoding; entry_create() decides
 	 * races. */
 	if (c->uploads_today >= r->cfg->upload_quota)
@@ -442,6 +444,9 @@ h_entry_upload(struct req *r)
 	if (rc == DB_NONE && cr.outcome != NULL &&
 	    strcmp(cr.outcome, "upload_quota") == 0)
 		return up_quota_answer(r, r->cfg->upload_quota, cr.retry_after);
+	if (rc == DB_NONE && cr.outcome != NULL &&
+	    strcmp(cr.outcome, "outside_unit") == 0)
+		return resp_outcome(r, "upload", "outside_unit", cr.detail);
 	if (rc == DB_NONE)
 		return resp_error(r, 409, "entry_limit",
 		                  "You already have %lld entries in this "

@@ -70,6 +70,15 @@ static const struct outcome outcomes[] = {
     {NULL, "media_purged", 410, NULL,
      "Ảnh của bài dự thi này đã bị xóa khỏi máy chủ vì bài đã bị từ chối "
      "hoặc rút quá %s ngày."},
+    /* the unit tree (issue 15) */
+    {NULL, "no_unit", 404, NULL,
+     "Không có đơn vị mã %s; hãy chọn đơn vị trong danh sách."},
+    {NULL, "no_unmapped", 404, NULL,
+     "Không còn tài khoản hay bài dự thi nào mang tên đơn vị \"%s\" mà "
+     "chưa được xếp vào cây đơn vị."},
+    {NULL, "outside_unit", 403, NULL,
+     "Cuộc thi này chỉ dành cho đoàn viên thuộc %s; hãy chọn đúng đơn "
+     "vị của bạn trong hồ sơ, hoặc liên hệ ban tổ chức."},
     /* judging */
     {NULL, "forbidden", 403, NULL,
      "Bạn không phải là giám khảo của cuộc thi có bài dự thi này."},

@@ -40,7 +40,7 @@ struct user {
 	const char *username;
 	const char *display_name;
 	const char *unit;
-	const char *district;
+	const char *unit_code;  /* the picked node, NULL when unmapped */
 	const char *csrf;       /* the session's CSRF token */
 	const char *roles_json; /* [{"role":..,"contest":slug|null},..] */
 	const char *created_at;

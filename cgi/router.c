@@ -107,6 +107,18 @@ static const struct route routes[] = {
     {METHOD_GET, "/api/v1/contests/*/leaderboard", h_leaderboard, R_LAZY},
     {METHOD_GET, "/api/v1/contests/*/leaderboard/units", h_leaderboard_units,
      R_LAZY},
+    /* the unit tree (issue 15) */
+    {METHOD_GET, "/api/v1/units", h_units_search, 0},
+    {METHOD_GET, "/api/v1/units/*", h_unit_get, 0},
+    {METHOD_PATCH, "/api/v1/me", h_me_update, R_AUTH | R_CSRF | R_JSON},
+    {METHOD_POST, "/api/v1/admin/units/import", h_admin_units_import,
+     R_AUTH | R_CSRF | R_ADMIN | R_UPLOAD},
+    {METHOD_GET, "/api/v1/admin/units.csv", h_admin_units_csv,
+     R_AUTH | R_ADMIN},
+    {METHOD_GET, "/api/v1/admin/units/unmapped", h_admin_units_unmapped,
+     R_AUTH | R_ADMIN},
+    {METHOD_POST, "/api/v1/admin/units/map", h_admin_units_map,
+     R_AUTH | R_CSRF | R_ADMIN | R_JSON},
     /* server-rendered pages */
     {METHOD_GET, "/e/#", h_page_entry, 0},
 };

@@ -42,14 +42,14 @@ SET session_replication_role = replica;
 INSERT INTO contests (slug, title, votes_per_day, vote_rule, min_short_side,
                       max_entries)
 VALUES ('big', 'Scale contest', 1000, 'daily', 1, 100);
-INSERT INTO accounts (username, display_name, password_hash, unit, district)
+INSERT INTO accounts (username, display_name, password_hash, unit)
 SELECT 'big_owner' || i, 'Owner ' || i, '$argon2id$bench-no-login',
-       'Chi đoàn ' || (i %% 300), 'Quận ' || (i %% 24)
+       'Chi đoàn ' || (i %% 300)
   FROM generate_series(1, (%(entries)s + 99) / 100) i;
 INSERT INTO entries (contest_id, account_id, title, status, slot, unit,
-                     district, created_at)
+                     created_at)
 SELECT c.id, a.id, 'Ảnh ' || a.id || '-' || s, 'approved', s, a.unit,
-       a.district, now() - interval '40 days' + s * interval '1 second'
+       now() - interval '40 days' + s * interval '1 second'
   FROM contests c, accounts a, generate_series(1, 100) s
  WHERE c.slug = 'big' AND a.username LIKE 'big\\_owner%%'
  LIMIT %(entries)s;
@@ -59,11 +59,10 @@ INSERT INTO media (entry_id, token, original_type, original_bytes, width,
 SELECT e.id, md5('big' || e.id), 'image/jpeg', 1000, 400, 300, 400, 300,
        400, 300, sha256(e.id::text::bytea)
   FROM entries e JOIN contests c ON c.id = e.contest_id WHERE c.slug = 'big';
-INSERT INTO accounts (username, display_name, password_hash, unit, district,
+INSERT INTO accounts (username, display_name, password_hash, unit,
                       created_at)
 SELECT 'big_voter' || i, 'Voter ' || i, '$argon2id$bench-no-login',
-       'Chi đoàn ' || (i %% 300), 'Quận ' || (i %% 24),
-       now() - interval '60 days'
+       'Chi đoàn ' || (i %% 300), now() - interval '60 days'
   FROM generate_series(1, %(voters)s) i;
 """
 
@@ -111,20 +110,19 @@ SELECT c.id, e.lo + ((vv * 7919 + k * 104729) %% %(entries)s), v.lo + vv,
 FOLDED_SQL = """
 SET search_path = netdep;
 INSERT INTO entry_stats (entry_id, contest_id, approved, category_id, unit,
-                         district)
+                         unit_id, account_id)
 SELECT e.id, e.contest_id, e.status = 'approved', e.category_id, e.unit,
-       e.district
+       e.unit_id, e.account_id
   FROM entries e JOIN contests c ON c.id = e.contest_id WHERE c.slug = 'big';
 INSERT INTO vote_changes (entry_id, voter_id, vote_day, delta)
 SELECT v.entry_id, v.voter_id, v.vote_day, count(*) FROM votes v
   JOIN contests c ON c.id = v.contest_id
  WHERE c.slug = 'big' AND v.voided_at IS NULL GROUP BY 1, 2, 3;
-INSERT INTO unit_entry_changes (contest_id, level, name, delta)
-SELECT s.contest_id, l.level, l.name, count(*)
+INSERT INTO unit_entry_changes (contest_id, level, name, account_id, delta)
+SELECT s.contest_id, k.level, k.name, s.account_id, count(*)
   FROM entry_stats s JOIN contests c ON c.id = s.contest_id,
-       LATERAL (VALUES ('unit', s.unit), ('district', s.district))
-               l(level, name)
- WHERE c.slug = 'big' AND s.approved GROUP BY 1, 2, 3;
+       LATERAL unit_keys(s.unit_id, s.unit) k
+ WHERE c.slug = 'big' AND s.approved GROUP BY 1, 2, 3, 4;
 SET session_replication_role = origin;
 """
 

@@ -55,12 +55,15 @@
       edit_closed: 'Đã hết hạn sửa ảnh.',
       already_withdrawn: 'Ảnh này đã được rút.',
       conflict: 'Dữ liệu đã thay đổi. Hãy tải lại trang.',
-      idempotency_conflict: 'Yêu cầu bị trùng. Hãy tải lại trang.'
+      idempotency_conflict: 'Yêu cầu bị trùng. Hãy tải lại trang.',
+      unknown_unit: 'Không có đơn vị này. Hãy chọn đơn vị trong danh sách, hoặc chọn "Đơn vị của tôi không có trong danh sách" rồi gõ tên.',
+      outside_unit: 'Cuộc thi này chỉ dành cho đoàn viên thuộc đơn vị tổ chức.',
+      no_unit: 'Không tìm thấy đơn vị này.'
     },
     fields: {
       title: 'Tên ảnh', caption: 'Câu chuyện', category: 'Thể loại', photo: 'Ảnh',
       username: 'Tên đăng nhập', password: 'Mật khẩu', display_name: 'Họ tên',
-      unit: 'Chi đoàn / đơn vị', district: 'Quận / huyện', email: 'Thư điện tử',
+      unit: 'Chi đoàn / đơn vị', unit_code: 'Chi đoàn / đơn vị', email: 'Thư điện tử',
       phone: 'Số điện thoại'
     },
     phases: {
@@ -153,6 +156,8 @@
     if (opts.json !== undefined) {
       headers['Content-Type'] = 'application/json';
       init.body = JSON.stringify(opts.json);
+    } else if (opts.body !== undefined) {
+      init.body = opts.body;            // as it is (a CSV file), headers given
     }
     if (method !== 'GET' && session.csrf) headers['X-CSRF-Token'] = session.csrf;
     let r;

@@ -239,15 +239,16 @@ def new_user(admin_cli, base_url):
     netdep-admin (random username, password conftest.PASSWORD), grants
     role ("judge" or "admin", optionally for contest), logs in and returns
     the Client (.csrf, .user, .username, .password).  fields: display_name,
-    unit, district."""
+    unit (a free-text unit name), unit_code (a node of the unit tree)."""
     clients = []
 
     def make(role=None, contest=None, display_name=None, unit="Chi đoàn 1",
-             district="Quận 1", login=True):
+             unit_code=None, login=True):
         username = _random_name("u")
         display_name = display_name or f"Người dùng {username}"
+        extra = ["--unit-code", unit_code] if unit_code else []
         r = admin_cli("user", "create", username, "--display-name",
-                      display_name, "--unit", unit, "--district", district,
+                      display_name, "--unit", unit, *extra,
                       input=PASSWORD + "\n")
         assert r.returncode == 0, f"user create {username}: {r.stderr}"
         if role is not None:

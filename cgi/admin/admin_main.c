@@ -20,7 +20,9 @@ static const char help_text[] =
     "Accounts (the password is the first line of standard input; on a\n"
     "terminal it is asked twice without echo):\n"
     "  user create USERNAME [--display-name TEXT] [--unit TEXT]\n"
-    "              [--district TEXT] [--email ADDR] [--phone NUMBER]\n"
+    "              [--unit-code CODE] [--email ADDR] [--phone NUMBER]\n"
+    "                              --unit-code: a node of the unit tree;\n"
+    "                              --unit alone: a name not (yet) listed\n"
     "  user password USERNAME      set a new password, end all sessions\n"
     "  user list                   accounts and roles, tab-separated\n"
     "  user disable USERNAME       ban: no log-in, every session ends\n"
@@ -81,6 +83,20 @@ static const char help_text[] =
     "                              approved entry into pub/, unlink the\n"
     "                              others', and list rows whose original or\n"
     "                              thumbnail is missing (exit 1 if any)\n"
+    "\n"
+    "Units (issue 15; the CSV's columns: code, name, kind, short_name,\n"
+    "parent, valid_from, valid_to, successors, members, members_as_of;\n"
+    "UTF-8 with or without BOM, comma or semicolon):\n"
+    "  unit import FILE.csv        create or update units by code; every\n"
+    "                              bad line is reported with its number\n"
+    "                              and then nothing changes; idempotent\n"
+    "  unit export [FILE.csv]      the tree in the same columns (stdout)\n"
+    "  unit unmapped               free-text unit names not in the tree\n"
+    "  unit map NAME CODE          give every account and entry with that\n"
+    "                              unit name (case and diacritics aside)\n"
+    "                              the unit CODE; boards recount\n"
+    "  contest set SLUG unit-code=CODE [open-to-all=yes]\n"
+    "                              only CODE's subtree may enter\n"
     "\n"
     "Other:\n"
     "  check-sql                   prepare every statement (for tests)\n"
@@ -235,6 +251,10 @@ enum cmd {
 	CMD_MEDIA_ORPHANS,
 	CMD_MEDIA_JANITOR,
 	CMD_MEDIA_RELINK,
+	CMD_UNIT_IMPORT,
+	CMD_UNIT_EXPORT,
+	CMD_UNIT_UNMAPPED,
+	CMD_UNIT_MAP,
 	CMD_CHECK_SQL,
 	CMD_GALLERY_PLAN,
 	CMD__MAX
@@ -260,6 +280,10 @@ static const struct {
     {"media", "orphans", admin_media_orphans},   /* CMD_MEDIA_ORPHANS */
     {"media", "janitor", admin_media_janitor},   /* CMD_MEDIA_JANITOR */
     {"media", "relink", admin_media_relink},     /* CMD_MEDIA_RELINK */
+    {"unit", "import", admin_unit_import},       /* CMD_UNIT_IMPORT */
+    {"unit", "export", admin_unit_export},       /* CMD_UNIT_EXPORT */
+    {"unit", "unmapped", admin_unit_unmapped},   /* CMD_UNIT_UNMAPPED */
+    {"unit", "map", admin_unit_map},             /* CMD_UNIT_MAP */
     {"check-sql", NULL, check_sql},              /* CMD_CHECK_SQL */
     {"gallery-plan", NULL, gallery_plan},        /* CMD_GALLERY_PLAN */
 };
