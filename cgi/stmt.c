@@ -13,6 +13,7 @@
 #include "db_entry.h"
 #include "db_janitor.h"
 #include "db_jury.h"
+#include "db_search.h"
 #include "db_vote.h"
 
 const struct stmt_set *const stmt_sets[] = {
@@ -22,6 +23,7 @@ const struct stmt_set *const stmt_sets[] = {
     &db_entry_set,   /* entries, media, pages */
     &db_janitor_set, /* the janitor: files of closed entries, quotas */
     &db_jury_set,    /* moderation, scores, results, fraud, audit */
+    &db_search_set,  /* the entry search */
     &db_vote_set,    /* votes, boards, the folder */
     NULL,
 };
