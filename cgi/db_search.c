@@ -20,34 +20,22 @@ enum search_q {
 };
 
 /*
- * $1 slug, $2 the query as typed (NFC), $3 rows.  The three kinds of
- * match of contest c, each a LIMITed read of one index, then ranked:
- * an entry found twice keeps its best kind.  ext holds pg_trgm
- * (migration 012), outside the application's search path.
+ * $1 slug, $2 the query as typed (NFC), $3 rows.  entry_search()
+ * (sql/functions/075_search.sql) finds the candidates of each kind from
+ * the indexes; they are ranked here (an entry found twice keeps its best
+ * kind) and each shown by primary keys.
  */
-#define SEARCH_KIND(kind, sim, cond)                                           \
-	"(SELECT x.id, " kind " AS kind, " sim " AS sim, x.number FROM "       \
-	"entries x WHERE x.contest_id = c.id AND x.status = 'approved' AND "   \
-	"search_key($2) <> '' AND " cond " LIMIT " SEARCH_CANDIDATES ")"
-#define SEARCH_SIM "ext.word_similarity(search_key($2), x.search_fold)"
-
 static const struct stmt q[Q__MAX] = {
     [Q_SEARCH] = {"entry_search",
-                  "SELECT (SELECT coalesce(jsonb_agg(" ENTRY_JSON
+                  "SELECT (SELECT coalesce(jsonb_agg((SELECT " ENTRY_JSON
                   " || jsonb_build_object('match', CASE t.kind WHEN 0 THEN "
-                  "'number' WHEN 1 THEN 'prefix' ELSE 'similar' END) ORDER "
-                  "BY t.kind, t.sim DESC, t.number), '[]') FROM (SELECT "
-                  "u.id AS entry_id, min(u.kind) AS kind, max(u.sim) AS sim, "
-                  "min(u.number) AS number FROM (" SEARCH_KIND(
-                      "0", "1::real", "x.number = search_number($2)")
-                  " UNION ALL " SEARCH_KIND("1", SEARCH_SIM,
-                                            "x.search_fold LIKE "
-                                            "search_like($2)")
-                  " UNION ALL " SEARCH_KIND(
-                      "2", SEARCH_SIM,
-                      "search_key($2) OPERATOR(ext.<%) x.search_fold")
-                  ") u GROUP BY u.id ORDER BY 2, 3 DESC, 4 LIMIT $3) "
-                  "t" LB_ENTRY_FROM ") FROM contests c WHERE c.slug = $1",
+                  "'number' WHEN 1 THEN 'prefix' ELSE 'similar' END)"
+                  ENTRY_FROM "WHERE e.id = t.id) ORDER BY t.kind, t.sim "
+                  "DESC, t.number), '[]') FROM (SELECT u.id, min(u.kind) "
+                  "AS kind, max(u.sim) AS sim, min(u.number) AS number "
+                  "FROM entry_search(k.id, $2, " SEARCH_CANDIDATES
+                  ") u GROUP BY u.id ORDER BY 2, 3 DESC, 4 LIMIT $3) t) "
+                  "FROM contests k WHERE k.slug = $1",
                   3, DB_JSON__MAX, 1},
 };
 
