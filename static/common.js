@@ -9,6 +9,11 @@
   // swaps this object).
   const T = {
     hello: 'Chào {name}',
+    number: 'Số ',
+    searching: 'Đang tìm…',
+    found: 'Tìm thấy {n} ảnh.',
+    foundMore: 'Tìm thấy hơn {n} ảnh; gõ thêm để thu hẹp.',
+    foundNone: 'Không tìm thấy ảnh nào.',
     login: 'Đăng nhập',
     network: 'Không kết nối được máy chủ. Kiểm tra mạng rồi thử lại.',
     notReady: 'Chức năng này chưa có trên máy chủ. Vui lòng quay lại sau.',
@@ -302,6 +307,7 @@
     const a = el('a', { href: '/e/' + encodeURIComponent(e.id) });
     a.appendChild(picture(e.media, e.title));
     const body = el('div', { class: 'body' });
+    if (e.number) body.appendChild(el('p', { class: 'num' }, T.number + e.number));
     body.appendChild(el('p', { class: 'title' }, e.title));
     const au = e.author || {};
     const by = [au.display_name, au.unit || e.unit].filter(Boolean).join(' · ');
@@ -310,6 +316,46 @@
     a.appendChild(body);
     li.appendChild(a);
     return li;
+  }
+
+  // The search box of a page (form#search, issue 15): results as the
+  // visitor types, 250 ms after the last key, each answer replacing the
+  // one before (an older request still on its way is cancelled); Enter
+  // searches at once.  The count goes to a polite live region, so a
+  // screen reader hears "12 ảnh" without leaving the field; the results
+  // are ordinary links (Tab reaches them).  An empty field clears them.
+  function searchBox(slug, words) {
+    const form = $('search'), input = $('q'), status = $('search-status');
+    const out = $('search-results');
+    if (!form || !input) return;
+    let timer = null, ctl = null;
+    async function run() {
+      const text = input.value.trim();
+      if (ctl) ctl.abort();
+      if (!text) { out.replaceChildren(); status.textContent = ''; return; }
+      ctl = new AbortController();
+      const mine = ctl;
+      status.textContent = T.searching;
+      try {
+        const r = await fetch(API + '/contests/' + encodeURIComponent(slug) + '/entries?' +
+          new URLSearchParams({ q: text, limit: '12' }),
+          { credentials: 'same-origin', headers: { Accept: 'application/json' }, signal: mine.signal });
+        const body = await r.json().catch(() => null);
+        if (mine !== ctl) return;
+        if (!r.ok) throw errorFrom(r.status, body);
+        const list = body.entries || [];
+        out.replaceChildren(...list.map((e) => card(e, words)));
+        status.textContent = list.length ? fill(body.more ? T.foundMore : T.found, { n: list.length })
+          : T.foundNone;
+      } catch (e) {
+        if (e.name === 'AbortError') return;
+        status.textContent = e.message || String(e);
+      }
+    }
+    input.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(run, 250); });
+    form.addEventListener('submit', (ev) => { ev.preventDefault(); clearTimeout(timer); run(); });
+    const initial = new URLSearchParams(location.search).get('q');
+    if (initial) { input.value = initial; run(); }
   }
 
   function showError(target, err) {
@@ -336,7 +382,7 @@
     errorFrom: errorFrom, message: message, missing: missing, session: session,
     loadSession: loadSession, setSession: setSession, logout: logout,
     safeNext: safeNext, loginUrl: loginUrl, param: param, contest: contest,
-    picture: picture, card: card, showError: showError, uuid: uuid,
+    picture: picture, card: card, showError: showError, uuid: uuid, searchBox: searchBox,
     remembered: remembered, phase: (p) => T.phases[p] || p
   };
 
