@@ -29,8 +29,8 @@ static const struct stmt q[Q__MAX] = {
     [Q_SEARCH] = {"entry_search",
                   "SELECT (SELECT coalesce(jsonb_agg((SELECT " ENTRY_JSON
                   " || jsonb_build_object('match', CASE t.kind WHEN 0 THEN "
-                  "'number' WHEN 1 THEN 'prefix' ELSE 'similar' END)"
-                  ENTRY_FROM "WHERE e.id = t.id) ORDER BY t.kind, t.sim "
+                  "'number' WHEN 1 THEN 'prefix' ELSE 'similar' END)" ENTRY_FROM
+                  "WHERE e.id = t.id) ORDER BY t.kind, t.sim "
                   "DESC, t.number), '[]') FROM (SELECT u.id, min(u.kind) "
                   "AS kind, max(u.sim) AS sim, min(u.number) AS number "
                   "FROM entry_search(k.id, $2, " SEARCH_CANDIDATES

@@ -24,15 +24,15 @@ hexval(uint8_t c)
 }
 
 /*
- * Decodes s[0..len) into a fresh NUL-terminated arena string, in NFC (text.h), whose length
- * goes to *dlen.  Returns FORM_OK, FORM_EBAD, FORM_ELIMIT (decoded length
- * above max) or FORM_ENOMEM.
+ * Decodes s[0..len) into a fresh NUL-terminated arena string, in NFC (text.h),
+ * whose length goes to *dlen.  Returns FORM_OK, FORM_EBAD, FORM_ELIMIT (decoded
+ * length above max) or FORM_ENOMEM.
  */
 static int
 form_decode(struct arena *a, const uint8_t *s, size_t len, size_t max,
             const char **dst, size_t *dlen)
 {
-	size_t i, j, out = 0;
+	size_t      i, j, out = 0;
 	const char *nd;
 	size_t      nlen;
 	char       *d;

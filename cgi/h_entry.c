@@ -558,10 +558,11 @@ list_search(struct req *r, const struct valid_value *v)
 	for (int f = LIST_CATEGORY; f < LIST_Q; f++)
 		if (f != LIST_LIMIT &&
 		    (v[f].present || (f == LIST_SORT && req_arg(r, "sort"))))
-			return resp_error(r, 400, "invalid_field",
-			                  "Field %s does not go with q: a search "
-			                  "is one page of the best matches.",
-			                  list_fields[f].name);
+			return resp_error(
+			    r, 400, "invalid_field",
+			    "Field %s does not go with q: a search "
+			    "is one page of the best matches.",
+			    list_fields[f].name);
 	if (limit > SEARCH_LIMIT_MAX)
 		return resp_error(r, 400, "invalid_field",
 		                  "Field limit is at most %d with q.",

@@ -55,7 +55,7 @@ static const char *const txt[TXT__MAX] = {
      "tác giả rút khỏi cuộc thi."), /* TXT_404_TEXT */
     "Về trang chủ",                 /* TXT_404_HOME */
     "Xem ảnh dự thi",               /* TXT_404_GALLERY */
-    "Số ", /* TXT_NUMBER */
+    "Số ",                          /* TXT_NUMBER */
 };
 
 /* The site's menu, as in the static pages (our own literal markup). */

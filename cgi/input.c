@@ -94,9 +94,9 @@ input_json(struct req *r, struct kv **out, size_t *n)
 		/* A copy in the arena, in NFC (text.h); jansson checked the
 		 * UTF-8 and input_scalar() the NUL. */
 		v8 = arena_strndup(r->a, s, len);
-		trc = v8 == NULL ? TEXT_ENOMEM
-		                 : text_nfc(r->a, v8, len, &kv[i].val,
-		                            &kv[i].vallen);
+		trc = v8 == NULL
+		          ? TEXT_ENOMEM
+		          : text_nfc(r->a, v8, len, &kv[i].val, &kv[i].vallen);
 		if (trc == TEXT_EBAD) {
 			rc = resp_error(r, 400, "bad_field",
 			                "Field %.64s is not valid UTF-8.", key);

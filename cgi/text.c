@@ -40,7 +40,8 @@ text_nfc(struct arena *a, const char *s, size_t len, const char **out,
 	}
 	n = u8_normalize(UNINORM_NFC, (const uint8_t *)s, len, NULL, &nlen);
 	if (n == NULL)
-		return TEXT_ENOMEM; /* the input is valid: only ENOMEM is left */
+		return TEXT_ENOMEM; /* the input is valid: only ENOMEM is left
+		                     */
 	if (nlen == len && memcmp(n, s, len) == 0) {
 		free(n);
 		*out = s;

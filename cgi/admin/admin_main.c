@@ -243,8 +243,7 @@ search_plan(int argc, char **argv)
 	if (admin_start(&run, 1) == 0 &&
 	    text_nfc(&run.a, pos[1], strlen(pos[1]), &query, &qlen) ==
 	        TEXT_OK &&
-	    db_search_plan(run.db, &run.a, pos[0], query, "21", &json) ==
-	        DB_OK)
+	    db_search_plan(run.db, &run.a, pos[0], query, "21", &json) == DB_OK)
 		rc = ADMIN_EXIT_OK;
 	rc = admin_finish(&run, rc);
 	if (rc == ADMIN_EXIT_OK && (puts(json) == EOF || fflush(stdout) != 0))

@@ -29,7 +29,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (valid_utf8(data, size))
 			abort(); /* refused valid input */
 	} else if (rc == TEXT_OK) {
-		if (!valid_utf8((const uint8_t *)out, n) || !text_is_nfc(out, n))
+		if (!valid_utf8((const uint8_t *)out, n) ||
+		    !text_is_nfc(out, n))
 			abort();
 		if (text_nfc(&a, out, n, &again, &m) != TEXT_OK ||
 		    again != out || m != n)

@@ -63,7 +63,8 @@ test_nfc(void)
 			const char *again;
 			size_t      m;
 
-			UNIT_CHECK(text_nfc(&a, out, n, &again, &m) == TEXT_OK &&
+			UNIT_CHECK(text_nfc(&a, out, n, &again, &m) ==
+			                   TEXT_OK &&
 			               again == out && m == n,
 			           "case %zu: idempotent", i);
 		}
@@ -82,8 +83,8 @@ test_form_is_nfc(void)
 
 	arena_init(&a, 1 << 16);
 	/* q=Hoa%CC%80 decodes to "Hoa" + U+0300 and comes out as "Hoà". */
-	UNIT_CHECK(form_parse(&a, (const uint8_t *)"q=Hoa%CC%80&k%CC%81=1",
-	                      21, &kv, &n) == FORM_OK &&
+	UNIT_CHECK(form_parse(&a, (const uint8_t *)"q=Hoa%CC%80&k%CC%81=1", 21,
+	                      &kv, &n) == FORM_OK &&
 	               n == 2 && strcmp(kv[0].val, "Ho\xc3\xa0") == 0 &&
 	               kv[0].vallen == 4 && strcmp(kv[1].key, "k\xcc\x81") != 0,
 	           "form values and keys in NFC");
@@ -96,10 +97,10 @@ test_form_is_nfc(void)
 static void
 test_query_check(void)
 {
-	static const struct valid_field f = {"q", text_f_query, 1,
-	                                     SEARCH_Q_MAX, 0, NULL};
-	struct valid_value v;
-	char               longq[SEARCH_Q_MAX + 2];
+	static const struct valid_field f = {"q", text_f_query, 1, SEARCH_Q_MAX,
+	                                     0,   NULL};
+	struct valid_value              v;
+	char                            longq[SEARCH_Q_MAX + 2];
 
 	memset(longq, 'a', sizeof(longq) - 1);
 	longq[sizeof(longq) - 1] = '\0';
