@@ -34,7 +34,8 @@ static const struct stmt q[Q__MAX] = {
                   "DESC, t.number), '[]') FROM (SELECT u.id, min(u.kind) "
                   "AS kind, max(u.sim) AS sim, min(u.number) AS number "
                   "FROM entry_search(k.id, $2, " SEARCH_CANDIDATES
-                  ") u GROUP BY u.id ORDER BY 2, 3 DESC, 4 LIMIT $3) t) "
+                  ", $3::integer) u GROUP BY u.id ORDER BY 2, 3 DESC, 4 "
+                  "LIMIT $3) t) "
                   "FROM contests k WHERE k.slug = $1",
                   3, DB_JSON__MAX, 1},
 };

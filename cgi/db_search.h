@@ -18,9 +18,10 @@
  * tell there are more: *json is a JSON array of entries as anyone sees
  * them, each with "match" (number, prefix or similar).  Ranking: the
  * entry whose number q is, then entries with a word starting with q
- * (its words in order: "nguyen thi" finds "Nguyễn Thị Hà"), then entries
- * a word of which is like q within pg_trgm's word similarity (0.6 by
- * default: a typo); within each, the closest first, then by number.  Each
+ * (its words in order: "nguyen thi" finds "Nguyễn Thị Hà"; whole words
+ * first), then, when those are fewer than limit and q is not a number,
+ * entries a word of which is like q within pg_trgm's word similarity
+ * (0.6 by default: a typo), closest first; within each, by number.  Each
  * kind reads at most SEARCH_CANDIDATES rows from its index, so no query
  * costs more than that however common its words.  DB_NONE: no such
  * contest.

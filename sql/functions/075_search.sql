@@ -98,39 +98,53 @@ CREATE TRIGGER accounts_search_sync
           (NEW.display_name, NEW.unit))
     EXECUTE FUNCTION accounts_search_sync();
 
+-- The LIKE pattern of a query as whole words: '% nguyen thi ha %'.
+CREATE FUNCTION search_word(q text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
+RETURN search_like(q) || ' %';
+
 -- The approved entries of contest p_contest that query p_q finds, as
 -- (id, kind, sim, number), unranked: kind 0 the entry whose number p_q
--- is (the unique (contest, number) index), kind 1 those with a word that
--- starts with p_q's key (LIKE '% key%'), kind 2 those with a word like it
--- within pg_trgm's word similarity (<%: a typo), each kind at most p_cap
--- rows, with sim the word similarity.  Kinds 1 and 2 read only the
--- trigram index entries_search_idx: "contest_id + 0" keeps the contest's
--- btrees away (walking a contest with the text as a filter, hoping to
--- meet p_cap matches soon, reads all of it when the words are rare) and
+-- is (the unique (contest, number) index); kind 1 those with a word that
+-- starts with p_q's key (LIKE '% key%'), sim 1 when the key is whole
+-- words there, else 0.5 (a LIKE per row: cheap); kind 2, only for a
+-- query that is not a number and when kind 1 found fewer than p_want,
+-- those with a word like the key within pg_trgm's word similarity (<%:
+-- a typo), sim the similarity (costly per row, so only then).  Each kind
+-- at most p_cap rows.  Kinds 1 and 2 read only the trigram index
+-- entries_search_idx: "contest_id + 0" keeps the contest's btrees away
+-- (walking a contest with the text as a filter, hoping to meet p_cap
+-- matches soon, reads all of it when the words are rare) and
 -- enable_seqscan off the table scan that hope also tempts the planner
 -- with; so a query never scans the entries, whatever its words.  The
 -- caller (cgi/db_search.c) ranks and shows them.
-CREATE FUNCTION entry_search(p_contest bigint, p_q text, p_cap integer)
+CREATE FUNCTION entry_search(p_contest bigint, p_q text, p_cap integer,
+                             p_want integer)
 RETURNS TABLE (id bigint, kind integer, sim real, number integer)
 LANGUAGE sql STABLE
 SET search_path = netdep, ext, pg_catalog
 SET enable_seqscan = off
 BEGIN ATOMIC
+	WITH p AS MATERIALIZED (
+		SELECT x.id, 1 AS kind,
+		       CASE WHEN x.search_fold LIKE search_word(p_q) THEN 1::real
+		            ELSE 0.5::real END AS sim, x.number
+		  FROM entries x
+		 WHERE x.contest_id + 0 = p_contest AND x.status = 'approved'
+		   AND search_key(p_q) <> '' AND x.search_fold LIKE search_like(p_q)
+		 LIMIT p_cap)
 	(SELECT x.id, 0, 1::real, x.number FROM entries x
 	  WHERE x.contest_id = p_contest AND x.status = 'approved'
 	    AND x.number = search_number(p_q))
 	UNION ALL
-	(SELECT x.id, 1, ext.word_similarity(search_key(p_q), x.search_fold),
-	        x.number
-	   FROM entries x
-	  WHERE x.contest_id + 0 = p_contest AND x.status = 'approved'
-	    AND search_key(p_q) <> '' AND x.search_fold LIKE search_like(p_q)
-	  LIMIT p_cap)
+	SELECT * FROM p
 	UNION ALL
 	(SELECT x.id, 2, ext.word_similarity(search_key(p_q), x.search_fold),
 	        x.number
 	   FROM entries x
-	  WHERE x.contest_id + 0 = p_contest AND x.status = 'approved'
+	  WHERE (SELECT count(*) FROM p) < p_want
+	    AND search_number(p_q) IS NULL
+	    AND x.contest_id + 0 = p_contest AND x.status = 'approved'
 	    AND search_key(p_q) <> ''
 	    AND search_key(p_q) OPERATOR(ext.<%) x.search_fold
 	  LIMIT p_cap);

@@ -237,7 +237,7 @@ def test_search_reads_indexes_never_the_table(found, db, admin_cli):
             seq0, idx0 = cur.fetchone()   # pending counts not yet flushed
             for q in queries:
                 cur.execute("SELECT count(*) FROM netdep.entry_search(%s, %s, "
-                            "200)", (found["id"], q))
+                            "200, 21)", (found["id"], q))
                 assert cur.fetchone()[0] <= 3 * 200
             cur.execute("SELECT seq_scan, idx_scan FROM "
                         "pg_stat_xact_user_tables WHERE relid = "
