@@ -12,7 +12,7 @@
     number: 'Số ',
     searching: 'Đang tìm…',
     found: 'Tìm thấy {n} ảnh.',
-    foundMore: 'Tìm thấy hơn {n} ảnh; gõ thêm để thu hẹp.',
+    foundMore: 'Hơn {n} ảnh; gõ thêm để thu hẹp.',
     foundNone: 'Không tìm thấy ảnh nào.',
     login: 'Đăng nhập',
     network: 'Không kết nối được máy chủ. Kiểm tra mạng rồi thử lại.',
@@ -318,44 +318,36 @@
     return li;
   }
 
-  // The search box of a page (form#search, issue 15): results as the
-  // visitor types, 250 ms after the last key, each answer replacing the
-  // one before (an older request still on its way is cancelled); Enter
-  // searches at once.  The count goes to a polite live region, so a
-  // screen reader hears "12 ảnh" without leaving the field; the results
-  // are ordinary links (Tab reaches them).  An empty field clears them.
+  // form#search (issue 15): results 250 ms after the last key, Enter at once,
+  // the count in a live region; an older request is cancelled.
   function searchBox(slug, words) {
-    const form = $('search'), input = $('q'), status = $('search-status');
-    const out = $('search-results');
-    if (!form || !input) return;
+    const input = $('q'), status = $('search-status'), out = $('search-results');
+    if (!input) return;
     let timer = null, ctl = null;
     async function run() {
       const text = input.value.trim();
       if (ctl) ctl.abort();
+      ctl = null;
       if (!text) { out.replaceChildren(); status.textContent = ''; return; }
-      ctl = new AbortController();
-      const mine = ctl;
+      const mine = ctl = new AbortController();
       status.textContent = T.searching;
       try {
         const r = await fetch(API + '/contests/' + encodeURIComponent(slug) + '/entries?' +
-          new URLSearchParams({ q: text, limit: '12' }),
-          { credentials: 'same-origin', headers: { Accept: 'application/json' }, signal: mine.signal });
+          new URLSearchParams({ q: text, limit: '12' }), { signal: mine.signal });
         const body = await r.json().catch(() => null);
         if (mine !== ctl) return;
         if (!r.ok) throw errorFrom(r.status, body);
-        const list = body.entries || [];
+        const list = body.entries;
         out.replaceChildren(...list.map((e) => card(e, words)));
-        status.textContent = list.length ? fill(body.more ? T.foundMore : T.found, { n: list.length })
-          : T.foundNone;
+        status.textContent = list.length ? fill(body.more ? T.foundMore : T.found, { n: list.length }) : T.foundNone;
       } catch (e) {
-        if (e.name === 'AbortError') return;
-        status.textContent = e.message || String(e);
+        if (e.name !== 'AbortError') status.textContent = e.message;
       }
     }
     input.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(run, 250); });
-    form.addEventListener('submit', (ev) => { ev.preventDefault(); clearTimeout(timer); run(); });
-    const initial = new URLSearchParams(location.search).get('q');
-    if (initial) { input.value = initial; run(); }
+    $('search').addEventListener('submit', (ev) => { ev.preventDefault(); clearTimeout(timer); run(); });
+    input.value = param('q') || '';
+    if (input.value) run();
   }
 
   function showError(target, err) {
