@@ -42,7 +42,7 @@ endif
 CPPFLAGS  += -Icgi $(PKG_CFLAGS)
 CFLAGS    += $(STD) $(WARN) $(OPT) -pthread $(EXTRA_CFLAGS)
 LDFLAGS   += $(EXTRA_LDFLAGS)
-LDLIBS    += $(PKG_LIBS) -ljpeg -lfcgi -lm -pthread
+LDLIBS    += $(PKG_LIBS) -ljpeg -lunistring -lfcgi -lm -pthread
 
 # --- what exists ---------------------------------------------------------
 LIB_SRC   := $(filter-out cgi/main.c,$(wildcard cgi/*.c))

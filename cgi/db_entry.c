@@ -167,6 +167,7 @@ enum share_col {
 	SHARE_VOTES,          /* SHARE_VOTES */
 	SHARE_SLUG,           /* SHARE_SLUG */
 	SHARE_CARD,           /* SHARE_CARD */
+	SHARE_NUMBER,         /* SHARE_NUMBER */
 	SHARE__MAX
 };
 
@@ -293,7 +294,8 @@ static const struct stmt q[Q__MAX] = {
          "SELECT e.title, e.caption, a.display_name, e.unit, c.title, m.token, "
          "m.display_width, m.display_height, (SELECT s.votes FROM "
          "entry_stats s WHERE s.entry_id = e.id), c.slug, "
-         "m.card" ENTRY_FROM "WHERE e.id = $1 AND e.status = 'approved'",
+         "m.card, e.number" ENTRY_FROM "WHERE e.id = $1 AND e.status = "
+         "'approved'",
          1, SHARE__MAX},
     /*
      * Every media token whose files should exist, sorted, for the sweeper
@@ -630,6 +632,7 @@ db_share_page(struct db *db, struct arena *a, const char *id,
 	out->display_height = rows_str(&rs, 0, SHARE_DISPLAY_HEIGHT, "1200");
 	out->votes = rows_str(&rs, 0, SHARE_VOTES, "0");
 	out->card = rows_bool(&rs, 0, SHARE_CARD, 0);
+	out->number = rows_str(&rs, 0, SHARE_NUMBER, "");
 	return out->token != NULL ? DB_OK : DB_ERR;
 }
 

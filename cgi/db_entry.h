@@ -174,6 +174,7 @@ int db_entry_similar(struct db *db, struct arena *a, const char *id,
 /* What the share page of an approved entry shows. */
 struct share_page {
 	const char *title, *caption, *author, *unit;
+	const char *number; /* decimal: the entry's number in its contest */
 	const char *contest_title, *contest_slug;
 	const char *token;
 	const char *display_width, *display_height;

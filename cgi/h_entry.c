@@ -17,6 +17,7 @@
 #include "db_contest.h"
 #include "db_entry.h"
 #include "db_jury.h"
+#include "db_search.h"
 #include "decode.h"
 #include "gallery.h"
 #include "handlers.h"
@@ -27,6 +28,7 @@
 #include "outcome.h"
 #include "resp.h"
 #include "store.h"
+#include "text.h"
 
 /* Concurrent uploads may race for the same entry slot; retry that. */
 #define ENTRY_SLOT_TRIES 3
@@ -467,6 +469,7 @@ enum list_field {
 	LIST_LIMIT,    /* LIST_LIMIT */
 	LIST_CURSOR,   /* LIST_CURSOR */
 	LIST_SEED,     /* LIST_SEED */
+	LIST_Q,        /* LIST_Q: a search (db_search.h) */
 	LIST__MAX
 };
 
@@ -480,6 +483,7 @@ static const struct valid_field list_fields[LIST__MAX] = {
     {"limit", valid_f_int, 1, LIST_LIMIT_MAX, 0, NULL},
     {"cursor", valid_f_line, 1, GALLERY_CURSOR_MAX - 1, 0, NULL},
     {"seed", valid_f_int, 0, GALLERY_KEY_SPAN - 1, 0, NULL},
+    {"q", text_f_query, 1, SEARCH_Q_MAX, 0, NULL},
 };
 
 /*
@@ -567,6 +571,50 @@ list_next(enum gallery_sort sort, long long seed, const struct gallery_row *row)
 }
 
 /*
+ * ?q=: the contest's approved entries that q finds, best first
+ * (db_search.h), at most limit (default 20, at most SEARCH_LIMIT_MAX);
+ * "more" says whether there were more.  One page: a search is refined,
+ * not paged, so it takes no cursor, and no sort or filter either.
+ */
+static int
+list_search(struct req *r, const struct valid_value *v)
+{
+	const char *json;
+	json_t     *list;
+	long long   limit = v[LIST_LIMIT].present ? v[LIST_LIMIT].i : 20;
+	int         rc, more;
+
+	for (int f = LIST_CATEGORY; f < LIST_Q; f++)
+		if (f != LIST_LIMIT &&
+		    (v[f].present || (f == LIST_SORT && req_arg(r, "sort"))))
+			return resp_error(
+			    r, 400, "invalid_field",
+			    "Field %s does not go with q: a search "
+			    "is one page of the best matches.",
+			    list_fields[f].name);
+	if (limit > SEARCH_LIMIT_MAX)
+		return resp_error(r, 400, "invalid_field",
+		                  "Field limit is at most %d with q.",
+		                  SEARCH_LIMIT_MAX);
+	rc = db_search(r->db, r->a, r->seg[0], v[LIST_Q].s,
+	               arena_printf(r->a, "%lld", limit + 1), &json);
+	if (rc == DB_NONE)
+		return resp_error(r, 404, "no_contest",
+		                  "There is no contest %s.", r->seg[0]);
+	if (rc < 0)
+		return resp_db_error(r, rc);
+	if ((list = input_db_json(json)) == NULL || !json_is_array(list))
+		return resp_db_error(r, DB_ERR);
+	more = json_array_size(list) > (size_t)limit;
+	if (more)
+		json_array_remove(list, (size_t)limit);
+	return resp_json(r, 200,
+	                 json_pack("{s:o,s:s,s:b,s:n,s:n}", "entries", list,
+	                           "q", v[LIST_Q].s, "more", more,
+	                           "next_cursor", "seed"));
+}
+
+/*
  * The gallery: approved entries, newest first, most voted first (folded
  * counts), or shuffled by a seed (the "seed" parameter, else one derived
  * from the visitor; the answer says which).  Pages are keyset pages: the
@@ -588,6 +636,8 @@ h_entry_list(struct req *r)
 
 	if ((rc = input_args(r, list_fields, LIST__MAX, v)) != 0)
 		return rc;
+	if (v[LIST_Q].present)
+		return list_search(r, v);
 	sort = (enum gallery_sort)v[LIST_SORT].i;
 	if ((rc = list_position(r, v, sort, &cur, &after, &seed)) != 0)
 		return rc;

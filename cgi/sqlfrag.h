@@ -15,7 +15,8 @@
 
 /* An entry as anyone may see it; needs e, c, a, m and cat joined. */
 #define ENTRY_JSON                                                                                                                         \
-	"jsonb_build_object('id', e.id, 'contest', c.slug, 'title', e.title, "                                                             \
+	"jsonb_build_object('id', e.id, 'number', e.number, 'contest', "                                                                   \
+	"c.slug, 'title', e.title, "                                                                                                       \
 	"'caption', e.caption, 'status', e.status, 'category', "                                                                           \
 	"CASE WHEN cat.id IS NULL THEN NULL ELSE jsonb_build_object('id', "                                                                \
 	"cat.id, 'name', cat.name) END, 'author', jsonb_build_object("                                                                     \

@@ -85,9 +85,9 @@ def setup(dsn, clients):
         cid = cur.fetchone()[0]
         cur.execute(
             "INSERT INTO accounts (username, display_name, password_hash, "
-            "unit, district, created_at) SELECT 'ch_u' || i, 'U ' || i, "
+            "unit, created_at) SELECT 'ch_u' || i, 'U ' || i, "
             "'$argon2id$chaos-no-login', 'Chi đoàn ' || (i %% 40), "
-            "'Quận ' || (i %% 12), now() - interval '30 days' "
+            "now() - interval '30 days' "
             "FROM generate_series(1, %s) i", (nvoters + UPLOADERS + 1,))
         cur.execute("SELECT id FROM accounts WHERE username LIKE 'ch\\_u%%' "
                     "ORDER BY id")
@@ -96,8 +96,8 @@ def setup(dsn, clients):
             ids[UPLOADERS + 1:]
         cur.execute(
             "INSERT INTO entries (contest_id, account_id, title, status, "
-            "slot, unit, district) SELECT %s, %s, 'Chaos entry ' || s, "
-            "'approved', s, 'Chi đoàn 1', 'Quận 1' FROM generate_series(1, "
+            "slot, unit) SELECT %s, %s, 'Chaos entry ' || s, "
+            "'approved', s, 'Chi đoàn 1' FROM generate_series(1, "
             "%s) s RETURNING id", (cid, owner, ENTRIES))
         entries = sorted(r[0] for r in cur.fetchall())
         cur.execute(

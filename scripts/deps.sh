@@ -14,6 +14,7 @@ base=(
 	build-essential make pkg-config clang clang-format
 	libfcgi-dev libpq-dev libgd-dev libsodium-dev libjansson-dev
 	libexif-dev libjpeg62-turbo-dev libwebp-dev libpng-dev libseccomp-dev
+	libunistring-dev
 	postgresql-15 postgresql-client-15 nginx
 	curl jq fonts-dejavu-core util-linux passwd systemd openssl
 	python3 python3-pytest python3-requests python3-psycopg2

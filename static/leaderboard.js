@@ -7,6 +7,7 @@
   const T = {
     title: 'Bảng xếp hạng – {title} – netdep',
     votes: 'phiếu',
+    number: 'Số ',
     entriesOf: '{n} ảnh',
     chart: 'Biểu đồ: số phiếu của {n} vị trí dẫn đầu ({period}).',
     periods: { today: 'hôm nay', week: 'tuần này', all: 'toàn cuộc thi' },
@@ -102,7 +103,8 @@
     if (kind === 'entries') {
       const data = await api('GET', base + '/leaderboard?limit=20&period=' + period);
       rows = (data.entries || []).map((r) => ({
-        rank: r.rank, votes: r.votes, label: r.entry.title, href: '/e/' + encodeURIComponent(r.entry.id),
+        rank: r.rank, votes: r.votes,
+        label: (r.entry.number ? T.number + r.entry.number + ' · ' : '') + r.entry.title, href: '/e/' + encodeURIComponent(r.entry.id),
         who: [r.entry.author && r.entry.author.display_name, r.entry.unit].filter(Boolean).join(' · ')
       }));
     } else {
@@ -137,6 +139,7 @@
     if (!c) { ND.showError('error', { message: ND.T.noContest }); return; }
     document.title = fill(T.title, { title: c.title });
     $('contest-name').textContent = c.title;
+    ND.searchBox(c.slug, T.votes);
     try {
       await load(c);
     } catch (e) {

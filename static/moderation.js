@@ -44,7 +44,6 @@
       'Chất lượng ảnh thấp', 'Ảnh trùng lặp'],
     factAuthor: 'Tác giả',
     factUnit: 'Đơn vị',
-    factDistrict: 'Quận/huyện',
     factCategory: 'Thể loại',
     factSubmitted: 'Gửi lúc',
     factCamera: 'Máy ảnh',
@@ -551,7 +550,6 @@
     const a = e.author || {};
     fact(dl, TEXT.factAuthor, a.display_name + (e.author_username ? ' (' + e.author_username + ')' : ''));
     fact(dl, TEXT.factUnit, e.unit || a.unit);
-    fact(dl, TEXT.factDistrict, e.district || a.district);
     fact(dl, TEXT.factCategory, e.category ? e.category.name : TEXT.noCategory);
     fact(dl, TEXT.factSubmitted, S.fmtDate(e.created_at));
     fact(dl, TEXT.factCamera, e.camera);

@@ -8,8 +8,10 @@
 #include <string.h>
 
 #include "../db_entry.h"
+#include "../db_search.h"
 #include "../gallery.h"
 #include "../stmt.h"
+#include "../text.h"
 #include "../valid.h"
 #include "admin.h"
 #include "admin_args.h"
@@ -104,6 +106,8 @@ static const char help_text[] =
     "               [--category ID] [--unit U]\n"
     "                              the plan PostgreSQL runs for that\n"
     "                              gallery page (EXPLAIN, JSON)\n"
+    "  search-plan SLUG QUERY      the plan PostgreSQL runs for that\n"
+    "                              search (EXPLAIN, JSON)\n"
     "  --help                      this text\n"
     "\n"
     "Database: NETDEP_DB (a libpq conninfo), or else the development\n"
@@ -235,6 +239,39 @@ gallery_plan(int argc, char **argv)
 	return rc;
 }
 
+/*
+ * Prints the plan of a search (?q=): the statement the server runs,
+ * planned for these values as the server plans it (per call), so an
+ * operator (and tests/e2e/test_search.py) can see that it reads indexes
+ * (the trigram index, the number index), never the whole contest.
+ */
+static int
+search_plan(int argc, char **argv)
+{
+	static const char *const none[1] = {NULL};
+	const char              *pos[2], *json = NULL, *query;
+	char                     err[256];
+	size_t                   npos, qlen;
+	struct admin_run         run = {0};
+	int                      rc = ADMIN_EXIT_FAIL;
+
+	if (!admin_args_parse(argc, argv, none, 0, NULL, pos, 2, &npos, err,
+	                      sizeof(err)))
+		return admin_usage("search-plan: %s", err);
+	if (npos != 2)
+		return admin_usage("search-plan needs a SLUG and a QUERY");
+	if (admin_start(&run, 1) == 0 &&
+	    text_nfc(&run.a, pos[1], strlen(pos[1]), &query, &qlen) ==
+	        TEXT_OK &&
+	    db_search_plan(run.db, &run.a, pos[0], query, "21", &json) == DB_OK)
+		rc = ADMIN_EXIT_OK;
+	rc = admin_finish(&run, rc);
+	if (rc == ADMIN_EXIT_OK && (puts(json) == EOF || fflush(stdout) != 0))
+		rc = ADMIN_EXIT_FAIL;
+	arena_free(&run.a);
+	return rc;
+}
+
 enum cmd {
 	CMD_USER_CREATE,
 	CMD_USER_PASSWORD,
@@ -257,6 +294,7 @@ enum cmd {
 	CMD_UNIT_MAP,
 	CMD_CHECK_SQL,
 	CMD_GALLERY_PLAN,
+	CMD_SEARCH_PLAN,
 	CMD__MAX
 };
 
@@ -286,6 +324,7 @@ static const struct {
     {"unit", "map", admin_unit_map},             /* CMD_UNIT_MAP */
     {"check-sql", NULL, check_sql},              /* CMD_CHECK_SQL */
     {"gallery-plan", NULL, gallery_plan},        /* CMD_GALLERY_PLAN */
+    {"search-plan", NULL, search_plan},          /* CMD_SEARCH_PLAN */
 };
 
 int
