@@ -178,6 +178,8 @@ struct meta {
 	int        seen_pitm, seen_iinf, seen_ipco, seen_ipma, seen_hdlr;
 	struct box iloc, idat; /* n == 0 when absent */
 	int        seen_iloc, seen_idat;
+	uint32_t   exif_id;            /* the first Exif item, 0 if none */
+	uint64_t   exif_off, exif_len; /* its one extent in the file */
 };
 
 static enum image_result
@@ -208,6 +210,8 @@ parse_infe(const struct box *b, struct meta *m)
 	type = rd_n(&r, 4);
 	if (r.bad)
 		return IMAGE_ERR_CORRUPT;
+	if (type == FOURCC('E', 'x', 'i', 'f') && m->exif_id == 0)
+		m->exif_id = id;
 	if (id == m->primary) {
 		if (m->item_type != 0)
 			return IMAGE_ERR_CORRUPT; /* two entries, one id */
@@ -315,10 +319,10 @@ parse_iprp(const struct box *b, struct meta *m)
  * iloc: every extent of every item inside the file (construction method
  * 0) or the idat box (1), so a file cut short, even at a box boundary,
  * is refused here.  Method 2 (data from other items) has no bytes of its
- * own to check.
+ * own to check.  Notes where the Exif item lies, when in one piece.
  */
 static enum image_result
-check_iloc(const struct meta *m, size_t file_len)
+check_iloc(struct meta *m, size_t file_len)
 {
 	struct rd r = {m->iloc.p, m->iloc.n, 0, 0};
 	uint32_t  v = rd_n(&r, 4) >> 24, sz = rd_n(&r, 2), count;
@@ -334,10 +338,10 @@ check_iloc(const struct meta *m, size_t file_len)
 	}
 	count = rd_n(&r, v < 2 ? 2 : 4);
 	for (uint32_t i = 0; i < count && !r.bad; i++) {
-		uint32_t method = 0, ext;
+		uint32_t method = 0, ext, id;
 		uint64_t base, room;
 
-		(void)rd_n(&r, v < 2 ? 2 : 4); /* item_ID */
+		id = rd_n(&r, v < 2 ? 2 : 4);
 		if (v >= 1)
 			method = rd_n(&r, 2) & 15;
 		(void)rd_n(&r, 2); /* data_reference_index */
@@ -357,6 +361,11 @@ check_iloc(const struct meta *m, size_t file_len)
 			if (base > room || off > room - base ||
 			    len > room - base - off)
 				return IMAGE_ERR_CORRUPT;
+			if (id == m->exif_id && id != 0 && method == 0 &&
+			    ext == 1) {
+				m->exif_off = base + off;
+				m->exif_len = len;
+			}
 		}
 	}
 	return r.bad ? IMAGE_ERR_CORRUPT : IMAGE_OK;
@@ -541,6 +550,28 @@ has_alpha_aux(const struct meta *m)
 	return 0;
 }
 
+/*
+ * The Exif item, for the judges' camera and date taken (image.h's EXIF
+ * fields): a 4-byte offset to the TIFF header, then the block.  Its
+ * orientation is ignored: irot and imir say how to show a HEIF, and
+ * libheif applies them.
+ */
+static void
+exif_item(const uint8_t *buf, const struct meta *m, struct image_info *out)
+{
+	const uint8_t *p = buf + m->exif_off;
+	uint64_t       n = m->exif_len, skip;
+
+	if (m->exif_len < 4)
+		return;
+	skip = be32(p);
+	if (skip > n - 4)
+		return;
+	out->has_exif = image_exif_parse(p + 4 + skip, (size_t)(n - 4 - skip),
+	                                 &out->exif) == 0;
+	out->exif.orientation = 1;
+}
+
 /* The type from the family and the primary item's coding. */
 static enum image_result
 item_type(enum family fam, uint32_t type, enum image_type *out)
@@ -610,6 +641,7 @@ heif_probe(const uint8_t *buf, size_t len, struct image_info *out)
 	    (r = primary_geometry(&m, out)) != IMAGE_OK)
 		return r;
 	out->has_alpha = (uint8_t)has_alpha_aux(&m);
+	exif_item(buf, &m, out);
 	return IMAGE_OK;
 }
 

@@ -103,6 +103,11 @@ def test_heic_and_avif_are_accepted_shown_turned_and_clean(place, testdata,
         orig = os.path.join(media_dir, "orig", token[:2], token[2:4],
                             token + "." + ext)
         assert os.path.exists(orig), orig
+        if name.startswith("plain."):
+            # The judge sees camera and date taken, from the Exif item.
+            seen = judge.get(f"{API}/entries/{e['id']}").json()["entry"]
+            assert "NetdepCam" in seen["camera"], (name, seen)
+            assert seen["taken_at"] == "2026:03:26 08:30:00", (name, seen)
         approve(judge, e["id"])
         for suffix in PUBLIC:
             r = owner.get(public_media_path(token, suffix))

@@ -126,6 +126,36 @@ test_bomb_size(void)
 	free(b);
 }
 
+/* The Exif item gives the judges camera and date taken; its orientation
+ * never adds to irot. */
+static void
+test_exif_item(void)
+{
+	static const char *files[] = {"plain.heic", "plain.avif"};
+
+	for (size_t i = 0; i < UNIT_NELEM(files); i++) {
+		struct image_info info;
+		size_t            n = 0;
+		uint8_t          *b = slurp(files[i], &n);
+
+		if (!UNIT_CHECK(b != NULL, "read %s", files[i]))
+			continue;
+		if (UNIT_CHECK(image_probe(b, n, &lim_small, &info) == IMAGE_OK,
+		               "%s: probe", files[i]))
+			UNIT_CHECK(
+			    info.has_exif &&
+			        strcmp(info.exif.make, "TestPhone") == 0 &&
+			        strcmp(info.exif.model, "NetdepCam") == 0 &&
+			        strcmp(info.exif.datetime,
+			               "2026:03:26 08:30:00") == 0 &&
+			        info.exif.orientation == 1,
+			    "%s: exif %d make '%s' model '%s' date '%s'",
+			    files[i], info.has_exif, info.exif.make,
+			    info.exif.model, info.exif.datetime);
+		free(b);
+	}
+}
+
 /* ---- byte edits ------------------------------------------------------------
  */
 
@@ -434,6 +464,7 @@ main(void)
 	         env != NULL && env[0] != '\0' ? env : NETDEP_TESTDATA_DIR);
 	test_samples();
 	test_bomb_size();
+	test_exif_item();
 	test_edits();
 	test_tile_ispe();
 	test_truncations();
