@@ -39,9 +39,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 	}
 	r = image_probe(data, size, &lim, &info);
-	if (r == IMAGE_OK &&
-	    (info.width > 20000 || info.height > 20000 ||
-	     (uint64_t)info.width * info.height > 100000000u))
+	if (r == IMAGE_OK && (info.width > 20000 || info.height > 20000 ||
+	                      (uint64_t)info.width * info.height > 100000000u))
 		abort();
 	return 0;
 }
