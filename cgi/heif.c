@@ -675,36 +675,72 @@ heif_err(struct heif_error e)
 	}
 }
 
-/* Copies libheif's interleaved RGB(A) rows into a new truecolor image. */
+/*
+ * Copies libheif's interleaved RGB(A) rows into a new truecolor image,
+ * averaging k x k blocks (k = 1, 2, 4 or 8) on the way, as libjpeg's DCT
+ * scaling does for a JPEG: a 12 MP photo bound for 1600 px becomes a
+ * 3 MP image at once, a quarter of the memory and of the resampling.
+ */
 static enum image_result
 to_gd(const struct heif_image *img, int alpha, uint32_t w, uint32_t h,
-      gdImagePtr *out)
+      uint32_t k, gdImagePtr *out)
 {
 	int            stride = 0;
 	const uint8_t *px = heif_image_get_plane_readonly(
 	    img, heif_channel_interleaved, &stride);
 	size_t     step = alpha ? 4 : 3;
+	uint32_t   ow = w / k, oh = h / k, n = k * k;
 	gdImagePtr im;
 
 	if (px == NULL || stride < 0 || (size_t)stride < step * w)
 		return IMAGE_ERR_DECODE;
-	if ((im = gdImageCreateTrueColor((int)w, (int)h)) == NULL)
+	if ((im = gdImageCreateTrueColor((int)ow, (int)oh)) == NULL)
 		return IMAGE_ERR_NOMEM;
-	for (uint32_t y = 0; y < h; y++) {
-		const uint8_t *s = px + (size_t)y * (size_t)stride;
-		int           *d = im->tpixels[y];
+	for (uint32_t y = 0; y < oh; y++) {
+		int *d = im->tpixels[y];
 
-		for (uint32_t x = 0; x < w; x++, s += step)
-			d[x] = gdTrueColorAlpha(s[0], s[1], s[2],
-			                        alpha ? 127 - (s[3] >> 1) : 0);
+		for (uint32_t x = 0; x < ow; x++) {
+			uint32_t sum[4] = {0, 0, 0, 0};
+
+			for (uint32_t dy = 0; dy < k; dy++) {
+				const uint8_t *s =
+				    px + (size_t)(y * k + dy) * (size_t)stride +
+				    (size_t)x * k * step;
+
+				for (uint32_t dx = 0; dx < k; dx++, s += step) {
+					sum[0] += s[0];
+					sum[1] += s[1];
+					sum[2] += s[2];
+					sum[3] += alpha ? s[3] : 255u;
+				}
+			}
+			d[x] = gdTrueColorAlpha(
+			    (sum[0] + n / 2) / n, (sum[1] + n / 2) / n,
+			    (sum[2] + n / 2) / n,
+			    127 - (int)(((sum[3] + n / 2) / n) >> 1));
+		}
 	}
 	*out = im;
 	return IMAGE_OK;
 }
 
+/* The largest of 1, 2, 4, 8 that keeps w x h at least need_w x need_h. */
+static uint32_t
+shrink_for(uint32_t w, uint32_t h, uint32_t need_w, uint32_t need_h)
+{
+	uint32_t k = 1;
+
+	if (need_w == 0 && need_h == 0)
+		return 1;
+	while (k < 8 && w / (k * 2) >= need_w && h / (k * 2) >= need_h &&
+	       w / (k * 2) > 0 && h / (k * 2) > 0)
+		k *= 2;
+	return k;
+}
+
 enum image_result
 heif_decode(const uint8_t *buf, size_t len, const struct image_info *info,
-            gdImagePtr *out)
+            uint32_t need_w, uint32_t need_h, gdImagePtr *out)
 {
 	struct heif_context          *ctx;
 	struct heif_image_handle     *h = NULL;
@@ -749,7 +785,10 @@ heif_decode(const uint8_t *buf, size_t len, const struct image_info *info,
 		r = IMAGE_ERR_DECODE;
 		goto out;
 	}
-	r = to_gd(img, alpha, info->oriented_width, info->oriented_height, out);
+	r = to_gd(img, alpha, info->oriented_width, info->oriented_height,
+	          shrink_for(info->oriented_width, info->oriented_height,
+	                     need_w, need_h),
+	          out);
 out:
 	if (img != NULL)
 		heif_image_release(img);

@@ -43,13 +43,16 @@ enum image_result heif_probe(const uint8_t *buf, size_t len,
 /*
  * Decodes the primary image of buf[0..len) (heif_probe() said IMAGE_OK
  * and filled info) with libheif, single-threaded, transforms applied, to
- * 8 bits per channel, into a new truecolor gdImage of exactly
- * oriented_width x oriented_height.  Returns IMAGE_OK, IMAGE_ERR_DECODE
- * (damaged or truncated data, a size other than the probe's),
- * IMAGE_ERR_VARIANT (a feature libheif lacks) or IMAGE_ERR_NOMEM.
+ * 8 bits per channel, into a new truecolor gdImage of oriented_width x
+ * oriented_height divided by the largest of 1, 2, 4, 8 that keeps it at
+ * least need_w x need_h (pixels averaged; 0 x 0: full size).  Returns
+ * IMAGE_OK, IMAGE_ERR_DECODE (damaged or truncated data, a size other
+ * than the probe's), IMAGE_ERR_VARIANT (a feature libheif lacks) or
+ * IMAGE_ERR_NOMEM.
  */
 enum image_result heif_decode(const uint8_t *buf, size_t len,
-                              const struct image_info *info, gdImagePtr *out);
+                              const struct image_info *info, uint32_t need_w,
+                              uint32_t need_h, gdImagePtr *out);
 
 /*
  * Initialises libheif (its codec plugins) while the process may still

@@ -1474,7 +1474,8 @@ derive_decode(struct derive *d, const uint8_t *buf, size_t len,
 		break;
 	case IMAGE_HEIC:
 	case IMAGE_AVIF: /* libheif applies irot and imir itself */
-		r = heif_decode(buf, len, info, &d->src);
+		r = heif_decode(buf, len, info, d->p.need_w, d->p.need_h,
+		                &d->src);
 		break;
 	default:
 		r = decode_webp(buf, len, info, &d->p, &d->src);

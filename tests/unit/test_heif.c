@@ -305,7 +305,7 @@ decode(const char *rel)
 	if (b == NULL)
 		return NULL;
 	if (image_probe(b, n, &lim_small, &info) == IMAGE_OK &&
-	    (r = heif_decode(b, n, &info, &im)) != IMAGE_OK)
+	    (r = heif_decode(b, n, &info, 0, 0, &im)) != IMAGE_OK)
 		UNIT_CHECK(0, "%s: decode %s", rel, image_result_message(r));
 	free(b);
 	return im;
@@ -369,6 +369,57 @@ out:
 		gdImageDestroy(mir);
 	if (tr)
 		gdImageDestroy(tr);
+}
+
+/* Asked for less, the decode averages 2x2 (or 4x4...) blocks. */
+static void
+test_shrink(void)
+{
+	struct image_info info;
+	gdImagePtr        full = NULL, half = NULL, eighth = NULL;
+	size_t            n = 0;
+	uint8_t          *b = slurp("plain.heic", &n);
+	int               bad = 0;
+
+	if (!UNIT_CHECK(b != NULL &&
+	                    image_probe(b, n, &lim_small, &info) == IMAGE_OK,
+	                "plain.heic"))
+		goto out;
+	if (!UNIT_CHECK(heif_decode(b, n, &info, 0, 0, &full) == IMAGE_OK &&
+	                    heif_decode(b, n, &info, 180, 100, &half) ==
+	                        IMAGE_OK &&
+	                    heif_decode(b, n, &info, 1, 1, &eighth) == IMAGE_OK,
+	                "three decodes"))
+		goto out;
+	UNIT_CHECK(gdImageSX(full) == 360 && gdImageSY(half) == 120 &&
+	               gdImageSX(half) == 180 && gdImageSX(eighth) == 45 &&
+	               gdImageSY(eighth) == 30,
+	           "sizes %dx%d, %dx%d, %dx%d", gdImageSX(full),
+	           gdImageSY(full), gdImageSX(half), gdImageSY(half),
+	           gdImageSX(eighth), gdImageSY(eighth));
+	/* 180 x 100 asks for no less than half: 2 x 2 blocks, averaged. */
+	for (int y = 0; y < gdImageSY(half); y++)
+		for (int x = 0; x < gdImageSX(half); x++) {
+			int p[4] = {full->tpixels[2 * y][2 * x],
+			            full->tpixels[2 * y][2 * x + 1],
+			            full->tpixels[2 * y + 1][2 * x],
+			            full->tpixels[2 * y + 1][2 * x + 1]};
+			int g = 0, q = half->tpixels[y][x];
+
+			for (int i = 0; i < 4; i++)
+				g += gdTrueColorGetGreen(p[i]);
+			if (abs((g + 2) / 4 - gdTrueColorGetGreen(q)) > 0)
+				bad++;
+		}
+	UNIT_CHECK_INT(bad, 0, "half-size pixels off the 2x2 average");
+out:
+	if (full)
+		gdImageDestroy(full);
+	if (half)
+		gdImageDestroy(half);
+	if (eighth)
+		gdImageDestroy(eighth);
+	free(b);
 }
 
 /* 10-bit files come out 8-bit; alpha stays; grids are whole. */
@@ -469,6 +520,7 @@ main(void)
 	test_tile_ispe();
 	test_truncations();
 	test_transforms();
+	test_shrink();
 	test_decode_kinds();
 	test_derivs_clean();
 	return unit_report();
