@@ -29,6 +29,7 @@ ACCEPTED = [
     ("rot270-mirror.heic", "image/heic", 240, 360),
     ("tenbit.heic", "image/heic", 360, 240),
     ("grid.heic", "image/heic", 500, 380),
+    ("clap-rot90.heic", "image/heic", 200, 300),
     ("plain.avif", "image/avif", 360, 240),
     ("rot90.avif", "image/avif", 240, 360),
     ("alpha.avif", "image/avif", 360, 240),

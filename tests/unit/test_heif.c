@@ -61,6 +61,7 @@ test_samples(void)
 	    {"mirror.heic", IMAGE_OK, IMAGE_HEIC, 360, 240, 360, 240, 0},
 	    {"rot270-mirror.heic", IMAGE_OK, IMAGE_HEIC, 360, 240, 240, 360, 0},
 	    {"grid.heic", IMAGE_OK, IMAGE_HEIC, 500, 380, 500, 380, 0},
+	    {"clap-rot90.heic", IMAGE_OK, IMAGE_HEIC, 360, 240, 200, 300, 0},
 	    {"plain.avif", IMAGE_OK, IMAGE_AVIF, 360, 240, 360, 240, 0},
 	    {"tenbit.avif", IMAGE_OK, IMAGE_AVIF, 360, 240, 360, 240, 0},
 	    {"rot90.avif", IMAGE_OK, IMAGE_AVIF, 360, 240, 240, 360, 0},
@@ -428,6 +429,7 @@ test_decode_kinds(void)
 {
 	gdImagePtr a = decode("alpha.avif"), g = decode("grid.heic");
 	gdImagePtr t = decode("tenbit.heic"), t2 = decode("tenbit.avif");
+	gdImagePtr c = decode("clap-rot90.heic");
 
 	if (UNIT_CHECK(a != NULL, "alpha.avif decodes")) {
 		/* alpha 128 of 255: gd's 0..127 scale, 127 transparent. */
@@ -439,6 +441,12 @@ test_decode_kinds(void)
 		UNIT_CHECK(gdImageSX(g) == 500 && gdImageSY(g) == 380,
 		           "grid 500x380");
 		gdImageDestroy(g);
+	}
+	/* Cropped by clap, then turned: libheif agrees with the probe. */
+	if (UNIT_CHECK(c != NULL, "clap-rot90.heic decodes")) {
+		UNIT_CHECK(gdImageSX(c) == 200 && gdImageSY(c) == 300,
+		           "clap-rot90 %dx%d", gdImageSX(c), gdImageSY(c));
+		gdImageDestroy(c);
 	}
 	UNIT_CHECK(t != NULL && t2 != NULL, "10-bit HEIC and AVIF decode");
 	if (t)

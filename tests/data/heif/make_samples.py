@@ -201,6 +201,11 @@ def main():
     write('mirror.heic', single(hvcc, data, size, [box('imir', b'\x00')]))
     write('rot270-mirror.heic', single(hvcc, data, size, [
         box('irot', b'\x03'), box('imir', b'\x01')]))
+    # A clean aperture (crop to 300x200 around the centre), then a turn:
+    # the probe must agree with libheif on the size shown.
+    write('clap-rot90.heic', single(hvcc, data, size, [
+        box('clap', struct.pack('>8I', 300, 1, 200, 1, 0, 1, 0, 1)),
+        box('irot', b'\x01')]))
     # A grid of 2x2 HEVC tiles of 256x192, cropped to 500x380 as phones
     # crop their 512x512 tiles to the sensor's size.
     big = os.path.join(t, 'big.png')
