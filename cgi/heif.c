@@ -600,12 +600,12 @@ item_type(enum family fam, uint32_t type, enum image_type *out)
 enum image_result
 heif_probe(const uint8_t *buf, size_t len, struct image_info *out)
 {
-	static struct meta m; /* 24 KiB: kept off the stack */
-	struct box         b;
-	size_t             pos = 0;
-	int                k, seen_meta = 0;
-	enum family        fam = FAM_NONE;
-	enum image_result  r;
+	struct meta       m; /* 24 KiB of stack: reentrant, no heap */
+	struct box        b;
+	size_t            pos = 0;
+	int               k, seen_meta = 0;
+	enum family       fam = FAM_NONE;
+	enum image_result r;
 
 	if (!heif_sniff(buf, len))
 		return IMAGE_ERR_UNSUPPORTED;
