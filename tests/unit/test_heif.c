@@ -312,6 +312,14 @@ decode(const char *rel)
 	return im;
 }
 
+/* Destroys im unless it is NULL. */
+static void
+drop(gdImagePtr im)
+{
+	if (im != NULL)
+		gdImageDestroy(im);
+}
+
 /* Pixels of b equal a's through map (exactly: one bitstream). */
 enum map { MAP_SAME, MAP_ROT90_CCW, MAP_FLIP_TB, MAP_TRANSPOSE };
 
@@ -362,14 +370,10 @@ test_transforms(void)
 	UNIT_CHECK_INT(same_mapped(plain, tr, MAP_TRANSPOSE), 0,
 	               "rot270-mirror.heic pixels off a transpose");
 out:
-	if (plain)
-		gdImageDestroy(plain);
-	if (r90)
-		gdImageDestroy(r90);
-	if (mir)
-		gdImageDestroy(mir);
-	if (tr)
-		gdImageDestroy(tr);
+	drop(plain);
+	drop(r90);
+	drop(mir);
+	drop(tr);
 }
 
 /* Asked for less, the decode averages 2x2 (or 4x4...) blocks. */
@@ -414,12 +418,9 @@ test_shrink(void)
 		}
 	UNIT_CHECK_INT(bad, 0, "half-size pixels off the 2x2 average");
 out:
-	if (full)
-		gdImageDestroy(full);
-	if (half)
-		gdImageDestroy(half);
-	if (eighth)
-		gdImageDestroy(eighth);
+	drop(full);
+	drop(half);
+	drop(eighth);
 	free(b);
 }
 
@@ -449,10 +450,8 @@ test_decode_kinds(void)
 		gdImageDestroy(c);
 	}
 	UNIT_CHECK(t != NULL && t2 != NULL, "10-bit HEIC and AVIF decode");
-	if (t)
-		gdImageDestroy(t);
-	if (t2)
-		gdImageDestroy(t2);
+	drop(t);
+	drop(t2);
 }
 
 /* ---- derivatives: nothing of the metadata ------------------------------ */
