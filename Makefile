@@ -14,7 +14,7 @@ WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wformat=2 -Werror
 STD      = -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 OPT      ?= -O2 -g
-PKGS     = libpq gdlib libsodium jansson libwebp libpng libseccomp
+PKGS     = libpq gdlib libsodium jansson libwebp libpng libseccomp libheif
 SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer
 FUZZ_SAN  = -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
 
@@ -32,7 +32,7 @@ endif
 GD_LIBDIR  := $(shell pkg-config --variable=libdir gdlib 2>/dev/null)
 GD_STATIC  := $(wildcard $(GD_LIBDIR)/libgd.a)
 LINK_PKGS  = libpq libsodium jansson libwebp libpng freetype2 fontconfig \
-             libseccomp
+             libseccomp libheif
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 ifneq ($(GD_STATIC),)
 PKG_LIBS   := $(GD_STATIC) $(shell pkg-config --libs $(LINK_PKGS) 2>/dev/null)

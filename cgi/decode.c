@@ -44,6 +44,7 @@
 #define RUNNING_ON_VALGRIND 0
 #endif
 
+#include "heif.h"
 #include "log.h"
 #include "metrics.h"
 #include "slots.h"
@@ -220,8 +221,10 @@ env_wipe(void)
  * exit; rt_sigaction for the handler glibc installs at the first
  * pthread_create, sysinfo for glibc's qsort (libwebp's lossless and alpha
  * coding) sizing its buffer; gettid, sigaltstack and sched_getaffinity
- * for AddressSanitizer's threads (make asan).  Each reaches only this
- * process.  read is not among them: the image is in memory.
+ * for AddressSanitizer's threads (make asan).  HEIC and AVIF (libheif,
+ * with libde265 and dav1d; strace of tests/data/heif/) add only
+ * prctl(PR_SET_NAME) below, dav1d naming its threads.  Each reaches only
+ * this process.  read is not among them: the image is in memory.
  */
 static const int sandbox_calls[] = {
     SCMP_SYS(write),
@@ -272,6 +275,10 @@ sandbox_filter(void)
 	                       SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
 	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mprotect), 1,
 	                       SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
+	/* dav1d (AV1, through libheif) names its worker threads; naming
+	 * the calling thread is all prctl may do here. */
+	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 1,
+	                       SCMP_A0(SCMP_CMP_EQ, PR_SET_NAME));
 	/* Threads, never a process: clone3's flags sit behind a pointer the
 	 * filter cannot read, so it fails with ENOSYS and glibc falls back
 	 * to clone, whose flags it checks. */
@@ -308,6 +315,8 @@ decode_sandbox_enter(int keep_fd)
 		return -1;
 	/* The only files a decode reads, opened while it still may. */
 	(void)image_fonts_load();
+	/* libheif looks for codec plugins on disk at its first use. */
+	heif_preload();
 	/* The budget counts from what is mapped now: give back the free
 	 * top of the heap first, so it is not a hidden extra allowance. */
 	malloc_trim(0);

@@ -57,39 +57,25 @@ static const struct valid_field up_fields[UP__MAX] = {
     {"category", valid_f_int, 1, 9007199254740991LL, 0, NULL},
 };
 
-static int
-image_status(enum image_result res)
-{
-	switch (res) {
-	case IMAGE_ERR_UNSUPPORTED:
-	case IMAGE_ERR_VARIANT:
-	case IMAGE_ERR_ANIMATED:
-		return 415;
-	case IMAGE_ERR_TOO_LARGE:
-		return 413;
-	case IMAGE_ERR_NOMEM:
-		return 503;
-	default:
-		return 422;
-	}
-}
-
+/* The outcome (outcome.c, operation "upload") of a refused image. */
 static const char *
-image_code(enum image_result res)
+image_outcome(enum image_result res)
 {
 	switch (res) {
 	case IMAGE_ERR_UNSUPPORTED:
+		return "image_unsupported";
 	case IMAGE_ERR_VARIANT:
+		return "image_variant";
 	case IMAGE_ERR_ANIMATED:
-		return "unsupported_image";
+		return "image_animated";
 	case IMAGE_ERR_TOO_LARGE:
 		return "image_too_large";
 	case IMAGE_ERR_TOO_SMALL:
 		return "image_too_small";
 	case IMAGE_ERR_COMPLEX:
 		return "image_too_complex";
-	case IMAGE_ERR_NOMEM:
-		return "busy";
+	case IMAGE_ERR_DECODE:
+		return "image_decode";
 	default:
 		return "image_corrupt";
 	}
@@ -102,17 +88,13 @@ decode_answer(struct req *r, enum decode_status ds, enum image_result res)
 	switch (ds) {
 	case DECODE_REFUSED:
 		if (res != IMAGE_ERR_NOMEM)
-			return resp_error(r, image_status(res), image_code(res),
-			                  "%s", image_result_message(res));
+			return resp_outcome(r, "upload", image_outcome(res),
+			                    NULL);
 		break;
 	case DECODE_LIMIT:
-		return resp_error(r, 422, "image_too_complex",
-		                  "The image needs more time or memory to "
-		                  "process than an upload may use; export it "
-		                  "again as an ordinary JPEG.");
+		return resp_outcome(r, "upload", "image_limit", NULL);
 	case DECODE_CRASHED:
-		return resp_error(r, 422, "image_corrupt",
-		                  "The image data could not be decoded.");
+		return resp_outcome(r, "upload", "image_crashed", NULL);
 	default:
 		break;
 	}
@@ -383,8 +365,9 @@ up_decode(struct req *r, const struct valid_value *v, const struct mpart *photo,
 
 	res = image_probe(photo->data, photo->len, &lim, info);
 	if (res != IMAGE_OK)
-		return resp_error(r, image_status(res), image_code(res), "%s",
-		                  image_result_message(res));
+		return resp_outcome(
+		    r, "upload", image_outcome(res),
+		    arena_printf(r->a, "%u", (unsigned)c->min_short_side));
 	/* The card shows the title and the author's unit (or name). */
 	card.title = v[UP_TITLE].s;
 	card.line2 = r->user->unit != NULL && r->user->unit[0] != '\0'

@@ -3,9 +3,11 @@
  * The first half parses untrusted bytes without decoding (image_probe,
  * image_exif_parse) so bombs and odd formats are refused cheaply; the second
  * half decodes once (libjpeg-turbo with DCT scaling, libgd for PNG, libwebp
- * with scaling) and resamples and encodes with libgd.
+ * with scaling; HEIC and AVIF through heif.c) and resamples and encodes
+ * with libgd.
  */
 #include "image.h"
+#include "heif.h"
 
 #include <gd.h>
 #include <limits.h>
@@ -70,13 +72,15 @@ static const struct image_type_row image_types[IMAGE__MAX] = {
     {"jpeg", "image/jpeg", "jpg"},  /* IMAGE_JPEG */
     {"png", "image/png", "png"},    /* IMAGE_PNG */
     {"webp", "image/webp", "webp"}, /* IMAGE_WEBP */
+    {"heic", "image/heic", "heic"}, /* IMAGE_HEIC */
+    {"avif", "image/avif", "avif"}, /* IMAGE_AVIF */
 };
 
 static const char *const image_messages[IMAGE_RESULT__MAX] = {
     /* IMAGE_OK */
     "ok",
     /* IMAGE_ERR_UNSUPPORTED */
-    "unsupported file type: upload a JPEG, PNG or WebP photo",
+    "unsupported file type: upload a JPEG, PNG, WebP, HEIC or AVIF photo",
     /* IMAGE_ERR_VARIANT */
     "unsupported image variant (e.g. 12-bit or lossless JPEG)",
     /* IMAGE_ERR_ANIMATED */
@@ -635,6 +639,8 @@ image_probe(const uint8_t *buf, size_t len, const struct image_limits *lim,
 		r = probe_png(buf, len, out);
 	else if (memcmp(buf, "RIFF", 4) == 0 && memcmp(buf + 8, "WEBP", 4) == 0)
 		r = probe_webp(buf, len, out);
+	else if (heif_sniff(buf, len))
+		r = heif_probe(buf, len, out);
 	else
 		r = IMAGE_ERR_UNSUPPORTED;
 	/* A header that states a size past the limits is refused for that,
@@ -652,7 +658,9 @@ image_probe(const uint8_t *buf, size_t len, const struct image_limits *lim,
 	if (r != IMAGE_OK)
 		goto fail;
 
-	if (out->exif.orientation >= 5) {
+	if (out->type == IMAGE_HEIC || out->type == IMAGE_AVIF) {
+		/* heif_probe() applied the file's crop and rotation. */
+	} else if (out->exif.orientation >= 5) {
 		out->oriented_width = out->height;
 		out->oriented_height = out->width;
 	} else {
@@ -1463,6 +1471,11 @@ derive_decode(struct derive *d, const uint8_t *buf, size_t len,
 		break;
 	case IMAGE_PNG:
 		r = decode_png(buf, len, info, &d->src);
+		break;
+	case IMAGE_HEIC:
+	case IMAGE_AVIF: /* libheif applies irot and imir itself */
+		r = heif_decode(buf, len, info, d->p.need_w, d->p.need_h,
+		                &d->src);
 		break;
 	default:
 		r = decode_webp(buf, len, info, &d->p, &d->src);

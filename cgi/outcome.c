@@ -79,6 +79,34 @@ static const struct outcome outcomes[] = {
     {NULL, "outside_unit", 403, NULL,
      "Cuộc thi này chỉ dành cho đoàn viên thuộc %s; hãy chọn đúng đơn "
      "vị của bạn trong hồ sơ, hoặc liên hệ ban tổ chức."},
+    /* an uploaded photo refused by its bytes (image.c, heif.c, decode.c) */
+    {"upload", "image_unsupported", 415, "unsupported_image",
+     "Tệp này không phải ảnh JPEG, PNG, WebP, HEIC hay AVIF; hãy chọn "
+     "một tệp ảnh."},
+    {"upload", "image_variant", 415, "unsupported_image",
+     "Kiểu ảnh này chưa được hỗ trợ (ví dụ JPEG 12 bit, HEIF nhiều lớp); "
+     "hãy xuất lại ảnh thành JPEG."},
+    {"upload", "image_animated", 415, "unsupported_image",
+     "Không nhận ảnh động hay chuỗi ảnh (WebP, PNG động, HEIC hoặc AVIF "
+     "nhiều khung hình); hãy gửi một ảnh tĩnh."},
+    {"upload", "image_corrupt", 422, NULL,
+     "Phần đầu tệp ảnh bị hỏng hoặc tệp bị cắt cụt; hãy tải lên lại tệp "
+     "gốc."},
+    {"upload", "image_decode", 422, "image_corrupt",
+     "Dữ liệu ảnh bị hỏng hoặc tệp bị cắt cụt; hãy tải lên lại tệp gốc."},
+    {"upload", "image_crashed", 422, "image_corrupt",
+     "Không giải mã được dữ liệu ảnh; hãy xuất lại ảnh thành JPEG."},
+    {"upload", "image_too_large", 413, NULL,
+     "Ảnh có quá nhiều điểm ảnh hoặc cạnh quá dài so với quy định của "
+     "cuộc thi; hãy thu nhỏ ảnh rồi tải lên lại."},
+    {"upload", "image_too_small", 422, NULL,
+     "Ảnh quá nhỏ: cạnh ngắn phải có ít nhất %s điểm ảnh."},
+    {"upload", "image_too_complex", 422, NULL,
+     "Ảnh JPEG có quá nhiều lượt quét; hãy xuất lại ảnh thành JPEG "
+     "thường."},
+    {"upload", "image_limit", 422, "image_too_complex",
+     "Ảnh cần nhiều thời gian hoặc bộ nhớ để xử lý hơn mức cho phép; "
+     "hãy xuất lại ảnh thành JPEG thường."},
     /* judging */
     {NULL, "forbidden", 403, NULL,
      "Bạn không phải là giám khảo của cuộc thi có bài dự thi này."},

@@ -36,7 +36,8 @@ static const char *const store_suffixes[STORE_DERIV__MAX] = {
     "_card.jpg",   /* STORE_CARD_JPG */
 };
 
-static const char *const store_orig_default[] = {".jpg", ".png", ".webp", NULL};
+static const char *const store_orig_default[] = {".jpg",  ".png",  ".webp",
+                                                 ".heic", ".avif", NULL};
 
 const char *
 store_deriv_suffix(enum store_deriv d)
@@ -177,6 +178,10 @@ store_orig_suffix(const char *mime)
 		return ".png";
 	if (mime != NULL && strcmp(mime, "image/webp") == 0)
 		return ".webp";
+	if (mime != NULL && strcmp(mime, "image/heic") == 0)
+		return ".heic";
+	if (mime != NULL && strcmp(mime, "image/avif") == 0)
+		return ".avif";
 	return ".jpg";
 }
 

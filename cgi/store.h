@@ -86,7 +86,7 @@ int store_accel(enum store_area area, const char *token, const char *suffix,
                 char *out, size_t outsz);
 
 /* The suffix an original of MIME type mime is stored with: ".jpg",
- * ".png" or ".webp" (".jpg" for anything else). */
+ * ".png", ".webp", ".heic" or ".avif" (".jpg" for anything else). */
 const char *store_orig_suffix(const char *mime);
 
 /*
@@ -138,9 +138,9 @@ int store_unpublish(const struct store *st, const char *token);
 /*
  * Removes every file of token: the original (any extension in
  * orig_suffixes, a NULL-terminated list such as {".jpg", ".png", ".webp",
- * NULL}; NULL means those three), the priv/ and pub/ derivatives.  For
- * clean-up after a failed database insert.  Missing files are fine; it
- * tries them all.  Returns 0, or -1 with errno of the first failure.
+ * NULL}; NULL means those and ".heic", ".avif"), the priv/ and pub/
+ * derivatives.  For clean-up after a failed database insert.  Missing files are
+ * fine; it tries them all.  Returns 0, or -1 with errno of the first failure.
  */
 int store_remove_all(const struct store *st, const char *token,
                      const char *const *orig_suffixes);

@@ -302,11 +302,13 @@ test_probe_synthetic(void)
 	     IMAGE_ERR_UNSUPPORTED, 0, 0},
 	    {"html", mk_str("<!DOCTYPE html><script>x</script>", 33),
 	     IMAGE_ERR_UNSUPPORTED, 0, 0},
+	    /* A HEIC brand and nothing else: ours (heif.c), but no meta. */
 	    {"heic",
 	     mk_str("\0\0\0\x18"
 	            "ftypheic\0\0\0\0mif1heic",
 	            24),
-	     IMAGE_ERR_UNSUPPORTED, 0, 0},
+	     IMAGE_ERR_CORRUPT, 0, 0},
+	    /* Its ftyp cut short: no brand read, not known as HEIF. */
 	    {"avif",
 	     mk_str("\0\0\0\x1c"
 	            "ftypavif\0\0\0\0avifmif1",

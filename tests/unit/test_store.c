@@ -180,6 +180,22 @@ test_lifecycle(void)
 	UNIT_CHECK(!has_file(rel, NULL), "original removed");
 	UNIT_CHECK(store_remove_all(&st, tok, NULL) == 0, "remove twice");
 
+	/* A phone's original keeps its type's suffix and goes with the rest. */
+	UNIT_CHECK(strcmp(store_orig_suffix("image/heic"), ".heic") == 0 &&
+	               strcmp(store_orig_suffix("image/avif"), ".avif") == 0,
+	           "HEIC and AVIF suffixes");
+	for (i = 0; i < 2; i++) {
+		const char *sfx = i == 0 ? ".heic" : ".avif";
+
+		UNIT_CHECK(store_write(&st, STORE_ORIG, tok, sfx, "phone", 5) ==
+		               0,
+		           "write %s original", sfx);
+		UNIT_CHECK(store_remove_all(&st, tok, NULL) == 0,
+		           "remove_all %s", sfx);
+		store_path(STORE_ORIG, tok, sfx, rel, sizeof(rel));
+		UNIT_CHECK(!has_file(rel, NULL), "%s original removed", sfx);
+	}
+
 	/* Refusals. */
 	UNIT_CHECK(store_write(&st, STORE_PRIV, "nope", ".jpg", "x", 1) == -1 &&
 	               errno == EINVAL,
