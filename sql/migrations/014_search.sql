@@ -51,8 +51,6 @@ UPDATE accounts SET display_name = normalize(display_name, NFC)
  WHERE display_name IS NOT NFC NORMALIZED;
 UPDATE accounts SET unit = normalize(unit, NFC)
  WHERE unit IS NOT NFC NORMALIZED;
-UPDATE accounts SET district = normalize(district, NFC)
- WHERE district IS NOT NFC NORMALIZED;
 UPDATE contests SET title = normalize(title, NFC)
  WHERE title IS NOT NFC NORMALIZED;
 UPDATE contests SET rules = normalize(rules, NFC)
@@ -67,14 +65,10 @@ UPDATE entries SET caption = normalize(caption, NFC)
  WHERE caption IS NOT NFC NORMALIZED;
 UPDATE entries SET unit = normalize(unit, NFC)
  WHERE unit IS NOT NFC NORMALIZED;
-UPDATE entries SET district = normalize(district, NFC)
- WHERE district IS NOT NFC NORMALIZED;
 UPDATE entries SET reject_reason = normalize(reject_reason, NFC)
  WHERE reject_reason IS NOT NFC NORMALIZED;
 UPDATE entry_stats SET unit = normalize(unit, NFC)
  WHERE unit IS NOT NFC NORMALIZED;
-UPDATE entry_stats SET district = normalize(district, NFC)
- WHERE district IS NOT NFC NORMALIZED;
 UPDATE score_comments SET comment = normalize(comment, NFC)
  WHERE comment IS NOT NFC NORMALIZED;
 -- The per-unit counts are keyed by the name: two spellings of one unit
