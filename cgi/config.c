@@ -383,12 +383,49 @@ trim(char *s)
 }
 
 /* Applies one line of the file; 0, or -1 after saying why. */
+/*
+ * The values read from the file, kept while their configuration is in
+ * use: a process loads it once; a new config_load() (the tests load many)
+ * replaces the previous one and frees what its file gave.
+ */
+struct kept {
+	struct kept *next;
+	char         s[];
+};
+static struct kept *kept_list;
+
+static const char *
+file_keep(const char *val)
+{
+	size_t       n = strlen(val) + 1;
+	struct kept *k = malloc(sizeof(*k) + n);
+
+	if (k == NULL)
+		return NULL;
+	memcpy(k->s, val, n);
+	k->next = kept_list;
+	kept_list = k;
+	return k->s;
+}
+
+static void
+file_forget(void)
+{
+	while (kept_list != NULL) {
+		struct kept *next = kept_list->next;
+
+		free(kept_list);
+		kept_list = next;
+	}
+}
+
 static int
 file_line(struct config *cfg, const char *path, int lineno, char *line)
 {
 	const struct config_key *k;
 	char                     where[512];
-	char                    *eq, *name, *val, *keep;
+	char                    *eq, *name, *val;
+	const char              *keep;
 
 	line = trim(line);
 	if (*line == '\0' || *line == '#')
@@ -411,8 +448,7 @@ file_line(struct config *cfg, const char *path, int lineno, char *line)
 		        where, name);
 		return -1;
 	}
-	/* The configuration lives as long as the process. */
-	if ((keep = strdup(val)) == NULL) {
+	if ((keep = file_keep(val)) == NULL) {
 		fprintf(stderr, "netdep: out of memory reading %s\n", where);
 		return -1;
 	}
@@ -449,6 +485,7 @@ config_load(struct config *cfg)
 {
 	const char *file = getenv("NETDEP_CONFIG");
 
+	file_forget();
 	memset(cfg, 0, sizeof(*cfg));
 	for (size_t i = 0; i < NKEYS; i++)
 		if (key_set(cfg, &keys[i], "", "default") != 0)
