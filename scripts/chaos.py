@@ -555,11 +555,16 @@ def unavailability(hist, events):
                     if o["kind"] == "upload" and o.get("status") == 201)
     worst = {}
     starts = sorted(ev["t0"] for ev in events)
+    # The clients' last answer: a fault the nemesis began as the run
+    # ended has no traffic after it to measure a gap with.
+    end = max((o["t1"] for o in hist.ops if o.get("t1")), default=0.0)
     for ev in events:
+        if ev["t1"] >= end:
+            continue
         ts = ok_ups if ev["fault"] == "disk_full" else ok_votes
         # Up to 30 s after it ended, or until the next fault began.
         nxt = min([t for t in starts if t > ev["t0"]], default=ev["t1"] + 30)
-        lo, hi = ev["t0"], max(ev["t1"], min(ev["t1"] + 30, nxt))
+        lo, hi = ev["t0"], min(end, max(ev["t1"], min(ev["t1"] + 30, nxt)))
         gap = 0.0
         prev = max([t for t in ts if t <= lo], default=lo)
         for t in [t for t in ts if lo < t <= hi] + [hi]:
