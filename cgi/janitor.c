@@ -6,11 +6,17 @@
  * commit are the files unlinked through store.c.  Pending and approved
  * entries are never candidates, and a purged entry can never be made
  * pending or approved again (a CHECK of migration 011).
+ *
+ * janitor_sweep() is the orphan sweep the janitor process runs with each
+ * retention run and `netdep-admin media sweep` runs by hand: files that
+ * no row names (a crash between writing an upload's files and committing
+ * its row) and that are old enough not to be an upload in flight.
  */
 #include "janitor.h"
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <time.h>
@@ -19,6 +25,7 @@
 #include "arena.h"
 #include "config.h"
 #include "db.h"
+#include "db_entry.h"
 #include "db_janitor.h"
 #include "log.h"
 #include "store.h"
@@ -81,6 +88,73 @@ janitor_run(struct db *db, const struct store *st, const struct janitor_opts *o,
 	arena_reset(&a);
 	if (db_janitor_quota_prune(db, &a, &out->quota_old) < 0)
 		rc = -1;
+out:
+	arena_free(&a);
+	return rc;
+}
+
+/* What the sweep's callbacks see: the tokens that have rows, sorted in
+ * the database's byte order, and the caller's settings. */
+struct sweep_ctx {
+	const char                     **tok;
+	int                              n;
+	const struct janitor_sweep_opts *o;
+};
+
+static int
+token_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int
+sweep_known(void *ctx, const char *token)
+{
+	const struct sweep_ctx *c = ctx;
+
+	if (c->o->stop != NULL && *c->o->stop)
+		return -1;
+	return bsearch(&token, c->tok, (size_t)c->n, sizeof(*c->tok),
+	               token_cmp) != NULL;
+}
+
+static void
+sweep_report(void *ctx, const char *token, const char *file)
+{
+	const struct sweep_ctx *c = ctx;
+
+	c->o->report(c->o->ctx, token, file);
+}
+
+int
+janitor_sweep(struct db *db, const struct store *st,
+              const struct janitor_sweep_opts *o, struct store_sweep_stats *out)
+{
+	struct sweep_ctx   c = {.o = o};
+	struct store_sweep sw = {.min_age = o->min_age,
+	                         .dry_run = o->dry_run,
+	                         .known = sweep_known,
+	                         .report =
+	                             o->report != NULL ? sweep_report : NULL,
+	                         .ctx = &c};
+	struct db_table    t;
+	struct arena       a;
+	int                rc = JANITOR_SWEEP_OK;
+
+	memset(out, 0, sizeof(*out));
+	arena_init(&a, 0);
+	/* The tokens are read before the files: a row committed after this
+	 * belongs to a file younger than min_age, which stays. */
+	if (db_media_tokens(db, &a, &t) < 0) {
+		rc = JANITOR_SWEEP_DB;
+		goto out;
+	}
+	c.tok = t.cells;
+	c.n = t.nrows;
+	qsort(c.tok, (size_t)c.n, sizeof(*c.tok), token_cmp);
+	if (store_sweep_orphans(st, &sw, out) != 0)
+		rc = o->stop != NULL && *o->stop ? JANITOR_SWEEP_STOPPED
+		                                 : JANITOR_SWEEP_STORE;
 out:
 	arena_free(&a);
 	return rc;
