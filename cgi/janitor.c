@@ -169,6 +169,35 @@ janitor_on_stop(int sig)
 	janitor_stop = 1;
 }
 
+/* The process's sweep: one "media_sweep" line when it found orphans or
+ * could not read the media (a database error is retried; db.c logs it). */
+static int
+janitor_sweep_logged(struct db *db, const struct store *st)
+{
+	const struct janitor_sweep_opts o = {.min_age = SWEEP_MIN_AGE_DEFAULT,
+	                                     .stop = &janitor_stop};
+	struct store_sweep_stats        s;
+	struct log_line                 l;
+	int                             rc = janitor_sweep(db, st, &o, &s);
+
+	if (rc == JANITOR_SWEEP_DB ||
+	    (rc != JANITOR_SWEEP_STORE && s.orphans == 0))
+		return rc;
+	log_begin(&l, rc == JANITOR_SWEEP_STORE ? "error" : "info",
+	          "media_sweep");
+	log_str(&l, "result",
+	        rc == JANITOR_SWEEP_OK      ? "done"
+	        : rc == JANITOR_SWEEP_STORE ? "unreadable"
+	                                    : "stopped");
+	log_int(&l, "files", (long long)s.files);
+	log_int(&l, "orphans", (long long)s.orphans);
+	log_int(&l, "removed", (long long)s.removed);
+	log_int(&l, "bytes", (long long)s.bytes);
+	log_int(&l, "min_age_s", o.min_age);
+	log_end(&l);
+	return rc;
+}
+
 /* Sleeps sec seconds or until SIGTERM (no SA_RESTART). */
 static void
 janitor_sleep(long sec)
@@ -214,8 +243,8 @@ janitor_main(const struct config *cfg, const struct store *st)
 	janitor_signals();
 	log_msg("info",
 	        "janitor: files of rejected and withdrawn entries kept %d "
-	        "days; checking every %d s",
-	        o.days, JANITOR_EVERY_SEC);
+	        "days, files no row names %ld s; checking every %d s",
+	        o.days, SWEEP_MIN_AGE_DEFAULT, JANITOR_EVERY_SEC);
 	while (!janitor_stop) {
 		struct janitor_stats s;
 
@@ -234,6 +263,10 @@ janitor_main(const struct config *cfg, const struct store *st)
 			        "janitor: files of %lu entries removed (%lu "
 			        "incomplete); %lld old quota rows",
 			        s.entries, s.failed, s.quota_old);
+		if (janitor_sweep_logged(db, st) == JANITOR_SWEEP_DB) {
+			janitor_sleep(JANITOR_RETRY_SEC);
+			continue;
+		}
 		janitor_sleep(JANITOR_EVERY_SEC);
 	}
 	db_close(db);

@@ -4,7 +4,8 @@
  * once an hour by a process the master forks beside the workers and by
  * hand with `netdep-admin media janitor [--dry-run]`.  The database says
  * first (entries.files_purged_at, committed), the files go after: a crash
- * in between leaves files no live row names, which `media sweep` removes.
+ * in between leaves files no live row names, which the sweep below
+ * removes at the janitor's next run.
  */
 #ifndef NETDEP_JANITOR_H
 #define NETDEP_JANITOR_H
@@ -83,9 +84,10 @@ int janitor_sweep(struct db *db, const struct store *st,
                   struct store_sweep_stats        *out);
 
 /*
- * The janitor process: janitor_run() at start and every hour until
- * SIGTERM or SIGINT, with a connection of its own (reconnecting after a
- * loss) and the master's media store st.  Returns the exit status.
+ * The janitor process: janitor_run() and janitor_sweep() (files older
+ * than SWEEP_MIN_AGE_DEFAULT) at start and every hour until SIGTERM or
+ * SIGINT, with a connection of its own (reconnecting after a loss) and
+ * the master's media store st.  Returns the exit status.
  */
 int janitor_main(const struct config *cfg, const struct store *st);
 
