@@ -830,9 +830,9 @@ heif_decode(const uint8_t *buf, size_t len, const struct image_info *info,
 	opt->convert_hdr_to_8bit = 1; /* 10- and 12-bit to 8 */
 	alpha = H.heif_image_handle_has_alpha_channel(h);
 	r = heif_err(H.heif_decode_image(h, &img, heif_colorspace_RGB,
-	                               alpha ? heif_chroma_interleaved_RGBA
-	                                     : heif_chroma_interleaved_RGB,
-	                               opt));
+	                                 alpha ? heif_chroma_interleaved_RGBA
+	                                       : heif_chroma_interleaved_RGB,
+	                                 opt));
 	if (r != IMAGE_OK)
 		goto out;
 	/* The probe's geometry is the one the limits were checked on. */
