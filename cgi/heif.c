@@ -8,10 +8,44 @@
  */
 #include "heif.h"
 
+#include <dlfcn.h>
 #include <limits.h>
 #include <string.h>
 
 #include <libheif/heif.h>
+
+/*
+ * libheif is opened at its first use, not linked: it drags in libde265,
+ * x265, aom, dav1d and libstdc++, whose loading and constructors cost a
+ * process ~14 ms at start (perf: ld.so relocations, page faults, libde265's
+ * static tables), paid by every run of netdep-thumb and netdep-admin even
+ * for a JPEG.  The server's master opens it once before forking
+ * (heif_load), so the workers and the decode children inherit it.
+ */
+#define HEIF_SONAME "libheif.so.1"
+#define HEIF_FUNCS(X)                                                          \
+	X(heif_init)                                                           \
+	X(heif_context_alloc)                                                  \
+	X(heif_context_free)                                                   \
+	X(heif_context_get_primary_image_handle)                               \
+	X(heif_context_read_from_memory_without_copy)                          \
+	X(heif_context_set_max_decoding_threads)                               \
+	X(heif_decode_image)                                                   \
+	X(heif_decoding_options_alloc)                                         \
+	X(heif_decoding_options_free)                                          \
+	X(heif_image_get_bits_per_pixel_range)                                 \
+	X(heif_image_get_height)                                               \
+	X(heif_image_get_plane_readonly)                                       \
+	X(heif_image_get_width)                                                \
+	X(heif_image_handle_has_alpha_channel)                                 \
+	X(heif_image_handle_release)                                           \
+	X(heif_image_release)
+
+#define HEIF_FIELD(f) __typeof__(&f) f;
+static struct {
+	HEIF_FUNCS(HEIF_FIELD)
+} H;
+static int heif_loaded; /* 0 not tried, 1 loaded, -1 failed */
 
 /* More properties or associations than this: not a photo, a trap. */
 #define HEIF_MAX_PROPS 1024
@@ -648,14 +682,38 @@ heif_probe(const uint8_t *buf, size_t len, struct image_info *out)
 /* ---------------------------------------------------------------------- */
 /* Decoding, in the sandbox only */
 
+#define HEIF_SYM(f)                                                            \
+	if ((*(void **)(&H.f) = dlsym(lib, #f)) == NULL)                       \
+		ok = 0;
+
+int
+heif_load(void)
+{
+	void *lib;
+	int   ok = 1;
+
+	if (heif_loaded != 0)
+		return heif_loaded > 0 ? 0 : -1;
+	heif_loaded = -1;
+	if ((lib = dlopen(HEIF_SONAME, RTLD_NOW | RTLD_LOCAL)) == NULL)
+		return -1;
+	HEIF_FUNCS(HEIF_SYM)
+	if (!ok) {
+		dlclose(lib);
+		return -1;
+	}
+	heif_loaded = 1;
+	return 0;
+}
+
 void
 heif_preload(void)
 {
 	static int done;
 
-	if (!done) {
+	if (!done && heif_load() == 0) {
 		done = 1;
-		(void)heif_init(NULL);
+		(void)H.heif_init(NULL);
 	}
 }
 
@@ -686,7 +744,7 @@ to_gd(const struct heif_image *img, int alpha, uint32_t w, uint32_t h,
       uint32_t k, gdImagePtr *out)
 {
 	int            stride = 0;
-	const uint8_t *px = heif_image_get_plane_readonly(
+	const uint8_t *px = H.heif_image_get_plane_readonly(
 	    img, heif_channel_interleaved, &stride);
 	size_t     step = alpha ? 4 : 3;
 	uint32_t   ow = w / k, oh = h / k, n = k * k;
@@ -754,33 +812,35 @@ heif_decode(const uint8_t *buf, size_t len, const struct image_info *info,
 	    info->oriented_height > INT_MAX / 4)
 		return IMAGE_ERR_TOO_LARGE;
 	heif_preload();
-	if ((ctx = heif_context_alloc()) == NULL)
+	if (heif_loaded <= 0)
+		return IMAGE_ERR_VARIANT; /* no libheif on this machine */
+	if ((ctx = H.heif_context_alloc()) == NULL)
 		return IMAGE_ERR_NOMEM;
 	/* Tiles on this thread: no pool of libheif's own in the sandbox. */
-	heif_context_set_max_decoding_threads(ctx, 0);
-	if ((r = heif_err(heif_context_read_from_memory_without_copy(
+	H.heif_context_set_max_decoding_threads(ctx, 0);
+	if ((r = heif_err(H.heif_context_read_from_memory_without_copy(
 	         ctx, buf, len, NULL))) != IMAGE_OK ||
-	    (r = heif_err(heif_context_get_primary_image_handle(ctx, &h))) !=
+	    (r = heif_err(H.heif_context_get_primary_image_handle(ctx, &h))) !=
 	        IMAGE_OK)
 		goto out;
-	if ((opt = heif_decoding_options_alloc()) == NULL) {
+	if ((opt = H.heif_decoding_options_alloc()) == NULL) {
 		r = IMAGE_ERR_NOMEM;
 		goto out;
 	}
 	opt->convert_hdr_to_8bit = 1; /* 10- and 12-bit to 8 */
-	alpha = heif_image_handle_has_alpha_channel(h);
-	r = heif_err(heif_decode_image(h, &img, heif_colorspace_RGB,
-	                               alpha ? heif_chroma_interleaved_RGBA
-	                                     : heif_chroma_interleaved_RGB,
-	                               opt));
+	alpha = H.heif_image_handle_has_alpha_channel(h);
+	r = heif_err(H.heif_decode_image(h, &img, heif_colorspace_RGB,
+	                                 alpha ? heif_chroma_interleaved_RGBA
+	                                       : heif_chroma_interleaved_RGB,
+	                                 opt));
 	if (r != IMAGE_OK)
 		goto out;
 	/* The probe's geometry is the one the limits were checked on. */
-	if ((uint32_t)heif_image_get_width(img, heif_channel_interleaved) !=
+	if ((uint32_t)H.heif_image_get_width(img, heif_channel_interleaved) !=
 	        info->oriented_width ||
-	    (uint32_t)heif_image_get_height(img, heif_channel_interleaved) !=
+	    (uint32_t)H.heif_image_get_height(img, heif_channel_interleaved) !=
 	        info->oriented_height ||
-	    heif_image_get_bits_per_pixel_range(
+	    H.heif_image_get_bits_per_pixel_range(
 	        img, heif_channel_interleaved) != 8) {
 		r = IMAGE_ERR_DECODE;
 		goto out;
@@ -791,11 +851,11 @@ heif_decode(const uint8_t *buf, size_t len, const struct image_info *info,
 	          out);
 out:
 	if (img != NULL)
-		heif_image_release(img);
+		H.heif_image_release(img);
 	if (opt != NULL)
-		heif_decoding_options_free(opt);
+		H.heif_decoding_options_free(opt);
 	if (h != NULL)
-		heif_image_handle_release(h);
-	heif_context_free(ctx);
+		H.heif_image_handle_release(h);
+	H.heif_context_free(ctx);
 	return r;
 }

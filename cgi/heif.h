@@ -60,4 +60,11 @@ enum image_result heif_decode(const uint8_t *buf, size_t len,
  */
 void heif_preload(void);
 
+/*
+ * Opens libheif (dlopen, no initialisation): 0, or -1 when it is missing
+ * (a HEIC or AVIF then decodes to IMAGE_ERR_VARIANT).  The master calls it
+ * before forking so that no child pays for loading the codecs.
+ */
+int heif_load(void);
+
 #endif

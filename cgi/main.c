@@ -28,6 +28,7 @@
 #include "db.h"
 #include "decode.h"
 #include "fold.h"
+#include "heif.h"
 #include "image.h"
 #include "janitor.h"
 #include "log.h"
@@ -487,6 +488,10 @@ master_setup(struct master *m, int argc, char **argv)
 		return 1;
 	}
 	image_init();
+	/* Before any fork: the workers and decode children inherit it. */
+	if (heif_load() != 0)
+		log_msg("warn", "master: libheif is missing: HEIC and AVIF "
+		                "uploads are refused");
 	decode_configure(&(struct decode_limits){
 	    m->cfg.decode_slots, m->cfg.decode_mem_mb, m->cfg.decode_cpu_sec,
 	    m->cfg.decode_wall_ms, m->cfg.decode_wait_ms});

@@ -336,7 +336,7 @@ def main():
             extra={"samples_ms": samples(*results["12mp"])})
     add_row(rows, "image.t400.djpeg8",
             f"{tw} px thumbnail, 12 MP: netdep-thumb -t vs djpeg -scale 1/8",
-            t400, med("12mp", "djpeg8"), "ms", op="<=", goal=1.4,
+            t400, med("12mp", "djpeg8"), "ms", op="<=", goal=1.3,
             na=why_t or err("12mp", "netdep_t400") or err("12mp", "djpeg8"))
     add_row(rows, "image.t400.im",
             f"{tw} px thumbnail, 12 MP: vs ImageMagick convert -thumbnail",

@@ -9,6 +9,7 @@
  * larger than its grid, every truncation); the derivatives carry none of
  * the EXIF, GPS or XMP the samples hold.
  */
+#include <dlfcn.h>
 #include <gd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -512,6 +513,40 @@ test_derivs_clean(void)
 	}
 }
 
+/* libheif is opened at its first use (heif_load), never at a process's
+ * start: a JPEG's whole path leaves it unloaded (its codecs cost ~9 ms of
+ * CPU at every start of netdep-thumb when it was linked). */
+static int
+heif_mapped(void)
+{
+	void *h = dlopen("libheif.so.1", RTLD_NOW | RTLD_NOLOAD);
+
+	if (h != NULL)
+		dlclose(h);
+	return h != NULL;
+}
+
+static void
+test_lazy_load(void)
+{
+	struct image_info   info;
+	struct image_derivs d;
+	size_t              n = 0;
+	uint8_t *b = slurp("../libjpeg-turbo/testimages/testorig.jpg", &n);
+
+	UNIT_CHECK(!heif_mapped(), "libheif loaded at start");
+	if (UNIT_CHECK(b != NULL, "read testorig.jpg") &&
+	    UNIT_CHECK(image_probe(b, n, NULL, &info) == IMAGE_OK,
+	               "testorig.jpg: probe") &&
+	    UNIT_CHECK(image_derive(b, n, &info, &d) == IMAGE_OK,
+	               "testorig.jpg: derive"))
+		image_derivs_free(&d);
+	UNIT_CHECK(!heif_mapped(), "a JPEG's derivatives loaded libheif");
+	UNIT_CHECK(heif_load() == 0 && heif_mapped(), "heif_load");
+	UNIT_CHECK(heif_load() == 0, "heif_load twice");
+	free(b);
+}
+
 int
 main(void)
 {
@@ -520,6 +555,7 @@ main(void)
 	image_init();
 	snprintf(testdata, sizeof(testdata), "%s",
 	         env != NULL && env[0] != '\0' ? env : NETDEP_TESTDATA_DIR);
+	test_lazy_load(); /* first: before anything decodes a HEIC */
 	test_samples();
 	test_bomb_size();
 	test_exif_item();
