@@ -14,7 +14,7 @@ WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wformat=2 -Werror
 STD      = -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 OPT      ?= -O2 -g
-PKGS     = libpq gdlib libsodium jansson libwebp libpng libseccomp
+PKGS     = libpq gdlib libsodium jansson libwebp libpng libseccomp libheif
 SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer
 FUZZ_SAN  = -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
 
@@ -31,18 +31,20 @@ endif
 # from its own dependencies comes from freetype2 and fontconfig.
 GD_LIBDIR  := $(shell pkg-config --variable=libdir gdlib 2>/dev/null)
 GD_STATIC  := $(wildcard $(GD_LIBDIR)/libgd.a)
+# libheif is not linked at all: cgi/heif.c opens it with dlopen at its
+# first use (its codecs cost a process ~14 ms at start).
 LINK_PKGS  = libpq libsodium jansson libwebp libpng freetype2 fontconfig \
              libseccomp
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 ifneq ($(GD_STATIC),)
 PKG_LIBS   := $(GD_STATIC) $(shell pkg-config --libs $(LINK_PKGS) 2>/dev/null)
 else
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(filter-out libheif,$(PKGS)) 2>/dev/null)
 endif
 CPPFLAGS  += -Icgi $(PKG_CFLAGS)
 CFLAGS    += $(STD) $(WARN) $(OPT) -pthread $(EXTRA_CFLAGS)
 LDFLAGS   += $(EXTRA_LDFLAGS)
-LDLIBS    += $(PKG_LIBS) -ljpeg -lfcgi -lm -pthread
+LDLIBS    += $(PKG_LIBS) -ljpeg -lunistring -lfcgi -lm -pthread
 
 # --- what exists ---------------------------------------------------------
 LIB_SRC   := $(filter-out cgi/main.c,$(wildcard cgi/*.c))
@@ -68,7 +70,8 @@ FUZZ_OBJ  := $(LIB_SRC:%.c=$(FUZZ_DIR)/obj/%.o)
 FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_DIR)/%)
 
 .PHONY: print-ldlibs all run stop status test unit fuzz-build fuzz-replay fuzz bench bench-scale \
-        asan valgrind lint clean deps e2e seed-demo migrate security
+        asan valgrind lint clean deps e2e seed-demo migrate security chaos soak \
+        backup restore install install-systemd verify-systemd
 .DELETE_ON_ERROR:
 # Objects built by chained pattern rules are kept (no rebuild next time).
 .SECONDARY:
@@ -159,6 +162,16 @@ migrate:
 seed-demo:
 	@NETDEP_BUILD=$(B) scripts/netdep-ctl seed $(VAR)
 
+# A base backup of the running $(VAR) stack and a copy of its media, into
+# NETDEP_BACKUP_DIR ($(VAR)/backup); the cluster archives its WAL there.
+# `make restore` brings them back, as of RESTORE_TARGET_TIME if set
+# (README, Running it for real).
+backup:
+	@NETDEP_BUILD=$(B) scripts/netdep-ctl backup $(VAR)
+
+restore: all
+	@PORT=$(PORT) NETDEP_BUILD=$(B) scripts/netdep-ctl restore $(VAR) $(if $(RESTORE_TARGET_TIME),"$(RESTORE_TARGET_TIME)")
+
 # --- tests ---------------------------------------------------------------
 # Order: unit tests, fuzz-corpus replay, then the end-to-end suite through
 # nginx against a fresh cluster in a throwaway directory.
@@ -200,8 +213,33 @@ bench-scale: deps all
 security: deps all
 	@NETDEP_BUILD=$(B) scripts/security.sh
 
+# Not part of make test: clients voting, uploading and reading while a
+# nemesis kills and pauses the stack's pieces and fills its media disk;
+# a checker then compares the history with the database (scripts/chaos.sh,
+# CHAOS_SECONDS=300).  History and summary in var/chaos/<timestamp>/.
+chaos: deps all
+	@NETDEP_BUILD=$(B) scripts/chaos.sh
+
+# Not part of make test: mixed traffic for SOAK_MINUTES (30); fails when a
+# worker's memory or descriptors grow after warm-up or p99 latency drifts
+# (scripts/soak.sh).  Samples and summary in var/soak/<timestamp>/.
+soak: deps all
+	@NETDEP_BUILD=$(B) scripts/soak.sh
+
 lint:
 	@scripts/lint.sh
+
+# Binaries, static files, SQL, netdep-ctl and the systemd units under
+# PREFIX (/usr/local), DESTDIR-aware; /etc/netdep/netdep.env and
+# netdep.conf once (README, Running it for real).
+PREFIX ?= /usr/local
+install: all
+	@DESTDIR="$(DESTDIR)" PREFIX="$(PREFIX)" NETDEP_BUILD=$(B) scripts/install.sh
+
+install-systemd: install
+
+verify-systemd:
+	@scripts/systemd-verify.sh
 
 # What the binaries link (scripts/lint.sh checks each is needed).
 print-ldlibs:

@@ -110,6 +110,9 @@ brake_refuse(struct req *r, const char *op, const struct auth_gate *g)
 	char                  secs[16];
 	int                   answered;
 
+	log_event("warn", "throttle", r->id, "what", op, "outcome", g->outcome,
+	          "client", r->remote_addr, NULL);
+
 	if (strcmp(g->outcome, "challenge") == 0 && o != NULL) {
 		if ((c = challenge_new(r, &answered)) == NULL)
 			return answered;

@@ -187,6 +187,14 @@ static const struct config_key keys[] = {
     KEY_CHECKED("NETDEP_TRUSTED_PROXIES", trusted_proxies, "", check_cidrs,
                 "proxies whose X-Forwarded-For nginx believes (CIDR list; "
                 "none by default)"),
+    /* Operations (README, Metrics and Logs). */
+    KEY_CHECKED("NETDEP_METRICS_ALLOW", metrics_allow, "127.0.0.0/8, ::1",
+                check_cidrs,
+                "client addresses that may read /metrics and "
+                "/nginx_status (CIDR list; loopback by default)"),
+    KEY_STR("NETDEP_LOG", log, NULL,
+            "the server's log file, reopened on SIGUSR1 (default: "
+            "stderr)"),
     /* nginx's vote rate limits (SPEC 4), per address and per session. */
     KEY_CHECKED("NETDEP_VOTE_RATE_IP", vote_rate_ip, "20r/s", check_rate,
                 "votes per client address (nginx limit_req rate)"),
@@ -375,12 +383,49 @@ trim(char *s)
 }
 
 /* Applies one line of the file; 0, or -1 after saying why. */
+/*
+ * The values read from the file, kept while their configuration is in
+ * use: a process loads it once; a new config_load() (the tests load many)
+ * replaces the previous one and frees what its file gave.
+ */
+struct kept {
+	struct kept *next;
+	char         s[];
+};
+static struct kept *kept_list;
+
+static const char *
+file_keep(const char *val)
+{
+	size_t       n = strlen(val) + 1;
+	struct kept *k = malloc(sizeof(*k) + n);
+
+	if (k == NULL)
+		return NULL;
+	memcpy(k->s, val, n);
+	k->next = kept_list;
+	kept_list = k;
+	return k->s;
+}
+
+static void
+file_forget(void)
+{
+	while (kept_list != NULL) {
+		struct kept *next = kept_list->next;
+
+		free(kept_list);
+		kept_list = next;
+	}
+}
+
 static int
 file_line(struct config *cfg, const char *path, int lineno, char *line)
 {
 	const struct config_key *k;
 	char                     where[512];
-	char                    *eq, *name, *val, *keep;
+	char                    *eq, *name, *val;
+	const char              *keep;
 
 	line = trim(line);
 	if (*line == '\0' || *line == '#')
@@ -403,8 +448,7 @@ file_line(struct config *cfg, const char *path, int lineno, char *line)
 		        where, name);
 		return -1;
 	}
-	/* The configuration lives as long as the process. */
-	if ((keep = strdup(val)) == NULL) {
+	if ((keep = file_keep(val)) == NULL) {
 		fprintf(stderr, "netdep: out of memory reading %s\n", where);
 		return -1;
 	}
@@ -441,6 +485,7 @@ config_load(struct config *cfg)
 {
 	const char *file = getenv("NETDEP_CONFIG");
 
+	file_forget();
 	memset(cfg, 0, sizeof(*cfg));
 	for (size_t i = 0; i < NKEYS; i++)
 		if (key_set(cfg, &keys[i], "", "default") != 0)

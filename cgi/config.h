@@ -36,6 +36,11 @@ struct config {
 	unsigned decode_wait_ms;
 	/* NETDEP_TRUSTED_PROXIES: CIDR list for nginx's realip ("" none). */
 	const char *trusted_proxies;
+	/* NETDEP_METRICS_ALLOW: CIDR list that may read /metrics (nginx's
+	 * stub_status too); loopback by default. */
+	const char *metrics_allow;
+	/* NETDEP_LOG: the log file, reopened on SIGUSR1 (NULL: stderr). */
+	const char *log;
 	/* nginx's vote limits: NETDEP_VOTE_{RATE,BURST}_{IP,SESSION}. */
 	const char *vote_rate_ip, *vote_rate_session;
 	int         vote_burst_ip, vote_burst_session;

@@ -33,7 +33,9 @@
 	X(MAX_BYTES, "max_bytes", "max-bytes", INT, 1024, 104857600)           \
 	X(COI_UNIT, "coi_unit", "coi-unit", BOOL, 0, 0)                        \
 	X(ZSCORE, "zscore", "zscore", BOOL, 0, 0)                              \
-	X(JUDGES_NAMED, "judges_named", "judges-named", BOOL, 0, 0)
+	X(JUDGES_NAMED, "judges_named", "judges-named", BOOL, 0, 0)            \
+	X(UNIT_CODE, "unit_code", "unit-code", LINE, 0, 64)                    \
+	X(OPEN_TO_ALL, "open_to_all", "open-to-all", BOOL, 0, 0)
 
 enum contest_kind {
 	CONTEST_LINE,  /* CONTEST_LINE */

@@ -6,6 +6,7 @@
 #include "db.h"
 
 #include <libpq-fe.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 enum sys_q {
 	Q_PING,       /* Q_PING */
 	Q_DURABILITY, /* Q_DURABILITY */
+	Q_TAG,        /* Q_TAG */
 	Q__MAX
 };
 
@@ -32,6 +34,11 @@ static const struct stmt sys_q[Q__MAX] = {
                       "SELECT current_setting('fsync'), "
                       "current_setting('synchronous_commit')",
                       0, DUR__MAX},
+    /* A request's id as application_name (db_tag()): session-wide, so
+     * pg_stat_activity and %a in PostgreSQL's log name the request. */
+    [Q_TAG] = {"db_tag",
+               "SELECT pg_catalog.set_config('application_name', $1, false)", 1,
+               1},
 };
 
 const struct stmt_set db_sys_set = {"db", sys_q, Q__MAX};
@@ -42,6 +49,8 @@ struct db {
 	int     prepared;  /* every statement prepared on this connection */
 	int     listening; /* LISTEN netdep_boards on every connection */
 	unsigned long board_gen; /* see db_board_gen() */
+	char          tag[64];   /* application_name for the next statement */
+	int           tag_due;   /* tag not sent yet */
 };
 
 /* Starts listening for board changes on the current connection. */
@@ -127,6 +136,8 @@ db_prepare_all(struct db *db)
 			if (db_prepare_one(db, stmt_sets[k], i) < 0)
 				return -1;
 	db->prepared = 1;
+	/* A new session has no application_name: the tag goes again. */
+	db->tag_due = db->tag[0] != '\0';
 	/* What was NOTIFYed while no connection listened is lost: every
 	 * board read before is suspect. */
 	db->board_gen++;
@@ -184,6 +195,127 @@ db_ensure(struct db *db)
 	return db_prepare_all(db);
 }
 
+/* Reads db_freshen() makes before it gives up on a chatty connection. */
+#define FRESHEN_READS 8
+
+int
+db_freshen(struct db *db)
+{
+	if (db == NULL)
+		return -1;
+	/* Non-blocking reads (libpq's socket never blocks) while the idle
+	 * socket has something: NOTIFYs, or a dying backend's last message
+	 * and then the EOF that marks the connection bad. */
+	for (int i = 0; db->prepared && i < FRESHEN_READS; i++) {
+		struct pollfd p = {.fd = PQsocket(db->conn), .events = POLLIN};
+
+		if (p.fd < 0 || poll(&p, 1, 0) < 0) {
+			db->prepared = 0;
+			break;
+		}
+		if (p.revents == 0)
+			return 0; /* nothing waiting: it is alive */
+		if (PQconsumeInput(db->conn) == 0 ||
+		    PQstatus(db->conn) != CONNECTION_OK)
+			db->prepared = 0;
+	}
+	db->prepared = 0;
+	return db_ensure(db);
+}
+
+void
+db_tag(struct db *db, const char *tag)
+{
+	if (db == NULL)
+		return;
+	snprintf(db->tag, sizeof(db->tag), "%s", tag);
+	db->tag_due = 1;
+}
+
+int
+db_is_up(const struct db *db)
+{
+	return db != NULL && db->prepared &&
+	       PQstatus(db->conn) == CONNECTION_OK;
+}
+
+/* Sends statement s (sql when s is NULL) with params, without waiting. */
+static int
+db_send(struct db *db, const struct stmt *s, const char *sql,
+        const char *const *params)
+{
+	if (s == NULL)
+		return PQsendQueryParams(db->conn, sql, 0, NULL, NULL, NULL,
+		                         NULL, 0);
+	if (s->per_call)
+		return PQsendQueryParams(db->conn, s->sql, s->nparams, NULL,
+		                         params, NULL, NULL, 0);
+	return PQsendQueryPrepared(db->conn, s->name, s->nparams, params, NULL,
+	                           NULL, 0);
+}
+
+/*
+ * In pipeline mode: runs s (or sql) after setting application_name to the
+ * pending tag, in one round trip: both go out in one pipeline, each with its
+ * own Sync so the statement's own transaction never includes the tag's. Returns
+ * the statement's result (NULL when the connection broke).
+ */
+static PGresult *
+db_exec_tagged(struct db *db, const struct stmt *s, const char *sql,
+               const char *const *params)
+{
+	const char *tag[1] = {db->tag};
+	PGresult   *res = NULL, *r;
+	int         syncs = 0, nulls = 0;
+
+	db->tag_due = 0;
+	if (PQsendQueryPrepared(db->conn, sys_q[Q_TAG].name, 1, tag, NULL, NULL,
+	                        0) != 1 ||
+	    PQpipelineSync(db->conn) != 1 || db_send(db, s, sql, params) != 1 ||
+	    PQpipelineSync(db->conn) != 1) {
+		(void)PQexitPipelineMode(db->conn);
+		return NULL;
+	}
+	/* tag's result, NULL, SYNC, then the statement's, NULL, SYNC. */
+	while (syncs < 2 && nulls < 2) {
+		if ((r = PQgetResult(db->conn)) == NULL) {
+			nulls++;
+			if (PQstatus(db->conn) != CONNECTION_OK)
+				break;
+			continue;
+		}
+		nulls = 0;
+		if (PQresultStatus(r) == PGRES_PIPELINE_SYNC)
+			syncs++;
+		else if (syncs == 1 && res == NULL) {
+			res = r;
+			continue;
+		}
+		PQclear(r);
+	}
+	(void)PQexitPipelineMode(db->conn);
+	return res;
+}
+
+/* Runs s (or the literal sql), tagged first when a tag is due. */
+static PGresult *
+db_run(struct db *db, const struct stmt *s, const char *sql,
+       const char *const *params)
+{
+	/* The tag is a label: a connection that cannot pipeline (busy,
+	 * say) runs the statement untagged rather than fail it. */
+	if (db->tag_due && PQenterPipelineMode(db->conn) == 1)
+		return db_exec_tagged(db, s, sql, params);
+	if (s == NULL)
+		return PQexecParams(db->conn, sql, 0, NULL, NULL, NULL, NULL,
+		                    0);
+	if (s->per_call)
+		return PQexecParams(db->conn, s->sql, s->nparams, NULL, params,
+		                    NULL, NULL, 0);
+	return PQexecPrepared(db->conn, s->name, s->nparams, params, NULL, NULL,
+	                      0);
+}
+
 /* Classifies a failed result; logs what is not an integrity refusal. */
 static int
 db_failure(struct db *db, struct arena *a, const PGresult *res,
@@ -192,12 +324,20 @@ db_failure(struct db *db, struct arena *a, const PGresult *res,
 	const char *state =
 	    res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
 
-	if (PQstatus(db->conn) != CONNECTION_OK) {
+	/* A broken connection, an error libpq made itself (no SQLSTATE:
+	 * "server closed the connection unexpectedly" may come before
+	 * libpq marks the connection bad), a connection exception (08) or
+	 * a server shutting down or starting (57P01-57P03): the database is
+	 * away, not the request wrong.  The next statement reconnects. */
+	if (PQstatus(db->conn) != CONNECTION_OK || state == NULL ||
+	    strncmp(state, "08", 2) == 0 || strncmp(state, "57P0", 4) == 0) {
 		db->prepared = 0;
-		log_msg("error", "db: connection lost during %s", what);
+		log_msg("error", "db: connection lost during %s: %s", what,
+		        res ? PQresultErrorMessage(res)
+		            : PQerrorMessage(db->conn));
 		return DB_LOST;
 	}
-	if (state != NULL && strncmp(state, "23", 2) == 0) {
+	if (strncmp(state, "23", 2) == 0) {
 		if (out != NULL) {
 			const char *c =
 			    PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME);
@@ -253,12 +393,7 @@ db_exec(struct db *db, struct arena *a, const struct stmt *s,
 		memset(out, 0, sizeof(*out));
 	if (!db->prepared && db_ensure(db) < 0)
 		return DB_LOST;
-	if (s->per_call)
-		res = PQexecParams(db->conn, s->sql, s->nparams, NULL, params,
-		                   NULL, NULL, 0);
-	else
-		res = PQexecPrepared(db->conn, s->name, s->nparams, params,
-		                     NULL, NULL, 0);
+	res = db_run(db, s, NULL, params);
 	st = PQresultStatus(res);
 	if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
 		rc = db_failure(db, a, res, s->name, out);
@@ -341,6 +476,15 @@ db_stream(struct db *db, const struct stmt *s, const char *const *params,
 	*started = 0;
 	if (!db->prepared && db_ensure(db) < 0)
 		return DB_LOST;
+	/* Single-row mode and a pipeline do not mix: the tag alone first
+	 * (a round trip, for exports only). */
+	if (db->tag_due) {
+		const char *tag[1] = {db->tag};
+
+		db->tag_due = 0;
+		PQclear(PQexecPrepared(db->conn, sys_q[Q_TAG].name, 1, tag,
+		                       NULL, NULL, 0));
+	}
 	if (!PQsendQueryPrepared(db->conn, s->name, s->nparams, params, NULL,
 	                         NULL, 0) ||
 	    !PQsetSingleRowMode(db->conn)) {
@@ -420,7 +564,7 @@ db_literal(struct db *db, const char *sql)
 	if (!db->prepared && db_ensure(db) < 0)
 		return DB_LOST;
 	/* PQexecParams, even without parameters, refuses multi-statements. */
-	res = PQexecParams(db->conn, sql, 0, NULL, NULL, NULL, NULL, 0);
+	res = db_run(db, NULL, sql, NULL);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK)
 		rc = db_failure(db, NULL, res, sql, NULL);
 	PQclear(res);

@@ -47,6 +47,14 @@ void       db_close(struct db *db);
 int db_ensure(struct db *db);
 
 /*
+ * Before a request: notices, without blocking, a connection the server
+ * closed while it sat idle (a restart of PostgreSQL) and reconnects it
+ * now, so the request's first statement does not fail on it.  Returns
+ * 0 when usable, -1 when the database is still away.
+ */
+int db_freshen(struct db *db);
+
+/*
  * Runs statement s (registered in a stmt_set) with its parameters (text; NULL
  * is SQL NULL; the count comes from the statement table).  Rows land in out
  * (may be NULL when the caller needs none), allocated from a.  Returns the
@@ -54,6 +62,17 @@ int db_ensure(struct db *db);
  */
 int db_exec(struct db *db, struct arena *a, const struct stmt *s,
             const char *const *params, struct rows *out);
+
+/*
+ * The next statement on db sets PostgreSQL's application_name to tag
+ * first (a request id: pg_stat_activity and the server log's %a then
+ * name the request), in the same round trip (a pipeline).  A request
+ * that runs no statement costs nothing.
+ */
+void db_tag(struct db *db, const char *tag);
+
+/* 1 when db's connection is up and prepared, else 0. */
+int db_is_up(const struct db *db);
 
 /*
  * Makes this connection, and every one it reconnects to, LISTEN for board

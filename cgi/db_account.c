@@ -70,7 +70,7 @@ enum session_col {
 	SES_USERNAME,     /* SES_USERNAME */
 	SES_DISPLAY_NAME, /* SES_DISPLAY_NAME */
 	SES_UNIT,         /* SES_UNIT */
-	SES_DISTRICT,     /* SES_DISTRICT */
+	SES_UNIT_CODE,    /* SES_UNIT_CODE: the picked node's code */
 	SES_CSRF,         /* SES_CSRF */
 	SES_IS_ADMIN,     /* SES_IS_ADMIN: admin of every contest */
 	SES_IS_JUDGE,     /* SES_IS_JUDGE: any role at all */
@@ -84,10 +84,10 @@ static const struct stmt q[Q__MAX] = {
      * lower(username)). */
     [Q_CREATE] = {"account_create",
                   "INSERT INTO accounts (username, display_name, unit, "
-                  "district, email, phone, password_hash, organiser_made) "
-                  "VALUES ($1, $2, coalesce($3, ''), coalesce($4, ''), $5, "
-                  "$6, $7, $8::boolean) ON CONFLICT ((lower(username))) DO "
-                  "NOTHING RETURNING id",
+                  "unit_id, email, phone, password_hash, organiser_made) "
+                  "VALUES ($1, $2, coalesce($3, ''), $4::bigint, $5, $6, $7, "
+                  "$8::boolean) ON CONFLICT ((lower(username))) DO NOTHING "
+                  "RETURNING id",
                   8, CREATE__MAX},
     [Q_CRED] = {"account_cred",
                 "SELECT id, password_hash FROM accounts WHERE "
@@ -109,7 +109,8 @@ static const struct stmt q[Q__MAX] = {
          "make_interval(hours => $2::int)), t AS (UPDATE sessions SET "
          "last_seen_at = now() WHERE token_hash = (SELECT token_hash FROM s "
          "WHERE last_seen_at < now() - interval '1 minute')) "
-         "SELECT a.id, a.username, a.display_name, a.unit, a.district, "
+         "SELECT a.id, a.username, a.display_name, a.unit, (SELECT u.code "
+         "FROM units u WHERE u.id = a.unit_id), "
          "s.csrf_token, EXISTS (SELECT 1 FROM roles r WHERE r.account_id = "
          "a.id AND r.role = 'admin' AND r.contest_id IS NULL), EXISTS "
          "(SELECT 1 FROM roles r WHERE r.account_id = a.id), "
@@ -135,19 +136,21 @@ static const struct stmt q[Q__MAX] = {
                     "UPDATE accounts SET password_hash = $2 WHERE id = "
                     "$1::bigint",
                     2, 0},
-    /* username, display name, unit, district, roles ("admin",
+    /* username, display name, unit, unit code, roles ("admin",
      * "judge:slug", "judge:*"), status, created: the columns of
      * `netdep-admin user list`. */
-    [Q_LIST] = {"account_list",
-                "SELECT a.username, a.display_name, a.unit, a.district, "
-                "coalesce(string_agg(r.role || ':' || coalesce(c.slug, '*'), "
-                "',' ORDER BY r.role, c.slug NULLS FIRST), ''), CASE WHEN "
-                "a.disabled_at IS NULL THEN 'active' ELSE 'disabled' END, "
-                "to_char(a.created_at AT TIME ZONE 'UTC', "
-                "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM accounts a LEFT JOIN "
-                "roles r ON r.account_id = a.id LEFT JOIN contests c ON c.id = "
-                "r.contest_id GROUP BY a.id ORDER BY lower(a.username)",
-                0, 7},
+    [Q_LIST] =
+        {"account_list",
+         "SELECT a.username, a.display_name, a.unit, (SELECT u.code FROM "
+         "units u WHERE u.id = a.unit_id), "
+         "coalesce(string_agg(r.role || ':' || coalesce(c.slug, '*'), "
+         "',' ORDER BY r.role, c.slug NULLS FIRST), ''), CASE WHEN "
+         "a.disabled_at IS NULL THEN 'active' ELSE 'disabled' END, "
+         "to_char(a.created_at AT TIME ZONE 'UTC', "
+         "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM accounts a LEFT JOIN "
+         "roles r ON r.account_id = a.id LEFT JOIN contests c ON c.id = "
+         "r.contest_id GROUP BY a.id ORDER BY lower(a.username)",
+         0, 7},
     [Q_SESSIONS_END] = {"account_sessions_end",
                         "WITH d AS (DELETE FROM sessions WHERE account_id = "
                         "$1::bigint RETURNING 1) SELECT count(*) FROM d",
@@ -205,7 +208,7 @@ db_account_create(struct db *db, struct arena *a, const struct account_new *in,
 
 	rc = db_exec(db, a, &q[Q_CREATE],
 	             (const char *[]){in->username, in->display_name, in->unit,
-	                              in->district, in->email, in->phone,
+	                              in->unit_id, in->email, in->phone,
 	                              in->password_hash,
 	                              in->organiser_made ? "true" : "false"},
 	             &rs);
@@ -249,7 +252,7 @@ db_session_get(struct db *db, struct arena *a, const char *hash, int idle_hours,
 	out->username = rows_str(&rs, 0, SES_USERNAME, "");
 	out->display_name = rows_str(&rs, 0, SES_DISPLAY_NAME, "");
 	out->unit = rows_str(&rs, 0, SES_UNIT, "");
-	out->district = rows_str(&rs, 0, SES_DISTRICT, "");
+	out->unit_code = rows_str(&rs, 0, SES_UNIT_CODE, NULL);
 	out->csrf = rows_str(&rs, 0, SES_CSRF, NULL);
 	out->is_admin = rows_bool(&rs, 0, SES_IS_ADMIN, 0);
 	out->is_judge = rows_bool(&rs, 0, SES_IS_JUDGE, 0);

@@ -15,10 +15,10 @@
 struct account_new {
 	const char *username;
 	const char *display_name;
-	const char *unit;     /* "" when none */
-	const char *district; /* "" when none */
-	const char *email;    /* NULL when none */
-	const char *phone;    /* NULL when none */
+	const char *unit;    /* the unit's name, "" when none */
+	const char *unit_id; /* the picked node (decimal), NULL: unmapped */
+	const char *email;   /* NULL when none */
+	const char *phone;   /* NULL when none */
 	const char *password_hash;
 	int         organiser_made; /* made with netdep-admin */
 };
@@ -80,7 +80,7 @@ int db_account_find(struct db *db, struct arena *a, const char *username,
 int db_account_password(struct db *db, struct arena *a, const char *id,
                         const char *hash);
 
-/* Every account for `user list`: username, display name, unit, district,
+/* Every account for `user list`: username, display name, unit, unit code,
  * roles, status, created (in that order). */
 int db_account_list(struct db *db, struct arena *a, struct db_table *out);
 

@@ -60,7 +60,7 @@ enum list_col {
 };
 
 /* Q_UPDATE names one parameter per setting, $3 onwards, in this order. */
-_Static_assert(CS__MAX == 19, "Q_UPDATE lists every contest setting");
+_Static_assert(CS__MAX == 21, "Q_UPDATE lists every contest setting");
 
 /* An ISO 8601 UTC time of column x. */
 #define ISO_UTC(x)                                                             \
@@ -108,7 +108,9 @@ static const struct stmt q[Q__MAX] = {
                       6, DB_ANS__MAX},
     [Q_STATE] =
         {"admin_state",
-         "SELECT jsonb_build_object('contest', to_jsonb(c) - 'id', 'phase', "
+         "SELECT jsonb_build_object('contest', to_jsonb(c) - 'id' || "
+         "jsonb_build_object('unit_code', (SELECT u.code FROM units u WHERE "
+         "u.id = c.unit_id)), 'phase', "
          "contest_phase(c), 'published', results_published(c), 'entries', "
          "(SELECT jsonb_build_object('pending', count(*) FILTER (WHERE "
          "x.status = 'pending'), 'approved', count(*) FILTER (WHERE x.status "
@@ -185,8 +187,15 @@ static const struct stmt q[Q__MAX] = {
          " zscore = CASE WHEN ($2::integer & 131072) <> 0 THEN $20::boolean "
          "ELSE zscore END,"
          " judges_named = CASE WHEN ($2::integer & 262144) <> 0 THEN "
-         "$21::boolean ELSE judges_named END"
-         " WHERE id = $1::bigint",
+         "$21::boolean ELSE judges_named END,"
+         " unit_id = CASE WHEN ($2::integer & 524288) = 0 THEN unit_id ELSE "
+         "(SELECT u.id FROM units u WHERE u.code = lower($22)) END,"
+         " open_to_all = CASE WHEN ($2::integer & 1048576) <> 0 THEN "
+         "$23::boolean ELSE open_to_all END"
+         /* An unknown unit code changes nothing (no row: DB_NONE). */
+         " WHERE id = $1::bigint AND (($2::integer & 524288) = 0 OR "
+         "coalesce($22, '') = '' OR EXISTS (SELECT 1 FROM units u WHERE "
+         "u.code = lower($22)))",
          2 + CS__MAX, 0},
     /* The row, its categories and criteria, for the audit log. */
     [Q_SNAPSHOT] = {"contest_snapshot",
@@ -480,6 +489,7 @@ db_contest_update(struct db *db, struct arena *a, const char *id, unsigned mask,
 {
 	const char *p[2 + CS__MAX];
 	char        m[16];
+	struct rows rs;
 	int         rc;
 
 	snprintf(m, sizeof(m), "%u", mask);
@@ -487,8 +497,9 @@ db_contest_update(struct db *db, struct arena *a, const char *id, unsigned mask,
 	p[1] = m;
 	for (int i = 0; i < CS__MAX; i++)
 		p[2 + i] = (mask & (1u << i)) ? value[i] : NULL;
-	rc = db_exec(db, a, &q[Q_UPDATE], p, NULL);
-	return rc;
+	rc = db_exec(db, a, &q[Q_UPDATE], p, &rs);
+	/* No row updated: the unit code names no unit. */
+	return rc == DB_OK && rs.affected == 0 ? DB_NONE : rc;
 }
 
 DB_READ_JSON1(db_contest_snapshot, &q[Q_SNAPSHOT], id)

@@ -52,6 +52,7 @@ enum upc_col {
 	UPC_USED,           /* UPC_USED */
 	UPC_TODAY,          /* UPC_TODAY: uploads stored this Vietnam day */
 	UPC_DAY_LEFT,       /* UPC_DAY_LEFT: seconds until the next one */
+	UPC_OUTSIDE, /* UPC_OUTSIDE: the organiser the caller is not under */
 	UPC__MAX
 };
 
@@ -166,6 +167,7 @@ enum share_col {
 	SHARE_VOTES,          /* SHARE_VOTES */
 	SHARE_SLUG,           /* SHARE_SLUG */
 	SHARE_CARD,           /* SHARE_CARD */
+	SHARE_NUMBER,         /* SHARE_NUMBER */
 	SHARE__MAX
 };
 
@@ -194,7 +196,8 @@ static const struct stmt q[Q__MAX] = {
          "count(*) FROM entries x WHERE x.contest_id = c.id AND x.account_id = "
          "$2 AND x.slot IS NOT NULL), coalesce((SELECT q.used FROM "
          "upload_quota q WHERE q.account_id = $2 AND q.day = upload_day()), "
-         "0), upload_day_left() FROM contests c WHERE c.slug = $1",
+         "0), upload_day_left(), unit_outside(c.id, $2) FROM contests c WHERE "
+         "c.slug = $1",
          2, UPC__MAX},
     [Q_CATEGORY_CHECK] =
         {"category_check",
@@ -291,7 +294,8 @@ static const struct stmt q[Q__MAX] = {
          "SELECT e.title, e.caption, a.display_name, e.unit, c.title, m.token, "
          "m.display_width, m.display_height, (SELECT s.votes FROM "
          "entry_stats s WHERE s.entry_id = e.id), c.slug, "
-         "m.card" ENTRY_FROM "WHERE e.id = $1 AND e.status = 'approved'",
+         "m.card, e.number" ENTRY_FROM "WHERE e.id = $1 AND e.status = "
+         "'approved'",
          1, SHARE__MAX},
     /*
      * Every media token whose files should exist, sorted, for the sweeper
@@ -330,6 +334,7 @@ db_upload_contest(struct db *db, struct arena *a, const char *slug,
 	out->used = rows_ll(&rs, 0, UPC_USED, 0);
 	out->uploads_today = rows_ll(&rs, 0, UPC_TODAY, 0);
 	out->day_left = rows_ll(&rs, 0, UPC_DAY_LEFT, 1);
+	out->outside = rows_str(&rs, 0, UPC_OUTSIDE, NULL);
 	return out->id != NULL ? DB_OK : DB_ERR;
 }
 
@@ -627,6 +632,7 @@ db_share_page(struct db *db, struct arena *a, const char *id,
 	out->display_height = rows_str(&rs, 0, SHARE_DISPLAY_HEIGHT, "1200");
 	out->votes = rows_str(&rs, 0, SHARE_VOTES, "0");
 	out->card = rows_bool(&rs, 0, SHARE_CARD, 0);
+	out->number = rows_str(&rs, 0, SHARE_NUMBER, "");
 	return out->token != NULL ? DB_OK : DB_ERR;
 }
 

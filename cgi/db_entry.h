@@ -26,6 +26,8 @@ struct upload_contest {
 	uint32_t    min_short_side;
 	uint64_t    max_pixels;
 	uint32_t    max_side;
+	const char *outside; /* the organising unit the caller is not under,
+	                        or NULL: may enter (issue 15) */
 };
 
 /* DB_NONE: no contest slug. */
@@ -45,8 +47,9 @@ struct entry_new {
 
 /* What entry_create() answered. */
 struct entry_created {
-	const char *outcome;     /* created, upload_quota, entry_limit */
-	const char *id;          /* the new entry (created) */
+	const char
+	    *outcome;   /* created, upload_quota, entry_limit, outside_unit */
+	const char *id; /* the new entry (created) */
 	const char *detail;      /* upload_quota: the quota */
 	long long   retry_after; /* upload_quota: seconds to the next day */
 	int         raced;       /* a concurrent upload took the slot */
@@ -171,6 +174,7 @@ int db_entry_similar(struct db *db, struct arena *a, const char *id,
 /* What the share page of an approved entry shows. */
 struct share_page {
 	const char *title, *caption, *author, *unit;
+	const char *number; /* decimal: the entry's number in its contest */
 	const char *contest_title, *contest_slug;
 	const char *token;
 	const char *display_width, *display_height;

@@ -154,7 +154,9 @@ static const struct stmt q[Q__MAX] = {
          "WITH t AS (SELECT j.* FROM jury_ranking($1) j JOIN entries x ON "
          "x.id = j.entry_id WHERE ($3::bigint IS NULL OR x.category_id = $3) "
          "AND ($4::text IS NULL OR x.unit = $4) AND ($5::text IS NULL OR "
-         "x.district = $5)), k AS (SELECT t.*, rank() OVER (ORDER BY CASE "
+         "EXISTS (SELECT 1 FROM unit_ancestors ux JOIN units uu ON uu.id = "
+         "ux.ancestor_id WHERE ux.unit_id = x.unit_id AND uu.code = $5))), k "
+         "AS (SELECT t.*, rank() OVER (ORDER BY CASE "
          "WHEN $2 = 'jury' THEN t.jury_score ELSE t.combined END DESC NULLS "
          "LAST) AS rk FROM t) SELECT coalesce(jsonb_agg(jsonb_build_object("
          "'rank', k.rk, 'votes', k.votes, 'jury_score', k.jury_score, "
@@ -199,7 +201,8 @@ static const struct stmt q[Q__MAX] = {
     [Q_CSV_RESULTS] =
         {"csv_results",
          "SELECT k.rank_combined, e.id, e.title, a.display_name, e.unit, "
-         "e.district, cat.name, k.votes, k.jury_score, k.combined, (SELECT "
+         "(SELECT u.code FROM units u WHERE u.id = e.unit_id), cat.name, "
+         "k.votes, k.jury_score, k.combined, (SELECT "
          "string_agg(CASE p.prize WHEN 'first' THEN 'Giải Nhất' WHEN "
          "'second' THEN 'Giải Nhì' WHEN 'third' THEN 'Giải Ba' WHEN "
          "'consolation' THEN 'Giải Khuyến khích' ELSE 'Giải bình chọn nhiều "
@@ -211,7 +214,8 @@ static const struct stmt q[Q__MAX] = {
     [Q_CSV_ENTRIES] =
         {"csv_entries",
          "SELECT e.id, e.title, e.caption, e.status, a.username, "
-         "a.display_name, e.unit, e.district, cat.name, to_char(e.created_at "
+         "a.display_name, e.unit, (SELECT u.code FROM units u WHERE u.id = "
+         "e.unit_id), cat.name, to_char(e.created_at "
          "AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD HH24:MI:SS'), "
          "to_char(e.decided_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD "
          "HH24:MI:SS'), d.username, e.reject_reason, jury_vote_count(e.id) "
@@ -358,7 +362,7 @@ db_jury_board(struct db *db, struct arena *a, const char *contest,
 {
 	return db_json(db, a, &q[Q_LB_JURY],
 	               (const char *[]){contest, b->by, b->category, b->unit,
-	                                b->district, b->limit},
+	                                b->unit_code, b->limit},
 	               json);
 }
 

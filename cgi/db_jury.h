@@ -86,7 +86,7 @@ int db_judges_progress(struct db *db, struct arena *a, const char *contest,
 /* Filters of the jury and combined boards; NULL is no filter. */
 struct jury_board {
 	const char *by; /* "jury" or "combined" */
-	const char *category, *unit, *district;
+	const char *category, *unit, *unit_code;
 	const char *limit;
 };
 

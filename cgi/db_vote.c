@@ -78,21 +78,15 @@ static const struct stmt q[Q__MAX] = {
                       LB_PERIOD("entry_week_counts", "week", LB_VN_WEEK), 5,
                       BOARDC__MAX, 1},
     /*
-     * Units with approved entries: entries, valid votes and distinct
-     * voters (unit_stats, folded), the top $3 by votes, ties by name.
+     * A level of the unit tree (unit_stats, folded; unit_board() in
+     * 080_units.sql): the top $4 by votes, or by participants per 100
+     * members ($3), and the "other" row of unmapped units.
      */
-    [Q_BOARD_UNITS] =
-        {"leaderboard_units",
-         "SELECT (SELECT coalesce(jsonb_agg(jsonb_build_object('rank', r.rk, "
-         "'name', r.name, 'entries', r.entries, 'votes', r.votes, 'voters', "
-         "r.voters) ORDER BY r.rk, r.name), '[]') FROM (SELECT t.*, rank() "
-         "OVER (ORDER BY t.votes DESC) AS rk FROM (SELECT u.name, u.entries, "
-         "u.votes, u.voters FROM unit_stats u WHERE u.contest_id = c.id AND "
-         "u.level = $2 AND u.entries > 0 ORDER BY u.votes DESC, u.name LIMIT "
-         "$3) t) r), " LB_LASTMOD
-         " FROM contests c LEFT JOIN fold_state f ON f.contest_id = c.id "
-         "WHERE c.slug = $1",
-         3, BOARDC__MAX, 1},
+    [Q_BOARD_UNITS] = {"leaderboard_units",
+                       "SELECT unit_board(c.id, $2, $3::boolean, $4::int), "
+                       "" LB_LASTMOD " FROM contests c LEFT JOIN fold_state f "
+                       "ON f.contest_id = c.id WHERE c.slug = $1",
+                       4, BOARDC__MAX},
 };
 
 const struct stmt_set db_vote_set = {"db_vote", q, Q__MAX};
@@ -177,21 +171,25 @@ db_board_votes(struct db *db, struct arena *a, const char *slug,
 		return DB_ERR;
 	return board_copy(
 	    db_exec(db, a, &q[by_period[period]],
-	            (const char *[]){slug, cat, f->unit, f->district, limit},
+	            (const char *[]){slug, cat, f->unit, f->unit_code, limit},
 	            &rs),
 	    &rs, out);
 }
 
 int
 db_board_units(struct db *db, struct arena *a, const char *slug,
-               const char *level, int64_t limit, struct board_read *out)
+               const char *level, int by_rate, int64_t limit,
+               struct board_read *out)
 {
 	struct rows rs;
 	char       *n = arena_printf(a, "%" PRId64, limit);
 
 	if (n == NULL)
 		return DB_ERR;
-	return board_copy(db_exec(db, a, &q[Q_BOARD_UNITS],
-	                          (const char *[]){slug, level, n}, &rs),
-	                  &rs, out);
+	return board_copy(
+	    db_exec(
+	        db, a, &q[Q_BOARD_UNITS],
+	        (const char *[]){slug, level, by_rate ? "true" : "false", n},
+	        &rs),
+	    &rs, out);
 }

@@ -55,7 +55,7 @@ enum board_period {
 struct board_filter {
 	int64_t     category;
 	const char *unit;
-	const char *district;
+	const char *unit_code; /* the subtree of this unit (issue 15) */
 	int64_t     limit;
 };
 
@@ -74,11 +74,14 @@ int db_board_votes(struct db *db, struct arena *a, const char *slug,
                    struct board_read *out);
 
 /*
- * The units board (level "unit" or "district") of contest slug, the top
- * limit.  DB_NONE: no such contest.
+ * The units board of contest slug at a level of the unit tree
+ * ("province", "grassroots", "branch"), the top limit by votes or, with
+ * by_rate, by participants per 100 members: a JSON object {"units",
+ * "other"}.  DB_NONE: no such contest.
  */
 int db_board_units(struct db *db, struct arena *a, const char *slug,
-                   const char *level, int64_t limit, struct board_read *out);
+                   const char *level, int by_rate, int64_t limit,
+                   struct board_read *out);
 
 extern const struct stmt_set db_vote_set;
 

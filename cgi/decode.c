@@ -44,7 +44,9 @@
 #define RUNNING_ON_VALGRIND 0
 #endif
 
+#include "heif.h"
 #include "log.h"
+#include "metrics.h"
 #include "slots.h"
 #include "store.h"
 
@@ -219,8 +221,10 @@ env_wipe(void)
  * exit; rt_sigaction for the handler glibc installs at the first
  * pthread_create, sysinfo for glibc's qsort (libwebp's lossless and alpha
  * coding) sizing its buffer; gettid, sigaltstack and sched_getaffinity
- * for AddressSanitizer's threads (make asan).  Each reaches only this
- * process.  read is not among them: the image is in memory.
+ * for AddressSanitizer's threads (make asan).  HEIC and AVIF (libheif,
+ * with libde265 and dav1d; strace of tests/data/heif/) add only
+ * prctl(PR_SET_NAME) below, dav1d naming its threads.  Each reaches only
+ * this process.  read is not among them: the image is in memory.
  */
 static const int sandbox_calls[] = {
     SCMP_SYS(write),
@@ -271,6 +275,10 @@ sandbox_filter(void)
 	                       SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
 	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mprotect), 1,
 	                       SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
+	/* dav1d (AV1, through libheif) names its worker threads; naming
+	 * the calling thread is all prctl may do here. */
+	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 1,
+	                       SCMP_A0(SCMP_CMP_EQ, PR_SET_NAME));
 	/* Threads, never a process: clone3's flags sit behind a pointer the
 	 * filter cannot read, so it fails with ENOSYS and glibc falls back
 	 * to clone, whose flags it checks. */
@@ -307,6 +315,8 @@ decode_sandbox_enter(int keep_fd)
 		return -1;
 	/* The only files a decode reads, opened while it still may. */
 	(void)image_fonts_load();
+	/* libheif looks for codec plugins on disk at its first use. */
+	heif_preload();
 	/* The budget counts from what is mapped now: give back the free
 	 * top of the heap first, so it is not a hidden extra allowance. */
 	malloc_trim(0);
@@ -488,6 +498,48 @@ death_note(int ws)
 }
 
 /*
+ * Counts a child's end for /metrics (metrics.h) and logs the refusals as
+ * events: a limit hit at the wall clock (rc -2) is "timed_out", one the
+ * kernel enforced (CPU, memory) or the sandbox's SIGSYS "killed".
+ */
+static void
+decode_count(const char *tag, enum decode_status st, int rc, int ws,
+             enum image_result why)
+{
+	enum metrics_decode m = MDEC_ERROR;
+
+	switch (st) {
+	case DECODE_OK:
+		m = MDEC_OK;
+		break;
+	case DECODE_REFUSED:
+		m = MDEC_REFUSED;
+		break;
+	case DECODE_LIMIT:
+		m = rc == -2 ? MDEC_TIMED_OUT : MDEC_KILLED;
+		break;
+	case DECODE_CRASHED:
+		m = WIFSIGNALED(ws) && WTERMSIG(ws) == SIGSYS ? MDEC_KILLED
+		                                              : MDEC_CRASHED;
+		break;
+	default:
+		break;
+	}
+	metrics_decode(m);
+	if (m != MDEC_OK)
+		log_event("warn", "decode_refused", tag, "outcome",
+		          m == MDEC_REFUSED     ? "refused"
+		          : m == MDEC_TIMED_OUT ? "timed_out"
+		          : m == MDEC_KILLED    ? "killed"
+		          : m == MDEC_CRASHED   ? "crashed"
+		                                : "error",
+		          "reason",
+		          st == DECODE_REFUSED ? image_result_message(why)
+		                               : NULL,
+		          NULL);
+}
+
+/*
  * Forks the child that decodes buf and reads its answer until the wall
  * clock deadline.  Returns the verdict; the child is reaped.
  */
@@ -533,6 +585,7 @@ child_decode(const char *tag, int slot, const uint8_t *buf, size_t len,
 	while (waitpid(pid, &ws, 0) < 0 && errno == EINTR)
 		;
 	st = child_verdict(rc, ws, *why);
+	decode_count(tag, st, rc, ws, *why);
 	log_msg(st == DECODE_OK || st == DECODE_REFUSED ? "info" : "warn",
 	        "req=%s decode child pid=%ld %s%s%s ms=%lld%s", tag, (long)pid,
 	        decode_status_name(st), st == DECODE_REFUSED ? ": " : "",
@@ -577,6 +630,9 @@ decode_derive(int lock_dir_fd, const char *tag, const uint8_t *buf, size_t len,
 		}
 		log_msg("warn", "req=%s decode busy: %u slots taken for %u ms",
 		        tag, limits.slots, limits.wait_ms);
+		metrics_decode(MDEC_BUSY);
+		log_event("warn", "throttle", tag, "what", "decode_slots",
+		          NULL);
 		return DECODE_BUSY;
 	}
 	st = child_decode(tag, slot, buf, len, info, which, card, out, why);

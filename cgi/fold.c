@@ -21,6 +21,7 @@
 #include "db_account.h"
 #include "db_vote.h"
 #include "log.h"
+#include "metrics.h"
 
 #define PURGE_EVERY_SEC 3600
 #define PURGE_BATCH     5000L
@@ -60,6 +61,16 @@ fold_purge(struct db *db, struct arena *a, long days)
 	return total;
 }
 
+/* Wall-clock time in Unix milliseconds (the fold lag of /metrics). */
+static double
+wall_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
 int
 fold_main(const struct config *cfg)
 {
@@ -94,10 +105,13 @@ fold_main(const struct config *cfg)
 		int rc;
 
 		if (db == NULL && (db = db_open(cfg->db)) == NULL) {
+			metrics_fold(0, 0);
 			fold_sleep_ms(RETRY_MS);
 			continue;
 		}
+		db_tag(db, "netdep-folder"); /* its application_name */
 		rc = db_vote_fold(db, &a);
+		metrics_fold(rc >= 0, wall_ms());
 		if (rc == DB_LOST) {
 			fold_sleep_ms(RETRY_MS);
 		} else if (rc >= 0 && time(NULL) >= next_purge) {

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "text.h"
 #include "valid.h"
 
 static int
@@ -23,16 +24,18 @@ hexval(uint8_t c)
 }
 
 /*
- * Decodes s[0..len) into a fresh NUL-terminated arena string whose length
- * goes to *dlen.  Returns FORM_OK, FORM_EBAD, FORM_ELIMIT (decoded length
- * above max) or FORM_ENOMEM.
+ * Decodes s[0..len) into a fresh NUL-terminated arena string, in NFC (text.h),
+ * whose length goes to *dlen.  Returns FORM_OK, FORM_EBAD, FORM_ELIMIT (decoded
+ * length above max) or FORM_ENOMEM.
  */
 static int
 form_decode(struct arena *a, const uint8_t *s, size_t len, size_t max,
-            char **dst, size_t *dlen)
+            const char **dst, size_t *dlen)
 {
-	size_t i, j, out = 0;
-	char  *d;
+	size_t      i, j, out = 0;
+	const char *nd;
+	size_t      nlen;
+	char       *d;
 
 	/* Measure and check the syntax first, so the copy cannot fail. */
 	for (i = 0; i < len; i++) {
@@ -65,10 +68,19 @@ form_decode(struct arena *a, const uint8_t *s, size_t len, size_t max,
 			d[j] = (char)s[i];
 	}
 	d[j] = '\0';
-	if (!valid_utf8((const uint8_t *)d, j))
+	/* Valid UTF-8 in NFC (text.h), within the limit once normalised. */
+	switch (text_nfc(a, d, j, &nd, &nlen)) {
+	case TEXT_OK:
+		break;
+	case TEXT_ENOMEM:
+		return FORM_ENOMEM;
+	default:
 		return FORM_EBAD;
-	*dst = d;
-	*dlen = j;
+	}
+	if (nlen > max)
+		return FORM_ELIMIT;
+	*dst = nd; /* d, or its NFC copy in the arena */
+	*dlen = nlen;
 	return FORM_OK;
 }
 
@@ -87,7 +99,7 @@ form_parse(struct arena *a, const uint8_t *buf, size_t len, struct kv **out,
 	while (pos < len) {
 		const uint8_t *seg = buf + pos, *amp, *eq;
 		size_t         seglen, klen;
-		char          *k, *v;
+		const char    *k, *v;
 		size_t         kl, vl;
 
 		amp = memchr(seg, '&', len - pos);

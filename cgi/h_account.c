@@ -10,8 +10,10 @@
 #include "brake.h"
 #include "config.h"
 #include "db_account.h"
+#include "db_unit.h"
 #include "handlers.h"
 #include "input.h"
+#include "log.h"
 #include "password.h"
 #include "resp.h"
 
@@ -20,7 +22,7 @@ enum reg_field {
 	REG_PASSWORD,     /* REG_PASSWORD */
 	REG_DISPLAY_NAME, /* REG_DISPLAY_NAME */
 	REG_UNIT,         /* REG_UNIT */
-	REG_DISTRICT,     /* REG_DISTRICT */
+	REG_UNIT_CODE,    /* REG_UNIT_CODE: a node of the unit tree */
 	REG_EMAIL,        /* REG_EMAIL */
 	REG_PHONE,        /* REG_PHONE */
 	REG_ALTCHA,       /* REG_ALTCHA: a solved proof of work (brake.h) */
@@ -31,8 +33,9 @@ static const struct valid_field reg_fields[REG__MAX] = {
     {"username", valid_f_username, 3, 32, VALID_REQUIRED, NULL},
     {"password", valid_f_password, 8, 128, VALID_REQUIRED, NULL},
     {"display_name", valid_f_line, 1, 80, VALID_REQUIRED, NULL},
-    {"unit", valid_f_line, 0, 120, 0, NULL},
-    {"district", valid_f_line, 0, 120, 0, NULL},
+    /* "my unit is not listed": a free-text name an admin maps later */
+    {"unit", valid_f_line, 0, 200, 0, NULL},
+    {"unit_code", valid_f_line, 1, 64, 0, NULL},
     {"email", valid_f_email, 0, 254, 0, NULL},
     {"phone", valid_f_phone, 0, 32, 0, NULL},
     {"altcha", valid_f_base64, 4, POW_MAX_TEXT, 0, NULL},
@@ -75,11 +78,11 @@ session_answer(struct req *r, int status, const char *csrf)
 
 	return resp_json(
 	    r, status,
-	    json_pack("{s:{s:I,s:s,s:s,s:s,s:s,s:o,s:b,s:b},s:s}", "user", "id",
-	              (json_int_t)r->user->id, "username", r->user->username,
-	              "display_name", r->user->display_name, "unit",
-	              r->user->unit, "district", r->user->district, "roles",
-	              roles ? roles : json_array(), "is_admin",
+	    json_pack("{s:{s:I,s:s,s:s,s:s,s:s?,s:o,s:b,s:b},s:s}", "user",
+	              "id", (json_int_t)r->user->id, "username",
+	              r->user->username, "display_name", r->user->display_name,
+	              "unit", r->user->unit, "unit_code", r->user->unit_code,
+	              "roles", roles ? roles : json_array(), "is_admin",
 	              r->user->is_admin, "is_judge", r->user->is_judge,
 	              "csrf_token", csrf));
 }
@@ -112,6 +115,73 @@ h_health(struct req *r)
 	return resp_json(r, 200, json_pack("{s:s}", "status", "ok"));
 }
 
+/*
+ * The node a registration or a profile picked (code, when present): its
+ * id into *id and its name into *name; an unknown code is answered 400.
+ * Returns 0 or the status answered.
+ */
+static int
+account_unit_pick(struct req *r, const struct valid_value *code,
+                  const char **id, const char **name)
+{
+	int rc;
+
+	*id = NULL;
+	if (!code->present)
+		return 0;
+	rc = db_unit_pick(r->db, r->a, code->s, id, name);
+	if (rc == DB_NONE)
+		return resp_error(
+		    r, 400, "unknown_unit",
+		    "Không có đơn vị mã %s; hãy chọn đơn vị trong "
+		    "danh sách, hoặc chọn \"đơn vị của tôi không "
+		    "có trong danh sách\" và gõ tên.",
+		    code->s);
+	return rc < 0 ? resp_db_error(r, rc) : 0;
+}
+
+enum me_field {
+	ME_UNIT,      /* ME_UNIT */
+	ME_UNIT_CODE, /* ME_UNIT_CODE */
+	ME__MAX
+};
+
+static const struct valid_field me_fields[ME__MAX] = {
+    {"unit", valid_f_line, 0, 200, 0, NULL},
+    {"unit_code", valid_f_line, 1, 64, 0, NULL},
+};
+
+/*
+ * PATCH /api/v1/me: the profile's unit, a node of the tree (unit_code)
+ * or a free-text name (unit) an admin maps later.  Answers the session
+ * as GET /session does.
+ */
+int
+h_me_update(struct req *r)
+{
+	struct valid_value v[ME__MAX];
+	struct kv         *kv;
+	size_t             n;
+	const char        *unit_id;
+	int                rc;
+
+	if ((rc = input_body(r, &kv, &n)) != 0)
+		return rc;
+	if ((rc = input_check(r, me_fields, ME__MAX, kv, n, v)) != 0)
+		return rc;
+	if ((rc = account_unit_pick(r, &v[ME_UNIT_CODE], &unit_id,
+	                            &v[ME_UNIT].s)) != 0)
+		return rc;
+	if ((rc = db_account_unit_set(r->db, r->a, r->user->id, unit_id,
+	                              v[ME_UNIT].s)) < 0)
+		return resp_db_error(r, rc);
+	if ((rc = auth_refresh(r)) < 0)
+		return resp_db_error(r, rc);
+	if (r->user == NULL)
+		return resp_db_error(r, DB_ERR);
+	return session_answer(r, 200, r->user->csrf);
+}
+
 int
 h_account_create(struct req *r)
 {
@@ -123,11 +193,15 @@ h_account_create(struct req *r)
 	enum account_refusal why;
 	struct brake_pow     pow;
 	struct auth_gate     gate;
+	const char          *unit_id = NULL;
 	int                  rc, slot;
 
 	if ((rc = input_body(r, &kv, &n)) != 0)
 		return rc;
 	if ((rc = input_check(r, reg_fields, REG__MAX, kv, n, v)) != 0)
+		return rc;
+	if ((rc = account_unit_pick(r, &v[REG_UNIT_CODE], &unit_id,
+	                            &v[REG_UNIT].s)) != 0)
 		return rc;
 	if ((rc = brake_pow_read(r, &v[REG_ALTCHA], &pow)) != DB_OK ||
 	    (rc = db_register_gate(
@@ -152,7 +226,7 @@ h_account_create(struct req *r)
 	        .username = v[REG_USERNAME].s,
 	        .display_name = v[REG_DISPLAY_NAME].s,
 	        .unit = v[REG_UNIT].s,
-	        .district = v[REG_DISTRICT].s,
+	        .unit_id = unit_id,
 	        .email = v[REG_EMAIL].present ? v[REG_EMAIL].s : NULL,
 	        .phone = v[REG_PHONE].present ? v[REG_PHONE].s : NULL,
 	        .password_hash = hash},
@@ -241,6 +315,8 @@ h_session_create(struct req *r)
 		snprintf(secs, sizeof(secs), "%d", wait);
 		resp_header(r, "Retry-After", secs);
 	}
+	log_event("warn", "login_failure", r->id, "username", name, "client",
+	          r->remote_addr, "retry_after", wait > 0 ? secs : NULL, NULL);
 	return resp_error(r, 401, "bad_credentials",
 	                  "Tên đăng nhập hoặc mật khẩu không đúng.");
 }

@@ -14,6 +14,7 @@
 #include "handlers.h"
 #include "input.h"
 #include "jury.h"
+#include "log.h"
 #include "resp.h"
 
 #define ADMIN_MAX_CRITERIA 20
@@ -226,7 +227,12 @@ admin_judge(struct req *r, const char *username, int grant)
 	    r->db, r->a, jc.id, username, grant,
 	    &(struct db_actor){jury_uid(r), r->user->username, r->remote_addr},
 	    &ans);
-	return jury_answer(r, NULL, rc, &ans);
+	if ((rc = jury_answer(r, NULL, rc, &ans)) < 300)
+		log_event("info", "role_change", r->id, "role", "judge",
+		          "change", grant ? "grant" : "revoke", "username",
+		          username, "contest", r->seg[0], "by",
+		          r->user->username, NULL);
+	return rc;
 }
 
 int

@@ -11,11 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "db_contest.h"
 #include "db_entry.h"
 #include "db_jury.h"
+#include "db_search.h"
 #include "decode.h"
 #include "gallery.h"
 #include "handlers.h"
@@ -26,6 +28,7 @@
 #include "outcome.h"
 #include "resp.h"
 #include "store.h"
+#include "text.h"
 
 /* Concurrent uploads may race for the same entry slot; retry that. */
 #define ENTRY_SLOT_TRIES 3
@@ -34,6 +37,10 @@
 #define ENTRY_RETRY_AFTER "5"
 /* Originals are at most this big (contests allow up to 100 MB). */
 #define ENTRY_ORIG_MAX ((size_t)104857600)
+/* After a lost commit: reconnections tried to learn its fate, and the
+ * wait between them (10 s in all, a PostgreSQL restart's time). */
+#define UP_SETTLE_TRIES   20
+#define UP_SETTLE_WAIT_US 500000
 /* The largest gallery page. */
 #define LIST_LIMIT_MAX 100
 
@@ -50,39 +57,25 @@ static const struct valid_field up_fields[UP__MAX] = {
     {"category", valid_f_int, 1, 9007199254740991LL, 0, NULL},
 };
 
-static int
-image_status(enum image_result res)
-{
-	switch (res) {
-	case IMAGE_ERR_UNSUPPORTED:
-	case IMAGE_ERR_VARIANT:
-	case IMAGE_ERR_ANIMATED:
-		return 415;
-	case IMAGE_ERR_TOO_LARGE:
-		return 413;
-	case IMAGE_ERR_NOMEM:
-		return 503;
-	default:
-		return 422;
-	}
-}
-
+/* The outcome (outcome.c, operation "upload") of a refused image. */
 static const char *
-image_code(enum image_result res)
+image_outcome(enum image_result res)
 {
 	switch (res) {
 	case IMAGE_ERR_UNSUPPORTED:
+		return "image_unsupported";
 	case IMAGE_ERR_VARIANT:
+		return "image_variant";
 	case IMAGE_ERR_ANIMATED:
-		return "unsupported_image";
+		return "image_animated";
 	case IMAGE_ERR_TOO_LARGE:
 		return "image_too_large";
 	case IMAGE_ERR_TOO_SMALL:
 		return "image_too_small";
 	case IMAGE_ERR_COMPLEX:
 		return "image_too_complex";
-	case IMAGE_ERR_NOMEM:
-		return "busy";
+	case IMAGE_ERR_DECODE:
+		return "image_decode";
 	default:
 		return "image_corrupt";
 	}
@@ -95,17 +88,13 @@ decode_answer(struct req *r, enum decode_status ds, enum image_result res)
 	switch (ds) {
 	case DECODE_REFUSED:
 		if (res != IMAGE_ERR_NOMEM)
-			return resp_error(r, image_status(res), image_code(res),
-			                  "%s", image_result_message(res));
+			return resp_outcome(r, "upload", image_outcome(res),
+			                    NULL);
 		break;
 	case DECODE_LIMIT:
-		return resp_error(r, 422, "image_too_complex",
-		                  "The image needs more time or memory to "
-		                  "process than an upload may use; export it "
-		                  "again as an ordinary JPEG.");
+		return resp_outcome(r, "upload", "image_limit", NULL);
 	case DECODE_CRASHED:
-		return resp_error(r, 422, "image_corrupt",
-		                  "The image data could not be decoded.");
+		return resp_outcome(r, "upload", "image_crashed", NULL);
 	default:
 		break;
 	}
@@ -139,6 +128,8 @@ up_store(const struct store *st, const char *token,
          const struct image_derivs *d)
 {
 	/* enum store_deriv follows enum image_deriv (store.h). */
+	int save;
+
 	_Static_assert((int)STORE_DERIV__MAX == (int)IMAGE_DERIV__MAX,
 	               "one store suffix per derivative");
 	if (store_write(st, STORE_ORIG, token,
@@ -153,7 +144,11 @@ up_store(const struct store *st, const char *token,
 			goto fail;
 	return 0;
 fail:
+	save = errno;
+	/* Nothing half-written stays: store_write() removed its temporary
+	 * file, and every file of the token written before goes here. */
 	(void)store_remove_all(st, token, NULL);
+	errno = save;
 	return -1;
 }
 
@@ -259,8 +254,16 @@ up_settle(struct req *r, int rc, const char *token, const char **entry_id)
 	if (rc == DB_OK)
 		return rc;
 	if (rc == DB_LOST) {
-		if (db_ensure(r->db) != 0)
-			return DB_LOST;
+		/* PostgreSQL restarting takes seconds: wait for it (up to
+		 * UP_SETTLE_TRIES), so the files go now rather than stay
+		 * for the sweeper when the row did not land. */
+		int tries = 0;
+
+		while (db_ensure(r->db) != 0)
+			if (++tries >= UP_SETTLE_TRIES)
+				return DB_LOST;
+			else
+				usleep(UP_SETTLE_WAIT_US);
 		/* The commit's fate is unknown: look instead of guessing. */
 		rc = db_media_entry(r->db, r->a, token, entry_id);
 		if (rc == DB_OK)
@@ -318,6 +321,8 @@ up_rules(struct req *r, const struct valid_value *v, const struct mpart *photo,
 	if (!c->open)
 		return resp_error(r, 403, "submissions_closed",
 		                  "This contest does not take entries now.");
+	if (c->outside != NULL) /* only the organiser's subtree takes part */
+		return resp_outcome(r, "upload", "outside_unit", c->outside);
 	/* A cheap early answer, before any decoding; entry_create() decides
 	 * races. */
 	if (c->uploads_today >= r->cfg->upload_quota)
@@ -360,8 +365,9 @@ up_decode(struct req *r, const struct valid_value *v, const struct mpart *photo,
 
 	res = image_probe(photo->data, photo->len, &lim, info);
 	if (res != IMAGE_OK)
-		return resp_error(r, image_status(res), image_code(res), "%s",
-		                  image_result_message(res));
+		return resp_outcome(
+		    r, "upload", image_outcome(res),
+		    arena_printf(r->a, "%u", (unsigned)c->min_short_side));
 	/* The card shows the title and the author's unit (or name). */
 	card.title = v[UP_TITLE].s;
 	card.line2 = r->user->unit != NULL && r->user->unit[0] != '\0'
@@ -406,8 +412,13 @@ h_entry_upload(struct req *r)
 		return rc;
 	store_token_new(token);
 	if (up_store(r->store, token, &info, photo, &d) != 0) {
+		int full = errno == ENOSPC || errno == EDQUOT;
+
 		image_derivs_free(&d);
-		log_msg("error", "req=%s cannot store an upload", r->id);
+		log_msg("error", "req=%s cannot store an upload: %s", r->id,
+		        strerror(errno));
+		if (full)
+			return resp_storage_full(r);
 		return resp_error(r, 503, "storage",
 		                  "The photo could not be stored; try again.");
 	}
@@ -418,6 +429,9 @@ h_entry_upload(struct req *r)
 	if (rc == DB_NONE && cr.outcome != NULL &&
 	    strcmp(cr.outcome, "upload_quota") == 0)
 		return up_quota_answer(r, r->cfg->upload_quota, cr.retry_after);
+	if (rc == DB_NONE && cr.outcome != NULL &&
+	    strcmp(cr.outcome, "outside_unit") == 0)
+		return resp_outcome(r, "upload", "outside_unit", cr.detail);
 	if (rc == DB_NONE)
 		return resp_error(r, 409, "entry_limit",
 		                  "You already have %lld entries in this "
@@ -438,6 +452,7 @@ enum list_field {
 	LIST_LIMIT,    /* LIST_LIMIT */
 	LIST_CURSOR,   /* LIST_CURSOR */
 	LIST_SEED,     /* LIST_SEED */
+	LIST_Q,        /* LIST_Q: a search (db_search.h) */
 	LIST__MAX
 };
 
@@ -451,6 +466,7 @@ static const struct valid_field list_fields[LIST__MAX] = {
     {"limit", valid_f_int, 1, LIST_LIMIT_MAX, 0, NULL},
     {"cursor", valid_f_line, 1, GALLERY_CURSOR_MAX - 1, 0, NULL},
     {"seed", valid_f_int, 0, GALLERY_KEY_SPAN - 1, 0, NULL},
+    {"q", text_f_query, 1, SEARCH_Q_MAX, 0, NULL},
 };
 
 /*
@@ -538,6 +554,50 @@ list_next(enum gallery_sort sort, long long seed, const struct gallery_row *row)
 }
 
 /*
+ * ?q=: the contest's approved entries that q finds, best first
+ * (db_search.h), at most limit (default 20, at most SEARCH_LIMIT_MAX);
+ * "more" says whether there were more.  One page: a search is refined,
+ * not paged, so it takes no cursor, and no sort or filter either.
+ */
+static int
+list_search(struct req *r, const struct valid_value *v)
+{
+	const char *json;
+	json_t     *list;
+	long long   limit = v[LIST_LIMIT].present ? v[LIST_LIMIT].i : 20;
+	int         rc, more;
+
+	for (int f = LIST_CATEGORY; f < LIST_Q; f++)
+		if (f != LIST_LIMIT &&
+		    (v[f].present || (f == LIST_SORT && req_arg(r, "sort"))))
+			return resp_error(
+			    r, 400, "invalid_field",
+			    "Field %s does not go with q: a search "
+			    "is one page of the best matches.",
+			    list_fields[f].name);
+	if (limit > SEARCH_LIMIT_MAX)
+		return resp_error(r, 400, "invalid_field",
+		                  "Field limit is at most %d with q.",
+		                  SEARCH_LIMIT_MAX);
+	rc = db_search(r->db, r->a, r->seg[0], v[LIST_Q].s,
+	               arena_printf(r->a, "%lld", limit + 1), &json);
+	if (rc == DB_NONE)
+		return resp_error(r, 404, "no_contest",
+		                  "There is no contest %s.", r->seg[0]);
+	if (rc < 0)
+		return resp_db_error(r, rc);
+	if ((list = input_db_json(json)) == NULL || !json_is_array(list))
+		return resp_db_error(r, DB_ERR);
+	more = json_array_size(list) > (size_t)limit;
+	if (more)
+		json_array_remove(list, (size_t)limit);
+	return resp_json(r, 200,
+	                 json_pack("{s:o,s:s,s:b,s:n,s:n}", "entries", list,
+	                           "q", v[LIST_Q].s, "more", more,
+	                           "next_cursor", "seed"));
+}
+
+/*
  * The gallery: approved entries, newest first, most voted first (folded
  * counts), or shuffled by a seed (the "seed" parameter, else one derived
  * from the visitor; the answer says which).  Pages are keyset pages: the
@@ -559,6 +619,8 @@ h_entry_list(struct req *r)
 
 	if ((rc = input_args(r, list_fields, LIST__MAX, v)) != 0)
 		return rc;
+	if (v[LIST_Q].present)
+		return list_search(r, v);
 	sort = (enum gallery_sort)v[LIST_SORT].i;
 	if ((rc = list_position(r, v, sort, &cur, &after, &seed)) != 0)
 		return rc;

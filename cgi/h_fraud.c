@@ -11,6 +11,7 @@
 #include "handlers.h"
 #include "input.h"
 #include "jury.h"
+#include "log.h"
 #include "resp.h"
 
 #define FRAUD_MAX_IDS 10000
@@ -103,6 +104,13 @@ fraud_void(struct req *r, int restore)
 	    v[VOID_ACCOUNT].present ? v[VOID_ACCOUNT].s : NULL, ids_text,
 	    v[VOID_REASON].present ? v[VOID_REASON].s : NULL, restore, &ans);
 	rc = jury_answer(r, NULL, rc, &ans);
+	if (rc == 200)
+		log_event(
+		    "info", restore ? "vote_restore" : "vote_void", r->id,
+		    "contest", r->seg[0], "by", r->user->username, "account",
+		    v[VOID_ACCOUNT].present ? v[VOID_ACCOUNT].s : NULL,
+		    "vote_ids", ids_text, "reason",
+		    v[VOID_REASON].present ? v[VOID_REASON].s : NULL, NULL);
 out:
 	json_decref(body);
 	return rc;

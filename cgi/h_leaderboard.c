@@ -13,6 +13,7 @@
 #include "handlers.h"
 #include "input.h"
 #include "jury.h"
+#include "metrics.h"
 #include "resp.h"
 #include "router.h"
 
@@ -20,12 +21,12 @@
 #define LB_VN_UTC_OFFSET (7 * 3600)
 
 enum lb_field {
-	LB_BY,       /* LB_BY */
-	LB_CATEGORY, /* LB_CATEGORY */
-	LB_UNIT,     /* LB_UNIT */
-	LB_DISTRICT, /* LB_DISTRICT */
-	LB_PERIOD,   /* LB_PERIOD */
-	LB_LIMIT,    /* LB_LIMIT */
+	LB_BY,        /* LB_BY */
+	LB_CATEGORY,  /* LB_CATEGORY */
+	LB_UNIT,      /* LB_UNIT */
+	LB_UNIT_CODE, /* LB_UNIT_CODE: the subtree of a unit */
+	LB_PERIOD,    /* LB_PERIOD */
+	LB_LIMIT,     /* LB_LIMIT */
 	LB__MAX
 };
 
@@ -36,7 +37,7 @@ static const struct valid_field lb_fields[LB__MAX] = {
     {"by", valid_f_choice, 0, 0, 0, lb_by},
     {"category", valid_f_int, 1, 9007199254740991LL, 0, NULL},
     {"unit", valid_f_line, 1, 120, 0, NULL},
-    {"district", valid_f_line, 1, 120, 0, NULL},
+    {"unit_code", valid_f_line, 1, 64, 0, NULL},
     {"period", valid_f_choice, 0, 0, 0, lb_period},
     {"limit", valid_f_int, 1, 100, 0, NULL},
 };
@@ -103,8 +104,11 @@ lb_serve(struct req *r, const char *key, lb_read_fn read, const void *arg)
 	char               *text;
 	int                 rc;
 
-	if (key != NULL && (b = boards_get(r->boards, key, gen, now)) != NULL)
+	if (key != NULL && (b = boards_get(r->boards, key, gen, now)) != NULL) {
+		metrics_board(1);
 		return lb_answer(r, b);
+	}
+	metrics_board(0);
 	if ((rc = read(r, arg, &body, &lastmod)) != 0)
 		return rc;
 	if (body == NULL)
@@ -187,7 +191,7 @@ h_leaderboard(struct req *r)
 		return rc;
 	q.f.category = v[LB_CATEGORY].present ? v[LB_CATEGORY].i : 0;
 	q.f.unit = v[LB_UNIT].present ? v[LB_UNIT].s : NULL;
-	q.f.district = v[LB_DISTRICT].present ? v[LB_DISTRICT].s : NULL;
+	q.f.unit_code = v[LB_UNIT_CODE].present ? v[LB_UNIT_CODE].s : NULL;
 	q.f.limit = v[LB_LIMIT].present ? v[LB_LIMIT].i : 20;
 	if (v[LB_BY].present && v[LB_BY].i != 0) { /* jury, combined */
 		if ((rc = router_session(r)) != 0)
@@ -195,7 +199,7 @@ h_leaderboard(struct req *r)
 		return h_results_leaderboard(
 		    r, lb_by[v[LB_BY].i],
 		    v[LB_CATEGORY].present ? v[LB_CATEGORY].s : NULL, q.f.unit,
-		    q.f.district, v[LB_LIMIT].present ? v[LB_LIMIT].s : "20");
+		    q.f.unit_code, v[LB_LIMIT].present ? v[LB_LIMIT].s : "20");
 	}
 	q.period = v[LB_PERIOD].present ? (enum board_period)v[LB_PERIOD].i
 	                                : BOARD_ALL;
@@ -206,7 +210,7 @@ h_leaderboard(struct req *r)
 	key = arena_printf(
 	    r->a, "lb\x1f%s\x1f%s\x1f%lld\x1f%s\x1f%s\x1f%lld\x1f%lld",
 	    r->seg[0], lb_period[q.period], (long long)q.f.category,
-	    q.f.unit ? q.f.unit : "", q.f.district ? q.f.district : "",
+	    q.f.unit ? q.f.unit : "", q.f.unit_code ? q.f.unit_code : "",
 	    (long long)q.f.limit,
 	    q.period == BOARD_ALL
 	        ? 0LL
@@ -216,11 +220,16 @@ h_leaderboard(struct req *r)
 
 enum lu_field {
 	LU_LEVEL, /* LU_LEVEL */
+	LU_SORT,  /* LU_SORT */
 	LU_LIMIT, /* LU_LIMIT */
 	LU__MAX
 };
 
-static const char *const lu_level[] = {"unit", "district", NULL};
+/* The levels of the unit tree a board ranks (issue 15). */
+static const char *const lu_level[] = {"province", "grassroots", "branch",
+                                       NULL};
+/* By valid votes, or by participants per 100 members. */
+static const char *const lu_sort[] = {"votes", "rate", NULL};
 
 /* A province has hundreds of units; a country, 10,599 communes. */
 #define LU_LIMIT_DEFAULT 100
@@ -228,19 +237,25 @@ static const char *const lu_level[] = {"unit", "district", NULL};
 
 static const struct valid_field lu_fields[LU__MAX] = {
     {"level", valid_f_choice, 0, 0, 0, lu_level},
+    {"sort", valid_f_choice, 0, 0, 0, lu_sort},
     {"limit", valid_f_int, 1, LU_LIMIT_MAX, 0, NULL},
 };
 
 /* A units board's parameters, validated. */
 struct lu_args {
 	const char *level;
+	int         by_rate;
 	int64_t     limit;
 };
 
 /*
- * Units (or districts with level=district) of a contest that have
- * approved entries: entries, valid votes and distinct voters, the top
- * `limit` ranked by votes (1, 2, 2, 4), ties by name.
+ * The units of one level of the tree (province, grassroots, branch) with
+ * approved entries in a contest, each counting its own entries and those
+ * of every unit below it: entries, valid votes, distinct voters,
+ * participants, members and participants per 100 members, the top
+ * `limit` ranked by votes (1, 2, 2, 4) or by that rate; "other" counts
+ * the entries of units nobody has mapped to the tree yet, with their
+ * names (unit_board() in sql/functions/080_units.sql).
  */
 static int
 lu_read(struct req *r, const void *arg, json_t **body,
@@ -251,11 +266,19 @@ lu_read(struct req *r, const void *arg, json_t **body,
 	json_t               *list;
 	int                   rc;
 
-	rc = db_board_units(r->db, r->a, r->seg[0], q->level, q->limit, &b);
+	rc = db_board_units(r->db, r->a, r->seg[0], q->level, q->by_rate,
+	                    q->limit, &b);
 	if ((rc = lb_list(r, rc, &b, &list)) != 0)
 		return rc;
-	*body = json_pack("{s:s,s:s,s:o}", "contest", r->seg[0], "level",
-	                  q->level, "units", list);
+	if (!json_is_object(list)) {
+		json_decref(list);
+		return resp_db_error(r, DB_ERR);
+	}
+	*body = list; /* {"units": [...], "other": {...} | null} */
+	if (json_object_set_new(list, "contest", json_string(r->seg[0])) ||
+	    json_object_set_new(list, "level", json_string(q->level)) ||
+	    json_object_set_new(list, "sort", json_string(lu_sort[q->by_rate])))
+		return resp_db_error(r, DB_ERR);
 	*last_modified = b.last_modified;
 	return 0;
 }
@@ -269,10 +292,12 @@ h_leaderboard_units(struct req *r)
 
 	if ((rc = input_args(r, lu_fields, LU__MAX, v)) != 0)
 		return rc;
-	q.level = v[LU_LEVEL].present ? lu_level[v[LU_LEVEL].i] : "unit";
+	q.level = v[LU_LEVEL].present ? lu_level[v[LU_LEVEL].i] : "province";
+	q.by_rate = v[LU_SORT].present && v[LU_SORT].i == 1;
 	q.limit = v[LU_LIMIT].present ? v[LU_LIMIT].i : LU_LIMIT_DEFAULT;
 	return lb_serve(r,
-	                arena_printf(r->a, "lu\x1f%s\x1f%s\x1f%lld", r->seg[0],
-	                             q.level, (long long)q.limit),
+	                arena_printf(r->a, "lu\x1f%s\x1f%s\x1f%d\x1f%lld",
+	                             r->seg[0], q.level, q.by_rate,
+	                             (long long)q.limit),
 	                lu_read, &q);
 }

@@ -13,6 +13,7 @@
 #include "input.h"
 #include "jury.h"
 #include "log.h"
+#include "outcome.h"
 #include "resp.h"
 #include "store.h"
 
@@ -151,7 +152,7 @@ mod_dberr(struct mod_outcome *o, int rc)
 {
 	if (rc == DB_LOST)
 		mod_set(o, 503, "unavailable",
-		        "The database is unavailable; try again in a moment.");
+		        outcome_find(NULL, "db_unavailable")->message);
 	else
 		mod_set(o, 500, "internal",
 		        "The server could not record the decision.");

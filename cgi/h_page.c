@@ -34,6 +34,7 @@ enum txt {
 	TXT_404_TEXT,    /* TXT_404_TEXT */
 	TXT_404_HOME,    /* TXT_404_HOME */
 	TXT_404_GALLERY, /* TXT_404_GALLERY */
+	TXT_NUMBER,      /* TXT_NUMBER: before the entry number */
 	TXT__MAX
 };
 
@@ -54,6 +55,7 @@ static const char *const txt[TXT__MAX] = {
      "tác giả rút khỏi cuộc thi."), /* TXT_404_TEXT */
     "Về trang chủ",                 /* TXT_404_HOME */
     "Xem ảnh dự thi",               /* TXT_404_GALLERY */
+    "Số ",                          /* TXT_NUMBER */
 };
 
 /* The site's menu, as in the static pages (our own literal markup). */
@@ -203,6 +205,7 @@ page_not_found(struct req *r)
 struct share_view {
 	long long   id;
 	const char *title, *caption, *author, *unit, *contest, *slug;
+	const char *number;    /* the entry's number in its contest */
 	const char *desc;      /* the description: caption or byline */
 	const char *url, *enc; /* the page's URL, and URL-encoded */
 	const char *img_path;  /* the 1600 px JPEG, site-relative */
@@ -236,6 +239,7 @@ share_view_make(struct req *r, const struct share_page *p, struct share_view *v)
 	                         .caption = p->caption,
 	                         .author = p->author,
 	                         .unit = p->unit,
+	                         .number = p->number,
 	                         .contest = p->contest_title,
 	                         .slug = p->contest_slug,
 	                         .width = p->display_width,
@@ -399,7 +403,10 @@ share_main(struct html *h, const struct share_view *v)
 	html_raw(h, "\"></picture></figure>\n<div class=\"entry-side\">\n"
 	            "<h1>");
 	html_esc(h, v->title);
-	html_raw(h, "</h1>\n");
+	html_raw(h, "</h1>\n<p class=\"entry-number\">");
+	html_raw(h, txt[TXT_NUMBER]);
+	html_esc(h, v->number);
+	html_raw(h, "</p>\n");
 	share_side(h, v);
 	share_links(h, v);
 	html_raw(h, " →</a></p>\n</div>\n</article>\n</main>\n");

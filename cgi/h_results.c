@@ -27,7 +27,8 @@ not_published(struct req *r)
 
 int
 h_results_leaderboard(struct req *r, const char *by, const char *category,
-                      const char *unit, const char *district, const char *limit)
+                      const char *unit, const char *unit_code,
+                      const char *limit)
 {
 	struct contest_access jc;
 	const char           *json;
@@ -40,7 +41,7 @@ h_results_leaderboard(struct req *r, const char *by, const char *category,
 		return not_published(r);
 	rc = db_jury_board(
 	    r->db, r->a, jc.id,
-	    &(struct jury_board){by, category, unit, district, limit}, &json);
+	    &(struct jury_board){by, category, unit, unit_code, limit}, &json);
 	if (rc < 0)
 		return resp_db_error(r, rc);
 	if ((list = input_db_json(json)) == NULL)
@@ -167,13 +168,13 @@ h_results_publish(struct req *r)
 
 static const char *const results_head[] = {
     "Hạng",           "Mã bài",        "Tên ảnh",  "Tác giả",
-    "Đơn vị",         "Quận/huyện",    "Thể loại", "Lượt bình chọn",
+    "Đơn vị",         "Mã đơn vị",     "Thể loại", "Lượt bình chọn",
     "Điểm giám khảo", "Điểm tổng hợp", "Giải",
 };
 
 static const char *const entries_head[] = {
     "Mã bài",    "Tên ảnh",     "Mô tả",         "Trạng thái",     "Tài khoản",
-    "Tác giả",   "Đơn vị",      "Quận/huyện",    "Thể loại",       "Gửi lúc",
+    "Tác giả",   "Đơn vị",      "Mã đơn vị",     "Thể loại",       "Gửi lúc",
     "Duyệt lúc", "Người duyệt", "Lý do từ chối", "Lượt bình chọn",
 };
 

@@ -17,6 +17,7 @@
 #include "db_vote.h"
 #include "handlers.h"
 #include "input.h"
+#include "metrics.h"
 #include "outcome.h"
 #include "resp.h"
 
@@ -49,10 +50,12 @@ h_vote_cast(struct req *r)
 	struct vote_result  res;
 	int                 rc;
 
-	if (r->idem_key != NULL && !vote_key_ok(r->idem_key))
+	if (r->idem_key != NULL && !vote_key_ok(r->idem_key)) {
+		metrics_vote(METRICS_VOTE_BAD_KEY);
 		return resp_error(r, 400, "invalid_idempotency_key",
 		                  "The Idempotency-Key header must be 8 to 64 "
 		                  "letters, digits, '-' or '_'.");
+	}
 	crypto_generichash(h, sizeof(h), (const unsigned char *)r->user_agent,
 	                   strlen(r->user_agent), NULL, 0);
 	sodium_bin2hex(ua_hex, sizeof(ua_hex), h, sizeof(h));
@@ -61,8 +64,15 @@ h_vote_cast(struct req *r)
 	                           .ip = r->remote_addr,
 	                           .ua_hash_hex = ua_hex,
 	                           .idem_key = r->idem_key};
-	if ((rc = db_vote_cast(r->db, r->a, &in, &res)) != DB_OK)
+	if ((rc = db_vote_cast(r->db, r->a, &in, &res)) != DB_OK) {
+		metrics_vote(METRICS_VOTE_DB_ERROR);
 		return resp_db_error(r, rc);
+	}
+	{
+		int i = outcome_index("vote", res.outcome);
+
+		metrics_vote(i >= 0 ? i : METRICS_VOTE_DB_ERROR);
+	}
 	if (!outcome_ok(res.outcome))
 		return resp_outcome(r, "vote", res.outcome, NULL);
 	return resp_json(r, outcome_status("vote", res.outcome),

@@ -12,6 +12,7 @@
 
 /* process and accounts (h_account.c) */
 int h_health(struct req *);
+int h_metrics(struct req *);
 
 int h_account_create(struct req *);
 int h_session_create(struct req *);
@@ -30,6 +31,7 @@ int h_entry_get(struct req *);
 int h_entry_media(struct req *);
 int h_entry_original(struct req *);
 int h_me_entries(struct req *);
+int h_me_update(struct req *); /* h_account.c: the profile's unit */
 int h_entry_edit(struct req *);
 int h_entry_withdraw(struct req *);
 int h_entry_similar(struct req *);
@@ -68,6 +70,14 @@ int h_admin_audit_csv(struct req *);
 int h_vote_cast(struct req *);
 int h_leaderboard(struct req *);
 int h_leaderboard_units(struct req *);
+
+/* h_unit.c: the unit tree (issue 15) */
+int h_units_search(struct req *);
+int h_unit_get(struct req *);
+int h_admin_units_import(struct req *);
+int h_admin_units_csv(struct req *);
+int h_admin_units_unmapped(struct req *);
+int h_admin_units_map(struct req *);
 
 /* server-rendered pages (h_page.c) */
 int h_page_entry(struct req *);

@@ -10,7 +10,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum image_type { IMAGE_JPEG, IMAGE_PNG, IMAGE_WEBP, IMAGE__MAX };
+enum image_type {
+	IMAGE_JPEG,
+	IMAGE_PNG,
+	IMAGE_WEBP,
+	IMAGE_HEIC, /* HEIF with HEVC pictures (heif.h) */
+	IMAGE_AVIF, /* HEIF with AV1 pictures (heif.h) */
+	IMAGE__MAX
+};
 
 /* Short name ("jpeg"), MIME type ("image/jpeg"), extension without dot. */
 const char *image_type_name(enum image_type t);
@@ -23,9 +30,10 @@ const char *image_type_ext(enum image_type t);
  */
 enum image_result {
 	IMAGE_OK,
-	IMAGE_ERR_UNSUPPORTED, /* not JPEG, PNG or WebP by its bytes */
-	IMAGE_ERR_VARIANT,     /* a JPEG/PNG/WebP flavour we do not decode */
-	IMAGE_ERR_ANIMATED,    /* animated WebP or APNG */
+	IMAGE_ERR_UNSUPPORTED, /* not JPEG, PNG, WebP, HEIC, AVIF by its bytes
+	                        */
+	IMAGE_ERR_VARIANT,     /* a flavour we do not decode (12-bit JPEG...) */
+	IMAGE_ERR_ANIMATED,    /* animated WebP, APNG, HEIF sequence */
 	IMAGE_ERR_CORRUPT,     /* header malformed or truncated */
 	IMAGE_ERR_TOO_LARGE,   /* a side or the pixel count over the limit */
 	IMAGE_ERR_TOO_SMALL,   /* short side under the limit */

@@ -11,6 +11,7 @@
 
 #include "form.h"
 #include "resp.h"
+#include "text.h"
 
 #define INPUT_MAX_JSON_FIELDS 32
 
@@ -65,9 +66,10 @@ input_json(struct req *r, struct kv **out, size_t *n)
 	json_error_t err;
 	json_t      *root, *v;
 	const char  *key, *s;
+	char        *v8;
 	struct kv   *kv = NULL;
 	size_t       i = 0, len;
-	int          rc = 0;
+	int          rc = 0, trc;
 
 	root = json_loadb((const char *)r->body, r->body_len,
 	                  JSON_REJECT_DUPLICATES, &err);
@@ -89,9 +91,18 @@ input_json(struct req *r, struct kv **out, size_t *n)
 			continue; /* null: absent */
 		kv[i].key = arena_strdup(r->a, key);
 		kv[i].keylen = strlen(key);
-		kv[i].val = arena_strndup(r->a, s, len);
-		kv[i].vallen = len;
-		if (kv[i].key == NULL || kv[i].val == NULL) {
+		/* A copy in the arena, in NFC (text.h); jansson checked the
+		 * UTF-8 and input_scalar() the NUL. */
+		v8 = arena_strndup(r->a, s, len);
+		trc = v8 == NULL
+		          ? TEXT_ENOMEM
+		          : text_nfc(r->a, v8, len, &kv[i].val, &kv[i].vallen);
+		if (trc == TEXT_EBAD) {
+			rc = resp_error(r, 400, "bad_field",
+			                "Field %.64s is not valid UTF-8.", key);
+			goto out;
+		}
+		if (trc != TEXT_OK || kv[i].key == NULL) {
 			rc = resp_error(r, 500, "internal", "Out of memory.");
 			goto out;
 		}

@@ -6,11 +6,17 @@
  * commit are the files unlinked through store.c.  Pending and approved
  * entries are never candidates, and a purged entry can never be made
  * pending or approved again (a CHECK of migration 011).
+ *
+ * janitor_sweep() is the orphan sweep the janitor process runs with each
+ * retention run and `netdep-admin media sweep` runs by hand: files that
+ * no row names (a crash between writing an upload's files and committing
+ * its row) and that are old enough not to be an upload in flight.
  */
 #include "janitor.h"
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <time.h>
@@ -19,6 +25,7 @@
 #include "arena.h"
 #include "config.h"
 #include "db.h"
+#include "db_entry.h"
 #include "db_janitor.h"
 #include "log.h"
 #include "store.h"
@@ -86,6 +93,73 @@ out:
 	return rc;
 }
 
+/* What the sweep's callbacks see: the tokens that have rows, sorted in
+ * the database's byte order, and the caller's settings. */
+struct sweep_ctx {
+	const char                     **tok;
+	int                              n;
+	const struct janitor_sweep_opts *o;
+};
+
+static int
+token_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int
+sweep_known(void *ctx, const char *token)
+{
+	const struct sweep_ctx *c = ctx;
+
+	if (c->o->stop != NULL && *c->o->stop)
+		return -1;
+	return bsearch(&token, c->tok, (size_t)c->n, sizeof(*c->tok),
+	               token_cmp) != NULL;
+}
+
+static void
+sweep_report(void *ctx, const char *token, const char *file)
+{
+	const struct sweep_ctx *c = ctx;
+
+	c->o->report(c->o->ctx, token, file);
+}
+
+int
+janitor_sweep(struct db *db, const struct store *st,
+              const struct janitor_sweep_opts *o, struct store_sweep_stats *out)
+{
+	struct sweep_ctx   c = {.o = o};
+	struct store_sweep sw = {.min_age = o->min_age,
+	                         .dry_run = o->dry_run,
+	                         .known = sweep_known,
+	                         .report =
+	                             o->report != NULL ? sweep_report : NULL,
+	                         .ctx = &c};
+	struct db_table    t;
+	struct arena       a;
+	int                rc = JANITOR_SWEEP_OK;
+
+	memset(out, 0, sizeof(*out));
+	arena_init(&a, 0);
+	/* The tokens are read before the files: a row committed after this
+	 * belongs to a file younger than min_age, which stays. */
+	if (db_media_tokens(db, &a, &t) < 0) {
+		rc = JANITOR_SWEEP_DB;
+		goto out;
+	}
+	c.tok = t.cells;
+	c.n = t.nrows;
+	qsort(c.tok, (size_t)c.n, sizeof(*c.tok), token_cmp);
+	if (store_sweep_orphans(st, &sw, out) != 0)
+		rc = o->stop != NULL && *o->stop ? JANITOR_SWEEP_STOPPED
+		                                 : JANITOR_SWEEP_STORE;
+out:
+	arena_free(&a);
+	return rc;
+}
+
 static volatile sig_atomic_t janitor_stop;
 
 static void
@@ -93,6 +167,35 @@ janitor_on_stop(int sig)
 {
 	(void)sig;
 	janitor_stop = 1;
+}
+
+/* The process's sweep: one "media_sweep" line when it found orphans or
+ * could not read the media (a database error is retried; db.c logs it). */
+static int
+janitor_sweep_logged(struct db *db, const struct store *st)
+{
+	const struct janitor_sweep_opts o = {.min_age = SWEEP_MIN_AGE_DEFAULT,
+	                                     .stop = &janitor_stop};
+	struct store_sweep_stats        s;
+	struct log_line                 l;
+	int                             rc = janitor_sweep(db, st, &o, &s);
+
+	if (rc == JANITOR_SWEEP_DB ||
+	    (rc != JANITOR_SWEEP_STORE && s.orphans == 0))
+		return rc;
+	log_begin(&l, rc == JANITOR_SWEEP_STORE ? "error" : "info",
+	          "media_sweep");
+	log_str(&l, "result",
+	        rc == JANITOR_SWEEP_OK      ? "done"
+	        : rc == JANITOR_SWEEP_STORE ? "unreadable"
+	                                    : "stopped");
+	log_int(&l, "files", (long long)s.files);
+	log_int(&l, "orphans", (long long)s.orphans);
+	log_int(&l, "removed", (long long)s.removed);
+	log_int(&l, "bytes", (long long)s.bytes);
+	log_int(&l, "min_age_s", o.min_age);
+	log_end(&l);
+	return rc;
 }
 
 /* Sleeps sec seconds or until SIGTERM (no SA_RESTART). */
@@ -140,8 +243,8 @@ janitor_main(const struct config *cfg, const struct store *st)
 	janitor_signals();
 	log_msg("info",
 	        "janitor: files of rejected and withdrawn entries kept %d "
-	        "days; checking every %d s",
-	        o.days, JANITOR_EVERY_SEC);
+	        "days, files no row names %ld s; checking every %d s",
+	        o.days, SWEEP_MIN_AGE_DEFAULT, JANITOR_EVERY_SEC);
 	while (!janitor_stop) {
 		struct janitor_stats s;
 
@@ -149,6 +252,7 @@ janitor_main(const struct config *cfg, const struct store *st)
 			janitor_sleep(JANITOR_RETRY_SEC);
 			continue;
 		}
+		db_tag(db, "netdep-janitor"); /* its application_name */
 		if (janitor_run(db, st, &o, &s) != 0) {
 			/* A lost connection reconnects at the next call. */
 			janitor_sleep(JANITOR_RETRY_SEC);
@@ -159,6 +263,10 @@ janitor_main(const struct config *cfg, const struct store *st)
 			        "janitor: files of %lu entries removed (%lu "
 			        "incomplete); %lld old quota rows",
 			        s.entries, s.failed, s.quota_old);
+		if (janitor_sweep_logged(db, st) == JANITOR_SWEEP_DB) {
+			janitor_sleep(JANITOR_RETRY_SEC);
+			continue;
+		}
 		janitor_sleep(JANITOR_EVERY_SEC);
 	}
 	db_close(db);

@@ -105,7 +105,7 @@ int jury_csv_end(struct jury_csv *x, const struct db_sink *sink, int rc);
  * text).  Returns the status sent.
  */
 int h_results_leaderboard(struct req *r, const char *by, const char *category,
-                          const char *unit, const char *district,
+                          const char *unit, const char *unit_code,
                           const char *limit);
 
 #endif

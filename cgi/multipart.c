@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "text.h"
 #include "valid.h"
 
 /* A value pulled out of a header: bytes and length, unescaped. */
@@ -430,7 +431,10 @@ multipart_fields(struct arena *a, const struct mpart *p, size_t n,
 	*out = NULL;
 	*nout = 0;
 	for (i = 0; i < n; i++) {
-		char *v;
+		const char *nv;
+		char       *v;
+		size_t      nlen;
+		int         trc;
 
 		if (p[i].filename != NULL)
 			continue;
@@ -438,24 +442,27 @@ multipart_fields(struct arena *a, const struct mpart *p, size_t n,
 			rc = MULTIPART_ELIMIT;
 			goto out;
 		}
-		if (!valid_utf8(p[i].data, p[i].len)) {
-			rc = MULTIPART_EBAD;
-			goto out;
-		}
 		if (kv == NULL &&
 		    (kv = arena_alloc(a, n * sizeof(*kv))) == NULL) {
 			rc = MULTIPART_ENOMEM;
 			goto out;
 		}
+		/* A NUL-terminated copy, then valid UTF-8 in NFC (text.h). */
 		v = arena_strndup(a, (const char *)p[i].data, p[i].len);
 		if (v == NULL) {
 			rc = MULTIPART_ENOMEM;
 			goto out;
 		}
+		trc = text_nfc(a, v, p[i].len, &nv, &nlen);
+		if (trc != TEXT_OK) {
+			rc = trc == TEXT_ENOMEM ? MULTIPART_ENOMEM
+			                        : MULTIPART_EBAD;
+			goto out;
+		}
 		kv[count].key = p[i].name;
 		kv[count].keylen = strlen(p[i].name);
-		kv[count].val = v;
-		kv[count].vallen = p[i].len;
+		kv[count].val = nv;
+		kv[count].vallen = nlen;
 		count++;
 	}
 	if (count > 0) {

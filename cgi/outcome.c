@@ -11,7 +11,11 @@
 #include <string.h>
 
 #include "log.h"
+#include "metrics.h"
 #include "resp.h"
+
+/* Seconds a client should wait after the database or the disk failed. */
+#define FAULT_RETRY_AFTER "5"
 
 static const struct outcome outcomes[] = {
     /* successes */
@@ -52,6 +56,13 @@ static const struct outcome outcomes[] = {
      "Đang có quá nhiều lượt đăng ký; hãy thử lại sau ít phút."},
     {NULL, "hash_busy", 503, "busy",
      "Máy chủ đang bận kiểm tra mật khẩu; hãy thử lại sau một giây."},
+    /* faults (issue 14): the database away, the media disk full */
+    {NULL, "db_unavailable", 503, "unavailable",
+     "Máy chủ tạm thời mất kết nối tới cơ sở dữ liệu nên chưa ghi được "
+     "yêu cầu của bạn; hãy thử lại sau vài giây."},
+    {NULL, "storage_full", 507, NULL,
+     "Máy chủ đã hết chỗ lưu ảnh nên ảnh của bạn chưa được nhận và không "
+     "có gì được lưu; hãy thử lại sau ít phút."},
     /* uploads (issue 12, finding 8: the disk cannot be filled) */
     {NULL, "upload_quota", 429, NULL,
      "Hôm nay bạn đã tải lên %s ảnh, mức tối đa cho một tài khoản trong "
@@ -59,6 +70,43 @@ static const struct outcome outcomes[] = {
     {NULL, "media_purged", 410, NULL,
      "Ảnh của bài dự thi này đã bị xóa khỏi máy chủ vì bài đã bị từ chối "
      "hoặc rút quá %s ngày."},
+    /* the unit tree (issue 15) */
+    {NULL, "no_unit", 404, NULL,
+     "Không có đơn vị mã %s; hãy chọn đơn vị trong danh sách."},
+    {NULL, "no_unmapped", 404, NULL,
+     "Không còn tài khoản hay bài dự thi nào mang tên đơn vị \"%s\" mà "
+     "chưa được xếp vào cây đơn vị."},
+    {NULL, "outside_unit", 403, NULL,
+     "Cuộc thi này chỉ dành cho đoàn viên thuộc %s; hãy chọn đúng đơn "
+     "vị của bạn trong hồ sơ, hoặc liên hệ ban tổ chức."},
+    /* an uploaded photo refused by its bytes (image.c, heif.c, decode.c) */
+    {"upload", "image_unsupported", 415, "unsupported_image",
+     "Tệp này không phải ảnh JPEG, PNG, WebP, HEIC hay AVIF; hãy chọn "
+     "một tệp ảnh."},
+    {"upload", "image_variant", 415, "unsupported_image",
+     "Kiểu ảnh này chưa được hỗ trợ (ví dụ JPEG 12 bit, HEIF nhiều lớp); "
+     "hãy xuất lại ảnh thành JPEG."},
+    {"upload", "image_animated", 415, "unsupported_image",
+     "Không nhận ảnh động hay chuỗi ảnh (WebP, PNG động, HEIC hoặc AVIF "
+     "nhiều khung hình); hãy gửi một ảnh tĩnh."},
+    {"upload", "image_corrupt", 422, NULL,
+     "Phần đầu tệp ảnh bị hỏng hoặc tệp bị cắt cụt; hãy tải lên lại tệp "
+     "gốc."},
+    {"upload", "image_decode", 422, "image_corrupt",
+     "Dữ liệu ảnh bị hỏng hoặc tệp bị cắt cụt; hãy tải lên lại tệp gốc."},
+    {"upload", "image_crashed", 422, "image_corrupt",
+     "Không giải mã được dữ liệu ảnh; hãy xuất lại ảnh thành JPEG."},
+    {"upload", "image_too_large", 413, NULL,
+     "Ảnh có quá nhiều điểm ảnh hoặc cạnh quá dài so với quy định của "
+     "cuộc thi; hãy thu nhỏ ảnh rồi tải lên lại."},
+    {"upload", "image_too_small", 422, NULL,
+     "Ảnh quá nhỏ: cạnh ngắn phải có ít nhất %s điểm ảnh."},
+    {"upload", "image_too_complex", 422, NULL,
+     "Ảnh JPEG có quá nhiều lượt quét; hãy xuất lại ảnh thành JPEG "
+     "thường."},
+    {"upload", "image_limit", 422, "image_too_complex",
+     "Ảnh cần nhiều thời gian hoặc bộ nhớ để xử lý hơn mức cho phép; "
+     "hãy xuất lại ảnh thành JPEG thường."},
     /* judging */
     {NULL, "forbidden", 403, NULL,
      "Bạn không phải là giám khảo của cuộc thi có bài dự thi này."},
@@ -124,6 +172,24 @@ outcome_find(const char *op, const char *name)
 	return any;
 }
 
+#define NOUTCOMES (sizeof(outcomes) / sizeof(outcomes[0]))
+/* metrics.c counts votes by row (plus two of its own). */
+_Static_assert(NOUTCOMES + 2 <= METRICS_OUTCOMES, "raise METRICS_OUTCOMES");
+
+int
+outcome_index(const char *op, const char *name)
+{
+	const struct outcome *o = outcome_find(op, name);
+
+	return o != NULL ? (int)(o - outcomes) : -1;
+}
+
+const char *
+outcome_name_at(int i)
+{
+	return i >= 0 && (size_t)i < NOUTCOMES ? outcomes[i].name : NULL;
+}
+
 int
 outcome_ok(const char *name)
 {
@@ -161,4 +227,18 @@ resp_outcome(struct req *r, const char *op, const char *name,
 	                  (int)(pct - o->message), o->message,
 	                  *pct ? (detail ? detail : "") : "",
 	                  *pct ? pct + 2 : "");
+}
+
+int
+resp_unavailable(struct req *r)
+{
+	resp_header(r, "Retry-After", FAULT_RETRY_AFTER);
+	return resp_outcome(r, NULL, "db_unavailable", NULL);
+}
+
+int
+resp_storage_full(struct req *r)
+{
+	resp_header(r, "Retry-After", FAULT_RETRY_AFTER);
+	return resp_outcome(r, NULL, "storage_full", NULL);
 }

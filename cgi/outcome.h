@@ -35,6 +35,19 @@ const struct outcome *outcome_find(const char *op, const char *name);
 int resp_outcome(struct req *r, const char *op, const char *name,
                  const char *detail);
 
+/*
+ * The database is away (DB_LOST: down, restarting, or the connection broke
+ * mid-statement): 503 "unavailable" with Retry-After, nothing written.
+ */
+int resp_unavailable(struct req *r);
+
+/* The media disk is full (ENOSPC, EDQUOT): 507 with Retry-After. */
+int resp_storage_full(struct req *r);
+/* The row index of outcome name in op (-1: none), for counting it, and
+ * the name of row i (NULL past the end). */
+int         outcome_index(const char *op, const char *name);
+const char *outcome_name_at(int i);
+
 /* 1 when name is a success ("ok", "created", "counted"), else 0. */
 int outcome_ok(const char *name);
 

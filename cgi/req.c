@@ -37,27 +37,21 @@ req_id(struct req *r, FCGX_Request *f)
 {
 	static const char hex[] = "0123456789abcdef";
 	const char       *nginx_id = param(f, "REQUEST_ID");
-	unsigned char     raw[8];
+	unsigned char     raw[REQ_ID_LEN / 2];
 
-	/* Prefer nginx's id so its access log and ours correlate. */
-	if (nginx_id != NULL && strlen(nginx_id) >= 16) {
-		size_t i;
-
-		for (i = 0; i < 16; i++)
-			if (strchr(hex, nginx_id[i]) == NULL)
-				break;
-		if (i == 16) {
-			memcpy(r->id, nginx_id, 16);
-			r->id[16] = '\0';
-			return 0;
-		}
+	/* Prefer nginx's id so its access log, ours and PostgreSQL's
+	 * application_name (db.c) name a request alike. */
+	if (nginx_id != NULL && strlen(nginx_id) == REQ_ID_LEN &&
+	    strspn(nginx_id, hex) == REQ_ID_LEN) {
+		memcpy(r->id, nginx_id, REQ_ID_LEN + 1);
+		return 0;
 	}
 	randombytes_buf(raw, sizeof(raw));
 	for (size_t i = 0; i < sizeof(raw); i++) {
 		r->id[2 * i] = hex[raw[i] >> 4];
 		r->id[2 * i + 1] = hex[raw[i] & 15];
 	}
-	r->id[16] = '\0';
+	r->id[REQ_ID_LEN] = '\0';
 	return 0;
 }
 
@@ -79,6 +73,7 @@ req_load(struct req *r, void *fcgi, struct arena *a, struct db *db,
 	r->query = "";
 	r->user_agent = "";
 	r->remote_addr = "127.0.0.1";
+	r->route = -1;
 	req_id(r, f);
 
 	m = param(f, "REQUEST_METHOD");

@@ -31,6 +31,8 @@ enum http_method {
 extern const char *const http_method_names[METHOD__MAX];
 
 #define REQ_MAX_SEGS 8
+/* A request id: nginx's $request_id (32 hex digits), or our own. */
+#define REQ_ID_LEN 32
 
 /* The logged-in account, loaded from the session cookie by the router. */
 struct user {
@@ -38,7 +40,7 @@ struct user {
 	const char *username;
 	const char *display_name;
 	const char *unit;
-	const char *district;
+	const char *unit_code;  /* the picked node, NULL when unmapped */
 	const char *csrf;       /* the session's CSRF token */
 	const char *roles_json; /* [{"role":..,"contest":slug|null},..] */
 	const char *created_at;
@@ -57,7 +59,7 @@ struct req {
 	const struct config *cfg;
 	void                *fcgi; /* FCGX_Request *, for req.c/resp.c only */
 
-	char             id[17]; /* request id: 16 hex digits */
+	char             id[REQ_ID_LEN + 1]; /* request id: hex digits */
 	enum http_method method;
 	const char      *path;  /* raw path, without the query */
 	const char      *query; /* raw query string, "" when none */
@@ -80,6 +82,7 @@ struct req {
 	const char  *seg[REQ_MAX_SEGS]; /* path segments matched by '*' */
 	size_t       nseg;
 	long long    id_param;     /* the segment matched by '#' */
+	int          route;        /* index in the route table, -1: none */
 	struct user *user;         /* NULL when not logged in */
 	const char  *session_hash; /* hex SHA-256 of the cookie's token */
 

@@ -14,6 +14,7 @@
 #include "config.h"
 #include "db.h"
 #include "log.h"
+#include "outcome.h"
 
 /* API answers are data, never documents: forbid everything. */
 static const char api_headers[] =
@@ -72,6 +73,8 @@ resp_reason(int status)
 		return "Internal Server Error";
 	case 503:
 		return "Service Unavailable";
+	case 507:
+		return "Insufficient Storage";
 	default:
 		return "Unknown";
 	}
@@ -295,9 +298,7 @@ int
 resp_db_error(struct req *r, int rc)
 {
 	if (rc == DB_LOST)
-		return resp_error(r, 503, "unavailable",
-		                  "The database is unavailable; try again in "
-		                  "a moment.");
+		return resp_unavailable(r);
 	return resp_error(r, 500, "internal",
 	                  "The server failed; the error is logged as %s.",
 	                  r->id);

@@ -14,6 +14,8 @@
 #include "config.h"
 #include "db.h"
 #include "handlers.h"
+#include "metrics.h"
+#include "outcome.h"
 #include "resp.h"
 #include "valid.h"
 
@@ -28,6 +30,8 @@ struct route {
 static const struct route routes[] = {
     /* process and accounts */
     {METHOD_GET, "/api/v1/health", h_health, 0},
+    /* Prometheus; h_metrics() answers only NETDEP_METRICS_ALLOW */
+    {METHOD_GET, "/metrics", h_metrics, R_LAZY},
     {METHOD_POST, "/api/v1/accounts", h_account_create, R_JSON},
     {METHOD_POST, "/api/v1/session", h_session_create, R_JSON},
     {METHOD_GET, "/api/v1/challenge", h_challenge, 0},
@@ -103,11 +107,40 @@ static const struct route routes[] = {
     {METHOD_GET, "/api/v1/contests/*/leaderboard", h_leaderboard, R_LAZY},
     {METHOD_GET, "/api/v1/contests/*/leaderboard/units", h_leaderboard_units,
      R_LAZY},
+    /* the unit tree (issue 15) */
+    {METHOD_GET, "/api/v1/units", h_units_search, 0},
+    {METHOD_GET, "/api/v1/units/*", h_unit_get, 0},
+    {METHOD_PATCH, "/api/v1/me", h_me_update, R_AUTH | R_CSRF | R_JSON},
+    {METHOD_POST, "/api/v1/admin/units/import", h_admin_units_import,
+     R_AUTH | R_CSRF | R_ADMIN | R_UPLOAD},
+    {METHOD_GET, "/api/v1/admin/units.csv", h_admin_units_csv,
+     R_AUTH | R_ADMIN},
+    {METHOD_GET, "/api/v1/admin/units/unmapped", h_admin_units_unmapped,
+     R_AUTH | R_ADMIN},
+    {METHOD_POST, "/api/v1/admin/units/map", h_admin_units_map,
+     R_AUTH | R_CSRF | R_ADMIN | R_JSON},
     /* server-rendered pages */
     {METHOD_GET, "/e/#", h_page_entry, 0},
 };
 
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
+/* metrics.c keeps a counter row per route, and one for "unmatched". */
+_Static_assert(NROUTES < METRICS_ROUTES, "raise METRICS_ROUTES");
+
+int
+router_nroutes(void)
+{
+	return (int)NROUTES;
+}
+
+const char *
+router_route(int i, const char **method)
+{
+	if (i < 0 || (size_t)i >= NROUTES)
+		return NULL;
+	*method = http_method_names[routes[i].method];
+	return routes[i].pattern;
+}
 
 static int
 seg_is_slug(const char *s, size_t n)
@@ -189,9 +222,7 @@ router_session(struct req *r)
 
 	if ((rc = auth_load(r)) >= 0)
 		return 0;
-	return rc == DB_LOST ? resp_error(r, 503, "unavailable",
-	                                  "The database is unavailable; try "
-	                                  "again in a moment.")
+	return rc == DB_LOST ? resp_unavailable(r)
 	                     : resp_error(r, 500, "internal",
 	                                  "The server could not check your "
 	                                  "session.");
@@ -238,6 +269,7 @@ router_dispatch(struct req *r)
 	}
 	/* Re-match to restore the captures of the chosen route. */
 	route_match(r, rt->pattern, r->path);
+	r->route = (int)(rt - routes);
 
 	if (!(rt->flags & R_LAZY) && (rc = router_session(r)) != 0)
 		return rc;

@@ -42,4 +42,9 @@ size_t router_body_limit(struct req *r, int *upload);
  */
 int router_session(struct req *r);
 
+/* The number of routes, and route i's pattern and method (for /metrics);
+ * NULL past the end.  A request's route is r->route (-1: none). */
+int         router_nroutes(void);
+const char *router_route(int i, const char **method);
+
 #endif

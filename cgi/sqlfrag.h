@@ -15,12 +15,14 @@
 
 /* An entry as anyone may see it; needs e, c, a, m and cat joined. */
 #define ENTRY_JSON                                                                                                                         \
-	"jsonb_build_object('id', e.id, 'contest', c.slug, 'title', e.title, "                                                             \
+	"jsonb_build_object('id', e.id, 'number', e.number, 'contest', "                                                                   \
+	"c.slug, 'title', e.title, "                                                                                                       \
 	"'caption', e.caption, 'status', e.status, 'category', "                                                                           \
 	"CASE WHEN cat.id IS NULL THEN NULL ELSE jsonb_build_object('id', "                                                                \
 	"cat.id, 'name', cat.name) END, 'author', jsonb_build_object("                                                                     \
-	"'display_name', a.display_name, 'unit', e.unit, 'district', "                                                                     \
-	"e.district), 'unit', e.unit, 'district', e.district, 'votes', "                                                                   \
+	"'display_name', a.display_name, 'unit', e.unit), 'unit', e.unit, "                                                                \
+	"'unit_code', (SELECT u.code FROM units u WHERE u.id = e.unit_id), "                                                               \
+	"'votes', "                                                                                                                        \
 	"coalesce((SELECT s.votes FROM entry_stats s WHERE s.entry_id = "                                                                  \
 	"e.id), 0), 'created_at', e.created_at, 'url', '/e/' || "                                                                          \
 	"e.id, 'media', jsonb_build_object('width', m.display_width, "                                                                     \
@@ -57,6 +59,8 @@
 	"'vote_until', c.vote_until, 'results_at', c.results_at, "             \
 	"'max_entries', c.max_entries, 'votes_per_day', c.votes_per_day, "     \
 	"'vote_rule', c.vote_rule, 'public_weight', c.public_weight, "         \
+	"'unit', (SELECT jsonb_build_object('code', u.code, 'name', u.name) "  \
+	"FROM units u WHERE u.id = c.unit_id), 'open_to_all', c.open_to_all, " \
 	"'jury_weight', 100 - c.public_weight, 'min_short_side', "             \
 	"c.min_short_side, 'max_pixels', c.max_pixels, 'max_bytes', "          \
 	"c.max_bytes, 'categories', coalesce((SELECT jsonb_agg("               \
@@ -84,11 +88,15 @@
 #define LB_VN_TODAY "(" LB_VN_NOW ")::date"
 #define LB_VN_WEEK  "date_trunc('week', " LB_VN_NOW ")::date"
 
-/* The board filters on entry_stats s: category $2, unit $3, district $4. */
+/*
+ * The board filters on entry_stats s: category $2, free-text unit $3,
+ * the subtree of unit code $4 (issue 15).
+ */
 #define LB_FILTERS                                                             \
 	"s.approved AND ($2::bigint IS NULL OR s.category_id = $2) AND "       \
-	"($3::text IS NULL OR s.unit = $3) AND ($4::text IS NULL OR "          \
-	"s.district = $4)"
+	"($3::text IS NULL OR s.unit = $3) AND ($4::text IS NULL OR EXISTS "   \
+	"(SELECT 1 FROM unit_ancestors ux JOIN units uu ON uu.id = "           \
+	"ux.ancestor_id WHERE ux.unit_id = s.unit_id AND uu.code = $4))"
 
 /*
  * A period board (today, this week: Vietnam time) from table tbl, whose

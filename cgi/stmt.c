@@ -13,6 +13,10 @@
 #include "db_entry.h"
 #include "db_janitor.h"
 #include "db_jury.h"
+#include "db_metrics.h"
+#include "db_ops.h"
+#include "db_search.h"
+#include "db_unit.h"
 #include "db_vote.h"
 
 const struct stmt_set *const stmt_sets[] = {
@@ -22,6 +26,10 @@ const struct stmt_set *const stmt_sets[] = {
     &db_entry_set,   /* entries, media, pages */
     &db_janitor_set, /* the janitor: files of closed entries, quotas */
     &db_jury_set,    /* moderation, scores, results, fraud, audit */
+    &db_metrics_set, /* GET /metrics: the fold queue */
+    &db_ops_set,     /* operations: what a restore asks */
+    &db_search_set,  /* the entry search */
     &db_vote_set,    /* votes, boards, the folder */
+    &db_unit_set,    /* the unit tree (issue 15) */
     NULL,
 };

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -35,7 +36,8 @@ static const char *const store_suffixes[STORE_DERIV__MAX] = {
     "_card.jpg",   /* STORE_CARD_JPG */
 };
 
-static const char *const store_orig_default[] = {".jpg", ".png", ".webp", NULL};
+static const char *const store_orig_default[] = {".jpg",  ".png",  ".webp",
+                                                 ".heic", ".avif", NULL};
 
 const char *
 store_deriv_suffix(enum store_deriv d)
@@ -176,6 +178,10 @@ store_orig_suffix(const char *mime)
 		return ".png";
 	if (mime != NULL && strcmp(mime, "image/webp") == 0)
 		return ".webp";
+	if (mime != NULL && strcmp(mime, "image/heic") == 0)
+		return ".heic";
+	if (mime != NULL && strcmp(mime, "image/avif") == 0)
+		return ".avif";
 	return ".jpg";
 }
 
@@ -227,6 +233,20 @@ store_close(struct store *st)
 		close(st->root_fd);
 	st->tmp_fd = st->root_fd = -1;
 	errno = save;
+}
+
+int
+store_space(const struct store *st, unsigned long long *avail,
+            unsigned long long *total)
+{
+	struct statvfs vfs;
+
+	*avail = *total = 0;
+	if (fstatvfs(st->root_fd, &vfs) != 0)
+		return -1;
+	*avail = (unsigned long long)vfs.f_bavail * vfs.f_frsize;
+	*total = (unsigned long long)vfs.f_blocks * vfs.f_frsize;
+	return 0;
 }
 
 int
@@ -377,6 +397,23 @@ fail:
 	(void)unlinkat(st->tmp_fd, tmpname, 0);
 	errno = save;
 	return -1;
+}
+
+int
+store_exists(const struct store *st, enum store_area area, const char *token,
+             const char *suffix)
+{
+	char        rel[STORE_PATH_MAX];
+	struct stat sb;
+
+	if ((unsigned)area >= STORE_AREA__MAX ||
+	    rel_name(token, suffix, rel, sizeof(rel)) < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (fstatat(st->area_fd[area], rel, &sb, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno == ENOENT ? 0 : -1;
+	return S_ISREG(sb.st_mode) ? 1 : 0;
 }
 
 int

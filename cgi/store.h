@@ -45,6 +45,13 @@ struct store {
  */
 int store_open(struct store *st, const char *root);
 
+/*
+ * Bytes an unprivileged process may still write on the media filesystem
+ * (*avail) and its size (*total).  Returns 0, or -1 (both 0).
+ */
+int store_space(const struct store *st, unsigned long long *avail,
+                unsigned long long *total);
+
 /* Closes every descriptor; safe on a closed or failed store. */
 void store_close(struct store *st);
 
@@ -79,7 +86,7 @@ int store_accel(enum store_area area, const char *token, const char *suffix,
                 char *out, size_t outsz);
 
 /* The suffix an original of MIME type mime is stored with: ".jpg",
- * ".png" or ".webp" (".jpg" for anything else). */
+ * ".png", ".webp", ".heic" or ".avif" (".jpg" for anything else). */
 const char *store_orig_suffix(const char *mime);
 
 /*
@@ -97,6 +104,13 @@ int store_url(const char *token, const char *suffix, char *out, size_t outsz);
  */
 int store_write(const struct store *st, enum store_area area, const char *token,
                 const char *suffix, const void *data, size_t len);
+
+/*
+ * 1 when area's file <token><suffix> is a regular file, 0 when it is
+ * missing, -1 with errno on another error (EINVAL for a bad name).
+ */
+int store_exists(const struct store *st, enum store_area area,
+                 const char *token, const char *suffix);
 
 /*
  * Reads area/ab/cd/<token><suffix> whole into a malloc'd buffer (*data,
@@ -124,9 +138,9 @@ int store_unpublish(const struct store *st, const char *token);
 /*
  * Removes every file of token: the original (any extension in
  * orig_suffixes, a NULL-terminated list such as {".jpg", ".png", ".webp",
- * NULL}; NULL means those three), the priv/ and pub/ derivatives.  For
- * clean-up after a failed database insert.  Missing files are fine; it
- * tries them all.  Returns 0, or -1 with errno of the first failure.
+ * NULL}; NULL means those and ".heic", ".avif"), the priv/ and pub/
+ * derivatives.  For clean-up after a failed database insert.  Missing files are
+ * fine; it tries them all.  Returns 0, or -1 with errno of the first failure.
  */
 int store_remove_all(const struct store *st, const char *token,
                      const char *const *orig_suffixes);

@@ -5,6 +5,7 @@
  */
 #include "valid.h"
 
+#include <arpa/inet.h>
 #include <limits.h>
 #include <stdint.h>
 #include <string.h>
@@ -611,4 +612,84 @@ valid_kv(const struct valid_field *fields, size_t nfields, const struct kv *kv,
 		out[f].len = hit->vallen;
 	}
 	return 1;
+}
+
+/* Parses an address into 16 bytes (IPv4 as ::ffff:a.b.c.d); 4 or 6. */
+static int
+addr_parse(const char *s, unsigned char out[16])
+{
+	static const unsigned char mapped[12] = {0, 0, 0, 0, 0,    0,
+	                                         0, 0, 0, 0, 0xff, 0xff};
+
+	if (strchr(s, ':') == NULL) {
+		memcpy(out, mapped, sizeof(mapped));
+		return inet_pton(AF_INET, s, out + 12) == 1 ? 4 : 0;
+	}
+	if (inet_pton(AF_INET6, s, out) != 1)
+		return 0;
+	return memcmp(out, mapped, sizeof(mapped)) == 0 ? 4 : 6;
+}
+
+/* 1 when the first bits bits of a and b agree. */
+static int
+prefix_equal(const unsigned char *a, const unsigned char *b, int bits)
+{
+	int whole = bits / 8, rest = bits % 8;
+
+	if (memcmp(a, b, (size_t)whole) != 0)
+		return 0;
+	if (rest == 0)
+		return 1;
+	return ((a[whole] ^ b[whole]) & (0xff << (8 - rest)) & 0xff) == 0;
+}
+
+/* 1 when addr (parsed, family fam) lies in block (n bytes of text). */
+static int
+addr_in_block(const unsigned char addr[16], int fam, const char *block,
+              size_t n)
+{
+	char          one[INET6_ADDRSTRLEN + 8];
+	unsigned char net[16];
+	char         *slash;
+	int           bfam, bits;
+
+	if (n >= sizeof(one))
+		return 0;
+	memcpy(one, block, n);
+	one[n] = '\0';
+	bits = -1;
+	if ((slash = strchr(one, '/')) != NULL) {
+		long long b;
+
+		if (!valid_int(slash + 1, strlen(slash + 1), 0, 128, &b))
+			return 0;
+		bits = (int)b;
+		*slash = '\0';
+	}
+	if ((bfam = addr_parse(one, net)) == 0 || bfam != fam)
+		return 0;
+	if (bits < 0)
+		bits = fam == 4 ? 32 : 128;
+	if (bits > (fam == 4 ? 32 : 128))
+		return 0;
+	return prefix_equal(addr, net, fam == 4 ? 96 + bits : bits);
+}
+
+int
+valid_addr_in(const char *list, const char *addr)
+{
+	unsigned char a[16];
+	int           fam;
+	const char   *p = list;
+
+	if (list == NULL || addr == NULL || (fam = addr_parse(addr, a)) == 0)
+		return 0;
+	while (*p != '\0') {
+		size_t n = strcspn(p, ", \t");
+
+		if (n > 0 && addr_in_block(a, fam, p, n))
+			return 1;
+		p += n > 0 ? n : 1;
+	}
+	return 0;
 }

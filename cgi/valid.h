@@ -83,6 +83,15 @@ int valid_phone(const char *s, size_t len);
 int valid_timestamp(const char *s, size_t len, long long *epoch);
 
 /*
+ * 1 when the address addr (IPv4 or IPv6 text) lies in one of the CIDR
+ * blocks of list (commas or spaces between them, "/bits" optional: the
+ * form config.c's NETDEP_*_PROXIES / _ALLOW keys check), else 0.  An
+ * IPv4-mapped IPv6 address (::ffff:a.b.c.d) is compared as IPv4.  A
+ * malformed addr or block never matches.
+ */
+int valid_addr_in(const char *list, const char *addr);
+
+/*
  * Field table.  A handler declares its fields once, usually as an array
  * indexed by an enum ending in FIELD__MAX:
  *

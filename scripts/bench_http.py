@@ -84,8 +84,7 @@ def populate(a):
         name = f"bench{i:02d}"
         r = u.call("POST", "/api/v1/accounts", (201,), json={
             "username": name, "password": secrets.token_urlsafe(18),
-            "display_name": f"Người dự thi {i}", "unit": f"Chi đoàn {i % 4}",
-            "district": f"Quận {i % 3 + 1}"})
+            "display_name": f"Người dự thi {i}", "unit": f"Chi đoàn {i % 4}"})
         u.csrf = r.json()["csrf_token"]
         users.append(u)
 
@@ -233,7 +232,7 @@ def vote_visible_after(a):
     u = Api(a.url)
     r = u.call("POST", "/api/v1/accounts", (201,), json={
         "username": "benchlate", "password": secrets.token_urlsafe(18),
-        "display_name": "Late voter", "unit": "Bench", "district": "Bench"})
+        "display_name": "Late voter", "unit": "Bench"})
     u.csrf = r.json()["csrf_token"]
     anon = requests.Session()
     board_url = f"{a.url}/api/v1/contests/{SLUG}/leaderboard?limit=20"

@@ -22,9 +22,11 @@ echo "bench-scale: stack in $stack on port $port"
 # Boards are read live here (no worker cache): the growth measured is the
 # query's, which is what a cache miss costs after every fold.
 # The load generator is one address standing for many voters: the
-# per-address vote limit is lifted (scripts/bench.sh says why).
+# per-address vote limit is lifted (scripts/bench.sh says why).  No WAL
+# archive: 50,000,000 generated votes would copy tens of GB of WAL into
+# the scratch directory.
 lib_stack_start "$stack" "$port" "$work/start.log" NETDEP_SEED=0 \
-    NETDEP_BOARD_CACHE_MS=0 NETDEP_VOTE_RATE_IP=999999r/s \
+    NETDEP_PG_ARCHIVE=0 NETDEP_BOARD_CACHE_MS=0 NETDEP_VOTE_RATE_IP=999999r/s \
     NETDEP_VOTE_BURST_IP=100000
 rows=$work/rows.jsonl
 PYTHONPATH=$top/scripts "$PY" "$top/scripts/bench_scale.py" \

@@ -49,13 +49,12 @@ SET search_path = netdep;
 INSERT INTO contests (slug, title, votes_per_day, vote_rule, min_short_side)
 VALUES (%(slug)s, 'Bench votes', 1000, 'daily', 1)
 ON CONFLICT (slug) DO NOTHING;
-INSERT INTO accounts (username, display_name, password_hash, unit, district)
+INSERT INTO accounts (username, display_name, password_hash, unit)
 SELECT %(slug)s || '_owner' || i, 'Owner ' || i, '$argon2id$bench-no-login',
-       'Chi đoàn ' || (i %% 40), 'Quận ' || (i %% 12)
+       'Chi đoàn ' || (i %% 40)
   FROM generate_series(1, %(owners)s) i;
-INSERT INTO entries (contest_id, account_id, title, status, slot, unit,
-                     district)
-SELECT c.id, a.id, 'Bench entry', 'approved', s, a.unit, a.district
+INSERT INTO entries (contest_id, account_id, title, status, slot, unit)
+SELECT c.id, a.id, 'Bench entry', 'approved', s, a.unit
   FROM contests c, accounts a, generate_series(1, 100) s
  WHERE c.slug = %(slug)s AND a.username LIKE %(slug)s || '\\_owner%%'
  LIMIT %(entries)s;
@@ -70,10 +69,10 @@ SELECT e.id, md5('bench' || e.id), 'image/jpeg', 1000, 400, 300, 400, 300,
 
 VOTERS_SQL = """
 SET search_path = netdep;
-INSERT INTO accounts (username, display_name, password_hash, unit, district,
+INSERT INTO accounts (username, display_name, password_hash, unit,
                       created_at)
 SELECT 'bv_voter' || i, 'Voter ' || i, '$argon2id$bench-no-login',
-       'Chi đoàn ' || (i %% 40), 'Quận ' || (i %% 12),
+       'Chi đoàn ' || (i %% 40),
        now() - interval '30 days'
   FROM generate_series(1, %(voters)s) i;
 INSERT INTO sessions (token_hash, account_id, csrf_token, expires_at)

@@ -14,14 +14,18 @@ base=(
 	build-essential make pkg-config clang clang-format
 	libfcgi-dev libpq-dev libgd-dev libsodium-dev libjansson-dev
 	libexif-dev libjpeg62-turbo-dev libwebp-dev libpng-dev libseccomp-dev
+	libunistring-dev
+	libheif-dev libheif1 libde265-0 libdav1d6
 	postgresql-15 postgresql-client-15 nginx
-	curl jq fonts-dejavu-core util-linux passwd
+	curl jq fonts-dejavu-core util-linux passwd systemd openssl
 	python3 python3-pytest python3-requests python3-psycopg2
+	python3-prometheus-client
 	libimage-exiftool-perl libjpeg-turbo-progs
 	chromium chromium-driver python3-selenium
 )
 valgrind=(valgrind)
 bench=(wrk libvips-tools imagemagick graphicsmagick libjpeg-turbo-progs time
+	libheif-examples
 	python3-requests curl jq nginx)
 security=(sqlmap wapiti slowhttptest python3-requests curl jq)
 

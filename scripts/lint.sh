@@ -101,5 +101,11 @@ if [ -x build/netdep ] && command -v readelf >/dev/null; then
 	layer "libraries linked that no binary needs: drop them from the Makefile" "$unused"
 fi
 
+# Issue 14: the systemd units parse, name executables that exist, and
+# use only keys and values systemd knows.
+if command -v systemd-analyze >/dev/null; then
+	scripts/systemd-verify.sh >/dev/null || rc=1
+fi
+
 [ $rc -eq 0 ] && echo "lint: ok (${#cfiles[@]} files formatted, ${#scan[@]} scanned)"
 exit $rc

@@ -37,11 +37,14 @@ creds=$var/demo-credentials.txt
 gen_password() { head -c 15 /dev/urandom | base64 | tr -d '/+=' | head -c 16; }
 stored_password() { [ -f "$creds" ] && awk -v u="$1" '$1 == u { print $2 }' "$creds"; }
 
+# username|name|unit code (scripts/demo-units.csv)|free-text unit: the
+# last one's unit is not in the tree yet, so boards show it under "other"
+# until an admin maps it (netdep-admin unit map).
 participants=(
-	"nguyenvanan|Nguyễn Văn An|Chi đoàn Trường THPT Lê Quý Đôn|Quận 3"
-	"tranthibinh|Trần Thị Bình|Chi đoàn Phường Bến Nghé|Quận 1"
-	"leminhchau|Lê Minh Châu|Đoàn Khoa Công nghệ thông tin|Thành phố Thủ Đức"
-	"phamthidung|Phạm Thị Dung|Chi đoàn Xã Tân Thông Hội|Huyện Củ Chi"
+	"nguyenvanan|Nguyễn Văn An|hp-ltn-thpt|"
+	"tranthibinh|Trần Thị Bình|hp-ltn-kdc1|"
+	"leminhchau|Lê Minh Châu|hp-hb-kdc3|"
+	"phamthidung|Phạm Thị Dung||Chi đoàn Thôn Đông, xã Kiến Thụy"
 )
 
 declare -A pw=()
@@ -104,20 +107,27 @@ must_login() { login "$1" || die "log in as $1: HTTP $code: $body"; }
 api anon GET /api/v1/health
 expect "health" 200
 
+# --- the unit tree as it is since 1 July 2025 (idempotent) -----------------
+# A city union with ward and commune unions and their chi đoàn, and the
+# merged-away Tỉnh đoàn Hải Dương with its successor link.
+"$admin_cli" unit import "$top/scripts/demo-units.csv" ||
+    die "netdep-admin unit import failed"
+
 # --- contest, admin and judge (netdep-admin) --------------------------------
 if "$admin_cli" contest show "$slug" >/dev/null 2>&1; then
 	echo "seed: contest $slug exists"
 else
 	"$admin_cli" contest create "$slug" --title "$title" \
-	    --categories "$categories" --max-entries 3 --votes-per-day 10 ||
+	    --categories "$categories" --max-entries 3 --votes-per-day 10 \
+	    --unit-code hai-phong --open-to-all yes ||
 	    die "netdep-admin contest create failed"
 	echo "seed: created contest $slug"
 fi
 
-staff_user() { # username display unit district
+staff_user() { # username display unit-code
 	local err
 	if err=$(printf '%s\n' "${pw[$1]}" | "$admin_cli" user create "$1" \
-	    --display-name "$2" --unit "$3" --district "$4" 2>&1); then
+	    --display-name "$2" --unit-code "$3" 2>&1); then
 		echo "seed: created user $1"
 	else
 		# Already there from an earlier run?  Then the stored password
@@ -125,8 +135,8 @@ staff_user() { # username display unit district
 		login "$1" || die "netdep-admin user create $1 failed: $err"
 	fi
 }
-staff_user admin "Ban tổ chức" "Thành Đoàn" "Thành phố"
-staff_user judge "Giám khảo Hoàng Lan" "Hội đồng giám khảo" "Thành phố"
+staff_user admin "Ban tổ chức" hai-phong
+staff_user judge "Giám khảo Hoàng Lan" hai-phong
 "$admin_cli" grant admin admin >/dev/null ||
     echo "seed: warning: grant admin admin failed (already granted?)" >&2
 "$admin_cli" grant judge judge --contest "$slug" >/dev/null ||
@@ -134,10 +144,11 @@ staff_user judge "Giám khảo Hoàng Lan" "Hội đồng giám khảo" "Thành 
 
 # --- participants register through the API ----------------------------------
 for row in "${participants[@]}"; do
-	IFS='|' read -r u name unit district <<<"$row"
+	IFS='|' read -r u name code unit <<<"$row"
 	api "$u" POST /api/v1/accounts "$(jq -nc --arg u "$u" --arg p "${pw[$u]}" \
-	    --arg n "$name" --arg unit "$unit" --arg d "$district" \
-	    '{username: $u, password: $p, display_name: $n, unit: $unit, district: $d}')"
+	    --arg n "$name" --arg code "$code" --arg unit "$unit" \
+	    '{username: $u, password: $p, display_name: $n, unit: $unit}
+	     + (if $code == "" then {} else {unit_code: $code} end)')"
 	if [ "$code" = 201 ]; then
 		csrf[$u]=$(jq -r '.csrf_token' <<<"$body")
 		[ "${csrf[$u]}" != null ] || must_login "$u"

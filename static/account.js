@@ -60,6 +60,7 @@
       if (bad) { ND.showError('error', { message: bad }); return; }
       const body = {};
       for (const input of form.querySelectorAll('input')) {
+        if (!input.name || input.disabled) continue;
         const v = input.type === 'password' ? input.value : input.value.trim();
         if (v !== '') body[input.name] = v;
       }

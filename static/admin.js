@@ -64,7 +64,9 @@
       votes_per_day: 'Số phiếu mỗi người mỗi ngày', vote_rule: 'Quy tắc bình chọn',
       self_vote: 'Cho tự bình chọn ảnh của mình', public_weight: 'Tỉ trọng bình chọn công chúng (%)',
       min_short_side: 'Cạnh ngắn tối thiểu của ảnh (px)', coi_unit: 'Giám khảo không chấm ảnh của đơn vị mình',
-      zscore: 'Chuẩn hóa điểm theo từng giám khảo (z-score)', judges_named: 'Công bố tên giám khảo (không ẩn danh A, B, C)'
+      zscore: 'Chuẩn hóa điểm theo từng giám khảo (z-score)', judges_named: 'Công bố tên giám khảo (không ẩn danh A, B, C)',
+      unit_code: 'Mã đơn vị tổ chức (chỉ đoàn viên thuộc đơn vị này được gửi ảnh; để trống: không giới hạn)',
+      open_to_all: 'Mở cho mọi đơn vị'
     },
     timeHint: 'Giờ Việt Nam; để trống là không giới hạn.',
     voteRules: { daily: 'Mỗi ngày một phiếu cho mỗi ảnh', once: 'Một phiếu cho mỗi ảnh trong cả cuộc thi' },
@@ -164,7 +166,8 @@
     ['submit_from', 'time'], ['submit_until', 'time'], ['vote_from', 'time'], ['vote_until', 'time'],
     ['max_entries', 'int', 1, 100], ['votes_per_day', 'int', 1, 1000], ['vote_rule', 'choice'],
     ['self_vote', 'bool'], ['public_weight', 'int', 0, 100], ['min_short_side', 'int', 1, 16384],
-    ['coi_unit', 'bool'], ['zscore', 'bool'], ['judges_named', 'bool']
+    ['coi_unit', 'bool'], ['zscore', 'bool'], ['judges_named', 'bool'],
+    ['unit_code', 'text'], ['open_to_all', 'bool']
   ];
 
   const state = {
@@ -460,7 +463,8 @@
         input.checked = !!c[key];
       } else {
         input = el('input', { id: id, maxlength: 200 });
-        input.value = c[key] || '';
+        // The organising unit comes as {code, name} (issue 15).
+        input.value = key === 'unit_code' ? (c.unit ? c.unit.code : c.unit_code || '') : c[key] || '';
       }
       input.dataset.key = key;
       input.dataset.type = type;

@@ -9,6 +9,11 @@
   // swaps this object).
   const T = {
     hello: 'Chào {name}',
+    number: 'Số ',
+    searching: 'Đang tìm…',
+    found: 'Tìm thấy {n} ảnh.',
+    foundMore: 'Hơn {n} ảnh; gõ thêm để thu hẹp.',
+    foundNone: 'Không tìm thấy ảnh nào.',
     login: 'Đăng nhập',
     network: 'Không kết nối được máy chủ. Kiểm tra mạng rồi thử lại.',
     notReady: 'Chức năng này chưa có trên máy chủ. Vui lòng quay lại sau.',
@@ -55,12 +60,15 @@
       edit_closed: 'Đã hết hạn sửa ảnh.',
       already_withdrawn: 'Ảnh này đã được rút.',
       conflict: 'Dữ liệu đã thay đổi. Hãy tải lại trang.',
-      idempotency_conflict: 'Yêu cầu bị trùng. Hãy tải lại trang.'
+      idempotency_conflict: 'Yêu cầu bị trùng. Hãy tải lại trang.',
+      unknown_unit: 'Không có đơn vị này. Hãy chọn đơn vị trong danh sách, hoặc chọn "Đơn vị của tôi không có trong danh sách" rồi gõ tên.',
+      outside_unit: 'Cuộc thi này chỉ dành cho đoàn viên thuộc đơn vị tổ chức.',
+      no_unit: 'Không tìm thấy đơn vị này.'
     },
     fields: {
       title: 'Tên ảnh', caption: 'Câu chuyện', category: 'Thể loại', photo: 'Ảnh',
       username: 'Tên đăng nhập', password: 'Mật khẩu', display_name: 'Họ tên',
-      unit: 'Chi đoàn / đơn vị', district: 'Quận / huyện', email: 'Thư điện tử',
+      unit: 'Chi đoàn / đơn vị', unit_code: 'Chi đoàn / đơn vị', email: 'Thư điện tử',
       phone: 'Số điện thoại'
     },
     phases: {
@@ -153,6 +161,8 @@
     if (opts.json !== undefined) {
       headers['Content-Type'] = 'application/json';
       init.body = JSON.stringify(opts.json);
+    } else if (opts.body !== undefined) {
+      init.body = opts.body;            // as it is (a CSV file), headers given
     }
     if (method !== 'GET' && session.csrf) headers['X-CSRF-Token'] = session.csrf;
     let r;
@@ -302,6 +312,7 @@
     const a = el('a', { href: '/e/' + encodeURIComponent(e.id) });
     a.appendChild(picture(e.media, e.title));
     const body = el('div', { class: 'body' });
+    if (e.number) body.appendChild(el('p', { class: 'num' }, T.number + e.number));
     body.appendChild(el('p', { class: 'title' }, e.title));
     const au = e.author || {};
     const by = [au.display_name, au.unit || e.unit].filter(Boolean).join(' · ');
@@ -310,6 +321,38 @@
     a.appendChild(body);
     li.appendChild(a);
     return li;
+  }
+
+  // form#search (issue 15): results 250 ms after the last key, Enter at once,
+  // the count in a live region; an older request is cancelled.
+  function searchBox(slug, words) {
+    const input = $('q'), status = $('search-status'), out = $('search-results');
+    if (!input) return;
+    let timer = null, ctl = null;
+    async function run() {
+      const text = input.value.trim();
+      if (ctl) ctl.abort();
+      ctl = null;
+      if (!text) { out.replaceChildren(); status.textContent = ''; return; }
+      const mine = ctl = new AbortController();
+      status.textContent = T.searching;
+      try {
+        const r = await fetch(API + '/contests/' + encodeURIComponent(slug) + '/entries?' +
+          new URLSearchParams({ q: text, limit: '12' }), { signal: mine.signal });
+        const body = await r.json().catch(() => null);
+        if (mine !== ctl) return;
+        if (!r.ok) throw errorFrom(r.status, body);
+        const list = body.entries;
+        out.replaceChildren(...list.map((e) => card(e, words)));
+        status.textContent = list.length ? fill(body.more ? T.foundMore : T.found, { n: list.length }) : T.foundNone;
+      } catch (e) {
+        if (e.name !== 'AbortError') status.textContent = e.message;
+      }
+    }
+    input.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(run, 250); });
+    $('search').addEventListener('submit', (ev) => { ev.preventDefault(); clearTimeout(timer); run(); });
+    input.value = param('q') || '';
+    if (input.value) run();
   }
 
   function showError(target, err) {
@@ -336,7 +379,7 @@
     errorFrom: errorFrom, message: message, missing: missing, session: session,
     loadSession: loadSession, setSession: setSession, logout: logout,
     safeNext: safeNext, loginUrl: loginUrl, param: param, contest: contest,
-    picture: picture, card: card, showError: showError, uuid: uuid,
+    picture: picture, card: card, showError: showError, uuid: uuid, searchBox: searchBox,
     remembered: remembered, phase: (p) => T.phases[p] || p
   };
 

@@ -103,6 +103,7 @@
       history.replaceState(null, '', urlWith({ seed: q.get('seed') }));
     }
     setupForm(c);
+    ND.searchBox(c.slug, T.votes);
     let data;
     try {
       data = await fetchPage(c, sort);

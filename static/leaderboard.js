@@ -7,12 +7,18 @@
   const T = {
     title: 'Bảng xếp hạng – {title} – netdep',
     votes: 'phiếu',
+    number: 'Số ',
     entriesOf: '{n} ảnh',
     chart: 'Biểu đồ: số phiếu của {n} vị trí dẫn đầu ({period}).',
     periods: { today: 'hôm nay', week: 'tuần này', all: 'toàn cuộc thi' },
     updated: 'Cập nhật lúc {t}. Bảng tự làm mới vài giây một lần.',
     noUnits: 'Máy chủ chưa có bảng xếp hạng đơn vị. Vui lòng quay lại sau.',
     noUnit: '(chưa ghi đơn vị)',
+    participants: '{n} người dự thi',
+    voters: '{n} người bình chọn',
+    rate: '{r} người dự thi / 100 đoàn viên',
+    other: 'Khác: đơn vị chưa có trong danh sách',
+    otherNames: 'gồm {names}',
     loadFailed: 'Không tải được bảng xếp hạng: {msg}'
   };
   const SVGNS = 'http://www.w3.org/2000/svg';
@@ -21,6 +27,10 @@
   const kind = q.get('kind') === 'units' ? 'units' : 'entries';
   // Units are ranked over the whole contest: they have no period tabs.
   const period = kind === 'entries' && ['today', 'week'].includes(q.get('period')) ? q.get('period') : 'all';
+  // Units: a level of the tree, ranked by votes or by participants per
+  // 100 members (issue 15).
+  const level = ['grassroots', 'branch'].includes(q.get('level')) ? q.get('level') : 'province';
+  const sort = q.get('sort') === 'rate' ? 'rate' : 'votes';
   let rows = [];
 
   function svg(tag, attrs, text) {
@@ -33,12 +43,17 @@
   function tabs() {
     const periods = document.querySelector('.tabs a[data-period]');
     if (periods) periods.parentElement.hidden = kind === 'units';
+    $('levels').hidden = $('sorts').hidden = kind !== 'units';
     for (const a of document.querySelectorAll('.tabs a')) {
       const u = new URLSearchParams(location.search);
       if (a.dataset.kind) u.set('kind', a.dataset.kind);
       if (a.dataset.period) u.set('period', a.dataset.period);
+      if (a.dataset.level) u.set('level', a.dataset.level);
+      if (a.dataset.sort) u.set('sort', a.dataset.sort);
       a.href = '/leaderboard.html?' + u;
-      const on = a.dataset.kind ? a.dataset.kind === kind : a.dataset.period === period;
+      const on = a.dataset.kind ? a.dataset.kind === kind
+        : a.dataset.level ? a.dataset.level === level
+          : a.dataset.sort ? a.dataset.sort === sort : a.dataset.period === period;
       a.setAttribute('aria-current', on ? 'true' : 'false');
     }
   }
@@ -88,17 +103,30 @@
     if (kind === 'entries') {
       const data = await api('GET', base + '/leaderboard?limit=20&period=' + period);
       rows = (data.entries || []).map((r) => ({
-        rank: r.rank, votes: r.votes, label: r.entry.title, href: '/e/' + encodeURIComponent(r.entry.id),
+        rank: r.rank, votes: r.votes,
+        label: (r.entry.number ? T.number + r.entry.number + ' · ' : '') + r.entry.title, href: '/e/' + encodeURIComponent(r.entry.id),
         who: [r.entry.author && r.entry.author.display_name, r.entry.unit].filter(Boolean).join(' · ')
       }));
     } else {
-      const data = await api('GET', base + '/leaderboard/units?limit=20');
-      const list = data.units || data.entries || data.rows || [];
-      rows = list.map((u, i) => ({
+      const data = await api('GET', base + '/leaderboard/units?limit=20&level=' + level + '&sort=' + sort);
+      rows = (data.units || []).map((u, i) => ({
         rank: u.rank || i + 1, votes: Number(u.votes) || 0,
-        label: u.unit || u.name || u.district || T.noUnit,
-        who: u.entries !== undefined ? fill(T.entriesOf, { n: num(u.entries) }) : ''
+        label: u.name || T.noUnit, href: '/unit.html?code=' + encodeURIComponent(u.code),
+        who: [fill(T.entriesOf, { n: num(u.entries) }), fill(T.participants, { n: num(u.participants) }),
+          fill(T.voters, { n: num(u.voters) }),
+          u.per_100_members !== null && u.per_100_members !== undefined
+            ? fill(T.rate, { r: Number(u.per_100_members).toLocaleString('vi-VN') }) : ''].filter(Boolean).join(' · ')
       }));
+      // Entries of units nobody has put in the tree yet: never lost.
+      const o = data.other;
+      if (o) {
+        rows.push({
+          rank: '–', votes: Number(o.votes) || 0, label: T.other,
+          who: [fill(T.entriesOf, { n: num(o.entries) }), fill(T.participants, { n: num(o.participants) }),
+            o.names && o.names.length ? fill(T.otherNames, { names: o.names.map((n) => n.name || T.noUnit).join('; ') }) : '']
+            .filter(Boolean).join(' · ')
+        });
+      }
     }
     chart();
     list();
@@ -111,6 +139,7 @@
     if (!c) { ND.showError('error', { message: ND.T.noContest }); return; }
     document.title = fill(T.title, { title: c.title });
     $('contest-name').textContent = c.title;
+    ND.searchBox(c.slug, T.votes);
     try {
       await load(c);
     } catch (e) {

@@ -13,7 +13,7 @@
     noFile: 'Hãy chọn một ảnh để gửi.',
     noTitle: 'Hãy đặt tên cho ảnh.',
     noCategory: 'Hãy chọn thể loại cho ảnh.',
-    badType: 'Tệp “{name}” không phải ảnh JPEG, PNG hoặc WebP.',
+    badType: 'Tệp “{name}” không phải ảnh JPEG, PNG, WebP, HEIC hoặc AVIF.',
     tooBig: 'Ảnh nặng {size} MB, vượt giới hạn {mb} MB của cuộc thi. Hãy chọn ảnh nhỏ hơn.',
     tooSmall: 'Ảnh {w}×{h} điểm ảnh quá nhỏ: cạnh ngắn cần ít nhất {px} điểm ảnh.',
     previewInfo: '{w}×{h} điểm ảnh · {size} MB',
@@ -95,7 +95,9 @@
     if (previewUrl) { URL.revokeObjectURL(previewUrl); previewUrl = null; }
     if (!f) return;
     const ext = (f.name.split('.').pop() || '').toLowerCase();
-    if (!TYPES.includes(f.type) && !(f.type === '' && ['heic', 'heif', 'avif'].includes(ext))) {
+    // Some browsers give a phone's HEIC no type or application/octet-stream:
+    // the extension decides then; the server reads the bytes anyway.
+    if (!TYPES.includes(f.type) && !(['', 'application/octet-stream'].includes(f.type) && ['heic', 'heif', 'avif'].includes(ext))) {
       fileProblem = fill(T.badType, { name: f.name });
     } else if (f.size > c.max_bytes) {
       fileProblem = fill(T.tooBig, { size: mb(f.size), mb: num(Math.floor(c.max_bytes / 1048576)) });

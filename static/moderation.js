@@ -44,7 +44,6 @@
       'Chất lượng ảnh thấp', 'Ảnh trùng lặp'],
     factAuthor: 'Tác giả',
     factUnit: 'Đơn vị',
-    factDistrict: 'Quận/huyện',
     factCategory: 'Thể loại',
     factSubmitted: 'Gửi lúc',
     factCamera: 'Máy ảnh',
@@ -57,6 +56,8 @@
     originalMeta: '{w} × {h} px · {type}',
     originalLoading: 'Đang tải ảnh gốc…',
     originalFailed: 'Không tải được ảnh gốc.',
+    originalNoShow: 'Trình duyệt này không hiển thị được ảnh {type}: hãy tải ảnh gốc về để xem, hoặc xem ảnh đã chuyển đổi bên dưới.',
+    originalDownload: 'Tải ảnh gốc',
     status: { pending: 'chờ duyệt', approved: 'đã duyệt', rejected: 'đã từ chối', withdrawn: 'đã rút' },
     verb: { approved: 'duyệt', rejected: 'từ chối' },
     approved: 'Đã duyệt «{title}».',
@@ -551,7 +552,6 @@
     const a = e.author || {};
     fact(dl, TEXT.factAuthor, a.display_name + (e.author_username ? ' (' + e.author_username + ')' : ''));
     fact(dl, TEXT.factUnit, e.unit || a.unit);
-    fact(dl, TEXT.factDistrict, e.district || a.district);
     fact(dl, TEXT.factCategory, e.category ? e.category.name : TEXT.noCategory);
     fact(dl, TEXT.factSubmitted, S.fmtDate(e.created_at));
     fact(dl, TEXT.factCamera, e.camera);
@@ -691,8 +691,19 @@
     box.replaceChildren();
     const note = el('p', 'meta', TEXT.originalLoading);
     const img = el('img', { alt: e.title, id: 'original-img' });
-    img.addEventListener('load', () => { note.remove(); });
-    img.addEventListener('error', () => { note.textContent = TEXT.originalFailed; });
+    let standIn = false;
+    img.addEventListener('load', () => { if (!standIn) note.remove(); });
+    img.addEventListener('error', () => {
+      // A phone's HEIC (and AVIF in an old browser) is kept as uploaded
+      // but not every browser draws it: offer the file and the 1600 px
+      // JPEG made from it.
+      const heif = /^image\/(heic|avif)$/.test(e.original_type || '');
+      const disp = e.media && e.media.display_jpeg;
+      if (!heif) { note.textContent = TEXT.originalFailed; return; }
+      note.replaceChildren(fmt(TEXT.originalNoShow, { type: e.original_type.slice(6).toUpperCase() }), ' ',
+        el('a', { href: e.original, download: '' }, TEXT.originalDownload));
+      if (disp) { standIn = true; img.src = disp; img.removeAttribute('id'); }
+    }, { once: true });
     img.src = e.original;
     box.append(note, img);
     $('original-h').textContent = TEXT.originalTitle + ' – ' + e.title;

@@ -159,14 +159,32 @@ def testdata():
     return path
 
 
+class _OwnerDb:
+    """The owner's connection; reconnect() after a test restarted
+    PostgreSQL (tests/e2e/test_faults.py), so the tests after it keep a
+    working one.  Everything else is the psycopg2 connection's."""
+
+    def __init__(self):
+        self._conn = None
+        self.reconnect()
+
+    def reconnect(self):
+        if self._conn is not None:
+            self._conn.close()
+        self._conn = psycopg2.connect(_env("NETDEP_DSN"))
+        self._conn.autocommit = True
+        with self._conn.cursor() as cur:
+            cur.execute("SET search_path = netdep, public")
+
+    def __getattr__(self, name):
+        return getattr(self._conn, name)
+
+
 @pytest.fixture(scope="session")
 def db():
     """psycopg2 connection as the cluster owner, autocommit, search_path
     netdep: for assertions on rows (and set-up the API cannot do)."""
-    conn = psycopg2.connect(_env("NETDEP_DSN"))
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute("SET search_path = netdep, public")
+    conn = _OwnerDb()
     yield conn
     conn.close()
 
@@ -221,15 +239,16 @@ def new_user(admin_cli, base_url):
     netdep-admin (random username, password conftest.PASSWORD), grants
     role ("judge" or "admin", optionally for contest), logs in and returns
     the Client (.csrf, .user, .username, .password).  fields: display_name,
-    unit, district."""
+    unit (a free-text unit name), unit_code (a node of the unit tree)."""
     clients = []
 
     def make(role=None, contest=None, display_name=None, unit="Chi đoàn 1",
-             district="Quận 1", login=True):
+             unit_code=None, login=True):
         username = _random_name("u")
         display_name = display_name or f"Người dùng {username}"
+        extra = ["--unit-code", unit_code] if unit_code else []
         r = admin_cli("user", "create", username, "--display-name",
-                      display_name, "--unit", unit, "--district", district,
+                      display_name, "--unit", unit, *extra,
                       input=PASSWORD + "\n")
         assert r.returncode == 0, f"user create {username}: {r.stderr}"
         if role is not None:

@@ -111,5 +111,10 @@ int admin_contest_list(int argc, char **argv);
 int admin_media_sweep(int argc, char **argv);
 int admin_media_orphans(int argc, char **argv);
 int admin_media_janitor(int argc, char **argv);
+int admin_media_relink(int argc, char **argv);
+int admin_unit_import(int argc, char **argv);
+int admin_unit_export(int argc, char **argv);
+int admin_unit_unmapped(int argc, char **argv);
+int admin_unit_map(int argc, char **argv);
 
 #endif

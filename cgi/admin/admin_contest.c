@@ -289,7 +289,8 @@ settings_apply(struct admin_run *run, struct csettings *s,
 		                       s->param);
 		if (st == DB_NONE)
 			admin_fail("the database refused the settings (a rule "
-			           "of the contests table)");
+			           "of the contests table, or a unit-code no "
+			           "unit has)");
 		if (st != DB_OK)
 			return ADMIN_EXIT_FAIL;
 	}

@@ -8,8 +8,10 @@
 #include <string.h>
 
 #include "../db_entry.h"
+#include "../db_search.h"
 #include "../gallery.h"
 #include "../stmt.h"
+#include "../text.h"
 #include "../valid.h"
 #include "admin.h"
 #include "admin_args.h"
@@ -20,7 +22,9 @@ static const char help_text[] =
     "Accounts (the password is the first line of standard input; on a\n"
     "terminal it is asked twice without echo):\n"
     "  user create USERNAME [--display-name TEXT] [--unit TEXT]\n"
-    "              [--district TEXT] [--email ADDR] [--phone NUMBER]\n"
+    "              [--unit-code CODE] [--email ADDR] [--phone NUMBER]\n"
+    "                              --unit-code: a node of the unit tree;\n"
+    "                              --unit alone: a name not (yet) listed\n"
     "  user password USERNAME      set a new password, end all sessions\n"
     "  user list                   accounts and roles, tab-separated\n"
     "  user disable USERNAME       ban: no log-in, every session ends\n"
@@ -77,6 +81,24 @@ static const char help_text[] =
     "                              NETDEP_MEDIA_RETENTION_DAYS (30) ago, as\n"
     "                              the server does every hour; --dry-run\n"
     "                              lists them\n"
+    "  media relink                after a restore: link the files of every\n"
+    "                              approved entry into pub/, unlink the\n"
+    "                              others', and list rows whose original or\n"
+    "                              thumbnail is missing (exit 1 if any)\n"
+    "\n"
+    "Units (issue 15; the CSV's columns: code, name, kind, short_name,\n"
+    "parent, valid_from, valid_to, successors, members, members_as_of;\n"
+    "UTF-8 with or without BOM, comma or semicolon):\n"
+    "  unit import FILE.csv        create or update units by code; every\n"
+    "                              bad line is reported with its number\n"
+    "                              and then nothing changes; idempotent\n"
+    "  unit export [FILE.csv]      the tree in the same columns (stdout)\n"
+    "  unit unmapped               free-text unit names not in the tree\n"
+    "  unit map NAME CODE          give every account and entry with that\n"
+    "                              unit name (case and diacritics aside)\n"
+    "                              the unit CODE; boards recount\n"
+    "  contest set SLUG unit-code=CODE [open-to-all=yes]\n"
+    "                              only CODE's subtree may enter\n"
     "\n"
     "Other:\n"
     "  check-sql                   prepare every statement (for tests)\n"
@@ -84,6 +106,8 @@ static const char help_text[] =
     "               [--category ID] [--unit U]\n"
     "                              the plan PostgreSQL runs for that\n"
     "                              gallery page (EXPLAIN, JSON)\n"
+    "  search-plan SLUG QUERY      the plan PostgreSQL runs for that\n"
+    "                              search (EXPLAIN, JSON)\n"
     "  --help                      this text\n"
     "\n"
     "Database: NETDEP_DB (a libpq conninfo), or else the development\n"
@@ -215,6 +239,39 @@ gallery_plan(int argc, char **argv)
 	return rc;
 }
 
+/*
+ * Prints the plan of a search (?q=): the statement the server runs,
+ * planned for these values as the server plans it (per call), so an
+ * operator (and tests/e2e/test_search.py) can see that it reads indexes
+ * (the trigram index, the number index), never the whole contest.
+ */
+static int
+search_plan(int argc, char **argv)
+{
+	static const char *const none[1] = {NULL};
+	const char              *pos[2], *json = NULL, *query;
+	char                     err[256];
+	size_t                   npos, qlen;
+	struct admin_run         run = {0};
+	int                      rc = ADMIN_EXIT_FAIL;
+
+	if (!admin_args_parse(argc, argv, none, 0, NULL, pos, 2, &npos, err,
+	                      sizeof(err)))
+		return admin_usage("search-plan: %s", err);
+	if (npos != 2)
+		return admin_usage("search-plan needs a SLUG and a QUERY");
+	if (admin_start(&run, 1) == 0 &&
+	    text_nfc(&run.a, pos[1], strlen(pos[1]), &query, &qlen) ==
+	        TEXT_OK &&
+	    db_search_plan(run.db, &run.a, pos[0], query, "21", &json) == DB_OK)
+		rc = ADMIN_EXIT_OK;
+	rc = admin_finish(&run, rc);
+	if (rc == ADMIN_EXIT_OK && (puts(json) == EOF || fflush(stdout) != 0))
+		rc = ADMIN_EXIT_FAIL;
+	arena_free(&run.a);
+	return rc;
+}
+
 enum cmd {
 	CMD_USER_CREATE,
 	CMD_USER_PASSWORD,
@@ -230,8 +287,14 @@ enum cmd {
 	CMD_MEDIA_SWEEP,
 	CMD_MEDIA_ORPHANS,
 	CMD_MEDIA_JANITOR,
+	CMD_MEDIA_RELINK,
+	CMD_UNIT_IMPORT,
+	CMD_UNIT_EXPORT,
+	CMD_UNIT_UNMAPPED,
+	CMD_UNIT_MAP,
 	CMD_CHECK_SQL,
 	CMD_GALLERY_PLAN,
+	CMD_SEARCH_PLAN,
 	CMD__MAX
 };
 
@@ -254,8 +317,14 @@ static const struct {
     {"media", "sweep", admin_media_sweep},       /* CMD_MEDIA_SWEEP */
     {"media", "orphans", admin_media_orphans},   /* CMD_MEDIA_ORPHANS */
     {"media", "janitor", admin_media_janitor},   /* CMD_MEDIA_JANITOR */
+    {"media", "relink", admin_media_relink},     /* CMD_MEDIA_RELINK */
+    {"unit", "import", admin_unit_import},       /* CMD_UNIT_IMPORT */
+    {"unit", "export", admin_unit_export},       /* CMD_UNIT_EXPORT */
+    {"unit", "unmapped", admin_unit_unmapped},   /* CMD_UNIT_UNMAPPED */
+    {"unit", "map", admin_unit_map},             /* CMD_UNIT_MAP */
     {"check-sql", NULL, check_sql},              /* CMD_CHECK_SQL */
     {"gallery-plan", NULL, gallery_plan},        /* CMD_GALLERY_PLAN */
+    {"search-plan", NULL, search_plan},          /* CMD_SEARCH_PLAN */
 };
 
 int

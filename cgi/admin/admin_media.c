@@ -3,9 +3,13 @@
  * only lists), the clean-up of media files that no row names.  An upload writes
  * its files, then commits its rows, and removes the files when the commit
  * fails; only a crash or a database lost at the wrong moment leaves files
- * behind, and this finds them.  `media janitor` runs the server's hourly
- * retention by hand (janitor.c).
+ * behind, and this finds them (janitor_sweep(), which the server's janitor
+ * also runs every hour).  `media janitor` runs the server's hourly
+ * retention by hand (janitor.c).  `media relink`, after a restore (netdep-ctl
+ * restore), rebuilds pub/ from the rows and names rows whose files are
+ * missing.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,41 +17,18 @@
 #include "../config.h"
 #include "../db_entry.h"
 #include "../db_janitor.h"
+#include "../db_ops.h"
 #include "../janitor.h"
 #include "../store.h"
 #include "../valid.h"
 #include "admin.h"
 #include "admin_args.h"
 
-/* Files younger than this may belong to an upload in flight. */
-#define SWEEP_MIN_AGE_DEFAULT 86400L
-
 enum sopt { SOPT_OLDER_THAN, SOPT__MAX };
 
 static const char *const sopt_names[SOPT__MAX] = {
     "older-than", /* SOPT_OLDER_THAN */
 };
-
-/* The tokens that have rows, sorted (the database's byte order). */
-struct token_set {
-	const char **tok;
-	int          n;
-};
-
-static int
-token_cmp(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-static int
-token_known(void *ctx, const char *token)
-{
-	const struct token_set *ts = ctx;
-
-	return bsearch(&token, ts->tok, (size_t)ts->n, sizeof(*ts->tok),
-	               token_cmp) != NULL;
-}
 
 static void
 token_report(void *ctx, const char *token, const char *file)
@@ -56,9 +37,23 @@ token_report(void *ctx, const char *token, const char *file)
 	printf("orphan %.2s/%.2s/%s\n", token, token + 2, file);
 }
 
-/* Parses the options into sw; returns 0 or an exit code. */
+/* Loads the configuration and opens its media root: 0 or an exit code. */
 static int
-sweep_options(int argc, char **argv, struct store_sweep *sw)
+media_open(struct config *cfg, struct store *media)
+{
+	if (config_load(cfg) != 0)
+		return ADMIN_EXIT_USAGE;
+	if (store_open(media, cfg->media) != 0) {
+		admin_fail("cannot open the media root %s (set NETDEP_MEDIA)",
+		           cfg->media);
+		return ADMIN_EXIT_FAIL;
+	}
+	return 0;
+}
+
+/* Parses the options into o; returns 0 or an exit code. */
+static int
+sweep_options(int argc, char **argv, struct janitor_sweep_opts *o)
 {
 	const char *opt[SOPT__MAX] = {NULL}, *pos[1];
 	char        err[256];
@@ -68,61 +63,52 @@ sweep_options(int argc, char **argv, struct store_sweep *sw)
 	if (!admin_args_parse(argc, argv, sopt_names, SOPT__MAX, opt, pos, 0,
 	                      &npos, err, sizeof(err)))
 		return admin_usage("media %s: %s",
-		                   sw->dry_run ? "orphans" : "sweep", err);
-	sw->min_age = SWEEP_MIN_AGE_DEFAULT;
+		                   o->dry_run ? "orphans" : "sweep", err);
+	o->min_age = SWEEP_MIN_AGE_DEFAULT;
 	if (opt[SOPT_OLDER_THAN] != NULL) {
 		if (!valid_int(opt[SOPT_OLDER_THAN],
 		               strlen(opt[SOPT_OLDER_THAN]), 0, 365L * 86400,
 		               &n))
 			return admin_usage("--older-than must be a number of "
 			                   "seconds from 0 to 31536000");
-		sw->min_age = (long)n;
+		o->min_age = (long)n;
 	}
 	return 0;
 }
 
-/* Lists (dry_run 1) or removes the orphans. */
+/* Lists (dry_run 1) or removes the orphans (janitor_sweep()). */
 static int
 media_sweep(int argc, char **argv, int dry_run)
 {
-	struct store_sweep       sw = {.dry_run = dry_run};
-	struct store_sweep_stats st;
-	struct token_set         ts = {0};
-	struct admin_run         run = {0};
-	struct db_table          t;
-	struct config            cfg;
-	struct store             media;
-	int                      rc = ADMIN_EXIT_FAIL;
+	struct janitor_sweep_opts o = {.dry_run = dry_run,
+	                               .report = dry_run ? token_report : NULL};
+	struct store_sweep_stats  st;
+	struct admin_run          run = {0};
+	struct config             cfg;
+	struct store              media;
+	int                       rc;
 
-	if ((rc = sweep_options(argc, argv, &sw)) != 0)
+	if ((rc = sweep_options(argc, argv, &o)) != 0)
+		return rc;
+	if ((rc = media_open(&cfg, &media)) != 0)
 		return rc;
 	rc = ADMIN_EXIT_FAIL;
-	if (config_load(&cfg) != 0)
-		return ADMIN_EXIT_USAGE;
-	if (store_open(&media, cfg.media) != 0) {
-		admin_fail("cannot open the media root %s (set NETDEP_MEDIA)",
-		           cfg.media);
-		return ADMIN_EXIT_FAIL;
-	}
-	/* The tokens are read before the files: a row committed after this
-	 * belongs to a file younger than --older-than, which stays. */
-	if (admin_start(&run, 1) != 0 ||
-	    db_media_tokens(run.db, &run.a, &t) < 0)
+	if (admin_start(&run, 1) != 0)
 		goto out;
-	ts.tok = t.cells;
-	ts.n = t.nrows;
-	qsort(ts.tok, (size_t)ts.n, sizeof(*ts.tok), token_cmp);
-	sw.known = token_known;
-	sw.report = sw.dry_run ? token_report : NULL;
-	sw.ctx = &ts;
-	if (store_sweep_orphans(&media, &sw, &st) != 0) {
+	switch (janitor_sweep(run.db, &media, &o, &st)) {
+	case JANITOR_SWEEP_OK:
+		printf("%s %lu of %lu files (%llu bytes) that no media row "
+		       "names\n",
+		       o.dry_run ? "would remove" : "removed",
+		       o.dry_run ? st.orphans : st.removed, st.files, st.bytes);
+		rc = ADMIN_EXIT_OK;
+		break;
+	case JANITOR_SWEEP_DB:
+		admin_fail("cannot read the media tokens");
+		break;
+	default:
 		admin_fail("cannot read the media root %s", cfg.media);
-		goto out;
 	}
-	printf("%s %lu of %lu files (%llu bytes) that no media row names\n",
-	       sw.dry_run ? "would remove" : "removed",
-	       sw.dry_run ? st.orphans : st.removed, st.files, st.bytes);
-	rc = ADMIN_EXIT_OK;
 out:
 	rc = admin_finish(&run, rc);
 	store_close(&media);
@@ -172,13 +158,9 @@ admin_media_janitor(int argc, char **argv)
 		return admin_usage("media janitor takes only --dry-run, not "
 		                   "'%s'",
 		                   argv[argc - 1]);
-	if (config_load(&cfg) != 0)
-		return ADMIN_EXIT_USAGE;
-	if (store_open(&media, cfg.media) != 0) {
-		admin_fail("cannot open the media root %s (set NETDEP_MEDIA)",
-		           cfg.media);
-		return ADMIN_EXIT_FAIL;
-	}
+	if ((rc = media_open(&cfg, &media)) != 0)
+		return rc;
+	rc = ADMIN_EXIT_FAIL;
 	/* No command transaction: each batch commits before its files go. */
 	if (admin_connect(&run) == 0 &&
 	    janitor_run(run.db, &media,
@@ -198,6 +180,65 @@ admin_media_janitor(int argc, char **argv)
 		rc = ADMIN_EXIT_OK;
 	} else if (run.db != NULL) {
 		admin_fail("the database failed; what was reported is done");
+	}
+	rc = admin_finish(&run, rc);
+	store_close(&media);
+	arena_free(&run.a);
+	return rc;
+}
+
+/* One row of media relink: its files present, its public links right. */
+static int
+relink_one(const struct store *st, const struct db_relink *r, int *pub)
+{
+	const char *orig = store_orig_suffix(r->original_type);
+	const char *thumb = store_deriv_suffix(STORE_T400_JPG);
+	int         ok = 1;
+
+	if (store_exists(st, STORE_ORIG, r->token, orig) != 1) {
+		printf("missing orig/%.2s/%.2s/%s%s\n", r->token, r->token + 2,
+		       r->token, orig);
+		ok = 0;
+	}
+	if (store_exists(st, STORE_PRIV, r->token, thumb) != 1) {
+		printf("missing priv/%.2s/%.2s/%s%s\n", r->token, r->token + 2,
+		       r->token, thumb);
+		ok = 0;
+	}
+	if ((r->public ? store_publish(st, r->token)
+	               : store_unpublish(st, r->token)) != 0) {
+		printf("cannot %s %s: %s\n",
+		       r->public ? "publish" : "unpublish", r->token,
+		       strerror(errno));
+		ok = 0;
+	}
+	*pub += r->public;
+	return ok;
+}
+
+int
+admin_media_relink(int argc, char **argv)
+{
+	struct config         cfg;
+	struct store          media;
+	struct admin_run      run = {0};
+	struct db_relink_list l;
+	int                   rc = ADMIN_EXIT_FAIL, bad = 0, pub = 0;
+
+	if (argc > 0)
+		return admin_usage("media relink takes no argument, not '%s'",
+		                   argv[0]);
+	if ((rc = media_open(&cfg, &media)) != 0)
+		return rc;
+	rc = ADMIN_EXIT_FAIL;
+	if (admin_start(&run, 1) == 0 &&
+	    db_media_relink_list(run.db, &run.a, &l) == DB_OK) {
+		for (int i = 0; i < l.n; i++)
+			bad += !relink_one(&media, &l.e[i], &pub);
+		printf("relinked %d media rows (%d public); %d with files "
+		       "missing or not linked\n",
+		       l.n, pub, bad);
+		rc = bad == 0 ? ADMIN_EXIT_OK : ADMIN_EXIT_FAIL;
 	}
 	rc = admin_finish(&run, rc);
 	store_close(&media);

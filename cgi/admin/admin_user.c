@@ -13,6 +13,7 @@
 
 #include "../db_account.h"
 #include "../db_contest.h"
+#include "../db_unit.h"
 #include "../password.h"
 #include "../valid.h"
 #include "admin.h"
@@ -26,7 +27,7 @@
 enum uopt {
 	UOPT_DISPLAY_NAME,
 	UOPT_UNIT,
-	UOPT_DISTRICT,
+	UOPT_UNIT_CODE,
 	UOPT_EMAIL,
 	UOPT_PHONE,
 	UOPT__MAX
@@ -35,7 +36,7 @@ enum uopt {
 static const char *const uopt_names[UOPT__MAX] = {
     "display-name", /* UOPT_DISPLAY_NAME */
     "unit",         /* UOPT_UNIT */
-    "district",     /* UOPT_DISTRICT */
+    "unit-code",    /* UOPT_UNIT_CODE */
     "email",        /* UOPT_EMAIL */
     "phone",        /* UOPT_PHONE */
 };
@@ -132,7 +133,7 @@ user_options(int argc, char **argv, struct account_new *a)
 	a->display_name =
 	    opt[UOPT_DISPLAY_NAME] ? opt[UOPT_DISPLAY_NAME] : pos[0];
 	a->unit = opt[UOPT_UNIT] ? opt[UOPT_UNIT] : "";
-	a->district = opt[UOPT_DISTRICT] ? opt[UOPT_DISTRICT] : "";
+	a->unit_id = opt[UOPT_UNIT_CODE]; /* a code until resolved */
 	a->email =
 	    opt[UOPT_EMAIL] && opt[UOPT_EMAIL][0] ? opt[UOPT_EMAIL] : NULL;
 	a->phone =
@@ -140,12 +141,12 @@ user_options(int argc, char **argv, struct account_new *a)
 	if (!valid_line(a->display_name, strlen(a->display_name), 1, 80))
 		return admin_usage("--display-name must be 1 to 80 "
 		                   "characters of text on one line");
-	if (!valid_line(a->unit, strlen(a->unit), 0, 120))
-		return admin_usage("--unit must be at most 120 characters of "
+	if (!valid_line(a->unit, strlen(a->unit), 0, 200))
+		return admin_usage("--unit must be at most 200 characters of "
 		                   "text on one line");
-	if (!valid_line(a->district, strlen(a->district), 0, 120))
-		return admin_usage("--district must be at most 120 characters "
-		                   "of text on one line");
+	if (a->unit_id != NULL &&
+	    !valid_line(a->unit_id, strlen(a->unit_id), 1, 64))
+		return admin_usage("--unit-code must be a unit's code");
 	if (a->email != NULL && !valid_email(a->email, strlen(a->email)))
 		return admin_usage("--email '%s' is not an e-mail address",
 		                   a->email);
@@ -216,16 +217,29 @@ admin_user_create(int argc, char **argv)
 	rc = ADMIN_EXIT_FAIL;
 	if (admin_start(&run, 0) != 0)
 		goto out;
+	if (acc.unit_id != NULL) { /* the code becomes the node */
+		const char *code = acc.unit_id;
+
+		st =
+		    db_unit_pick(run.db, &run.a, code, &acc.unit_id, &acc.unit);
+		if (st == DB_NONE)
+			admin_fail(
+			    "no unit has the code %s today (netdep-admin "
+			    "unit export lists them)",
+			    code);
+		if (st != DB_OK)
+			goto out;
+	}
 	st = db_account_create(run.db, &run.a, &acc, &nid, &why);
 	if (st == DB_NONE)
 		user_refused(&run, acc.username, why);
 	if (st != DB_OK)
 		goto out;
 	id = arena_printf(&run.a, "%lld", (long long)nid);
-	after = json_text(&run, json_pack("{s:s, s:s, s:s, s:s}", "username",
+	after = json_text(&run, json_pack("{s:s, s:s, s:s, s:s?}", "username",
 	                                  acc.username, "display_name",
 	                                  acc.display_name, "unit", acc.unit,
-	                                  "district", acc.district));
+	                                  "unit_id", acc.unit_id));
 	if (after == NULL || admin_audit(&run, "account.create", "account", id,
 	                                 NULL, NULL, after) != 0)
 		goto out;
@@ -345,7 +359,7 @@ admin_user_list(int argc, char **argv)
 {
 	return admin_list(
 	    argc, argv, "user list",
-	    "username\tdisplay_name\tunit\tdistrict\troles\tstatus\t"
+	    "username\tdisplay_name\tunit\tunit_code\troles\tstatus\t"
 	    "created_at\n",
 	    db_account_list, "");
 }

@@ -53,8 +53,9 @@ RETURN c.results_at IS NOT NULL AND now() >= c.results_at;
 
 -- Conflict of interest: may p_judge not act on entry p_entry?  Always for
 -- the judge's own entry; for an entry of the judge's own unit when the
--- contest's coi_unit is on (units compared without case and outer spaces;
--- an empty unit matches nothing).
+-- contest's coi_unit is on (the same node of the unit tree, or the same
+-- free-text name without case and outer spaces; an empty one matches
+-- nothing).
 CREATE FUNCTION jury_conflict(p_judge bigint, p_entry bigint) RETURNS boolean
 LANGUAGE sql STABLE
 RETURN EXISTS (
@@ -63,8 +64,10 @@ RETURN EXISTS (
 	   AND (e.account_id = p_judge
 	        OR (c.coi_unit AND EXISTS (
 	              SELECT 1 FROM accounts j
-	               WHERE j.id = p_judge AND btrim(j.unit) <> ''
-	                 AND lower(btrim(j.unit)) = lower(btrim(e.unit))))));
+	               WHERE j.id = p_judge
+	                 AND ((j.unit_id IS NOT NULL AND j.unit_id = e.unit_id)
+	                      OR (btrim(j.unit) <> ''
+	                          AND lower(btrim(j.unit)) = lower(btrim(e.unit))))))));
 
 -- Writes one audit row.
 CREATE FUNCTION audit(p_actor bigint, p_name text, p_ip text, p_action text,

@@ -3,20 +3,21 @@
 
 SET search_path = netdep, pg_catalog;
 
--- entry_stats follows each entry's status, category, unit and district.
+-- entry_stats follows each entry's status, category and unit (its node
+-- and its free-text name).
 CREATE FUNCTION entry_stats_sync() RETURNS trigger
 LANGUAGE plpgsql SET search_path = netdep, pg_catalog AS $$
 BEGIN
 	INSERT INTO entry_stats AS s (entry_id, contest_id, approved,
-	                              category_id, unit, district)
+	                              category_id, unit, unit_id, account_id)
 	VALUES (NEW.id, NEW.contest_id, NEW.status = 'approved',
-	        NEW.category_id, NEW.unit, NEW.district)
+	        NEW.category_id, NEW.unit, NEW.unit_id, NEW.account_id)
 	ON CONFLICT (entry_id) DO UPDATE
 	   SET approved = EXCLUDED.approved, category_id = EXCLUDED.category_id,
-	       unit = EXCLUDED.unit, district = EXCLUDED.district
-	 WHERE (s.approved, s.category_id, s.unit, s.district)
+	       unit = EXCLUDED.unit, unit_id = EXCLUDED.unit_id
+	 WHERE (s.approved, s.category_id, s.unit, s.unit_id)
 	       IS DISTINCT FROM (EXCLUDED.approved, EXCLUDED.category_id,
-	                         EXCLUDED.unit, EXCLUDED.district);
+	                         EXCLUDED.unit, EXCLUDED.unit_id);
 	INSERT INTO fold_state AS f (contest_id, folded_at)
 	VALUES (NEW.contest_id, now())
 	ON CONFLICT (contest_id) DO UPDATE SET folded_at = now();
@@ -25,7 +26,7 @@ END
 $$;
 
 CREATE TRIGGER entries_stats_sync
-    AFTER INSERT OR UPDATE OF status, category_id, unit, district ON entries
+    AFTER INSERT OR UPDATE OF status, category_id, unit, unit_id ON entries
     FOR EACH ROW EXECUTE FUNCTION entry_stats_sync();
 
 CREATE FUNCTION entry_similar(p_entry bigint, p_viewer bigint, p_max integer,
@@ -110,7 +111,7 @@ RETURN greatest(1, ceil(extract(epoch FROM
 -- insert of another transaction that takes it raises unique_violation on
 -- entries_slot_key; the caller retries).  Outcomes: created (entry_id),
 -- upload_quota (detail: the quota; retry_after: seconds to the next
--- Vietnam day), entry_limit.  A caller that does not commit undoes the
+-- Vietnam day), entry_limit, outside_unit (detail: the organiser).  A caller that does not commit undoes the
 -- count too: only stored uploads count, and withdrawing never refunds.
 CREATE FUNCTION entry_create(p_contest bigint, p_account bigint,
                              p_category bigint, p_title text, p_caption text,
@@ -123,6 +124,13 @@ AS $$
 DECLARE
 	used_n integer;
 BEGIN
+	-- Only the organising unit's subtree takes part (issue 15), unless
+	-- the contest is open to all: detail names the organiser.
+	detail := unit_outside(p_contest, p_account);
+	IF detail IS NOT NULL THEN
+		outcome := 'outside_unit';
+		RETURN;
+	END IF;
 	INSERT INTO upload_quota AS q (account_id, day, used)
 	VALUES (p_account, upload_day(), 1)
 	ON CONFLICT (account_id, day)
@@ -135,9 +143,9 @@ BEGIN
 		RETURN;
 	END IF;
 	INSERT INTO entries (contest_id, account_id, category_id, title,
-	                     caption, unit, district, slot)
+	                     caption, unit, unit_id, slot)
 	SELECT p_contest, a.id, p_category, p_title, p_caption, a.unit,
-	       a.district, s
+	       a.unit_id, s
 	  FROM accounts a,
 	       generate_series(1, (SELECT c.max_entries FROM contests c
 	                            WHERE c.id = p_contest)) s

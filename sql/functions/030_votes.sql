@@ -212,25 +212,30 @@ BEGIN
 END
 $$;
 
+-- An approved entry counts for each key unit_keys() gives it (its node
+-- and every ancestor, or the "other" row and its free-text name): +1/-1
+-- rows queued with the entrant, folded with the votes.
 CREATE FUNCTION unit_entries_sync() RETURNS trigger
 LANGUAGE plpgsql SET search_path = netdep, pg_catalog AS $$
 BEGIN
 	IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.approved THEN
-		INSERT INTO unit_entry_changes (contest_id, level, name, delta)
-		VALUES (OLD.contest_id, 'unit', OLD.unit, -1),
-		       (OLD.contest_id, 'district', OLD.district, -1);
+		INSERT INTO unit_entry_changes (contest_id, level, name, account_id,
+		                                delta)
+		SELECT OLD.contest_id, k.level, k.name, OLD.account_id, -1
+		  FROM unit_keys(OLD.unit_id, OLD.unit) k;
 	END IF;
 	IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.approved THEN
-		INSERT INTO unit_entry_changes (contest_id, level, name, delta)
-		VALUES (NEW.contest_id, 'unit', NEW.unit, 1),
-		       (NEW.contest_id, 'district', NEW.district, 1);
+		INSERT INTO unit_entry_changes (contest_id, level, name, account_id,
+		                                delta)
+		SELECT NEW.contest_id, k.level, k.name, NEW.account_id, 1
+		  FROM unit_keys(NEW.unit_id, NEW.unit) k;
 	END IF;
 	RETURN NULL;
 END
 $$;
 
 CREATE TRIGGER entry_stats_units
-    AFTER INSERT OR DELETE OR UPDATE OF approved, unit, district
+    AFTER INSERT OR DELETE OR UPDATE OF approved, unit, unit_id
     ON entry_stats FOR EACH ROW EXECUTE FUNCTION unit_entries_sync();
 
 -- --- the folder: the week table and the units' entry counts ---------------
@@ -240,7 +245,8 @@ CREATE TRIGGER entry_stats_units
 CREATE FUNCTION vote_fold(OUT folded bigint)
 LANGUAGE plpgsql SET search_path = netdep, pg_catalog AS $$
 DECLARE
-	took boolean;
+	took         boolean;
+	took_entries boolean;
 BEGIN
 	IF NOT pg_try_advisory_xact_lock(hashtext('netdep.vote_fold')) THEN
 		folded := -1;
@@ -252,7 +258,7 @@ BEGIN
 		DELETE FROM vote_changes
 		RETURNING entry_id, voter_id, vote_day, delta
 	), g AS (
-		SELECT d.entry_id, e.contest_id, e.unit, e.district, d.voter_id,
+		SELECT d.entry_id, e.contest_id, e.unit, e.unit_id, d.voter_id,
 		       d.vote_day, sum(d.delta) AS n
 		  FROM d JOIN entries e ON e.id = d.entry_id
 		 GROUP BY 1, 2, 3, 4, 5, 6
@@ -278,13 +284,13 @@ BEGIN
 		DO UPDATE SET votes = c.votes + EXCLUDED.votes
 	), ue AS (
 		DELETE FROM unit_entry_changes
-		RETURNING contest_id, level, name, delta
+		RETURNING contest_id, level, name, account_id, delta
 	), uv AS (
-		SELECT contest_id, 'unit' AS level, unit AS name, voter_id,
-		       sum(n) AS n FROM g GROUP BY 1, 3, 4
-		UNION ALL
-		SELECT contest_id, 'district', district, voter_id, sum(n)
-		  FROM g GROUP BY 1, 3, 4
+		-- Each unit key of the entry (unit_keys: its node and every
+		-- ancestor, or "other" and the free-text name).
+		SELECT g.contest_id, k.level, k.name, g.voter_id, sum(g.n) AS n
+		  FROM g, LATERAL unit_keys(g.unit_id, g.unit) k
+		 GROUP BY 1, 2, 3, 4
 	), before AS (
 		SELECT uv.*, coalesce(x.votes, 0) AS had FROM uv
 		  LEFT JOIN unit_voters x USING (contest_id, level, name, voter_id)
@@ -295,20 +301,37 @@ BEGIN
 		SELECT contest_id, level, name, voter_id, n FROM before
 		ON CONFLICT (contest_id, level, name, voter_id)
 		DO UPDATE SET votes = u.votes + EXCLUDED.votes
+	), up AS (
+		SELECT contest_id, level, name, account_id, sum(delta) AS n
+		  FROM ue GROUP BY 1, 2, 3, 4 HAVING sum(delta) <> 0
+	), pbefore AS (
+		SELECT up.*, coalesce(x.entries, 0) AS had FROM up
+		  LEFT JOIN unit_participants x
+		       USING (contest_id, level, name, account_id)
+	), upi AS (
+		INSERT INTO unit_participants AS u (contest_id, level, name,
+		                                    account_id, entries)
+		SELECT contest_id, level, name, account_id, n FROM pbefore
+		ON CONFLICT (contest_id, level, name, account_id)
+		DO UPDATE SET entries = u.entries + EXCLUDED.entries
 	), us AS (
 		INSERT INTO unit_stats AS u (contest_id, level, name, votes, voters,
-		                             entries)
-		SELECT contest_id, level, name, sum(v), sum(vr), sum(en)
+		                             entries, participants)
+		SELECT contest_id, level, name, sum(v), sum(vr), sum(en), sum(pa)
 		  FROM (SELECT contest_id, level, name, n AS v,
-		               (had + n > 0)::int - (had > 0)::int AS vr, 0 AS en
+		               (had + n > 0)::int - (had > 0)::int AS vr, 0 AS en,
+		               0 AS pa
 		          FROM before
 		        UNION ALL
-		        SELECT contest_id, level, name, 0, 0, delta FROM ue) x
+		        SELECT contest_id, level, name, 0, 0, n,
+		               (had + n > 0)::int - (had > 0)::int
+		          FROM pbefore) x
 		 GROUP BY 1, 2, 3
 		ON CONFLICT (contest_id, level, name)
 		DO UPDATE SET votes = u.votes + EXCLUDED.votes,
 		              voters = u.voters + EXCLUDED.voters,
-		              entries = u.entries + EXCLUDED.entries
+		              entries = u.entries + EXCLUDED.entries,
+		              participants = u.participants + EXCLUDED.participants
 	), fs AS (
 		INSERT INTO fold_state AS f (contest_id, folded_at)
 		SELECT contest_id, now() FROM g
@@ -317,11 +340,16 @@ BEGIN
 		ON CONFLICT (contest_id) DO UPDATE SET folded_at = now()
 	)
 	SELECT (SELECT count(*) FROM d) + (SELECT count(*) FROM ue),
-	       coalesce((SELECT bool_or(delta < 0) FROM d), false)
-	  INTO folded, took;
-	-- Voters whose votes for a unit all went (voided) leave no row.
+	       coalesce((SELECT bool_or(delta < 0) FROM d), false),
+	       coalesce((SELECT bool_or(delta < 0) FROM ue), false)
+	  INTO folded, took, took_entries;
+	-- Voters whose votes for a unit all went (voided) leave no row, nor
+	-- entrants whose approved entries all went.
 	IF took THEN
 		DELETE FROM unit_voters WHERE votes = 0;
+	END IF;
+	IF took_entries THEN
+		DELETE FROM unit_participants WHERE entries = 0;
 	END IF;
 END
 $$;

@@ -18,6 +18,11 @@ DECLARE
 	before jsonb;
 	after  jsonb;
 BEGIN
+	IF coalesce(p_set ->> 'unit_code', '') <> '' AND NOT EXISTS (
+	       SELECT 1 FROM units u
+	        WHERE u.code = lower(p_set ->> 'unit_code')) THEN
+		outcome := 'no_unit'; detail := p_set ->> 'unit_code'; RETURN;
+	END IF;
 	IF p_create THEN
 		INSERT INTO contests (slug, title) VALUES (p_slug, p_set ->> 'title')
 		ON CONFLICT (slug) DO NOTHING RETURNING * INTO c;
@@ -63,7 +68,15 @@ BEGIN
 		coi_unit = coalesce((p_set ->> 'coi_unit')::boolean, coi_unit),
 		zscore = coalesce((p_set ->> 'zscore')::boolean, zscore),
 		judges_named = coalesce((p_set ->> 'judges_named')::boolean,
-		        judges_named)
+		        judges_named),
+		-- The organising unit (issue 15): only its subtree takes part
+		-- unless open_to_all; an empty code clears it.
+		unit_id = CASE WHEN p_set ? 'unit_code'
+		        THEN (SELECT u.id FROM units u
+		               WHERE u.code = lower(p_set ->> 'unit_code'))
+		        ELSE unit_id END,
+		open_to_all = coalesce((p_set ->> 'open_to_all')::boolean,
+		        open_to_all)
 	 WHERE id = c.id RETURNING * INTO c;
 	after := to_jsonb(c) - 'id' - 'created_at';
 	PERFORM audit(p_actor, p_name, p_ip,

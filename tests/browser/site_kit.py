@@ -15,7 +15,8 @@ SIZES = (PHONE, DESKTOP)
 # The site's own scripts; anything else in a page is an injection.
 OWN_SCRIPTS = {"/common.js", "/home.js", "/gallery.js", "/entry.js",
                "/leaderboard.js", "/rules.js", "/results.js", "/account.js",
-               "/me.js", "/pow.js"}
+               "/me.js", "/pow.js", "/unitpicker.js", "/unit.js",
+               "/myunit.js"}
 PUBLIC_JS = sorted(s.lstrip("/") for s in OWN_SCRIPTS)
 
 

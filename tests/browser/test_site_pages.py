@@ -14,7 +14,11 @@ from site_kit import (PUBLIC_JS, SIZES, approve, assert_inert, body_text, css,
 
 KB = 1024
 BUDGET_FIRST_LOAD = 300 * KB   # home and gallery, before photos
-BUDGET_JS_TOTAL = 60 * KB      # every script of the public site, uncompressed
+# Every script of the public site, uncompressed: 60 KB until issue 15
+# added the unit tree's type-ahead, the unit page and the profile's unit
+# (about 10 KB) and the search box (common.js searchBox, ~1.3 KB); one
+# page still loads far less.
+BUDGET_JS_TOTAL = 82 * KB
 STATIC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "static")
 
 

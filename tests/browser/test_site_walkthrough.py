@@ -30,8 +30,9 @@ def test_register_upload_approve_vote_leaderboard(browser, contest, new_user, ma
     fill(browser, "username", username)
     fill(browser, "password", "mật khẩu đủ dài 2026")
     fill(browser, "display_name", "Nguyễn Thị Thử")
+    # A unit not in the tree: "not listed", then its name (issue 15).
+    browser.driver.find_element(By.ID, "unit-unlisted").click()
     fill(browser, "unit", "Chi đoàn Thử nghiệm")
-    fill(browser, "district", "Quận 3")
     browser.shot("register-filled-390x844")
     browser.driver.find_element(By.ID, "submit").click()
     wait(browser, lambda d: d.execute_script("return location.pathname") == "/me.html",

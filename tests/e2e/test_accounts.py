@@ -14,6 +14,7 @@ def register(client, username=None, password=PASSWORD, **fields):
             "password": password,
             "display_name": fields.pop("display_name", "Nguyễn Văn Đoàn"),
             "unit": fields.pop("unit", "Chi đoàn Phường 3"),
+            # An old client's field: ignored, not refused (issue 15).
             "district": fields.pop("district", "Quận Bình Thạnh")}
     body.update(fields)
     return client.post(f"{API}/accounts", json=body, csrf=False)
@@ -35,7 +36,7 @@ def test_register_logs_in_with_a_safe_cookie(anon, db):
     assert user["username"] == username
     assert user["display_name"] == "Nguyễn Văn Đoàn"
     assert user["unit"] == "Chi đoàn Phường 3"
-    assert user["district"] == "Quận Bình Thạnh"
+    assert "district" not in user and user["unit_code"] is None
     assert user["roles"] == [] and user["is_admin"] is False
     assert "password" not in r.text and "argon2" not in r.text
     assert isinstance(body["csrf_token"], str) and len(body["csrf_token"]) >= 32
@@ -83,7 +84,8 @@ def test_register_refuses_bad_fields(anon, snapshot, db):
         {"password": "short"},               # under 8
         {"display_name": ""},                # required
         {"display_name": "x" * 81},          # too long
-        {"unit": "u" * 121},
+        {"unit": "u" * 201},                 # a free-text unit: 200 at most
+        {"unit_code": "x" * 65},             # a unit code: 64
     ]
     for fields in bad:
         with unchanged(snapshot, db):

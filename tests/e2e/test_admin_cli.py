@@ -152,16 +152,16 @@ def test_connection_failure_hides_conninfo(tmp_path):
 def test_user_create(admin_cli, db):
     u = name("An.")
     r = admin_cli("user", "create", u, "--display-name", "Nguyễn Thị Ánh",
-                  "--unit", "Chi đoàn Phường 1", "--district", "Quận 3",
+                  "--unit", "Chi đoàn Phường 1",
                   "--email", "anh@example.vn", "--phone", "+84 912 345 678",
                   input=PW + "\n")
     assert r.returncode == 0, r.stderr
     assert f"created user '{u}'" in r.stdout
     assert PW not in r.stdout + r.stderr
-    acc = one(db, "SELECT id, username, display_name, unit, district,"
+    acc = one(db, "SELECT id, username, display_name, unit, unit_id,"
               " email, phone, password_hash FROM netdep.accounts"
               " WHERE username = %s", u)
-    assert acc[1:7] == (u, "Nguyễn Thị Ánh", "Chi đoàn Phường 1", "Quận 3",
+    assert acc[1:7] == (u, "Nguyễn Thị Ánh", "Chi đoàn Phường 1", None,
                         "anh@example.vn", "+84 912 345 678")
     assert acc[7].startswith("$argon2id$")
     assert PW not in acc[7]
@@ -177,9 +177,9 @@ def test_user_create_defaults_and_crlf(admin_cli, db):
     u = name("u")
     r = admin_cli("user", "create", u, input=PW + "\r\nignored second line\n")
     assert r.returncode == 0, r.stderr
-    acc = one(db, "SELECT display_name, unit, district, email, phone"
+    acc = one(db, "SELECT display_name, unit, unit_id, email, phone"
               " FROM netdep.accounts WHERE username = %s", u)
-    assert acc == (u, "", "", None, None)
+    assert acc == (u, "", None, None, None)
 
 
 def test_user_create_duplicate_ignores_case(admin_cli, db, user):
@@ -215,8 +215,9 @@ def test_user_create_bad_password(admin_cli, db, stdin, message):
     (["okname", "--display-name", ""], "--display-name must be"),
     (["okname", "--display-name", "a\tb"], "--display-name must be"),
     (["okname", "--display-name", "x" * 81], "--display-name must be"),
-    (["okname", "--unit", "u" * 121], "--unit must be"),
-    (["okname", "--district", "bad\nline"], "--district must be"),
+    (["okname", "--unit", "u" * 201], "--unit must be"),
+    (["okname", "--unit", "bad\nline"], "--unit must be"),
+    (["okname", "--district", "Quận 3"], "unknown option '--district'"),
     (["okname", "--email", "not-an-address"], "not an e-mail address"),
     (["okname", "--phone", "call me"], "not a phone number"),
     (["okname", "--colour", "red"], "unknown option '--colour'"),

@@ -7,6 +7,7 @@ while the workers live on."""
 
 import fcntl
 import io
+import json
 import os
 import re
 import struct
@@ -38,20 +39,30 @@ def log_lines(var_dir):
         return f.read().decode("utf-8", "replace").splitlines()
 
 
-def request_ids(var_dir, slug):
-    """Request ids of the uploads to contest slug, from the access lines."""
-    path = f"/api/v1/contests/{slug}/entries"
-    ids = []
+def log_records(var_dir):
+    """The server log's JSON lines (README, Logs)."""
+    out = []
     for line in log_lines(var_dir):
-        m = re.search(r"req=([0-9a-f]{16}) POST (\S+) status=(\d+)", line)
-        if m and m.group(2) == path:
-            ids.append((m.group(1), int(m.group(3))))
-    return ids
+        try:
+            out.append(json.loads(line))
+        except ValueError:
+            pass  # a sanitizer's or valgrind's report, say
+    return out
+
+
+def request_ids(var_dir, slug):
+    """Request ids and statuses of the uploads to contest slug."""
+    path = f"/api/v1/contests/{slug}/entries"
+    return [(x["req"], x["status"]) for x in log_records(var_dir)
+            if x.get("event") == "request" and x.get("method") == "POST"
+            and x.get("path") == path]
 
 
 def decode_lines(var_dir, req_id):
-    return [ln for ln in log_lines(var_dir)
-            if f"req={req_id} decode" in ln]
+    """What the log says of request req_id's decode child."""
+    return [x.get("msg") or json.dumps(x) for x in log_records(var_dir)
+            if f"req={req_id} decode" in x.get("msg", "")
+            or (x.get("event") == "decode_refused" and x.get("req") == req_id)]
 
 
 def public_files(owner, token):

@@ -1,36 +1,39 @@
-"""Units and districts boards, ETag / 304, the nginx cache of anonymous
-boards, and the gallery's sort=votes|shuffle (issue 4)."""
+"""Units boards by level of the unit tree, ETag / 304, the nginx cache of
+anonymous boards, and the gallery's sort=votes|shuffle (issue 4; the tree
+of issue 15 replaced the free-text unit and district levels)."""
 
 import pytest
 
 from conftest import Client
 from helpers import (API, approve, assert_error, assert_status, upload_ok,
                      vote)
+from unit_helpers import small_tree
 from vote_helpers import eventually_equal, settle
 
 
 @pytest.fixture
-def units_board(contest, new_user, make_jpeg, db):
-    """Unit 'Chi đoàn Một' (Quận 1): entries A, B; 'Chi đoàn Hai' (Quận 2):
-    C, D.  Votes: v0 -> A, B; v1 -> A, C; v2 -> A."""
+def units_board(contest, new_user, make_jpeg, db, admin_cli, tmp_path):
+    """Chi đoàn b1 (under w1): entries A, B; chi đoàn b3 (under w2): C, D.
+    Votes: v0 -> A, B; v1 -> A, C; v2 -> A."""
+    c, names, _ = small_tree(admin_cli, tmp_path)
     slug = contest(min_short_side=200, max_entries=2)
     judge = new_user(role="judge", contest=slug)
-    u1 = new_user(unit="Chi đoàn Một", district="Quận 1")
-    u2 = new_user(unit="Chi đoàn Hai", district="Quận 2")
+    u1 = new_user(unit_code=c["b1"])
+    u2 = new_user(unit_code=c["b3"])
     photo = make_jpeg(400, 300)
     ids = []
     for owner in (u1, u1, u2, u2):
         e = upload_ok(owner, slug, photo)
         approve(judge, e["id"])
         ids.append(e["id"])
-    a, b, c, d = ids
+    a, b, c_, d = ids
     voters = [new_user() for _ in range(3)]
-    for voter, targets in ((voters[0], (a, b)), (voters[1], (a, c)),
+    for voter, targets in ((voters[0], (a, b)), (voters[1], (a, c_)),
                            (voters[2], (a,))):
         for t in targets:
             assert_status(vote(voter, t), 201)
     settle(db)
-    return slug, ids, voters
+    return slug, ids, voters, c, names
 
 
 def units(client, slug, **params):
@@ -39,20 +42,24 @@ def units(client, slug, **params):
     return r.json()
 
 
-def test_units_and_districts(units_board, base_url):
-    slug, _, _ = units_board
+def test_units_by_level(units_board, base_url):
+    slug, _, _, c, names = units_board
     anon = Client(base_url)
-    body = units(anon, slug)
-    assert body["contest"] == slug and body["level"] == "unit"
-    assert body["units"] == [
-        {"rank": 1, "name": "Chi đoàn Một", "entries": 2, "votes": 4,
-         "voters": 3},
-        {"rank": 2, "name": "Chi đoàn Hai", "entries": 2, "votes": 1,
-         "voters": 1}]
-    body = units(anon, slug, level="district")
-    assert body["level"] == "district"
-    assert [(u["name"], u["votes"], u["voters"]) for u in body["units"]] == \
-        [("Quận 1", 4, 3), ("Quận 2", 1, 1)]
+    body = units(anon, slug, level="branch")
+    assert body["contest"] == slug and body["level"] == "branch"
+    assert [(u["rank"], u["code"], u["name"], u["entries"], u["votes"],
+             u["voters"]) for u in body["units"]] == [
+        (1, c["b1"], names["b1"], 2, 4, 3),
+        (2, c["b3"], names["b3"], 2, 1, 1)]
+    assert body["other"] is None
+    # The grassroots unions count their chi đoàn; the city counts all.
+    body = units(anon, slug, level="grassroots")
+    assert [(u["code"], u["votes"], u["voters"]) for u in body["units"]] \
+        == [(c["w1"], 4, 3), (c["w2"], 1, 1)]
+    body = units(anon, slug)      # level=province by default
+    assert body["level"] == "province"
+    assert [(u["code"], u["entries"], u["votes"], u["voters"])
+            for u in body["units"]] == [(c["city"], 4, 5, 3)]
     assert_error(anon.get(f"{API}/contests/{slug}/leaderboard/units",
                           params={"level": "city"}), 400, "invalid_field")
     assert_error(anon.get(f"{API}/contests/no-such-c/leaderboard/units"),
@@ -65,78 +72,77 @@ def test_units_follow_moderation_and_withdrawal(units_board, new_user,
     on entry_stats and folded with the votes, 008_boards_topn.sql): a
     pending upload does not count, an approval does, a withdrawal takes
     it away, and a unit left with no approved entry leaves the board."""
-    slug, (a, b, c, d), _ = units_board
+    slug, (a, b, c_, d), _, c, _ = units_board
     anon = Client(base_url)
     judge = new_user(role="judge", contest=slug)
     reader = new_user()     # a session: no nginx cache in the way
-    u3 = new_user(unit="Chi đoàn Ba", district="Quận 2")
+    u3 = new_user(unit_code=c["b2"])
     e = upload_ok(u3, slug, make_jpeg(400, 300))
 
-    def names(level="unit"):
-        return [(u["name"], u["entries"])
+    def codes(level="branch"):
+        return [(u["code"], u["entries"])
                 for u in units(reader, slug, level=level)["units"]]
     settle(db)
-    assert names() == [("Chi đoàn Một", 2), ("Chi đoàn Hai", 2)]
+    assert codes() == [(c["b1"], 2), (c["b3"], 2)]
     approve(judge, e["id"])
-    # Three units with approved entries; Ba has no votes: last.
-    want = [("Chi đoàn Một", 2), ("Chi đoàn Hai", 2), ("Chi đoàn Ba", 1)]
-    assert eventually_equal(names, want) == want
-    want_d = [("Quận 1", 2), ("Quận 2", 3)]
-    assert eventually_equal(lambda: names("district"), want_d) == want_d
+    # Three chi đoàn with approved entries; b2 has no votes: last.
+    want = [(c["b1"], 2), (c["b3"], 2), (c["b2"], 1)]
+    assert eventually_equal(codes, want) == want
+    want_g = [(c["w1"], 3), (c["w2"], 2)]
+    assert eventually_equal(lambda: codes("grassroots"), want_g) == want_g
     assert_status(u3.delete(f"{API}/entries/{e['id']}"), 200)
-    assert eventually_equal(names, want[:2]) == want[:2]
-    want_d = [("Quận 1", 2), ("Quận 2", 2)]
-    assert eventually_equal(lambda: names("district"), want_d) == want_d
+    assert eventually_equal(codes, want[:2]) == want[:2]
+    want_g = [(c["w1"], 2), (c["w2"], 2)]
+    assert eventually_equal(lambda: codes("grassroots"), want_g) == want_g
     settle(db)
-    # The stored counts equal a count over entries.
+    # The stored counts equal a count over entries, for every key.
     with db.cursor() as cur:
         cur.execute(
             "SELECT u.level, u.name, u.entries, (SELECT count(*) FROM "
             "netdep.entries e WHERE e.contest_id = u.contest_id AND "
-            "e.status = 'approved' AND CASE u.level WHEN 'unit' THEN e.unit "
-            "ELSE e.district END = u.name) FROM netdep.unit_stats u JOIN "
+            "e.status = 'approved' AND EXISTS (SELECT 1 FROM "
+            "netdep.unit_keys(e.unit_id, e.unit) k WHERE k.level = u.level "
+            "AND k.name = u.name)) FROM netdep.unit_stats u JOIN "
             "netdep.contests c ON c.id = u.contest_id WHERE c.slug = %s",
             (slug,))
         rows = cur.fetchall()
     assert rows and all(r[2] == r[3] for r in rows), rows
     # The anonymous board follows too (nginx keeps it a second at most).
-    anon_names = lambda: [(u["name"], u["entries"])  # noqa: E731
-                          for u in units(anon, slug)["units"]]
-    assert eventually_equal(anon_names, want[:2]) == want[:2]
+    anon_codes = lambda: [(u["code"], u["entries"])  # noqa: E731
+                          for u in units(anon, slug, level="branch")["units"]]
+    assert eventually_equal(anon_codes, want[:2]) == want[:2]
 
 
 def test_units_limit_and_ties_by_name(contest, new_user, make_jpeg,
-                                      base_url, db):
+                                      base_url, db, admin_cli, tmp_path):
     """Ties by name, competition ranks, limit 1..1000 (default 100)."""
+    c, names, _ = small_tree(admin_cli, tmp_path)
     slug = contest(min_short_side=200, max_entries=1)
     judge = new_user(role="judge", contest=slug)
-    names = ["Chi đoàn C", "Chi đoàn A", "Chi đoàn B", "Chi đoàn D"]
     ids = {}
-    for n in names:
-        owner = new_user(unit=n, district="Quận 5")
+    for k in ("b1", "b2", "b3"):
+        owner = new_user(unit_code=c[k])
         e = upload_ok(owner, slug, make_jpeg(400, 300))
         approve(judge, e["id"])
-        ids[n] = e["id"]
-    for n, k in (("Chi đoàn D", 2), ("Chi đoàn B", 1), ("Chi đoàn C", 1)):
-        for _ in range(k):
-            assert_status(vote(new_user(), ids[n]), 201)
+        ids[k] = e["id"]
+    for k, n in (("b2", 1), ("b3", 1)):
+        for _ in range(n):
+            assert_status(vote(new_user(), ids[k]), 201)
     settle(db)
     anon = Client(base_url)
-    rows = [(u["rank"], u["name"], u["votes"])
-            for u in units(anon, slug)["units"]]
-    assert rows == [(1, "Chi đoàn D", 2), (2, "Chi đoàn B", 1),
-                    (2, "Chi đoàn C", 1), (4, "Chi đoàn A", 0)]
-    assert [(u["rank"], u["name"]) for u in
-            units(anon, slug, limit=3)["units"]] == \
-        [(1, "Chi đoàn D"), (2, "Chi đoàn B"), (2, "Chi đoàn C")]
-    assert len(units(anon, slug, limit=1000)["units"]) == 4
+    rows = [(u["rank"], u["code"], u["votes"])
+            for u in units(anon, slug, level="branch")["units"]]
+    # b3 "Chi đoàn Hai A" sorts before b2 "Chi đoàn Một B".
+    assert rows == [(1, c["b3"], 1), (1, c["b2"], 1), (3, c["b1"], 0)]
+    assert len(units(anon, slug, level="branch", limit=2)["units"]) == 2
+    assert len(units(anon, slug, level="branch", limit=1000)["units"]) == 3
     for bad in ("0", "1001", "x", "-1"):
         assert_error(anon.get(f"{API}/contests/{slug}/leaderboard/units",
                               params={"limit": bad}), 400, "invalid_field")
 
 
 def test_etag_and_304(units_board, new_user):
-    slug, _, _ = units_board
+    slug = units_board[0]
     user = new_user()       # a session: nginx's cache is bypassed
     url = f"{API}/contests/{slug}/leaderboard"
     r = user.get(url)
@@ -160,7 +166,7 @@ def test_etag_and_304(units_board, new_user):
 def test_anonymous_boards_are_cached_by_nginx_for_a_second(units_board,
                                                            base_url,
                                                            new_user):
-    slug, _, _ = units_board
+    slug = units_board[0]
     url = f"{API}/contests/{slug}/leaderboard?limit=3"
     anon = Client(base_url)
     seen = [anon.get(url).headers.get("X-Cache") for _ in range(3)]

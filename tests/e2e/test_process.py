@@ -2,12 +2,12 @@
 answering, and the master starts a replacement."""
 
 import os
+import re
 import signal
 import subprocess
 import threading
 import time
 
-import pytest
 import requests
 
 from helpers import (API, approve, assert_status, category_ids, upload_ok,
@@ -20,11 +20,53 @@ def master_pid(var_dir):
         return int(f.read().strip())
 
 
-def workers(var_dir):
-    pid = master_pid(var_dir)
-    out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True,
-                         text=True)
-    return {int(p) for p in out.stdout.split()}
+def _stat(pid):
+    """(state, ppid, comm) of pid, or None when it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            text = f.read()
+    except OSError:
+        return None
+    comm = text[text.index("(") + 1:text.rindex(")")]
+    state, ppid = text[text.rindex(")") + 2:].split()[:2]
+    return state, int(ppid), comm
+
+
+def census(var_dir):
+    """The master's live children by role (their comm): {"netdep":
+    {pids}, "netdep-fold": {...}, "netdep-janitor": {...}}.  A scan of
+    /proc is not atomic: a child read alive, then killed and replaced
+    while the scan goes on, would be counted beside its replacement.  So
+    every child found is read again after the scan and kept only if it
+    is still a live child: then all those kept were alive together when
+    the second pass began (each was seen in the first pass before it)."""
+    master = master_pid(var_dir)
+    found = [int(p) for p in os.listdir("/proc") if p.isdigit()]
+    found = [p for p in found if (_stat(p) or ("", 0, ""))[1] == master]
+    roles = {"netdep": set(), "netdep-fold": set(), "netdep-janitor": set()}
+    for p in found:
+        st = _stat(p)
+        if st is None or st[1] != master or st[0] in "ZX":
+            continue  # ended meanwhile (a zombie is no longer a child)
+        roles.setdefault(st[2], set()).add(p)
+    return roles
+
+
+def configured_workers(var_dir):
+    """NETDEP_WORKERS as the server reads it (netdep --config, with the
+    environment netdep-ctl starts it with)."""
+    top = os.path.join(os.path.dirname(__file__), "..", "..")
+    build = os.path.dirname(os.environ["NETDEP_ADMIN"])
+    env = subprocess.run([os.path.join(top, "scripts", "netdep-ctl"), "env",
+                          var_dir], capture_output=True, text=True,
+                         check=True, env=dict(os.environ,
+                                              NETDEP_BUILD=build)).stdout
+    conf = subprocess.run([os.path.join(build, "netdep"), "--config"],
+                          env=dict(line.split("=", 1)
+                                   for line in env.splitlines()
+                                   if "=" in line),
+                          capture_output=True, text=True, check=True).stdout
+    return int(re.search(r"^NETDEP_WORKERS=(\d+)", conf, re.M).group(1))
 
 
 def eventually(fn, timeout=30.0, step=0.1):
@@ -36,12 +78,23 @@ def eventually(fn, timeout=30.0, step=0.1):
         time.sleep(step)
 
 
+def complete(roles, n):
+    """Exactly n workers, one folder, one janitor and nothing else."""
+    return (len(roles["netdep"]) == n and len(roles["netdep-fold"]) == 1
+            and len(roles["netdep-janitor"]) == 1 and len(roles) == 3)
+
+
 def test_kill_9_of_a_worker_under_load(var_dir, base_url, contest):
+    """A worker killed under load is replaced at once, even while the
+    janitor, killed just before it, waits out its one-second restart
+    delay (the master used to sleep that second, the dead worker's slot
+    empty); the master has exactly the configured children after, and
+    never one more at any moment."""
     slug = contest()
-    before = workers(var_dir)
-    if not before:
-        pytest.skip("no worker processes found under the master")
-    results = []
+    n = configured_workers(var_dir)
+    assert eventually(lambda: complete(census(var_dir), n)), \
+        f"not {n} workers, a folder and a janitor: {census(var_dir)}"
+    results, samples = [], []
     stop = threading.Event()
 
     def load():
@@ -59,27 +112,55 @@ def test_kill_9_of_a_worker_under_load(var_dir, base_url, contest):
                 s = requests.Session()
             i += 1
 
+    def sample():
+        while not stop.is_set():
+            samples.append(census(var_dir))
+
     threads = [threading.Thread(target=load) for _ in range(4)]
+    threads.append(threading.Thread(target=sample))
     for t in threads:
         t.start()
+    replaced_alone = False
     try:
         assert eventually(lambda: len(results) >= 50), "no load at all"
-        victim = sorted(before)[0]
-        os.kill(victim, signal.SIGKILL)
-        n_at_kill = len(results)
-        replaced = eventually(
-            lambda: (lambda now: victim not in now and len(now) >= len(before)
-                     and now - before)(workers(var_dir)))
+        for _attempt in range(3):
+            roles = census(var_dir)
+            janitor = next(iter(roles["netdep-janitor"]))
+            victim = sorted(roles["netdep"])[0]
+            os.kill(janitor, signal.SIGKILL)
+            # Within the janitor's restart delay:
+            assert eventually(lambda: janitor not in
+                              census(var_dir)["netdep-janitor"], step=0.005)
+            os.kill(victim, signal.SIGKILL)
+            n_at_kill = len(results)
+            # The replacement, seen while the janitor is still away.
+            replaced_alone = eventually(
+                lambda: (lambda r: victim not in r["netdep"]
+                         and len(r["netdep"]) == n
+                         and not r["netdep-janitor"])(census(var_dir)),
+                timeout=2.0, step=0.005)
+            assert eventually(lambda: complete(census(var_dir), n)
+                              and victim not in census(var_dir)["netdep"])
+            if replaced_alone:
+                break
+            # The janitor came back first: the kill of the worker missed
+            # its delay (a slow machine); try again.
         # Keep the load going a little after the replacement.
         eventually(lambda: len(results) >= n_at_kill + 200)
     finally:
         stop.set()
         for t in threads:
             t.join(timeout=60)
-    assert replaced, f"no new worker: before {before}, now {workers(var_dir)}"
+    assert replaced_alone, \
+        "the worker was not replaced before the janitor's delay ended"
+    extra = [r for r in samples
+             if len(r["netdep"]) > n or len(r["netdep-fold"]) > 1
+             or len(r["netdep-janitor"]) > 1 or len(r) > 3]
+    assert not extra, f"more children than configured: {extra[:3]}"
+    assert complete(census(var_dir), n), census(var_dir)
     failures = [x for x in results if x != 200]
-    # Only the requests in flight on the killed worker may fail.
-    assert len(failures) <= 4, f"{len(failures)} failures: {failures[:10]}"
+    # Only the requests in flight on the killed workers may fail.
+    assert len(failures) <= 4 * 3, f"{len(failures)} failures: {failures[:10]}"
     assert len(results) >= n_at_kill + 200
     # And the site still answers normally.
     r = requests.get(f"{base_url}{API}/health", timeout=30)
@@ -88,10 +169,7 @@ def test_kill_9_of_a_worker_under_load(var_dir, base_url, contest):
 
 
 def folder(var_dir):
-    out = subprocess.run(["pgrep", "-x", "netdep-fold", "-P",
-                          str(master_pid(var_dir))], capture_output=True,
-                         text=True)
-    pids = {int(p) for p in out.stdout.split()}
+    pids = census(var_dir)["netdep-fold"]
     return pids.pop() if len(pids) == 1 else None
 
 

@@ -97,17 +97,17 @@ def assert_counts_match_rows(db, slug):
                 (slug,))
             bad = cur.fetchall()
             assert not bad, f"{table} != rows: {bad[:10]}"
+        # An entry counts under each key unit_keys() gives it: its node
+        # and every ancestor, or "other" and its free-text name.
+        keyed = ("netdep.votes v JOIN netdep.entries e ON e.id = v.entry_id "
+                 "WHERE e.contest_id = u.contest_id AND v.voided_at IS NULL "
+                 "AND EXISTS (SELECT 1 FROM netdep.unit_keys(e.unit_id, "
+                 "e.unit) k WHERE k.level = u.level AND k.name = u.name)")
         cur.execute(
-            "SELECT u.level, u.name, u.votes, u.voters, (SELECT count(*) FROM "
-            "netdep.votes v JOIN netdep.entries e ON e.id = v.entry_id WHERE "
-            "e.contest_id = u.contest_id AND v.voided_at IS NULL AND CASE "
-            "u.level WHEN 'unit' THEN e.unit ELSE e.district END = u.name), "
-            "(SELECT count(DISTINCT v.voter_id) FROM netdep.votes v JOIN "
-            "netdep.entries e ON e.id = v.entry_id WHERE e.contest_id = "
-            "u.contest_id AND v.voided_at IS NULL AND CASE u.level WHEN "
-            "'unit' THEN e.unit ELSE e.district END = u.name) FROM "
-            "netdep.unit_stats u JOIN netdep.contests c ON c.id = "
-            "u.contest_id WHERE c.slug = %s", (slug,))
+            f"SELECT u.level, u.name, u.votes, u.voters, (SELECT count(*) "
+            f"FROM {keyed}), (SELECT count(DISTINCT v.voter_id) FROM "
+            f"{keyed}) FROM netdep.unit_stats u JOIN netdep.contests c ON "
+            f"c.id = u.contest_id WHERE c.slug = %s", (slug,))
         bad = [r for r in cur.fetchall() if (r[2], r[3]) != (r[4], r[5])]
         assert not bad, f"unit stats != rows: {bad[:10]}"
 

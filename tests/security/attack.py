@@ -128,7 +128,7 @@ def demo_facts(url, creds):
         else c["categories"][0]["id"],
         "entry": e["id"],
         "unit": e["unit"],
-        "district": e["district"],
+        "unit_code": e.get("unit_code") or "hai-phong",
         "own_entry": (mine[0] if mine else e)["id"],
     }
     # A pending entry for the edit (PATCH) target, owned by a new
@@ -182,7 +182,6 @@ def sqlmap_targets(url, f, s):
     reg = json.dumps({"username": "sqlmapuser1",
                       "password": "mật khẩu dài 2026",
                       "display_name": "Người thử", "unit": f["unit"],
-                      "district": f["district"],
                       "email": "thu@example.org", "phone": "0901234567"},
                      ensure_ascii=False)
     t.append(("registration", "POST /api/v1/accounts (JSON)",
@@ -194,13 +193,13 @@ def sqlmap_targets(url, f, s):
               ["-u", f"{api}/contests/{SLUG}/entries?{gal}",
                *cookie["voter"], *CHEAP]))
     lb = q({"by": "votes", "category": f["category"], "unit": f["unit"],
-            "district": f["district"], "period": "week", "limit": 10})
+            "unit_code": f["unit_code"], "period": "week", "limit": 10})
     t.append(("leaderboard", "GET /api/v1/contests/{slug}/leaderboard "
               "(voter: no nginx cache)",
               ["-u", f"{api}/contests/{SLUG}/leaderboard?{lb}",
                *cookie["voter"], *CHEAP]))
     jb = q({"by": "combined", "category": f["category"], "unit": f["unit"],
-            "district": f["district"], "limit": 10})
+            "unit_code": f["unit_code"], "limit": 10})
     t.append(("leaderboard-jury", "GET /api/v1/contests/{slug}/leaderboard"
               "?by=combined (judge)",
               ["-u", f"{api}/contests/{SLUG}/leaderboard?{jb}",
@@ -208,8 +207,11 @@ def sqlmap_targets(url, f, s):
     t.append(("leaderboard-units", "GET /api/v1/contests/{slug}/"
               "leaderboard/units (voter)",
               ["-u", f"{api}/contests/{SLUG}/leaderboard/units?"
-               + q({"level": "district", "limit": 50}),
+               + q({"level": "branch", "sort": "rate", "limit": 50}),
                *cookie["voter"], *CHEAP]))
+    t.append(("units", "GET /api/v1/units?q= (the unit type-ahead)",
+              ["-u", f"{api}/units?" + q({"q": "phuong", "limit": 10}),
+               *CHEAP]))
     t.append(("entry-id", "GET /api/v1/entries/{id} (id in the path)",
               ["-u", f"{api}/entries/{f['entry']}*", *cookie["voter"],
                *CHEAP]))
@@ -325,9 +327,9 @@ def wapiti_starts(url, f, logged_in):
              "limit": 10, "cursor": 0, "seed": 3}),
          f"{api}/contests/{SLUG}/leaderboard?" + q({
              "by": "votes", "category": f["category"], "unit": f["unit"],
-             "district": f["district"], "period": "all", "limit": 10}),
+             "unit_code": f["unit_code"], "period": "all", "limit": 10}),
          f"{api}/contests/{SLUG}/leaderboard/units?" + q({
-             "level": "unit", "limit": 20}),
+             "level": "grassroots", "limit": 20}),
          f"{api}/entries/{f['entry']}", f"{url}/e/{f['entry']}",
          f"{api}/entries/{f['entry']}/scores",
          f"{api}/contests/{SLUG}/results",

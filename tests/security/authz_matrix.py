@@ -209,7 +209,7 @@ class World:
         name = _rand("az")
         self.admin("user", "create", name, "--display-name",
                    f"Vai {role} {name}", "--unit", f"Chi đoàn {role}",
-                   "--district", "Phường Bến Nghé", stdin=PASSWORD + "\n")
+                   stdin=PASSWORD + "\n")
         if role == "judge":
             self.admin("grant", "judge", name, "--contest", self.slug)
         elif role == "other_judge":
@@ -263,6 +263,7 @@ class Row:
     expect: dict              # role -> status | (status, code)
     body: object = None       # JSON value, or callable(w, role)
     upload: bool = False      # multipart photo upload
+    raw: bytes = None         # a body sent as it is (text/csv)
     fresh: str = ""           # "session": a new session per cell;
     #                           "pending": {fresh} is a new pending entry
     check: object = None      # callable(w, role, response) -> error | None
@@ -349,6 +350,10 @@ def _register(w, role):
 ROWS = [
     # --- process and accounts
     Row("health", "GET", "/api/v1/health", "/api/v1/health", everyone()),
+    Row("metrics", "GET", "/metrics", "/metrics", everyone(),
+        note="by address, not by role: this client is on loopback, which "
+        "NETDEP_METRICS_ALLOW admits by default; any other address gets "
+        "403 from nginx, 404 from a worker (test_observability.py)"),
     Row("register", "POST", "/api/v1/accounts", "/api/v1/accounts",
         everyone(201), body=_register, fresh="session",
         note="a logged-in visitor may register another account"),
@@ -486,8 +491,26 @@ ROWS = [
     Row("jury leaderboard", "GET", "/api/v1/contests/*/leaderboard",
         "/api/v1/contests/{slug}/leaderboard?by=combined", after_publish()),
     Row("unit leaderboard", "GET", "/api/v1/contests/*/leaderboard/units",
-        "/api/v1/contests/{slug}/leaderboard/units?level=district",
+        "/api/v1/contests/{slug}/leaderboard/units?level=branch",
         everyone()),
+    # --- the unit tree (issue 15)
+    Row("unit type-ahead", "GET", "/api/v1/units", "/api/v1/units?q=chi",
+        everyone()),
+    Row("a unit", "GET", "/api/v1/units/*", "/api/v1/units/no-such-unit",
+        everyone((404, "no_unit"))),
+    Row("my unit", "PATCH", "/api/v1/me", "/api/v1/me", logged_in(),
+        body={"unit": "Chi đoàn mới"}),
+    Row("unit import", "POST", "/api/v1/admin/units/import",
+        "/api/v1/admin/units/import", admin_only(),
+        raw="code,name,kind\r\nazm-unit,Chi đoàn ma trận,branch\r\n"
+        .encode()),
+    Row("units.csv", "GET", "/api/v1/admin/units.csv",
+        "/api/v1/admin/units.csv", admin_only()),
+    Row("unmapped unit names", "GET", "/api/v1/admin/units/unmapped",
+        "/api/v1/admin/units/unmapped", admin_only()),
+    Row("map a unit name", "POST", "/api/v1/admin/units/map",
+        "/api/v1/admin/units/map", admin_only((404, "no_unit")),
+        body={"name": "Chi đoàn admin", "code": "no-such-unit"}),
     # --- server-rendered pages
     Row("share page", "GET", "/e/#", "/e/{approved}", everyone()),
     Row("share page of a pending entry", "GET", "/e/#", "/e/{pending}",
@@ -554,6 +577,9 @@ def run_row(w, row, role, csrf=True):
     if row.upload:
         kw["data"] = {"title": _rand("Ảnh "), "category": str(w.category)}
         kw["files"] = {"photo": ("p.jpg", w.jpeg(), "image/jpeg")}
+    elif row.raw is not None:
+        kw["data"] = row.raw
+        kw["headers"] = {"Content-Type": "text/csv"}
     elif body is not None:
         kw["json"] = body
     cell = Cell(row.name if csrf else f"{row.name}, no CSRF token", role,

@@ -88,9 +88,9 @@ test_log_escape(void)
 		const char *in, *want;
 	} cases[] = {
 	    {"GET /a", "GET /a"},
-	    {"x\nforged line", "x\\x0aforged line"},
-	    {"tab\tand\r", "tab\\x09and\\x0d"},
-	    {"quote\" back\\", "quote\\x22 back\\x5c"},
+	    {"x\nforged line", "x\\u000aforged line"},
+	    {"tab\tand\r", "tab\\u0009and\\u000d"},
+	    {"quote\" back\\", "quote\\\" back\\\\"},
 	    {"đ", "đ"},
 	};
 	char buf[64];
@@ -101,8 +101,10 @@ test_log_escape(void)
 		           "log_escape case %zu: got %s", i, buf);
 	}
 	/* Truncation never splits an escape or overflows. */
+	log_escape(buf, 8, "\n\n\n", 3);
+	UNIT_CHECK(strcmp(buf, "\\u000a") == 0, "truncated: %s", buf);
 	log_escape(buf, 6, "\n\n\n", 3);
-	UNIT_CHECK(strcmp(buf, "\\x0a") == 0, "truncated: %s", buf);
+	UNIT_CHECK(strcmp(buf, "") == 0, "truncated: %s", buf);
 }
 
 static void

@@ -131,6 +131,7 @@ test_stream(void)
 	struct csv   w, s;
 	struct sink  k = {0};
 	const char  *row[3] = {"=cmd", "Nguyễn Văn \"A\", Hà Nội", NULL};
+	char         n[24]; /* row[2]: outlives both loops */
 	size_t       used;
 
 	arena_init(&whole, 256u << 20);
@@ -139,8 +140,6 @@ test_stream(void)
 	csv_init_stream(&s, &streamed, sink_put, &k);
 	used = streamed.used;
 	for (int i = 0; i < 100000; i++) {
-		char n[24];
-
 		snprintf(n, sizeof(n), "%d", i);
 		row[2] = n;
 		csv_rows(&w, row, 1, 3);

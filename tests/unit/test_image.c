@@ -302,11 +302,13 @@ test_probe_synthetic(void)
 	     IMAGE_ERR_UNSUPPORTED, 0, 0},
 	    {"html", mk_str("<!DOCTYPE html><script>x</script>", 33),
 	     IMAGE_ERR_UNSUPPORTED, 0, 0},
+	    /* A HEIC brand and nothing else: ours (heif.c), but no meta. */
 	    {"heic",
 	     mk_str("\0\0\0\x18"
 	            "ftypheic\0\0\0\0mif1heic",
 	            24),
-	     IMAGE_ERR_UNSUPPORTED, 0, 0},
+	     IMAGE_ERR_CORRUPT, 0, 0},
+	    /* Its ftyp cut short: no brand read, not known as HEIF. */
 	    {"avif",
 	     mk_str("\0\0\0\x1c"
 	            "ftypavif\0\0\0\0avifmif1",
@@ -814,6 +816,21 @@ test_orientation(void)
 }
 
 /* Encodes a synthetic image with libgd and derives from it. */
+/* The SOF marker of a JPEG blob (0xc0 baseline, 0xc2 progressive), or 0. */
+static unsigned
+jpeg_sof(const struct image_blob *b)
+{
+	const uint8_t *p = b->data;
+	size_t         i = 2;
+
+	while (p != NULL && i + 4 <= b->len && p[i] == 0xff) {
+		if (p[i + 1] >= 0xc0 && p[i + 1] <= 0xc2)
+			return p[i + 1];
+		i += 2 + ((size_t)p[i + 2] << 8 | p[i + 3]);
+	}
+	return 0;
+}
+
 static void
 test_derive_sizes(void)
 {
@@ -873,6 +890,12 @@ test_derive_sizes(void)
 		    "synthetic %zu display %ux%u", i,
 		    d.blob[IMAGE_DERIV_D1600_JPEG].width,
 		    d.blob[IMAGE_DERIV_D1600_JPEG].height);
+		/* The thumbnail is baseline (cheaper to encode), the display
+		 * JPEG progressive. */
+		UNIT_CHECK_INT(jpeg_sof(&d.blob[IMAGE_DERIV_T400_JPEG]), 0xc0,
+		               "thumbnail SOF");
+		UNIT_CHECK_INT(jpeg_sof(&d.blob[IMAGE_DERIV_D1600_JPEG]), 0xc2,
+		               "display SOF");
 		if (cases[i].png_alpha) {
 			/* Transparent half -> white in the JPEG. */
 			gdImagePtr t = gdImageCreateFromJpegPtr(

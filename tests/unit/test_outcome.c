@@ -33,6 +33,17 @@ test_known(void)
 	    {NULL, "not_judge", "not_judge", 404},
 	    {NULL, "upload_quota", "upload_quota", 429},
 	    {NULL, "media_purged", "media_purged", 410},
+	    /* photos refused by their bytes: the codes clients knew */
+	    {"upload", "image_unsupported", "unsupported_image", 415},
+	    {"upload", "image_variant", "unsupported_image", 415},
+	    {"upload", "image_animated", "unsupported_image", 415},
+	    {"upload", "image_corrupt", "image_corrupt", 422},
+	    {"upload", "image_decode", "image_corrupt", 422},
+	    {"upload", "image_crashed", "image_corrupt", 422},
+	    {"upload", "image_too_large", "image_too_large", 413},
+	    {"upload", "image_too_small", "image_too_small", 422},
+	    {"upload", "image_too_complex", "image_too_complex", 422},
+	    {"upload", "image_limit", "image_too_complex", 422},
 	};
 
 	for (size_t i = 0; i < UNIT_NELEM(cases); i++) {

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -87,9 +88,23 @@ call_mmap_exec(void)
 	           MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 }
 
+/* prctl may only name a thread (dav1d's workers do). */
+static void
+call_prctl_dumpable(void)
+{
+	(void)prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+}
+
 static void
 call_nothing(void)
 {
+}
+
+static void
+call_prctl_name(void)
+{
+	if (prctl(PR_SET_NAME, "unit-named", 0, 0, 0) != 0)
+		_exit(5);
 }
 
 /*
@@ -138,6 +153,7 @@ test_forbidden_calls(void)
 	    {"fork", call_fork},
 	    {"kill", call_kill},
 	    {"mmap PROT_EXEC", call_mmap_exec},
+	    {"prctl PR_SET_DUMPABLE", call_prctl_dumpable},
 	};
 	int ready, ws;
 
@@ -146,6 +162,9 @@ test_forbidden_calls(void)
 	UNIT_CHECK(ready, "control child entered the sandbox");
 	UNIT_CHECK(WIFEXITED(ws) && WEXITSTATUS(ws) == 0,
 	           "control child exits 0 (status %#x)", (unsigned)ws);
+	ws = sandboxed(call_prctl_name, &ready);
+	UNIT_CHECK(ready && WIFEXITED(ws) && WEXITSTATUS(ws) == 0,
+	           "prctl(PR_SET_NAME) is allowed (status %#x)", (unsigned)ws);
 	for (size_t i = 0; i < UNIT_NELEM(calls); i++) {
 		ws = sandboxed(calls[i].fn, &ready);
 		UNIT_CHECK(ready, "%s: child entered the sandbox",
@@ -197,6 +216,15 @@ test_real_files(void)
 	    "libwebp/test.webp",
 	    "libwebp/lossless1.webp",
 	    "libwebp/lossy_alpha1.webp",
+	    /* libheif with libde265 (HEVC) and dav1d (AV1), grids too. */
+	    "heif/plain.heic",
+	    "heif/rot90.heic",
+	    "heif/tenbit.heic",
+	    "heif/grid.heic",
+	    "heif/plain.avif",
+	    "heif/alpha.avif",
+	    "heif/tenbit.avif",
+	    "heif/grid.avif",
 	};
 	struct image_card_text card = {"Ảnh dự thi: Mùa hè xanh",
 	                               "Chi đoàn Phường 1"};

@@ -140,6 +140,15 @@ test_lifecycle(void)
 	UNIT_CHECK(has_file(rel, "deriv"), "derivative in priv/");
 	store_path(STORE_PUB, tok, "_t400.jpg", pub, sizeof(pub));
 	UNIT_CHECK(!has_file(pub, NULL), "not public before publish");
+	UNIT_CHECK(store_exists(&st, STORE_ORIG, tok, ".jpg") == 1 &&
+	               store_exists(&st, STORE_PRIV, tok, "_t400.jpg") == 1,
+	           "store_exists: written files");
+	UNIT_CHECK(store_exists(&st, STORE_PUB, tok, "_t400.jpg") == 0 &&
+	               store_exists(&st, STORE_ORIG, tok, ".png") == 0,
+	           "store_exists: missing files");
+	UNIT_CHECK(store_exists(&st, STORE_ORIG, "../x", ".jpg") == -1 &&
+	               errno == EINVAL,
+	           "store_exists: bad token refused");
 	UNIT_CHECK(count_tmp() == 0, "no temp file left: %d", count_tmp());
 
 	/* Overwrite is atomic and complete. */
@@ -170,6 +179,22 @@ test_lifecycle(void)
 	store_path(STORE_ORIG, tok, ".jpg", rel, sizeof(rel));
 	UNIT_CHECK(!has_file(rel, NULL), "original removed");
 	UNIT_CHECK(store_remove_all(&st, tok, NULL) == 0, "remove twice");
+
+	/* A phone's original keeps its type's suffix and goes with the rest. */
+	UNIT_CHECK(strcmp(store_orig_suffix("image/heic"), ".heic") == 0 &&
+	               strcmp(store_orig_suffix("image/avif"), ".avif") == 0,
+	           "HEIC and AVIF suffixes");
+	for (i = 0; i < 2; i++) {
+		const char *sfx = i == 0 ? ".heic" : ".avif";
+
+		UNIT_CHECK(store_write(&st, STORE_ORIG, tok, sfx, "phone", 5) ==
+		               0,
+		           "write %s original", sfx);
+		UNIT_CHECK(store_remove_all(&st, tok, NULL) == 0,
+		           "remove_all %s", sfx);
+		store_path(STORE_ORIG, tok, sfx, rel, sizeof(rel));
+		UNIT_CHECK(!has_file(rel, NULL), "%s original removed", sfx);
+	}
 
 	/* Refusals. */
 	UNIT_CHECK(store_write(&st, STORE_PRIV, "nope", ".jpg", "x", 1) == -1 &&

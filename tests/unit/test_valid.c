@@ -592,6 +592,47 @@ test_kv(void)
 	UNIT_CHECK(kv_find(NULL, 0, "x") == NULL, "kv_find on nothing");
 }
 
+/* Who may read /metrics (NETDEP_METRICS_ALLOW). */
+static void
+test_addr_in(void)
+{
+	static const struct {
+		const char *list, *addr;
+		int         want;
+	} t[] = {
+	    {"127.0.0.0/8, ::1", "127.0.0.1", 1},
+	    {"127.0.0.0/8, ::1", "127.64.3.9", 1},
+	    {"127.0.0.0/8, ::1", "::1", 1},
+	    {"127.0.0.0/8, ::1", "::2", 0},
+	    {"127.0.0.0/8, ::1", "128.0.0.1", 0},
+	    {"127.0.0.0/8, ::1", "203.0.113.7", 0},
+	    {"127.0.0.1/32", "127.0.0.1", 1},
+	    {"127.0.0.1/32", "127.0.0.2", 0},
+	    {"127.0.0.1", "127.0.0.1", 1}, /* no /bits: one address */
+	    {"10.0.0.0/8,192.168.1.0/24", "192.168.1.200", 1},
+	    {"10.0.0.0/8,192.168.1.0/24", "192.168.2.1", 0},
+	    {"10.1.2.0/23", "10.1.3.255", 1}, /* a prefix off a byte */
+	    {"10.1.2.0/23", "10.1.4.0", 0},
+	    {"0.0.0.0/0", "198.51.100.1", 1},
+	    {"0.0.0.0/0", "2001:db8::1", 0}, /* families never mix */
+	    {"2001:db8::/32", "2001:db8:ffff::1", 1},
+	    {"2001:db8::/32", "2001:db9::1", 0},
+	    {"127.0.0.0/8", "::ffff:127.0.0.1", 1}, /* IPv4-mapped */
+	    {"127.0.0.0/8", "", 0},
+	    {"127.0.0.0/8", "127.0.0.1 ", 0},
+	    {"127.0.0.0/8", "localhost", 0},
+	    {"127.0.0.0/33", "127.0.0.1", 0}, /* a bad block never matches */
+	    {"127.0.0.0/x", "127.0.0.1", 0},
+	    {"", "127.0.0.1", 0},
+	};
+
+	for (size_t i = 0; i < UNIT_NELEM(t); i++)
+		UNIT_CHECK(valid_addr_in(t[i].list, t[i].addr) == t[i].want,
+		           "valid_addr_in(\"%s\", \"%s\") != %d", t[i].list,
+		           t[i].addr, t[i].want);
+	UNIT_CHECK(valid_addr_in(NULL, "127.0.0.1") == 0, "NULL list");
+}
+
 int
 main(void)
 {
@@ -606,5 +647,6 @@ main(void)
 	test_phone();
 	test_timestamp();
 	test_kv();
+	test_addr_in();
 	return unit_report();
 }
