@@ -19,7 +19,7 @@ set -euo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 conn=${1:?usage: migrate.sh CONNINFO}
 PSQL=${PSQL:-psql}
-psql() { "$PSQL" -X -q -v ON_ERROR_STOP=1 "$@"; }
+psql() { command "$PSQL" -X -q -v ON_ERROR_STOP=1 "$@"; }
 die() { echo "migrate: $*" >&2; exit 1; }
 
 psql -d "$conn" -c "SET client_min_messages = warning;

@@ -79,15 +79,25 @@ LANGUAGE sql SET search_path = netdep, pg_catalog AS $$
 $$;
 
 -- --- casting a vote -------------------------------------------------------
--- One statement decides everything in one transaction: the rules, the
--- budget, the idempotency key (the first answer for (voter, key) is stored
--- with the vote; a retry gets it back, a concurrent retry waits on the
--- primary key and then gets it back), the account's age, and the time
--- p_now (the application passes now(); tests pass edge times such as
--- 23:59:59 Vietnam time, through this same function).  The outcome is
--- 'counted' or what stopped the vote: no_entry, not_approved,
--- voting_closed, own_entry, already_voted, already_voted_today,
--- budget_spent, key_reused (cgi/outcome.c says what a voter sees).
+-- One call decides everything in one transaction: the rules, the budget,
+-- the idempotency key (the first answer for (voter, key) is stored with
+-- the vote; a retry gets it back), the account's age, and the time p_now
+-- (the application passes now(); tests pass edge times such as 23:59:59
+-- Vietnam time, through this same function).  The outcome is 'counted' or
+-- what stopped the vote: no_entry, not_approved, voting_closed, own_entry,
+-- already_voted, already_voted_today, budget_spent, key_reused
+-- (cgi/outcome.c says what a voter sees).
+--
+-- What a counted vote writes (issue 19; README, "the vote path"): its
+-- row in votes (and the queue row its trigger adds), and the answer under
+-- its idempotency key.  The first statement takes a transaction-level
+-- advisory lock on the voter, so one voter's votes decide one at a time:
+-- the budget is then an exact count of the voter's votes of the day (an
+-- index range of votes_voter_idx, a handful of rows), and a retry of a
+-- key waits for the first request and then finds its answer.  The lock
+-- is memory only (no row, no WAL) and different voters never wait on each
+-- other.  "Once per period" stays the unique key of votes, whatever the
+-- lock does.
 CREATE FUNCTION vote_cast(p_now timestamptz, p_entry bigint, p_voter bigint,
                           p_ip inet, p_ua_hash bytea, p_key text,
                           OUT outcome text,
@@ -96,8 +106,7 @@ LANGUAGE plpgsql
 SET search_path = netdep, pg_catalog
 AS $$
 DECLARE
-	c        contests%ROWTYPE;
-	e        entries%ROWTYPE;
+	r        record;
 	v_day    date := (p_now AT TIME ZONE 'Asia/Ho_Chi_Minh')::date;
 	v_period date;
 	used_n   integer;
@@ -106,19 +115,17 @@ DECLARE
 BEGIN
 	vote_count := NULL;
 	votes_left := NULL;
+	-- Class 1986: the voter locks of vote_cast (two-int4 keys are a key
+	-- space apart from the bigint advisory locks used elsewhere).  Ids
+	-- past 2^31 share a lock with another voter: a wait, never an error.
+	PERFORM pg_advisory_xact_lock(1986, (p_voter % 2147483647)::integer);
 	IF p_key IS NOT NULL THEN
-		-- status 0: in progress; 1: answered (the outcome is in reason).
-		INSERT INTO vote_requests (voter_id, idem_key, entry_id, status,
-		                           reason)
-		VALUES (p_voter, p_key, p_entry, 0, '')
-		ON CONFLICT (voter_id, idem_key) DO NOTHING;
-		IF NOT FOUND THEN
-			-- A retry: the first request committed (the insert above
-			-- waited for it); answer what it answered.
-			SELECT r.reason, r.vote_count, r.votes_left, r.entry_id
-			  INTO outcome, vote_count, votes_left, k_entry
-			  FROM vote_requests r
-			 WHERE r.voter_id = p_voter AND r.idem_key = p_key;
+		SELECT q.reason, q.vote_count, q.votes_left, q.entry_id
+		  INTO outcome, vote_count, votes_left, k_entry
+		  FROM vote_requests q
+		 WHERE q.voter_id = p_voter AND q.idem_key = p_key;
+		IF FOUND THEN
+			-- A retry: answer what the first request answered.
 			IF k_entry <> p_entry THEN
 				outcome := 'key_reused';
 				vote_count := NULL; votes_left := NULL;
@@ -127,88 +134,80 @@ BEGIN
 		END IF;
 	END IF;
 
-	SELECT * INTO e FROM entries WHERE id = p_entry;
+	SELECT e.id, e.status, e.account_id, c.id AS contest, c.vote_rule,
+	       c.vote_from, c.vote_until, c.self_vote, c.votes_per_day,
+	       a.created_at AS account_at
+	  INTO r
+	  FROM entries e JOIN contests c ON c.id = e.contest_id,
+	       accounts a
+	 WHERE e.id = p_entry AND a.id = p_voter;
 	IF NOT FOUND THEN
 		outcome := 'no_entry';
 	ELSE
-		SELECT * INTO c FROM contests WHERE id = e.contest_id;
-		v_period := CASE c.vote_rule WHEN 'daily' THEN v_day
+		v_period := CASE r.vote_rule WHEN 'daily' THEN v_day
 		                             ELSE DATE '2000-01-01' END;
-		IF e.status <> 'approved' THEN
+		-- The votes of this voter, contest and Vietnam day so far.
+		SELECT count(*) INTO used_n FROM votes v
+		 WHERE v.voter_id = p_voter
+		   AND v.created_at >= v_day::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh'
+		   AND v.created_at < (v_day + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh'
+		   AND v.contest_id = r.contest;
+		votes_left := r.votes_per_day - used_n;
+		IF r.status <> 'approved' THEN
 			outcome := 'not_approved';
-		ELSIF (c.vote_from IS NOT NULL AND p_now < c.vote_from)
-		   OR (c.vote_until IS NOT NULL AND p_now >= c.vote_until) THEN
+		ELSIF (r.vote_from IS NOT NULL AND p_now < r.vote_from)
+		   OR (r.vote_until IS NOT NULL AND p_now >= r.vote_until) THEN
 			outcome := 'voting_closed';
-		ELSIF e.account_id = p_voter AND NOT c.self_vote THEN
+		ELSIF r.account_id = p_voter AND NOT r.self_vote THEN
 			outcome := 'own_entry';
-		ELSIF EXISTS (SELECT 1 FROM vote_budget b
-		               WHERE b.contest_id = c.id AND b.voter_id = p_voter
-		                 AND b.vote_day = v_day
-		                 AND b.used >= c.votes_per_day)
-		  AND NOT EXISTS (SELECT 1 FROM votes v
-		                   WHERE v.entry_id = e.id
-		                     AND v.voter_id = p_voter
-		                     AND v.period = v_period) THEN
-			-- A cheap early answer; the budget row below decides races.
-			outcome := 'budget_spent';
+		ELSIF used_n >= r.votes_per_day THEN
+			outcome := CASE WHEN EXISTS (
+			                    SELECT 1 FROM votes v
+			                     WHERE v.entry_id = r.id
+			                       AND v.voter_id = p_voter
+			                       AND v.period = v_period)
+			           THEN CASE r.vote_rule WHEN 'daily'
+			                THEN 'already_voted_today' ELSE 'already_voted' END
+			           ELSE 'budget_spent' END;
 		ELSE
 			INSERT INTO votes (contest_id, entry_id, voter_id, period,
 			                   vote_day, created_at, ip, ip_prefix,
 			                   ua_hash, account_age)
-			VALUES (c.id, e.id, p_voter, v_period, v_day, p_now, p_ip,
+			VALUES (r.contest, r.id, p_voter, v_period, v_day, p_now, p_ip,
 			        CASE WHEN family(p_ip) = 4
 			             THEN set_masklen(p_ip::cidr, 24)
 			             ELSE set_masklen(p_ip::cidr, 48) END,
-			        p_ua_hash,
-			        p_now - (SELECT a.created_at FROM accounts a
-			                  WHERE a.id = p_voter))
+			        p_ua_hash, p_now - r.account_at)
 			ON CONFLICT ON CONSTRAINT votes_entry_id_voter_id_period_key
 			DO NOTHING
 			RETURNING id INTO vid;
 			IF vid IS NULL THEN
-				outcome := CASE c.vote_rule
+				outcome := CASE r.vote_rule
 				          WHEN 'daily' THEN 'already_voted_today'
 				          ELSE 'already_voted' END;
 			ELSE
-				INSERT INTO vote_budget AS b (contest_id, voter_id,
-				                              vote_day, used)
-				VALUES (c.id, p_voter, v_day, 1)
-				ON CONFLICT (contest_id, voter_id, vote_day)
-				DO UPDATE SET used = b.used + 1
-				 WHERE b.used < c.votes_per_day
-				RETURNING used INTO used_n;
-				IF used_n IS NULL OR used_n > c.votes_per_day THEN
-					-- Budget spent: undo the vote row.
-					DELETE FROM votes WHERE id = vid;
-					outcome := 'budget_spent';
-				ELSE
-					outcome := 'counted';
-					votes_left := c.votes_per_day - used_n;
-					-- One snapshot: the folder moves queue rows into
-					-- entry_stats atomically, so this sum is exact
-					-- (committed votes plus this one).
-					SELECT coalesce((SELECT s.votes FROM entry_stats s
-					                  WHERE s.entry_id = e.id), 0)
-					       + coalesce((SELECT sum(q.delta)
-					                     FROM vote_changes q
-					                    WHERE q.entry_id = e.id), 0)
-					  INTO vote_count;
-				END IF;
+				outcome := 'counted';
+				votes_left := votes_left - 1;
+				-- One snapshot: the folder moves queue rows into
+				-- entry_stats atomically, so this sum is exact
+				-- (committed votes plus this one).
+				SELECT coalesce((SELECT s.votes FROM entry_stats s
+				                  WHERE s.entry_id = r.id), 0)
+				       + coalesce((SELECT sum(q.delta)
+				                     FROM vote_changes q
+				                    WHERE q.entry_id = r.id), 0)
+				  INTO vote_count;
 			END IF;
-		END IF;
-		IF votes_left IS NULL THEN
-			SELECT c.votes_per_day - coalesce(max(b.used), 0)
-			  INTO votes_left FROM vote_budget b
-			 WHERE b.contest_id = c.id AND b.voter_id = p_voter
-			   AND b.vote_day = v_day;
 		END IF;
 	END IF;
 	IF p_key IS NOT NULL THEN
-		UPDATE vote_requests r
-		   SET status = 1, reason = vote_cast.outcome,
-		       vote_count = vote_cast.vote_count,
-		       votes_left = vote_cast.votes_left
-		 WHERE r.voter_id = p_voter AND r.idem_key = p_key;
+		-- No conflict is possible: a request with this key either
+		-- committed before the lock above was granted (and was found) or
+		-- waits for this one.
+		INSERT INTO vote_requests (voter_id, idem_key, entry_id, status,
+		                           reason, vote_count, votes_left)
+		VALUES (p_voter, p_key, p_entry, 1, outcome, vote_count,
+		        votes_left);
 	END IF;
 END
 $$;

@@ -78,8 +78,6 @@ def _db_state(db):
         "media": "SELECT entry_id, token FROM netdep.media ORDER BY 1",
         "votes": "SELECT id, entry_id, voter_id, period, voided_at "
                  "FROM netdep.votes ORDER BY id",
-        "vote_budget": "SELECT contest_id, voter_id, vote_day, used "
-                       "FROM netdep.vote_budget ORDER BY 1, 2, 3",
         "sessions": "SELECT encode(token_hash, 'hex'), account_id, "
                     "csrf_token FROM netdep.sessions ORDER BY 1",
         "accounts": "SELECT id, lower(username) FROM netdep.accounts "

@@ -53,7 +53,7 @@ def test_vote_counts_once_under_the_once_rule(arena, new_user, snapshot, db):
 
 
 def shift_votes_back(db, voter_id, days=1):
-    """Moves a voter's votes and budget back in time, as if cast earlier:
+    """Moves a voter's votes (and so the budget they use) back in time, as if cast earlier:
     the only way to test 'tomorrow' without waiting for it."""
     with db.cursor() as cur:
         cur.execute("UPDATE netdep.votes SET vote_day = vote_day - %s, "
@@ -61,8 +61,6 @@ def shift_votes_back(db, voter_id, days=1):
                     "period ELSE period - %s END, created_at = created_at - "
                     "make_interval(days => %s) WHERE voter_id = %s",
                     (days, days, days, voter_id))
-        cur.execute("UPDATE netdep.vote_budget SET vote_day = vote_day - %s "
-                    "WHERE voter_id = %s", (days, voter_id))
 
 
 def test_daily_rule_allows_one_vote_per_entry_per_day(arena, new_user,
