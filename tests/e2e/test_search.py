@@ -326,3 +326,18 @@ def test_username_equal_after_nfc_and_case_folding_is_taken(anon, base_url,
     # And it logs in the first account.
     r = other.login("\u212a" + base, PASSWORD)
     assert_status(r, 200)
+
+
+def test_vietnamese_username_is_refused_in_either_spelling(anon, snapshot,
+                                                           db):
+    """Usernames are ASCII (001's CHECK): "Hoà" precomposed or decomposed
+    is a clear 400 before anything is stored, so "Hoà" can never be two
+    accounts (the display name carries the Vietnamese)."""
+    base = f"ho{secrets.token_hex(3)}"
+    for variant in (base + "à", nfd(base + "à"), nfd(base.upper() + "À")):
+        with unchanged(snapshot, db):
+            r = anon.post(f"{API}/accounts", csrf=False, json={
+                "username": variant, "password": PASSWORD,
+                "display_name": "Hoà"})
+            assert_error(r, 400, "invalid_field")
+            assert "username" in r.json()["error"]["message"]
