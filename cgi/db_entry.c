@@ -263,7 +263,8 @@ static const struct stmt q[Q__MAX] = {
          "now() < c.submit_until), m.token, jsonb_build_object('status', "
          "e.status, 'title', e.title, 'caption', e.caption, 'category', "
          "e.category_id), m.original_type, e.unit, a.display_name, "
-         "e.title, e.number FROM entries e JOIN contests c ON c.id = e.contest_id JOIN "
+         "e.title, e.number FROM entries e JOIN contests c ON c.id = "
+         "e.contest_id JOIN "
          "media m ON m.entry_id = e.id JOIN accounts a ON a.id = "
          "e.account_id WHERE e.id = $1 FOR UPDATE OF e",
          2, LOCK__MAX},
@@ -365,8 +366,7 @@ db_entry_create(struct db *db, struct arena *a, const struct entry_new *in,
 	memset(out, 0, sizeof(*out));
 	rc = db_exec(db, a, &q[Q_ENTRY_CREATE],
 	             (const char *[]){in->contest, in->account, in->category,
-	                              in->title, in->caption, qs,
-	                              in->number},
+	                              in->title, in->caption, qs, in->number},
 	             &rs);
 	/* A unique slot taken by a concurrent upload is a constraint. */
 	out->raced = rc == DB_NONE && rs.constraint != NULL;

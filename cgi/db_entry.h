@@ -26,8 +26,8 @@ struct upload_contest {
 	uint32_t    min_short_side;
 	uint64_t    max_pixels;
 	uint32_t    max_side;
-	const char *outside; /* the organising unit the caller is not under,
-	                        or NULL: may enter (issue 15) */
+	const char *outside;     /* the organising unit the caller is not under,
+	                            or NULL: may enter (issue 15) */
 	const char *next_number; /* the next entry's number (decimal text) */
 };
 

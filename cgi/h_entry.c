@@ -389,10 +389,11 @@ up_decode(struct req *r, const struct valid_value *v, const struct mpart *photo,
 	 * entry_create() keeps it or answers another, see h_entry_upload)
 	 * and the author's unit (or name). */
 	card.title = v[UP_TITLE].s;
-	card.line2 = card_line2(r->a, c->next_number,
-	                        r->user->unit != NULL && r->user->unit[0] != '\0'
-	                            ? r->user->unit
-	                            : r->user->display_name);
+	card.line2 =
+	    card_line2(r->a, c->next_number,
+	               r->user->unit != NULL && r->user->unit[0] != '\0'
+	                   ? r->user->unit
+	                   : r->user->display_name);
 	ds = decode_derive(r->store->tmp_fd, r->id, photo->data, photo->len,
 	                   info, IMAGE_DERIV_ALL, &card, d, &res);
 	return ds == DECODE_OK ? 0 : decode_answer(r, ds, res);
