@@ -53,6 +53,7 @@ enum upc_col {
 	UPC_TODAY,          /* UPC_TODAY: uploads stored this Vietnam day */
 	UPC_DAY_LEFT,       /* UPC_DAY_LEFT: seconds until the next one */
 	UPC_OUTSIDE, /* UPC_OUTSIDE: the organiser the caller is not under */
+	UPC_NEXT,    /* UPC_NEXT: the contest's next entry number */
 	UPC__MAX
 };
 
@@ -143,6 +144,7 @@ enum lock_col {
 	LOCK_UNIT,     /* LOCK_UNIT */
 	LOCK_AUTHOR,   /* LOCK_AUTHOR */
 	LOCK_TITLE,    /* LOCK_TITLE */
+	LOCK_NUMBER,   /* LOCK_NUMBER */
 	LOCK__MAX
 };
 
@@ -177,6 +179,7 @@ enum create_col {
 	CREATE_ID,      /* CREATE_ID */
 	CREATE_DETAIL,  /* CREATE_DETAIL */
 	CREATE_RETRY,   /* CREATE_RETRY */
+	CREATE_NUMBER,  /* CREATE_NUMBER */
 	CREATE__MAX
 };
 
@@ -196,8 +199,8 @@ static const struct stmt q[Q__MAX] = {
          "count(*) FROM entries x WHERE x.contest_id = c.id AND x.account_id = "
          "$2 AND x.slot IS NOT NULL), coalesce((SELECT q.used FROM "
          "upload_quota q WHERE q.account_id = $2 AND q.day = upload_day()), "
-         "0), upload_day_left(), unit_outside(c.id, $2) FROM contests c WHERE "
-         "c.slug = $1",
+         "0), upload_day_left(), unit_outside(c.id, $2), c.entry_seq + 1 FROM "
+         "contests c WHERE c.slug = $1",
          2, UPC__MAX},
     [Q_CATEGORY_CHECK] =
         {"category_check",
@@ -205,9 +208,10 @@ static const struct stmt q[Q__MAX] = {
          ONE__MAX},
     /* The quota and the slot are decided in sql/functions/020_entries.sql. */
     [Q_ENTRY_CREATE] = {"entry_create",
-                        "SELECT outcome, entry_id, detail, retry_after FROM "
-                        "entry_create($1, $2, $3, $4, $5, $6::int)",
-                        6, CREATE__MAX},
+                        "SELECT outcome, entry_id, detail, retry_after, "
+                        "number FROM entry_create($1, $2, $3, $4, $5, "
+                        "$6::int, $7::int)",
+                        7, CREATE__MAX},
     [Q_MEDIA_INSERT] =
         {"media_insert",
          "INSERT INTO media (entry_id, token, original_type, original_bytes, "
@@ -259,7 +263,8 @@ static const struct stmt q[Q__MAX] = {
          "now() < c.submit_until), m.token, jsonb_build_object('status', "
          "e.status, 'title', e.title, 'caption', e.caption, 'category', "
          "e.category_id), m.original_type, e.unit, a.display_name, "
-         "e.title FROM entries e JOIN contests c ON c.id = e.contest_id JOIN "
+         "e.title, e.number FROM entries e JOIN contests c ON c.id = "
+         "e.contest_id JOIN "
          "media m ON m.entry_id = e.id JOIN accounts a ON a.id = "
          "e.account_id WHERE e.id = $1 FOR UPDATE OF e",
          2, LOCK__MAX},
@@ -335,6 +340,7 @@ db_upload_contest(struct db *db, struct arena *a, const char *slug,
 	out->uploads_today = rows_ll(&rs, 0, UPC_TODAY, 0);
 	out->day_left = rows_ll(&rs, 0, UPC_DAY_LEFT, 1);
 	out->outside = rows_str(&rs, 0, UPC_OUTSIDE, NULL);
+	out->next_number = rows_str(&rs, 0, UPC_NEXT, NULL);
 	return out->id != NULL ? DB_OK : DB_ERR;
 }
 
@@ -360,7 +366,7 @@ db_entry_create(struct db *db, struct arena *a, const struct entry_new *in,
 	memset(out, 0, sizeof(*out));
 	rc = db_exec(db, a, &q[Q_ENTRY_CREATE],
 	             (const char *[]){in->contest, in->account, in->category,
-	                              in->title, in->caption, qs},
+	                              in->title, in->caption, qs, in->number},
 	             &rs);
 	/* A unique slot taken by a concurrent upload is a constraint. */
 	out->raced = rc == DB_NONE && rs.constraint != NULL;
@@ -370,6 +376,7 @@ db_entry_create(struct db *db, struct arena *a, const struct entry_new *in,
 	out->id = rows_str(&rs, 0, CREATE_ID, NULL);
 	out->detail = rows_str(&rs, 0, CREATE_DETAIL, NULL);
 	out->retry_after = rows_ll(&rs, 0, CREATE_RETRY, 1);
+	out->number = rows_str(&rs, 0, CREATE_NUMBER, NULL);
 	if (out->outcome == NULL)
 		return DB_ERR;
 	if (strcmp(out->outcome, "created") != 0)
@@ -566,6 +573,7 @@ db_entry_lock(struct db *db, struct arena *a, const char *id, const char *uid,
 	out->unit = rows_str(&rs, 0, LOCK_UNIT, "");
 	out->author = rows_str(&rs, 0, LOCK_AUTHOR, "");
 	out->title = rows_str(&rs, 0, LOCK_TITLE, "");
+	out->number = rows_str(&rs, 0, LOCK_NUMBER, "");
 	return out->token != NULL && out->contest != NULL ? DB_OK : DB_ERR;
 }
 

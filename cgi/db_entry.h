@@ -26,8 +26,9 @@ struct upload_contest {
 	uint32_t    min_short_side;
 	uint64_t    max_pixels;
 	uint32_t    max_side;
-	const char *outside; /* the organising unit the caller is not under,
-	                        or NULL: may enter (issue 15) */
+	const char *outside;     /* the organising unit the caller is not under,
+	                            or NULL: may enter (issue 15) */
+	const char *next_number; /* the next entry's number (decimal text) */
 };
 
 /* DB_NONE: no contest slug. */
@@ -43,6 +44,7 @@ struct entry_new {
 	const char *contest, *account;
 	const char *category; /* or NULL */
 	const char *title, *caption;
+	const char *number; /* the number the card shows, or NULL */
 };
 
 /* What entry_create() answered. */
@@ -51,6 +53,7 @@ struct entry_created {
 	    *outcome;   /* created, upload_quota, entry_limit, outside_unit */
 	const char *id; /* the new entry (created) */
 	const char *detail;      /* upload_quota: the quota */
+	const char *number;      /* created: the entry's number */
 	long long   retry_after; /* upload_quota: seconds to the next day */
 	int         raced;       /* a concurrent upload took the slot */
 };
@@ -146,6 +149,7 @@ struct entry_lock {
 	const char *token, *original_type;
 	const char *before; /* audit JSON of the fields an edit may change */
 	const char *unit, *author, *title;
+	const char *number; /* the entry's number (decimal text) */
 };
 
 int db_entry_lock(struct db *db, struct arena *a, const char *id,

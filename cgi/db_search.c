@@ -2,7 +2,8 @@
  * db_search.c: the entry search (db_search.h).  One statement, planned
  * for its values at every call (stmt.h per_call), so the query's key,
  * pattern and number are constants to the planner and the trigram index
- * entries_search_idx (partial on approved entries) and the unique
+ * entries_search_idx (partial on approved entries), the name btree
+ * entries_author_key_idx and the unique
  * (contest, number) index serve it; tests/e2e/test_search.py checks the
  * plan (netdep-admin search-plan).
  */

@@ -216,7 +216,8 @@ up_record(struct req *r, const struct upload_contest *c,
 	    .account = arena_printf(r->a, "%lld", r->user->id),
 	    .category = v[UP_CATEGORY].present ? v[UP_CATEGORY].s : NULL,
 	    .title = v[UP_TITLE].s,
-	    .caption = v[UP_CAPTION].s};
+	    .caption = v[UP_CAPTION].s,
+	    .number = c->next_number};
 	struct media_new m;
 	int              rc = DB_ERR;
 
@@ -350,6 +351,22 @@ up_rules(struct req *r, const struct valid_value *v, const struct mpart *photo,
 	return rc < 0 ? resp_db_error(r, rc) : 0;
 }
 
+/*
+ * The share card's second line: "Số 123 · Chi đoàn …", the number a voter
+ * is told to vote for (issue 15) before the author's unit or name.
+ */
+static const char *
+card_line2(struct arena *a, const char *number, const char *who)
+{
+	if (number == NULL || number[0] == '\0')
+		return who;
+	return arena_printf(a, "S\xe1\xbb\x91 %s \xc2\xb7 %s", number, who);
+}
+
+static void card_store(struct req *r, const char *eid, const char *token,
+                       const unsigned char *orig, size_t len,
+                       const struct image_card_text *card);
+
 /* Probes and decodes the photo in the limited child (decode.c). */
 static int
 up_decode(struct req *r, const struct valid_value *v, const struct mpart *photo,
@@ -368,11 +385,15 @@ up_decode(struct req *r, const struct valid_value *v, const struct mpart *photo,
 		return resp_outcome(
 		    r, "upload", image_outcome(res),
 		    arena_printf(r->a, "%u", (unsigned)c->min_short_side));
-	/* The card shows the title and the author's unit (or name). */
+	/* The card shows the title, the entry's number (the contest's next:
+	 * entry_create() keeps it or answers another, see h_entry_upload)
+	 * and the author's unit (or name). */
 	card.title = v[UP_TITLE].s;
-	card.line2 = r->user->unit != NULL && r->user->unit[0] != '\0'
-	                 ? r->user->unit
-	                 : r->user->display_name;
+	card.line2 =
+	    card_line2(r->a, c->next_number,
+	               r->user->unit != NULL && r->user->unit[0] != '\0'
+	                   ? r->user->unit
+	                   : r->user->display_name);
 	ds = decode_derive(r->store->tmp_fd, r->id, photo->data, photo->len,
 	                   info, IMAGE_DERIV_ALL, &card, d, &res);
 	return ds == DECODE_OK ? 0 : decode_answer(r, ds, res);
@@ -439,6 +460,18 @@ h_entry_upload(struct req *r)
 		                  (long long)c.max_entries);
 	if (rc != DB_OK)
 		return resp_db_error(r, rc);
+	if (cr.number != NULL &&
+	    (c.next_number == NULL || strcmp(cr.number, c.next_number) != 0)) {
+		/* A concurrent upload took the number the card shows. */
+		struct image_card_text card = {
+		    v[UP_TITLE].s,
+		    card_line2(r->a, cr.number,
+		               r->user->unit != NULL && r->user->unit[0] != '\0'
+		                   ? r->user->unit
+		                   : r->user->display_name)};
+
+		card_store(r, entry_id, token, photo->data, photo->len, &card);
+	}
 	log_msg("info", "req=%s entry=%s stored %s %ux%u decode=%lluus", r->id,
 	        entry_id, image_type_name(info.type), info.width, info.height,
 	        (unsigned long long)d.timing.decode_us);
@@ -816,23 +849,55 @@ entry_audit(struct req *r, const char *action, const char *eid,
 }
 
 /*
+ * Draws the share card of entry eid (media token) again from its original
+ * orig[0..len), in the limited child, and stores it over the old one.
+ * Best effort: on failure the old card stays (the log says why).
+ */
+static void
+card_store(struct req *r, const char *eid, const char *token,
+           const unsigned char *orig, size_t len,
+           const struct image_card_text *card)
+{
+	struct image_limits lim = {0, 0, 0};
+	struct image_info   info;
+	struct image_derivs d;
+	enum image_result   res;
+	enum decode_status  ds = DECODE_ERROR;
+
+	res = image_probe(orig, len, &lim, &info);
+	if (res == IMAGE_OK)
+		ds = decode_derive(r->store->tmp_fd, r->id, orig, len, &info,
+		                   IMAGE_DERIV_BIT(IMAGE_DERIV_CARD_JPEG), card,
+		                   &d, &res);
+	if (ds != DECODE_OK) {
+		log_msg("warn", "req=%s entry=%s card not redrawn: %s", r->id,
+		        eid, decode_status_name(ds));
+		return;
+	}
+	/* The derivatives are ours from here on, whatever the write does. */
+	if (store_write(r->store, STORE_PRIV, token,
+	                store_deriv_suffix(STORE_CARD_JPG),
+	                d.blob[IMAGE_DERIV_CARD_JPEG].data,
+	                d.blob[IMAGE_DERIV_CARD_JPEG].len) != 0)
+		log_msg("warn", "req=%s entry=%s card not stored: %s", r->id,
+		        eid, strerror(errno));
+	image_derivs_free(&d);
+}
+
+/*
  * Redraws the share card of a pending entry whose title changed, from the
- * private original, in the limited child.  Best effort: on failure the old
- * card stays and the edit still counts (the log says why).
+ * private original.  Best effort: on failure the old card stays and the
+ * edit still counts.
  */
 static void
 card_redraw(struct req *r, const char *eid, const struct entry_lock *lk,
             const char *title)
 {
-	struct image_limits    lim = {0, 0, 0};
-	struct image_card_text card = {title, lk->unit[0] != '\0' ? lk->unit
-	                                                          : lk->author};
-	struct image_info      info;
-	struct image_derivs    d;
-	enum image_result      res;
-	enum decode_status     ds = DECODE_ERROR;
-	unsigned char         *orig = NULL;
-	size_t                 len = 0;
+	struct image_card_text card = {
+	    title, card_line2(r->a, lk->number,
+	                      lk->unit[0] != '\0' ? lk->unit : lk->author)};
+	unsigned char *orig = NULL;
+	size_t         len = 0;
 
 	if (store_read(r->store, STORE_ORIG, lk->token,
 	               store_orig_suffix(lk->original_type), ENTRY_ORIG_MAX,
@@ -841,25 +906,8 @@ card_redraw(struct req *r, const char *eid, const struct entry_lock *lk,
 		        r->id, eid);
 		return;
 	}
-	res = image_probe(orig, len, &lim, &info);
-	if (res == IMAGE_OK)
-		ds = decode_derive(r->store->tmp_fd, r->id, orig, len, &info,
-		                   IMAGE_DERIV_BIT(IMAGE_DERIV_CARD_JPEG),
-		                   &card, &d, &res);
+	card_store(r, eid, lk->token, orig, len, &card);
 	free(orig);
-	if (ds != DECODE_OK) {
-		log_msg("warn", "req=%s entry=%s card not redrawn: %s", r->id,
-		        eid, decode_status_name(ds));
-		return;
-	}
-	/* The derivatives are ours from here on, whatever the write does. */
-	if (store_write(r->store, STORE_PRIV, lk->token,
-	                store_deriv_suffix(STORE_CARD_JPG),
-	                d.blob[IMAGE_DERIV_CARD_JPEG].data,
-	                d.blob[IMAGE_DERIV_CARD_JPEG].len) != 0)
-		log_msg("warn", "req=%s entry=%s card not stored: %s", r->id,
-		        eid, strerror(errno));
-	image_derivs_free(&d);
 }
 
 enum edit_field {

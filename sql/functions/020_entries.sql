@@ -115,14 +115,16 @@ RETURN greatest(1, ceil(extract(epoch FROM
 -- count too: only stored uploads count, and withdrawing never refunds.
 CREATE FUNCTION entry_create(p_contest bigint, p_account bigint,
                              p_category bigint, p_title text, p_caption text,
-                             p_quota integer,
+                             p_quota integer, p_number integer,
                              OUT outcome text, OUT entry_id bigint,
-                             OUT detail text, OUT retry_after integer)
+                             OUT detail text, OUT retry_after integer,
+                             OUT number integer)
 LANGUAGE plpgsql
 SET search_path = netdep, pg_catalog
 AS $$
 DECLARE
 	used_n integer;
+	want   integer;
 BEGIN
 	-- Only the organising unit's subtree takes part (issue 15), unless
 	-- the contest is open to all: detail names the organiser.
@@ -142,10 +144,17 @@ BEGIN
 		retry_after := upload_day_left();
 		RETURN;
 	END IF;
-	INSERT INTO entries (contest_id, account_id, category_id, title,
-	                     caption, unit, unit_id, slot)
+	-- p_number: the number the share card was drawn with (the contest's
+	-- next when the upload began).  Taken only if it is still the next
+	-- one, under the contest row's lock (never a number given before,
+	-- not even one of a deleted entry); else the trigger numbers the
+	-- entry and the caller redraws the card with the number answered.
+	SELECT CASE WHEN c.entry_seq + 1 = p_number THEN p_number END
+	  INTO want FROM contests c WHERE c.id = p_contest FOR NO KEY UPDATE;
+	INSERT INTO entries AS e (contest_id, account_id, category_id, title,
+	                          caption, unit, unit_id, slot, number)
 	SELECT p_contest, a.id, p_category, p_title, p_caption, a.unit,
-	       a.unit_id, s
+	       a.unit_id, s, want
 	  FROM accounts a,
 	       generate_series(1, (SELECT c.max_entries FROM contests c
 	                            WHERE c.id = p_contest)) s
@@ -155,7 +164,7 @@ BEGIN
 	                    AND x.account_id = p_account
 	                    AND x.slot IS NOT NULL)
 	 ORDER BY s LIMIT 1
-	RETURNING id INTO entry_id;
+	RETURNING e.id, e.number INTO entry_id, number;
 	outcome := CASE WHEN entry_id IS NULL THEN 'entry_limit'
 	                ELSE 'created' END;
 END

@@ -359,8 +359,12 @@ BEGIN
 	  FROM jsonb_array_elements(p_rows) x;
 	FOR r IN SELECT (x ->> 'line')::integer AS line,
 	                lower(btrim(coalesce(x ->> 'code', ''))) AS code,
-	                btrim(coalesce(x ->> 'name', '')) AS name,
-	                btrim(coalesce(x ->> 'short_name', '')) AS short_name,
+	                -- One spelling per name (issue 15): a CSV from a
+	                -- Mac or a composite-Unicode keyboard is NFD.
+	                normalize(btrim(coalesce(x ->> 'name', '')), NFC)
+	                    AS name,
+	                normalize(btrim(coalesce(x ->> 'short_name', '')), NFC)
+	                    AS short_name,
 	                lower(btrim(coalesce(x ->> 'kind', ''))) AS kind,
 	                lower(btrim(coalesce(x ->> 'parent', ''))) AS parent,
 	                x ->> 'valid_from' AS vf, x ->> 'valid_to' AS vt,

@@ -291,3 +291,61 @@ def test_share_page_uses_the_card(shop, make_jpeg, db, anon):
     assert_status(card, 200)
     assert card.headers["Content-Type"] == "image/jpeg"
     assert jpeg_size(card.content) == (1200, 630)
+
+
+def test_share_card_shows_the_entry_number(contest, new_user, make_jpeg, db,
+                                           media_dir):
+    """Issue 15: the number a voter is told ("Số 12") is on the share
+    card.  One author, one photo, one title twice: the two cards differ
+    only by the number, before and after a title edit redraws them."""
+    slug = contest(max_entries=2, min_short_side=1)
+    owner = new_user(unit="Chi đoàn Phường Lê Thanh Nghị")
+    photo = make_jpeg(900, 600)
+
+    def cards(entries):
+        out = []
+        for e in entries:
+            with open(card_path(media_dir, media_token(db, e["id"])),
+                      "rb") as f:
+                out.append(f.read())
+        return out
+
+    es = [upload_ok(owner, slug, photo, title="Cùng một ảnh")
+          for _ in range(2)]
+    assert [e["number"] for e in es] == [1, 2]
+    a, b = cards(es)
+    assert jpeg_size(a) == jpeg_size(b) == (1200, 630)
+    assert a != b
+    for e in es:
+        assert_status(owner.patch(f"{API}/entries/{e['id']}",
+                                  json={"title": "Cùng một tiêu đề mới"}),
+                      200)
+    a2, b2 = cards(es)
+    assert a2 != a and b2 != b and a2 != b2
+
+
+def test_entry_create_keeps_only_the_next_number(contest, new_user, db):
+    """The card is drawn before the row exists, with the contest's next
+    number; entry_create() gives the entry that number only while it is
+    still the next one (under the contest's lock), never one taken
+    before or one of a deleted entry: the caller redraws otherwise."""
+    slug = contest(max_entries=2, min_short_side=1)
+    owner = new_user()
+    with db.cursor() as cur:
+        cur.execute("SELECT id FROM contests WHERE slug = %s", (slug,))
+        cid = cur.fetchone()[0]
+
+        def create(number):
+            cur.execute("SELECT outcome, entry_id, number FROM "
+                        "entry_create(%s, %s, NULL, 't', '', 100, %s)",
+                        (cid, owner.user["id"], number))
+            return cur.fetchone()
+
+        first = create(1)
+        assert first[0] == "created" and first[2] == 1
+        assert create(1)[2] == 2          # taken meanwhile: the next
+        cur.execute("DELETE FROM entries WHERE id = %s", (first[1],))
+        assert create(1)[2] == 3          # a deleted entry's: never again
+        assert create(4)[0] == "entry_limit"  # both slots held
+        cur.execute("SELECT entry_seq FROM contests WHERE id = %s", (cid,))
+        assert cur.fetchone()[0] == 3     # a refused entry takes none

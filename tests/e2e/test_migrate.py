@@ -228,3 +228,35 @@ def test_search_migration_numbers_entries_and_makes_texts_nfc(scratch):
                     "title, slot) VALUES (%s, %s, 'Bốn', 4) RETURNING number",
                     (c1, aid))
         assert cur.fetchone()[0] == 4
+
+
+def test_units_migration_makes_unit_names_nfc(scratch):
+    """021_search_names.sql on a database whose unit tree was imported
+    decomposed: the names and short names in NFC, the rest as it was."""
+    import unicodedata
+    mig = scratch["dir"] / "sql" / "migrations"
+    fun = scratch["dir"] / "sql" / "functions"
+    held = scratch["dir"] / "held"
+    held.mkdir()
+    # 075_search.sql reads the column 021 adds: both wait.
+    for f in (mig / "021_search_names.sql", fun / "075_search.sql"):
+        shutil.move(str(f), str(held / f.name))
+    assert scratch["run"]().returncode == 0
+    conn = scratch["db"]()
+    name, short = "Đoàn phường Hoà Khánh", "Hoà Khánh"
+    with conn.cursor() as cur:
+        cur.execute("INSERT INTO netdep.units (code, kind, name, short_name) "
+                    "VALUES ('hk', 'ward', %s, %s), ('an', 'ward', 'An', '')",
+                    (unicodedata.normalize("NFD", name),
+                     unicodedata.normalize("NFD", short)))
+    for f in held.iterdir():
+        shutil.move(str(f), str((mig if f.name.startswith("021") else fun)
+                                / f.name))
+    res = scratch["run"]()
+    assert res.returncode == 0, res.stderr
+    with conn.cursor() as cur:
+        cur.execute("SELECT code, name, short_name, name_fold FROM "
+                    "netdep.units ORDER BY code")
+        assert cur.fetchall() == [("an", "An", "", "an"),
+                                  ("hk", name, short,
+                                   "doan phuong hoa khanh hoa khanh")]

@@ -326,3 +326,73 @@ def test_username_equal_after_nfc_and_case_folding_is_taken(anon, base_url,
     # And it logs in the first account.
     r = other.login("\u212a" + base, PASSWORD)
     assert_status(r, 200)
+
+
+def test_vietnamese_username_is_refused_in_either_spelling(anon, snapshot,
+                                                           db):
+    """Usernames are ASCII (001's CHECK): "Hoà" precomposed or decomposed
+    is a clear 400 before anything is stored, so "Hoà" can never be two
+    accounts (the display name carries the Vietnamese)."""
+    base = f"ho{secrets.token_hex(3)}"
+    for variant in (base + "à", nfd(base + "à"), nfd(base.upper() + "À")):
+        with unchanged(snapshot, db):
+            r = anon.post(f"{API}/accounts", csrf=False, json={
+                "username": variant, "password": PASSWORD,
+                "display_name": "Hoà"})
+            assert_error(r, 400, "invalid_field")
+            assert "username" in r.json()["error"]["message"]
+
+
+def _index_scans(cur):
+    # This transaction's scans of each index of the entries (no
+    # pg_stat_xact_ view has indexes; the function behind them does).
+    cur.execute("SELECT i.indexrelid::regclass::text, "
+                "pg_stat_get_xact_numscans(i.indexrelid) FROM pg_index i "
+                "WHERE i.indrelid = 'netdep.entries'::regclass")
+    return dict(cur.fetchall())
+
+
+def test_crowded_name_is_served_by_the_name_btree(found, db):
+    """A name shared by thousands of entries ("Tác giả số …": 2,400 here)
+    fills the candidates from the btree on the author's name key
+    (migration 021) and reads no other index but the number's: the
+    trigram index would read every entry of each of the query's trigrams
+    (30 ms for "nguyen thi ha" at 1,000,000 entries).  A title word
+    still finds its entries (from the trigram index at scale)."""
+    with db.cursor() as cur:
+        cur.execute("BEGIN")
+        try:
+            s0 = _index_scans(cur)
+            cur.execute("SELECT kind, count(*) FROM netdep.entry_search("
+                        "%s, 'TAC GIA SO', 200, 21) GROUP BY 1",
+                        (found["id"],))
+            assert cur.fetchall() == [(1, 200)]
+            s1 = _index_scans(cur)
+            cur.execute("SELECT count(*) FROM netdep.entry_search("
+                        "%s, 'khoanh', 200, 21)", (found["id"],))
+            assert cur.fetchone()[0] == 200
+        finally:
+            cur.execute("ROLLBACK")
+    used = {k: s1[k] - s0.get(k, 0) for k in s1 if s1[k] != s0.get(k, 0)}
+    assert set(used) <= {"entries_author_key_idx",
+                         "entries_number_key"}, used
+    assert used.get("entries_author_key_idx", 0) >= 1, used
+
+
+def test_renamed_author_is_found_by_the_new_name(found, anon, db):
+    """The name key follows the account (the trigger of 075_search.sql)."""
+    eid, number = found["named"]["Trần Văn Đức"]
+    new = f"Đỗ Quang Vinh {secrets.token_hex(2)}"
+    rename = ("UPDATE netdep.accounts a SET display_name = %s FROM "
+              "netdep.entries e WHERE e.id = %s AND a.id = e.account_id")
+    with db.cursor() as cur:
+        cur.execute(rename, (new, eid))
+        try:
+            cur.execute("SELECT author_key FROM netdep.entries WHERE id = %s",
+                        (eid,))
+            assert cur.fetchone()[0] == "do quang vinh " + new.split()[-1]
+            body = search(anon, found["slug"], "do quang vinh")
+            assert [e["id"] for e in body["entries"]] == [eid]
+            assert body["entries"][0]["match"] == "prefix"
+        finally:
+            cur.execute(rename, ("Trần Văn Đức", eid))

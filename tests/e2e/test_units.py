@@ -307,3 +307,26 @@ def test_registration_and_profile_pick_a_unit_district_ignored(
                  "unknown_unit")
     assert client.get(f"{API}/session").json()["user"]["unit_code"] == \
         c["b2"]
+
+
+def test_import_stores_unit_names_in_nfc(admin_cli, tmp_path, db):
+    """A CSV saved decomposed (a Mac, a composite-Unicode keyboard) gives
+    the names in NFC (issue 15: one spelling per text), so the same file
+    saved precomposed changes nothing."""
+    import unicodedata
+    p = secrets.token_hex(3)
+    name, short = f"Đoàn phường {p} Hoà Khánh", "Hoà Khánh"
+    row = {"code": f"{p}-hk", "kind": "ward", "name": name,
+           "short_name": short}
+    nfd = dict(row, name=unicodedata.normalize("NFD", name),
+               short_name=unicodedata.normalize("NFD", short))
+    assert nfd["name"] != name
+    r, _ = import_csv(admin_cli, tmp_path, csv_text([nfd]), "nfd.csv")
+    assert r.returncode == 0, r.stderr
+    with db.cursor() as cur:
+        cur.execute("SELECT name, short_name FROM netdep.units "
+                    "WHERE code = %s", (row["code"],))
+        assert cur.fetchone() == (name, short)
+    r, _ = import_csv(admin_cli, tmp_path, csv_text([row]), "nfc.csv")
+    assert r.returncode == 0, r.stderr
+    assert " 0 created, 0 updated" in r.stdout
