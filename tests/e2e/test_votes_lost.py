@@ -60,6 +60,24 @@ def wait_for_backend(cur, what, timeout=30.0, release_other_waits=False):
         time.sleep(0.02)
 
 
+def reload_and_wait(cur, name, value):
+    """pg_reload_conf() only signals the postmaster, which re-reads the file
+    and then signals every backend: until this session sees the new value,
+    a worker's backend may still run its next statement under the old one
+    (the vote then commits without waiting, the race that failed CI once).
+    The postmaster signals all backends in one pass, so once this backend
+    has it, every backend applies it before its next statement."""
+    cur.execute("SELECT pg_reload_conf()")
+    deadline = time.monotonic() + 30
+    while True:
+        cur.execute("SELECT current_setting(%s)", (name,))
+        if cur.fetchone()[0] == value:
+            return
+        if time.monotonic() >= deadline:
+            pytest.fail(f"{name} did not become {value!r} after reload")
+        time.sleep(0.02)
+
+
 def vote_in_background(client, entry_id, key):
     box = {}
 
@@ -129,7 +147,8 @@ def test_lost_after_commit_is_503_and_the_retry_replays(target, new_user,
         with admin.cursor() as cur:
             cur.execute("ALTER SYSTEM SET synchronous_standby_names = "
                         "'netdep_test_no_such_standby'")
-            cur.execute("SELECT pg_reload_conf()")
+            reload_and_wait(cur, "synchronous_standby_names",
+                            "netdep_test_no_such_standby")
             t, box = vote_in_background(voter, target, key)
             pid = wait_for_backend(cur, "wait_event = 'SyncRep' AND "
                                         "query LIKE '%vote_cast%'",
@@ -139,7 +158,7 @@ def test_lost_after_commit_is_503_and_the_retry_replays(target, new_user,
     finally:
         with admin.cursor() as cur:
             cur.execute("ALTER SYSTEM RESET synchronous_standby_names")
-            cur.execute("SELECT pg_reload_conf()")
+            reload_and_wait(cur, "synchronous_standby_names", "")
         admin.close()
     r = box["r"]
     assert_status(r, 503)
