@@ -1,4 +1,4 @@
--- 090_grants.sql: the last file of every functions run.  The application
+-- 990_grants.sql: the last file of every functions run.  The application
 -- role may call every function (each checks what its caller may do); it
 -- owns none of them and cannot change them.
 
