@@ -218,7 +218,7 @@ sys.stdout.write(json.dumps(doc, ensure_ascii=False))' >"$anc/www/static.json"
 	    --rows "$rows" --url "http://127.0.0.1:$port" \
 	    --dsn "host=$stack/pgsock dbname=netdep user=netdep" \
 	    --app-dsn "host=$stack/pgsock dbname=netdep user=netdep_app" \
-	    --duration "$wrk_s" --tmp "$work" ||
+	    --duration "$wrk_s" --tmp "$work" --stack "$stack" ||
 	    na_row votes.error "vote section" "bench_votes.py failed (see above); rows before it are kept"
 }
 

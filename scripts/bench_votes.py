@@ -143,29 +143,105 @@ SELECT outcome, vote_count, votes_left FROM vote_cast(now(), :e, :v, '127.0.0.1'
 """
 
 
-def run_pgbench(a, tmp, name, sql, dsn, label):
-    """pgbench -M prepared -c 32 -j 2 on one script; tps and mean latency."""
+class CpuMeter:
+    """CPU seconds (user + system, from /proc) of each part of the stack:
+    PostgreSQL (the postmaster and every process under it), the netdep
+    master and workers, nginx, and the load generator.  Summed over a
+    window in the middle of a run and divided by the votes committed in
+    that window, it says what one vote costs each part: a figure that other
+    processes on a shared machine change far less than they change a rate.
+    Without --stack it measures nothing (cost() returns None)."""
+
+    def __init__(self, stack):
+        self.roots = {}
+        if not stack:
+            return
+        for part, f in (("postgres", "pg/postmaster.pid"),
+                        ("netdep", "run/netdep.pid"),
+                        ("nginx", "run/nginx.pid")):
+            try:
+                with open(os.path.join(stack, f)) as fh:
+                    self.roots[part] = int(fh.readline())
+            except (OSError, ValueError):
+                pass
+        self.tick = os.sysconf("SC_CLK_TCK")
+
+    def _procs(self):
+        out = {}
+        for d in os.listdir("/proc"):
+            if not d.isdigit():
+                continue
+            try:
+                with open(f"/proc/{d}/stat") as fh:
+                    f = fh.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            # After the comm: state ppid ... utime(12) stime(13).
+            out[int(d)] = (int(f[1]), int(f[11]) + int(f[12]))
+        return out
+
+    def sample(self, load_pid):
+        procs = self._procs()
+        kids = {}
+        for pid, (ppid, _) in procs.items():
+            kids.setdefault(ppid, []).append(pid)
+        res = {}
+        roots = dict(self.roots, client=load_pid)
+        for part, root in roots.items():
+            total, todo = 0, [root]
+            while todo:
+                pid = todo.pop()
+                if pid in procs:
+                    total += procs[pid][1]
+                todo.extend(kids.get(pid, ()))
+            res[part] = total / self.tick
+        return res
+
+    def cost(self, run, count, duration):
+        """Measures the middle of the load generator `run` (a Popen that
+        runs for `duration` seconds): CPU ms per committed vote by part, or
+        None.  count() says how many votes are committed so far."""
+        if not self.roots:
+            return None
+        edge = min(1.0, duration / 4)
+        time.sleep(edge)
+        v0, s0 = count(), self.sample(run.pid)
+        time.sleep(max(duration - 2 * edge, 0.5))
+        v1, s1 = count(), self.sample(run.pid)
+        n = v1 - v0
+        if n <= 0:
+            return None
+        return {part: (s1[part] - s0[part]) * 1000 / n for part in s1}
+
+
+def run_pgbench(a, tmp, name, sql, dsn, label, count=None):
+    """pgbench -M prepared -c 32 -j 2 on one script; tps and mean latency
+    (and CPU per vote when count() says how many are committed)."""
     script = os.path.join(tmp, name)
     with open(script, "w") as f:
         f.write(sql)
     cmd = [a.pgbench, "-n", "-M", "prepared", "-c", "32", "-j", "2", "-T",
            str(a.duration), "-f", script, dsn]
-    r = subprocess.run(cmd, capture_output=True, text=True)
-    m = re.search(r"tps = ([\d.]+) \(without initial", r.stdout)
-    lat = re.search(r"latency average = ([\d.]+) ms", r.stdout)
-    if r.returncode != 0 or not m:
-        return None, f"pgbench ({label}) failed: {(r.stderr or r.stdout)[-300:]}"
+    run = subprocess.Popen(cmd, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True)
+    cpu = a.meter.cost(run, count, a.duration) if count else None
+    out, err = run.communicate()
+    m = re.search(r"tps = ([\d.]+) \(without initial", out)
+    lat = re.search(r"latency average = ([\d.]+) ms", out)
+    if run.returncode != 0 or not m:
+        return None, f"pgbench ({label}) failed: {(err or out)[-300:]}"
     res = {"rps": float(m.group(1)),
-           "p50_ms": float(lat.group(1)) if lat else None}
+           "p50_ms": float(lat.group(1)) if lat else None, "cpu": cpu}
     say(f"pgbench -c 32 {label}: {res['rps']:,.0f} tps")
     return res, ""
 
 
-def pgbench(a, entries, voters, tmp):
+def pgbench(a, entries, voters, tmp, conn):
     return run_pgbench(a, tmp, "vote.sql",
                        PGBENCH_SQL.format(lo=entries[0], hi=entries[1],
                                           vlo=voters[0], vhi=voters[1]),
-                       a.app_dsn, "vote_cast on random entries")
+                       a.app_dsn, "vote_cast on random entries",
+                       lambda: max_vote_id(conn))
 
 
 # The honest anchor (PERF.md, PostgreSQL): what this cluster commits when
@@ -198,9 +274,13 @@ def pgbench_anchor(a, tmp):
     conn.autocommit = True
     with conn.cursor() as cur:
         cur.execute(ANCHOR_SETUP)
+    def count():
+        with conn.cursor() as cur:
+            cur.execute("SELECT count(*) FROM bench_anchor.votes")
+            return cur.fetchone()[0]
     try:
         return run_pgbench(a, tmp, "anchor.sql", ANCHOR_SQL, a.dsn,
-                           "plain durable insert + counter")
+                           "plain durable insert + counter", count)
     finally:
         with conn.cursor() as cur:
             cur.execute("DROP SCHEMA bench_anchor CASCADE")
@@ -263,13 +343,16 @@ def wrk_votes(a, mode, entries, nvoters, offset, tmp, conn):
         subprocess.run([*cmd, f"-d{a.warmup}s"], capture_output=True,
                        env=env)
     before = max_vote_id(conn)
-    r = subprocess.run([*cmd, f"-d{a.duration}s"], capture_output=True,
-                       text=True, env=env)
-    res = parse_wrk(r.stdout)
-    if r.returncode != 0 or res is None:
-        return None, f"wrk failed: {(r.stderr or r.stdout).strip()[:300]}"
+    run = subprocess.Popen([*cmd, f"-d{a.duration}s"], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True, env=env)
+    cpu = a.meter.cost(run, lambda: max_vote_id(conn), a.duration)
+    out, err = run.communicate()
+    res = parse_wrk(out)
+    if run.returncode != 0 or res is None:
+        return None, f"wrk failed: {(err or out).strip()[:300]}"
     accepted = count_rows_since(conn, before)
     res["accepted"] = accepted
+    res["cpu"] = cpu
     res["vps"] = accepted / a.duration
     problems = []
     if res["socket_errors"]:
@@ -337,7 +420,10 @@ def main():
     ap.add_argument("--tmp", default=None)
     ap.add_argument("--prefix", default="votes")
     ap.add_argument("--slug", default=SLUG)
+    ap.add_argument("--stack", default=None,
+                    help="the stack's directory: CPU per vote by part")
     a = ap.parse_args()
+    a.meter = CpuMeter(a.stack)
     globals()["SLUG"] = a.slug
     tmp = a.tmp or tempfile.mkdtemp(prefix="bench-votes-")
     conn, entries, voters = load(a.dsn, a.entries, a.voters)
@@ -347,7 +433,7 @@ def main():
             f.write(f"B{i:042d} C{i:042d}\n")
 
     anc, anc_err = pgbench_anchor(a, tmp)
-    pg, pg_err = pgbench(a, entries, voters, tmp)
+    pg, pg_err = pgbench(a, entries, voters, tmp, conn)
     rnd, rnd_err = wrk_votes(a, "random", entries, a.voters, 0, tmp, conn)
     hot, hot_err = wrk_votes(a, "hot", entries, a.voters, 0, tmp, conn)
     settled = check_counts(conn, a.slug)
@@ -391,6 +477,25 @@ def main():
             "entries", hot and hot["vps"], rnd and rnd["vps"],
             unit="votes/s", op=">=", goal=0.95, netdep_text=shown(hot), anchor_text=shown(rnd),
             note=hot_err)
+    def cpu_text(res):
+        c = res and res.get("cpu")
+        if not c:
+            return None
+        return (f"{sum(c.values()):.3f} ms (" + ", ".join(
+            f"{k} {v:.3f}" for k, v in c.items()) + ")")
+
+    for res, what in ((rnd, "HTTP random"), (pg, "pgbench vote_cast"),
+                      (anc, "anchor")):
+        if cpu_text(res):
+            say(f"CPU per vote, {what}: {cpu_text(res)}")
+    if cpu_text(rnd) and cpu_text(anc):
+        add_row(a.rows, f"{p}.cpu_per_vote",
+                "CPU ms per committed vote, HTTP random (all parts) vs the "
+                "anchor (PostgreSQL + pgbench) (information: the profile)",
+                sum(rnd["cpu"].values()), sum(anc["cpu"].values()),
+                unit="ms", netdep_text=cpu_text(rnd),
+                anchor_text=cpu_text(anc),
+                note="pgbench vote_cast: " + (cpu_text(pg) or "n/a"))
     add_row(a.rows, f"{p}.counts_exact",
             "after the runs: every folded count equals count(*) of its rows",
             0 if not settled else 1, None, unit="wrong", op="<=", goal=0,
