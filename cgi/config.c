@@ -240,6 +240,12 @@ static const struct config_key keys[] = {
      NULL},
     KEY_UINT("NETDEP_HASH_WAIT_MS", hash_wait_ms, 1, 60000, 500,
              "how long a log-in waits for a hash slot, then 503"),
+    KEY_UINT("NETDEP_PASSWORD_OPS", password_ops, 1, 20, 2,
+             "argon2id passes of a new password hash (libsodium's "
+             "interactive level: 2); stored hashes keep their own"),
+    KEY_UINT("NETDEP_PASSWORD_MEM_KB", password_mem_kb, 8, 4194304, 65536,
+             "argon2id memory of a new password hash in KiB (interactive: "
+             "65536); only throwaway test stacks go lower"),
     KEY_INT("NETDEP_SESSION_IDLE_HOURS", session_idle_hours, 1, 8760, 72,
             "a session unused this long ends"),
 };
@@ -351,16 +357,17 @@ key_set(struct config *cfg, const struct config_key *k, const char *v,
 	n = strtol(v, &end, k->kind == CK_OCT ? 8 : 10);
 	if (errno != 0 || end == v || *end != '\0' || n < k->min ||
 	    n > k->max) {
-		fprintf(stderr,
-		        "netdep: %s (%s) must be %s from %s%lo to %s%lo, not "
-		        "\"%s\"\n",
-		        k->name, where,
-		        k->kind == CK_OCT ? "an octal number" : "a number",
-		        k->kind == CK_OCT ? "0" : "", (unsigned long)k->min,
-		        k->kind == CK_OCT ? "0" : "", (unsigned long)k->max, v);
-		if (k->kind == CK_INT)
-			fprintf(stderr, "netdep: (that is, %ld to %ld)\n",
-			        k->min, k->max);
+		if (k->kind == CK_OCT)
+			fprintf(stderr,
+			        "netdep: %s (%s) must be an octal number from "
+			        "0%lo to 0%lo, not \"%s\"\n",
+			        k->name, where, (unsigned long)k->min,
+			        (unsigned long)k->max, v);
+		else
+			fprintf(stderr,
+			        "netdep: %s (%s) must be a number from %ld to "
+			        "%ld, not \"%s\"\n",
+			        k->name, where, k->min, k->max, v);
 		return -1;
 	}
 	key_store_int(cfg, k, n);

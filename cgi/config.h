@@ -58,6 +58,8 @@ struct config {
 	int      pow_max_number;           /* NETDEP_POW_MAX_NUMBER */
 	unsigned hash_slots;               /* NETDEP_HASH_SLOTS */
 	unsigned hash_wait_ms;             /* NETDEP_HASH_WAIT_MS */
+	unsigned password_ops;             /* NETDEP_PASSWORD_OPS */
+	unsigned password_mem_kb;          /* NETDEP_PASSWORD_MEM_KB */
 	int      session_idle_hours;       /* NETDEP_SESSION_IDLE_HOURS */
 	int      secure_cookie;            /* derived: site URL is https */
 };

@@ -34,6 +34,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "outcome.h"
+#include "password.h"
 #include "req.h"
 #include "resp.h"
 #include "router.h"
@@ -487,6 +488,7 @@ master_setup(struct master *m, int argc, char **argv)
 		fprintf(stderr, "netdep: libsodium failed to initialise\n");
 		return 1;
 	}
+	password_configure(m->cfg.password_ops, m->cfg.password_mem_kb);
 	image_init();
 	/* Before any fork: the workers and decode children inherit it. */
 	if (heif_load() != 0)

@@ -11,6 +11,14 @@
 #define PASSWORD_HASH_MAX 128
 
 /*
+ * Sets the cost of new hashes (argon2id passes and memory in KiB, from
+ * NETDEP_PASSWORD_OPS / NETDEP_PASSWORD_MEM_KB); until called, libsodium's
+ * interactive level.  Verification reads the cost from the stored hash,
+ * so changing it never locks anyone out.
+ */
+void password_configure(unsigned ops, unsigned mem_kb);
+
+/*
  * Hashes len bytes of pw into out (PASSWORD_HASH_MAX bytes) as an encoded
  * "$argon2id$..." string.  Returns 0, or -1 when memory is short.
  * Call sodium_init() once before.

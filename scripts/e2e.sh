@@ -63,6 +63,10 @@ export NETDEP_TRUSTED_PROXIES=127.0.0.1/32
 # Tests that fill a contest upload up to 30 photos from one account in a
 # day; the quota's own tests read this value (tests/e2e/test_disk.py).
 export NETDEP_UPLOAD_DAILY_QUOTA=${NETDEP_UPLOAD_DAILY_QUOTA:-40}
+# Hundreds of throwaway accounts: hashing them at the interactive cost
+# (64 MiB, ~0.1-0.3 s each, twice per account with its log-in) took minutes
+# of the suite.  Production keeps the default (tests/unit/test_password.c).
+export NETDEP_PASSWORD_OPS=${NETDEP_PASSWORD_OPS:-1} NETDEP_PASSWORD_MEM_KB=${NETDEP_PASSWORD_MEM_KB:-8}
 # As root, the media tree is a tmpfs of its own, so a test can fill it
 # (tests/e2e/test_faults.py shrinks it to what it holds, then gives the
 # size back); unmounted at exit, after the stack stopped (its files go

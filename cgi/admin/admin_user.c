@@ -11,6 +11,7 @@
 #include <jansson.h>
 #include <sodium.h>
 
+#include "../config.h"
 #include "../db_account.h"
 #include "../db_contest.h"
 #include "../db_unit.h"
@@ -164,10 +165,15 @@ user_options(int argc, char **argv, struct account_new *a)
 static int
 user_password_hash(char hash[PASSWORD_HASH_MAX])
 {
-	char   pw[ADMIN_PASSWORD_MAX + 2];
-	size_t pwlen;
-	int    rc = 0;
+	struct config cfg;
+	char          pw[ADMIN_PASSWORD_MAX + 2];
+	size_t        pwlen;
+	int           rc = 0;
 
+	/* The cost of new hashes is the server's (NETDEP_PASSWORD_*). */
+	if (config_load(&cfg) != 0)
+		return ADMIN_EXIT_USAGE;
+	password_configure(cfg.password_ops, cfg.password_mem_kb);
 	if (admin_read_password(pw, &pwlen) != 0)
 		return ADMIN_EXIT_USAGE;
 	if (sodium_init() < 0 || password_hash(pw, pwlen, hash) != 0) {

@@ -113,6 +113,11 @@ test_refusals(void)
 	    {"NETDEP_WORKERS", "4x", "NETDEP_WORKERS"},
 	    {"NETDEP_SOCKET_MODE", "0777", "NETDEP_SOCKET_MODE"},
 	    {"NETDEP_SITE_URL", "ftp://x", "NETDEP_SITE_URL"},
+	    /* The range as a person reads it: decimal, octal only for modes
+	     * (it was printed in octal for every key). */
+	    {"NETDEP_HASH_WAIT_MS", "0", "a number from 1 to 60000"},
+	    {"NETDEP_SOCKET_MODE", "0700", "an octal number from 0600 to 0666"},
+	    {"NETDEP_PASSWORD_MEM_KB", "4", "from 8 to 4194304"},
 	};
 	char          path[] = "/tmp/netdep-config-XXXXXX";
 	struct config cfg;
