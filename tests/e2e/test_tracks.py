@@ -19,6 +19,7 @@ import pytest
 from helpers import API, assert_error, assert_status, upload_ok
 from judging_helpers import (board_votes, fixture_accounts, insert_votes,
                              judged_contest, wait_for)
+from unit_helpers import small_tree
 
 CRITERIA = ("Nội dung", "Thẩm mỹ", "Thông điệp")
 
@@ -190,6 +191,16 @@ def test_weekly_snapshot_frozen_after_void(contest, new_user, make_jpeg, db,
             for x in wk["rows"]] == [(a, 1, 3, 0), (b, 2, 1, 0)]
     assert wk["voided_since"] == 0
 
+    # The weekly track reads the snapshots: one winner per week.
+    r = admin.put(f"{API}/contests/{slug}/tracks", json={"tracks": [
+        {"kind": "weekly", "name": "Giải tuần", "places": 1}]})
+    assert_status(r, 200)
+    res = admin.get(f"{API}/contests/{slug}/tracks").json()
+    won = [(x["week"], [(s["entry"]["id"], s["rank"], s["score"])
+                        for s in x["standings"]])
+           for x in res["tracks"][0]["weeks"] if x["standings"]]
+    assert won == [(wk["week"], [(a, 1, 3)])], won
+
     # A vote of that week voided later: the snapshot stays, with a note.
     r = admin.post(f"{API}/contests/{slug}/votes/void",
                    json={"vote_ids": ids[:1], "reason": "Tài khoản ảo"})
@@ -251,3 +262,30 @@ def test_photo_hints_for_judges(contest, new_user, make_jpeg):
     assert hints["other_entrant"]["entry_id"] == copy
     assert hints["other_entrant"]["contest"] == other
     assert q[fresh]["hints"] == []
+
+
+def test_unit_tracks_per_100_members_and_entries(contest, new_user,
+                                                 make_jpeg, admin_cli,
+                                                 tmp_path):
+    codes, names, _ = small_tree(admin_cli, tmp_path)
+    slug = contest()
+    admin = new_user(role="admin")
+    # Chi đoàn Một A (50 members): 2 participants -> 4 per 100;
+    # Chi đoàn Một B (20 members): 1 participant -> 5 per 100.
+    for code in (codes["b1"], codes["b1"], codes["b2"]):
+        u = new_user(unit_code=code)
+        eid = upload_ok(u, slug, make_jpeg(1000, 800))["id"]
+        assert_status(admin.post(f"{API}/entries/{eid}/moderation",
+                                 json={"action": "approve"}), 200)
+    r = admin.put(f"{API}/contests/{slug}/tracks", json={"tracks": [
+        {"kind": "unit", "name": "Đơn vị tích cực", "places": 1,
+         "params": {"measure": "per_100_members"}},
+        {"kind": "unit", "name": "Đơn vị nhiều ảnh", "places": 1,
+         "params": {"measure": "entries"}}]})
+    assert_status(r, 200)
+    res = admin.get(f"{API}/contests/{slug}/tracks").json()
+    got = [[(u["unit"]["code"], u["rank"], float(u["score"]), u["winner"])
+            for u in t["units"]] for t in res["tracks"]]
+    assert got == [
+        [(codes["b2"], 1, 5.0, True), (codes["b1"], 2, 4.0, False)],
+        [(codes["b1"], 1, 2.0, True), (codes["b2"], 2, 1.0, False)]], got
