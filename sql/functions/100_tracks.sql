@@ -607,6 +607,17 @@ BEGIN
 			IF detail IS NOT NULL THEN
 				RETURN;
 			END IF;
+			-- Weights name the contest's criteria, nothing else.
+			SELECT 'tracks[' || i || '].params.weights: cuộc thi không có '
+			       || 'tiêu chí "' || w || '"' INTO detail
+			  FROM jsonb_object_keys(coalesce(p_body -> 'tracks' -> (i - 1)
+			       -> 'params' -> 'weights', '{}')) w
+			 WHERE NOT EXISTS (SELECT 1 FROM criteria k
+			                    WHERE k.contest_id = c.id AND k.name = w)
+			 LIMIT 1;
+			IF detail IS NOT NULL THEN
+				RETURN;
+			END IF;
 		END LOOP;
 	END IF;
 	detail := NULL;

@@ -131,6 +131,9 @@ def test_tracks_ranks_ties_combined_and_exclusivity(contest, new_user,
              "tracks[2].params"),
             ({"tracks": [{"kind": "jury", "name": "z", "places": 0}]},
              "tracks[1].places"),
+            ({"tracks": [{"kind": "jury", "name": "w", "places": 1,
+                          "params": {"weights": {"Màu sắc": 10}}}]},
+             "tracks[1].params.weights"),
             ({"week_hour": 24}, "week_hour")]:
         err = assert_error(admin.put(url, json=body), 400, "invalid_field")
         assert field in err["message"], err
