@@ -60,7 +60,8 @@ static const struct stmt q[Q__MAX] = {
         {"mod_queue",
          "SELECT coalesce(jsonb_agg(" ENTRY_JSON " || " ENTRY_PRIVATE_JSON
          " || jsonb_build_object('author_username', a.username, 'similar', "
-         "entry_similar(e.id, $1, " SIMILAR_MAX_BITS_SQL ", 5)) ORDER BY "
+         "entry_similar(e.id, $1, " SIMILAR_MAX_BITS_SQL ", 5), 'hints', "
+         "entry_photo_hints(e.id, " SIMILAR_MAX_BITS_SQL ")) ORDER BY "
          "e.created_at, e.id), '[]')" ENTRY_FROM
          "WHERE e.status = 'pending' AND is_judge_of($1, e.contest_id) AND "
          "NOT jury_conflict($1, e.id) AND ($2::text IS NULL OR c.slug = $2)",

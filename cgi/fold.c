@@ -19,13 +19,15 @@
 #include "arena.h"
 #include "config.h"
 #include "db_account.h"
+#include "db_tracks.h"
 #include "db_vote.h"
 #include "log.h"
 #include "metrics.h"
 
-#define PURGE_EVERY_SEC 3600
-#define PURGE_BATCH     5000L
-#define RETRY_MS        1000 /* after a lost database */
+#define PURGE_EVERY_SEC    3600
+#define PURGE_BATCH        5000L
+#define RETRY_MS           1000 /* after a lost database */
+#define SNAPSHOT_EVERY_SEC 60   /* weekly snapshots due (issue 16) */
 
 static volatile sig_atomic_t fold_stop;
 
@@ -79,7 +81,7 @@ fold_main(const struct config *cfg)
 	struct db       *db = NULL;
 	long             every = cfg->fold_ms;
 	long             days = cfg->forensics_days;
-	time_t           next_purge = 0;
+	time_t           next_purge = 0, next_snap = 0;
 
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
 	/* Its own name, so "pgrep -x netdep -P master" counts workers only. */
@@ -132,6 +134,18 @@ fold_main(const struct config *cfg)
 				        "counters and proofs removed",
 				        n);
 			next_purge = time(NULL) + PURGE_EVERY_SEC;
+		}
+		if (rc >= 0 && time(NULL) >= next_snap) {
+			long long n;
+
+			/* Weeks that ended: their standings frozen, after
+			 * this fold so the counts are current. */
+			if (db_snapshots_take(db, &a, NULL, &n) == DB_OK &&
+			    n > 0)
+				log_msg("info",
+				        "folder: %lld weekly snapshots taken",
+				        n);
+			next_snap = time(NULL) + SNAPSHOT_EVERY_SEC;
 		}
 		arena_reset(&a);
 		if (!fold_stop)

@@ -53,6 +53,13 @@ int h_results_publish(struct req *);
 int h_results_csv(struct req *);
 int h_entries_csv(struct req *);
 int h_votes_csv(struct req *);
+/* prize tracks and weekly snapshots (issue 16), h_tracks.c */
+int h_tracks_get(struct req *);
+int h_tracks_rules(struct req *);
+int h_tracks_put(struct req *);
+int h_snapshots_take(struct req *);
+int h_weeks_get(struct req *);
+int h_week_csv(struct req *);
 int h_fraud_report(struct req *);
 int h_votes_void(struct req *);
 int h_votes_restore(struct req *);

@@ -137,6 +137,12 @@ static const struct outcome outcomes[] = {
      "Mỗi giải nhất, nhì, ba và giải bình chọn chỉ trao cho một bài, và "
      "mỗi bài nhận nhiều nhất một giải của ban giám khảo."},
     {NULL, "already_published", 409, NULL, "Kết quả đã được công bố lúc %s."},
+    /* prize tracks (issue 16, sql/functions/100_tracks.sql) */
+    {"tracks", "invalid_tracks", 400, "invalid_field",
+     "Cơ cấu giải thưởng chưa hợp lệ, chưa có gì được lưu: %s."},
+    {"tracks", "results_published", 409, NULL,
+     "Kết quả đã được công bố: cơ cấu giải thưởng không thể thay đổi "
+     "nữa."},
     /* administration */
     {NULL, "slug_taken", 409, NULL,
      "Đã có cuộc thi dùng địa chỉ %s; hãy chọn địa chỉ khác."},

@@ -16,6 +16,7 @@
 #include "db_metrics.h"
 #include "db_ops.h"
 #include "db_search.h"
+#include "db_tracks.h"
 #include "db_unit.h"
 #include "db_vote.h"
 
@@ -31,5 +32,6 @@ const struct stmt_set *const stmt_sets[] = {
     &db_search_set,  /* the entry search */
     &db_vote_set,    /* votes, boards, the folder */
     &db_unit_set,    /* the unit tree (issue 15) */
+    &db_tracks_set,  /* prize tracks, weekly snapshots (issue 16) */
     NULL,
 };

@@ -545,6 +545,7 @@
     $('details').hidden = !e;
     preview($('preview'), e);
     renderSimilar(e);
+    renderHints(e);
     if (!e) return;
     $('entry-title').textContent = e.title;
     const dl = $('facts');
@@ -560,6 +561,20 @@
       { w: e.original_width, h: e.original_height, type: e.original_type || '' }) : null);
     $('caption').textContent = e.caption || '';
     $('caption').hidden = !e.caption;
+  }
+
+  // Photo hints (issue 16): the EXIF date outside the contest window, the
+  // same photo from another entrant.  Hints for the judge, not rules.
+  function renderHints(e) {
+    const list = (e && Array.isArray(e.hints)) ? e.hints : [];
+    const box = $('photo-hints');
+    box.replaceChildren(...list.map((h) => {
+      let t = h.text;
+      if (h.taken_at) t += ' (' + S.fmtExifDate(h.taken_at) + ')';
+      if (h.entry_id) t += ': #' + h.entry_id + (h.contest ? ' · ' + fmt(TEXT.similarOther, { contest: h.contest }) : '');
+      return el('li', 'hint hint-' + h.kind, t);
+    }));
+    box.hidden = list.length === 0;
   }
 
   function renderSimilar(e) {

@@ -116,5 +116,8 @@ int admin_unit_import(int argc, char **argv);
 int admin_unit_export(int argc, char **argv);
 int admin_unit_unmapped(int argc, char **argv);
 int admin_unit_map(int argc, char **argv);
+int admin_tracks_set(int argc, char **argv);
+int admin_tracks_show(int argc, char **argv);
+int admin_snapshot_take(int argc, char **argv);
 
 #endif

@@ -100,6 +100,20 @@ static const char help_text[] =
     "  contest set SLUG unit-code=CODE [open-to-all=yes]\n"
     "                              only CODE's subtree may enter\n"
     "\n"
+    "Prize tracks and weekly snapshots (issue 16):\n"
+    "  tracks set SLUG FILE.json   replace the contest's tracks and\n"
+    "                              settings: {\"multi_win\": false,\n"
+    "                              \"week_day\": 0-6 (0 Sunday), "
+    "\"week_hour\":\n"
+    "                              0-23, \"tracks\": [{\"kind\": "
+    "\"jury|popularity|\n"
+    "                              combined|unit|weekly\", \"name\": TEXT,\n"
+    "                              \"places\": N, \"params\": {...}}]}; a bad\n"
+    "                              field is named (exit 2), nothing changes\n"
+    "  tracks show SLUG            every track computed, as JSON\n"
+    "  snapshot take [SLUG]        take the weekly snapshots due now (the\n"
+    "                              folder does it every minute)\n"
+    "\n"
     "Other:\n"
     "  check-sql                   prepare every statement (for tests)\n"
     "  gallery-plan SLUG new|votes|shuffle [--seed N] [--cursor C]\n"
@@ -292,6 +306,9 @@ enum cmd {
 	CMD_UNIT_EXPORT,
 	CMD_UNIT_UNMAPPED,
 	CMD_UNIT_MAP,
+	CMD_TRACKS_SET,
+	CMD_TRACKS_SHOW,
+	CMD_SNAPSHOT_TAKE,
 	CMD_CHECK_SQL,
 	CMD_GALLERY_PLAN,
 	CMD_SEARCH_PLAN,
@@ -322,6 +339,9 @@ static const struct {
     {"unit", "export", admin_unit_export},       /* CMD_UNIT_EXPORT */
     {"unit", "unmapped", admin_unit_unmapped},   /* CMD_UNIT_UNMAPPED */
     {"unit", "map", admin_unit_map},             /* CMD_UNIT_MAP */
+    {"tracks", "set", admin_tracks_set},         /* CMD_TRACKS_SET */
+    {"tracks", "show", admin_tracks_show},       /* CMD_TRACKS_SHOW */
+    {"snapshot", "take", admin_snapshot_take},   /* CMD_SNAPSHOT_TAKE */
     {"check-sql", NULL, check_sql},              /* CMD_CHECK_SQL */
     {"gallery-plan", NULL, gallery_plan},        /* CMD_GALLERY_PLAN */
     {"search-plan", NULL, search_plan},          /* CMD_SEARCH_PLAN */
