@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# cluster.sh: several machines on one (issue 18; README, Several machines).
+#
+#   cluster.sh start DIR    a primary PostgreSQL and master A with nginx
+#                           (netdep-ctl start DIR/a), a streaming standby
+#                           (pg_basebackup -R, DIR/standby, port 5433),
+#                           master B (netdep-ctl netdep-start DIR/b) and
+#                           nginx's upstream over both masters
+#   cluster.sh stop DIR     stop all of it
+#   cluster.sh promote DIR  pg_promote() the standby (after the primary died)
+#
+# Both masters write with a multi-host conninfo (target_session_attrs=
+# read-write: after a promotion they find the new primary by themselves)
+# and read with prefer-standby.  Media: the local filesystem backend,
+# DIR/a/media, which master B shares (NETDEP_SHARED_MEDIA; on several
+# hosts, NFS).  Replication is synchronous (synchronous_commit=
+# remote_apply, synchronous_standby_names) unless CLUSTER_ASYNC=1.
+# Environment: PORT (8080), NETDEP_BUILD, NETDEP_WORKERS.
+set -euo pipefail
+me=cluster
+# shellcheck source=scripts/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cmd=${1:-}
+[ $# -ge 2 ] || { awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 2; }
+mkdir -p "$2"
+dir=$(cd "$2" && pwd)
+a=$dir/a b=$dir/b s=$dir/standby
+sock=$a/pgsock
+ctl=$top/scripts/netdep-ctl
+PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
+lib_runtime_user
+
+hosts="host=$sock,$sock port=5432,5433 dbname=netdep user=netdep_app connect_timeout=2"
+export NETDEP_APP_DB="$hosts target_session_attrs=read-write"
+export NETDEP_DB_READ="host=$sock,$sock port=5433,5432 dbname=netdep user=netdep_app connect_timeout=2 target_session_attrs=prefer-standby"
+export NETDEP_UPSTREAMS=$b/run/netdep.sock
+psql_on() { "$PGBIN/psql" -X -q -tA -h "$sock" -p "$1" -U netdep -d netdep -c "$2"; }
+
+start_standby() {
+	if [ ! -s "$s/pg/PG_VERSION" ]; then
+		mkdir -p "$s"
+		[ "$(id -u)" -ne 0 ] || chown "$pguser:" "$s"
+		chmod 0700 "$s"
+		as_pg "$PGBIN/pg_basebackup" -D "$s/pg" -R -X stream -c fast \
+		    -h "$sock" -U netdep
+		# Its own port in the same socket directory; the name the
+		# primary's synchronous_standby_names waits for.
+		as_pg tee -a "$s/pg/postgresql.auto.conf" >/dev/null <<-EOF
+		port = 5433
+		hot_standby = on
+		archive_mode = off
+		cluster_name = 'netdep_standby'
+		EOF
+	fi
+	as_pg "$PGBIN/pg_ctl" -D "$s/pg" status >/dev/null 2>&1 ||
+	    as_pg "$PGBIN/pg_ctl" -D "$s/pg" -l "$s/pg.log" -w -t 120 -s start
+	say "standby running (port 5433, log $s/pg.log)"
+}
+
+replication_mode() {
+	if [ "${CLUSTER_ASYNC:-0}" = 1 ]; then
+		psql_on 5432 "ALTER SYSTEM SET synchronous_standby_names = ''"
+		psql_on 5432 "ALTER SYSTEM SET synchronous_commit = 'on'"
+	else
+		psql_on 5432 "ALTER SYSTEM SET synchronous_standby_names = 'netdep_standby'"
+		psql_on 5432 "ALTER SYSTEM SET synchronous_commit = 'remote_apply'"
+	fi
+	psql_on 5432 "SELECT pg_reload_conf()" >/dev/null
+	say "replication: $(psql_on 5432 "SELECT CASE WHEN current_setting('synchronous_standby_names') = '' THEN 'asynchronous' ELSE 'synchronous (' || current_setting('synchronous_commit') || ')' END")"
+}
+
+start_b() {
+	mkdir -p "$b/run" "$b/log"
+	chmod 0700 "$b/run"
+	lib_give "$b" "$b/run" "$b/log"
+	NETDEP_SHARED_MEDIA=$a/media PORT=$(cat "$a/run/port") "$ctl" netdep-start "$b"
+}
+
+case $cmd in
+start)
+	# Master B's socket must exist for nginx's first configuration test
+	# only as a name: nginx resolves unix sockets at connect time.
+	NETDEP_SEED=${NETDEP_SEED:-0} "$ctl" start "$a"
+	start_standby
+	replication_mode
+	start_b
+	say "cluster up: http://127.0.0.1:$(cat "$a/run/port") (masters $a/run/netdep.sock, $b/run/netdep.sock)"
+	;;
+stop)
+	"$ctl" stop "$b" >/dev/null 2>&1 || true
+	"$ctl" stop "$a" || true
+	as_pg "$PGBIN/pg_ctl" -D "$s/pg" -m fast -w -s stop 2>/dev/null || true
+	;;
+promote)
+	psql_on 5433 "SELECT pg_promote(true, 60)" >/dev/null
+	say "standby promoted: it is the primary now (port 5433)"
+	;;
+replication) replication_mode ;;
+*) die "unknown command '$cmd' (start, stop, promote, replication)" ;;
+esac
