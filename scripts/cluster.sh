@@ -8,6 +8,9 @@
 #                           nginx's upstream over both masters
 #   cluster.sh stop DIR     stop all of it
 #   cluster.sh promote DIR  pg_promote() the standby (after the primary died)
+#   cluster.sh replication DIR  apply CLUSTER_ASYNC (below) to the primary
+#   cluster.sh second-standby DIR  a second standby (port 5434); master B
+#                           reads from it, master A from the first
 #
 # Both masters write with a multi-host conninfo (target_session_attrs=
 # read-write: after a promotion they find the new primary by themselves)
@@ -36,25 +39,38 @@ export NETDEP_DB_READ="host=$sock,$sock port=5433,5432 dbname=netdep user=netdep
 export NETDEP_UPSTREAMS=$b/run/netdep.sock
 psql_on() { "$PGBIN/psql" -X -q -tA -h "$sock" -p "$1" -U netdep -d netdep -c "$2"; }
 
-start_standby() {
-	if [ ! -s "$s/pg/PG_VERSION" ]; then
-		mkdir -p "$s"
-		[ "$(id -u)" -ne 0 ] || chown "$pguser:" "$s"
-		chmod 0700 "$s"
-		as_pg "$PGBIN/pg_basebackup" -D "$s/pg" -R -X stream -c fast \
+start_standby() { # dir port name
+	local sd=$1 port=$2 name=$3
+	if [ ! -s "$sd/pg/PG_VERSION" ]; then
+		mkdir -p "$sd"
+		[ "$(id -u)" -ne 0 ] || chown "$pguser:" "$sd"
+		chmod 0700 "$sd"
+		as_pg "$PGBIN/pg_basebackup" -D "$sd/pg" -R -X stream -c fast \
 		    -h "$sock" -U netdep
 		# Its own port in the same socket directory; the name the
 		# primary's synchronous_standby_names waits for.
-		as_pg tee -a "$s/pg/postgresql.auto.conf" >/dev/null <<-EOF
-		port = 5433
+		as_pg tee -a "$sd/pg/postgresql.auto.conf" >/dev/null <<-EOF
+		port = $port
 		hot_standby = on
 		archive_mode = off
-		cluster_name = 'netdep_standby'
+		cluster_name = '$name'
 		EOF
 	fi
-	as_pg "$PGBIN/pg_ctl" -D "$s/pg" status >/dev/null 2>&1 ||
-	    as_pg "$PGBIN/pg_ctl" -D "$s/pg" -l "$s/pg.log" -w -t 120 -s start
-	say "standby running (port 5433, log $s/pg.log)"
+	as_pg "$PGBIN/pg_ctl" -D "$sd/pg" status >/dev/null 2>&1 ||
+	    as_pg "$PGBIN/pg_ctl" -D "$sd/pg" -l "$sd/pg.log" -w -t 120 -s start
+	say "standby $name running (port $port, log $sd/pg.log)"
+}
+
+# Restarts master (a or b) reading first from the standby on port first.
+restart_master() { # var first other
+	local pid
+	pid=$(cat "$1/run/netdep.pid" 2>/dev/null || true)
+	if [ -n "$pid" ]; then
+		kill "$pid" 2>/dev/null || true
+		while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+	fi
+	NETDEP_DB_READ="host=$sock,$sock,$sock port=$2,$3,5432 dbname=netdep user=netdep_app connect_timeout=2 target_session_attrs=prefer-standby" \
+	    NETDEP_SHARED_MEDIA=$a/media PORT=$(cat "$a/run/port") "$ctl" netdep-start "$1"
 }
 
 replication_mode() {
@@ -81,7 +97,7 @@ start)
 	# Master B's socket must exist for nginx's first configuration test
 	# only as a name: nginx resolves unix sockets at connect time.
 	NETDEP_SEED=${NETDEP_SEED:-0} "$ctl" start "$a"
-	start_standby
+	start_standby "$s" 5433 netdep_standby
 	replication_mode
 	start_b
 	say "cluster up: http://127.0.0.1:$(cat "$a/run/port") (masters $a/run/netdep.sock, $b/run/netdep.sock)"
@@ -89,12 +105,22 @@ start)
 stop)
 	"$ctl" stop "$b" >/dev/null 2>&1 || true
 	"$ctl" stop "$a" || true
-	as_pg "$PGBIN/pg_ctl" -D "$s/pg" -m fast -w -s stop 2>/dev/null || true
+	for sd in "$s" "$dir/standby2"; do
+		[ -d "$sd/pg" ] || continue
+		as_pg "$PGBIN/pg_ctl" -D "$sd/pg" -m fast -w -s stop 2>/dev/null || true
+	done
 	;;
 promote)
 	psql_on 5433 "SELECT pg_promote(true, 60)" >/dev/null
 	say "standby promoted: it is the primary now (port 5433)"
 	;;
 replication) replication_mode ;;
-*) die "unknown command '$cmd' (start, stop, promote, replication)" ;;
+second-standby)
+	# A second standby (port 5434); master A reads from the first,
+	# master B from the second (libpq 15 takes the first host that fits).
+	start_standby "$dir/standby2" 5434 netdep_standby2
+	restart_master "$a" 5433 5434
+	restart_master "$b" 5434 5433
+	;;
+*) die "unknown command '$cmd' (start, stop, promote, replication, second-standby)" ;;
 esac
