@@ -7,7 +7,8 @@
 #                           master B (netdep-ctl netdep-start DIR/b) and
 #                           nginx's upstream over both masters
 #   cluster.sh stop DIR     stop all of it
-#   cluster.sh promote DIR  pg_promote() the standby (after the primary died)
+#   cluster.sh promote DIR  promote the standby (pg_ctl promote; after the
+#                           primary died)
 #   cluster.sh replication DIR  apply CLUSTER_ASYNC (below) to the primary
 #   cluster.sh second-standby DIR  a second standby (port 5434); master B
 #                           reads from it, master A from the first
@@ -111,7 +112,9 @@ stop)
 	done
 	;;
 promote)
-	psql_on 5433 "SELECT pg_promote(true, 60)" >/dev/null
+	# pg_ctl promote, not SELECT pg_promote(): a session on a standby
+	# can be cancelled by a recovery conflict while it waits.
+	as_pg "$PGBIN/pg_ctl" -D "$s/pg" -w -t 60 -s promote
 	say "standby promoted: it is the primary now (port 5433)"
 	;;
 replication) replication_mode ;;

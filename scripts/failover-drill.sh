@@ -2,7 +2,7 @@
 # failover-drill.sh: `make failover-drill` (issue 18).  DRILL_RUNS (1)
 # times in a row: a fresh cluster (scripts/cluster.sh start in a mktemp
 # directory, free port), scripts/failover_drill.py (voters and readers,
-# SIGKILL of the primary, pg_promote() of the standby, the checker), the
+# SIGKILL of the primary, pg_ctl promote of the standby, the checker), the
 # cluster stopped and removed.  DRILL_ASYNC=1 runs it with asynchronous
 # replication, to show what a failover may lose then.  Summaries in
 # var/failover/<timestamp>/<run>/summary.json.

@@ -4,11 +4,14 @@ scripts/cluster.sh started (primary, streaming standby, two masters,
 nginx over both).  The voters and readers of scripts/chaos.py (imported:
 the same clients, history and checker) run; after --before seconds the
 primary's postmaster is killed (SIGKILL) and the standby promoted
-(pg_promote()); the masters find the new primary through their
+(pg_ctl promote); the masters find the new primary through their
 multi-host conninfo (target_session_attrs=read-write).  After --after
 seconds more, the checker compares the history with the new primary:
 every acknowledged vote present exactly once, no phantom; writes must be
-back within 10 s of the kill and no read may have failed.  With
+back within 10 s of the kill and no read may have failed.  Just before
+the kill the standby's WAL receiver is stopped for --stall seconds (2):
+the primary's link to it hiccups as it dies, and what the link held is
+lost with the primary.  With
 asynchronous replication (--async: cluster.sh started with
 CLUSTER_ASYNC=1) lost votes are reported but expected to be possible, so
 they do not fail the drill.
@@ -29,6 +32,22 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import chaos  # noqa: E402  (the clients and the checker)
 
 
+def children(pid):
+    """The pids whose parent is pid."""
+    out = []
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open(f"/proc/{d}/stat") as f:
+                st = f.read()
+        except OSError:
+            continue
+        if int(st.rsplit(")", 1)[1].split()[1]) == pid:
+            out.append(int(d))
+    return out
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--dir", required=True, help="cluster.sh's DIR")
@@ -40,6 +59,9 @@ def main():
     p.add_argument("--after", type=float, default=15.0)
     p.add_argument("--timeout", type=float, default=10.0)
     p.add_argument("--async", dest="async_", action="store_true")
+    p.add_argument("--stall", type=float, default=2.0,
+                   help="seconds the standby's WAL receiver is stopped "
+                        "just before the primary dies (a network hiccup)")
     a = p.parse_args()
     os.makedirs(a.out, exist_ok=True)
     sock = os.path.join(a.dir, "a", "pgsock")
@@ -57,12 +79,34 @@ def main():
     for c in clients:
         c.start()
     time.sleep(a.before)
+    # The link to the standby hiccups just before the primary dies: with
+    # synchronous replication commits wait (no answer, so nothing
+    # acknowledged is lost), with asynchronous ones they go on unshipped.
+    sconn = psycopg2.connect(new)
+    sconn.autocommit = True
+    with sconn.cursor() as cur:
+        cur.execute("SELECT pid FROM pg_stat_wal_receiver")
+        row = cur.fetchone()
+    sconn.close()
+    walrcv = row[0] if row else None
+    if walrcv and a.stall > 0:
+        os.kill(walrcv, signal.SIGSTOP)
+        chaos.say(f"WAL receiver {walrcv} stopped for {a.stall} s")
+        time.sleep(a.stall)
     pidfile = os.path.join(a.dir, "a", "pg", "postmaster.pid")
     with open(pidfile) as f:
         pg_pid = int(f.readline())
     t_kill = chaos.now()
+    # The machine dies: the postmaster and every backend and WAL sender
+    # at once (the postmaster stopped first so that it starts none).
+    os.kill(pg_pid, signal.SIGSTOP)
+    for pid in children(pg_pid):
+        os.kill(pid, signal.SIGKILL)
     os.kill(pg_pid, signal.SIGKILL)
-    chaos.say(f"killed the primary (postmaster {pg_pid})")
+    chaos.say(f"killed the primary (postmaster {pg_pid} and its children)")
+    if walrcv and a.stall > 0:
+        # What the link still held is lost with it.
+        os.kill(walrcv, signal.SIGKILL)
     subprocess.run([os.path.join(os.path.dirname(__file__), "cluster.sh"),
                     "promote", a.dir], check=True)
     t_promoted = chaos.now()
