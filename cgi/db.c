@@ -788,38 +788,37 @@ out:
 
 /* --- read replicas (issue 18) ------------------------------------------ */
 
+/*
+ * Reads 1 to 8 hex digits at *p up to the character stop into *out and
+ * moves *p past them: 0, or -1 on anything else.
+ */
+static int
+lsn_half(const char **p, char stop, unsigned long long *out)
+{
+	int n = 0;
+
+	for (*out = 0; **p != stop; n++, (*p)++) {
+		char c = **p;
+		int  d = c >= '0' && c <= '9'   ? c - '0'
+		         : c >= 'A' && c <= 'F' ? c - 'A' + 10
+		         : c >= 'a' && c <= 'f' ? c - 'a' + 10
+		                                : -1;
+
+		if (d < 0 || n == 8)
+			return -1;
+		*out = *out * 16 + (unsigned long long)d;
+	}
+	return n > 0 ? 0 : -1;
+}
+
 int
 db_lsn_parse(const char *s, unsigned long long *out)
 {
-	unsigned long long hi = 0, lo = 0;
+	unsigned long long hi, lo;
 	const char        *p = s;
-	int                n;
 
-	if (s == NULL)
-		return -1;
-	for (n = 0; n < 9 && *p != '/'; n++, p++) {
-		int d = *p >= '0' && *p <= '9'   ? *p - '0'
-		        : *p >= 'A' && *p <= 'F' ? *p - 'A' + 10
-		        : *p >= 'a' && *p <= 'f' ? *p - 'a' + 10
-		                                 : -1;
-
-		if (d < 0 || n == 8)
-			return -1;
-		hi = hi * 16 + (unsigned long long)d;
-	}
-	if (n == 0 || *p++ != '/')
-		return -1;
-	for (n = 0; *p != '\0'; n++, p++) {
-		int d = *p >= '0' && *p <= '9'   ? *p - '0'
-		        : *p >= 'A' && *p <= 'F' ? *p - 'A' + 10
-		        : *p >= 'a' && *p <= 'f' ? *p - 'a' + 10
-		                                 : -1;
-
-		if (d < 0 || n == 8)
-			return -1;
-		lo = lo * 16 + (unsigned long long)d;
-	}
-	if (n == 0)
+	if (s == NULL || lsn_half(&p, '/', &hi) < 0 || *p++ != '/' ||
+	    lsn_half(&p, '\0', &lo) < 0)
 		return -1;
 	*out = hi << 32 | lo;
 	return 0;
