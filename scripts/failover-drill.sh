@@ -19,7 +19,7 @@ for run in $(seq 1 "${DRILL_RUNS:-1}"); do
 	dir=$(mktemp -d -t netdep-cluster.XXXXXX)
 	chmod 0755 "$dir"
 	port=$(lib_free_port)
-	flags=()
+	flags=() ok=1
 	[ "${DRILL_ASYNC:-0}" != 1 ] || flags=(--async)
 	if CLUSTER_ASYNC=${DRILL_ASYNC:-0} PORT=$port NETDEP_BUILD=$build \
 	    NETDEP_WORKERS=${NETDEP_WORKERS:-2} \
@@ -30,14 +30,15 @@ for run in $(seq 1 "${DRILL_RUNS:-1}"); do
 		$PY "$top/scripts/failover_drill.py" --dir "$dir" \
 		    --url "http://127.0.0.1:$port" --admin "$build/netdep-admin" \
 		    --out "$out/$run" "${flags[@]}" 2>&1 | tee "$out/drill-$run.log"
-		[ "${PIPESTATUS[0]}" -eq 0 ] || rc=1
+		[ "${PIPESTATUS[0]}" -eq 0 ] || ok=0
 	else
 		tail -n 20 "$out/cluster-$run.log"
-		rc=1
+		ok=0
 	fi
+	[ $ok -eq 1 ] || rc=1
 	"$top/scripts/cluster.sh" stop "$dir" >>"$out/cluster-$run.log" 2>&1
 	cp -a "$dir/a/log" "$out/$run-logs" 2>/dev/null || true
 	rm -rf "$dir"
-	say "run $run: $([ $rc -eq 0 ] && echo passed || echo FAILED)"
+	say "run $run: $([ $ok -eq 1 ] && echo passed || echo FAILED)"
 done
 exit $rc
