@@ -70,6 +70,7 @@ FUZZ_OBJ  := $(LIB_SRC:%.c=$(FUZZ_DIR)/obj/%.o)
 FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_DIR)/%)
 
 .PHONY: print-ldlibs all run stop status test unit fuzz-build fuzz-replay fuzz bench bench-scale \
+	cluster cluster-stop failover-drill bench-cluster \
         asan valgrind lint clean deps e2e seed-demo migrate security chaos soak \
         backup restore install install-systemd verify-systemd
 .DELETE_ON_ERROR:
@@ -219,6 +220,26 @@ security: deps all
 # CHAOS_SECONDS=300).  History and summary in var/chaos/<timestamp>/.
 chaos: deps all
 	@NETDEP_BUILD=$(B) scripts/chaos.sh
+
+# Not part of make test (issue 18; README, Several machines): a primary, a
+# streaming standby, two masters and nginx over both, on one machine, in
+# CLUSTER_DIR (var/cluster); make failover-drill kills the primary under
+# load and promotes the standby (DRILL_RUNS, DRILL_ASYNC=1).
+CLUSTER_DIR ?= var/cluster
+cluster: all
+	@NETDEP_BUILD=$(B) scripts/cluster.sh start $(CLUSTER_DIR)
+
+cluster-stop:
+	@scripts/cluster.sh stop $(CLUSTER_DIR)
+
+failover-drill: all
+	@NETDEP_BUILD=$(B) scripts/failover-drill.sh
+
+# Not part of make test: reads/s with one and two standbys, votes/s with
+# synchronous and asynchronous replication, next to one machine's; the
+# table lands in var/bench/cluster.md (README, Sizing).
+bench-cluster: all
+	@NETDEP_BUILD=$(B) scripts/bench-cluster.sh
 
 # Not part of make test: mixed traffic for SOAK_MINUTES (30); fails when a
 # worker's memory or descriptors grow after warm-up or p99 latency drifts

@@ -138,6 +138,13 @@ check_rate(const char *v)
 static const struct config_key keys[] = {
     KEY_STR("NETDEP_DB", db, "dbname=netdep",
             "libpq conninfo of the application role; never logged"),
+    /* Read replicas (README, Several machines). */
+    KEY_STR("NETDEP_DB_READ", db_read, "",
+            "libpq conninfo (multi-host) for reads that may be a little "
+            "stale, e.g. target_session_attrs=prefer-standby; \"\" = "
+            "every read on NETDEP_DB; never logged"),
+    KEY_INT("NETDEP_READ_MAX_LAG_MS", read_max_lag_ms, 0, 3600000, 2000,
+            "a standby lagging more than this is not read from"),
     KEY_STR("NETDEP_SOCKET", socket, "var/run/netdep.sock",
             "FastCGI unix socket the master opens"),
     {"NETDEP_SOCKET_MODE", CK_OCT, offsetof(struct config, socket_mode),
@@ -557,9 +564,13 @@ config_print(const struct config *cfg)
 
 			/* A conninfo may hold a password: never printed. */
 			printf("%s=%s\n", k->name,
-			       k->off == offsetof(struct config, db) ? "(set)"
-			       : v != NULL                           ? v
-			                                             : "");
+			       k->off == offsetof(struct config, db) ||
+			               (k->off ==
+			                    offsetof(struct config, db_read) &&
+			                v != NULL && *v != '\0')
+			           ? "(set)"
+			       : v != NULL ? v
+			                   : "");
 		} else if (k->width == CW_SIZE)
 			printf("%s=%zu\n", k->name, *(const size_t *)p);
 		else if (k->width == CW_UINT)

@@ -11,8 +11,13 @@
 #include <stddef.h>
 
 struct config {
-	const char *db;          /* NETDEP_DB: libpq conninfo, never logged */
-	int         db_set;      /* NETDEP_DB was given (not the default) */
+	const char *db;     /* NETDEP_DB: libpq conninfo, never logged */
+	int         db_set; /* NETDEP_DB was given (not the default) */
+	/* Read replicas (issue 18): NETDEP_DB_READ is a libpq conninfo for
+	 * reads that may be a little stale ("" = none); a standby lagging
+	 * more than NETDEP_READ_MAX_LAG_MS is not used. */
+	const char *db_read;
+	int         read_max_lag_ms;
 	const char *socket;      /* NETDEP_SOCKET: FastCGI unix socket path */
 	unsigned    socket_mode; /* NETDEP_SOCKET_MODE: octal, e.g. 0660 */
 	const char *media;       /* NETDEP_MEDIA: media root directory */

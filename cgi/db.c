@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "log.h"
 
@@ -18,6 +19,8 @@ enum sys_q {
 	Q_PING,       /* Q_PING */
 	Q_DURABILITY, /* Q_DURABILITY */
 	Q_TAG,        /* Q_TAG */
+	Q_WAL_LSN,    /* Q_WAL_LSN */
+	Q_REPLAY,     /* Q_REPLAY */
 	Q__MAX
 };
 
@@ -26,6 +29,15 @@ enum durability_col {
 	DUR_FSYNC,       /* DUR_FSYNC */
 	DUR_SYNC_COMMIT, /* DUR_SYNC_COMMIT */
 	DUR__MAX
+};
+
+/* Columns of Q_REPLAY. */
+enum replay_col {
+	RP_RECOVERY,  /* RP_RECOVERY */
+	RP_CAUGHT_UP, /* RP_CAUGHT_UP */
+	RP_LAG_MS,    /* RP_LAG_MS */
+	RP_LSN,       /* RP_LSN */
+	RP__MAX
 };
 
 static const struct stmt sys_q[Q__MAX] = {
@@ -39,6 +51,19 @@ static const struct stmt sys_q[Q__MAX] = {
     [Q_TAG] = {"db_tag",
                "SELECT pg_catalog.set_config('application_name', $1, false)", 1,
                1},
+    /* Read replicas (db_for_read()): the primary's position, and how far
+     * a standby has replayed (lag -1: no transaction replayed yet). */
+    [Q_WAL_LSN] = {"db_wal_lsn", "SELECT pg_catalog.pg_current_wal_lsn()::text",
+                   0, 1},
+    [Q_REPLAY] = {"db_replay",
+                  "SELECT pg_catalog.pg_is_in_recovery(), "
+                  "coalesce(pg_catalog.pg_last_wal_replay_lsn() >= "
+                  "$1::pg_lsn, false), "
+                  "coalesce((extract(epoch FROM pg_catalog.now() - "
+                  "pg_catalog.pg_last_xact_replay_timestamp()) * 1000)"
+                  "::bigint, -1), "
+                  "pg_catalog.pg_last_wal_replay_lsn()::text",
+                  1, RP__MAX},
 };
 
 const struct stmt_set db_sys_set = {"db", sys_q, Q__MAX};
@@ -51,6 +76,17 @@ struct db {
 	unsigned long board_gen; /* see db_board_gen() */
 	char          tag[64];   /* application_name for the next statement */
 	int           tag_due;   /* tag not sent yet */
+	/* The read replica (db_for_read()), NULL when none is attached. */
+	struct replica *replica;
+};
+
+struct replica {
+	char              *conninfo; /* never logged */
+	struct db         *db;       /* NULL until connected */
+	int                max_lag_ms;
+	double             checked_ms; /* monotonic time of the last check */
+	int                usable;     /* the last check's verdict */
+	unsigned long long replayed;   /* its replay LSN at that check */
 };
 
 /* Starts listening for board changes on the current connection. */
@@ -175,6 +211,11 @@ db_close(struct db *db)
 		return;
 	if (db->conn != NULL)
 		PQfinish(db->conn);
+	if (db->replica != NULL) {
+		db_close(db->replica->db);
+		free(db->replica->conninfo);
+		free(db->replica);
+	}
 	free(db->conninfo);
 	free(db);
 }
@@ -198,29 +239,35 @@ db_ensure(struct db *db)
 /* Reads db_freshen() makes before it gives up on a chatty connection. */
 #define FRESHEN_READS 8
 
-int
-db_freshen(struct db *db)
+/*
+ * Non-blocking reads (libpq's socket never blocks) while the idle socket
+ * has something: NOTIFYs, or a dying backend's last message and then the
+ * EOF that marks the connection bad.  1 when it is alive, else 0.
+ */
+static int
+db_idle_alive(struct db *db)
 {
-	if (db == NULL)
-		return -1;
-	/* Non-blocking reads (libpq's socket never blocks) while the idle
-	 * socket has something: NOTIFYs, or a dying backend's last message
-	 * and then the EOF that marks the connection bad. */
 	for (int i = 0; db->prepared && i < FRESHEN_READS; i++) {
 		struct pollfd p = {.fd = PQsocket(db->conn), .events = POLLIN};
 
-		if (p.fd < 0 || poll(&p, 1, 0) < 0) {
-			db->prepared = 0;
+		if (p.fd < 0 || poll(&p, 1, 0) < 0)
 			break;
-		}
 		if (p.revents == 0)
-			return 0; /* nothing waiting: it is alive */
+			return 1; /* nothing waiting: it is alive */
 		if (PQconsumeInput(db->conn) == 0 ||
 		    PQstatus(db->conn) != CONNECTION_OK)
 			db->prepared = 0;
 	}
 	db->prepared = 0;
-	return db_ensure(db);
+	return 0;
+}
+
+int
+db_freshen(struct db *db)
+{
+	if (db == NULL)
+		return -1;
+	return db_idle_alive(db) ? 0 : db_ensure(db);
 }
 
 void
@@ -737,4 +784,157 @@ db_check_durable(struct db *db, char *why, size_t whylen)
 out:
 	arena_free(&a);
 	return rc;
+}
+
+/* --- read replicas (issue 18) ------------------------------------------ */
+
+/*
+ * Reads 1 to 8 hex digits at *p up to the character stop into *out and
+ * moves *p past them: 0, or -1 on anything else.
+ */
+static int
+lsn_half(const char **p, char stop, unsigned long long *out)
+{
+	int n = 0;
+
+	for (*out = 0; **p != stop; n++, (*p)++) {
+		char c = **p;
+		int  d = c >= '0' && c <= '9'   ? c - '0'
+		         : c >= 'A' && c <= 'F' ? c - 'A' + 10
+		         : c >= 'a' && c <= 'f' ? c - 'a' + 10
+		                                : -1;
+
+		if (d < 0 || n == 8)
+			return -1;
+		*out = *out * 16 + (unsigned long long)d;
+	}
+	return n > 0 ? 0 : -1;
+}
+
+int
+db_lsn_parse(const char *s, unsigned long long *out)
+{
+	unsigned long long hi, lo;
+	const char        *p = s;
+
+	if (s == NULL || lsn_half(&p, '/', &hi) < 0 || *p++ != '/' ||
+	    lsn_half(&p, '\0', &lo) < 0)
+		return -1;
+	*out = hi << 32 | lo;
+	return 0;
+}
+
+void
+db_replica_attach(struct db *db, const char *conninfo, int max_lag_ms)
+{
+	struct replica *rp;
+
+	if (db == NULL || conninfo == NULL || *conninfo == '\0' ||
+	    db->replica != NULL || (rp = calloc(1, sizeof(*rp))) == NULL)
+		return;
+	if ((rp->conninfo = strdup(conninfo)) == NULL) {
+		free(rp);
+		return;
+	}
+	rp->max_lag_ms = max_lag_ms;
+	rp->checked_ms = -1e12;
+	db->replica = rp;
+}
+
+int
+db_has_replica(const struct db *db)
+{
+	return db != NULL && db->replica != NULL;
+}
+
+int
+db_wal_lsn(struct db *db, struct arena *a, const char **lsn)
+{
+	struct rows rs;
+	int         rc = db_exec(db, a, &sys_q[Q_WAL_LSN], NULL, &rs);
+
+	*lsn = rc == DB_OK ? rows_str(&rs, 0, 0, NULL) : NULL;
+	return rc == DB_OK && *lsn == NULL ? DB_ERR : rc;
+}
+
+static double
+db_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/*
+ * Checks the replica against db: rp->usable and rp->replayed.  A replica
+ * that cannot be reached is not used until the next check.
+ */
+static void
+db_replica_check(struct db *db, struct replica *rp)
+{
+	struct arena a;
+	struct rows  rs;
+	const char  *primary = NULL;
+	int          up;
+
+	arena_init(&a, 0);
+	rp->usable = 0;
+	/* The primary first: what the standby replays after that is newer. */
+	up = db_wal_lsn(db, &a, &primary) == DB_OK;
+	if (rp->db == NULL && (rp->db = db_open(rp->conninfo)) == NULL)
+		goto out;
+	if (!db_idle_alive(rp->db) && db_ensure(rp->db) < 0)
+		goto out;
+	if (db_exec(rp->db, &a, &sys_q[Q_REPLAY], (const char *[]){primary},
+	            &rs) != DB_OK)
+		goto out;
+	if (!rows_bool(&rs, 0, RP_RECOVERY, 1)) {
+		/* Not a standby (promoted, or prefer-standby found none):
+		 * it has every write it will ever have. */
+		rp->replayed = ~0ULL;
+		rp->usable = 1;
+		goto out;
+	}
+	if (db_lsn_parse(rows_str(&rs, 0, RP_LSN, NULL), &rp->replayed) < 0)
+		goto out;
+	{
+		long long lag = rows_ll(&rs, 0, RP_LAG_MS, -1);
+
+		/* Without the primary (a failover under way) a standby
+		 * serves what it has: nothing newer is reachable. */
+		rp->usable = !up || rows_bool(&rs, 0, RP_CAUGHT_UP, 0) ||
+		             (lag >= 0 && lag <= rp->max_lag_ms);
+	}
+out:
+	arena_free(&a);
+}
+
+struct db *
+db_for_read(struct db *db, const char *min_lsn)
+{
+	struct replica    *rp;
+	unsigned long long want = 0;
+	double             now;
+
+	if (db == NULL || (rp = db->replica) == NULL)
+		return db;
+	now = db_now_ms();
+	if (now - rp->checked_ms >= DB_LAG_CHECK_MS) {
+		rp->checked_ms = now;
+		db_replica_check(db, rp);
+	}
+	if (!rp->usable || rp->db == NULL)
+		return db;
+	/* Their own last write, not replayed yet: the primary. */
+	if (min_lsn != NULL &&
+	    (db_lsn_parse(min_lsn, &want) < 0 || rp->replayed < want))
+		return db;
+	if (!db_idle_alive(rp->db)) {
+		rp->usable = 0;
+		return db;
+	}
+	if (db->tag[0] != '\0')
+		db_tag(rp->db, db->tag);
+	return rp->db;
 }

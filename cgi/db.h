@@ -223,6 +223,29 @@ struct db_actor {
 	const char *ip;
 };
 
+/*
+ * Read replicas (issue 18; README, Several machines).  db_replica_attach()
+ * gives the primary's connection db a second one, opened when first
+ * needed, for reads that may be a little stale (conninfo: libpq
+ * multi-host, target_session_attrs=prefer-standby).  db_for_read(db,
+ * min_lsn) answers the connection such a read uses: the replica when it
+ * is up, lags at most max_lag_ms behind db and has replayed min_lsn (the
+ * reader's own last write, "X/Y", or NULL); db otherwise.  The lag is
+ * checked at most every DB_LAG_CHECK_MS: caught up with
+ * pg_current_wal_lsn() of db, else now() - pg_last_xact_replay_timestamp().
+ * A replica that is no standby (promoted) is never behind; with db away
+ * (a failover under way) a standby serves whatever it has.
+ */
+#define DB_LAG_CHECK_MS 200
+void db_replica_attach(struct db *db, const char *conninfo, int max_lag_ms);
+struct db *db_for_read(struct db *db, const char *min_lsn);
+/* 1 when db has a replica attached. */
+int db_has_replica(const struct db *db);
+/* The WAL position of db now, after a commit: *lsn "X/Y" in a. */
+int db_wal_lsn(struct db *db, struct arena *a, const char **lsn);
+/* Parses an LSN "X/Y" (hex, at most 8 digits each): 0, or -1. */
+int db_lsn_parse(const char *s, unsigned long long *out);
+
 /* A round trip to the database: DB_OK when it answers. */
 int db_ping(struct db *db, struct arena *a);
 

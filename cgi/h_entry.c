@@ -26,6 +26,7 @@
 #include "log.h"
 #include "multipart.h"
 #include "outcome.h"
+#include "reads.h"
 #include "resp.h"
 #include "store.h"
 #include "text.h"
@@ -409,6 +410,7 @@ entry_answer(struct req *r, int status, const char *id)
 
 	if (rc != DB_OK)
 		return resp_db_error(r, rc < 0 ? rc : DB_ERR);
+	reads_mark(r); /* the owner's next reads show it */
 	return resp_json(r, status,
 	                 json_pack("{s:o*}", "entry", input_db_json(json)));
 }
@@ -663,7 +665,7 @@ h_entry_list(struct req *r)
 		gallery_shuffle_plan(seed, plan);
 	limit = v[LIST_LIMIT].present ? v[LIST_LIMIT].i : 24;
 	rc = db_gallery(
-	    r->db, r->a,
+	    reads_db(r), r->a,
 	    &(struct gallery_query){
 	        .slug = r->seg[0],
 	        .category =
@@ -709,7 +711,7 @@ h_entry_get(struct req *r)
 	int         rc;
 
 	rc = db_entry_json(
-	    r->db, r->a, arena_printf(r->a, "%lld", r->id_param),
+	    reads_db(r), r->a, arena_printf(r->a, "%lld", r->id_param),
 	    r->user ? arena_printf(r->a, "%lld", r->user->id) : NULL, &json);
 	if (rc < 0)
 		return resp_db_error(r, rc);

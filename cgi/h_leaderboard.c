@@ -14,6 +14,7 @@
 #include "input.h"
 #include "jury.h"
 #include "metrics.h"
+#include "reads.h"
 #include "resp.h"
 #include "router.h"
 
@@ -160,7 +161,7 @@ lb_read(struct req *r, const void *arg, json_t **body,
 	json_t               *list;
 	int                   rc;
 
-	rc = db_board_votes(r->db, r->a, r->seg[0], q->period, &q->f, &b);
+	rc = db_board_votes(reads_db(r), r->a, r->seg[0], q->period, &q->f, &b);
 	if ((rc = lb_list(r, rc, &b, &list)) != 0)
 		return rc;
 	*body =
@@ -266,7 +267,7 @@ lu_read(struct req *r, const void *arg, json_t **body,
 	json_t               *list;
 	int                   rc;
 
-	rc = db_board_units(r->db, r->a, r->seg[0], q->level, q->by_rate,
+	rc = db_board_units(reads_db(r), r->a, r->seg[0], q->level, q->by_rate,
 	                    q->limit, &b);
 	if ((rc = lb_list(r, rc, &b, &list)) != 0)
 		return rc;

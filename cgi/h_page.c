@@ -12,6 +12,7 @@
 #include "db_entry.h"
 #include "handlers.h"
 #include "html.h"
+#include "reads.h"
 #include "resp.h"
 #include "store.h"
 
@@ -420,8 +421,8 @@ h_page_entry(struct req *r)
 	struct html       h;
 	int               rc;
 
-	rc = db_share_page(r->db, r->a, arena_printf(r->a, "%lld", r->id_param),
-	                   &p);
+	rc = db_share_page(reads_db(r), r->a,
+	                   arena_printf(r->a, "%lld", r->id_param), &p);
 	if (rc < 0)
 		return resp_db_error(r, rc);
 	if (rc == DB_NONE)

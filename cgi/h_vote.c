@@ -19,6 +19,7 @@
 #include "input.h"
 #include "metrics.h"
 #include "outcome.h"
+#include "reads.h"
 #include "resp.h"
 
 #define IDEM_KEY_MIN 8
@@ -75,6 +76,7 @@ h_vote_cast(struct req *r)
 	}
 	if (!outcome_ok(res.outcome))
 		return resp_outcome(r, "vote", res.outcome, NULL);
+	reads_mark(r); /* the voter's next reads show it */
 	return resp_json(r, outcome_status("vote", res.outcome),
 	                 json_pack("{s:I,s:I,s:I}", "entry_id",
 	                           (json_int_t)r->id_param, "vote_count",

@@ -114,6 +114,9 @@ worker_db(const struct config *cfg)
 {
 	struct db *db = db_open(cfg->db);
 
+	/* Stale-tolerant reads may go to a standby (reads.h). */
+	if (db != NULL)
+		db_replica_attach(db, cfg->db_read, cfg->read_max_lag_ms);
 	/* Cannot fail today (the LISTEN runs at the next connect when the
 	 * connection is down), but a failure would leave this worker serving
 	 * boards it cannot hear change: say so, it retries on reconnect. */
