@@ -150,6 +150,12 @@ static const struct outcome outcomes[] = {
      "sau khi bắt đầu) hoặc nằm ngoài giới hạn cho phép."},
     {NULL, "criteria_duplicate", 400, "invalid_field",
      "Tên các tiêu chí phải khác nhau."},
+    /* review of flagged votes and appeals (issue 16) */
+    {NULL, "invalid_field", 400, NULL,
+     "Giá trị của trường %s không hợp lệ; hãy kiểm tra lại."},
+    {NULL, "no_appeal", 404, NULL, "Không tìm thấy khiếu nại này."},
+    {"appeal", "already_answered", 409, NULL,
+     "Khiếu nại này đã được trả lời rồi."},
 };
 
 const struct outcome *

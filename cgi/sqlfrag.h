@@ -24,7 +24,9 @@
 	"'unit_code', (SELECT u.code FROM units u WHERE u.id = e.unit_id), "                                                               \
 	"'votes', "                                                                                                                        \
 	"coalesce((SELECT s.votes FROM entry_stats s WHERE s.entry_id = "                                                                  \
-	"e.id), 0), 'created_at', e.created_at, 'url', '/e/' || "                                                                          \
+	"e.id), 0), 'under_review', (SELECT count(*) FROM vote_review vr "   \
+	"WHERE vr.entry_id = e.id AND vr.state = 'held'), "                    \
+	"'created_at', e.created_at, 'url', '/e/' || "                                                                          \
 	"e.id, 'media', jsonb_build_object('width', m.display_width, "                                                                     \
 	"'height', m.display_height, 'thumb_width', m.thumb_width, "                                                                       \
 	"'thumb_height', m.thumb_height, 'thumb_jpeg', " MEDIA_URL(                                                                        \

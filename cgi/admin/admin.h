@@ -116,5 +116,9 @@ int admin_unit_import(int argc, char **argv);
 int admin_unit_export(int argc, char **argv);
 int admin_unit_unmapped(int argc, char **argv);
 int admin_unit_map(int argc, char **argv);
+int admin_ledger(int argc, char **argv);
+int admin_fraud_rules(int argc, char **argv);
+int admin_review(int argc, char **argv);
+int admin_appeals(int argc, char **argv);
 
 #endif

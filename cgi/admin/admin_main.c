@@ -100,6 +100,22 @@ static const char help_text[] =
     "  contest set SLUG unit-code=CODE [open-to-all=yes]\n"
     "                              only CODE's subtree may enter\n"
     "\n"
+    "Votes under review and the ledger (issue 16):\n"
+    "  ledger verify               recompute every hash chain of the vote\n"
+    "                              ledger; exit 1 and name the first broken\n"
+    "                              link (chain, seq, event, vote) if any\n"
+    "  ledger digest [--days N]    the published daily digests (JSON)\n"
+    "  fraud-rules show SLUG       the contest's fraud rules (JSON)\n"
+    "  fraud-rules set SLUG RULE [--enabled yes|no] [--min-votes N]\n"
+    "                  [--window-minutes N] [--max-age-hours N]\n"
+    "                              RULE: burst_prefix, fresh_accounts,\n"
+    "                              shared_device (README, issue 16)\n"
+    "  review list SLUG            the votes held for review (JSON)\n"
+    "  review confirm|void SLUG --reason TEXT [--entry ID]\n"
+    "                              decide every held vote (of one entry)\n"
+    "  appeals list [--open yes]   entrants' appeals (JSON)\n"
+    "  appeals answer ID TEXT      answer an appeal (the entrant sees it)\n"
+    "\n"
     "Other:\n"
     "  check-sql                   prepare every statement (for tests)\n"
     "  gallery-plan SLUG new|votes|shuffle [--seed N] [--cursor C]\n"
@@ -292,6 +308,10 @@ enum cmd {
 	CMD_UNIT_EXPORT,
 	CMD_UNIT_UNMAPPED,
 	CMD_UNIT_MAP,
+	CMD_LEDGER,
+	CMD_FRAUD_RULES,
+	CMD_REVIEW,
+	CMD_APPEALS,
 	CMD_CHECK_SQL,
 	CMD_GALLERY_PLAN,
 	CMD_SEARCH_PLAN,
@@ -322,6 +342,10 @@ static const struct {
     {"unit", "export", admin_unit_export},       /* CMD_UNIT_EXPORT */
     {"unit", "unmapped", admin_unit_unmapped},   /* CMD_UNIT_UNMAPPED */
     {"unit", "map", admin_unit_map},             /* CMD_UNIT_MAP */
+    {"ledger", NULL, admin_ledger},              /* CMD_LEDGER */
+    {"fraud-rules", NULL, admin_fraud_rules},    /* CMD_FRAUD_RULES */
+    {"review", NULL, admin_review},              /* CMD_REVIEW */
+    {"appeals", NULL, admin_appeals},            /* CMD_APPEALS */
     {"check-sql", NULL, check_sql},              /* CMD_CHECK_SQL */
     {"gallery-plan", NULL, gallery_plan},        /* CMD_GALLERY_PLAN */
     {"search-plan", NULL, search_plan},          /* CMD_SEARCH_PLAN */
