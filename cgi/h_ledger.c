@@ -40,7 +40,8 @@ enum rule_field {
 };
 
 static const char *const rule_names[] = {"burst_prefix", "fresh_accounts",
-                                         "shared_device", NULL};
+                                         "shared_device", "vote_pow",
+                                         NULL};
 static const char *const bools[] = {"false", "true", NULL};
 
 static const struct valid_field rule_fields[RULE__MAX] = {
@@ -70,17 +71,18 @@ h_fraud_rules_put(struct req *r)
 
 	if ((body = jury_body(r)) == NULL)
 		return r->status;
-	rc = jury_check(r, body, rule_fields, RULE__MAX, v, NULL);
+	/* The values point into body: it is released last. */
+	if ((rc = jury_check(r, body, rule_fields, RULE__MAX, v, NULL)) == 0 &&
+	    (rc = jury_contest(r, r->seg[0], &jc)) == 0) {
+		by = jury_actor(r);
+		rc = db_fraud_rule_set(r->db, r->a, jc.id, &by, v[RULE_RULE].s,
+		                       opt(&v[RULE_ENABLED]), opt(&v[RULE_MIN]),
+		                       opt(&v[RULE_WINDOW]), opt(&v[RULE_AGE]),
+		                       &ans);
+		rc = jury_answer(r, NULL, rc, &ans);
+	}
 	json_decref(body);
-	if (rc != 0)
-		return rc;
-	if ((rc = jury_contest(r, r->seg[0], &jc)) != 0)
-		return rc;
-	by = jury_actor(r);
-	rc = db_fraud_rule_set(r->db, r->a, jc.id, &by, v[RULE_RULE].s,
-	                       opt(&v[RULE_ENABLED]), opt(&v[RULE_MIN]),
-	                       opt(&v[RULE_WINDOW]), opt(&v[RULE_AGE]), &ans);
-	return jury_answer(r, NULL, rc, &ans);
+	return rc;
 }
 
 int
@@ -153,14 +155,11 @@ review_decide(struct req *r, int void_)
 
 	if ((body = jury_body(r)) == NULL)
 		return r->status;
-	rc = jury_check(r, body, decide_fields, DEC__MAX, v, NULL);
-	if (rc == 0)
-		rc = review_ids(r, body, &ids);
-	json_decref(body);
-	if (rc != 0)
-		return rc;
-	if ((rc = jury_contest_judge(r, r->seg[0], &jc)) != 0)
-		return rc;
+	/* The values point into body: it is released last. */
+	if ((rc = jury_check(r, body, decide_fields, DEC__MAX, v, NULL)) != 0 ||
+	    (rc = review_ids(r, body, &ids)) != 0 ||
+	    (rc = jury_contest_judge(r, r->seg[0], &jc)) != 0)
+		goto out;
 	by = jury_actor(r);
 	rc = db_review_decide(r->db, r->a, jc.id, &by, ids, opt(&v[DEC_ENTRY]),
 	                      void_, v[DEC_REASON].s, &ans);
@@ -169,6 +168,8 @@ review_decide(struct req *r, int void_)
 		log_event("info", void_ ? "review_void" : "review_confirm",
 		          r->id, "contest", r->seg[0], "by", r->user->username,
 		          "vote_ids", ids, "reason", v[DEC_REASON].s, NULL);
+out:
+	json_decref(body);
 	return rc;
 }
 
@@ -199,23 +200,20 @@ enum text_field {
 };
 
 /*
- * Reads the one text field name (1-2000 characters) of the body into v;
- * 0, or the 400 sent.
+ * Reads the one text field name (1-2000 characters) of the body into v,
+ * which points into *body (the caller releases it); 0, or the 400 sent.
  */
 static int
-text_body(struct req *r, const char *name, struct valid_value *v)
+text_body(struct req *r, const char *name, struct valid_value *v,
+          json_t **body)
 {
 	const struct valid_field f[TEXT__MAX] = {
 	    {name, valid_f_block, 1, 2000, VALID_REQUIRED, NULL},
 	};
-	json_t *body;
-	int     rc;
 
-	if ((body = jury_body(r)) == NULL)
+	if ((*body = jury_body(r)) == NULL)
 		return r->status;
-	rc = jury_check(r, body, f, TEXT__MAX, v, NULL);
-	json_decref(body);
-	return rc;
+	return jury_check(r, *body, f, TEXT__MAX, v, NULL);
 }
 
 int
@@ -224,15 +222,21 @@ h_appeal_file(struct req *r)
 	struct valid_value v[TEXT__MAX];
 	struct db_answer   ans;
 	struct db_actor    by;
+	json_t            *body = NULL;
 	int                rc;
 
-	if ((rc = text_body(r, "message", v)) != 0)
-		return rc;
-	by = jury_actor(r);
-	rc = db_appeal_file(r->db, r->a, &by, r->seg[0], v[TEXT_VALUE].s, &ans);
-	if (rc == DB_OK && ans.outcome != NULL && strcmp(ans.outcome, "ok") == 0)
-		ans.outcome = "created";
-	return jury_answer(r, "appeal", rc, &ans);
+	if ((rc = text_body(r, "message", v, &body)) == 0) {
+		by = jury_actor(r);
+		rc = db_appeal_file(r->db, r->a, &by,
+		                    arena_printf(r->a, "%lld", r->id_param),
+		                    v[TEXT_VALUE].s, &ans);
+		if (rc == DB_OK && ans.outcome != NULL &&
+		    strcmp(ans.outcome, "ok") == 0)
+			ans.outcome = "created";
+		rc = jury_answer(r, "appeal", rc, &ans);
+	}
+	json_decref(body);
+	return rc;
 }
 
 enum open_field {
@@ -264,14 +268,18 @@ h_appeal_answer(struct req *r)
 	struct valid_value v[TEXT__MAX];
 	struct db_answer   ans;
 	struct db_actor    by;
+	json_t            *body = NULL;
 	int                rc;
 
-	if ((rc = text_body(r, "answer", v)) != 0)
-		return rc;
-	by = jury_actor(r);
-	rc = db_appeal_answer(r->db, r->a, r->seg[0], &by, v[TEXT_VALUE].s,
-	                      &ans);
-	return jury_answer(r, "appeal", rc, &ans);
+	if ((rc = text_body(r, "answer", v, &body)) == 0) {
+		by = jury_actor(r);
+		rc = db_appeal_answer(r->db, r->a,
+		                      arena_printf(r->a, "%lld", r->id_param),
+		                      &by, v[TEXT_VALUE].s, &ans);
+		rc = jury_answer(r, "appeal", rc, &ans);
+	}
+	json_decref(body);
+	return rc;
 }
 
 enum days_field {
