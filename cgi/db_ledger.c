@@ -39,7 +39,7 @@ static const struct stmt q[Q__MAX] = {
     [Q_LEDGER_DIGESTS] = {"ledger_digests",
                           "SELECT ledger_digests_json($1::int)", 1,
                           DB_JSON__MAX},
-    [Q_RULES] = {"fraud_rules", "SELECT fraud_rules_json($1)", 1,
+    [Q_RULES] = {"fraud_rules", "SELECT vote_guards_json($1)", 1,
                  DB_JSON__MAX},
     [Q_RULE_SET] = {"fraud_rule_set",
                     "SELECT outcome, detail, body FROM fraud_rule_set($1, $2, "

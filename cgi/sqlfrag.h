@@ -61,6 +61,7 @@
 	"'vote_until', c.vote_until, 'results_at', c.results_at, "             \
 	"'max_entries', c.max_entries, 'votes_per_day', c.votes_per_day, "     \
 	"'vote_rule', c.vote_rule, 'public_weight', c.public_weight, "         \
+	"'vote_pow', c.vote_pow, "                                              \
 	"'unit', (SELECT jsonb_build_object('code', u.code, 'name', u.name) "  \
 	"FROM units u WHERE u.id = c.unit_id), 'open_to_all', c.open_to_all, " \
 	"'jury_weight', 100 - c.public_weight, 'min_short_side', "             \

@@ -101,7 +101,10 @@ $$;
 CREATE FUNCTION vote_cast(p_now timestamptz, p_entry bigint, p_voter bigint,
                           p_ip inet, p_ua_hash bytea, p_key text,
                           OUT outcome text,
-                          OUT vote_count bigint, OUT votes_left integer)
+                          OUT vote_count bigint, OUT votes_left integer,
+                          p_pow_sig bytea DEFAULT NULL,
+                          p_pow_expires timestamptz DEFAULT NULL,
+                          p_pow_bad boolean DEFAULT false)
 LANGUAGE plpgsql
 SET search_path = netdep, pg_catalog
 AS $$
@@ -136,7 +139,7 @@ BEGIN
 
 	SELECT e.id, e.status, e.account_id, c.id AS contest, c.vote_rule,
 	       c.vote_from, c.vote_until, c.self_vote, c.votes_per_day,
-	       a.created_at AS account_at
+	       c.vote_pow, a.created_at AS account_at
 	  INTO r
 	  FROM entries e JOIN contests c ON c.id = e.contest_id,
 	       accounts a
@@ -144,6 +147,19 @@ BEGIN
 	IF NOT FOUND THEN
 		outcome := 'no_entry';
 	ELSE
+		-- A contest that asks a proof of work per vote (issue 16):
+		-- none, a bad one or a spent one changes nothing, not even the
+		-- idempotency key (a retry with a fresh proof may use it).
+		IF r.vote_pow THEN
+			outcome := CASE WHEN p_pow_bad THEN 'pow_invalid'
+			                WHEN p_pow_sig IS NULL THEN 'pow_required'
+			                WHEN NOT pow_spend(p_pow_sig, p_pow_expires)
+			                THEN 'pow_reused' END;
+			IF outcome IS NOT NULL THEN
+				votes_left := NULL;
+				RETURN;
+			END IF;
+		END IF;
 		v_period := CASE r.vote_rule WHEN 'daily' THEN v_day
 		                             ELSE DATE '2000-01-01' END;
 		-- The votes of this voter, contest and Vietnam day so far.

@@ -244,6 +244,15 @@ LANGUAGE sql STABLE SET search_path = netdep, pg_catalog AS $$
 	  LEFT JOIN fraud_rules f ON f.contest_id = p_contest AND f.rule = d.rule;
 $$;
 
+-- The rules and the proof of work per vote (contests.vote_pow), as
+-- GET /contests/{slug}/fraud-rules answers them.
+CREATE FUNCTION vote_guards_json(p_contest bigint) RETURNS jsonb
+LANGUAGE sql STABLE SET search_path = netdep, pg_catalog AS $$
+	SELECT fraud_rules_json(p_contest) || jsonb_build_array(
+		jsonb_build_object('rule', 'vote_pow', 'enabled',
+			(SELECT c.vote_pow FROM contests c WHERE c.id = p_contest)));
+$$;
+
 -- Sets one rule (NULL arguments keep the current or default value);
 -- audited.  Outcome ok or invalid_field (detail: the field).
 CREATE FUNCTION fraud_rule_set(p_contest bigint, p_actor bigint, p_name text,
@@ -254,9 +263,18 @@ CREATE FUNCTION fraud_rule_set(p_contest bigint, p_actor bigint, p_name text,
                                OUT body jsonb)
 LANGUAGE plpgsql SET search_path = netdep, pg_catalog AS $$
 DECLARE
-	before_ jsonb := fraud_rules_json(p_contest);
+	before_ jsonb := vote_guards_json(p_contest);
 	d       jsonb;
 BEGIN
+	IF p_rule = 'vote_pow' THEN
+		UPDATE contests SET vote_pow = coalesce(p_enabled, vote_pow)
+		 WHERE id = p_contest;
+		body := jsonb_build_object('rules', vote_guards_json(p_contest));
+		PERFORM audit(p_actor, p_name, p_ip, 'fraud.rules', 'contest',
+		              p_contest, p_contest, before_, body->'rules');
+		outcome := 'ok';
+		RETURN;
+	END IF;
 	SELECT x INTO d FROM jsonb_array_elements(before_) x
 	 WHERE x->>'rule' = p_rule;
 	IF NOT FOUND THEN
@@ -282,7 +300,7 @@ BEGIN
 	   SET enabled = EXCLUDED.enabled, min_votes = EXCLUDED.min_votes,
 	       window_minutes = EXCLUDED.window_minutes,
 	       max_age_hours = EXCLUDED.max_age_hours;
-	body := jsonb_build_object('rules', fraud_rules_json(p_contest));
+	body := jsonb_build_object('rules', vote_guards_json(p_contest));
 	PERFORM audit(p_actor, p_name, p_ip, 'fraud.rules', 'contest',
 	              p_contest, p_contest, before_, body->'rules');
 	outcome := 'ok';
