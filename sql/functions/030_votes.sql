@@ -4,13 +4,36 @@
 SET search_path = netdep, pg_catalog;
 
 -- --- triggers: every change of votes lands in the queue ------------------
+-- The same trigger appends each new vote to the vote ledger (issue 16,
+-- 110_ledger.sql): one trigger call per statement instead of two, and the
+-- link written inline (a function call per row cost a vote ~5%).
 CREATE FUNCTION votes_log_insert() RETURNS trigger
 LANGUAGE plpgsql SET search_path = netdep, pg_catalog AS $$
+DECLARE
+	v    votes;
+	ch   integer;
+	s    bigint;
+	prev bytea;
 BEGIN
 	INSERT INTO vote_changes (entry_id, voter_id, vote_day, delta)
 	SELECT entry_id, voter_id, vote_day, count(*)
 	  FROM new_rows WHERE voided_at IS NULL
 	 GROUP BY entry_id, voter_id, vote_day;
+	-- Chain order: statements lock chains in one order, no deadlock.
+	FOR v IN SELECT * FROM new_rows n
+	          ORDER BY n.voter_id % ledger_chains(), n.id LOOP
+		ch := (v.voter_id % ledger_chains())::integer;
+		PERFORM pg_advisory_xact_lock(1987, ch);
+		SELECT l.seq, l.hash INTO s, prev FROM vote_ledger l
+		 WHERE l.chain = ch ORDER BY l.seq DESC LIMIT 1;
+		INSERT INTO vote_ledger (chain, seq, at, kind, vote_id, hash)
+		VALUES (ch, coalesce(s, 0) + 1, v.created_at, 'vote', v.id,
+		        sha256(coalesce(prev, '\x'::bytea)
+		               || ledger_bytes('vote', v.created_at, v)));
+		IF v.voided_at IS NOT NULL THEN
+			PERFORM ledger_append('void', v.voided_at, v);
+		END IF;
+	END LOOP;
 	RETURN NULL;
 END
 $$;

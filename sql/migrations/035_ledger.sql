@@ -1,7 +1,7 @@
 -- 035_ledger.sql: votes that can be questioned and proven (issue 16).
 --
--- * vote_ledger: every vote, void and restore appended to one of 64 hash
---   chains (the voter's id mod 64), in the transaction of the event:
+-- * vote_ledger: every vote, void and restore appended to one of 256 hash
+--   chains (the voter's id mod 256), in the transaction of the event:
 --   hash = sha256(previous hash of the chain || canonical bytes of the
 --   event).  No head row: the last link of a chain is read from the
 --   primary key under a transaction advisory lock on the chain, so two
