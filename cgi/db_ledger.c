@@ -39,8 +39,7 @@ static const struct stmt q[Q__MAX] = {
     [Q_LEDGER_DIGESTS] = {"ledger_digests",
                           "SELECT ledger_digests_json($1::int)", 1,
                           DB_JSON__MAX},
-    [Q_RULES] = {"fraud_rules", "SELECT vote_guards_json($1)", 1,
-                 DB_JSON__MAX},
+    [Q_RULES] = {"fraud_rules", "SELECT vote_guards_json($1)", 1, DB_JSON__MAX},
     [Q_RULE_SET] = {"fraud_rule_set",
                     "SELECT outcome, detail, body FROM fraud_rule_set($1, $2, "
                     "$3, $4, $5, $6::boolean, $7::int, $8::int, $9::int)",
@@ -97,15 +96,15 @@ db_fraud_rule_set(struct db *db, struct arena *a, const char *contest,
 {
 	return db_answer(db, a, &q[Q_RULE_SET],
 	                 (const char *[]){contest, by->id, by->name, by->ip,
-	                                  rule, enabled, min_votes, window, age},
+	                                  rule, enabled, min_votes, window,
+	                                  age},
 	                 out);
 }
 
 int
 db_review_decide(struct db *db, struct arena *a, const char *contest,
-                 const struct db_actor *by, const char *ids,
-                 const char *entry, int void_, const char *reason,
-                 struct db_answer *out)
+                 const struct db_actor *by, const char *ids, const char *entry,
+                 int void_, const char *reason, struct db_answer *out)
 {
 	return db_answer(db, a, &q[Q_REVIEW_DECIDE],
 	                 (const char *[]){contest, by->id, by->name, by->ip,
@@ -118,10 +117,9 @@ int
 db_appeal_file(struct db *db, struct arena *a, const struct db_actor *by,
                const char *entry, const char *message, struct db_answer *out)
 {
-	return db_answer(db, a, &q[Q_APPEAL_FILE],
-	                 (const char *[]){by->id, by->name, by->ip, entry,
-	                                  message},
-	                 out);
+	return db_answer(
+	    db, a, &q[Q_APPEAL_FILE],
+	    (const char *[]){by->id, by->name, by->ip, entry, message}, out);
 }
 
 int

@@ -40,8 +40,7 @@ enum rule_field {
 };
 
 static const char *const rule_names[] = {"burst_prefix", "fresh_accounts",
-                                         "shared_device", "vote_pow",
-                                         NULL};
+                                         "shared_device", "vote_pow", NULL};
 static const char *const bools[] = {"false", "true", NULL};
 
 static const struct valid_field rule_fields[RULE__MAX] = {
@@ -131,9 +130,10 @@ review_ids(struct req *r, json_t *body, const char **ids)
 	json_array_foreach(list, i, id)
 	{
 		if (!json_is_integer(id) || json_integer_value(id) < 1)
-			return resp_error(r, 400, "invalid_field",
-			                  "Trường vote_ids chỉ gồm mã phiếu (số "
-			                  "nguyên dương).");
+			return resp_error(
+			    r, 400, "invalid_field",
+			    "Trường vote_ids chỉ gồm mã phiếu (số "
+			    "nguyên dương).");
 	}
 	json_incref(list);
 	if ((*ids = input_json_text(r->a, list)) == NULL)
@@ -204,8 +204,7 @@ enum text_field {
  * which points into *body (the caller releases it); 0, or the 400 sent.
  */
 static int
-text_body(struct req *r, const char *name, struct valid_value *v,
-          json_t **body)
+text_body(struct req *r, const char *name, struct valid_value *v, json_t **body)
 {
 	const struct valid_field f[TEXT__MAX] = {
 	    {name, valid_f_block, 1, 2000, VALID_REQUIRED, NULL},
@@ -300,8 +299,7 @@ h_ledger_digests(struct req *r)
 
 	if ((rc = input_args(r, days_fields, DAYS__MAX, v)) != 0)
 		return rc;
-	rc = db_ledger_digests(r->db, r->a,
-	                       v[DAYS_DAYS].present ? v[DAYS_DAYS].s : "30",
-	                       &json);
+	rc = db_ledger_digests(
+	    r->db, r->a, v[DAYS_DAYS].present ? v[DAYS_DAYS].s : "30", &json);
 	return jury_json(r, rc, json, NULL);
 }

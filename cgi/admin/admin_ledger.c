@@ -53,17 +53,19 @@ verify_report(const char *json)
 		json_t *ch = json_object_get(p, "chain");
 
 		if (json_is_integer(ch))
-			printf("broken: chain %lld seq %lld event %s vote %lld: "
-			       "%s\n",
-			       json_integer_value(ch),
-			       json_integer_value(json_object_get(p, "seq")),
-			       json_string_value(json_object_get(p, "kind")),
-			       json_integer_value(json_object_get(p, "vote_id")),
-			       json_string_value(json_object_get(p, "problem")));
+			printf(
+			    "broken: chain %lld seq %lld event %s vote %lld: "
+			    "%s\n",
+			    json_integer_value(ch),
+			    json_integer_value(json_object_get(p, "seq")),
+			    json_string_value(json_object_get(p, "kind")),
+			    json_integer_value(json_object_get(p, "vote_id")),
+			    json_string_value(json_object_get(p, "problem")));
 		else
-			printf("broken: vote %lld: %s\n",
-			       json_integer_value(json_object_get(p, "vote_id")),
-			       json_string_value(json_object_get(p, "problem")));
+			printf(
+			    "broken: vote %lld: %s\n",
+			    json_integer_value(json_object_get(p, "vote_id")),
+			    json_string_value(json_object_get(p, "problem")));
 	}
 	json_decref(root);
 	if (fflush(stdout) != 0)
@@ -86,17 +88,18 @@ admin_ledger(int argc, char **argv)
 	if (!admin_args_parse(argc, argv, names, 1, opt, pos, 1, &npos, err,
 	                      sizeof(err)))
 		return admin_usage("ledger: %s", err);
-	if (npos != 1 || (strcmp(pos[0], "verify") != 0 &&
-	                  strcmp(pos[0], "digest") != 0))
+	if (npos != 1 ||
+	    (strcmp(pos[0], "verify") != 0 && strcmp(pos[0], "digest") != 0))
 		return admin_usage("ledger verify | ledger digest [--days N]");
 	verify = strcmp(pos[0], "verify") == 0;
-	if (opt[0] != NULL && (verify || !valid_int(opt[0], strlen(opt[0]), 1,
-	                                            366, &n)))
+	if (opt[0] != NULL &&
+	    (verify || !valid_int(opt[0], strlen(opt[0]), 1, 366, &n)))
 		return admin_usage("--days is 1 to 366 (digest only)");
 	if (admin_start(&run, 1) == 0) {
-		db_rc = verify ? db_ledger_verify(run.db, &run.a, &json)
-		               : db_ledger_digests(run.db, &run.a,
-		                                   opt[0] ? opt[0] : "30", &json);
+		db_rc = verify
+		            ? db_ledger_verify(run.db, &run.a, &json)
+		            : db_ledger_digests(run.db, &run.a,
+		                                opt[0] ? opt[0] : "30", &json);
 		if (db_rc == DB_OK)
 			rc = ADMIN_EXIT_OK;
 	}
@@ -133,7 +136,8 @@ answer_report(int rc, const struct db_answer *ans)
 		return -1;
 	if (strcmp(ans->outcome, "ok") != 0) {
 		admin_fail("refused: %s%s%s", ans->outcome,
-		           ans->detail ? " " : "", ans->detail ? ans->detail : "");
+		           ans->detail ? " " : "",
+		           ans->detail ? ans->detail : "");
 		return -1;
 	}
 	return print_json(ans->body) == ADMIN_EXIT_OK ? 0 : -1;
@@ -185,19 +189,21 @@ admin_fraud_rules(int argc, char **argv)
 			return admin_usage("--enabled is yes or no");
 	}
 	for (int i = ROPT_MIN; i < ROPT__MAX; i++)
-		if (opt[i] != NULL &&
-		    !valid_int(opt[i], strlen(opt[i]), ropt_min[i], ropt_max[i],
-		               &n))
-			return admin_usage("--%s is %lld to %lld", ropt_names[i],
-			                   ropt_min[i], ropt_max[i]);
-	if (admin_start(&run, !set) == 0 && contest_id(&run, pos[1], &id) == 0) {
+		if (opt[i] != NULL && !valid_int(opt[i], strlen(opt[i]),
+		                                 ropt_min[i], ropt_max[i], &n))
+			return admin_usage("--%s is %lld to %lld",
+			                   ropt_names[i], ropt_min[i],
+			                   ropt_max[i]);
+	if (admin_start(&run, !set) == 0 &&
+	    contest_id(&run, pos[1], &id) == 0) {
 		if (!set) {
 			if (db_fraud_rules(run.db, &run.a, id, &json) == DB_OK)
 				rc = print_json(json);
 		} else if (answer_report(db_fraud_rule_set(
 		                             run.db, &run.a, id, &ledger_actor,
 		                             pos[2], enabled, opt[ROPT_MIN],
-		                             opt[ROPT_WINDOW], opt[ROPT_AGE], &ans),
+		                             opt[ROPT_WINDOW], opt[ROPT_AGE],
+		                             &ans),
 		                         &ans) == 0) {
 			rc = ADMIN_EXIT_OK;
 		}
@@ -238,14 +244,15 @@ admin_review(int argc, char **argv)
 	if (opt[1] != NULL &&
 	    !valid_int(opt[1], strlen(opt[1]), 1, 9007199254740991LL, &n))
 		return admin_usage("--entry is an entry id");
-	if (admin_start(&run, list) == 0 && contest_id(&run, pos[1], &id) == 0) {
+	if (admin_start(&run, list) == 0 &&
+	    contest_id(&run, pos[1], &id) == 0) {
 		if (list) {
 			if (db_review_list(run.db, &run.a, id, &json) == DB_OK)
 				rc = print_json(json);
-		} else if (answer_report(
-		               db_review_decide(run.db, &run.a, id, &ledger_actor,
-		                                NULL, opt[1], void_, opt[0], &ans),
-		               &ans) == 0) {
+		} else if (answer_report(db_review_decide(
+		                             run.db, &run.a, id, &ledger_actor,
+		                             NULL, opt[1], void_, opt[0], &ans),
+		                         &ans) == 0) {
 			rc = ADMIN_EXIT_OK;
 		}
 	}
@@ -271,9 +278,9 @@ admin_appeals(int argc, char **argv)
 	                      sizeof(err)))
 		return admin_usage("appeals: %s", err);
 	list = npos == 1 && strcmp(pos[0], "list") == 0;
-	if (!list && !(npos == 3 && strcmp(pos[0], "answer") == 0 &&
-	               valid_int(pos[1], strlen(pos[1]), 1,
-	                         9007199254740991LL, &n)))
+	if (!list &&
+	    !(npos == 3 && strcmp(pos[0], "answer") == 0 &&
+	      valid_int(pos[1], strlen(pos[1]), 1, 9007199254740991LL, &n)))
 		return admin_usage("appeals list [--open yes] | appeals answer "
 		                   "ID TEXT");
 	if (admin_start(&run, list) == 0) {
@@ -284,9 +291,9 @@ admin_appeals(int argc, char **argv)
 			                   : "false",
 			               &json) == DB_OK)
 				rc = print_json(json);
-		} else if (answer_report(db_appeal_answer(run.db, &run.a, pos[1],
-		                                          &ledger_actor, pos[2],
-		                                          &ans),
+		} else if (answer_report(db_appeal_answer(run.db, &run.a,
+		                                          pos[1], &ledger_actor,
+		                                          pos[2], &ans),
 		                         &ans) == 0) {
 			rc = ADMIN_EXIT_OK;
 		}

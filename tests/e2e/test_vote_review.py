@@ -209,3 +209,39 @@ def broken_chains(admin_cli):
     assert p.returncode == 1, p.stderr
     return {int(m) for m in re.findall(r"^broken: chain (\d+)", p.stdout,
                                        re.M)}
+
+
+def test_vote_proof_of_work(contest, new_user, make_jpeg, db):
+    from test_login_brakes import solve
+    w = judged_contest(contest, new_user, make_jpeg, approved=2)
+    slug, a, b = w["slug"], w["approved"][0], w["approved"][1]
+    voter = new_user()
+    # Off by default: a vote needs no proof.
+    assert_status(vote(voter, a), 201)
+    r = w["admin"].put(f"{API}/contests/{slug}/fraud-rules",
+                       json={"rule": "vote_pow", "enabled": True})
+    assert_status(r, 200)
+    assert {"rule": "vote_pow", "enabled": True} in r.json()["rules"]
+    assert w["owner"].get(f"{API}/contests/{slug}").json()["vote_pow"] is True
+
+    def rows():
+        with db.cursor() as cur:
+            cur.execute("SELECT count(*) FROM netdep.votes WHERE entry_id = "
+                        "%s", (b,))
+            return cur.fetchone()[0]
+
+    assert_error(vote(voter, b), 403, "pow_required")
+    assert_error(vote(voter, b, headers={"X-Altcha": "bm90LWEtcHJvb2Y="}),
+                 400, "pow_invalid")
+    ch = voter.get(f"{API}/challenge").json()["challenge"]
+    proof = solve(ch)
+    assert_error(vote(voter, b, headers={"X-Altcha": solve(
+        ch, number=ch["maxnumber"] + 1)}), 400, "pow_invalid")
+    assert rows() == 0
+    assert_status(vote(voter, b, headers={"X-Altcha": proof}), 201)
+    assert rows() == 1
+    # The same proof again (another voter): refused, nothing written.
+    other = new_user()
+    assert_error(vote(other, b, headers={"X-Altcha": proof}), 409,
+                 "pow_reused")
+    assert rows() == 1
