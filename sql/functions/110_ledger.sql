@@ -311,6 +311,8 @@ DECLARE
 	r   fraud_rules;
 	w   interval;
 	n   bigint;
+	t0  timestamptz;
+	t1  timestamptz;
 BEGIN
 	flagged := 0;
 	IF NOT pg_try_advisory_xact_lock(hashtext('netdep.review_scan')) THEN
@@ -332,66 +334,44 @@ BEGIN
 	                 WHERE v.id > lo AND v.id <= hi)
 	          ORDER BY f.contest_id, f.rule LOOP
 		w := make_interval(mins => r.window_minutes);
-		IF r.rule = 'burst_prefix' THEN
-			WITH g AS (
-				SELECT v.ip_prefix, min(v.created_at) AS t0,
-				       max(v.created_at) AS t1
-				  FROM votes v
-				 WHERE v.id > lo AND v.id <= hi
-				   AND v.contest_id = r.contest_id
-				   AND v.ip_prefix IS NOT NULL AND v.voided_at IS NULL
-				 GROUP BY 1
-			), a AS (
-				SELECT v.id, v.entry_id, v.ip_prefix, v.created_at,
-				       count(*) OVER (PARTITION BY v.ip_prefix
-				                      ORDER BY v.created_at
-				                      RANGE BETWEEN w PRECEDING
-				                      AND CURRENT ROW) AS back
-				  FROM votes v JOIN g ON v.ip_prefix = g.ip_prefix
-				 WHERE v.contest_id = r.contest_id
-				   AND v.vote_day BETWEEN
-				       ((g.t0 - 2 * w) AT TIME ZONE 'Asia/Ho_Chi_Minh')::date
-				       AND ((g.t1 + 2 * w) AT TIME ZONE 'Asia/Ho_Chi_Minh')::date
-				   AND v.created_at BETWEEN g.t0 - 2 * w AND g.t1 + 2 * w
-				   AND v.voided_at IS NULL
-			), b AS (
-				SELECT a.id, a.entry_id,
-				       max(a.back) OVER (PARTITION BY a.ip_prefix
-				                         ORDER BY a.created_at
-				                         RANGE BETWEEN CURRENT ROW
-				                         AND w FOLLOWING) AS m
-				  FROM a
-			), ins AS (
-				INSERT INTO vote_review (vote_id, contest_id, entry_id,
-				                         rule, state)
-				SELECT DISTINCT b.id, r.contest_id, b.entry_id,
-				       'burst_prefix', 'held'
-				  FROM b WHERE b.m >= r.min_votes
-				ON CONFLICT (vote_id) DO NOTHING RETURNING 1
-			)
-			SELECT count(*) INTO n FROM ins;
-		ELSIF r.rule = 'fresh_accounts' THEN
-			WITH g AS (
-				SELECT v.entry_id, min(v.created_at) AS t0,
-				       max(v.created_at) AS t1
-				  FROM votes v
-				 WHERE v.id > lo AND v.id <= hi
-				   AND v.contest_id = r.contest_id AND v.voided_at IS NULL
-				   AND v.account_age < make_interval(hours => r.max_age_hours)
-				 GROUP BY 1
-			), a AS (
+		-- Only the votes near the new ones are read (the contest/day
+		-- index), never the whole contest.
+		SELECT min(v.created_at), max(v.created_at) INTO t0, t1
+		  FROM votes v
+		 WHERE v.id > lo AND v.id <= hi AND v.contest_id = r.contest_id;
+		IF r.rule IN ('burst_prefix', 'fresh_accounts') THEN
+			-- Bursts: per /24 (burst_prefix) or per entry among young
+			-- accounts' votes (fresh_accounts).
+			WITH c AS (
 				SELECT v.id, v.entry_id, v.created_at,
-				       count(*) OVER (PARTITION BY v.entry_id
-				                      ORDER BY v.created_at
+				       CASE WHEN r.rule = 'burst_prefix'
+				            THEN v.ip_prefix::text
+				            ELSE v.entry_id::text END AS k
+				  FROM votes v
+				 WHERE v.contest_id = r.contest_id AND v.voided_at IS NULL
+				   AND v.vote_day BETWEEN
+				       ((t0 - 2 * w) AT TIME ZONE 'Asia/Ho_Chi_Minh')::date
+				       AND ((t1 + 2 * w) AT TIME ZONE 'Asia/Ho_Chi_Minh')::date
+				   AND v.created_at BETWEEN t0 - 2 * w AND t1 + 2 * w
+				   AND CASE WHEN r.rule = 'burst_prefix'
+				            THEN v.ip_prefix IS NOT NULL
+				            ELSE v.account_age
+				                 < make_interval(hours => r.max_age_hours) END
+			), g AS (
+				SELECT c.k, min(c.created_at) AS t0, max(c.created_at) AS t1
+				  FROM c WHERE c.id > lo AND c.id <= hi
+				 GROUP BY 1
+			), a AS (
+				SELECT c.id, c.entry_id, c.k, c.created_at,
+				       count(*) OVER (PARTITION BY c.k
+				                      ORDER BY c.created_at
 				                      RANGE BETWEEN w PRECEDING
 				                      AND CURRENT ROW) AS back
-				  FROM votes v JOIN g ON v.entry_id = g.entry_id
-				 WHERE v.created_at BETWEEN g.t0 - 2 * w AND g.t1 + 2 * w
-				   AND v.voided_at IS NULL
-				   AND v.account_age < make_interval(hours => r.max_age_hours)
+				  FROM c JOIN g ON c.k = g.k
+				 WHERE c.created_at BETWEEN g.t0 - 2 * w AND g.t1 + 2 * w
 			), b AS (
 				SELECT a.id, a.entry_id,
-				       max(a.back) OVER (PARTITION BY a.entry_id
+				       max(a.back) OVER (PARTITION BY a.k
 				                         ORDER BY a.created_at
 				                         RANGE BETWEEN CURRENT ROW
 				                         AND w FOLLOWING) AS m
@@ -399,8 +379,7 @@ BEGIN
 			), ins AS (
 				INSERT INTO vote_review (vote_id, contest_id, entry_id,
 				                         rule, state)
-				SELECT b.id, r.contest_id, b.entry_id, 'fresh_accounts',
-				       'held'
+				SELECT b.id, r.contest_id, b.entry_id, r.rule, 'held'
 				  FROM b WHERE b.m >= r.min_votes
 				ON CONFLICT (vote_id) DO NOTHING RETURNING 1
 			)
