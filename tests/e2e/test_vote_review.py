@@ -222,7 +222,8 @@ def test_vote_proof_of_work(contest, new_user, make_jpeg, db):
                        json={"rule": "vote_pow", "enabled": True})
     assert_status(r, 200)
     assert {"rule": "vote_pow", "enabled": True} in r.json()["rules"]
-    assert w["owner"].get(f"{API}/contests/{slug}").json()["vote_pow"] is True
+    assert w["owner"].get(f"{API}/contests/{slug}").json()["contest"][
+        "vote_pow"] is True
 
     def rows():
         with db.cursor() as cur:
