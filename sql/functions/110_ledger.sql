@@ -319,6 +319,8 @@ BEGIN
 		flagged := -1;
 		RETURN;
 	END IF;
+	-- Yesterday's digest, once it is over (idle days too).
+	PERFORM ledger_publish();
 	SELECT last_vote INTO lo FROM review_cursor WHERE id = 1;
 	SELECT max(id) INTO hi FROM votes;
 	IF hi IS NULL OR hi <= lo THEN
@@ -420,7 +422,6 @@ BEGIN
 	IF flagged > 0 THEN
 		PERFORM pg_notify('netdep_boards', '');
 	END IF;
-	PERFORM ledger_publish();
 END
 $$;
 
