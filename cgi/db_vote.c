@@ -46,8 +46,9 @@ enum board_col {
 static const struct stmt q[Q__MAX] = {
     [Q_CAST] = {"vote_cast",
                 "SELECT outcome, vote_count, votes_left FROM "
-                "vote_cast(now(), $1, $2, $3::inet, decode($4, 'hex'), $5)",
-                5, CAST__MAX},
+                "vote_cast(now(), $1, $2, $3::inet, decode($4, 'hex'), $5, "
+                "decode($6, 'hex'), to_timestamp($7::bigint), $8::boolean)",
+                8, CAST__MAX},
     [Q_FOLD] = {"vote_fold", "SELECT vote_fold()", 0, 1},
     [Q_PURGE] = {"vote_purge", "SELECT vote_purge_forensics($1::int, $2::int)",
                  2, PURGE__MAX},
@@ -104,7 +105,9 @@ db_vote_cast(struct db *db, struct arena *a, const struct vote_cast_in *in,
 		return DB_ERR;
 	rc = db_exec(db, a, &q[Q_CAST],
 	             (const char *[]){entry, voter, in->ip, in->ua_hash_hex,
-	                              in->idem_key},
+	                              in->idem_key, in->pow_sig_hex,
+	                              in->pow_expires,
+	                              in->pow_bad ? "true" : "false"},
 	             &rs);
 	if (rc != DB_OK)
 		return rc == DB_NONE ? DB_ERR

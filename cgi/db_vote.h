@@ -18,6 +18,12 @@ struct vote_cast_in {
 	const char *ip;          /* the client's address, text */
 	const char *ua_hash_hex; /* hash of the user agent, hex */
 	const char *idem_key;    /* Idempotency-Key, or NULL */
+	/* A proof of work (issue 16): its signature (hex) and expiry (unix
+	 * seconds, decimal) when one verified, else NULL; pow_bad 1 when one
+	 * was sent and did not verify. */
+	const char *pow_sig_hex;
+	const char *pow_expires;
+	int         pow_bad;
 };
 
 /* What vote_cast() decided (sql/functions/030_votes.sql). */

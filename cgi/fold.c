@@ -19,6 +19,7 @@
 #include "arena.h"
 #include "config.h"
 #include "db_account.h"
+#include "db_ledger.h"
 #include "db_tracks.h"
 #include "db_vote.h"
 #include "log.h"
@@ -28,6 +29,7 @@
 #define PURGE_BATCH        5000L
 #define RETRY_MS           1000 /* after a lost database */
 #define SNAPSHOT_EVERY_SEC 60   /* weekly snapshots due (issue 16) */
+#define REVIEW_EVERY_MS    1000 /* fraud rules over new votes (issue 16) */
 
 static volatile sig_atomic_t fold_stop;
 
@@ -82,6 +84,7 @@ fold_main(const struct config *cfg)
 	long             every = cfg->fold_ms;
 	long             days = cfg->forensics_days;
 	time_t           next_purge = 0, next_snap = 0;
+	double           next_review = 0;
 
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
 	/* Its own name, so "pgrep -x netdep -P master" counts workers only. */
@@ -114,6 +117,21 @@ fold_main(const struct config *cfg)
 		db_tag(db, "netdep-folder"); /* its application_name */
 		rc = db_vote_fold(db, &a);
 		metrics_fold(rc >= 0, wall_ms());
+		/*
+		 * The fraud rules run here, over the votes cast since the last
+		 * scan, not in the vote's transaction: a flagged vote is held
+		 * for review (110_ledger.sql, review_scan()), and the day's
+		 * ledger digest is published after midnight.
+		 */
+		if (rc >= 0 && wall_ms() >= next_review) {
+			long long held = 0;
+
+			if (db_review_scan(db, &a, &held) == DB_OK && held > 0)
+				log_msg("info",
+				        "folder: %lld votes held for review",
+				        held);
+			next_review = wall_ms() + REVIEW_EVERY_MS;
+		}
 		if (rc == DB_LOST) {
 			fold_sleep_ms(RETRY_MS);
 		} else if (rc >= 0 && time(NULL) >= next_purge) {

@@ -14,6 +14,7 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "brake.h"
 #include "db_vote.h"
 #include "handlers.h"
 #include "input.h"
@@ -21,6 +22,7 @@
 #include "outcome.h"
 #include "reads.h"
 #include "resp.h"
+#include "valid.h"
 
 #define IDEM_KEY_MIN 8
 #define IDEM_KEY_MAX 64
@@ -49,6 +51,7 @@ h_vote_cast(struct req *r)
 	char                ua_hex[2 * sizeof(h) + 1];
 	struct vote_cast_in in;
 	struct vote_result  res;
+	struct brake_pow    pow; /* in.pow_sig_hex points into it */
 	int                 rc;
 
 	if (r->idem_key != NULL && !vote_key_ok(r->idem_key)) {
@@ -65,6 +68,27 @@ h_vote_cast(struct req *r)
 	                           .ip = r->remote_addr,
 	                           .ua_hash_hex = ua_hex,
 	                           .idem_key = r->idem_key};
+	/*
+	 * A proof of work in X-Altcha (a contest may ask one per vote,
+	 * issue 16): checked here (two hashes and the key), spent once by
+	 * vote_cast() only when the contest asks for it.  Without the header
+	 * nothing is read.
+	 */
+	if (r->pow_proof != NULL && *r->pow_proof != '\0') {
+		struct valid_value pv = {1, r->pow_proof, strlen(r->pow_proof),
+		                         0};
+
+		if (pv.len > POW_MAX_TEXT)
+			in.pow_bad = 1;
+		else if ((rc = brake_pow_read(r, &pv, &pow)) != DB_OK)
+			return resp_db_error(r, rc);
+		else if (pow.have) {
+			in.pow_sig_hex = pow.proof.sig_hex;
+			in.pow_expires =
+			    arena_printf(r->a, "%lld", pow.proof.expires);
+		} else
+			in.pow_bad = 1;
+	}
 	if ((rc = db_vote_cast(r->db, r->a, &in, &res)) != DB_OK) {
 		metrics_vote(METRICS_VOTE_DB_ERROR);
 		return resp_db_error(r, rc);

@@ -63,6 +63,17 @@ int h_week_csv(struct req *);
 int h_fraud_report(struct req *);
 int h_votes_void(struct req *);
 int h_votes_restore(struct req *);
+/* h_ledger.c: review of flagged votes, appeals, the ledger (issue 16) */
+int h_fraud_rules_get(struct req *);
+int h_fraud_rules_put(struct req *);
+int h_review_list(struct req *);
+int h_review_confirm(struct req *);
+int h_review_void(struct req *);
+int h_review_mine(struct req *);
+int h_appeal_file(struct req *);
+int h_appeals_list(struct req *);
+int h_appeal_answer(struct req *);
+int h_ledger_digests(struct req *);
 int h_admin_contest_create(struct req *);
 int h_admin_contest_update(struct req *);
 int h_admin_category_add(struct req *);

@@ -156,6 +156,21 @@ static const struct outcome outcomes[] = {
      "sau khi bắt đầu) hoặc nằm ngoài giới hạn cho phép."},
     {NULL, "criteria_duplicate", 400, "invalid_field",
      "Tên các tiêu chí phải khác nhau."},
+    /* review of flagged votes and appeals (issue 16) */
+    {NULL, "invalid_field", 400, NULL,
+     "Giá trị của trường %s không hợp lệ; hãy kiểm tra lại."},
+    {NULL, "no_appeal", 404, NULL, "Không tìm thấy khiếu nại này."},
+    {"vote", "pow_required", 403, NULL,
+     "Cuộc thi này yêu cầu thiết bị của bạn giải một thử thách nhỏ trước "
+     "mỗi lượt bình chọn; hãy tải lại trang rồi bình chọn lại."},
+    {"vote", "pow_invalid", 400, NULL,
+     "Lời giải thử thách không hợp lệ hoặc đã hết hạn; hãy tải lại trang "
+     "rồi bình chọn lại."},
+    {"vote", "pow_reused", 409, NULL,
+     "Lời giải thử thách này đã được dùng; mỗi lượt bình chọn cần một "
+     "thử thách mới."},
+    {"appeal", "already_answered", 409, NULL,
+     "Khiếu nại này đã được trả lời rồi."},
 };
 
 const struct outcome *

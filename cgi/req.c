@@ -91,6 +91,7 @@ req_load(struct req *r, void *fcgi, struct arena *a, struct db *db,
 		r->content_type = NULL;
 	r->csrf_header = param(f, "HTTP_X_CSRF_TOKEN");
 	r->idem_key = param(f, "HTTP_IDEMPOTENCY_KEY");
+	r->pow_proof = param(f, "HTTP_X_ALTCHA");
 	r->if_none_match = param(f, "HTTP_IF_NONE_MATCH");
 
 	uri = param(f, "REQUEST_URI");

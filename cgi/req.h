@@ -76,6 +76,7 @@ struct req {
 	const char *user_agent; /* "" when absent */
 	const char *csrf_header;
 	const char *idem_key;
+	const char *pow_proof; /* X-Altcha: a solved challenge (issue 16) */
 	const char *if_none_match;
 
 	/* Filled by the router. */

@@ -24,7 +24,9 @@
 	"'unit_code', (SELECT u.code FROM units u WHERE u.id = e.unit_id), "                                                               \
 	"'votes', "                                                                                                                        \
 	"coalesce((SELECT s.votes FROM entry_stats s WHERE s.entry_id = "                                                                  \
-	"e.id), 0), 'created_at', e.created_at, 'url', '/e/' || "                                                                          \
+	"e.id), 0), 'under_review', (SELECT count(*) FROM vote_review vr "                                                                 \
+	"WHERE vr.entry_id = e.id AND vr.state = 'held'), "                                                                                \
+	"'created_at', e.created_at, 'url', '/e/' || "                                                                                     \
 	"e.id, 'media', jsonb_build_object('width', m.display_width, "                                                                     \
 	"'height', m.display_height, 'thumb_width', m.thumb_width, "                                                                       \
 	"'thumb_height', m.thumb_height, 'thumb_jpeg', " MEDIA_URL(                                                                        \
@@ -59,6 +61,7 @@
 	"'vote_until', c.vote_until, 'results_at', c.results_at, "             \
 	"'max_entries', c.max_entries, 'votes_per_day', c.votes_per_day, "     \
 	"'vote_rule', c.vote_rule, 'public_weight', c.public_weight, "         \
+	"'vote_pow', c.vote_pow, "                                             \
 	"'unit', (SELECT jsonb_build_object('code', u.code, 'name', u.name) "  \
 	"FROM units u WHERE u.id = c.unit_id), 'open_to_all', c.open_to_all, " \
 	"'jury_weight', 100 - c.public_weight, 'min_short_side', "             \

@@ -13,6 +13,7 @@
 #include "db_entry.h"
 #include "db_janitor.h"
 #include "db_jury.h"
+#include "db_ledger.h"
 #include "db_metrics.h"
 #include "db_ops.h"
 #include "db_search.h"
@@ -33,5 +34,6 @@ const struct stmt_set *const stmt_sets[] = {
     &db_vote_set,    /* votes, boards, the folder */
     &db_unit_set,    /* the unit tree (issue 15) */
     &db_tracks_set,  /* prize tracks, weekly snapshots (issue 16) */
+    &db_ledger_set,  /* vote ledger, review, appeals (issue 16) */
     NULL,
 };

@@ -306,6 +306,15 @@
     return pic;
   }
 
+  // "đang xác minh" (issue 16): the votes of e held for review, a badge
+  // next to its count; an empty text node when there are none.
+  function underReview(e) {
+    const n = Number(e && e.under_review) || 0;
+    if (n <= 0) return document.createTextNode('');
+    return el('span', { class: 'badge review', title: 'Phiếu đang được ban tổ chức xác minh: chưa tính để xét giải' },
+      ' · ' + num(n) + ' đang xác minh');
+  }
+
   // An entry's card for grids (gallery, home).
   function card(e, words) {
     const li = el('li', { class: 'card' });
@@ -317,7 +326,9 @@
     const au = e.author || {};
     const by = [au.display_name, au.unit || e.unit].filter(Boolean).join(' · ');
     if (by) body.appendChild(el('p', { class: 'by' }, by));
-    body.appendChild(el('p', { class: 'votes' }, num(e.votes) + ' ' + words));
+    const votes = el('p', { class: 'votes' }, num(e.votes) + ' ' + words);
+    votes.appendChild(underReview(e));
+    body.appendChild(votes);
     a.appendChild(body);
     li.appendChild(a);
     return li;
@@ -379,7 +390,7 @@
     errorFrom: errorFrom, message: message, missing: missing, session: session,
     loadSession: loadSession, setSession: setSession, logout: logout,
     safeNext: safeNext, loginUrl: loginUrl, param: param, contest: contest,
-    picture: picture, card: card, showError: showError, uuid: uuid, searchBox: searchBox,
+    picture: picture, card: card, underReview: underReview, showError: showError, uuid: uuid, searchBox: searchBox,
     remembered: remembered, phase: (p) => T.phases[p] || p
   };
 

@@ -37,6 +37,21 @@
     button.disabled = true;
   }
 
+  // A solved challenge (static/pow.js, loaded the first time it is needed).
+  async function powProof() {
+    if (!window.NDPow) {
+      await new Promise((resolve, reject) => {
+        const sc = document.createElement('script');
+        sc.src = '/pow.js';
+        sc.onload = resolve;
+        sc.onerror = reject;
+        document.head.appendChild(sc);
+      });
+    }
+    const c = await api('GET', '/challenge');
+    return window.NDPow.solve(c.challenge);
+  }
+
   async function vote() {
     if (!ND.session.user && !(await ND.loadSession(true))) { location.assign(ND.loginUrl()); return; }
     button.disabled = true;
@@ -44,7 +59,17 @@
     button.textContent = T.voting;
     say('', true);
     try {
-      const r = await api('POST', '/entries/' + id + '/votes', { headers: { 'Idempotency-Key': ND.uuid() } });
+      const headers = { 'Idempotency-Key': ND.uuid() };
+      let r;
+      try {
+        r = await api('POST', '/entries/' + id + '/votes', { headers: headers });
+      } catch (e) {
+        // A contest may ask a proof of work per vote (issue 16): solve a
+        // fresh challenge and send the vote once more with it.
+        if (!['pow_required', 'pow_invalid', 'pow_reused'].includes(e.code)) throw e;
+        headers['X-Altcha'] = await powProof();
+        r = await api('POST', '/entries/' + id + '/votes', { headers: headers });
+      }
       $('vote-count').textContent = num(r.vote_count);
       setLeft(r.votes_left);
       say(T.thanks, true);

@@ -92,7 +92,9 @@
       cell.appendChild(name);
       if (r.who) cell.appendChild(el('span', { class: 'who' }, r.who));
       li.appendChild(cell);
-      li.appendChild(el('span', { class: 'count' }, num(r.votes) + ' ' + T.votes));
+      const count = el('span', { class: 'count' }, num(r.votes) + ' ' + T.votes);
+      count.appendChild(ND.underReview(r)); // issue 16: "đang xác minh"
+      li.appendChild(count);
       return li;
     }));
     $('board-empty').hidden = rows.length > 0;
@@ -105,7 +107,7 @@
       rows = (data.entries || []).map((r) => ({
         rank: r.rank, votes: r.votes,
         label: (r.entry.number ? T.number + r.entry.number + ' · ' : '') + r.entry.title, href: '/e/' + encodeURIComponent(r.entry.id),
-        who: [r.entry.author && r.entry.author.display_name, r.entry.unit].filter(Boolean).join(' · ')
+        who: [r.entry.author && r.entry.author.display_name, r.entry.unit].filter(Boolean).join(' · '), under_review: r.entry.under_review
       }));
     } else {
       const data = await api('GET', base + '/leaderboard/units?limit=20&level=' + level + '&sort=' + sort);

@@ -119,5 +119,9 @@ int admin_unit_map(int argc, char **argv);
 int admin_tracks_set(int argc, char **argv);
 int admin_tracks_show(int argc, char **argv);
 int admin_snapshot_take(int argc, char **argv);
+int admin_ledger(int argc, char **argv);
+int admin_fraud_rules(int argc, char **argv);
+int admin_review(int argc, char **argv);
+int admin_appeals(int argc, char **argv);
 
 #endif

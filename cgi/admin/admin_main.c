@@ -113,6 +113,21 @@ static const char help_text[] =
     "  tracks show SLUG            every track computed, as JSON\n"
     "  snapshot take [SLUG]        take the weekly snapshots due now (the\n"
     "                              folder does it every minute)\n"
+    "Votes under review and the ledger (issue 16):\n"
+    "  ledger verify               recompute every hash chain of the vote\n"
+    "                              ledger; exit 1 and name the first broken\n"
+    "                              link (chain, seq, event, vote) if any\n"
+    "  ledger digest [--days N]    the published daily digests (JSON)\n"
+    "  fraud-rules show SLUG       the contest's fraud rules (JSON)\n"
+    "  fraud-rules set SLUG RULE [--enabled yes|no] [--min-votes N]\n"
+    "                  [--window-minutes N] [--max-age-hours N]\n"
+    "                              RULE: burst_prefix, fresh_accounts,\n"
+    "                              shared_device (README, issue 16)\n"
+    "  review list SLUG            the votes held for review (JSON)\n"
+    "  review confirm|void SLUG --reason TEXT [--entry ID]\n"
+    "                              decide every held vote (of one entry)\n"
+    "  appeals list [--open yes]   entrants' appeals (JSON)\n"
+    "  appeals answer ID TEXT      answer an appeal (the entrant sees it)\n"
     "\n"
     "Other:\n"
     "  check-sql                   prepare every statement (for tests)\n"
@@ -309,6 +324,10 @@ enum cmd {
 	CMD_TRACKS_SET,
 	CMD_TRACKS_SHOW,
 	CMD_SNAPSHOT_TAKE,
+	CMD_LEDGER,
+	CMD_FRAUD_RULES,
+	CMD_REVIEW,
+	CMD_APPEALS,
 	CMD_CHECK_SQL,
 	CMD_GALLERY_PLAN,
 	CMD_SEARCH_PLAN,
@@ -342,6 +361,10 @@ static const struct {
     {"tracks", "set", admin_tracks_set},         /* CMD_TRACKS_SET */
     {"tracks", "show", admin_tracks_show},       /* CMD_TRACKS_SHOW */
     {"snapshot", "take", admin_snapshot_take},   /* CMD_SNAPSHOT_TAKE */
+    {"ledger", NULL, admin_ledger},              /* CMD_LEDGER */
+    {"fraud-rules", NULL, admin_fraud_rules},    /* CMD_FRAUD_RULES */
+    {"review", NULL, admin_review},              /* CMD_REVIEW */
+    {"appeals", NULL, admin_appeals},            /* CMD_APPEALS */
     {"check-sql", NULL, check_sql},              /* CMD_CHECK_SQL */
     {"gallery-plan", NULL, gallery_plan},        /* CMD_GALLERY_PLAN */
     {"search-plan", NULL, search_plan},          /* CMD_SEARCH_PLAN */

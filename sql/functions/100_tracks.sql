@@ -19,10 +19,11 @@
 SET search_path = netdep, pg_catalog;
 
 -- The one definition of the votes that count for prizes: valid votes of
--- a contest, by entry, cast in [p_from, p_until) (NULL: unbounded).
--- Everything that ranks by votes for a prize (popularity, combined,
--- unit, weekly snapshots) reads it, so narrowing "valid" (votes under
--- review, issue 16's quarantine) is a change here only.
+-- a contest that no fraud rule holds for review (vote_review, issue 16's
+-- quarantine: a held vote counts on the boards as "đang xác minh", not
+-- for a prize until a judge confirms it), by entry, cast in
+-- [p_from, p_until) (NULL: unbounded).  Everything that ranks by votes
+-- for a prize (popularity, combined, unit, weekly snapshots) reads it.
 CREATE FUNCTION prize_votes(p_contest bigint, p_from timestamptz,
                             p_until timestamptz)
 RETURNS TABLE (entry_id bigint, votes bigint)
@@ -33,6 +34,8 @@ AS $$
 	 WHERE v.contest_id = p_contest AND v.voided_at IS NULL
 	   AND (p_from IS NULL OR v.created_at >= p_from)
 	   AND (p_until IS NULL OR v.created_at < p_until)
+	   AND NOT EXISTS (SELECT 1 FROM vote_review r
+	                    WHERE r.vote_id = v.id AND r.state = 'held')
 	 GROUP BY v.entry_id
 $$;
 
