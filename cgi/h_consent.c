@@ -41,8 +41,9 @@ int
 h_consent_texts(struct req *r)
 {
 	const char *json = NULL;
+	int         rc = db_consent_texts(r->db, r->a, &json);
 
-	return json_answer(r, db_consent_texts(r->db, r->a, &json), json);
+	return json_answer(r, rc, json);
 }
 
 static const char *
@@ -55,9 +56,9 @@ int
 h_me_consent(struct req *r)
 {
 	const char *json = NULL;
+	int         rc = db_consent_of(r->db, r->a, account_id(r), &json);
 
-	return json_answer(r, db_consent_of(r->db, r->a, account_id(r), &json),
-	                   json);
+	return json_answer(r, rc, json);
 }
 
 enum by_field {
