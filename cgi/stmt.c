@@ -9,6 +9,7 @@
 
 #include "db.h"
 #include "db_account.h"
+#include "db_cert.h"
 #include "db_consent.h"
 #include "db_contest.h"
 #include "db_entry.h"
@@ -33,5 +34,6 @@ const struct stmt_set *const stmt_sets[] = {
     &db_vote_set,    /* votes, boards, the folder */
     &db_unit_set,    /* the unit tree (issue 15) */
     &db_consent_set, /* consent, minors, data rights (issue 16) */
+    &db_cert_set,    /* certificates (issue 16) */
     NULL,
 };

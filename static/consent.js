@@ -1,7 +1,7 @@
 // netdep consent and data rights (issue 16): the consent texts shown
 // beside their checkbox (registration, upload: data-consent names the
 // kinds), and on "my entries" the participant's consents, the guardian's
-// form for a participant who may be under 16, the
+// form for a participant who may be under 16, their certificates, the
 // data download and the erasure of the account.
 'use strict';
 
@@ -14,7 +14,9 @@
     consents: 'Bạn đã đồng ý {n} lần (thể lệ, công bố ảnh).',
     guardianSaved: 'Đã ghi nhận sự đồng ý của người giám hộ.',
     needTick: 'Người giám hộ cần đánh dấu ô đồng ý.',
-    eraseDone: 'Tài khoản và dữ liệu của bạn đã được xoá.'
+    eraseDone: 'Tài khoản và dữ liệu của bạn đã được xoá.',
+    cert: 'Giấy chứng nhận: {label} – {title}',
+    certPending: 'đang tạo…'
   };
   const { $, el, api, fill } = ND;
 
@@ -38,6 +40,22 @@
     if (mine.guardian_given) lines.push(T.guardianGiven);
     say('consent-now', lines.join(' '));
     $('guardian-form').hidden = !(mine.guardian_needed && !mine.guardian_given);
+  }
+
+  async function showCerts() {
+    let data;
+    try { data = await api('GET', '/me/certificates'); } catch (e) { return; }
+    $('my-certs').replaceChildren(...(data.certificates || []).map((c) => {
+      const li = el('li', {}, fill(T.cert, { label: c.label, title: c.entry_title }) + ' ');
+      if (c.ready) {
+        li.append(el('a', { href: '/certificates/' + c.code }, 'Xem'), ' · ',
+          el('a', { href: '/certificates/' + c.code + '.pdf' }, 'PDF'), ' · ',
+          el('a', { href: '/certificates/' + c.code + '.png' }, 'PNG'));
+      } else {
+        li.append(T.certPending);
+      }
+      return li;
+    }));
   }
 
   function setupMe() {
@@ -70,6 +88,7 @@
       if (!await ND.loadSession(true)) return;
       setupMe();
       await showMine();
+      await showCerts();
     } catch (e) {
       ND.showError('error', e);
     }

@@ -184,7 +184,8 @@ RETURN (SELECT jsonb_build_object(
 -- caller unlinks them after the commit, as the janitor does; what a crash
 -- leaves, the orphan sweep removes); the personal data goes (name, e-mail,
 -- phone, birth year, unit; the guardian's name and contact); the
--- sessions end; the login is disabled.  The account row stays, renamed
+-- sessions end; the login is disabled; its certificates are deleted
+-- (their codes answered with the tokens).  The account row stays, renamed
 -- "deleted-<id>", so the votes it cast still count (votes.voter_id) but
 -- name nobody: their addresses and device hashes are cleared too.  One
 -- audit row.
@@ -223,8 +224,13 @@ BEGIN
 	       password_hash = '$argon2id$erased', disabled_at = now(),
 	       erased_at = now()
 	 WHERE id = p_account;
+	-- Certificates name the person: they go, files and all.
 	RETURN QUERY SELECT m.token FROM media m JOIN entries e
 	                ON e.id = m.entry_id
-	              WHERE e.account_id = p_account ORDER BY m.token;
+	              WHERE e.account_id = p_account
+	             UNION ALL
+	             SELECT k.code FROM certificates k
+	              WHERE k.account_id = p_account;
+	DELETE FROM certificates WHERE account_id = p_account;
 END
 $$;
