@@ -7,6 +7,7 @@
  */
 #include <string.h>
 
+#include "cert_queue.h"
 #include "consent.h"
 #include "db_consent.h"
 #include "handlers.h"
@@ -208,8 +209,14 @@ h_me_erase(struct req *r)
 
 		if (token == NULL)
 			continue;
+		/* An entry's token or a certificate's code (a store token
+		 * too): every file either may have. */
 		if (store_unpublish(r->store, token) != 0 ||
-		    store_remove_all(r->store, token, NULL) != 0)
+		    store_remove_all(r->store, token, NULL) != 0 ||
+		    store_remove(r->store, STORE_PRIV, token,
+		                 CERT_PNG_SUFFIX) != 0 ||
+		    store_remove(r->store, STORE_PRIV, token,
+		                 CERT_PDF_SUFFIX) != 0)
 			failed++;
 	}
 	if (failed > 0)

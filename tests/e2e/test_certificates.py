@@ -38,7 +38,7 @@ def run(args, data, suffix):
 
 
 def test_certificates_drawn_in_the_background_verified_and_zipped(
-        contest, new_user, make_jpeg, anon, base_url):
+        contest, new_user, make_jpeg, anon, media_dir):
     slug = contest(title="Cuộc thi ảnh “Tuổi trẻ Việt Nam” 2026")
     admin = new_user(role="admin")
     winner = new_user(display_name="Nguyễn Thị Hằng Ước")
@@ -115,4 +115,14 @@ def test_certificates_drawn_in_the_background_verified_and_zipped(
     for n in names:
         head = z.read(n)[:5]
         assert head in (b"%PDF-", b"\x89PNG\r"), (n, head)
-    assert os.path.basename(names[0])
+    # A participant who erases their account takes their certificate
+    # along: the page, the facts and the files are gone.
+    gone = part[0]["code"]
+    assert_status(taking_part.post(f"{API}/me/erase",
+                                   json={"confirm": taking_part.username}),
+                  200)
+    assert_error(anon.get(f"{API}/certificates/{gone}"), 404,
+                 "no_certificate")
+    left = [f for base, _, files in os.walk(media_dir) for f in files
+            if f.startswith(gone)]
+    assert left == [], left
