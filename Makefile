@@ -45,6 +45,8 @@ CPPFLAGS  += -Icgi $(PKG_CFLAGS)
 CFLAGS    += $(STD) $(WARN) $(OPT) -pthread $(EXTRA_CFLAGS)
 LDFLAGS   += $(EXTRA_LDFLAGS)
 LDLIBS    += $(PKG_LIBS) -ljpeg -lunistring -lfcgi -lm -pthread
+# Certificates (issue 16): QR codes, PDF with an embedded font, CRC-32.
+LDLIBS    += -lqrencode -lhpdf -lz
 
 # --- what exists ---------------------------------------------------------
 LIB_SRC   := $(filter-out cgi/main.c,$(wildcard cgi/*.c))

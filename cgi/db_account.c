@@ -82,13 +82,19 @@ enum session_col {
 static const struct stmt q[Q__MAX] = {
     /* No row: the username is taken (any case; the unique index is on
      * lower(username)). */
+    /* $10 not NULL: registered on the site, with the consents to the
+     * rules and publication (120_consent.sql) in the same statement. */
     [Q_CREATE] = {"account_create",
-                  "INSERT INTO accounts (username, display_name, unit, "
-                  "unit_id, email, phone, password_hash, organiser_made) "
-                  "VALUES ($1, $2, coalesce($3, ''), $4::bigint, $5, $6, $7, "
-                  "$8::boolean) ON CONFLICT ((lower(username))) DO NOTHING "
-                  "RETURNING id",
-                  8, CREATE__MAX},
+                  "WITH n AS (INSERT INTO accounts (username, display_name, "
+                  "unit, unit_id, email, phone, password_hash, "
+                  "organiser_made, birth_year) VALUES ($1, $2, coalesce($3, "
+                  "''), $4::bigint, $5, $6, $7, $8::boolean, $9::integer) ON "
+                  "CONFLICT ((lower(username))) DO NOTHING RETURNING id) "
+                  ", k AS (INSERT INTO consents (account_id, text_id, ip) "
+                  "SELECT n.id, t, $10::inet FROM n, consent_current_ids("
+                  "ARRAY['rules', 'publication']) t WHERE $10 IS NOT NULL) "
+                  "SELECT id FROM n",
+                  10, CREATE__MAX},
     [Q_CRED] = {"account_cred",
                 "SELECT id, password_hash FROM accounts WHERE "
                 "lower(username) = lower($1) AND disabled_at IS NULL",
@@ -210,7 +216,8 @@ db_account_create(struct db *db, struct arena *a, const struct account_new *in,
 	             (const char *[]){in->username, in->display_name, in->unit,
 	                              in->unit_id, in->email, in->phone,
 	                              in->password_hash,
-	                              in->organiser_made ? "true" : "false"},
+	                              in->organiser_made ? "true" : "false",
+	                              in->birth_year, in->consent_ip},
 	             &rs);
 	if (rc == DB_NONE)
 		*why = rs.sqlstate != NULL ? ACCOUNT_INVALID : ACCOUNT_TAKEN;

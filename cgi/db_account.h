@@ -21,6 +21,11 @@ struct account_new {
 	const char *phone;   /* NULL when none */
 	const char *password_hash;
 	int         organiser_made; /* made with netdep-admin */
+	const char *birth_year;     /* decimal, NULL when not stated */
+	/* Registration through the site: the consents to the rules and
+	 * publication (current versions) are recorded with the account,
+	 * from this address; NULL for an account an organiser made. */
+	const char *consent_ip;
 };
 
 /* Why an account was not created. */

@@ -307,10 +307,12 @@ static const struct stmt q[Q__MAX] = {
      * (netdep-admin): not those the janitor purged, so what a crash
      * between its mark and its unlinks left counts as orphans.
      */
+    /* Certificates' codes name their files too (issue 16). */
     [Q_TOKENS] = {"media_tokens",
-                  "SELECT m.token FROM media m JOIN entries e ON e.id = "
-                  "m.entry_id WHERE e.files_purged_at IS NULL ORDER BY "
-                  "m.token COLLATE \"C\"",
+                  "SELECT t FROM (SELECT m.token AS t FROM media m JOIN "
+                  "entries e ON e.id = m.entry_id WHERE e.files_purged_at IS "
+                  "NULL UNION ALL SELECT code FROM certificates) x ORDER BY "
+                  "t COLLATE \"C\"",
                   0, ONE__MAX},
 };
 

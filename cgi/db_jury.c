@@ -61,7 +61,8 @@ static const struct stmt q[Q__MAX] = {
          "SELECT coalesce(jsonb_agg(" ENTRY_JSON " || " ENTRY_PRIVATE_JSON
          " || jsonb_build_object('author_username', a.username, 'similar', "
          "entry_similar(e.id, $1, " SIMILAR_MAX_BITS_SQL ", 5), 'hints', "
-         "entry_photo_hints(e.id, " SIMILAR_MAX_BITS_SQL ")) ORDER BY "
+         "entry_photo_hints(e.id, " SIMILAR_MAX_BITS_SQL "), "
+         "'guardian_missing', entry_guardian_missing(e.id)) ORDER BY "
          "e.created_at, e.id), '[]')" ENTRY_FROM
          "WHERE e.status = 'pending' AND is_judge_of($1, e.contest_id) AND "
          "NOT jury_conflict($1, e.id) AND ($2::text IS NULL OR c.slug = $2)",
@@ -306,10 +307,13 @@ db_mod_decide(struct db *db, struct arena *a, const char *entry,
 	*coi = 0;
 	rc = db_exec(db, a, &q[Q_MOD_DECIDE],
 	             (const char *[]){entry, uid, status, reason}, &rs);
-	if (rc == DB_NONE)
+	if (rc == DB_NONE && rs.constraint != NULL)
 		*coi =
-		    rs.constraint != NULL &&
-		    strcmp(rs.constraint, "entries_conflict_of_interest") == 0;
+		    strcmp(rs.constraint, "entries_conflict_of_interest") == 0
+		        ? MOD_REFUSED_COI
+		    : strcmp(rs.constraint, "entries_guardian_consent") == 0
+		        ? MOD_REFUSED_GUARDIAN
+		        : 0;
 	if (rc == DB_OK)
 		*contest = rows_str(&rs, 0, DECIDE_CONTEST, NULL);
 	return rc;

@@ -31,11 +31,19 @@ struct mod_info {
 int db_mod_info(struct db *db, struct arena *a, const char *entry,
                 const char *uid, struct mod_info *out);
 
+/* Why a rule of the schema refused a decision (db_mod_decide's *coi). */
+enum mod_refused {
+	MOD_REFUSED_NONE,     /* MOD_REFUSED_NONE: it was no longer pending */
+	MOD_REFUSED_COI,      /* MOD_REFUSED_COI: conflict of interest */
+	MOD_REFUSED_GUARDIAN, /* MOD_REFUSED_GUARDIAN: under 16, no guardian */
+	MOD_REFUSED__MAX
+};
+
 /*
  * Decides a pending entry (status approved or rejected, reason for a
  * rejection) inside the caller's transaction.  DB_OK with *contest; or
- * DB_NONE: *coi when the conflict-of-interest rule refused it, else the
- * entry was no longer pending.
+ * DB_NONE: *coi (enum mod_refused) says which rule refused it, or 0 when
+ * the entry was no longer pending.
  */
 int db_mod_decide(struct db *db, struct arena *a, const char *entry,
                   const char *uid, const char *status, const char *reason,

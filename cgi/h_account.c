@@ -9,6 +9,7 @@
 #include "auth.h"
 #include "brake.h"
 #include "config.h"
+#include "consent.h"
 #include "db_account.h"
 #include "db_unit.h"
 #include "handlers.h"
@@ -26,6 +27,8 @@ enum reg_field {
 	REG_EMAIL,        /* REG_EMAIL */
 	REG_PHONE,        /* REG_PHONE */
 	REG_ALTCHA,       /* REG_ALTCHA: a solved proof of work (brake.h) */
+	REG_BIRTH_YEAR,   /* REG_BIRTH_YEAR: under 16 needs a guardian */
+	REG_CONSENT,      /* REG_CONSENT: rules and publication (issue 16) */
 	REG__MAX
 };
 
@@ -39,6 +42,9 @@ static const struct valid_field reg_fields[REG__MAX] = {
     {"email", valid_f_email, 0, 254, 0, NULL},
     {"phone", valid_f_phone, 0, 32, 0, NULL},
     {"altcha", valid_f_base64, 4, POW_MAX_TEXT, 0, NULL},
+    {"birth_year", valid_f_int, CONSENT_YEAR_MIN, CONSENT_YEAR_MAX,
+     VALID_REQUIRED, NULL},
+    CONSENT_FIELD,
 };
 
 enum login_field {
@@ -198,7 +204,8 @@ h_account_create(struct req *r)
 
 	if ((rc = input_body(r, &kv, &n)) != 0)
 		return rc;
-	if ((rc = input_check(r, reg_fields, REG__MAX, kv, n, v)) != 0)
+	if ((rc = input_check(r, reg_fields, REG__MAX, kv, n, v)) != 0 ||
+	    (rc = consent_check(r, &v[REG_CONSENT])) != 0)
 		return rc;
 	if ((rc = account_unit_pick(r, &v[REG_UNIT_CODE], &unit_id,
 	                            &v[REG_UNIT].s)) != 0)
@@ -229,7 +236,9 @@ h_account_create(struct req *r)
 	        .unit_id = unit_id,
 	        .email = v[REG_EMAIL].present ? v[REG_EMAIL].s : NULL,
 	        .phone = v[REG_PHONE].present ? v[REG_PHONE].s : NULL,
-	        .password_hash = hash},
+	        .password_hash = hash,
+	        .birth_year = v[REG_BIRTH_YEAR].s,
+	        .consent_ip = r->remote_addr},
 	    &id, &why);
 	sodium_memzero(hash, sizeof(hash));
 	if (rc == DB_NONE && why == ACCOUNT_TAKEN)

@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "consent.h"
+#include "db_consent.h"
 #include "db_contest.h"
 #include "db_entry.h"
 #include "db_jury.h"
@@ -49,6 +51,7 @@ enum up_field {
 	UP_TITLE,    /* UP_TITLE */
 	UP_CAPTION,  /* UP_CAPTION */
 	UP_CATEGORY, /* UP_CATEGORY */
+	UP_CONSENT,  /* UP_CONSENT: rules and publication (issue 16) */
 	UP__MAX
 };
 
@@ -56,6 +59,7 @@ static const struct valid_field up_fields[UP__MAX] = {
     {"title", valid_f_line, 1, 120, VALID_REQUIRED, NULL},
     {"caption", valid_f_block, 0, 2000, 0, NULL},
     {"category", valid_f_int, 1, 9007199254740991LL, 0, NULL},
+    CONSENT_FIELD,
 };
 
 /* The outcome (outcome.c, operation "upload") of a refused image. */
@@ -236,7 +240,9 @@ up_record(struct req *r, const struct upload_contest *c,
 	if (rc != DB_OK)
 		return rc;
 	up_media_row(r, cr->id, token, info, photo, d, &m);
-	if ((rc = db_media_insert(r->db, r->a, &m)) != DB_OK) {
+	if ((rc = db_media_insert(r->db, r->a, &m)) != DB_OK ||
+	    (rc = db_consent_upload(r->db, r->a, in.account, cr->id,
+	                            r->remote_addr)) != DB_OK) {
 		db_rollback(r->db);
 		return rc;
 	}
@@ -301,7 +307,8 @@ up_form(struct req *r, struct valid_value *v, const struct mpart **photo)
 	if (rc != MULTIPART_OK)
 		return resp_error(r, 400, "bad_multipart",
 		                  "The form data is malformed.");
-	if ((rc = input_check(r, up_fields, UP__MAX, kv, nkv, v)) != 0)
+	if ((rc = input_check(r, up_fields, UP__MAX, kv, nkv, v)) != 0 ||
+	    (rc = consent_check(r, &v[UP_CONSENT])) != 0)
 		return rc;
 	*photo = multipart_find(parts, np, "photo");
 	if (*photo == NULL || (*photo)->filename == NULL || (*photo)->len == 0)

@@ -225,9 +225,17 @@ mod_record(struct req *r, const char *eid, int approve, const char *reason,
 	db_rollback(r->db);
 	if (rc != DB_NONE)
 		return rc;
-	if (coi) {
+	if (coi == MOD_REFUSED_COI) {
 		mod_set(o, 403, "conflict_of_interest",
 		        "You have a conflict of interest with this entry.");
+		return DB_NONE;
+	}
+	if (coi == MOD_REFUSED_GUARDIAN) {
+		const struct outcome *g =
+		    outcome_find("moderation", "guardian_consent_missing");
+
+		mod_set(o, g->status, g->code != NULL ? g->code : g->name,
+		        g->message);
 		return DB_NONE;
 	}
 	/* Someone decided between our read and our update. */

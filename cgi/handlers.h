@@ -32,6 +32,19 @@ int h_entry_media(struct req *);
 int h_entry_original(struct req *);
 int h_me_entries(struct req *);
 int h_me_update(struct req *); /* h_account.c: the profile's unit */
+/* h_consent.c: consent, minors, data rights (issue 16) */
+int h_consent_texts(struct req *);
+int h_me_consent(struct req *);
+int h_me_birth_year(struct req *);
+int h_me_guardian(struct req *);
+int h_me_data(struct req *);
+int h_me_erase(struct req *);
+/* h_cert.c: certificates (issue 16) */
+int h_cert_get(struct req *);
+int h_cert_page(struct req *);
+int h_me_certificates(struct req *);
+int h_cert_settings(struct req *);
+int h_cert_zip(struct req *);
 int h_entry_edit(struct req *);
 int h_entry_withdraw(struct req *);
 int h_entry_similar(struct req *);

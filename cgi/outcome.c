@@ -118,6 +118,11 @@ static const struct outcome outcomes[] = {
     {NULL, "not_approved", 409, NULL,
      "Chỉ bài dự thi đã được duyệt mới được chấm hoặc trao giải; bài "
      "này đang ở trạng thái %s."},
+    /* consent and minors (issue 16) */
+    {"moderation", "guardian_consent_missing", 409, NULL,
+     "Tác giả có thể chưa đủ 16 tuổi (Nghị định 13/2023/NĐ-CP): bài chỉ "
+     "được duyệt sau khi cha, mẹ hoặc người giám hộ đồng ý trên trang "
+     "\"Ảnh của tôi\" của tác giả."},
     {NULL, "results_published", 409, NULL,
      "Kết quả đã được công bố: điểm không thể thay đổi nữa."},
     {NULL, "results_not_published", 403, NULL, "Kết quả chưa được công bố."},

@@ -145,8 +145,25 @@ static const struct route routes[] = {
      R_AUTH | R_ADMIN},
     {METHOD_POST, "/api/v1/admin/units/map", h_admin_units_map,
      R_AUTH | R_CSRF | R_ADMIN | R_JSON},
+    /* consent, minors and data rights (issue 16) */
+    {METHOD_GET, "/api/v1/consent", h_consent_texts, 0},
+    {METHOD_GET, "/api/v1/me/consent", h_me_consent, R_AUTH},
+    {METHOD_PUT, "/api/v1/me/birth-year", h_me_birth_year,
+     R_AUTH | R_CSRF | R_JSON},
+    {METHOD_POST, "/api/v1/me/guardian", h_me_guardian,
+     R_AUTH | R_CSRF | R_JSON},
+    {METHOD_GET, "/api/v1/me/data", h_me_data, R_AUTH},
+    {METHOD_POST, "/api/v1/me/erase", h_me_erase, R_AUTH | R_CSRF | R_JSON},
+    /* certificates (issue 16) */
+    {METHOD_GET, "/api/v1/certificates/*", h_cert_get, 0},
+    {METHOD_GET, "/api/v1/me/certificates", h_me_certificates, R_AUTH},
+    {METHOD_PUT, "/api/v1/contests/*/certificates", h_cert_settings,
+     R_AUTH | R_CSRF | R_ADMIN | R_JSON},
+    {METHOD_GET, "/api/v1/contests/*/certificates.zip", h_cert_zip,
+     R_AUTH | R_ADMIN},
     /* server-rendered pages */
     {METHOD_GET, "/e/#", h_page_entry, 0},
+    {METHOD_GET, "/certificates/*", h_cert_page, 0},
 };
 
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))

@@ -9,6 +9,8 @@
 
 #include "db.h"
 #include "db_account.h"
+#include "db_cert.h"
+#include "db_consent.h"
 #include "db_contest.h"
 #include "db_entry.h"
 #include "db_janitor.h"
@@ -35,5 +37,7 @@ const struct stmt_set *const stmt_sets[] = {
     &db_unit_set,    /* the unit tree (issue 15) */
     &db_tracks_set,  /* prize tracks, weekly snapshots (issue 16) */
     &db_ledger_set,  /* vote ledger, review, appeals (issue 16) */
+    &db_consent_set, /* consent, minors, data rights (issue 16) */
+    &db_cert_set,    /* certificates (issue 16) */
     NULL,
 };

@@ -570,6 +570,18 @@ store_unpublish(const struct store *st, const char *token)
 }
 
 int
+store_remove(const struct store *st, enum store_area area, const char *token,
+             const char *suffix)
+{
+	char rel[STORE_PATH_MAX];
+
+	if (area < 0 || area >= STORE_AREA__MAX ||
+	    rel_name(token, suffix, rel, sizeof(rel)) < 0)
+		return -1;
+	return unlink_rel(st->area_fd[area], rel);
+}
+
+int
 store_remove_all(const struct store *st, const char *token,
                  const char *const *orig_suffixes)
 {

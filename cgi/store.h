@@ -146,6 +146,13 @@ int store_remove_all(const struct store *st, const char *token,
                      const char *const *orig_suffixes);
 
 /*
+ * Removes area's file <token><suffix> (a certificate's, say: issue 16);
+ * a missing file is fine.  Returns 0, or -1 with errno set.
+ */
+int store_remove(const struct store *st, enum store_area area,
+                 const char *token, const char *suffix);
+
+/*
  * Removes regular files in tmp/ whose mtime is older than max_age seconds
  * (writes that died half way).  Returns the number removed, or -1 with
  * errno set.

@@ -84,7 +84,8 @@ def populate(a):
         name = f"bench{i:02d}"
         r = u.call("POST", "/api/v1/accounts", (201,), json={
             "username": name, "password": secrets.token_urlsafe(18),
-            "display_name": f"Người dự thi {i}", "unit": f"Chi đoàn {i % 4}"})
+            "display_name": f"Người dự thi {i}", "unit": f"Chi đoàn {i % 4}",
+            "birth_year": 1995, "consent": True})
         u.csrf = r.json()["csrf_token"]
         users.append(u)
 
@@ -100,7 +101,7 @@ def populate(a):
             r = users[v].call(
                 "POST", f"/api/v1/contests/{SLUG}/entries", (201,),
                 files={"photo": (f"up-{k}.jpg", f, "image/jpeg")},
-                data={"title": f"Bài dự thi số {k}",
+                data={"consent": "yes", "title": f"Bài dự thi số {k}",
                       "caption": "Ảnh tạo cho bench",
                       "category": str(cats[k % len(cats)])})
         owner[r.json()["entry"]["id"]] = v
@@ -232,7 +233,8 @@ def vote_visible_after(a):
     u = Api(a.url)
     r = u.call("POST", "/api/v1/accounts", (201,), json={
         "username": "benchlate", "password": secrets.token_urlsafe(18),
-        "display_name": "Late voter", "unit": "Bench"})
+        "display_name": "Late voter", "unit": "Bench", "birth_year": 1995,
+        "consent": True})
     u.csrf = r.json()["csrf_token"]
     anon = requests.Session()
     board_url = f"{a.url}/api/v1/contests/{SLUG}/leaderboard?limit=20"

@@ -228,7 +228,7 @@ class Client(threading.Thread):
                   "title": title, "t0": now()}
             try:
                 r = self.post(f"/api/v1/contests/{SLUG}/entries", sess,
-                              data={"title": title},
+                              data={"title": title, "consent": "yes"},
                               files={"photo": ("p.jpg", photo,
                                                "image/jpeg")})
                 op["status"] = r.status_code

@@ -22,6 +22,7 @@ base=(
 	python3-prometheus-client
 	libimage-exiftool-perl libjpeg-turbo-progs
 	chromium chromium-driver python3-selenium
+	libqrencode-dev libhpdf-dev zlib1g-dev zbar-tools poppler-utils
 )
 valgrind=(valgrind)
 bench=(wrk libvips-tools imagemagick graphicsmagick libjpeg-turbo-progs time

@@ -94,7 +94,9 @@ layer "X-Forwarded-For read in C: the client address is REMOTE_ADDR only" \
 # loaded for nothing is attack surface and start-up time).
 if [ -x build/netdep ] && command -v readelf >/dev/null; then
 	needed=$(for b in build/netdep build/netdep-admin; do
-		[ -x "$b" ] && readelf -d "$b"; done | sed -n 's/.*Shared library: \[lib\([^].]*\)\..*/\1/p' | sort -u)
+		[ -x "$b" ] && readelf -d "$b"; done | sed -n 's/.*Shared library: \[lib\([^].]*\)\..*/\1/p' |
+		# libhpdf-2.3.0.so is -lhpdf: the version is not the name
+		sed 's/-[0-9][0-9]*$//' | sort -u)
 	unused=$(for l in $(make -s --no-print-directory print-ldlibs); do
 		case $l in -l*) n=${l#-l}; grep -qx "$n" <<<"$needed" || echo "-l$n";; esac
 	done | grep -v -x -E -- '-l(m|pthread|c|dl|rt)' || true)

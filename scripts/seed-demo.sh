@@ -147,7 +147,8 @@ for row in "${participants[@]}"; do
 	IFS='|' read -r u name code unit <<<"$row"
 	api "$u" POST /api/v1/accounts "$(jq -nc --arg u "$u" --arg p "${pw[$u]}" \
 	    --arg n "$name" --arg code "$code" --arg unit "$unit" \
-	    '{username: $u, password: $p, display_name: $n, unit: $unit}
+	    '{username: $u, password: $p, display_name: $n, unit: $unit,
+	      birth_year: 1998, consent: true}
 	     + (if $code == "" then {} else {unit_code: $code} end)')"
 	if [ "$code" = 201 ]; then
 		csrf[$u]=$(jq -r '.csrf_token' <<<"$body")
@@ -197,7 +198,7 @@ else
 		out=$(curl -s -S -m 120 -b "$tmp/$u.jar" -c "$tmp/$u.jar" \
 		    -H "X-CSRF-Token: ${csrf[$u]}" -w '\n%{http_code}' \
 		    -F "photo=@$img;type=image/jpeg" --form-string "title=$t" \
-		    --form-string "caption=$caption" \
+		    --form-string "caption=$caption" --form-string "consent=yes" \
 		    --form-string "category=${cat_ids[$((i % ${#cat_ids[@]}))]}" \
 		    "$url/api/v1/contests/$slug/entries") || die "upload: curl failed"
 		code=${out##*$'\n'}

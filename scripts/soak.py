@@ -117,7 +117,7 @@ class Traffic(threading.Thread):
                 self.timed("POST", f"/api/v1/contests/{SLUG}/entries",
                            headers={"Cookie": f"netdep_session={tok}",
                                     "X-CSRF-Token": csrf},
-                           data={"title": f"soak-{self.i}-{n}"},
+                           data={"title": f"soak-{self.i}-{n}", "consent": "yes"},
                            files={"photo": ("p.jpg", photo, "image/jpeg")})
                 self.stop.wait(3)
                 continue

@@ -61,6 +61,7 @@
       const body = {};
       for (const input of form.querySelectorAll('input')) {
         if (!input.name || input.disabled) continue;
+        if (input.type === 'checkbox' && !input.checked) continue;
         const v = input.type === 'password' ? input.value : input.value.trim();
         if (v !== '') body[input.name] = v;
       }

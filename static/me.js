@@ -13,6 +13,7 @@
     noFile: 'Hãy chọn một ảnh để gửi.',
     noTitle: 'Hãy đặt tên cho ảnh.',
     noCategory: 'Hãy chọn thể loại cho ảnh.',
+    noConsent: 'Hãy đánh dấu ô đồng ý với thể lệ và việc công bố ảnh.',
     badType: 'Tệp “{name}” không phải ảnh JPEG, PNG, WebP, HEIC hoặc AVIF.',
     tooBig: 'Ảnh nặng {size} MB, vượt giới hạn {mb} MB của cuộc thi. Hãy chọn ảnh nhỏ hơn.',
     tooSmall: 'Ảnh {w}×{h} điểm ảnh quá nhỏ: cạnh ngắn cần ít nhất {px} điểm ảnh.',
@@ -134,11 +135,13 @@
     const title = $('title').value.trim();
     let problem = !f ? T.noFile : fileProblem || (!title ? T.noTitle : null);
     if (!problem && !$('cat-row').hidden && !$('category').value) problem = T.noCategory;
+    if (!problem && !$('up-consent').checked) problem = T.noConsent;
     if (problem) { say('up-msg', problem); return; }
     const fd = new FormData();
     fd.append('title', title);
     fd.append('caption', $('caption').value.trim());
     if (!$('cat-row').hidden) fd.append('category', $('category').value);
+    fd.append('consent', 'yes');
     fd.append('photo', f, f.name);
     const xhr = new XMLHttpRequest();
     const button = $('up-submit');

@@ -5,8 +5,9 @@ SET search_path = netdep, pg_catalog;
 
 -- --- the ledger ------------------------------------------------------------
 -- The canonical bytes of an event: the kind, its time and the vote's
--- fields that never change (not ip/ua_hash, purged after the retention
--- period, nor voided_at, which the void/restore events record), in
+-- fields that never change (not ip/ip_prefix/ua_hash, purged after the
+-- retention period or when a voter erases their data (120_consent.sql),
+-- nor voided_at, which the void/restore events record), in
 -- PostgreSQL's binary send formats: exact (microseconds, no rounding),
 -- independent of DateStyle, IntervalStyle and time zone, and cheap (text
 -- formatting cost a vote ~10%).
@@ -17,7 +18,6 @@ RETURNS bytea LANGUAGE sql IMMUTABLE AS $$
 	       || int8send(v.entry_id) || int8send(v.voter_id)
 	       || date_send(v.period) || date_send(v.vote_day)
 	       || timestamptz_send(v.created_at)
-	       || coalesce(cidr_send(v.ip_prefix), '\x'::bytea)
 	       || coalesce(interval_send(v.account_age), '\x'::bytea);
 $$;
 

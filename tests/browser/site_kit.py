@@ -63,6 +63,19 @@ def fill(browser, field_id, value):
     return e
 
 
+def agree(browser, checkbox_id="up-consent"):
+    """Ticks a consent checkbox (issue 16): "up-consent" on the upload
+    form, "consent" on the registration form; the consent text is shown
+    beside it once /api/v1/consent answered."""
+    box = browser.driver.find_element(By.ID, checkbox_id)
+    wait(browser, lambda d: d.execute_script(
+        "return arguments[0].closest('form').querySelector("
+        "'[data-consent] p') !== null", box), "no consent text shown")
+    if not box.is_selected():
+        box.click()
+    return box
+
+
 def upload_api(client, slug, make_jpeg, title, caption="", w=1200, h=900,
                seed=None, category=None):
     data = {"title": title, "caption": caption}

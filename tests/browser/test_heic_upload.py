@@ -9,7 +9,7 @@ import os
 from selenium.webdriver.common.by import By
 
 from judging_kit import keys, login_as
-from site_kit import css, fill, login_form, text, wait, wait_text
+from site_kit import agree, css, fill, login_form, text, wait, wait_text
 
 
 def test_heic_goes_through_the_upload_page(browser, contest, new_user,
@@ -31,6 +31,7 @@ def test_heic_goes_through_the_upload_page(browser, contest, new_user,
          "máy chủ sẽ kiểm tra" in text(browser, "#up-msg"))
     assert "không phải ảnh" not in text(browser, "#up-msg")
     fill(browser, "title", "Ảnh chụp bằng iPhone")
+    agree(browser)
     browser.driver.find_element(By.ID, "up-submit").click()
     wait_text(browser, "#up-msg", "Đã gửi ảnh")
     wait_text(browser, "#mine", "Chờ duyệt")

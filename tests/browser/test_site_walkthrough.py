@@ -10,7 +10,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
 from browserkit import PHONE
-from site_kit import (approve, assert_inert, body_text, css, fill, login_form,
+from site_kit import (agree, approve, assert_inert, body_text, css, fill, login_form,
                       size, temp_file, text, wait, wait_text)
 
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
@@ -33,6 +33,8 @@ def test_register_upload_approve_vote_leaderboard(browser, contest, new_user, ma
     # A unit not in the tree: "not listed", then its name (issue 15).
     browser.driver.find_element(By.ID, "unit-unlisted").click()
     fill(browser, "unit", "Chi đoàn Thử nghiệm")
+    fill(browser, "birth_year", "2001")
+    agree(browser, "consent")
     browser.shot("register-filled-390x844")
     browser.driver.find_element(By.ID, "submit").click()
     wait(browser, lambda d: d.execute_script("return location.pathname") == "/me.html",
@@ -47,6 +49,7 @@ def test_register_upload_approve_vote_leaderboard(browser, contest, new_user, ma
     Select(browser.driver.find_element(By.ID, "category")).select_by_index(1)
     fill(browser, "title", "Mùa hè xanh")
     fill(browser, "caption", "Đoàn viên dạy chữ cho các em.")
+    agree(browser)
     browser.driver.find_element(By.ID, "up-submit").click()
     wait_text(browser, "#up-msg", "Đã gửi ảnh")
     progress = browser.driver.find_element(By.ID, "progress")

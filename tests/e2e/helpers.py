@@ -85,6 +85,7 @@ def _db_state(db):
         "roles": "SELECT account_id, role, contest_id FROM netdep.roles "
                  "ORDER BY 1, 2, 3",
         "audit_log": "SELECT count(*), max(id) FROM netdep.audit_log",
+        "consents": "SELECT count(*), max(id) FROM netdep.consents",
         "upload_quota": "SELECT account_id, day, used "
                         "FROM netdep.upload_quota ORDER BY 1, 2",
     }

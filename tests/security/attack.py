@@ -91,7 +91,8 @@ class Session:
         if register:
             r = self.s.post(f"{url}/api/v1/accounts", timeout=60, json={
                 "username": user, "password": password,
-                "display_name": "Người thử bảo mật",
+                "display_name": "Người thử bảo mật", "birth_year": 1995,
+                "consent": True,
                 "unit": "Chi đoàn Phường Bến Nghé", "district": "Quận 1"})
         else:
             r = self.s.post(f"{url}/api/v1/session", timeout=60,
@@ -144,7 +145,7 @@ def demo_facts(url, creds):
             r = owner.s.post(f"{url}/api/v1/contests/{SLUG}/entries",
                              headers={"X-CSRF-Token": owner.csrf},
                              timeout=120,
-                             data={"title": "Ảnh chờ duyệt", "caption": "Thử",
+                             data={"title": "Ảnh chờ duyệt", "caption": "Thử", "consent": "yes",
                                    "category": str(facts["category"])},
                              files={"photo": ("p.jpg", f, "image/jpeg")})
         if r.status_code != 201:

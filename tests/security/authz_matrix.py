@@ -239,7 +239,7 @@ class World:
         r = self.clients[role].post(
             f"{API}/contests/{self.slug}/entries",
             data={"title": _rand("Ảnh "), "caption": "Ma trận",
-                  "category": str(self.category)},
+                  "category": str(self.category), "consent": "yes"},
             files={"photo": ("p.jpg", self.jpeg(), "image/jpeg")})
         return _need(r, 201, f"upload as {role}").json()["entry"]["id"]
 
@@ -344,7 +344,8 @@ def _login_spare(w, role):
 
 def _register(w, role):
     return {"username": _rand("reg"), "password": PASSWORD,
-            "display_name": "Người mới", "unit": "Chi đoàn mới"}
+            "display_name": "Người mới", "unit": "Chi đoàn mới",
+            "birth_year": 1995, "consent": True}
 
 
 ROWS = [
@@ -515,6 +516,35 @@ ROWS = [
         everyone((404, "no_unit"))),
     Row("my unit", "PATCH", "/api/v1/me", "/api/v1/me", logged_in(),
         body={"unit": "Chi đoàn mới"}),
+    # --- consent, minors and data rights (issue 16)
+    Row("consent texts", "GET", "/api/v1/consent", "/api/v1/consent",
+        everyone()),
+    Row("my consents", "GET", "/api/v1/me/consent", "/api/v1/me/consent",
+        logged_in()),
+    Row("my birth year", "PUT", "/api/v1/me/birth-year",
+        "/api/v1/me/birth-year", logged_in(), body={"birth_year": 1995}),
+    Row("guardian consent", "POST", "/api/v1/me/guardian",
+        "/api/v1/me/guardian", logged_in(),
+        body={"guardian_name": "Nguyễn Văn Bố",
+              "guardian_contact": "0912345678", "consent": True}),
+    Row("my data", "GET", "/api/v1/me/data", "/api/v1/me/data", logged_in()),
+    Row("erase me, not confirmed", "POST", "/api/v1/me/erase",
+        "/api/v1/me/erase", logged_in((400, "confirm_mismatch")),
+        body={"confirm": "not-my-name"},
+        note="a confirmed erasure is test_consent.py's: it ends the account"),
+    # --- certificates (issue 16)
+    Row("certificate facts", "GET", "/api/v1/certificates/*",
+        "/api/v1/certificates/" + "0" * 32,
+        everyone((404, "no_certificate"))),
+    Row("certificate page", "GET", "/certificates/*",
+        "/certificates/" + "0" * 32, everyone((404, "no_certificate"))),
+    Row("my certificates", "GET", "/api/v1/me/certificates",
+        "/api/v1/me/certificates", logged_in()),
+    Row("certificate settings", "PUT", "/api/v1/contests/*/certificates",
+        "/api/v1/contests/{slug}/certificates", admin_only(),
+        body={"organiser": "Ban tổ chức ma trận"}),
+    Row("certificates ZIP", "GET", "/api/v1/contests/*/certificates.zip",
+        "/api/v1/contests/{slug}/certificates.zip", admin_only()),
     Row("unit import", "POST", "/api/v1/admin/units/import",
         "/api/v1/admin/units/import", admin_only(),
         raw="code,name,kind\r\nazm-unit,Chi đoàn ma trận,branch\r\n"
@@ -590,7 +620,8 @@ def run_row(w, row, role, csrf=True):
         client.csrf = None
     kw = {}
     if row.upload:
-        kw["data"] = {"title": _rand("Ảnh "), "category": str(w.category)}
+        kw["data"] = {"title": _rand("Ảnh "), "category": str(w.category),
+                      "consent": "yes"}
         kw["files"] = {"photo": ("p.jpg", w.jpeg(), "image/jpeg")}
     elif row.raw is not None:
         kw["data"] = row.raw
