@@ -71,7 +71,8 @@ FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_DIR)/%)
 
 .PHONY: print-ldlibs all run stop status test unit fuzz-build fuzz-replay fuzz bench bench-scale \
         asan valgrind lint clean deps e2e seed-demo migrate security chaos soak \
-        backup restore install install-systemd verify-systemd
+        backup restore install install-systemd verify-systemd \
+        screenshots
 .DELETE_ON_ERROR:
 # Objects built by chained pattern rules are kept (no rebuild next time).
 .SECONDARY:
@@ -183,6 +184,14 @@ test: deps
 # The end-to-end suite alone, against the normal build.
 e2e: all
 	@NETDEP_BUILD=$(B) scripts/e2e.sh
+
+# Not part of make test: the issue-17 screenshots of the home page, an
+# entry on a phone, the share card and the moderation page against a
+# throwaway stack, saved as docs/screenshots/$(SHOTS)-*.png.
+SHOTS ?= after
+screenshots: all
+	@SHOTS=$(SHOTS) E2E_SEED=0 E2E_TESTS=browser/screenshots.py \
+	    NETDEP_BUILD=$(B) scripts/e2e.sh
 
 asan: deps
 	@$(MAKE) --no-print-directory B=build-asan SANITIZE=1 all
