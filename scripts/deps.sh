@@ -22,6 +22,7 @@ base=(
 	python3-prometheus-client
 	libimage-exiftool-perl libjpeg-turbo-progs
 	chromium chromium-driver python3-selenium
+	default-jre-headless nodejs
 )
 valgrind=(valgrind)
 bench=(wrk libvips-tools imagemagick graphicsmagick libjpeg-turbo-progs time

@@ -188,9 +188,13 @@
 
   function fail(e) { flash(fmt(TEXT.failed, { msg: e.message }), 'error'); }
 
+  // The header row is made here with its cells: an empty <tr> in the
+  // served HTML is invalid (the Nu HTML Checker, issue 17).
   function head(id, cols) {
-    const tr = $(id);
-    if (!tr.children.length) for (const c of cols) tr.appendChild(el('th', { scope: 'col' }, c));
+    const thead = $(id);
+    if (thead.children.length) return;
+    const tr = thead.appendChild(el('tr'));
+    for (const c of cols) tr.appendChild(el('th', { scope: 'col' }, c));
   }
 
   function td(tr, text, cls) { return tr.appendChild(el('td', cls || null, text)); }

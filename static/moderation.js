@@ -1126,7 +1126,10 @@
 
   function renderHistory() {
     const head = $('history-head');
-    if (!head.children.length) for (const c of TEXT.historyCols) head.appendChild(el('th', { scope: 'col' }, c));
+    if (!head.children.length) {
+      const tr = head.appendChild(el('tr'));
+      for (const c of TEXT.historyCols) tr.appendChild(el('th', { scope: 'col' }, c));
+    }
     const body = $('history-body');
     body.replaceChildren();
     for (const h of state.history) {
