@@ -453,7 +453,9 @@
   function dropFromQueue(ids) {
     const idx = indexOfCur();
     const curGone = ids.includes(state.curId);
+    const before = state.queue.length;
     state.queue = state.queue.filter((e) => !ids.includes(e.id));
+    state.queueTotal = Math.max((state.queueTotal || 0) - (before - state.queue.length), 0);
     for (const id of ids) state.selected.delete(id);
     if (curGone) {
       const next = state.queue[Math.min(Math.max(idx, 0), state.queue.length - 1)];
@@ -579,7 +581,8 @@
       }
     }
     const at = indexOfCur();
-    $('queue-count').textContent = at >= 0 ? fmt(TEXT.position, { i: at + 1, n: state.queue.length }) : String(state.queue.length);
+    const n = Math.max(state.queue.length, state.queueTotal || 0); // every page, not only those shown
+    $('queue-count').textContent = at >= 0 ? fmt(TEXT.position, { i: at + 1, n: n }) : String(n);
     renderBulk();
     renderProgress();
     const cur = ol.querySelector('.current');
