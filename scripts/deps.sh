@@ -42,3 +42,9 @@ for group in "$@"; do
 	esac
 done
 lib_pkgs_install "${want[@]}"
+# npm for `make qa-tools` (issue 17): Debian's nodejs comes without it (its
+# own package, npm), a nodejs built elsewhere brings its own and conflicts
+# with Debian's: install it only when there is none.
+case " ${want[*]} " in
+*" nodejs "*) command -v npm >/dev/null 2>&1 || lib_pkgs_install npm ;;
+esac
