@@ -56,6 +56,9 @@ int h_moderation_progress(struct req *);
 int h_moderation_history(struct req *);
 int h_moderation_reasons(struct req *);
 int h_moderation_bulk(struct req *);
+/* the judging pages of issue 17 (h_judge.c) */
+int h_moderation_revert(struct req *);
+int h_moderation_queue_page(struct req *);
 int h_jury_entries(struct req *);
 int h_scores_put(struct req *);
 int h_scores_get(struct req *);

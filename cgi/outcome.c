@@ -126,6 +126,16 @@ static const struct outcome outcomes[] = {
     {NULL, "results_published", 409, NULL,
      "Kết quả đã được công bố: điểm không thể thay đổi nữa."},
     {NULL, "results_not_published", 403, NULL, "Kết quả chưa được công bố."},
+    /* a moderation decision taken back (issue 17, 170_judge.sql) */
+    {"revert", "not_decided", 409, NULL,
+     "Bài dự thi này chưa được duyệt hay từ chối (đang ở trạng thái %s) "
+     "nên không có quyết định nào để hoàn tác."},
+    {"revert", "results_published", 409, NULL,
+     "Kết quả đã được công bố: quyết định kiểm duyệt không thể hoàn tác "
+     "nữa."},
+    {"revert", "revert_no_place", 409, NULL,
+     "Tác giả đã dùng hết số ảnh được gửi của cuộc thi nên không thể "
+     "đưa ảnh này về hàng chờ duyệt."},
     {NULL, "no_criteria", 409, NULL,
      "Cuộc thi này chưa có tiêu chí chấm điểm."},
     {NULL, "criteria_mismatch", 400, "invalid_field",

@@ -65,6 +65,11 @@ static const struct route routes[] = {
      R_AUTH | R_JUDGE},
     {METHOD_POST, "/api/v1/moderation/bulk", h_moderation_bulk,
      R_AUTH | R_CSRF | R_JUDGE | R_JSON},
+    /* the judging pages (issue 17): undo a decision, the queue by pages */
+    {METHOD_POST, "/api/v1/entries/#/moderation/revert", h_moderation_revert,
+     R_AUTH | R_CSRF | R_JUDGE},
+    {METHOD_GET, "/api/v1/moderation/queue/page", h_moderation_queue_page,
+     R_AUTH | R_JUDGE},
     {METHOD_GET, "/api/v1/jury/entries", h_jury_entries, R_AUTH | R_JUDGE},
     {METHOD_PUT, "/api/v1/entries/#/scores", h_scores_put,
      R_AUTH | R_CSRF | R_JUDGE | R_JSON},

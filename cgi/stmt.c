@@ -14,6 +14,7 @@
 #include "db_contest.h"
 #include "db_entry.h"
 #include "db_janitor.h"
+#include "db_judge.h"
 #include "db_jury.h"
 #include "db_ledger.h"
 #include "db_metrics.h"
@@ -30,6 +31,7 @@ const struct stmt_set *const stmt_sets[] = {
     &db_entry_set,   /* entries, media, pages */
     &db_janitor_set, /* the janitor: files of closed entries, quotas */
     &db_jury_set,    /* moderation, scores, results, fraud, audit */
+    &db_judge_set,   /* judging pages: revert, queue pages (issue 17) */
     &db_metrics_set, /* GET /metrics: the fold queue */
     &db_ops_set,     /* operations: what a restore asks */
     &db_search_set,  /* the entry search */

@@ -23,6 +23,7 @@ base=(
 	libimage-exiftool-perl libjpeg-turbo-progs
 	chromium chromium-driver python3-selenium
 	libqrencode-dev libhpdf-dev zlib1g-dev zbar-tools poppler-utils
+	default-jre-headless nodejs
 )
 valgrind=(valgrind)
 bench=(wrk libvips-tools imagemagick graphicsmagick libjpeg-turbo-progs time
@@ -42,3 +43,9 @@ for group in "$@"; do
 	esac
 done
 lib_pkgs_install "${want[@]}"
+# npm for `make qa-tools` (issue 17): Debian's nodejs comes without it (its
+# own package, npm), a nodejs built elsewhere brings its own and conflicts
+# with Debian's: install it only when there is none.
+case " ${want[*]} " in
+*" nodejs "*) command -v npm >/dev/null 2>&1 || lib_pkgs_install npm ;;
+esac

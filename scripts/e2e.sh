@@ -96,7 +96,10 @@ if compgen -G "tests/e2e/test_*.py" >/dev/null || compgen -G "tests/browser/test
 	# PYTEST_ARGS is split like a shell command line, quotes included.
 	pyargs=()
 	eval "pyargs=(${PYTEST_ARGS:-})"
-	(cd tests && $PY -m pytest -q e2e browser "${pyargs[@]}") 2>&1 | tee "$var/pytest.log"
+	# E2E_TESTS: what pytest runs (default both suites; `make screenshots`
+	# runs browser/screenshots.py alone).
+	read -ra suites <<<"${E2E_TESTS:-e2e browser}"
+	(cd tests && $PY -m pytest -q "${suites[@]}" "${pyargs[@]}") 2>&1 | tee "$var/pytest.log"
 	[ "${PIPESTATUS[0]}" -eq 0 ] || rc=1
 	verdict=$(grep -E '^(=+ )?[0-9]+ (passed|failed|error)|no tests ran' "$var/pytest.log" | tail -n 1 | tr -d '=' | sed 's/^ *//; s/ *$//')
 fi

@@ -143,23 +143,21 @@
     // audit
     auditCsv: 'Tải nhật ký (CSV)',
     auditAll: 'Mọi cuộc thi',
-    auditCols: ['Thời gian', 'Người thực hiện', 'Địa chỉ', 'Hành động', 'Đối tượng', 'Trước', 'Sau'],
-    actions: {
-      'entry.approve': 'Duyệt ảnh', 'entry.reject': 'Từ chối ảnh', 'score.put': 'Chấm điểm',
-      'prizes.set': 'Trao giải', 'results.publish': 'Công bố kết quả', 'votes.void': 'Hủy phiếu',
-      'votes.restore': 'Khôi phục phiếu', 'role.grant': 'Cấp quyền', 'role.revoke': 'Thu hồi quyền',
-      'contest.create': 'Tạo cuộc thi', 'contest.update': 'Sửa thiết lập', 'category.add': 'Thêm thể loại',
-      'criteria.set': 'Sửa tiêu chí'
-    }
+    auditCols: ['Thời gian', 'Diễn giải', 'Chi tiết'],
+    auditDetails: 'Xem chi tiết',
+    auditRaw: 'Mã hành động {action} · {target} · địa chỉ {ip}',
+    auditBefore: 'Trước',
+    auditAfter: 'Sau',
+    timeFormat: 'ngày/tháng/năm giờ:phút',
   };
 
   const S = window.Staff;
+  const J = window.JudgeText;
   const $ = S.$;
   const el = S.el;
   const fmt = S.fmt;
   const AUDIT_PAGE = 100;
   const SECTIONS = ['state', 'settings', 'judges', 'results', 'fraud', 'audit'];
-  const VN_OFFSET_MS = 7 * 3600 * 1000;
   const TIME_FIELDS = ['submit_from', 'submit_until', 'vote_from', 'vote_until'];
   const SETTINGS = [
     ['title', 'text'], ['rules', 'textarea'],
@@ -188,22 +186,18 @@
 
   function fail(e) { flash(fmt(TEXT.failed, { msg: e.message }), 'error'); }
 
+  // The header row is made here with its cells: an empty <tr> in the
+  // served HTML is invalid (the Nu HTML Checker, issue 17).
   function head(id, cols) {
-    const tr = $(id);
-    if (!tr.children.length) for (const c of cols) tr.appendChild(el('th', { scope: 'col' }, c));
+    const thead = $(id);
+    if (thead.children.length) return;
+    const tr = thead.appendChild(el('tr'));
+    for (const c of cols) tr.appendChild(el('th', { scope: 'col' }, c));
   }
 
   function td(tr, text, cls) { return tr.appendChild(el('td', cls || null, text)); }
 
   function path(p) { return '/contests/' + encodeURIComponent(state.slug) + p; }
-
-  // An ISO time -> "YYYY-MM-DDTHH:MM" in Vietnam time for <input type=datetime-local>.
-  function toLocalInput(iso) {
-    if (!iso) return '';
-    const d = new Date(iso);
-    if (isNaN(d)) return '';
-    return new Date(d.getTime() + VN_OFFSET_MS).toISOString().slice(0, 16);
-  }
 
   // For a change of one object, only the keys that differ on each side.
   function changedOnly(before, after) {
@@ -446,8 +440,12 @@
         input = el('textarea', { id: id, rows: 6, maxlength: 20000 });
         input.value = c[key] || '';
       } else if (type === 'time') {
-        input = el('input', { id: id, type: 'datetime-local' });
-        input.value = toLocalInput(c[key]);
+        // dd/mm/yyyy hh:mm in Vietnam time, typed: no browser locale.
+        input = el('input', { id: id, type: 'text', inputmode: 'numeric', autocomplete: 'off',
+          placeholder: TEXT.timeFormat, 'aria-describedby': id + '-hint ' + id + '-err', maxlength: 20 });
+        input.value = J.formatVnDate(c[key]);
+        input.addEventListener('input', () => checkTime(input, false));
+        input.addEventListener('blur', () => checkTime(input, true));
       } else if (type === 'int') {
         input = el('input', { id: id, type: 'number', min: min, max: max, step: 1, inputmode: 'numeric' });
         input.value = c[key] === undefined || c[key] === null ? '' : String(c[key]);
@@ -471,16 +469,42 @@
       input.dataset.orig = type === 'bool' ? String(input.checked) : input.value;
       const label = el('label', { for: id }, TEXT.fields[key]);
       if (type === 'bool') wrap.append(input, label); else wrap.append(label, input);
-      if (type === 'time') wrap.appendChild(el('span', 'hint', TEXT.timeHint));
+      if (type === 'time') {
+        wrap.appendChild(el('span', { class: 'hint', id: id + '-hint' }, TEXT.timeHint));
+        const err = el('span', { class: 'field-error', id: id + '-err', 'aria-live': 'polite' });
+        err.hidden = true;
+        wrap.appendChild(err);
+      }
       box.appendChild(wrap);
     }
     renderCategories();
     renderCriteria();
   }
 
+  // Says next to the field what is wrong with a typed time (on blur or
+  // while typing once it was said); returns the parse.
+  function checkTime(input, loud) {
+    const v = input.value.trim();
+    const p = v === '' ? { iso: null } : J.parseVnDate(v);
+    const err = $(input.id + '-err');
+    if (p.error && (loud || !err.hidden)) {
+      err.textContent = p.error;
+      err.hidden = false;
+      input.setAttribute('aria-invalid', 'true');
+    } else if (!p.error) {
+      err.hidden = true;
+      input.removeAttribute('aria-invalid');
+    }
+    return p;
+  }
+
   async function saveSettings(ev) {
     ev.preventDefault();
     const set = {};
+    for (const n of $('settings-fields').querySelectorAll('[data-type=time]')) {
+      if (n.value === n.dataset.orig) continue;
+      if (checkTime(n, true).error) { n.focus(); flash(TEXT.fields[n.dataset.key] + ': ' + $(n.id + '-err').textContent, 'error'); return; }
+    }
     for (const n of $('settings-fields').querySelectorAll('[data-key]')) {
       const type = n.dataset.type;
       const now = type === 'bool' ? String(n.checked) : n.value;
@@ -488,7 +512,7 @@
       const k = n.dataset.key;
       if (type === 'bool') set[k] = n.checked;
       else if (type === 'int') set[k] = now === '' ? null : Number(now);
-      else if (type === 'time') set[k] = now === '' ? null : now + '+07:00';
+      else if (type === 'time') set[k] = now.trim() === '' ? null : J.parseVnDate(now).iso;
       else set[k] = now;
     }
     if (!Object.keys(set).length) { flash(TEXT.nothingChanged, 'info'); return; }
@@ -811,15 +835,18 @@
     const body = $('audit-body');
     body.replaceChildren();
     for (const r of state.audit) {
-      const tr = el('tr');
+      // A sentence to read; the raw row on demand.
+      const tr = el('tr', { 'data-action': r.action });
       td(tr, S.fmtDate(r.at));
-      td(tr, r.actor);
-      td(tr, r.ip || '');
-      td(tr, TEXT.actions[r.action] || r.action);
-      td(tr, r.target_type + (r.target_id !== null && r.target_id !== undefined ? ' #' + r.target_id : '') + (all && r.contest ? ' · ' + r.contest : ''));
+      td(tr, J.auditSentence(r) + (all && r.contest ? ' (' + r.contest + ')' : ''), 'sentence');
+      const det = el('details');
+      det.appendChild(el('summary', null, TEXT.auditDetails));
+      det.appendChild(el('p', null, fmt(TEXT.auditRaw, { action: r.action,
+        target: r.target_type + (r.target_id !== null && r.target_id !== undefined ? ' #' + r.target_id : ''), ip: r.ip || '–' })));
       const [b, a] = changedOnly(r.before, r.after);
-      td(tr, compactJSON(b), 'json');
-      td(tr, compactJSON(a), 'json');
+      det.appendChild(el('p', 'json', TEXT.auditBefore + ': ' + compactJSON(b)));
+      det.appendChild(el('p', 'json', TEXT.auditAfter + ': ' + compactJSON(a)));
+      tr.appendChild(el('td')).appendChild(det);
       body.appendChild(tr);
     }
     $('audit-more').hidden = state.auditDone;

@@ -95,9 +95,32 @@
     noContest: 'Bạn chưa được phân công chấm cuộc thi nào.',
     loadFailed: 'Không tải được dữ liệu: {msg}',
     helpTitle: 'Phím tắt',
+    // issue 17: undo, a first pass, the grid, pages, the zoom
+    undo: 'Hoàn tác',
+    undone: 'Đã hoàn tác: «{title}» trở lại hàng chờ duyệt.',
+    undoFailed: 'Không hoàn tác được «{title}»: {msg}',
+    recentTitle: 'Quyết định gần đây',
+    recentItem: '{verb} «{title}»',
+    maybe: 'Cân nhắc',
+    maybeOn: 'Bạn đã đánh dấu «{title}» để cân nhắc (chỉ bạn thấy).',
+    maybeOff: 'Đã bỏ dấu cân nhắc của «{title}».',
+    maybeBadge: 'cân nhắc',
+    grid: 'Lưới ảnh',
+    moreQueue: 'Xem thêm ảnh (còn {n})',
+    toScore: 'Sang trang chấm điểm →',
+    toQueue: '← Về trang duyệt ảnh',
+    scoreToApproved: 'Chấm điểm ảnh này',
+    zoomActual: 'Cỡ thật 100%',
+    zoomFit: 'Vừa khung',
     keys: [
       ['j / k', 'Ảnh tiếp theo / ảnh trước'],
-      ['a', 'Duyệt ảnh đang xem'],
+      ['a hoặc 1', 'Giữ: duyệt ảnh đang xem'],
+      ['r hoặc 2', 'Loại: từ chối ảnh đang xem (chọn lý do)'],
+      ['3', 'Cân nhắc: đánh dấu riêng cho bạn, sang ảnh tiếp theo'],
+      ['u', 'Hoàn tác quyết định vừa rồi'],
+      ['g', 'Bật / tắt lưới ảnh để so sánh'],
+      ['z', 'Ảnh gốc: vừa khung / cỡ thật 100%'],
+      ['Chấm điểm: 0–9', 'Điền điểm cho tiêu chí còn trống (0 là 10)'],
       ['r rồi 1–5', 'Từ chối với lý do có sẵn'],
       ['r rồi 0', 'Từ chối với lý do khác (gõ lý do, Enter)'],
       ['o', 'Xem ảnh gốc'],
@@ -111,6 +134,11 @@
   };
 
   const POLL_MS = 5000;
+  const UNDO_MS = 10000;   // the flash offers the undo this long
+  const RECENT_MAX = 10;
+  const PRELOAD = 2;       // display images fetched ahead of the judge
+  // Queue page size (?per=N for a test); pages follow a keyset cursor.
+  const PER = Math.min(Math.max(Number(new URLSearchParams(location.search).get('per')) || 50, 1), 100);
   const HISTORY_PAGE = 50;
   const S = window.Staff;
   const $ = S.$;
@@ -135,7 +163,14 @@
     history: [],
     historyDone: false,
     pollTimer: null,
-    flashTimer: null
+    flashTimer: null,
+    recent: [],             // [{id, title, action, reason}] newest first
+    undoUntil: 0,
+    pages: 1,               // queue pages shown
+    queueNext: null,        // cursor of the page after them, or null
+    queueTotal: 0,
+    grid: false,
+    marks: {}               // entry id -> 'maybe': this judge's own marks
   };
 
   // --- small helpers -------------------------------------------------------
@@ -248,6 +283,7 @@
       return;
     }
     loadReasons();
+    loadMarks();
     wire();
     const v = new URLSearchParams(location.search).get('view');
     await show(['queue', 'score', 'history'].includes(v) ? v : 'queue');
@@ -304,6 +340,10 @@
       state.curId = null;
       state.scoreId = null;
       state.jury = null;
+      state.pages = 1;
+      state.recent = [];
+      renderRecent();
+      loadMarks();
       const q = new URLSearchParams(location.search);
       q.set('contest', state.slug);
       history.replaceState(null, '', '?' + q.toString());
@@ -339,6 +379,13 @@
       renderQueue();
     });
     $('bulk-approve').addEventListener('click', bulkApprove);
+    $('queue-more').addEventListener('click', async () => { state.pages++; await loadQueue(); });
+    $('maybe').addEventListener('click', toggleMaybe);
+    $('grid-btn').addEventListener('click', () => toggleGrid());
+    $('original-zoom').addEventListener('click', () => toggleZoom());
+    for (const a of [$('to-score'), $('to-queue')]) {
+      a.addEventListener('click', (ev) => { ev.preventDefault(); show(a.id === 'to-score' ? 'score' : 'queue'); });
+    }
     $('score-form').addEventListener('submit', (ev) => { ev.preventDefault(); saveScore(); });
     $('history-more').addEventListener('click', () => loadHistory(true));
     document.addEventListener('keydown', onKey);
@@ -353,6 +400,12 @@
     }
     closeOriginal();
     cancelReject();
+    const q = new URLSearchParams(location.search);
+    q.set('contest', state.slug);
+    q.set('view', view);
+    history.replaceState(null, '', '?' + q.toString());
+    $('to-score').href = '?' + new URLSearchParams({ contest: state.slug, view: 'score' }).toString();
+    $('to-queue').href = '?' + new URLSearchParams({ contest: state.slug, view: 'queue' }).toString();
     try {
       if (view === 'queue') await Promise.all([loadQueue(), loadProgress()]);
       else if (view === 'score') await loadJury();
@@ -364,11 +417,21 @@
 
   // --- the queue -------------------------------------------------------------
 
+  // The queue a page at a time (keyset, oldest first): as many pages as
+  // the judge opened with "more"; the next cursor and the total are kept.
   async function fetchQueue() {
-    const data = await S.call('GET', '/moderation/queue' + qs());
-    // The filter is also applied here, so a server that lists every
-    // contest of the judge still shows only the chosen one.
-    return listOf(data, ['entries']).filter((e) => e.contest === state.slug);
+    let out = [], after = null, next = null, total = 0;
+    for (let p = 0; p < state.pages; p++) {
+      const data = await S.call('GET', '/moderation/queue/page' + qs({ limit: PER, after: after }));
+      out = out.concat(listOf(data, ['entries']).filter((e) => e.contest === state.slug));
+      next = data.next === undefined ? null : data.next;
+      total = data.total || out.length;
+      if (next === null) break;
+      after = next;
+    }
+    state.queueNext = next;
+    state.queueTotal = total;
+    return out;
   }
 
   async function loadQueue() {
@@ -390,7 +453,9 @@
   function dropFromQueue(ids) {
     const idx = indexOfCur();
     const curGone = ids.includes(state.curId);
+    const before = state.queue.length;
     state.queue = state.queue.filter((e) => !ids.includes(e.id));
+    state.queueTotal = Math.max((state.queueTotal || 0) - (before - state.queue.length), 0);
     for (const id of ids) state.selected.delete(id);
     if (curGone) {
       const next = state.queue[Math.min(Math.max(idx, 0), state.queue.length - 1)];
@@ -506,8 +571,18 @@
       ol.appendChild(li);
     });
     $('queue-empty').hidden = state.queue.length > 0;
+    const more = $('queue-more');
+    more.hidden = state.queueNext === null;
+    more.textContent = fmt(TEXT.moreQueue, { n: Math.max(state.queueTotal - state.queue.length, 0) });
+    for (const li of ol.children) {
+      if (state.marks[li.dataset.id] === 'maybe') {
+        li.classList.add('maybe');
+        li.querySelector('.item-text').appendChild(el('span', 'badge maybe', TEXT.maybeBadge));
+      }
+    }
     const at = indexOfCur();
-    $('queue-count').textContent = at >= 0 ? fmt(TEXT.position, { i: at + 1, n: state.queue.length }) : String(state.queue.length);
+    const n = Math.max(state.queue.length, state.queueTotal || 0); // every page, not only those shown
+    $('queue-count').textContent = at >= 0 ? fmt(TEXT.position, { i: at + 1, n: n }) : String(n);
     renderBulk();
     renderProgress();
     const cur = ol.querySelector('.current');
@@ -561,6 +636,24 @@
       { w: e.original_width, h: e.original_height, type: e.original_type || '' }) : null);
     $('caption').textContent = e.caption || '';
     $('caption').hidden = !e.caption;
+    $('maybe').setAttribute('aria-pressed', String(state.marks[e.id] === 'maybe'));
+    preloadNext();
+  }
+
+  // The next photos' display images are fetched while the judge looks at
+  // this one, so j (or a decision) shows the next at once.
+  function preloadNext() {
+    const i = indexOfCur();
+    state.preloaded = state.preloaded || new Set();
+    for (const e of state.queue.slice(i + 1, i + 1 + PRELOAD)) {
+      const m = e.media || {};
+      const url = m.display_webp || m.display_jpeg;
+      if (!url || state.preloaded.has(url)) continue;
+      state.preloaded.add(url);
+      const img = new Image();
+      img.decoding = 'async';
+      img.src = url;
+    }
   }
 
   // Photo hints (issue 16): the EXIF date outside the contest window, the
@@ -636,8 +729,10 @@
       await S.call('POST', '/entries/' + e.id + '/moderation', body);
       state.mine.add(e.id);
       cancelReject();
+      remember(e, action === 'approve' ? 'approved' : 'rejected', reason);
       flash(action === 'approve' ? fmt(TEXT.approved, { title: e.title })
         : fmt(TEXT.rejected, { title: e.title, reason: reason }), 'ok');
+      offerUndo(e);
       dropFromQueue([e.id]);
     } catch (err) {
       if (err.status === 409) {
@@ -652,6 +747,101 @@
       setBusy(false);
       loadProgress();
     }
+  }
+
+  // --- undo: the flash offers it for a few seconds (key u), the list of
+  // recent decisions for as long as the server allows ------------------------
+
+  function remember(e, status, reason) {
+    state.recent = [{ id: e.id, title: e.title, status: status, reason: reason }]
+      .concat(state.recent.filter((r) => r.id !== e.id)).slice(0, RECENT_MAX);
+    state.undoUntil = Date.now() + UNDO_MS;
+    renderRecent();
+  }
+
+  function offerUndo(e) {
+    const f = $('flash');
+    const b = el('button', { type: 'button', class: 'btn small undo', id: 'undo' }, TEXT.undo);
+    withKey(b, 'u');
+    b.addEventListener('click', () => undo(e.id));
+    f.append(' ', b);
+    const r = state.recent[0];
+    if (r && r.id === e.id && r.status === 'approved') {
+      f.append(' ', el('a', { href: '?' + new URLSearchParams({ contest: state.slug, view: 'score', entry: e.id }).toString() },
+        TEXT.scoreToApproved));
+    }
+    clearTimeout(state.undoTimer);
+    state.undoTimer = setTimeout(() => { const u = $('undo'); if (u) u.remove(); }, UNDO_MS);
+  }
+
+  function renderRecent() {
+    const ol = $('recent-list');
+    ol.replaceChildren();
+    for (const r of state.recent) {
+      const li = el('li', { class: 'recent-item ' + r.status, 'data-id': r.id });
+      li.appendChild(el('span', 'recent-text', fmt(TEXT.recentItem, { verb: TEXT.status[r.status], title: r.title })));
+      const b = el('button', { type: 'button', class: 'btn ghost small', 'aria-label': TEXT.undo + ': ' + r.title }, TEXT.undo);
+      b.addEventListener('click', () => undo(r.id));
+      li.appendChild(b);
+      ol.appendChild(li);
+    }
+    $('recent').hidden = state.recent.length === 0;
+  }
+
+  async function undo(id) {
+    const r = state.recent.find((x) => x.id === id);
+    if (!r || state.busy) return;
+    setBusy(true);
+    try {
+      await S.call('POST', '/entries/' + id + '/moderation/revert');
+      state.recent = state.recent.filter((x) => x.id !== id);
+      state.undoUntil = 0;
+      flash(fmt(TEXT.undone, { title: r.title }), 'ok');
+      state.queue = await fetchQueue();
+      state.curId = state.queue.some((e) => e.id === id) ? id : state.curId;
+      if (!current()) state.curId = state.queue.length ? state.queue[0].id : null;
+      renderQueue();
+      renderCurrent();
+    } catch (err) {
+      flash(fmt(TEXT.undoFailed, { title: r.title, msg: err.message }), 'error');
+    } finally {
+      renderRecent();
+      setBusy(false);
+      loadProgress();
+    }
+  }
+
+  // --- the first pass: keep (1) / drop (2) / maybe (3); maybe is this
+  // judge's own mark, kept in this browser --------------------------------------
+
+  function marksKey() {
+    return 'netdep.marks.' + (state.user ? state.user.username : '') + '.' + state.slug;
+  }
+
+  function loadMarks() {
+    try { state.marks = JSON.parse(localStorage.getItem(marksKey()) || '{}') || {}; } catch (e) { state.marks = {}; }
+  }
+
+  function toggleMaybe() {
+    const e = current();
+    if (!e) return;
+    const on = state.marks[e.id] !== 'maybe';
+    if (on) state.marks[e.id] = 'maybe'; else delete state.marks[e.id];
+    try { localStorage.setItem(marksKey(), JSON.stringify(state.marks)); } catch (err) { /* private mode */ }
+    flash(fmt(on ? TEXT.maybeOn : TEXT.maybeOff, { title: e.title }), 'info');
+    if (on) move(1);
+    renderQueue();
+    renderCurrent();
+  }
+
+  // --- the grid: many entries side by side; Enter or a click opens one -------
+
+  function toggleGrid(on) {
+    state.grid = on === undefined ? !state.grid : on;
+    $('view-queue').classList.toggle('grid', state.grid);
+    $('grid-btn').setAttribute('aria-pressed', String(state.grid));
+    const cur = $('queue').querySelector('.current');
+    if (cur && cur.scrollIntoView) cur.scrollIntoView({ block: 'nearest' });
   }
 
   function conflictText(e, err) {
@@ -724,10 +914,22 @@
     $('original-h').textContent = TEXT.originalTitle + ' – ' + e.title;
     $('original-meta').textContent = e.original_width ? fmt(TEXT.originalMeta,
       { w: e.original_width, h: e.original_height, type: e.original_type || '' }) : '';
+    toggleZoom(false);
     $('original-overlay').hidden = false;
     // Focus the picture's box: the arrow keys scroll a large original.
     box.setAttribute('aria-label', TEXT.originalTitle);
     box.focus();
+  }
+
+  // Fit the box (the default) or the original's own pixels, 100%.
+  function toggleZoom(actual) {
+    const box = $('original-scroll');
+    const on = actual === undefined ? !box.classList.contains('actual') : actual;
+    box.classList.toggle('actual', on);
+    const b = $('original-zoom');
+    b.setAttribute('aria-pressed', String(on));
+    b.textContent = on ? TEXT.zoomFit : TEXT.zoomActual;
+    withKey(b, 'z');
   }
 
   function closeOriginal() {
@@ -753,6 +955,8 @@
       criteria: (data && data.criteria) || (c && c.criteria) || [],
       progress: data && data.progress
     };
+    const want = Number(new URLSearchParams(location.search).get('entry'));
+    if (want && state.jury.items.some((it) => it.entry.id === want)) state.scoreId = want;
     if (!scoreItem()) {
       const first = state.jury.items.find((it) => !it.scores) || state.jury.items[0];
       state.scoreId = first ? first.entry.id : null;
@@ -900,6 +1104,21 @@
     }
   }
 
+  // A digit from the page (not typed in a box) fills the first criterion
+  // still empty, 0 meaning 10: a judge scores with one hand, then Enter.
+  function quickScore(k) {
+    const empty = Array.from($('criteria').querySelectorAll('input[type=number]')).find((n) => n.value === '');
+    if (!empty) return false;
+    empty.value = k === '0' ? '10' : k;
+    empty.dispatchEvent(new Event('input'));
+    return true;
+  }
+
+  function formFull() {
+    const nums = $('criteria').querySelectorAll('input[type=number]');
+    return nums.length > 0 && Array.from(nums).every((n) => n.value !== '');
+  }
+
   function moveScore(delta) {
     if (!state.jury || !state.jury.items.length) return;
     const items = state.jury.items;
@@ -925,7 +1144,10 @@
 
   function renderHistory() {
     const head = $('history-head');
-    if (!head.children.length) for (const c of TEXT.historyCols) head.appendChild(el('th', { scope: 'col' }, c));
+    if (!head.children.length) {
+      const tr = head.appendChild(el('tr'));
+      for (const c of TEXT.historyCols) tr.appendChild(el('th', { scope: 'col' }, c));
+    }
     const body = $('history-body');
     body.replaceChildren();
     for (const h of state.history) {
@@ -968,6 +1190,7 @@
     if (help) return;
     if (orig) {
       if (k === 'o') { ev.preventDefault(); closeOriginal(); }
+      if (k === 'z') { ev.preventDefault(); toggleZoom(); }
       return;
     }
     if (state.view === 'queue' && state.rejecting) {
@@ -993,12 +1216,21 @@
     if (!done && state.view === 'queue') {
       done = true;
       switch (k) {
-        case 'a': decide('approve'); break;
+        case 'a': case '1': decide('approve'); break;
         case 'A': bulkApprove(); break;
-        case 'r': startReject(); break;
+        case 'r': case '2': startReject(); break;
+        case '3': toggleMaybe(); break;
+        case 'u': if (state.recent.length && Date.now() < state.undoUntil) undo(state.recent[0].id); break;
+        case 'g': toggleGrid(); break;
+        case 'Enter': if (state.grid && (t.tagName !== 'BUTTON' || t.closest('#queue'))) toggleGrid(false); else done = false; break;
         case 'x': toggleSelect(); break;
         default: done = false;
       }
+    }
+    if (!done && state.view === 'score' && /^[0-9]$/.test(k)) { done = quickScore(k); }
+    if (!done && state.view === 'score' && k === 'Enter' && t.tagName !== 'BUTTON' && t.tagName !== 'A' && formFull()) {
+      saveScore();
+      done = true;
     }
     if (!done && state.view === 'score' && k === 'Enter' && t.tagName !== 'BUTTON' && t.tagName !== 'A') {
       const first = $('criteria').querySelector('input[type=number]');

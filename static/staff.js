@@ -104,6 +104,8 @@
 
   function fmtDate(s) {
     if (!s) return '';
+    // dd/mm/yyyy hh:mm in Vietnam time whatever the locale (judgetext.js).
+    if (window.JudgeText) return window.JudgeText.formatVnDate(s) || String(s);
     const d = new Date(s);
     if (isNaN(d)) return String(s);
     return d.toLocaleString(TEXT.locale, {

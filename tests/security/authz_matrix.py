@@ -430,6 +430,16 @@ ROWS = [
         check=_bulk_check,
         note="200 for any judge; each line says 403 for another "
              "contest's judge"),
+    # issue 17: undo a decision, the queue by keyset pages
+    Row("revert a decision", "POST", "/api/v1/entries/#/moderation/revert",
+        "/api/v1/entries/{pending}/moderation/revert",
+        judge_only(ok=(409, "not_decided")),
+        note="past the authorisation a pending entry has nothing to "
+             "take back: 409 for its judges"),
+    Row("moderation queue page", "GET", "/api/v1/moderation/queue/page",
+        "/api/v1/moderation/queue/page?contest={slug}", judge_only(other=200),
+        check=_queue_check,
+        note="a judge of another contest gets an empty page"),
     Row("jury entries", "GET", "/api/v1/jury/entries",
         "/api/v1/jury/entries?contest={slug}", judge_only()),
     Row("score", "PUT", "/api/v1/entries/#/scores",
