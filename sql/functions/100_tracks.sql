@@ -387,6 +387,40 @@ BEGIN
 END
 $$;
 
+-- The winning entries of every entry track (jury, popularity, combined,
+-- and each week of a weekly track), as tracks_compute() decides them:
+-- the certificates' recipients (125_certs.sql).  place is 'rank:N'
+-- (a weekly win 'rank:N:week:W').  Unit prizes go to units, not entries.
+CREATE FUNCTION track_winners(p_contest bigint)
+RETURNS TABLE (entry_id bigint, track text, place text)
+LANGUAGE plpgsql STABLE SET search_path = netdep, pg_catalog AS $$
+DECLARE
+	t jsonb;
+	w jsonb;
+BEGIN
+	FOR t IN SELECT x FROM jsonb_array_elements(tracks_compute(p_contest)) x
+	LOOP
+		IF t ? 'standings' THEN
+			RETURN QUERY
+			SELECT (r -> 'entry' ->> 'id')::bigint, t ->> 'name',
+			       'rank:' || (r ->> 'rank')
+			  FROM jsonb_array_elements(t -> 'standings') r
+			 WHERE (r ->> 'winner')::boolean;
+		ELSIF t ? 'weeks' THEN
+			FOR w IN SELECT x FROM jsonb_array_elements(t -> 'weeks') x
+			LOOP
+				RETURN QUERY
+				SELECT (r -> 'entry' ->> 'id')::bigint,
+				       (t ->> 'name') || ' · tuần ' || (w ->> 'week'),
+				       'rank:' || (r ->> 'rank')
+				  FROM jsonb_array_elements(w -> 'standings') r
+				 WHERE (r ->> 'winner')::boolean;
+			END LOOP;
+		END IF;
+	END LOOP;
+END
+$$;
+
 -- One track's rule, in Vietnamese, as the rules page and the results say
 -- it.
 CREATE FUNCTION track_rule(t prize_tracks) RETURNS text

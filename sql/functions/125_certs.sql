@@ -5,10 +5,11 @@ SET search_path = netdep, pg_catalog;
 -- Who gets a certificate of contest p_contest, and for what: the ONE
 -- place that reads the winners.  Today: the jury prizes (track 'jury',
 -- place first/second/third/consolation) and the most voted (track
--- 'popularity', place 'most_voted') of the prizes table, and, when the
--- organiser chose it (certificate_settings.all_participants), every
--- other approved entry (track 'participation').  Prize tracks (issue 16,
--- another branch) replace the first part with their per-track places.
+-- 'popularity', place 'most_voted') of the prizes table, every winner
+-- of the prize tracks (track_winners(): track = the track's name, place
+-- 'rank:N'), and, when the organiser chose it
+-- (certificate_settings.all_participants), every other approved entry
+-- (track 'participation').
 CREATE FUNCTION certificate_recipients(p_contest bigint)
 RETURNS TABLE (entry_id bigint, account_id bigint, track text, place text)
 LANGUAGE sql STABLE
@@ -19,12 +20,19 @@ BEGIN ATOMIC
 	  FROM prizes p JOIN entries e ON e.id = p.entry_id
 	 WHERE p.contest_id = p_contest AND e.status = 'approved'
 	UNION ALL
+	-- Every winner of the contest's prize tracks (100_tracks.sql).
+	SELECT w.entry_id, e.account_id, w.track, w.place
+	  FROM track_winners(p_contest) w JOIN entries e ON e.id = w.entry_id
+	 WHERE e.status = 'approved'
+	UNION ALL
 	SELECT e.id, e.account_id, 'participation', 'participant'
 	  FROM entries e
 	  JOIN certificate_settings s ON s.contest_id = e.contest_id
 	 WHERE e.contest_id = p_contest AND e.status = 'approved'
 	   AND s.all_participants
-	   AND NOT EXISTS (SELECT 1 FROM prizes p WHERE p.entry_id = e.id);
+	   AND NOT EXISTS (SELECT 1 FROM prizes p WHERE p.entry_id = e.id)
+	   AND NOT EXISTS (SELECT 1 FROM track_winners(p_contest) w
+	                    WHERE w.entry_id = e.id);
 END;
 
 -- What a certificate says of its track and place, in Vietnamese.
@@ -37,7 +45,9 @@ RETURN CASE p_place
 	WHEN 'consolation' THEN 'Giải Khuyến khích'
 	WHEN 'most_voted' THEN 'Giải Bình chọn nhiều nhất'
 	WHEN 'participant' THEN 'Chứng nhận tham gia'
-	ELSE initcap(p_track) || ': ' || p_place END;
+	ELSE CASE WHEN p_place LIKE 'rank:%'
+	          THEN p_track || ' · Hạng ' || substr(p_place, 6)
+	          ELSE initcap(p_track) || ': ' || p_place END END;
 
 -- The janitor's step (cgi/cert.c): queues the certificates of every
 -- contest whose results are published and changed since the last fill
