@@ -1,0 +1,130 @@
+"""The participant's pages and what every page shares (issue 17): the home
+page says what the contest is with a ticking countdown, nothing moves
+while the page fills in (layout shift < 0.05 on home and rules), the menu
+fits a 390 px phone, and a gallery card's focus ring is not clipped."""
+import os
+from datetime import datetime, timedelta
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+
+from browserkit import artifacts_dir
+from site_kit import SIZES, approve, body_text, css, size, text, upload_api, wait
+
+CLS_LIMIT = 0.05
+
+# Collects every layout shift from the first byte of each document
+# (injected by DevTools, so the page's CSP does not apply to it).
+CLS_PROBE = """
+window.__shifts = [];
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) window.__shifts.push([e.value, e.hadRecentInput]);
+}).observe({type: 'layout-shift', buffered: true});
+"""
+
+
+def _vn(days):
+    return (datetime.utcnow() + timedelta(hours=7, days=days)).strftime("%Y-%m-%dT%H:%M")
+
+
+def _contest_with_entries(contest, new_user, make_jpeg, n=3):
+    slug = contest(min_short_side=200, title="Nét đẹp thử bố cục",
+                   submit_until=_vn(5), vote_until=_vn(9))
+    judge = new_user(role="judge", contest=slug)
+    author = new_user()
+    for i in range(n):
+        approve(judge, upload_api(author, slug, make_jpeg, "Ảnh %d" % (i + 1),
+                                  w=900, h=600, seed=700 + i)["id"])
+    return slug
+
+
+def _cls(browser, name):
+    shifts = browser.driver.execute_script("return window.__shifts || null")
+    assert shifts is not None, "the layout-shift probe did not run"
+    cls = sum(v for v, recent in shifts if not recent)
+    with open(os.path.join(artifacts_dir(), "layout-shift.txt"), "a") as f:
+        f.write("%s %.4f\n" % (name, cls))
+    return cls, shifts
+
+
+def _probe(browser):
+    browser.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": CLS_PROBE})
+
+
+def test_home_says_what_the_contest_is_and_counts_down(browser, contest, new_user, make_jpeg):
+    slug = _contest_with_entries(contest, new_user, make_jpeg)
+    _probe(browser)
+    for wh in SIZES:
+        size(browser, wh)
+        browser.get("/?contest=" + slug)
+        wait(browser, lambda d: "Nét đẹp thử bố cục" in text(browser, "#contest-title"), "title")
+        wait(browser, lambda d: len(css(browser, "#gallery img")) == 3, "newest entries")
+        wait(browser, lambda d: len(css(browser, "#dates li")) >= 2, "dates")
+        page = body_text(browser)
+        # Theme, who may take part, the four steps, prizes, a call to action.
+        for needle in ("Chủ đề", "Ai được tham gia", "Đăng ký", "Gửi ảnh", "Bình chọn",
+                       "Kết quả", "Giải thưởng", "Giải Nhất"):
+            assert needle in page, needle
+        steps = [li.text for li in css(browser, "ol.steps li")]
+        assert len(steps) == 4 and all(s.startswith(w) for s, w in zip(
+            steps, ("Đăng ký", "Gửi ảnh", "Bình chọn", "Kết quả"))), steps
+        cta = css(browser, "#cta-upload")[0]
+        assert cta.text == "Gửi ảnh dự thi" and "/me.html" in cta.get_attribute("href")
+        assert "contest=" + slug in cta.get_attribute("href")
+        # Dates as dd/mm/yyyy and a countdown that ticks.
+        assert any("/" in li.text for li in css(browser, "#dates li"))
+        assert "gửi ảnh" in text(browser, "#cd-label")
+        first = text(browser, "#cd-time")
+        assert first.startswith("4 ngày") or first.startswith("5 ngày"), first
+        wait(browser, lambda d: text(browser, "#cd-time") != first, "the countdown never ticked")
+        cls, shifts = _cls(browser, "home-%dx%d" % wh)
+        assert cls < CLS_LIMIT, "home at %r shifts %.3f: %r" % (wh, cls, shifts)
+        browser.shot("part-home-%dx%d" % wh)
+
+
+def test_rules_page_does_not_shift(browser, contest, new_user, make_jpeg):
+    slug = contest(min_short_side=200, title="Thể lệ thử bố cục của một cuộc thi có tên khá dài",
+                   submit_until=_vn(5), categories="Tình nguyện,Học tập")
+    _probe(browser)
+    for wh in SIZES:
+        size(browser, wh)
+        browser.get("/rules.html?contest=" + slug)
+        wait(browser, lambda d: len(css(browser, "#cats li")) == 2, "categories")
+        wait(browser, lambda d: len(css(browser, "#limits li")) >= 4, "limits")
+        cls, shifts = _cls(browser, "rules-%dx%d" % wh)
+        assert cls < CLS_LIMIT, "rules at %r shifts %.3f: %r" % (wh, cls, shifts)
+        browser.shot("part-rules-%dx%d" % wh)
+
+
+def test_menu_fits_a_phone_and_card_focus_is_not_clipped(browser, contest, new_user, make_jpeg):
+    slug = _contest_with_entries(contest, new_user, make_jpeg, n=1)
+    size(browser, (390, 844))
+    browser.get("/gallery.html?contest=" + slug)
+    wait(browser, lambda d: css(browser, ".card a"), "a card")
+    # Every menu link is inside the viewport, none scrolled out of sight.
+    boxes = browser.driver.execute_script(
+        "return [...document.querySelectorAll('.nav a')].map(a => {"
+        " const r = a.getBoundingClientRect(); return [a.textContent, r.left, r.right]; })")
+    assert len(boxes) >= 6
+    for name, left, right in boxes:
+        assert left >= 0 and right <= 390, "menu item %r at %r-%r is cut off" % (name, left, right)
+    nav = browser.driver.execute_script(
+        "const n = document.querySelector('.nav'); return [n.scrollWidth, n.clientWidth]")
+    assert nav[0] <= nav[1], "the menu scrolls sideways: %r" % nav
+    browser.shot("part-menu-390x844")
+    # Tab to the first card: the ring is drawn by the card (it clips its
+    # photo), outside its box.
+    link = css(browser, ".card a")[0]
+    browser.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", link)
+    browser.driver.execute_script("arguments[0].focus({focusVisible: true})", link)
+    if not browser.driver.execute_script("return arguments[0].matches(':focus-visible')", link):
+        link.send_keys(Keys.SHIFT + Keys.TAB)
+        link.send_keys(Keys.TAB)
+    wait(browser, lambda d: d.execute_script("return arguments[0].matches(':focus-visible')", link),
+         "card link never focus-visible")
+    ring = browser.driver.execute_script(
+        "const c = arguments[0].closest('.card'); const s = getComputedStyle(c);"
+        " return [s.outlineStyle, s.outlineWidth, s.overflow];", link)
+    assert ring[0] == "solid" and ring[1] == "3px", ring
+    browser.shot("part-card-focus-390x844")
+    assert browser.driver.find_element(By.TAG_NAME, "h1")
