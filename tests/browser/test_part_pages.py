@@ -3,13 +3,15 @@ page says what the contest is with a ticking countdown, nothing moves
 while the page fills in (layout shift < 0.05 on home and rules), the menu
 fits a 390 px phone, and a gallery card's focus ring is not clipped."""
 import os
+import re
 from datetime import datetime, timedelta
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from browserkit import artifacts_dir
-from site_kit import SIZES, approve, body_text, css, size, text, upload_api, wait
+from site_kit import (SIZES, approve, body_text, css, fill, login_form, size, temp_file, text,
+                      upload_api, wait)
 
 CLS_LIMIT = 0.05
 
@@ -128,3 +130,57 @@ def test_menu_fits_a_phone_and_card_focus_is_not_clipped(browser, contest, new_u
     assert ring[0] == "solid" and ring[1] == "3px", ring
     browser.shot("part-card-focus-390x844")
     assert browser.driver.find_element(By.TAG_NAME, "h1")
+
+
+def _entry_posts(browser):
+    return browser.driver.execute_script(
+        "return performance.getEntriesByType('resource')"
+        ".filter(r => /\\/api\\/v1\\/contests\\/[^/]+\\/entries$/.test(new URL(r.name).pathname)).length")
+
+
+def test_upload_says_what_is_left_and_checks_before_sending(
+        browser, contest, new_user, make_jpeg, make_png):
+    slug = contest(min_short_side=300, max_entries=2, max_bytes=400000,
+                   title="Thử gửi ảnh", submit_until=_vn(5))
+    me = new_user()
+    upload_api(me, slug, make_jpeg, "Ảnh đầu tiên", w=900, h=600, seed=5)
+    files = {
+        "text": temp_file(b"not a photo at all\n", ".txt"),
+        "small": temp_file(make_png(200, 150, seed=1), ".png"),
+        "big": temp_file(os.urandom(500000), ".jpg"),
+        "good": temp_file(make_jpeg(900, 600, seed=9), ".jpg"),
+    }
+    try:
+        login_form(browser, me.username, me.password, "/me.html?contest=" + slug)
+        for wh in SIZES:
+            size(browser, wh)
+            browser.get("/me.html?contest=" + slug)
+            # Before any file: the uploads left (2 allowed, 1 pending).
+            wait(browser, lambda d: "còn 1 lượt gửi ảnh" in text(browser, "#up-left"), "uploads left")
+            assert "Sau khi gửi" in text(browser, "#up-next")
+            photo = css(browser, "#photo")[0]
+            for kind, needle in (("text", "không phải ảnh"), ("big", "vượt giới hạn"),
+                                 ("small", "quá nhỏ")):
+                photo.send_keys(files[kind])
+                wait(browser, lambda d: needle in text(browser, "#up-msg"),
+                     "%s: %r" % (kind, text(browser, "#up-msg")))
+                # No title made up from the file's name.
+                assert css(browser, "#title")[0].get_attribute("value") == ""
+                fill(browser, "title", "Một tên")
+                css(browser, "#up-submit")[0].click()
+                wait(browser, lambda d: needle in text(browser, "#up-msg"), kind)
+                assert _entry_posts(browser) == 0, "%s was sent to the server" % kind
+                css(browser, "#title")[0].clear()
+            photo.send_keys(files["good"])
+            wait(browser, lambda d: "900×600" in text(browser, "#preview-info"), "preview")
+            assert re.search(r"\d+ KB$", text(browser, "#preview-info")), text(browser, "#preview-info")
+            assert css(browser, "#title")[0].get_attribute("value") == ""
+            browser.shot("part-upload-%dx%d" % wh)
+        # The last upload left: send it, then the form says none is left.
+        fill(browser, "title", "Ảnh thứ hai")
+        css(browser, "#up-submit")[0].click()
+        wait(browser, lambda d: "hết 2 lượt gửi ảnh" in text(browser, "#up-left"), "none left")
+        assert css(browser, "#photo")[0].get_attribute("disabled") is not None
+    finally:
+        for p in files.values():
+            os.unlink(p)
