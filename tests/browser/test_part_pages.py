@@ -184,3 +184,48 @@ def test_upload_says_what_is_left_and_checks_before_sending(
     finally:
         for p in files.values():
             os.unlink(p)
+
+
+def _err(browser, field):
+    return text(browser, "#%s-err" % field)
+
+
+def test_registration_errors_sit_next_to_their_fields_and_keep_values(browser, new_user):
+    taken = new_user().username
+    for wh in SIZES:
+        size(browser, wh)
+        browser.get("/register.html")
+        wait(browser, lambda d: css(browser, "#username-err"), "error slots")
+        user = css(browser, "#username")[0]
+        assert "username-err" in user.get_attribute("aria-describedby")
+        user.send_keys("ab")
+        assert _err(browser, "username") == ""  # not while first typing
+        css(browser, "#password")[0].click()     # leaves the field
+        wait(browser, lambda d: "ít nhất 3" in _err(browser, "username"), "username error")
+        assert user.get_attribute("aria-invalid") == "true"
+        user.send_keys("c")                      # fixed as they type
+        wait(browser, lambda d: _err(browser, "username") == "", "error kept after fixing")
+        assert user.get_attribute("aria-invalid") is None
+        # Sent with two empty fields: both say so at once, next to themselves.
+        css(browser, "#submit")[0].click()
+        wait(browser, lambda d: _err(browser, "password") and _err(browser, "display_name"), "all errors")
+        assert "Mật khẩu" in _err(browser, "password")
+        assert css(browser, "#error")[0].is_displayed() is False
+        # The server's refusal (a taken name) lands on its field; what was
+        # typed stays.
+        fill(browser, "username", taken)
+        fill(browser, "password", "mật khẩu dài đủ")
+        fill(browser, "display_name", "Nguyễn Thị Thử")
+        css(browser, "#unit-unlisted")[0].click()
+        wait(browser, lambda d: css(browser, "#unit")[0].is_displayed(), "free unit")
+        fill(browser, "unit", "Chi đoàn thử")
+        css(browser, "#submit")[0].click()
+        wait(browser, lambda d: "đã có người dùng" in _err(browser, "username"),
+             "taken: %r / %r" % (_err(browser, "username"), text(browser, "#error")))
+        assert css(browser, "#username")[0].get_attribute("aria-invalid") == "true"
+        assert css(browser, "#display_name")[0].get_attribute("value") == "Nguyễn Thị Thử"
+        assert css(browser, "#password")[0].get_attribute("value") == "mật khẩu dài đủ"
+        browser.shot("part-register-%dx%d" % wh)
+        # The refused request is the only console error (the browser logs it).
+        errors = browser.take_console_errors()
+        assert errors and all("409" in e["message"] for e in errors), errors
