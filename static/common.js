@@ -33,7 +33,7 @@
       csrf: 'Phiên làm việc đã thay đổi. Hãy tải lại trang rồi thử lại.',
       login_required: 'Bạn cần đăng nhập để làm việc này.',
       already_voted: 'Bạn đã bình chọn cho ảnh này rồi.',
-      budget_spent: 'Bạn đã dùng hết phiếu bình chọn hôm nay. Hẹn gặp lại ngày mai!',
+      budget_spent: 'Bạn đã dùng hết lượt bình chọn hôm nay. Hẹn gặp lại ngày mai!',
       own_entry: 'Bạn không thể bình chọn cho ảnh của chính mình.',
       voting_closed: 'Cuộc thi hiện không mở bình chọn.',
       not_approved: 'Ảnh này chưa mở bình chọn.',

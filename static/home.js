@@ -6,7 +6,7 @@
   const T = {
     title: '{title} – netdep',
     loadFailed: 'Không tải được dữ liệu: {msg}',
-    votes: 'phiếu',
+    votes: 'lượt bình chọn',
     submitFrom: 'Bắt đầu nhận ảnh: {d}',
     submitUntil: 'Hạn gửi ảnh: {d}',
     voteFrom: 'Bắt đầu bình chọn: {d}',

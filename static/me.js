@@ -23,7 +23,7 @@
     uploading: 'Đang tải ảnh lên…',
     processing: 'Đã tải lên 100%. Máy chủ đang xử lý ảnh…',
     done: 'Đã gửi ảnh “{title}”. Ảnh đang chờ ban tổ chức duyệt.',
-    votes: '{n} phiếu bình chọn',
+    votes: '{n} lượt bình chọn',
     sent: 'Gửi lúc {d}',
     reason: 'Lý do từ chối: {r}',
     view: 'Xem trang ảnh',
@@ -42,7 +42,7 @@
   };
   const TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/heic', 'image/heif', 'image/avif'];
   const { $, el, api, fill, num } = ND;
-  // Sizes in human units: "22 KB", "3,4 MB", never "0 MB" (docs/glossary.md).
+  // Sizes in human units: "22 KB", "3,4 MB", never a zero number of MB (docs/glossary.md).
   const mb = (b) => (b < 1048576 ? num(Math.max(1, Math.round(b / 1024))) + ' KB'
     : new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 1 }).format(b / 1048576) + ' MB');
   const contests = {};

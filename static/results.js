@@ -13,8 +13,8 @@
       first: 'Giải Nhất', second: 'Giải Nhì', third: 'Giải Ba',
       consolation: 'Giải Khuyến khích', most_voted: 'Giải Bình chọn nhiều nhất'
     },
-    votes: 'phiếu',
-    cols: ['Hạng', 'Ảnh dự thi', 'Tác giả', 'Phiếu bình chọn', 'Điểm giám khảo', 'Điểm chung cuộc'],
+    votes: 'lượt bình chọn',
+    cols: ['Hạng', 'Ảnh dự thi', 'Tác giả', 'Lượt bình chọn', 'Điểm giám khảo', 'Điểm chung cuộc'],
     loadFailed: 'Không tải được kết quả: {msg}'
   };
   const { $, el, api, fill, num } = ND;
