@@ -78,6 +78,14 @@
     id = main.dataset.entry;
     button = $('vote');
     $('copy-link').addEventListener('click', copyLink);
+    // The phone's own share sheet where it has one; Facebook, Zalo and
+    // copy-link stay for the rest (issue 17).
+    if (navigator.share) {
+      $('share-native').hidden = false;
+      $('share-native').addEventListener('click', () => {
+        navigator.share({ title: document.title, url: $('share-url').value }).catch(() => {});
+      });
+    }
     button.addEventListener('click', vote);
     const [user, c, data] = await Promise.all([ND.loadSession(), ND.contest(), api('GET', '/entries/' + id)]);
     const e = data.entry;

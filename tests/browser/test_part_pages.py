@@ -229,3 +229,35 @@ def test_registration_errors_sit_next_to_their_fields_and_keep_values(browser, n
         # The refused request is the only console error (the browser logs it).
         errors = browser.take_console_errors()
         assert errors and all("409" in e["message"] for e in errors), errors
+
+
+def test_share_button_uses_the_phone_sheet_with_fallbacks(browser, contest, new_user, make_jpeg):
+    slug = contest(min_short_side=200, title="Thử chia sẻ")
+    judge = new_user(role="judge", contest=slug)
+    eid = upload_api(new_user(), slug, make_jpeg, "Ảnh chia sẻ", w=900, h=600, seed=3)["id"]
+    approve(judge, eid)
+    # No share sheet (desktop Chromium): the button stays hidden, the
+    # Facebook, Zalo and copy-link fallbacks are there.
+    browser.get("/e/%d" % eid)
+    wait(browser, lambda d: css(browser, "#share-url"), "share box")
+    url = css(browser, "#share-url")[0].get_attribute("value")
+    assert url.endswith("/e/%d" % eid)
+    assert not css(browser, "#share-native")[0].is_displayed()
+    hrefs = [a.get_attribute("href") for a in css(browser, ".share a")]
+    assert any(h.startswith("https://www.facebook.com/sharer/") for h in hrefs), hrefs
+    assert any(h.startswith("https://sp.zalo.me/share") for h in hrefs), hrefs
+    assert css(browser, "#copy-link")[0].is_displayed()
+    browser.shot("part-share-fallbacks-390x844")
+    # A phone's share sheet (stood in for before the page loads).
+    browser.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": (
+        "Object.defineProperty(navigator, 'share', {configurable: true, value:"
+        " (d) => { window.__shared = d; return Promise.resolve(); }});")})
+    for wh in SIZES:
+        size(browser, wh)
+        browser.get("/e/%d" % eid)
+        wait(browser, lambda d: css(browser, "#share-native")[0].is_displayed(), "share button")
+        css(browser, "#share-native")[0].click()
+        shared = wait(browser, lambda d: d.execute_script("return window.__shared || null"), "share()")
+        assert shared["url"] == url, shared
+        assert css(browser, "#copy-link")[0].is_displayed()
+        browser.shot("part-share-native-%dx%d" % wh)
