@@ -80,7 +80,13 @@ FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_DIR)/%)
 # Objects built by chained pattern rules are kept (no rebuild next time).
 .SECONDARY:
 
-all: $(SERVER) $(ADMIN) $(TOOLS) $(UNIT_BIN)
+all: $(SERVER) $(ADMIN) $(TOOLS) $(UNIT_BIN) $(B)/static/index.html
+
+# The static files as nginx serves them: CSS and JS also under hashed
+# names the pages refer to (scripts/fingerprint.sh; issue 17).
+$(B)/static/index.html: $(wildcard static/*) scripts/fingerprint.sh
+	@mkdir -p $(B)
+	scripts/fingerprint.sh static $(B)/static
 
 # --- C build -------------------------------------------------------------
 $(B)/obj/%.o: %.c

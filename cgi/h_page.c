@@ -20,22 +20,23 @@
 #define PAGE_DESC_MAX 300
 
 enum txt {
-	TXT_SKIP,        /* TXT_SKIP */
-	TXT_NAV,         /* TXT_NAV */
-	TXT_LOGIN,       /* TXT_LOGIN */
-	TXT_FOOT,        /* TXT_FOOT */
-	TXT_DESC_BY,     /* TXT_DESC_BY */
-	TXT_VOTES,       /* TXT_VOTES */
-	TXT_VOTE,        /* TXT_VOTE */
-	TXT_SHARE,       /* TXT_SHARE */
-	TXT_COPY,        /* TXT_COPY */
-	TXT_LINK_LABEL,  /* TXT_LINK_LABEL */
-	TXT_GALLERY,     /* TXT_GALLERY */
-	TXT_404_TITLE,   /* TXT_404_TITLE */
-	TXT_404_TEXT,    /* TXT_404_TEXT */
-	TXT_404_HOME,    /* TXT_404_HOME */
-	TXT_404_GALLERY, /* TXT_404_GALLERY */
-	TXT_NUMBER,      /* TXT_NUMBER: before the entry number */
+	TXT_SKIP,         /* TXT_SKIP */
+	TXT_NAV,          /* TXT_NAV */
+	TXT_LOGIN,        /* TXT_LOGIN */
+	TXT_FOOT,         /* TXT_FOOT */
+	TXT_DESC_BY,      /* TXT_DESC_BY */
+	TXT_VOTES,        /* TXT_VOTES */
+	TXT_VOTE,         /* TXT_VOTE */
+	TXT_SHARE,        /* TXT_SHARE */
+	TXT_COPY,         /* TXT_COPY */
+	TXT_LINK_LABEL,   /* TXT_LINK_LABEL */
+	TXT_GALLERY,      /* TXT_GALLERY */
+	TXT_404_TITLE,    /* TXT_404_TITLE */
+	TXT_404_TEXT,     /* TXT_404_TEXT */
+	TXT_404_HOME,     /* TXT_404_HOME */
+	TXT_404_GALLERY,  /* TXT_404_GALLERY */
+	TXT_NUMBER,       /* TXT_NUMBER: before the entry number */
+	TXT_SHARE_NATIVE, /* TXT_SHARE_NATIVE: the phone's own share sheet */
 	TXT__MAX
 };
 
@@ -57,6 +58,7 @@ static const char *const txt[TXT__MAX] = {
     "Về trang chủ",                 /* TXT_404_HOME */
     "Xem ảnh dự thi",               /* TXT_404_GALLERY */
     "Số ",                          /* TXT_NUMBER */
+    "Chia sẻ…",                     /* TXT_SHARE_NATIVE */
 };
 
 /* The site's menu, as in the static pages (our own literal markup). */
@@ -354,7 +356,12 @@ share_links(struct html *h, const struct share_view *v)
 {
 	html_raw(h, "</div>\n<div class=\"share\">\n<h2>");
 	html_raw(h, txt[TXT_SHARE]);
-	html_raw(h, "</h2>\n<a class=\"btn fb\" target=\"_blank\" "
+	/* Shown by entry.js where navigator.share exists (issue 17); the
+	 * links below stay as the fallback. */
+	html_raw(h, "</h2>\n<button id=\"share-native\" class=\"btn primary\" "
+	            "type=\"button\" hidden>");
+	html_raw(h, txt[TXT_SHARE_NATIVE]);
+	html_raw(h, "</button>\n<a class=\"btn fb\" target=\"_blank\" "
 	            "rel=\"noopener noreferrer\" "
 	            "href=\"https://www.facebook.com/sharer/sharer.php?u=");
 	html_esc(h, v->enc);

@@ -58,7 +58,7 @@
 #define IMAGE_CARD_TITLE_PT 38.0
 #define IMAGE_CARD_LINE2_PT 24.0
 #define IMAGE_CARD_BG       0x14171c
-#define IMAGE_CARD_BAND     0x1f6f43 /* the youth union's green */
+#define IMAGE_CARD_BAND     0xb50d29 /* the site's brand red (site.css --red) */
 #define IMAGE_FONT_DIR      "/usr/share/fonts/truetype/dejavu/"
 #define IMAGE_FONT_REGULAR  IMAGE_FONT_DIR "DejaVuSans.ttf"
 #define IMAGE_FONT_BOLD     IMAGE_FONT_DIR "DejaVuSans-Bold.ttf"

@@ -55,6 +55,16 @@ for d in static sql nginx; do
 	mv "$dest$lib/$d.new" "$dest$lib/$d"
 done
 
+# The fingerprinted static files nginx serves (make all: build/static).
+if [ "${UNITS_ONLY:-0}" = 0 ]; then
+	[ -f "$build/static/index.html" ] || die "$build/static is missing: run make all first"
+	rm -rf "$dest$lib/build/static.new"
+	cp -R "$build/static" "$dest$lib/build/static.new"
+	chmod -R u=rwX,go=rX "$dest$lib/build/static.new"
+	rm -rf "${dest}${lib:?}/build/static"
+	mv "$dest$lib/build/static.new" "$dest$lib/build/static"
+fi
+
 wrapper() { # name target
 	printf '#!/bin/sh\nexec %s "$@"\n' "$2" >"$1.new"
 	chmod 0755 "$1.new"

@@ -11,27 +11,69 @@
     busy: 'Đang gửi…',
     proving: 'Đang xác minh bạn không phải máy…'
   };
-  const { $, api, fill } = ND;
+  const { $, api, fill, el } = ND;
   const next = ND.safeNext(ND.param('next'));
 
-  // The browser's own checks, said in Vietnamese; the first problem wins.
-  function check(form) {
-    for (const input of form.querySelectorAll('input')) {
-      const v = input.validity;
-      const field = ND.T.fields[input.name] || input.name;
-      let msg = null;
-      if (v.valueMissing || (input.required && !input.value.trim())) msg = fill(T.required, { field: field });
-      else if (v.tooShort) msg = fill(T.short, { field: field, n: input.minLength });
-      else if (v.patternMismatch) msg = T.pattern;
-      else if (v.typeMismatch) msg = T.email;
-      if (msg) {
-        input.setAttribute('aria-invalid', 'true');
-        input.focus();
-        return msg;
-      }
-      input.removeAttribute('aria-invalid');
-    }
+  // The browser's own checks, said in Vietnamese, each next to its field
+  // (issue 17): checked as the person types once the field was left or
+  // the form sent, every problem shown at once, nothing typed is lost.
+  function problem(input) {
+    const v = input.validity;
+    const field = ND.T.fields[input.name] || input.name;
+    if (v.valueMissing || (input.required && !input.value.trim())) return fill(T.required, { field: field });
+    if (v.tooShort) return fill(T.short, { field: field, n: input.minLength });
+    if (v.patternMismatch) return T.pattern;
+    if (v.typeMismatch) return T.email;
     return null;
+  }
+
+  function fields(form) {
+    return [...form.querySelectorAll('input[name]')].filter((i) => i.type !== 'hidden' && i.type !== 'checkbox');
+  }
+
+  function mark(input, msg) {
+    const err = $(input.id + '-err');
+    err.textContent = msg || '';
+    err.hidden = !msg;
+    if (msg) input.setAttribute('aria-invalid', 'true');
+    else input.removeAttribute('aria-invalid');
+  }
+
+  function check(form) {
+    let first = null;
+    for (const input of fields(form)) {
+      if (input.disabled) continue;
+      const msg = problem(input);
+      mark(input, msg);
+      input.dataset.touched = '1';
+      if (msg && !first) first = input;
+    }
+    if (first) first.focus();
+    return first;
+  }
+
+  function live(form) {
+    for (const input of fields(form)) {
+      const err = el('span', { id: input.id + '-err', class: 'field-err', hidden: true });
+      input.after(err);
+      const by = input.getAttribute('aria-describedby');
+      input.setAttribute('aria-describedby', (by ? by + ' ' : '') + err.id);
+      const again = () => { if (input.dataset.touched) mark(input, problem(input)); };
+      input.addEventListener('input', again);
+      input.addEventListener('blur', () => { input.dataset.touched = '1'; again(); });
+    }
+  }
+
+  // A server's refusal of one field ("Field X ..." or a taken username)
+  // goes next to that field; anything else above the button.
+  function serverField(form, e) {
+    const m = e.code === 'username_taken' ? ['', 'username']
+      : /^Field (\w+)/.exec((e.body && e.body.error && e.body.error.message) || '');
+    const input = m && form.querySelector('input[name="' + m[1] + '"]');
+    if (!input || input.type === 'hidden') return false;
+    mark(input, e.message);
+    input.focus();
+    return true;
   }
 
   // Sends the form; when the server asks for a proof of work (a busy
@@ -51,13 +93,13 @@
   }
 
   function setup(form, path) {
+    live(form);
     const button = $('submit');
     const label = button.textContent;
     form.addEventListener('submit', async (ev) => {
       ev.preventDefault();
       $('error').hidden = true;
-      const bad = check(form);
-      if (bad) { ND.showError('error', { message: bad }); return; }
+      if (check(form)) return;
       const body = {};
       for (const input of form.querySelectorAll('input')) {
         if (!input.name || input.disabled) continue;
@@ -71,7 +113,7 @@
         ND.setSession(await send(path, body, button));
         location.assign(next);
       } catch (e) {
-        ND.showError('error', e);
+        if (!serverField(form, e)) ND.showError('error', e);
         button.disabled = false;
         button.textContent = label;
       }

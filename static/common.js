@@ -33,7 +33,7 @@
       csrf: 'Phiên làm việc đã thay đổi. Hãy tải lại trang rồi thử lại.',
       login_required: 'Bạn cần đăng nhập để làm việc này.',
       already_voted: 'Bạn đã bình chọn cho ảnh này rồi.',
-      budget_spent: 'Bạn đã dùng hết phiếu bình chọn hôm nay. Hẹn gặp lại ngày mai!',
+      budget_spent: 'Bạn đã dùng hết lượt bình chọn hôm nay. Hẹn gặp lại ngày mai!',
       own_entry: 'Bạn không thể bình chọn cho ảnh của chính mình.',
       voting_closed: 'Cuộc thi hiện không mở bình chọn.',
       not_approved: 'Ảnh này chưa mở bình chọn.',
@@ -311,7 +311,7 @@
   function underReview(e) {
     const n = Number(e && e.under_review) || 0;
     if (n <= 0) return document.createTextNode('');
-    return el('span', { class: 'badge review', title: 'Phiếu đang được ban tổ chức xác minh: chưa tính để xét giải' },
+    return el('span', { class: 'badge review', title: 'Lượt bình chọn đang được ban tổ chức xác minh: chưa tính để xét giải' },
       ' · ' + num(n) + ' đang xác minh');
   }
 

@@ -14,7 +14,7 @@
     consents: 'Bạn đã đồng ý {n} lần (thể lệ, công bố ảnh).',
     guardianSaved: 'Đã ghi nhận sự đồng ý của người giám hộ.',
     needTick: 'Người giám hộ cần đánh dấu ô đồng ý.',
-    eraseDone: 'Tài khoản và dữ liệu của bạn đã được xoá.',
+    eraseDone: 'Tài khoản và dữ liệu của bạn đã được xóa.',
     cert: 'Giấy chứng nhận: {label} – {title}',
     certPending: 'đang tạo…'
   };

@@ -7,12 +7,12 @@
 (function () {
   const T = {
     vote: 'Bình chọn',
-    voting: 'Đang gửi phiếu…',
+    voting: 'Đang gửi lượt bình chọn…',
     voted: 'Đã bình chọn',
     loginToVote: 'Đăng nhập để bình chọn',
     thanks: 'Cảm ơn bạn đã bình chọn!',
-    left: 'Hôm nay bạn còn {n} phiếu bình chọn.',
-    perDay: 'Mỗi tài khoản có {n} phiếu bình chọn mỗi ngày.',
+    left: 'Hôm nay bạn còn {n} lượt bình chọn.',
+    perDay: 'Mỗi tài khoản có {n} lượt bình chọn mỗi ngày.',
     closed: 'Cuộc thi hiện không mở bình chọn ({phase}).',
     category: 'Thể loại: {c}',
     copied: 'Đã sao chép liên kết.',
@@ -103,6 +103,14 @@
     id = main.dataset.entry;
     button = $('vote');
     $('copy-link').addEventListener('click', copyLink);
+    // The phone's own share sheet where it has one; Facebook, Zalo and
+    // copy-link stay for the rest (issue 17).
+    if (navigator.share) {
+      $('share-native').hidden = false;
+      $('share-native').addEventListener('click', () => {
+        navigator.share({ title: document.title, url: $('share-url').value }).catch(() => {});
+      });
+    }
     button.addEventListener('click', vote);
     const [user, c, data] = await Promise.all([ND.loadSession(), ND.contest(), api('GET', '/entries/' + id)]);
     const e = data.entry;

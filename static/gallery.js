@@ -9,7 +9,7 @@
 (function () {
   const T = {
     title: 'Ảnh dự thi – {title} – netdep',
-    votes: 'phiếu',
+    votes: 'lượt bình chọn',
     page: 'Trang {n}',
     noShuffle: 'Máy chủ chưa hỗ trợ xếp ngẫu nhiên; ảnh đang được xếp mới nhất trước.',
     loadFailed: 'Không tải được ảnh dự thi: {msg}'

@@ -6,7 +6,7 @@
   const T = {
     title: '{title} – netdep',
     loadFailed: 'Không tải được dữ liệu: {msg}',
-    votes: 'phiếu',
+    votes: 'lượt bình chọn',
     submitFrom: 'Bắt đầu nhận ảnh: {d}',
     submitUntil: 'Hạn gửi ảnh: {d}',
     voteFrom: 'Bắt đầu bình chọn: {d}',
@@ -20,7 +20,15 @@
       results_at: 'Còn lại đến khi công bố kết quả'
     },
     days: '{n} ngày',
-    ended: 'Đã hết thời gian'
+    ended: 'Đã hết thời gian',
+    noDeadline: 'Không còn mốc thời gian nào sắp tới.',
+    cta: {
+      upcoming: ['Đăng ký tài khoản', '/register.html'],
+      submissions: ['Gửi ảnh dự thi', '/me.html#upload'],
+      voting: ['Bình chọn ngay', '/gallery.html'],
+      closed: ['Xem bảng xếp hạng', '/leaderboard.html'],
+      results: ['Xem kết quả', '/results.html']
+    }
   };
   const { $, el, api, fill, num, date } = ND;
   let timer = null;
@@ -56,19 +64,23 @@
     $('contest-title').textContent = c.title;
     const ph = $('phase');
     ph.textContent = ND.phase(c.phase);
-    ph.hidden = false;
     const dates = $('dates');
     const rows = [['submit_from', T.submitFrom], ['submit_until', T.submitUntil],
       ['vote_from', T.voteFrom], ['vote_until', T.voteUntil], ['results_at', T.resultsAt]];
     dates.replaceChildren(...rows.filter((r) => c[r[0]]).map((r) => el('li', null, fill(r[1], { d: date(c[r[0]]) }))));
-    $('cta-upload').hidden = !(c.phase === 'submissions' || c.phase === 'submissions_and_voting');
-    $('cta-results').hidden = c.phase !== 'results';
+    // The call to action changes its words, never the layout.
+    const cta = T.cta[c.phase === 'submissions_and_voting' ? 'submissions' : c.phase] || T.cta.upcoming;
+    $('cta-upload').textContent = cta[0];
+    const u = new URL(cta[1], location.href);
+    if (ND.param('contest')) u.searchParams.set('contest', ND.param('contest'));
+    $('cta-upload').href = u.pathname + u.search + u.hash;
     const d = nextDeadline(c);
     if (d && c.phase !== 'results') {
       $('cd-label').textContent = T.until[d.k];
-      $('countdown').hidden = false;
       tick(d);
       timer = setInterval(() => tick(d), 1000);
+    } else {
+      $('cd-label').textContent = T.noDeadline;
     }
   }
 

@@ -53,7 +53,7 @@
     'entry.revert': [JUDGE, (r, t) => 'đã hoàn tác quyết định ' + (VERB[get(r.before, 'status')] || 'kiểm duyệt') + ' ' + t + ', ảnh trở lại hàng chờ duyệt'],
     'entry.edit': [USER, (r, t) => 'đã sửa thông tin ' + t],
     'entry.withdraw': [USER, (r, t) => 'đã rút ' + t + ' khỏi cuộc thi'],
-    'entry.files_purge': [ADMIN, (r, t) => 'đã xoá các tệp của ' + t],
+    'entry.files_purge': [ADMIN, (r, t) => 'đã xóa các tệp của ' + t],
     'score.put': [JUDGE, (r, t) => 'đã chấm điểm ' + t],
     'prizes.set': [ADMIN, (r, t) => 'đã trao giải cho ' + t],
     'results.publish': [ADMIN, (r, t) => 'đã công bố kết quả của ' + t],
@@ -63,11 +63,11 @@
     'role.revoke': [ADMIN, (r, t) => 'đã thu hồi quyền ' + roleName(get(r.before, 'role')) + ' của ' + t],
     'contest.create': [ADMIN, (r, t) => 'đã tạo ' + t],
     'contest.update': [ADMIN, (r, t) => 'đã sửa thiết lập của ' + t],
-    'category.add': [ADMIN, (r, t) => 'đã thêm thể loại' + (get(r.after, 'name') ? ' «' + get(r.after, 'name') + '»' : '') + ' vào ' + t],
+    'category.add': [ADMIN, (r, t) => 'đã thêm thể loại' + (get(r.after, 'name') ? ' “' + get(r.after, 'name') + '”' : '') + ' vào ' + t],
     'criteria.set': [ADMIN, (r, t) => 'đã đặt tiêu chí chấm điểm của ' + t],
     'account.create': [ADMIN, (r, t) => 'đã tạo ' + t],
-    'account.disable': [ADMIN, (r, t) => 'đã khoá ' + t],
-    'account.enable': [ADMIN, (r, t) => 'đã mở khoá ' + t],
+    'account.disable': [ADMIN, (r, t) => 'đã khóa ' + t],
+    'account.enable': [ADMIN, (r, t) => 'đã mở khóa ' + t],
     'account.password': [USER, (r, t) => 'đã đổi mật khẩu của ' + t],
     'unit_import': [ADMIN, () => 'đã nhập cây đơn vị từ tệp CSV'],
     'unit_map': [ADMIN, (r, t) => 'đã gắn tên đơn vị tự ghi vào ' + t]
@@ -94,7 +94,7 @@
     const row = AUDIT[r.action];
     const actor = r.actor ? String(r.actor) : null;
     const t = targetText(r);
-    if (!row) return (actor || 'Hệ thống') + ' đã thực hiện «' + r.action + '» với ' + t;
+    if (!row) return (actor || 'Hệ thống') + ' đã thực hiện “' + r.action + '” với ' + t;
     return (actor ? row[0] + ' ' + actor : 'Hệ thống') + ' ' + row[1](r, t);
   }
 

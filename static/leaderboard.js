@@ -6,10 +6,10 @@
 (function () {
   const T = {
     title: 'Bảng xếp hạng – {title} – netdep',
-    votes: 'phiếu',
+    votes: 'lượt bình chọn',
     number: 'Số ',
     entriesOf: '{n} ảnh',
-    chart: 'Biểu đồ: số phiếu của {n} vị trí dẫn đầu ({period}).',
+    chart: 'Biểu đồ: số lượt bình chọn của {n} vị trí dẫn đầu ({period}).',
     periods: { today: 'hôm nay', week: 'tuần này', all: 'toàn cuộc thi' },
     updated: 'Cập nhật lúc {t}. Bảng tự làm mới vài giây một lần.',
     noUnits: 'Máy chủ chưa có bảng xếp hạng đơn vị. Vui lòng quay lại sau.',

@@ -7,7 +7,7 @@
     try {
       const d = await ND.api('GET', '/ledger');
       const t = d.today;
-      $('today').textContent = t.date + ' · ' + ND.num(t.votes) + ' phiếu, ' + ND.num(t.voids) +
+      $('today').textContent = t.date + ' · ' + ND.num(t.votes) + ' lượt bình chọn, ' + ND.num(t.voids) +
         ' hủy, ' + ND.num(t.restores) + ' khôi phục · mã gốc tạm thời ' + t.root;
       $('days').replaceChildren(...d.days.map((x) => {
         const tr = el('tr');

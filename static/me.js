@@ -15,14 +15,16 @@
     noCategory: 'Hãy chọn thể loại cho ảnh.',
     noConsent: 'Hãy đánh dấu ô đồng ý với thể lệ và việc công bố ảnh.',
     badType: 'Tệp “{name}” không phải ảnh JPEG, PNG, WebP, HEIC hoặc AVIF.',
-    tooBig: 'Ảnh nặng {size} MB, vượt giới hạn {mb} MB của cuộc thi. Hãy chọn ảnh nhỏ hơn.',
+    tooBig: 'Ảnh nặng {size}, vượt giới hạn {mb} MB của cuộc thi. Hãy chọn ảnh nhỏ hơn.',
     tooSmall: 'Ảnh {w}×{h} điểm ảnh quá nhỏ: cạnh ngắn cần ít nhất {px} điểm ảnh.',
-    previewInfo: '{w}×{h} điểm ảnh · {size} MB',
+    previewInfo: '{w}×{h} điểm ảnh · {size}',
+    left: 'Bạn còn {n} lượt gửi ảnh (tối đa {max} ảnh).',
+    noneLeft: 'Bạn đã dùng hết {max} lượt gửi ảnh. Rút một ảnh đang chờ duyệt để gửi ảnh khác.',
     noPreview: 'Không xem trước được ảnh này; máy chủ sẽ kiểm tra khi gửi.',
     uploading: 'Đang tải ảnh lên…',
     processing: 'Đã tải lên 100%. Máy chủ đang xử lý ảnh…',
     done: 'Đã gửi ảnh “{title}”. Ảnh đang chờ ban tổ chức duyệt.',
-    votes: '{n} phiếu bình chọn',
+    votes: '{n} lượt bình chọn',
     sent: 'Gửi lúc {d}',
     reason: 'Lý do từ chối: {r}',
     view: 'Xem trang ảnh',
@@ -41,7 +43,9 @@
   };
   const TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/heic', 'image/heif', 'image/avif'];
   const { $, el, api, fill, num } = ND;
-  const mb = (b) => new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 1 }).format(b / 1048576);
+  // Sizes in human units: "22 KB", "3,4 MB", never a zero number of MB (docs/glossary.md).
+  const mb = (b) => (b < 1048576 ? num(Math.max(1, Math.round(b / 1024))) + ' KB'
+    : new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 1 }).format(b / 1048576) + ' MB');
   const contests = {};
   let current = null;
   let fileProblem = null;
@@ -87,6 +91,16 @@
     $('up-form').addEventListener('submit', (ev) => { ev.preventDefault(); send(c); });
   }
 
+  // Uploads left: an entry holds one of the contest's max_entries slots
+  // while it is pending or approved (the entries table's CHECK).
+  function showLeft(c, list) {
+    const used = list.filter((e) => e.contest === c.slug && (e.status === 'pending' || e.status === 'approved')).length;
+    const n = Math.max(0, c.max_entries - used);
+    $('up-left').textContent = fill(n ? T.left : T.noneLeft, { n: num(n), max: num(c.max_entries) });
+    $('up-left').className = 'up-left' + (n ? '' : ' bad');
+    $('photo').disabled = $('up-submit').disabled = n === 0;
+  }
+
   function checkFile(c) {
     const f = $('photo').files[0];
     fileProblem = null;
@@ -120,7 +134,6 @@
     };
     img.src = previewUrl;
     $('preview').hidden = false;
-    if (!$('title').value.trim()) $('title').value = f.name.replace(/\.[^.]+$/, '').slice(0, 120);
   }
 
   function setProgress(pct) {
@@ -271,6 +284,7 @@
     const cs = await Promise.all(list.map((e) => contestOf(e.contest)));
     $('mine').replaceChildren(...list.map((e, i) => item(e, cs[i])));
     $('list-empty').hidden = list.length > 0;
+    if (current && open(current)) showLeft(current, list);
   }
 
   async function main() {

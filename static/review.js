@@ -7,16 +7,16 @@
   'use strict';
   const ND = window.ND, $ = ND.$, el = ND.el;
   const RULES = {
-    burst_prefix: ['Nhiều phiếu từ một mạng (/24)',
-      'Từ "số phiếu tối thiểu" phiếu trở lên đến từ cùng một dải địa chỉ mạng (/24, hay /48 với IPv6) trong "khoảng thời gian" phút, cho bất kỳ ảnh nào. Lưu ý: người dùng 4G có thể chung địa chỉ với nhau, nên hãy đặt ngưỡng rộng rãi.'],
+    burst_prefix: ['Nhiều lượt bình chọn từ một mạng (/24)',
+      'Từ "số lượt bình chọn tối thiểu" lượt bình chọn trở lên đến từ cùng một dải địa chỉ mạng (/24, hay /48 với IPv6) trong "khoảng thời gian" phút, cho bất kỳ ảnh nào. Lưu ý: người dùng 4G có thể chung địa chỉ với nhau, nên hãy đặt ngưỡng rộng rãi.'],
     fresh_accounts: ['Tài khoản mới bầu dồn',
-      'Từ "số phiếu tối thiểu" phiếu trở lên cho cùng một ảnh trong "khoảng thời gian" phút, của các tài khoản được tạo chưa quá "tuổi tài khoản" giờ khi bầu.'],
+      'Từ "số lượt bình chọn tối thiểu" lượt bình chọn trở lên cho cùng một ảnh trong "khoảng thời gian" phút, của các tài khoản được tạo chưa quá "tuổi tài khoản" giờ khi bầu.'],
     shared_device: ['Nhiều tài khoản trên một thiết bị',
-      'Từ "số phiếu tối thiểu" tài khoản trở lên bầu với cùng một dấu vết trình duyệt (mã băm của thông tin trình duyệt) trong "khoảng thời gian" phút. Nhiều điện thoại cùng loại có dấu vết giống nhau: đặt ngưỡng cao.'],
+      'Từ "số lượt bình chọn tối thiểu" tài khoản trở lên bầu với cùng một dấu vết trình duyệt (mã băm của thông tin trình duyệt) trong "khoảng thời gian" phút. Nhiều điện thoại cùng loại có dấu vết giống nhau: đặt ngưỡng cao.'],
     vote_pow: ['Thử thách chống máy bầu',
       'Mỗi lượt bình chọn, trình duyệt phải giải một thử thách tính toán nhỏ (dưới một giây trên điện thoại tầm trung) do chính máy chủ cấp; mỗi lời giải chỉ dùng được một lần. Mặc định tắt.']
   };
-  const FIELDS = [['min_votes', 'Số phiếu tối thiểu', 2, 100000],
+  const FIELDS = [['min_votes', 'Số lượt bình chọn tối thiểu', 2, 100000],
     ['window_minutes', 'Khoảng thời gian (phút)', 1, 10080],
     ['max_age_hours', 'Tuổi tài khoản (giờ)', 1, 8760]];
   let slug = null;

@@ -11,7 +11,7 @@
     results: 'Công bố kết quả: {d}',
     open: 'chưa ấn định',
     maxEntries: 'Mỗi người gửi tối đa {n} ảnh.',
-    votesPerDay: 'Mỗi tài khoản có {n} phiếu bình chọn mỗi ngày (tính theo giờ Việt Nam).',
+    votesPerDay: 'Mỗi tài khoản có {n} lượt bình chọn mỗi ngày (tính theo giờ Việt Nam).',
     ruleOnce: 'Mỗi tài khoản bình chọn cho một ảnh một lần trong cả cuộc thi.',
     ruleDaily: 'Mỗi tài khoản bình chọn cho một ảnh tối đa một lần mỗi ngày.',
     self: 'Không được bình chọn cho ảnh của chính mình.',

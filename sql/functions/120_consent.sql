@@ -224,7 +224,7 @@ BEGIN
 	              jsonb_build_object('entries', n_entries, 'votes_kept',
 	                                 n_votes));
 	UPDATE accounts SET username = 'deleted-' || id,
-	       display_name = 'Tài khoản đã xoá', unit = '', unit_id = NULL,
+	       display_name = 'Tài khoản đã xóa', unit = '', unit_id = NULL,
 	       email = NULL, phone = NULL, birth_year = NULL,
 	       password_hash = '$argon2id$erased', disabled_at = now(),
 	       erased_at = now()

@@ -135,7 +135,8 @@ def assert_inert(browser, where):
         for (const s of document.scripts) {
           const src = s.getAttribute('src');
           if (!src) bad.push('inline script: ' + s.textContent.slice(0, 60));
-          else bad.push('script ' + new URL(src, location.href).pathname);
+          // NAME.HASH.js (scripts/fingerprint.sh) is the file NAME.js.
+          else bad.push('script ' + new URL(src, location.href).pathname.replace(/\.[0-9a-f]{10}(\.js)$/, '$1'));
         }
         for (const e of document.querySelectorAll('img[src="x"], main b, main svg:not([role="img"]), iframe, object, embed'))
           bad.push('injected ' + e.tagName);

@@ -68,4 +68,4 @@ def test_every_audit_action_reads_as_a_sentence():
                    "target_id: 4, contest: 'nd-2026'})")
     assert contest == "Quản trị viên an đã công bố kết quả của cuộc thi nd-2026"
     unknown = node("J.auditSentence({actor: null, action: 'x.y', target_type: 'entry', target_id: 1})")
-    assert unknown == "Hệ thống đã thực hiện «x.y» với ảnh #1"
+    assert unknown == "Hệ thống đã thực hiện “x.y” với ảnh #1"

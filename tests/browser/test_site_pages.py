@@ -88,7 +88,7 @@ def test_screenshots_of_every_page(browser, contest, new_user, make_jpeg, base_u
     done += shoot(browser, "gallery-votes-learning", "/gallery.html" + q + "&sort=votes&category=%d"
                   % requests.get(base_url + "/api/v1/contests/" + slug).json()["contest"]["categories"][1]["id"],
                   has("#gallery li"))
-    done += shoot(browser, "entry", "/e/%d" % ids[0], has("#votes-left", "phiếu"))
+    done += shoot(browser, "entry", "/e/%d" % ids[0], has("#votes-left", "lượt bình chọn"))
     done += shoot(browser, "leaderboard", "/leaderboard.html" + q, has("#board li"))
     done += shoot(browser, "leaderboard-units-week", "/leaderboard.html" + q + "&kind=units&period=week",
                   has("#board li") if not missing else has("#error"))
@@ -149,7 +149,7 @@ def test_share_page_opengraph_in_the_browser(browser, contest, new_user, make_jp
     e = upload_api(owner, slug, make_jpeg, "Nụ cười vùng cao", caption=long_story, w=1600, h=1200)
     approve(judge, e["id"])
     browser.get("/e/%d" % e["id"])
-    wait_text(browser, "#votes-left", "phiếu")
+    wait_text(browser, "#votes-left", "lượt bình chọn")
     meta = browser.driver.execute_script("""
         const m = {};
         for (const e of document.querySelectorAll('meta[property], meta[name]'))
@@ -236,7 +236,7 @@ def test_author_markup_is_inert_on_every_page(browser, contest, new_user, make_j
     assert_inert(browser, "/me.html")
     # The entry page shows the story and the unit as text too.
     browser.get("/e/%d" % e["id"])
-    wait_text(browser, "#votes-left", "phiếu")
+    wait_text(browser, "#votes-left", "lượt bình chọn")
     page = body_text(browser)
     assert "<iframe src=javascript:alert(5)></iframe>" in page and "<b>đơn vị</b>" in page
     assert_inert(browser, "/e/%d" % e["id"])

@@ -73,7 +73,7 @@ def test_register_upload_approve_vote_leaderboard(browser, contest, new_user, ma
     # The board shows the entry with no vote yet.
     browser.get("/leaderboard.html?contest=" + slug)
     wait_text(browser, "#board", "Mùa hè xanh")
-    assert "0 phiếu" in text(browser, "#board")
+    assert "0 lượt bình chọn" in text(browser, "#board")
 
     # 4. Log out; a second visitor logs in from the entry page and votes.
     browser.get(me_path)
@@ -102,7 +102,7 @@ def test_register_upload_approve_vote_leaderboard(browser, contest, new_user, ma
         };""")
     browser.driver.find_element(By.ID, "vote").click()
     wait_text(browser, "#vote-count", "1")
-    wait_text(browser, "#votes-left", "Hôm nay bạn còn 9 phiếu")
+    wait_text(browser, "#votes-left", "Hôm nay bạn còn 9 lượt bình chọn")
     assert "Cảm ơn" in text(browser, "#vote-msg")
     assert not browser.driver.find_element(By.ID, "vote").is_enabled()
     sent = browser.driver.execute_script("return window.__votes")
@@ -117,7 +117,7 @@ def test_register_upload_approve_vote_leaderboard(browser, contest, new_user, ma
 
     # 5. The leaderboard follows: one vote, and a bar in the chart.
     browser.get("/leaderboard.html?contest=" + slug)
-    wait_text(browser, "#board", "1 phiếu")
+    wait_text(browser, "#board", "1 lượt bình chọn")
     assert "Mùa hè xanh" in text(browser, "#board li:first-child")
     assert css(browser, "#chart svg rect"), "no bar drawn"
     browser.shot("leaderboard-after-vote-390x844")

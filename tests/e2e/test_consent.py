@@ -189,7 +189,7 @@ def test_data_download_has_only_mine_and_erasure_keeps_counts(
                     "birth_year, erased_at IS NOT NULL FROM accounts "
                     "WHERE id = %s", (me.user["id"],))
         assert cur.fetchone() == (f"deleted-{me.user['id']}",
-                                  "Tài khoản đã xoá", None, None, None, True)
+                                  "Tài khoản đã xóa", None, None, None, True)
         cur.execute("SELECT status, files_purged_at IS NOT NULL FROM entries "
                     "WHERE id = %s", (mine["id"],))
         assert cur.fetchone() == ("withdrawn", True)

@@ -4,11 +4,23 @@ everything the author wrote escaped."""
 
 import html
 import re
+import subprocess
 from urllib.parse import urlsplit
 
 from conftest import Client
 from helpers import (approve, assert_status, jpeg_size, reject,
                      upload_ok)
+
+
+def card_pixel(jpeg, x, y):
+    """The RGB of one pixel of a JPEG, decoded by djpeg (libjpeg-turbo)."""
+    ppm = subprocess.run(["djpeg", "-pnm"], input=jpeg, capture_output=True,
+                         check=True).stdout
+    head = ppm.split(b"\n", 3)
+    assert head[0] == b"P6", head[0]
+    w = int(head[1].split()[0])
+    px = head[3][(y * w + x) * 3:(y * w + x) * 3 + 3]
+    return px[0], px[1], px[2]
 
 
 def og(page, prop):
@@ -49,6 +61,10 @@ def test_share_page_has_opengraph_tags(contest, new_user, make_jpeg,
     assert_status(img, 200)
     assert img.headers["Content-Type"] == "image/jpeg"
     assert jpeg_size(img.content) == (1200, 630)
+    # The band under the photo is the brand red (site.css --red,
+    # #b50d29), not the green that clashed with it (issue 17).
+    r_, g_, b_ = card_pixel(img.content, 1190, 620)
+    assert r_ > 150 and g_ < 50 and b_ < 80, (r_, g_, b_)
 
 
 def test_share_page_escapes_what_authors_write(contest, new_user, make_jpeg,
