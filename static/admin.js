@@ -108,6 +108,13 @@
     mostVotedFor: 'Giải bình chọn nhiều nhất cho «{title}»',
     rankingEmpty: 'Chưa có ảnh nào được duyệt.',
     savePrizes: 'Lưu giải',
+    tracksTitle: 'Hạng mục giải',
+    tracksLead: 'Mỗi hạng mục: kind (jury, popularity, combined, unit, weekly), name, places và params; multi_win cho phép một ảnh đạt giải ở nhiều hạng mục; week_day (0 = Chủ nhật) và week_hour chốt bảng tuần theo giờ Việt Nam. Thể lệ giải bên dưới được sinh từ chính các hạng mục này.',
+    tracksJson: 'Hạng mục giải (JSON)',
+    tracksSave: 'Lưu hạng mục giải',
+    tracksSaved: 'Đã lưu hạng mục giải.',
+    tracksBadJson: 'JSON không hợp lệ: {msg}',
+    tracksRules: 'Thể lệ giải (sinh tự động)',
     prizesSaved: 'Đã lưu giải.',
     publish: 'Công bố kết quả',
     publishConfirm: 'Nhấn lần nữa để công bố (không thể hoàn tác)',
@@ -306,6 +313,7 @@
     $('grant-form').addEventListener('submit', grantJudge);
     $('prizes-save').addEventListener('click', savePrizes);
     $('publish').addEventListener('click', publish);
+    $('tracks-form').addEventListener('submit', saveTracks);
     $('audit-more').addEventListener('click', () => loadAudit(true));
     $('audit-all').addEventListener('change', () => loadAudit(false));
   }
@@ -333,7 +341,7 @@
     }
     try {
       if (sec === 'audit') await loadAudit(false);
-      else if (sec === 'results') await loadResults();
+      else if (sec === 'results') { await loadResults(); await loadTracks(); }
       else if (sec === 'fraud') await loadFraud();
       else await loadState(sec);
     } catch (e) {
@@ -703,6 +711,44 @@
       flash(TEXT.prizesSaved, 'ok');
       await loadResults();
     } catch (e) { fail(e); }
+  }
+
+  // Prize tracks (issue 16): the definition as the API takes it, edited as
+  // JSON; the rules text below is what the rules page will say.
+  async function loadTracks() {
+    const r = await S.call('GET', path('/tracks'));
+    const def = {
+      multi_win: r.multi_win, week_day: r.week_day, week_hour: r.week_hour,
+      tracks: (r.tracks || []).map((t) => ({ kind: t.kind, name: t.name, places: t.places, params: t.params || {} }))
+    };
+    $('tracks-json').value = JSON.stringify(def, null, 2);
+    $('tracks-rules').textContent = r.rules_text || '';
+    $('tracks-form').querySelector('button').disabled = !!r.published;
+  }
+
+  async function saveTracks(ev) {
+    ev.preventDefault();
+    const err = $('tracks-err');
+    let body;
+    try {
+      body = JSON.parse($('tracks-json').value);
+    } catch (e) {
+      err.textContent = fmt(TEXT.tracksBadJson, { msg: e.message });
+      err.hidden = false;
+      $('tracks-json').setAttribute('aria-invalid', 'true');
+      return;
+    }
+    try {
+      await S.call('PUT', path('/tracks'), body);
+      err.hidden = true;
+      $('tracks-json').removeAttribute('aria-invalid');
+      flash(TEXT.tracksSaved, 'ok');
+      await loadTracks();
+    } catch (e) {
+      err.textContent = e.message;
+      err.hidden = false;
+      $('tracks-json').setAttribute('aria-invalid', 'true');
+    }
   }
 
   // Publishing cannot be undone: the first click arms the button.

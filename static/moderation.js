@@ -24,6 +24,7 @@
     bulkApprove: 'Duyệt ảnh đã chọn',
     bulkApproveN: 'Duyệt {n} ảnh đã chọn',
     selectEntry: 'Chọn «{title}» để duyệt hàng loạt',
+    guardianMissing: 'Thí sinh có thể dưới 16 tuổi và chưa có đồng ý của người giám hộ: chưa duyệt được ảnh này',
     similarTitle: 'Ảnh gần giống (có thể trùng lặp)',
     similarThis: 'Ảnh đang xem',
     similarItem: '#{id} · {status} · khác biệt {distance}',
@@ -658,8 +659,11 @@
 
   // Photo hints (issue 16): the EXIF date outside the contest window, the
   // same photo from another entrant.  Hints for the judge, not rules.
+  // An entrant who may be under 16 without a guardian's consent (Decree
+  // 13/2023): approving is refused until the guardian consents.
   function renderHints(e) {
-    const list = (e && Array.isArray(e.hints)) ? e.hints : [];
+    const list = ((e && Array.isArray(e.hints)) ? e.hints : []).slice();
+    if (e && e.guardian_missing) list.unshift({ kind: 'guardian', text: TEXT.guardianMissing });
     const box = $('photo-hints');
     box.replaceChildren(...list.map((h) => {
       let t = h.text;

@@ -223,3 +223,41 @@ def test_admin_page_refuses_a_judge(browser, new_user, contest):
     login_as(browser, judge)
     browser.get("/admin.html")
     wait(browser, lambda d: judge.username in text_of(browser, "#app .error"))
+
+
+def test_prize_tracks_edited_on_the_page(browser, new_user, contest, db):
+    """Issue 16: the organiser defines the prize tracks on the results
+    section; the rules text under it is generated from them; a bad body
+    is refused next to the editor and changes nothing."""
+    admin = new_user(role="admin")
+    slug = contest()
+    browser.resize(DESKTOP)
+    login_as(browser, admin)
+    section(browser, slug, "results")
+    wait(browser, lambda d: '"tracks"' in browser.driver.execute_script(
+        "return document.getElementById('tracks-json').value"), msg="tracks json")
+    body = ('{"multi_win": false, "week_day": 0, "week_hour": 20, "tracks": ['
+            '{"kind": "popularity", "name": "Giải Bình chọn", "places": 2, "params": {}}]}')
+    browser.driver.execute_script(
+        "document.getElementById('tracks-json').value = arguments[0]", body)
+    click(browser, "#tracks-form button[type=submit]")
+    flash_has(browser, "Đã lưu hạng mục giải")
+    wait(browser, lambda d: "Giải Bình chọn" in text_of(browser, "#tracks-rules"),
+         msg="rules text follows the tracks")
+    assert one(db, "SELECT count(*) FROM netdep.prize_tracks t JOIN netdep.contests c "
+               "ON c.id = t.contest_id WHERE c.slug = %s", slug)[0] == 1
+    # Not JSON: refused in the page, nothing sent.
+    browser.driver.execute_script(
+        "document.getElementById('tracks-json').value = '{\"tracks\": ['")
+    click(browser, "#tracks-form button[type=submit]")
+    wait(browser, lambda d: "JSON không hợp lệ" in text_of(browser, "#tracks-err"))
+    # A bad field: the server's message, next to the editor; nothing changes.
+    browser.driver.execute_script(
+        "document.getElementById('tracks-json').value = arguments[0]",
+        body.replace('"places": 2', '"places": 0'))
+    click(browser, "#tracks-form button[type=submit]")
+    wait(browser, lambda d: "places" in text_of(browser, "#tracks-err"),
+         msg="the field is named")
+    assert one(db, "SELECT places FROM netdep.prize_tracks t JOIN netdep.contests c "
+               "ON c.id = t.contest_id WHERE c.slug = %s", slug)[0] == 2
+    browser.shot("admin-tracks-1366x768")
