@@ -70,7 +70,16 @@
     'account.enable': [ADMIN, (r, t) => 'đã mở khóa ' + t],
     'account.password': [USER, (r, t) => 'đã đổi mật khẩu của ' + t],
     'unit_import': [ADMIN, () => 'đã nhập cây đơn vị từ tệp CSV'],
-    'unit_map': [ADMIN, (r, t) => 'đã gắn tên đơn vị tự ghi vào ' + t]
+    'unit_map': [ADMIN, (r, t) => 'đã gắn tên đơn vị tự ghi vào ' + t],
+    'account.erase': [USER, (r, t) => 'đã xóa dữ liệu cá nhân của ' + t + ' theo yêu cầu'],
+    'account.birth_year': [USER, (r, t) => 'đã khai năm sinh cho ' + t],
+    'tracks.set': [ADMIN, (r, t) => 'đã đặt các hạng mục giải của ' + t],
+    'fraud.rules': [ADMIN, (r, t) => 'đã đổi quy tắc phát hiện gian lận của ' + t],
+    'review.confirm': [JUDGE, (r, t) => 'đã xác nhận các lượt bình chọn đang xác minh của ' + t],
+    'review.void': [JUDGE, (r, t) => 'đã hủy các lượt bình chọn đang xác minh của ' + t],
+    'appeal.file': [USER, (r, t) => 'đã gửi khiếu nại ' + t],
+    'appeal.answer': [ADMIN, (r, t) => 'đã trả lời khiếu nại ' + t],
+    'certificates.settings': [ADMIN, (r, t) => 'đã đổi thiết lập giấy chứng nhận của ' + t]
   };
 
   function roleName(role) {
@@ -79,7 +88,7 @@
     return role ? String(role) : '';
   }
 
-  const TARGET = { entry: 'ảnh', contest: 'cuộc thi', account: 'tài khoản', role: 'tài khoản', category: 'thể loại', unit: 'đơn vị' };
+  const TARGET = { entry: 'ảnh', contest: 'cuộc thi', account: 'tài khoản', role: 'tài khoản', category: 'thể loại', unit: 'đơn vị', appeal: 'số' };
 
   function targetText(r) {
     const noun = TARGET[r.target_type] || r.target_type || '';

@@ -260,4 +260,8 @@ def test_prize_tracks_edited_on_the_page(browser, new_user, contest, db):
          msg="the field is named")
     assert one(db, "SELECT places FROM netdep.prize_tracks t JOIN netdep.contests c "
                "ON c.id = t.contest_id WHERE c.slug = %s", slug)[0] == 2
+    # The refused PUT is the only console error (Chromium logs a 400).
+    errors = browser.take_console_errors()
+    assert errors and all("/tracks" in e["message"] and "400" in e["message"]
+                          for e in errors), errors
     browser.shot("admin-tracks-1366x768")

@@ -39,10 +39,18 @@ def test_vietnam_dates_parse_and_format():
         "2030-06-30T20:00:00+07:00"
 
 
+# The target types of audit rows (judgetext.js TARGET).
+TARGETS = "entry|contest|account|role|category|unit|appeal"
+
+
 def server_action_codes():
     codes = set()
     for f in glob.glob(os.path.join(TOP, "sql", "functions", "*.sql")):
-        codes |= set(re.findall(r"PERFORM audit\([^;]*?'([a-z_]+(?:\.[a-z_]+)?)'", open(f).read(), re.S))
+        # The action code is the literal before the target type literal
+        # (or a CASE's branch): not the actor's name, not the address.
+        for call in re.findall(r"PERFORM audit\(([^;]*?)\);", open(f).read(), re.S):
+            codes |= set(re.findall(r"'([a-z_]+(?:\.[a-z_]+)?)'(?=\s*,\s*'(?:%s)')" % TARGETS, call))
+            codes |= set(re.findall(r"'([a-z_]+\.[a-z_]+)'(?=\s*(?:END|ELSE)\b)", call))
     for f in glob.glob(os.path.join(TOP, "cgi", "**", "*.c"), recursive=True):
         codes |= set(re.findall(r'"((?:entry|account|role|contest|score|prizes|results|votes|'
                                 r'category|criteria)\.[a-z_]+)"', open(f).read()))

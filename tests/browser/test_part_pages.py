@@ -10,7 +10,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from browserkit import artifacts_dir
-from site_kit import (SIZES, approve, body_text, css, fill, login_form, size, temp_file, text,
+from site_kit import (SIZES, agree, approve, body_text, css, fill, login_form, size, temp_file, text,
                       upload_api, wait)
 
 CLS_LIMIT = 0.05
@@ -178,6 +178,7 @@ def test_upload_says_what_is_left_and_checks_before_sending(
             browser.shot("part-upload-%dx%d" % wh)
         # The last upload left: send it, then the form says none is left.
         fill(browser, "title", "Ảnh thứ hai")
+        agree(browser)
         css(browser, "#up-submit")[0].click()
         wait(browser, lambda d: "hết 2 lượt gửi ảnh" in text(browser, "#up-left"), "none left")
         assert css(browser, "#photo")[0].get_attribute("disabled") is not None
@@ -219,6 +220,8 @@ def test_registration_errors_sit_next_to_their_fields_and_keep_values(browser, n
         css(browser, "#unit-unlisted")[0].click()
         wait(browser, lambda d: css(browser, "#unit")[0].is_displayed(), "free unit")
         fill(browser, "unit", "Chi đoàn thử")
+        fill(browser, "birth_year", "1998")
+        agree(browser, "consent")
         css(browser, "#submit")[0].click()
         wait(browser, lambda d: "đã có người dùng" in _err(browser, "username"),
              "taken: %r / %r" % (_err(browser, "username"), text(browser, "#error")))

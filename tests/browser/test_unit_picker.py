@@ -11,7 +11,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from browserkit import PHONE
-from site_kit import assert_inert, css, fill, size, text, wait, wait_text
+from site_kit import agree, assert_inert, css, fill, size, text, wait, wait_text
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "e2e"))
 from unit_helpers import small_tree  # noqa: E402
@@ -24,6 +24,8 @@ def submit_registration(browser, display_name):
     fill(browser, "username", username)
     fill(browser, "password", "mật khẩu đủ dài 2026")
     fill(browser, "display_name", display_name)
+    fill(browser, "birth_year", "1999")
+    agree(browser, "consent")
     browser.driver.find_element(By.ID, "submit").click()
     wait(browser, lambda d: d.execute_script("return location.pathname")
          != "/register.html", "registration did not finish")

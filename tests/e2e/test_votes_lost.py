@@ -150,9 +150,17 @@ def test_lost_after_commit_is_503_and_the_retry_replays(target, new_user,
             reload_and_wait(cur, "synchronous_standby_names",
                             "netdep_test_no_such_standby")
             t, box = vote_in_background(voter, target, key)
-            pid = wait_for_backend(cur, "wait_event = 'SyncRep' AND "
-                                        "query LIKE '%vote_cast%'",
-                                   release_other_waits=True)
+            try:
+                pid = wait_for_backend(cur, "wait_event = 'SyncRep' AND "
+                                            "query LIKE '%vote_cast%'",
+                                       release_other_waits=True)
+            except BaseException:
+                # What the vote itself answered says why it never waited.
+                t.join(5)
+                r = box.get("r")
+                print("the vote answered:", r is not None and
+                      (r.status_code, r.text[:300]))
+                raise
             cur.execute("SELECT pg_terminate_backend(%s)", (pid,))
             t.join(60)
     finally:
