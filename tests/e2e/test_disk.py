@@ -443,15 +443,11 @@ def test_migration_011_dates_entries_closed_before_it(scratch):
     """The release before: without 011 and the functions that need it
     (the end of 020_entries.sql from closed_at on, and 088_ops.sql's
     media list, which reads files_purged_at)."""
-    mig = scratch["dir"] / "sql" / "migrations"
-    held = scratch["dir"] / "011_disk.sql"
-    (mig / "011_disk.sql").rename(held)
+    restore = scratch["hold"]("migrations/011_disk.sql",
+                              "functions/088_ops.sql")
     funcs = scratch["dir"] / "sql" / "functions" / "020_entries.sql"
     full = funcs.read_text()
     funcs.write_text(full[:full.index("-- closed_at (migration 011)")])
-    ops = scratch["dir"] / "sql" / "functions" / "088_ops.sql"
-    ops_held = scratch["dir"] / "088_ops.sql"
-    ops.rename(ops_held)
     first = scratch["run"]()
     assert first.returncode == 0, first.stderr
     conn = scratch["db"]()
@@ -475,9 +471,8 @@ def test_migration_011_dates_entries_closed_before_it(scratch):
                 (con, acc, status,
                  "lạc đề" if status == "rejected" else None, slot))
             ids[status] = cur.fetchone()[0]
-    held.rename(mig / "011_disk.sql")
+    restore()
     funcs.write_text(full)
-    ops_held.rename(ops)
     second = scratch["run"]()
     assert second.returncode == 0, second.stderr
     with conn.cursor() as cur:

@@ -53,7 +53,22 @@ def scratch(tmp_path):
             conn.autocommit = True
         return conn
 
-    yield {"dir": tmp_path, "run": run, "db": connect}
+    def hold(*files):
+        """Moves sql/ files (paths under sql/, e.g. "migrations/014_x.sql")
+        aside, as a release without them; returns what puts them back."""
+        aside = tmp_path / "held"
+        aside.mkdir(exist_ok=True)
+        moved = [(tmp_path / "sql" / f, aside / f.replace("/", "_"))
+                 for f in files]
+        for src, dst in moved:
+            shutil.move(str(src), str(dst))
+
+        def restore():
+            for src, dst in moved:
+                shutil.move(str(dst), str(src))
+        return restore
+
+    yield {"dir": tmp_path, "run": run, "db": connect, "hold": hold}
     if conn is not None:
         conn.close()
     with admin.cursor() as cur:
@@ -173,12 +188,8 @@ def test_search_migration_numbers_entries_and_makes_texts_nfc(scratch):
     contest by creation order, the counter set past them, texts stored
     decomposed brought to NFC, the folded search text filled."""
     import unicodedata
-    mig = scratch["dir"] / "sql" / "migrations"
-    fun = scratch["dir"] / "sql" / "functions"
-    held = scratch["dir"] / "held"
-    held.mkdir()
-    for f in (mig / "014_search.sql", fun / "075_search.sql"):
-        shutil.move(str(f), str(held / f.name))
+    restore = scratch["hold"]("migrations/014_search.sql",
+                              "functions/075_search.sql")
     assert scratch["run"]().returncode == 0
     conn = scratch["db"]()
     nfd = unicodedata.normalize("NFD", "Nguyễn Thị Hoà")
@@ -198,9 +209,7 @@ def test_search_migration_numbers_entries_and_makes_texts_nfc(scratch):
             cur.execute("INSERT INTO entries (contest_id, account_id, title, "
                         "slot) VALUES (%s, %s, %s, %s)",
                         (contest, aid, title, slot))
-    for f in held.iterdir():
-        shutil.move(str(f), str((mig if f.name.startswith("014") else fun)
-                                / f.name))
+    restore()
     res = scratch["run"]()
     assert res.returncode == 0, res.stderr
     with conn.cursor() as cur:
@@ -234,13 +243,9 @@ def test_units_migration_makes_unit_names_nfc(scratch):
     """021_search_names.sql on a database whose unit tree was imported
     decomposed: the names and short names in NFC, the rest as it was."""
     import unicodedata
-    mig = scratch["dir"] / "sql" / "migrations"
-    fun = scratch["dir"] / "sql" / "functions"
-    held = scratch["dir"] / "held"
-    held.mkdir()
     # 075_search.sql reads the column 021 adds: both wait.
-    for f in (mig / "021_search_names.sql", fun / "075_search.sql"):
-        shutil.move(str(f), str(held / f.name))
+    restore = scratch["hold"]("migrations/021_search_names.sql",
+                              "functions/075_search.sql")
     assert scratch["run"]().returncode == 0
     conn = scratch["db"]()
     name, short = "Đoàn phường Hoà Khánh", "Hoà Khánh"
@@ -249,9 +254,7 @@ def test_units_migration_makes_unit_names_nfc(scratch):
                     "VALUES ('hk', 'ward', %s, %s), ('an', 'ward', 'An', '')",
                     (unicodedata.normalize("NFD", name),
                      unicodedata.normalize("NFD", short)))
-    for f in held.iterdir():
-        shutil.move(str(f), str((mig if f.name.startswith("021") else fun)
-                                / f.name))
+    restore()
     res = scratch["run"]()
     assert res.returncode == 0, res.stderr
     with conn.cursor() as cur:
