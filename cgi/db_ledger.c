@@ -31,8 +31,8 @@ static const struct stmt q[Q__MAX] = {
                        SCAN__MAX},
     [Q_LEDGER_VERIFY] = {"ledger_verify",
                          "SELECT jsonb_build_object('events', (SELECT "
-                         "count(*) FROM vote_ledger), 'chains', (SELECT "
-                         "count(DISTINCT chain) FROM vote_ledger), "
+                         "count(*) FROM ledger_links()), 'chains', (SELECT "
+                         "count(DISTINCT chain) FROM ledger_links()), "
                          "'problems', coalesce((SELECT jsonb_agg(to_jsonb(x)) "
                          "FROM ledger_verify() x), '[]'))",
                          0, DB_JSON__MAX},

@@ -4,32 +4,36 @@
 SET search_path = netdep, pg_catalog;
 
 -- --- triggers: every change of votes lands in the queue ------------------
--- The same trigger appends each new vote to the vote ledger (issue 16,
--- 110_ledger.sql): one trigger call per statement instead of two, and the
--- link written inline (a function call per row cost a vote ~5%).
+-- The same trigger appends to the vote ledger (issue 16, 110_ledger.sql)
+-- the new votes that do not carry their own link: vote_cast() writes a
+-- vote's link into its row (migration 070), votes inserted otherwise (by
+-- hand, fixtures) are appended to vote_ledger here, in chain order so
+-- that statements lock chains in one order (no deadlock).
 CREATE FUNCTION votes_log_insert() RETURNS trigger
 LANGUAGE plpgsql SET search_path = netdep, pg_catalog AS $$
 DECLARE
 	v    votes;
-	ch   integer;
-	s    bigint;
-	prev bytea;
+	k    bigint;
 BEGIN
-	INSERT INTO vote_changes (entry_id, voter_id, vote_day, delta)
-	SELECT entry_id, voter_id, vote_day, count(*)
-	  FROM new_rows WHERE voided_at IS NULL
-	 GROUP BY entry_id, voter_id, vote_day;
-	-- Chain order: statements lock chains in one order, no deadlock.
+	-- One statement when every row carries its link (vote_cast): the
+	-- queue rows, and how many rows the ledger still needs.
+	WITH q AS (
+		INSERT INTO vote_changes (entry_id, voter_id, vote_day, delta)
+		SELECT entry_id, voter_id, vote_day, count(*)
+		  FROM new_rows WHERE voided_at IS NULL
+		 GROUP BY entry_id, voter_id, vote_day
+	)
+	SELECT count(*) INTO k FROM new_rows n
+	 WHERE n.ledger_seq IS NULL OR n.voided_at IS NOT NULL;
+	IF k = 0 THEN
+		RETURN NULL;
+	END IF;
 	FOR v IN SELECT * FROM new_rows n
+	          WHERE n.ledger_seq IS NULL OR n.voided_at IS NOT NULL
 	          ORDER BY n.voter_id % ledger_chains(), n.id LOOP
-		ch := (v.voter_id % ledger_chains())::integer;
-		PERFORM pg_advisory_xact_lock(1987, ch);
-		SELECT l.seq, l.hash INTO s, prev FROM vote_ledger l
-		 WHERE l.chain = ch ORDER BY l.seq DESC LIMIT 1;
-		INSERT INTO vote_ledger (chain, seq, at, kind, vote_id, hash)
-		VALUES (ch, coalesce(s, 0) + 1, v.created_at, 'vote', v.id,
-		        sha256(coalesce(prev, '\x'::bytea)
-		               || ledger_bytes('vote', v.created_at, v)));
+		IF v.ledger_seq IS NULL THEN
+			PERFORM ledger_append('vote', v.created_at, v);
+		END IF;
 		IF v.voided_at IS NOT NULL THEN
 			PERFORM ledger_append('void', v.voided_at, v);
 		END IF;
@@ -112,8 +116,8 @@ $$;
 -- (cgi/outcome.c says what a voter sees).
 --
 -- What a counted vote writes (issue 19; README, "the vote path"): its
--- row in votes (and the queue row its trigger adds), and the answer under
--- its idempotency key.  The first statement takes a transaction-level
+-- row in votes, carrying its ledger link (issue 16, migration 070), the
+-- queue row its trigger adds, and the answer under its idempotency key.  The first statement takes a transaction-level
 -- advisory lock on the voter, so one voter's votes decide one at a time:
 -- the budget is then an exact count of the voter's votes of the day (an
 -- index range of votes_voter_idx, a handful of rows), and a retry of a
@@ -138,13 +142,20 @@ DECLARE
 	used_n   integer;
 	vid      bigint;
 	k_entry  bigint;
+	ch       integer;
 BEGIN
 	vote_count := NULL;
 	votes_left := NULL;
 	-- Class 1986: the voter locks of vote_cast (two-int4 keys are a key
 	-- space apart from the bigint advisory locks used elsewhere).  Ids
 	-- past 2^31 share a lock with another voter: a wait, never an error.
-	PERFORM pg_advisory_xact_lock(1986, (p_voter % 2147483647)::integer);
+	-- Class 1987 (110_ledger.sql): the lock of the voter's ledger chain,
+	-- taken here rather than in a statement of its own before the insert
+	-- (a statement less; the INSERT's snapshot, taken later, sees the
+	-- chain's last link).  Always in this order: voter, then chain.
+	PERFORM pg_advisory_xact_lock(1986, (p_voter % 2147483647)::integer),
+	        pg_advisory_xact_lock(1987,
+	                              (p_voter % ledger_chains())::integer);
 	IF p_key IS NOT NULL THEN
 		SELECT q.reason, q.vote_count, q.votes_left, q.entry_id
 		  INTO outcome, vote_count, votes_left, k_entry
@@ -209,14 +220,30 @@ BEGIN
 			                THEN 'already_voted_today' ELSE 'already_voted' END
 			           ELSE 'budget_spent' END;
 		ELSE
-			INSERT INTO votes (contest_id, entry_id, voter_id, period,
-			                   vote_day, created_at, ip, ip_prefix,
-			                   ua_hash, account_age)
-			VALUES (r.contest, r.id, p_voter, v_period, v_day, p_now, p_ip,
-			        CASE WHEN family(p_ip) = 4
-			             THEN set_masklen(p_ip::cidr, 24)
-			             ELSE set_masklen(p_ip::cidr, 48) END,
-			        p_ua_hash, p_now - r.account_at)
+			-- The vote's ledger link, in its own row (issue 16,
+			-- migration 070): the chain's last link is read under the
+			-- chain's lock (taken above), and a vote refused by the
+			-- unique key leaves no link.  The id is taken first: the
+			-- hash covers it.
+			vid := nextval('votes_id_seq');
+			ch := (p_voter % ledger_chains())::integer;
+			INSERT INTO votes (id, contest_id, entry_id, voter_id,
+			                   period, vote_day, created_at, ip,
+			                   ip_prefix, ua_hash, account_age,
+			                   ledger_chain, ledger_seq, ledger_hash)
+			OVERRIDING SYSTEM VALUE
+			SELECT vid, r.contest, r.id, p_voter, v_period, v_day,
+			       p_now, p_ip,
+			       CASE WHEN family(p_ip) = 4
+			            THEN set_masklen(p_ip::cidr, 24)
+			            ELSE set_masklen(p_ip::cidr, 48) END,
+			       p_ua_hash, p_now - r.account_at, ch,
+			       coalesce(h.seq, 0) + 1,
+			       sha256(coalesce(h.hash, '\x'::bytea)
+			              || ledger_bytes_of('vote', p_now, vid,
+			                 r.contest, r.id, p_voter, v_period, v_day,
+			                 p_now, p_now - r.account_at))
+			  FROM (SELECT 1) one LEFT JOIN ledger_last(ch) h ON true
 			ON CONFLICT ON CONSTRAINT votes_entry_id_voter_id_period_key
 			DO NOTHING
 			RETURNING id INTO vid;

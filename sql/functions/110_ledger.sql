@@ -10,15 +10,29 @@ SET search_path = netdep, pg_catalog;
 -- nor voided_at, which the void/restore events record), in
 -- PostgreSQL's binary send formats: exact (microseconds, no rounding),
 -- independent of DateStyle, IntervalStyle and time zone, and cheap (text
--- formatting cost a vote ~10%).
-CREATE FUNCTION ledger_bytes(p_kind text, p_at timestamptz, v votes)
-RETURNS bytea LANGUAGE sql IMMUTABLE AS $$
+-- formatting cost a vote ~10%).  STABLE, not IMMUTABLE: convert_to() is
+-- STABLE, and PostgreSQL inlines a SQL function only when its body is no
+-- more volatile than it says; declared IMMUTABLE, it ran through the SQL
+-- function executor, planned again at every vote (~15% of a vote's
+-- instructions under callgrind; README, the ledger).
+CREATE FUNCTION ledger_bytes_of(p_kind text, p_at timestamptz, p_id bigint,
+                                p_contest bigint, p_entry bigint,
+                                p_voter bigint, p_period date, p_day date,
+                                p_created timestamptz, p_age interval)
+RETURNS bytea LANGUAGE sql STABLE AS $$
 	SELECT convert_to(p_kind, 'UTF8') || timestamptz_send(p_at)
-	       || int8send(v.id) || int8send(v.contest_id)
-	       || int8send(v.entry_id) || int8send(v.voter_id)
-	       || date_send(v.period) || date_send(v.vote_day)
-	       || timestamptz_send(v.created_at)
-	       || coalesce(interval_send(v.account_age), '\x'::bytea);
+	       || int8send(p_id) || int8send(p_contest)
+	       || int8send(p_entry) || int8send(p_voter)
+	       || date_send(p_period) || date_send(p_day)
+	       || timestamptz_send(p_created)
+	       || coalesce(interval_send(p_age), '\x'::bytea);
+$$;
+
+CREATE FUNCTION ledger_bytes(p_kind text, p_at timestamptz, v votes)
+RETURNS bytea LANGUAGE sql STABLE AS $$
+	SELECT ledger_bytes_of(p_kind, p_at, v.id, v.contest_id, v.entry_id,
+	                       v.voter_id, v.period, v.vote_day, v.created_at,
+	                       v.account_age);
 $$;
 
 -- 256 chains: two votes wait on each other only when their voters share
@@ -27,24 +41,56 @@ $$;
 CREATE FUNCTION ledger_chains() RETURNS integer
 LANGUAGE sql IMMUTABLE AS $$ SELECT 256 $$;
 
--- Appends one event to the chain of the vote's voter.  Class 1987: the
--- chain locks (vote_cast's voter locks are class 1986).  Callers append
--- in chain order, so two statements never wait on each other in a cycle.
+-- The last link of chain p_chain (no row: none yet): the votes carrying
+-- their own link (votes_ledger_idx, migration 070) or vote_ledger,
+-- whichever is further; two index probes.  Read it under the chain's lock.
+CREATE FUNCTION ledger_last(p_chain integer)
+RETURNS TABLE (seq bigint, hash bytea)
+LANGUAGE sql STABLE AS $$
+	SELECT x.seq, x.hash
+	  FROM ((SELECT v.ledger_seq AS seq, v.ledger_hash AS hash
+	           FROM netdep.votes v WHERE v.ledger_chain = p_chain
+	          ORDER BY v.ledger_seq DESC LIMIT 1)
+	        UNION ALL
+	        (SELECT l.seq, l.hash FROM netdep.vote_ledger l
+	          WHERE l.chain = p_chain ORDER BY l.seq DESC LIMIT 1)) x
+	 ORDER BY x.seq DESC LIMIT 1;
+$$;
+
+-- Appends one event to the chain of the vote's voter, in vote_ledger.
+-- Class 1987: the chain locks (vote_cast's voter locks are class 1986).
+-- Callers append in chain order, so two statements never wait on each
+-- other in a cycle.  vote_cast() writes a vote's link into the vote row
+-- itself (migration 070), under the same lock.
 CREATE FUNCTION ledger_append(p_kind text, p_at timestamptz, v votes)
 RETURNS void
 LANGUAGE plpgsql SET search_path = netdep, pg_catalog AS $$
 DECLARE
 	ch   integer := (v.voter_id % ledger_chains())::integer;
-	s    bigint;
-	prev bytea;
 BEGIN
 	PERFORM pg_advisory_xact_lock(1987, ch);
-	SELECT l.seq, l.hash INTO s, prev FROM vote_ledger l
-	 WHERE l.chain = ch ORDER BY l.seq DESC LIMIT 1;
 	INSERT INTO vote_ledger (chain, seq, at, kind, vote_id, hash)
-	VALUES (ch, coalesce(s, 0) + 1, p_at, p_kind, v.id,
-	        sha256(coalesce(prev, '\x'::bytea) || ledger_bytes(p_kind, p_at, v)));
+	SELECT ch, coalesce(h.seq, 0) + 1, p_at, p_kind, v.id,
+	       sha256(coalesce(h.hash, '\x'::bytea)
+	              || ledger_bytes(p_kind, p_at, v))
+	  FROM (SELECT 1) one LEFT JOIN ledger_last(ch) h ON true;
 END
+$$;
+
+-- Every link of every chain: the votes that carry their own link
+-- (vote_cast(), migration 070) and the rows of vote_ledger (voids,
+-- restores, votes before 070 or inserted by hand).  Inlined into the
+-- caller's query, so a bound on "at" reaches both BRIN indexes.
+CREATE FUNCTION ledger_links()
+RETURNS TABLE (chain integer, seq bigint, at timestamptz, kind text,
+               vote_id bigint, hash bytea)
+LANGUAGE sql STABLE AS $$
+	SELECT v.ledger_chain::integer, v.ledger_seq, v.created_at,
+	       'vote'::text, v.id, v.ledger_hash
+	  FROM netdep.votes v WHERE v.ledger_seq IS NOT NULL
+	UNION ALL
+	SELECT l.chain::integer, l.seq, l.at, l.kind, l.vote_id, l.hash
+	  FROM netdep.vote_ledger l;
 $$;
 
 -- New votes: votes_log_insert() in 030_votes.sql appends them.
@@ -100,7 +146,7 @@ DECLARE
 BEGIN
 	FOR r IN SELECT l.chain AS ch, l.seq AS sq, l.at, l.kind AS k,
 	                l.vote_id AS vid, l.hash, v
-	           FROM vote_ledger l LEFT JOIN votes v ON v.id = l.vote_id
+	           FROM ledger_links() l LEFT JOIN votes v ON v.id = l.vote_id
 	          ORDER BY l.chain, l.seq LOOP
 		IF r.ch <> cur THEN
 			cur := r.ch; prev := '\x'; expect := 1; broken := false;
@@ -127,13 +173,14 @@ BEGIN
 	       'vote not in the ledger'::text
 	  FROM votes v
 	 WHERE v.id > (SELECT first_vote FROM ledger_meta)
+	   AND v.ledger_seq IS NULL
 	   AND NOT EXISTS (SELECT 1 FROM vote_ledger l
 	                    WHERE l.vote_id = v.id AND l.kind = 'vote')
 	 ORDER BY v.id;
 	RETURN QUERY
 	SELECT x.chain::integer, x.seq, x.kind, x.vote_id,
 	       'the vote''s void state differs from its last event'::text
-	  FROM (SELECT DISTINCT ON (l.vote_id) l.* FROM vote_ledger l
+	  FROM (SELECT DISTINCT ON (l.vote_id) l.* FROM ledger_links() l
 	         ORDER BY l.vote_id, l.chain, l.seq DESC) x
 	  JOIN votes v ON v.id = x.vote_id
 	 WHERE (v.voided_at IS NULL) <> (x.kind IN ('vote', 'restore'))
@@ -143,21 +190,40 @@ $$;
 
 -- The digest of Vietnam day p_day: every chain's last link at the end of
 -- the day, a root hash over them (sha256 of "chain:seq:hash\n" lines in
--- chain order) and the day's events by kind.
+-- chain order) and the day's events by kind.  The heads start from the
+-- last published digest before p_day (its heads, as of the end of its
+-- day) and take the links since: a day's links are read through the
+-- BRIN indexes on the votes' and vote_ledger's times, never the whole
+-- ledger (only the first digest ever reads all of it).
 CREATE FUNCTION ledger_digest(p_day date) RETURNS jsonb
 LANGUAGE sql STABLE SET search_path = netdep, pg_catalog AS $$
 	WITH b AS (
 		SELECT p_day::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh' AS t0,
 		       (p_day + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh' AS t1
+	), base AS (
+		SELECT (d.day + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh' AS tb,
+		       d.body
+		  FROM ledger_digests d WHERE d.day < p_day
+		 ORDER BY d.day DESC LIMIT 1
+	), since AS (
+		SELECT l.chain, l.seq, l.hash, l.at, l.kind
+		  FROM ledger_links() l, b
+		 WHERE l.at >= coalesce((SELECT tb FROM base), '-infinity')
+		   AND l.at < b.t1
 	), heads AS (
-		SELECT DISTINCT ON (l.chain) l.chain, l.seq, l.hash
-		  FROM vote_ledger l, b WHERE l.at < b.t1
-		 ORDER BY l.chain, l.seq DESC
+		SELECT DISTINCT ON (x.chain) x.chain, x.seq, x.hash
+		  FROM (SELECT (c->>'chain')::integer AS chain,
+		               (c->>'seq')::bigint AS seq,
+		               decode(c->>'hash', 'hex') AS hash
+		          FROM base, jsonb_array_elements(base.body->'chains') c
+		        UNION ALL
+		        SELECT s.chain, s.seq, s.hash FROM since s) x
+		 ORDER BY x.chain, x.seq DESC
 	), counts AS (
 		SELECT count(*) FILTER (WHERE l.kind = 'vote') AS votes,
 		       count(*) FILTER (WHERE l.kind = 'void') AS voids,
 		       count(*) FILTER (WHERE l.kind = 'restore') AS restores
-		  FROM vote_ledger l, b WHERE l.at >= b.t0 AND l.at < b.t1
+		  FROM ledger_links() l, b WHERE l.at >= b.t0 AND l.at < b.t1
 	)
 	SELECT jsonb_build_object(
 		'date', to_char(p_day, 'YYYY-MM-DD'),
@@ -184,9 +250,16 @@ DECLARE
 	n     integer := 0;
 	body_ jsonb;
 BEGIN
+	-- The first day: the first link in vote_ledger or the first vote
+	-- carrying its own link (by id: the primary key, not a scan).
 	SELECT coalesce(max(day) + 1,
-	       (SELECT (min(at) AT TIME ZONE 'Asia/Ho_Chi_Minh')::date
-	          FROM vote_ledger))
+	       (SELECT (min(x.at) AT TIME ZONE 'Asia/Ho_Chi_Minh')::date
+	          FROM (SELECT min(l.at) AS at FROM vote_ledger l
+	                UNION ALL
+	                (SELECT v.created_at FROM votes v
+	                  WHERE v.id > (SELECT first_vote FROM ledger_meta)
+	                    AND v.ledger_seq IS NOT NULL
+	                  ORDER BY v.id LIMIT 1)) x))
 	  INTO d FROM ledger_digests;
 	WHILE d IS NOT NULL AND d <= last LOOP
 		body_ := ledger_digest(d);

@@ -142,7 +142,7 @@ def test_burst_held_decided_and_appealed(contest, new_user, make_jpeg, db,
 
 def ledger_link(db, vote_id, kind="vote"):
     with db.cursor() as cur:
-        cur.execute("SELECT chain, seq FROM netdep.vote_ledger WHERE "
+        cur.execute("SELECT chain, seq FROM netdep.ledger_links() WHERE "
                     "vote_id = %s AND kind = %s", (vote_id, kind))
         return cur.fetchone()
 
@@ -198,6 +198,53 @@ def test_ledger_verifies_and_catches_a_tamper(contest, new_user, make_jpeg,
             cur.execute("UPDATE netdep.votes SET entry_id = %s WHERE id = %s",
                         (a, vid))
     assert not mine & broken_chains(admin_cli)
+
+
+def chain_links(db, chain):
+    """[(seq, kind, vote id, where)] of one chain in seq order: 'row' for
+    a link carried by its vote row, 'ledger' for a vote_ledger row."""
+    with db.cursor() as cur:
+        cur.execute("SELECT l.seq, l.kind, l.vote_id, CASE WHEN EXISTS ("
+                    "SELECT 1 FROM netdep.votes v WHERE v.id = l.vote_id "
+                    "AND v.ledger_seq = l.seq AND l.kind = 'vote' AND "
+                    "v.ledger_chain = l.chain) THEN 'row' ELSE 'ledger' END "
+                    "FROM netdep.ledger_links() l WHERE l.chain = %s "
+                    "ORDER BY l.seq", (chain,))
+        return cur.fetchall()
+
+
+def test_ledger_link_rides_in_the_vote_row(contest, new_user, make_jpeg, db,
+                                           admin_cli):
+    """Migration 070: a vote cast through the API carries its link in its
+    own row (no vote_ledger row), a refused second vote leaves no link, a
+    vote inserted by hand is appended to vote_ledger, and the chain runs
+    through both without a gap."""
+    w = judged_contest(contest, new_user, make_jpeg, approved=2)
+    a = w["approved"][0]
+    voter = new_user()
+    assert_status(vote(voter, a), 201)
+    with db.cursor() as cur:
+        cur.execute("SELECT id, voter_id, ledger_chain, ledger_seq, "
+                    "length(ledger_hash) FROM netdep.votes WHERE entry_id = "
+                    "%s", (a,))
+        vid, vr, ch, seq, hlen = cur.fetchone()
+        cur.execute("SELECT count(*) FROM netdep.vote_ledger WHERE "
+                    "vote_id = %s", (vid,))
+        assert cur.fetchone()[0] == 0
+    assert ch == vr % 256 and seq >= 1 and hlen == 32
+    assert chain_links(db, ch)[-1] == (seq, "vote", vid, "row")
+    # Once per contest: the second vote is refused and adds no link.
+    assert vote(voter, a).status_code == 409
+    assert chain_links(db, ch)[-1] == (seq, "vote", vid, "row")
+    # A vote row inserted by hand (as the fixtures do) joins the chain
+    # through vote_ledger, right after the API vote.
+    [hv] = insert_votes(db, w["approved"][1], [vr], "192.0.2.7", 5, 0)
+    links = chain_links(db, ch)
+    assert links[-2:] == [(seq, "vote", vid, "row"),
+                          (seq + 1, "vote", hv, "ledger")]
+    assert [x[0] for x in links] == list(range(1, len(links) + 1))
+    # And verify walks both kinds of link.
+    assert ch not in broken_chains(admin_cli)
 
 
 def broken_chains(admin_cli):
