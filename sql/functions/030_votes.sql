@@ -143,6 +143,7 @@ DECLARE
 	vid      bigint;
 	k_entry  bigint;
 	ch       integer;
+	dup      boolean;
 BEGIN
 	vote_count := NULL;
 	votes_left := NULL;
@@ -196,8 +197,17 @@ BEGIN
 		END IF;
 		v_period := CASE r.vote_rule WHEN 'daily' THEN v_day
 		                             ELSE DATE '2000-01-01' END;
-		-- The votes of this voter, contest and Vietnam day so far.
-		SELECT count(*) INTO used_n FROM votes v
+		-- The votes of this voter, contest and Vietnam day so far, and
+		-- whether the voter already has this entry's vote of the period
+		-- (read here, so that a vote the unique key would refuse is not
+		-- inserted: an INSERT that meets a row whose void is in progress
+		-- waits for that transaction, whose ledger trigger wants the
+		-- chain lock this one holds — a deadlock).
+		SELECT count(*),
+		       EXISTS (SELECT 1 FROM votes x
+		                WHERE x.entry_id = r.id AND x.voter_id = p_voter
+		                  AND x.period = v_period)
+		  INTO used_n, dup FROM votes v
 		 WHERE v.voter_id = p_voter
 		   AND v.created_at >= v_day::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh'
 		   AND v.created_at < (v_day + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh'
@@ -211,14 +221,13 @@ BEGIN
 		ELSIF r.account_id = p_voter AND NOT r.self_vote THEN
 			outcome := 'own_entry';
 		ELSIF used_n >= r.votes_per_day THEN
-			outcome := CASE WHEN EXISTS (
-			                    SELECT 1 FROM votes v
-			                     WHERE v.entry_id = r.id
-			                       AND v.voter_id = p_voter
-			                       AND v.period = v_period)
+			outcome := CASE WHEN dup
 			           THEN CASE r.vote_rule WHEN 'daily'
 			                THEN 'already_voted_today' ELSE 'already_voted' END
 			           ELSE 'budget_spent' END;
+		ELSIF dup THEN
+			outcome := CASE r.vote_rule WHEN 'daily'
+			           THEN 'already_voted_today' ELSE 'already_voted' END;
 		ELSE
 			-- The vote's ledger link, in its own row (issue 16,
 			-- migration 070): the chain's last link is read under the

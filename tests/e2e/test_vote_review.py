@@ -247,6 +247,35 @@ def test_ledger_link_rides_in_the_vote_row(contest, new_user, make_jpeg, db,
     assert ch not in broken_chains(admin_cli)
 
 
+def test_vote_already_cast_waits_for_no_void(contest, new_user, make_jpeg,
+                                             db):
+    """vote_cast() holds the voter's ledger chain lock from its start; a
+    second vote for an entry must be refused from its snapshot, not by an
+    INSERT that waits on the first vote's row while another transaction
+    changes it (a void in progress would then want that chain lock: a
+    deadlock).  Without the check the INSERT waits for the open
+    transaction below until the app role's lock_timeout: a 500."""
+    import psycopg2
+    w = judged_contest(contest, new_user, make_jpeg, approved=1)
+    a = w["approved"][0]
+    voter = new_user()
+    assert_status(vote(voter, a), 201)
+    with db.cursor() as cur:
+        cur.execute("SELECT id FROM netdep.votes WHERE entry_id = %s", (a,))
+        [vid] = cur.fetchone()
+    other = psycopg2.connect(db.dsn)
+    try:
+        with other.cursor() as cur:
+            # A new version of the vote row, not committed; no void yet,
+            # so its ledger trigger takes no chain lock.
+            cur.execute("UPDATE netdep.votes SET ip = ip WHERE id = %s",
+                        (vid,))
+        assert vote(voter, a).status_code == 409
+    finally:
+        other.rollback()
+        other.close()
+
+
 def broken_chains(admin_cli):
     """The chains `ledger verify` reports broken (none: exit 0, "ok")."""
     p = admin_cli("ledger", "verify")
