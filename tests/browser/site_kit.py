@@ -127,7 +127,7 @@ def assert_inert(browser, where):
     """No dialog, no element an author's text could have injected, and no
     script but the site's own files."""
     assert_no_dialog(browser)
-    found = browser.driver.execute_script("""
+    found = browser.driver.execute_script(r"""
         const bad = [];
         for (const e of document.querySelectorAll('*')) {
           for (const a of e.attributes) if (/^on/i.test(a.name)) bad.push(e.tagName + '[' + a.name + ']');

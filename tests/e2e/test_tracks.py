@@ -262,9 +262,15 @@ def test_photo_hints_for_judges(contest, new_user, make_jpeg):
     q = {e["id"]: e for e in r.json()["entries"]}
     hints = {h["kind"]: h for h in q[first]["hints"]}
     assert hints["taken_before"]["text"] == "Chụp trước thời gian cuộc thi"
-    assert hints["other_entrant"]["entry_id"] == copy
-    assert hints["other_entrant"]["contest"] == other
-    assert q[fresh]["hints"] == []
+    # Up to five near matches, nearest first; the suite's other synthetic
+    # photos may come near too, so look for the copy among them.
+    near = [(h["entry_id"], h["contest"], h["distance"])
+            for h in q[first]["hints"] if h["kind"] == "other_entrant"]
+    assert (copy, other, 0) in near, near
+    assert near[0][2] == 0, near
+    # No capture date: no date hint (near matches depend on the suite).
+    assert not [h for h in q[fresh]["hints"]
+                if h["kind"] in ("taken_before", "taken_after")]
 
 
 def test_unit_tracks_per_100_members_and_entries(contest, new_user,
