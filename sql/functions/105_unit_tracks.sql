@@ -57,22 +57,24 @@ RETURN (
 	            WHERE c.id = p_contest),
 	lv AS (SELECT track_unit_level(t) AS level),
 	v AS (SELECT * FROM prize_votes(p_contest, NULL, NULL)),
-	e AS (SELECT e.id, e.account_id, coalesce(v.votes, 0) AS votes,
-	             unit_current_on(e.unit_id, d.day) AS unit_id
-	        FROM entries e CROSS JOIN d
-	        LEFT JOIN v ON v.entry_id = e.id
+	e AS (SELECT e.id, e.account_id, e.unit_id, coalesce(v.votes, 0) AS votes
+	        FROM entries e LEFT JOIN v ON v.entry_id = e.id
 	       WHERE e.contest_id = p_contest AND e.status = 'approved'
 	         AND e.unit_id IS NOT NULL),
-	k AS (SELECT DISTINCT e.id, e.account_id, e.votes,
-	             unit_current_on(x.ancestor_id, d.day) AS unit_id
-	        FROM e JOIN unit_ancestors x ON x.unit_id = e.unit_id
-	        CROSS JOIN d),
-	g AS (SELECT k.unit_id, count(*) AS entries,
-	             count(DISTINCT k.account_id) AS participants,
-	             sum(k.votes) AS votes
-	        FROM k JOIN units u ON u.id = k.unit_id
+	-- Each unit of an entry to the units at the level it counts for,
+	-- resolved once per unit, not per entry.
+	m AS (SELECT DISTINCT du.unit_id, unit_current_on(x.ancestor_id, d.day)
+	                                  AS level_unit
+	        FROM (SELECT DISTINCT e.unit_id FROM e) du CROSS JOIN d
+	        JOIN unit_ancestors x
+	          ON x.unit_id = unit_current_on(du.unit_id, d.day)),
+	g AS (SELECT m.level_unit AS unit_id, count(*) AS entries,
+	             count(DISTINCT e.account_id) AS participants,
+	             sum(e.votes) AS votes
+	        FROM m JOIN units u ON u.id = m.level_unit
+	        JOIN e ON e.unit_id = m.unit_id
 	       WHERE u.level = (SELECT level FROM lv)
-	       GROUP BY k.unit_id),
+	       GROUP BY m.level_unit),
 	s AS (SELECT g.*, u, mb.members,
 	             CASE t.params ->> 'measure'
 	                  WHEN 'entries' THEN g.entries::numeric

@@ -24,7 +24,8 @@ def tree_rows(p, stage=0):
     b1's member figures come one per stage: 40 on 2025-01-01, then 50 on
     2025-07-01, then 500 on 2099-01-01 (after the contest's day); from
     stage 1 on, m is merged into b3 (valid until yesterday)."""
-    c = {k: f"{p}-{k}" for k in ("city", "w1", "w2", "b1", "b2", "b3", "m")}
+    c = {k: f"{p}-{k}" for k in ("city", "w1", "w2", "b1", "b2", "b3", "m",
+                                  "s")}
     b1 = [("40", "2025-01-01"), ("50", "2025-07-01"),
           ("500", "2099-01-01")][stage]
     rows = [
@@ -44,8 +45,14 @@ def tree_rows(p, stage=0):
          "parent": c["w2"], "members": "40"},
     ]
     if stage > 0:
-        yesterday = datetime.date.today() - datetime.timedelta(days=1)
-        rows[-1].update(valid_to=yesterday.isoformat(), successors=c["b3"])
+        yesterday = (datetime.date.today()
+                     - datetime.timedelta(days=1)).isoformat()
+        rows[-1].update(valid_to=yesterday, successors=c["b3"])
+        # s (no entries) split into b1 and b2.
+        rows.append({"code": c["s"], "name": f"Chi đoàn {p} Tách",
+                     "kind": "branch", "parent": c["w1"],
+                     "valid_to": yesterday,
+                     "successors": f"{c['b1']} {c['b2']}"})
     return c, rows
 
 
@@ -147,6 +154,16 @@ def test_unit_tracks_roll_up_levels_and_follow_mergers(
         (c["b3"], 1, 30.0, True, 3, 3, 5, 10),
         (c["b2"], 2, 5.0, False, 1, 1, 2, 20),
         (c["b1"], 3, 4.0, False, 3, 2, 4, 50)])
+    # The unit standing for another on the contest's day: a merger is
+    # followed, a split is not (nobody can say which part), a unit still
+    # valid is itself.
+    with db.cursor() as cur:
+        cur.execute("SELECT u.code, s.code FROM netdep.units u JOIN "
+                    "netdep.units s ON s.id = netdep.unit_current_on(u.id, "
+                    "current_date + 30) WHERE u.code = ANY (%s) ORDER BY 1",
+                    ([c["m"], c["s"], c["b1"]],))
+        assert cur.fetchall() == sorted([(c["m"], c["b3"]), (c["s"], c["s"]),
+                                         (c["b1"], c["b1"])])
     # Tied for the one place: both win.
     assert units_of(res, "Chi đoàn nhiều ảnh") == ("branch", [
         (c["b3"], 1, 3.0, True, 3, 3, 5, 10),
