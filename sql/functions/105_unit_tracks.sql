@@ -20,14 +20,22 @@ SET search_path = netdep, pg_catalog;
 -- nearest are several (a split: the entry cannot be given to one of
 -- them, so it stays with its old unit and that unit's ancestors).
 CREATE FUNCTION unit_current_on(p_unit bigint, p_day date) RETURNS bigint
-LANGUAGE sql STABLE
-RETURN (
+LANGUAGE plpgsql STABLE SET search_path = netdep, pg_catalog AS $$
+DECLARE
+	n  bigint;
+	next_id bigint;
+BEGIN
+	-- Nearly every unit: valid that day, or ended with no successor.
+	IF EXISTS (SELECT 1 FROM units u WHERE u.id = p_unit
+	             AND (u.valid_from IS NULL OR u.valid_from <= p_day)
+	             AND (u.valid_to IS NULL OR u.valid_to >= p_day))
+	   OR NOT EXISTS (SELECT 1 FROM unit_successors l
+	                   WHERE l.unit_id = p_unit) THEN
+		RETURN p_unit;
+	END IF;
 	WITH RECURSIVE f(id, hops) AS (
 		SELECT l.successor_id, 1 FROM unit_successors l
 		 WHERE l.unit_id = p_unit
-		   AND NOT EXISTS (SELECT 1 FROM units u WHERE u.id = p_unit
-		                     AND (u.valid_from IS NULL OR u.valid_from <= p_day)
-		                     AND (u.valid_to IS NULL OR u.valid_to >= p_day))
 		UNION
 		SELECT l.successor_id, f.hops + 1 FROM f
 		  JOIN unit_successors l ON l.unit_id = f.id
@@ -35,11 +43,12 @@ RETURN (
 	ok AS (SELECT f.id, min(f.hops) AS hops FROM f JOIN units s ON s.id = f.id
 	        WHERE (s.valid_from IS NULL OR s.valid_from <= p_day)
 	          AND (s.valid_to IS NULL OR s.valid_to >= p_day)
-	        GROUP BY f.id),
-	near AS (SELECT ok.id FROM ok
-	          WHERE ok.hops = (SELECT min(hops) FROM ok))
-	SELECT CASE WHEN (SELECT count(*) FROM near) = 1
-	            THEN (SELECT id FROM near) ELSE p_unit END);
+	        GROUP BY f.id)
+	SELECT count(*), min(ok.id) INTO n, next_id
+	  FROM ok WHERE ok.hops = (SELECT min(hops) FROM ok);
+	RETURN CASE WHEN n = 1 THEN next_id ELSE p_unit END;
+END
+$$;
 
 -- A unit track: the units at the track's level (track_unit_level) by the
 -- track's measure: 'entries' (approved entries), 'votes' (their valid
