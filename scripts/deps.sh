@@ -23,6 +23,7 @@ base=(
 	libimage-exiftool-perl libjpeg-turbo-progs
 	chromium chromium-driver python3-selenium
 	libqrencode-dev libhpdf-dev zlib1g-dev zbar-tools poppler-utils
+	libfreetype-dev
 	default-jre-headless nodejs
 )
 valgrind=(valgrind)

@@ -288,9 +288,9 @@ def test_unit_tracks_per_100_members_and_entries(contest, new_user,
                                  json={"action": "approve"}), 200)
     r = admin.put(f"{API}/contests/{slug}/tracks", json={"tracks": [
         {"kind": "unit", "name": "Đơn vị tích cực", "places": 1,
-         "params": {"measure": "per_100_members"}},
+         "params": {"measure": "per_100_members", "level": "branch"}},
         {"kind": "unit", "name": "Đơn vị nhiều ảnh", "places": 1,
-         "params": {"measure": "entries"}}]})
+         "params": {"measure": "entries", "level": "branch"}}]})
     assert_status(r, 200)
     res = admin.get(f"{API}/contests/{slug}/tracks").json()
     got = [[(u["unit"]["code"], u["rank"], float(u["score"]), u["winner"])
