@@ -57,7 +57,8 @@ lb_now(void)
  * Answers board b: 200 with its ETag and Last-Modified (when the
  * contest's counts last moved), or 304 when the client's If-None-Match
  * names this ETag.  Anonymous boards may be cached by nginx and browsers
- * for a second (a new vote shows within 2 s: fold interval + 1 s); a
+ * for a second (nginx counts it in whole seconds: 1 to 2 s; boards.h says
+ * how soon a new vote shows); a
  * request with a session cookie gets a private answer.
  */
 static int
