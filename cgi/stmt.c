@@ -19,6 +19,7 @@
 #include "db_tracks.h"
 #include "db_unit.h"
 #include "db_vote.h"
+#include "db_voter.h"
 
 const struct stmt_set *const stmt_sets[] = {
     &db_sys_set,     /* db.c: health and durability */
@@ -33,5 +34,6 @@ const struct stmt_set *const stmt_sets[] = {
     &db_vote_set,    /* votes, boards, the folder */
     &db_unit_set,    /* the unit tree (issue 15) */
     &db_tracks_set,  /* prize tracks, weekly snapshots (issue 16) */
+    &db_voter_set,   /* the voter's state on the voting pages (issue 17) */
     NULL,
 };
