@@ -16,7 +16,7 @@ SIZES = (PHONE, DESKTOP)
 OWN_SCRIPTS = {"/common.js", "/home.js", "/gallery.js", "/entry.js",
                "/leaderboard.js", "/rules.js", "/results.js", "/account.js",
                "/me.js", "/pow.js", "/unitpicker.js", "/unit.js",
-               "/myunit.js"}
+               "/myunit.js", "/vote.js"}
 PUBLIC_JS = sorted(s.lstrip("/") for s in OWN_SCRIPTS)
 
 

@@ -1,0 +1,55 @@
+"""Voting from the gallery (issue 17): the signed-in voter's state on the
+cards (voted / can vote / votes left today), one tap counts with the count
+updated at once, the state survives a reload, and the voter's own entry
+has no active vote button.  At the phone and the desktop sizes."""
+from selenium.webdriver.common.by import By
+
+from browserkit import DESKTOP, PHONE
+from site_kit import approve, css, login_form, size, upload_api, wait, wait_text
+
+
+def btn(browser, eid):
+    els = css(browser, "button.vote-btn[data-entry='%d']" % eid)
+    return els[0] if els else None
+
+
+def test_gallery_one_tap_vote_and_state(browser, contest, new_user, make_jpeg):
+    slug = contest(min_short_side=200, vote_rule="daily", votes_per_day=3,
+                   title="Bình chọn trong thư viện")
+    judge = new_user(role="judge", contest=slug)
+    owner = new_user()
+    voter = new_user()
+    theirs = upload_api(owner, slug, make_jpeg, "Cầu Long Biên", seed=1)
+    mine = upload_api(voter, slug, make_jpeg, "Ảnh của tôi", seed=2)
+    for e in (theirs, mine):
+        approve(judge, e["id"])
+    page = "/gallery.html?contest=" + slug
+    login_form(browser, voter.username, voter.password, next_path=page)
+    for i, wh in enumerate((PHONE, DESKTOP)):
+        size(browser, wh)
+        browser.get(page)
+        wait(browser, lambda d: btn(browser, theirs["id"]) is not None,
+             "no vote button on the card")
+        # The voter's own entry: a button that cannot vote.
+        own = btn(browser, mine["id"])
+        assert own is not None and not own.is_enabled(), "own entry votable"
+        b = btn(browser, theirs["id"])
+        card = b.find_element(By.XPATH, "..")
+        if i == 0:
+            wait_text(browser, ".votes-left-today", "còn 3 lượt bình chọn hôm nay")
+            browser.driver.execute_script("arguments[0].scrollIntoView()", b)
+            assert b.is_enabled() and b.text == "Bình chọn"
+            assert "0 phiếu" in card.find_element(By.CSS_SELECTOR, ".votes").text
+            b.click()
+            wait(browser, lambda d: "1 phiếu" in card.find_element(
+                By.CSS_SELECTOR, ".votes").text, "the count did not go up")
+            wait_text(browser, ".votes-left-today", "còn 2 lượt")
+            assert b.get_attribute("aria-pressed") == "true"
+            browser.shot("voter_gallery_voted_phone")
+        else:
+            # After a reload (and at the desktop size): still voted today.
+            wait(browser, lambda d: btn(browser, theirs["id"]).text == "Đã bình chọn",
+                 "the vote is not shown after a reload")
+            assert not btn(browser, theirs["id"]).is_enabled()
+            wait_text(browser, ".votes-left-today", "còn 2 lượt")
+            browser.shot("voter_gallery_voted_desktop")
