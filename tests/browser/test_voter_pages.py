@@ -53,3 +53,44 @@ def test_gallery_one_tap_vote_and_state(browser, contest, new_user, make_jpeg):
             assert not btn(browser, theirs["id"]).is_enabled()
             wait_text(browser, ".votes-left-today", "còn 2 lượt")
             browser.shot("voter_gallery_voted_desktop")
+
+
+def test_leaderboard_rows_thumbnail_and_one_tap_vote(browser, contest, new_user,
+                                                     make_jpeg):
+    slug = contest(min_short_side=200, vote_rule="daily", votes_per_day=2,
+                   title="Bình chọn trên bảng xếp hạng")
+    judge = new_user(role="judge", contest=slug)
+    owner = new_user()
+    voter = new_user()
+    e = upload_api(owner, slug, make_jpeg, "Hồ Gươm sáng sớm", seed=3)
+    approve(judge, e["id"])
+    # A vote from someone else puts the entry on the board.
+    r = new_user().post("/api/v1/entries/%d/votes" % e["id"])
+    assert r.status_code == 201, r.text
+    page = "/leaderboard.html?contest=" + slug
+    login_form(browser, voter.username, voter.password, next_path=page)
+    for wh, name in ((PHONE, "phone"), (DESKTOP, "desktop")):
+        size(browser, wh)
+        browser.get(page)
+        wait(browser, lambda d: btn(browser, e["id"]) is not None,
+             "no vote button on the row")
+        assert not css(browser, "#chart"), "the chart is back"
+        row = css(browser, "#board li.has-thumb")[0]
+        assert row.find_elements(By.CSS_SELECTOR, "img"), "no thumbnail"
+        b = btn(browser, e["id"])
+        if name == "phone":
+            wait_text(browser, ".votes-left-today", "còn 2 lượt")
+            browser.driver.execute_script("arguments[0].scrollIntoView()", b)
+            b.click()
+            wait(browser, lambda d: "2 phiếu" in text_of(browser, e["id"]),
+                 "the count did not go up")
+            wait_text(browser, ".votes-left-today", "còn 1 lượt")
+        else:
+            wait(browser, lambda d: btn(browser, e["id"]).text == "Đã bình chọn",
+                 "the vote is not shown after a reload")
+        browser.shot("voter_leaderboard_" + name)
+
+
+def text_of(browser, eid):
+    b = btn(browser, eid)
+    return b.find_element(By.XPATH, "..").text if b else ""
