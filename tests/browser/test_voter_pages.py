@@ -13,16 +13,24 @@ def btn(browser, eid):
     return els[0] if els else None
 
 
-def test_gallery_one_tap_vote_and_state(browser, contest, new_user, make_jpeg):
-    slug = contest(min_short_side=200, vote_rule="daily", votes_per_day=3,
-                   title="Bình chọn trong thư viện")
+def world(contest, new_user, make_jpeg, per_day, title, by_voter=False):
+    """A daily-rule contest, a voter, an approved entry of someone else
+    and (by_voter) one of the voter's own: (slug, voter, theirs, mine)."""
+    slug = contest(min_short_side=200, vote_rule="daily",
+                   votes_per_day=per_day, title=title)
     judge = new_user(role="judge", contest=slug)
-    owner = new_user()
     voter = new_user()
-    theirs = upload_api(owner, slug, make_jpeg, "Cầu Long Biên", seed=1)
-    mine = upload_api(voter, slug, make_jpeg, "Ảnh của tôi", seed=2)
-    for e in (theirs, mine):
+    entries = [upload_api(new_user(), slug, make_jpeg, "Cầu Long Biên", seed=1)]
+    if by_voter:
+        entries.append(upload_api(voter, slug, make_jpeg, "Ảnh của tôi", seed=2))
+    for e in entries:
         approve(judge, e["id"])
+    return slug, voter, entries[0], entries[-1]
+
+
+def test_gallery_one_tap_vote_and_state(browser, contest, new_user, make_jpeg):
+    slug, voter, theirs, mine = world(contest, new_user, make_jpeg, 3,
+                                      "Bình chọn trong thư viện", by_voter=True)
     page = "/gallery.html?contest=" + slug
     login_form(browser, voter.username, voter.password, next_path=page)
     for i, wh in enumerate((PHONE, DESKTOP)):
@@ -57,13 +65,8 @@ def test_gallery_one_tap_vote_and_state(browser, contest, new_user, make_jpeg):
 
 def test_leaderboard_rows_thumbnail_and_one_tap_vote(browser, contest, new_user,
                                                      make_jpeg):
-    slug = contest(min_short_side=200, vote_rule="daily", votes_per_day=2,
-                   title="Bình chọn trên bảng xếp hạng")
-    judge = new_user(role="judge", contest=slug)
-    owner = new_user()
-    voter = new_user()
-    e = upload_api(owner, slug, make_jpeg, "Hồ Gươm sáng sớm", seed=3)
-    approve(judge, e["id"])
+    slug, voter, e, _ = world(contest, new_user, make_jpeg, 2,
+                              "Bình chọn trên bảng xếp hạng")
     # A vote from someone else puts the entry on the board.
     r = new_user().post("/api/v1/entries/%d/votes" % e["id"])
     assert r.status_code == 201, r.text
