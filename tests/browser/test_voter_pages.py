@@ -97,3 +97,17 @@ def test_leaderboard_rows_thumbnail_and_one_tap_vote(browser, contest, new_user,
 def text_of(browser, eid):
     b = btn(browser, eid)
     return b.find_element(By.XPATH, "..").text if b else ""
+
+
+def test_entry_photo_srcset_phone_loads_small(browser, contest, new_user,
+                                              make_jpeg):
+    slug, voter, e, _ = world(contest, new_user, make_jpeg, 1,
+                              "Ảnh vừa màn hình")
+    for wh, small in ((PHONE, True), (DESKTOP, False)):
+        size(browser, wh)
+        browser.get("/e/%d" % e["id"])
+        src = wait(browser, lambda d: d.execute_script(
+            "const i = document.querySelector('.photo img');"
+            "return i && i.complete && i.currentSrc"), "photo not loaded")
+        assert ("_t400." in src) == small, (wh, src)
+        browser.shot("voter_entry_photo_%dx%d" % wh)
