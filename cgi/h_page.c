@@ -324,6 +324,7 @@ share_head(struct html *h, const struct share_view *v)
 	for (size_t i = 0; i < sizeof(metas) / sizeof(metas[0]); i++)
 		share_meta(h, metas[i].attr, metas[i].name, metas[i].value);
 	html_raw(h, "<script src=\"/common.js\" defer></script>\n"
+	            "<script src=\"/vote.js\" defer></script>\n"
 	            "<script src=\"/entry.js\" defer></script>\n</head>\n");
 }
 
@@ -391,6 +392,8 @@ share_main(struct html *h, const struct share_view *v)
 {
 	html_raw(h, "<main id=\"main\" class=\"wrap entry\" data-entry=\"");
 	html_printf(h, "%lld", v->id);
+	html_raw(h, "\" data-contest=\"");
+	html_esc(h, v->slug);
 	html_raw(h,
 	         "\">\n<p class=\"crumbs\"><a href=\"/gallery.html?contest=");
 	html_esc(h, v->slug);

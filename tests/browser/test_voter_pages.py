@@ -111,3 +111,21 @@ def test_entry_photo_srcset_phone_loads_small(browser, contest, new_user,
             "return i && i.complete && i.currentSrc"), "photo not loaded")
         assert ("_t400." in src) == small, (wh, src)
         browser.shot("voter_entry_photo_%dx%d" % wh)
+
+
+def test_entry_page_shows_vote_state_and_own_entry(browser, contest, new_user,
+                                                   make_jpeg):
+    slug, voter, theirs, mine = world(contest, new_user, make_jpeg, 3,
+                                      "Trạng thái trên trang ảnh", by_voter=True)
+    r = voter.post("/api/v1/entries/%d/votes" % theirs["id"])
+    assert r.status_code == 201, r.text
+    login_form(browser, voter.username, voter.password,
+               next_path="/e/%d" % theirs["id"])
+    for wh in (PHONE, DESKTOP):
+        size(browser, wh)
+        for e, label in ((theirs, "Đã bình chọn"), (mine, "Ảnh của bạn")):
+            browser.get("/e/%d" % e["id"])
+            wait_text(browser, "#vote", label)
+            assert not browser.driver.find_element(By.ID, "vote").is_enabled()
+            wait_text(browser, "#votes-left", "2")
+        browser.shot("voter_entry_state_%dx%d" % wh)
