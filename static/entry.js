@@ -9,6 +9,7 @@
     vote: 'Bình chọn',
     voting: 'Đang gửi lượt bình chọn…',
     voted: 'Đã bình chọn',
+    own: 'Ảnh của bạn',
     loginToVote: 'Đăng nhập để bình chọn',
     thanks: 'Cảm ơn bạn đã bình chọn!',
     left: 'Hôm nay bạn còn {n} lượt bình chọn.',
@@ -128,7 +129,11 @@
       return;
     }
     button.textContent = user ? T.vote : T.loginToVote;
-    if (e.voted || e.voted_today) done(T.voted);
+    // The voter's state (issue 17): voted this period, own entry, budget.
+    const st = user ? await ND.votes.load(main.dataset.contest, [Number(id)]).catch(() => null) : null;
+    if (st) setLeft(st.votes_left);
+    if (st && st.own.has(Number(id))) done(T.own);
+    else if (st && st.voted.has(Number(id))) done(T.voted);
     else button.disabled = false;
   }
 

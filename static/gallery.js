@@ -115,7 +115,14 @@
       data = await fetchPage(c, sort);
     }
     const list = data.entries || [];
-    $('gallery').replaceChildren(...list.map((e) => ND.card(e, T.votes)));
+    const st = await ND.votes.load(c.slug, list.map((e) => e.id)).catch(() => null);
+    $('gallery').replaceChildren(...list.map((e) => {
+      const li = ND.card(e, T.votes), count = li.querySelector('.votes');
+      count.dataset.words = T.votes;
+      if (st) li.appendChild(ND.votes.button(e, st, count, $('vote-msg')));
+      return li;
+    }));
+    if (st) ND.votes.showLeft(st);
     $('gallery-empty').hidden = list.length > 0;
     const units = new Set(list.map((e) => (e.author && e.author.unit) || e.unit).filter(Boolean));
     $('units').replaceChildren(...[...units].sort().map((u) => el('option', { value: u })));

@@ -1,6 +1,6 @@
 // netdep leaderboards: entries or units, today / this week / all time,
-// with a bar chart drawn as SVG through DOM APIs (no markup strings) and
-// the same ranking as a list.  Tabs are links: the state is in the URL.
+// as a list; entry rows have a thumbnail and the one-tap vote button
+// (static/vote.js, issue 17).  Tabs are links: the state is in the URL.
 'use strict';
 
 (function () {
@@ -9,7 +9,7 @@
     votes: 'lượt bình chọn',
     number: 'Số ',
     entriesOf: '{n} ảnh',
-    chart: 'Biểu đồ: số lượt bình chọn của {n} vị trí dẫn đầu ({period}).',
+    period: 'Xếp hạng {period}.',
     periods: { today: 'hôm nay', week: 'tuần này', all: 'toàn cuộc thi' },
     updated: 'Cập nhật lúc {t}. Bảng tự làm mới vài giây một lần.',
     noUnits: 'Máy chủ chưa có bảng xếp hạng đơn vị. Vui lòng quay lại sau.',
@@ -21,7 +21,6 @@
     otherNames: 'gồm {names}',
     loadFailed: 'Không tải được bảng xếp hạng: {msg}'
   };
-  const SVGNS = 'http://www.w3.org/2000/svg';
   const { $, el, api, fill, num } = ND;
   const q = new URLSearchParams(location.search);
   const kind = q.get('kind') === 'units' ? 'units' : 'entries';
@@ -31,14 +30,7 @@
   // 100 members (issue 15).
   const level = ['grassroots', 'branch'].includes(q.get('level')) ? q.get('level') : 'province';
   const sort = q.get('sort') === 'rate' ? 'rate' : 'votes';
-  let rows = [];
-
-  function svg(tag, attrs, text) {
-    const e = document.createElementNS(SVGNS, tag);
-    for (const k of Object.keys(attrs || {})) e.setAttribute(k, String(attrs[k]));
-    if (text !== undefined) e.textContent = String(text);
-    return e;
-  }
+  let rows = [], st = null, msg = null;
 
   function tabs() {
     const periods = document.querySelector('.tabs a[data-period]');
@@ -58,43 +50,25 @@
     }
   }
 
-  // Horizontal bars, one per row: the label above, the bar and its value
-  // below; drawn at the container's width so text keeps its size.
-  function chart() {
-    const top = rows.slice(0, 10);
-    const box = $('chart');
-    $('chart-wrap').hidden = top.length === 0 || top.every((r) => r.votes === 0);
-    if ($('chart-wrap').hidden) return;
-    const w = Math.max(260, Math.floor(box.clientWidth || 320));
-    const rowH = 44;
-    const max = Math.max(1, ...top.map((r) => r.votes));
-    const s = svg('svg', { viewBox: '0 0 ' + w + ' ' + top.length * rowH, width: w, height: top.length * rowH,
-      role: 'img', 'aria-labelledby': 'chart-caption' });
-    top.forEach((r, i) => {
-      const y = i * rowH;
-      const label = r.rank + '. ' + r.label;
-      s.appendChild(svg('text', { x: 0, y: y + 15, class: 'bar-label' }, label.length > 48 ? label.slice(0, 47) + '…' : label));
-      const bw = Math.max(2, Math.round((w - 70) * r.votes / max));
-      s.appendChild(svg('rect', { x: 0, y: y + 21, width: bw, height: 16, rx: 3, class: 'bar' }));
-      s.appendChild(svg('text', { x: bw + 6, y: y + 34, class: 'bar-value' }, num(r.votes)));
-    });
-    box.replaceChildren(s);
-    $('chart-caption').textContent = fill(T.chart, { n: top.length, period: T.periods[period] });
-  }
-
   function list() {
     $('board').replaceChildren(...rows.map((r) => {
-      const li = el('li');
+      const li = el('li', { class: r.entry ? 'has-thumb' : null });
       li.appendChild(el('span', { class: 'rank' }, r.rank));
+      if (r.entry) li.appendChild(ND.picture(r.entry.media, ''));
       const name = el(r.href ? 'a' : 'span', { class: 'name', href: r.href });
       name.textContent = r.label;
       const cell = el('span');
       cell.appendChild(name);
       if (r.who) cell.appendChild(el('span', { class: 'who' }, r.who));
       li.appendChild(cell);
-      const count = el('span', { class: 'count' }, num(r.votes) + ' ' + T.votes);
-      count.appendChild(ND.underReview(r)); // issue 16: "đang xác minh"
-      li.appendChild(count);
+      const count = el('span', { class: 'count', 'data-words': T.votes }, num(r.votes) + ' ' + T.votes);
+      const review = ND.underReview(r); // issue 16: "đang xác minh"
+      if (!st) { li.appendChild(count); if (review) li.appendChild(review); return li; }
+      const end = el('span', { class: 'act' });
+      end.appendChild(count);
+      end.appendChild(ND.votes.button({ id: r.entry.id, votes: r.votes }, st, count, msg));
+      li.appendChild(end);
+      if (review) li.appendChild(review);
       return li;
     }));
     $('board-empty').hidden = rows.length > 0;
@@ -105,7 +79,7 @@
     if (kind === 'entries') {
       const data = await api('GET', base + '/leaderboard?limit=20&period=' + period);
       rows = (data.entries || []).map((r) => ({
-        rank: r.rank, votes: r.votes,
+        rank: r.rank, votes: r.votes, entry: r.entry,
         label: (r.entry.number ? T.number + r.entry.number + ' · ' : '') + r.entry.title, href: '/e/' + encodeURIComponent(r.entry.id),
         who: [r.entry.author && r.entry.author.display_name, r.entry.unit].filter(Boolean).join(' · '), under_review: r.entry.under_review
       }));
@@ -130,13 +104,18 @@
         });
       }
     }
-    chart();
+    if (kind === 'entries' && st === null) {
+      st = await ND.votes.load(c.slug, rows.map((r) => r.entry.id)).catch(() => false);
+      if (st) ND.votes.showLeft(st);
+    }
+    $('board-period').textContent = fill(T.period, { period: T.periods[period] });
     list();
     $('updated').textContent = fill(T.updated, { t: ND.date(new Date().toISOString()) });
   }
 
   async function main() {
     tabs();
+    msg = $('vote-msg');
     const c = await ND.contest();
     if (!c) { ND.showError('error', { message: ND.T.noContest }); return; }
     document.title = fill(T.title, { title: c.title });
@@ -149,8 +128,6 @@
       throw e;
     }
     setInterval(() => { load(c).catch(() => {}); }, 5000);
-    let wait = null;
-    window.addEventListener('resize', () => { clearTimeout(wait); wait = setTimeout(chart, 150); });
   }
 
   document.addEventListener('DOMContentLoaded', () => {
