@@ -327,6 +327,7 @@ share_head(struct html *h, const struct share_view *v)
 		share_meta(h, metas[i].attr, metas[i].name, metas[i].value);
 	html_raw(h, "<script src=\"/common.js\" defer></script>\n"
 	            "<script src=\"/vote.js\" defer></script>\n"
+	            "<script src=\"/viewer.js\" defer></script>\n"
 	            "<script src=\"/entry.js\" defer></script>\n</head>\n");
 }
 

@@ -1,6 +1,8 @@
 // netdep leaderboards: entries or units, today / this week / all time,
-// as a list; entry rows have a thumbnail and the one-tap vote button
-// (static/vote.js, issue 17).  Tabs are links: the state is in the URL.
+// as a list; entry rows have a thumbnail (it opens the photo viewer,
+// static/viewer.js) and the one-tap vote button (static/vote.js, issue 17).
+// Tabs are links and filters (category, unit, search) are chips that clear
+// them: the state is in the URL.
 'use strict';
 
 (function () {
@@ -51,10 +53,11 @@
   }
 
   function list() {
+    const shown = rows.filter((r) => r.entry).map((r) => r.entry);
     $('board').replaceChildren(...rows.map((r) => {
       const li = el('li', { class: r.entry ? 'has-thumb' : null });
       li.appendChild(el('span', { class: 'rank' }, r.rank));
-      if (r.entry) li.appendChild(ND.picture(r.entry.media, ''));
+      if (r.entry) li.appendChild(NDViewer.thumb(ND.picture(r.entry.media, ''), shown, shown.indexOf(r.entry), st));
       const name = el(r.href ? 'a' : 'span', { class: 'name', href: r.href });
       name.textContent = r.label;
       const cell = el('span');
@@ -66,7 +69,7 @@
       if (!st) { li.appendChild(count); if (review) li.appendChild(review); return li; }
       const end = el('span', { class: 'act' });
       end.appendChild(count);
-      end.appendChild(ND.votes.button({ id: r.entry.id, votes: r.votes }, st, count, msg));
+      end.appendChild(ND.votes.button(r.entry, st, count, msg));
       li.appendChild(end);
       if (review) li.appendChild(review);
       return li;
@@ -74,12 +77,31 @@
     $('board-empty').hidden = rows.length > 0;
   }
 
+  // Category and unit narrow the entries board (a navigation, like tabs).
+  function filters(c) {
+    const form = $('filters'), sel = $('f-category');
+    form.hidden = kind !== 'entries';
+    for (const cat of c.categories || []) sel.appendChild(el('option', { value: cat.id }, cat.name));
+    sel.parentElement.hidden = !(c.categories || []).length;
+    sel.value = q.get('category') || '';
+    $('f-unit').value = q.get('unit') || '';
+    sel.addEventListener('change', () => form.requestSubmit());
+    form.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      const u = new URLSearchParams(location.search);
+      for (const [k, val] of [['category', sel.value], ['unit', $('f-unit').value.trim()]]) if (val) u.set(k, val); else u.delete(k);
+      location.assign('/leaderboard.html?' + u);
+    });
+  }
+
   async function load(c) {
     const base = '/contests/' + encodeURIComponent(c.slug);
     if (kind === 'entries') {
-      const data = await api('GET', base + '/leaderboard?limit=20&period=' + period);
+      const f = new URLSearchParams({ limit: '20', period: period });
+      for (const k of ['category', 'unit']) if (q.get(k)) f.set(k, q.get(k));
+      const data = await api('GET', base + '/leaderboard?' + f);
       rows = (data.entries || []).map((r) => ({
-        rank: r.rank, votes: r.votes, entry: r.entry,
+        rank: r.rank, votes: r.votes, entry: Object.assign(r.entry, { votes: r.votes }),
         label: (r.entry.number ? T.number + r.entry.number + ' · ' : '') + r.entry.title, href: '/e/' + encodeURIComponent(r.entry.id),
         who: [r.entry.author && r.entry.author.display_name, r.entry.unit].filter(Boolean).join(' · '), under_review: r.entry.under_review
       }));
@@ -120,7 +142,10 @@
     if (!c) { ND.showError('error', { message: ND.T.noContest }); return; }
     document.title = fill(T.title, { title: c.title });
     $('contest-name').textContent = c.title;
-    ND.searchBox(c.slug, T.votes);
+    filters(c);
+    const chips = () => ND.filterChips($('chips'), c);
+    chips();
+    ND.searchBox(c.slug, T.votes, chips);
     try {
       await load(c);
     } catch (e) {

@@ -22,7 +22,11 @@ BUDGET_FIRST_LOAD = 300 * KB   # home and gallery, before photos
 # review and appeals, ledger.js 1 KB, the prize tracks on the results
 # page ~5 KB, consent, certificates and data rights on the profile): 104 KB
 # for all of them; the heaviest single page (profile) loads ~36 KB.
-BUDGET_JS_TOTAL = 104 * KB
+# Issue 17's voting pages: vote.js (4.6 KB: the voter's state, one-tap
+# votes, the proof of work moved out of entry.js) and the full-screen
+# photo viewer viewer.js (8.6 KB: swipe, pinch, keys, a modal dialog):
+# 116 KB; the gallery and the leaderboard load ~40 KB.
+BUDGET_JS_TOTAL = 116 * KB
 STATIC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "static")
 
 

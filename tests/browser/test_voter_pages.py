@@ -3,6 +3,7 @@ cards (voted / can vote / votes left today), one tap counts with the count
 updated at once, the state survives a reload, and the voter's own entry
 has no active vote button.  At the phone and the desktop sizes."""
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 
 from browserkit import DESKTOP, PHONE
 from site_kit import approve, css, login_form, size, upload_api, wait, wait_text
@@ -47,13 +48,22 @@ def test_gallery_one_tap_vote_and_state(browser, contest, new_user, make_jpeg):
             wait_text(browser, ".votes-left-today", "còn 3 lượt bình chọn hôm nay")
             browser.driver.execute_script("arguments[0].scrollIntoView()", b)
             assert b.is_enabled() and b.text == "Bình chọn"
-            assert "0 phiếu" in card.find_element(By.CSS_SELECTOR, ".votes").text
+            assert "0 lượt bình chọn" in card.find_element(By.CSS_SELECTOR, ".votes").text
             b.click()
-            wait(browser, lambda d: "1 phiếu" in card.find_element(
+            wait(browser, lambda d: "1 lượt bình chọn" in card.find_element(
                 By.CSS_SELECTOR, ".votes").text, "the count did not go up")
             wait_text(browser, ".votes-left-today", "còn 2 lượt")
+            wait_text(browser, "#vote-msg", "Cảm ơn bạn đã bình chọn")
             assert b.get_attribute("aria-pressed") == "true"
             browser.shot("voter_gallery_voted_phone")
+            # A unit filter is a chip; clearing it shows every entry again.
+            browser.get(page + "&unit=Kh%C3%B4ng%20c%C3%B3")
+            chip = wait(browser, lambda d: css(browser, "#chips a.chip"))[0]
+            assert chip.text.startswith("Không có")
+            wait(browser, lambda d: d.find_element(By.ID, "gallery-empty").is_displayed())
+            chip.click()
+            wait(browser, lambda d: btn(browser, theirs["id"]) is not None)
+            assert not css(browser, "#chips a.chip") and "unit=" not in browser.driver.current_url
         else:
             # After a reload (and at the desktop size): still voted today.
             wait(browser, lambda d: btn(browser, theirs["id"]).text == "Đã bình chọn",
@@ -85,13 +95,33 @@ def test_leaderboard_rows_thumbnail_and_one_tap_vote(browser, contest, new_user,
             wait_text(browser, ".votes-left-today", "còn 2 lượt")
             browser.driver.execute_script("arguments[0].scrollIntoView()", b)
             b.click()
-            wait(browser, lambda d: "2 phiếu" in text_of(browser, e["id"]),
+            wait(browser, lambda d: "2 lượt bình chọn" in text_of(browser, e["id"]),
                  "the count did not go up")
             wait_text(browser, ".votes-left-today", "còn 1 lượt")
+            # Filters and the search are chips that clear them.
+            browser.get(page + "&unit=Kh%C3%B4ng%20c%C3%B3&q=C%E1%BA%A7u")
+            wait(browser, lambda d: len(css(browser, "#chips a.chip")) == 2, "no chips")
+            assert chips(browser) == ["Không có ×", "Tìm: “Cầu” ×"]
+            wait(browser, lambda d: d.find_element(By.ID, "board-empty").is_displayed())
+            css(browser, "#chips a.chip")[0].click()
+            wait(browser, lambda d: btn(browser, e["id"]) is not None, "the unit chip did not clear")
+            assert chips(browser) == ["Tìm: “Cầu” ×"]
+            assert "unit=" not in browser.driver.current_url
+            # The thumbnail opens the viewer; closing it gives focus back.
+            css(browser, "#board .v-thumb")[0].click()
+            wait(browser, lambda d: "Cầu Long Biên" in d.find_element(By.ID, "v-title").text)
+            css(browser, ".viewer .v-close")[0].click()
+            wait(browser, lambda d: d.execute_script(
+                "return document.activeElement.dataset.view") == str(e["id"]),
+                "focus did not go back to the row's thumbnail")
         else:
             wait(browser, lambda d: btn(browser, e["id"]).text == "Đã bình chọn",
                  "the vote is not shown after a reload")
         browser.shot("voter_leaderboard_" + name)
+
+
+def chips(browser):
+    return [" ".join(c.text.split()) for c in css(browser, "#chips a.chip")]
 
 
 def text_of(browser, eid):
@@ -111,6 +141,15 @@ def test_entry_photo_srcset_phone_loads_small(browser, contest, new_user,
             "return i && i.complete && i.currentSrc"), "photo not loaded")
         assert ("_t400." in src) == small, (wh, src)
         browser.shot("voter_entry_photo_%dx%d" % wh)
+    # The photo opens the viewer; Esc closes it and focus goes back.
+    wait(browser, lambda d: css(browser, ".photo .v-thumb"))[0].click()
+    wait(browser, lambda d: d.execute_script(
+        "return !document.querySelector('.viewer').hidden && "
+        "document.activeElement.closest('.viewer') !== null"), "no viewer")
+    browser.driver.switch_to.active_element.send_keys(Keys.ESCAPE)
+    wait(browser, lambda d: d.execute_script(
+        "return document.querySelector('.viewer').hidden && "
+        "document.activeElement.classList.contains('v-thumb')"), "Esc did not close")
 
 
 def test_entry_page_shows_vote_state_and_own_entry(browser, contest, new_user,
