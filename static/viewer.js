@@ -72,6 +72,11 @@
     if (st) v.vote.appendChild(ND.votes.button(e, st, v.count, v.msg)).classList.add('btn', 'primary');
     zoom(1);
     if (!v.box.contains(document.activeElement)) v.box.focus();
+    // The neighbours' photos load now, so a swipe shows one at once.
+    for (const n of [list[at - 1], list[at + 1]]) {
+      const k = n && n.media, p = new Image();
+      if (k) { p.sizes = '100vw'; p.srcset = srcset(k.thumb_webp || k.thumb_jpeg, k.thumb_width, k.display_webp || k.display_jpeg, k.width); }
+    }
   }
 
   function go(d) { if (list[at + d]) show(at + d); }

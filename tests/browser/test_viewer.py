@@ -9,7 +9,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from qa_kit import axe_violations
-from site_kit import approve, css, login_form, text, upload_api, wait, wait_text
+from browserkit import DESKTOP
+from site_kit import approve, css, login_form, size, text, upload_api, wait, wait_text
 
 # Pointer events as a finger makes them: [(type, id, x, y), ...] on the stage.
 GESTURE = """
@@ -52,6 +53,14 @@ def photo(browser):
     return browser.driver.execute_script(
         "const i = document.querySelector('.v-stage img');"
         "return i.complete && i.naturalWidth ? [i.currentSrc, i.style.transform] : null")
+
+
+def painted(browser):
+    """Waits until the viewer's photo is decoded and drawn (screenshots)."""
+    browser.driver.execute_async_script(
+        "const done = arguments[0];"
+        "document.querySelector('.v-stage img').decode().catch(() => {})"
+        ".then(() => requestAnimationFrame(() => requestAnimationFrame(done)));")
 
 
 def keys(browser, *k):
@@ -119,6 +128,7 @@ def test_viewer_swipe_zoom_vote_and_focus(browser, contest, new_user, make_jpeg)
     wait_text(browser, ".viewer .v-count", "1 lượt bình chọn")
     wait(browser, lambda d: vote.text == "Đã bình chọn" and not vote.is_enabled())
     wait_text(browser, ".viewer .msg", "Cảm ơn")
+    painted(browser)
     browser.shot("viewer_open_390x844")
 
     keys(browser, Keys.ESCAPE)
@@ -137,3 +147,10 @@ def test_viewer_swipe_zoom_vote_and_focus(browser, contest, new_user, make_jpeg)
     browser.driver.back()
     wait(browser, lambda d: not shown(browser), "back did not close the viewer")
     assert browser.driver.execute_script("return location.pathname") == "/gallery.html"
+
+    # The laptop's view, for the screenshots.
+    size(browser, DESKTOP)
+    css(browser, "#gallery li img")[2].click()
+    wait(browser, lambda d: shown(browser) and photo(browser), "no viewer on the laptop")
+    painted(browser)
+    browser.shot("viewer_open_1366x768")
