@@ -66,10 +66,13 @@
 
   async function post(id) {
     const headers = { 'Idempotency-Key': ND.uuid() };
+    const c = await ND.contest().catch(() => null);
+    if (c && c.vote_pow) headers['X-Altcha'] = await powProof();
     try {
       return await api('POST', '/entries/' + id + '/votes', { headers: headers });
     } catch (err) {
-      // A contest may ask a proof of work per vote (issue 16).
+      // A contest may ask a proof of work per vote (issue 16); asked
+      // since the page loaded, or the proof was refused: a fresh one.
       if (!['pow_required', 'pow_invalid', 'pow_reused'].includes(err.code)) throw err;
       headers['X-Altcha'] = await powProof();
       return api('POST', '/entries/' + id + '/votes', { headers: headers });

@@ -168,3 +168,22 @@ def test_entry_page_shows_vote_state_and_own_entry(browser, contest, new_user,
             assert not browser.driver.find_element(By.ID, "vote").is_enabled()
             wait_text(browser, "#votes-left", "2")
         browser.shot("voter_entry_state_%dx%d" % wh)
+
+
+def test_gallery_one_tap_vote_with_proof_of_work(browser, contest, new_user,
+                                                 make_jpeg):
+    """A contest that asks a proof of work per vote (issue 16): the card's
+    one tap solves it (vote.js loads pow.js) and the vote counts."""
+    slug, voter, e, _ = world(contest, new_user, make_jpeg, 2, "Bình chọn có thử thách")
+    admin = new_user(role="admin")
+    r = admin.put("/api/v1/contests/%s/fraud-rules" % slug,
+                  json={"rule": "vote_pow", "enabled": True})
+    assert r.status_code == 200, r.text
+    page = "/gallery.html?contest=" + slug
+    login_form(browser, voter.username, voter.password, next_path=page)
+    b = wait(browser, lambda d: btn(browser, e["id"]), "no vote button")
+    b.click()
+    wait_text(browser, "#vote-msg", "Cảm ơn bạn đã bình chọn")
+    assert b.text == "Đã bình chọn"
+    assert "1 lượt bình chọn" in text_of(browser, e["id"])
+    assert voter.get("/api/v1/contests/%s/me/votes?entries=%d" % (slug, e["id"])).json()["voted"] == [e["id"]]
