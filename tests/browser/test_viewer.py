@@ -73,7 +73,7 @@ def test_viewer_swipe_zoom_vote_and_focus(browser, contest, new_user, make_jpeg)
     owner = new_user()
     voter = new_user()
     for n, t in enumerate(("Ảnh một", "Ảnh hai", "Ảnh ba")):
-        approve(judge, upload_api(owner, slug, make_jpeg, t, w=1600, h=1200, seed=n + 1)["id"])
+        approve(judge, upload_api(owner, slug, make_jpeg, t, seed=n + 1)["id"])
     page = "/gallery.html?contest=" + slug
     login_form(browser, voter.username, voter.password, next_path=page)
     wait(browser, lambda d: len(css(browser, "#gallery .vote-btn")) == 3, "no vote buttons")

@@ -1,7 +1,9 @@
-"""Voting from the gallery (issue 17): the signed-in voter's state on the
-cards (voted / can vote / votes left today), one tap counts with the count
-updated at once, the state survives a reload, and the voter's own entry
-has no active vote button.  At the phone and the desktop sizes."""
+"""Voting pages (issue 17): the signed-in voter's state on the gallery's
+cards, the leaderboard's rows and the entry page (voted / can vote / votes
+left today), one tap counts with the count updated at once, the state
+survives a reload, the voter's own entry has no active vote button;
+filters as chips that clear them; the viewer from a row and the entry
+page.  At the phone and the desktop sizes."""
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
@@ -30,8 +32,13 @@ def world(contest, new_user, make_jpeg, per_day, title, by_voter=False):
 
 
 def test_gallery_one_tap_vote_and_state(browser, contest, new_user, make_jpeg):
+    """Also a contest that asks a proof of work per vote (issue 16): the
+    card's one tap solves it first (vote.js loads pow.js)."""
     slug, voter, theirs, mine = world(contest, new_user, make_jpeg, 3,
                                       "Bình chọn trong thư viện", by_voter=True)
+    r = new_user(role="admin").put("/api/v1/contests/%s/fraud-rules" % slug,
+                                   json={"rule": "vote_pow", "enabled": True})
+    assert r.status_code == 200, r.text
     page = "/gallery.html?contest=" + slug
     login_form(browser, voter.username, voter.password, next_path=page)
     for i, wh in enumerate((PHONE, DESKTOP)):
@@ -129,31 +136,10 @@ def text_of(browser, eid):
     return b.find_element(By.XPATH, "..").text if b else ""
 
 
-def test_entry_photo_srcset_phone_loads_small(browser, contest, new_user,
-                                              make_jpeg):
-    slug, voter, e, _ = world(contest, new_user, make_jpeg, 1,
-                              "Ảnh vừa màn hình")
-    for wh, small in ((PHONE, True), (DESKTOP, False)):
-        size(browser, wh)
-        browser.get("/e/%d" % e["id"])
-        src = wait(browser, lambda d: d.execute_script(
-            "const i = document.querySelector('.photo img');"
-            "return i && i.complete && i.currentSrc"), "photo not loaded")
-        assert ("_t400." in src) == small, (wh, src)
-        browser.shot("voter_entry_photo_%dx%d" % wh)
-    # The photo opens the viewer; Esc closes it and focus goes back.
-    wait(browser, lambda d: css(browser, ".photo .v-thumb"))[0].click()
-    wait(browser, lambda d: d.execute_script(
-        "return !document.querySelector('.viewer').hidden && "
-        "document.activeElement.closest('.viewer') !== null"), "no viewer")
-    browser.driver.switch_to.active_element.send_keys(Keys.ESCAPE)
-    wait(browser, lambda d: d.execute_script(
-        "return document.querySelector('.viewer').hidden && "
-        "document.activeElement.classList.contains('v-thumb')"), "Esc did not close")
-
-
-def test_entry_page_shows_vote_state_and_own_entry(browser, contest, new_user,
-                                                   make_jpeg):
+def test_entry_page_state_srcset_and_viewer(browser, contest, new_user, make_jpeg):
+    """The entry page: the voter's state on load (voted, own entry, budget),
+    the photo's srcset (a phone takes the 400 px derivative), and the photo
+    opens the viewer that Esc closes with focus back on the photo."""
     slug, voter, theirs, mine = world(contest, new_user, make_jpeg, 3,
                                       "Trạng thái trên trang ảnh", by_voter=True)
     r = voter.post("/api/v1/entries/%d/votes" % theirs["id"])
@@ -166,24 +152,18 @@ def test_entry_page_shows_vote_state_and_own_entry(browser, contest, new_user,
             browser.get("/e/%d" % e["id"])
             wait_text(browser, "#vote", label)
             assert not browser.driver.find_element(By.ID, "vote").is_enabled()
-            wait_text(browser, "#votes-left", "2")
+            wait_text(browser, "#votes-left", "còn 2 lượt bình chọn")
+            src = wait(browser, lambda d: d.execute_script(
+                "const i = document.querySelector('.photo img');"
+                "return i && i.complete && i.currentSrc"), "photo not loaded")
+            assert ("_t400." in src) == (wh == PHONE), (wh, src)
         browser.shot("voter_entry_state_%dx%d" % wh)
-
-
-def test_gallery_one_tap_vote_with_proof_of_work(browser, contest, new_user,
-                                                 make_jpeg):
-    """A contest that asks a proof of work per vote (issue 16): the card's
-    one tap solves it (vote.js loads pow.js) and the vote counts."""
-    slug, voter, e, _ = world(contest, new_user, make_jpeg, 2, "Bình chọn có thử thách")
-    admin = new_user(role="admin")
-    r = admin.put("/api/v1/contests/%s/fraud-rules" % slug,
-                  json={"rule": "vote_pow", "enabled": True})
-    assert r.status_code == 200, r.text
-    page = "/gallery.html?contest=" + slug
-    login_form(browser, voter.username, voter.password, next_path=page)
-    b = wait(browser, lambda d: btn(browser, e["id"]), "no vote button")
-    b.click()
-    wait_text(browser, "#vote-msg", "Cảm ơn bạn đã bình chọn")
-    assert b.text == "Đã bình chọn"
-    assert "1 lượt bình chọn" in text_of(browser, e["id"])
-    assert voter.get("/api/v1/contests/%s/me/votes?entries=%d" % (slug, e["id"])).json()["voted"] == [e["id"]]
+    wait(browser, lambda d: css(browser, ".photo .v-thumb"))[0].click()
+    wait(browser, lambda d: d.execute_script(
+        "return !document.querySelector('.viewer').hidden && "
+        "document.activeElement.closest('.viewer') !== null"), "no viewer")
+    assert css(browser, ".viewer .vote-btn")[0].text == "Ảnh của bạn"
+    browser.driver.switch_to.active_element.send_keys(Keys.ESCAPE)
+    wait(browser, lambda d: d.execute_script(
+        "return document.querySelector('.viewer').hidden && "
+        "document.activeElement.classList.contains('v-thumb')"), "Esc did not close")
