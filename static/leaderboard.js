@@ -82,7 +82,6 @@
     const form = $('filters'), sel = $('f-category');
     form.hidden = kind !== 'entries';
     for (const cat of c.categories || []) sel.appendChild(el('option', { value: cat.id }, cat.name));
-    sel.parentElement.hidden = !(c.categories || []).length;
     sel.value = q.get('category') || '';
     $('f-unit').value = q.get('unit') || '';
     sel.addEventListener('change', () => form.requestSubmit());
@@ -126,8 +125,15 @@
         });
       }
     }
-    if (kind === 'entries' && st === null) {
-      st = await ND.votes.load(c.slug, rows.map((r) => r.entry.id)).catch(() => false);
+    // The voter's state once; again for entries that came into the top
+    // 20 since (their voted / own state was not asked), merged in place.
+    const ids = kind === 'entries' ? rows.map((r) => r.entry.id) : [];
+    if (st === null || (st && ids.some((id) => !st.asked.has(id)))) {
+      const s = await ND.votes.load(c.slug, ids).catch(() => false);
+      if (st && s) {
+        for (const k of ['voted', 'own', 'asked']) s[k].forEach((id) => st[k].add(id));
+        st.votes_left = s.votes_left;
+      } else if (st === null) st = s;
       if (st) ND.votes.showLeft(st);
     }
     $('board-period').textContent = fill(T.period, { period: T.periods[period] });

@@ -22,6 +22,7 @@
     const st = await api('GET', '/contests/' + encodeURIComponent(slug) + '/me/votes?entries=' + ids.join(','));
     st.voted = new Set(st.voted);
     st.own = new Set(st.own);
+    st.asked = new Set(ids);
     return st;
   }
 

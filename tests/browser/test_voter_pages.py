@@ -124,6 +124,16 @@ def test_leaderboard_rows_thumbnail_and_one_tap_vote(browser, contest, new_user,
         else:
             wait(browser, lambda d: btn(browser, e["id"]).text == "Đã bình chọn",
                  "the vote is not shown after a reload")
+            # An entry of the voter's that comes onto the board after the
+            # page loaded (its refresh): its state is asked, no live button.
+            mine = upload_api(voter, slug, make_jpeg, "Ảnh của tôi", seed=3)
+            approve(new_user(role="judge", contest=slug), mine["id"])
+            r = new_user().post("/api/v1/entries/%d/votes" % mine["id"])
+            assert r.status_code == 201, r.text
+            wait(browser, lambda d: btn(browser, mine["id"]) is not None
+                 and btn(browser, mine["id"]).text == "Ảnh của bạn",
+                 "the new row's state was not asked")
+            assert not btn(browser, mine["id"]).is_enabled()
         browser.shot("voter_leaderboard_" + name)
 
 
