@@ -14,6 +14,8 @@
     found: 'Tìm thấy {n} ảnh.',
     foundMore: 'Hơn {n} ảnh; gõ thêm để thu hẹp.',
     foundNone: 'Không tìm thấy ảnh nào.',
+    chip: 'Bỏ lọc: {v}',
+    chipQ: 'Tìm: “{q}”',
     login: 'Đăng nhập',
     network: 'Không kết nối được máy chủ. Kiểm tra mạng rồi thử lại.',
     notReady: 'Chức năng này chưa có trên máy chủ. Vui lòng quay lại sau.',
@@ -336,7 +338,8 @@
 
   // form#search (issue 15): results 250 ms after the last key, Enter at once,
   // the count in a live region; an older request is cancelled.
-  function searchBox(slug, words) {
+  // The query stays in the URL (?q=), so onQuery can show it as a chip.
+  function searchBox(slug, words, onQuery) {
     const input = $('q'), status = $('search-status'), out = $('search-results');
     if (!input) return;
     let timer = null, ctl = null;
@@ -344,6 +347,12 @@
       const text = input.value.trim();
       if (ctl) ctl.abort();
       ctl = null;
+      if (text !== (param('q') || '')) {
+        const u = new URLSearchParams(location.search);
+        if (text) u.set('q', text); else u.delete('q');
+        history.replaceState(history.state, '', location.pathname + (u.toString() ? '?' + u : ''));
+        if (onQuery) onQuery();
+      }
       if (!text) { out.replaceChildren(); status.textContent = ''; return; }
       const mine = ctl = new AbortController();
       status.textContent = T.searching;
@@ -364,6 +373,27 @@
     $('search').addEventListener('submit', (ev) => { ev.preventDefault(); clearTimeout(timer); run(); });
     input.value = param('q') || '';
     if (input.value) run();
+  }
+
+  // The active filters as chips (issue 17): on is [[param, label]] of
+  // this page's URL; each chip links to the page without that filter.
+  function chips(ul, on) {
+    ul.replaceChildren(...on.filter((f) => f[1]).map(([k, v]) => {
+      const u = new URLSearchParams(location.search);
+      for (const d of [k, 'cursor', 'page']) u.delete(d);
+      const a = el('a', { class: 'chip', href: location.pathname + (u.toString() ? '?' + u : ''), 'aria-label': fill(T.chip, { v: v }) });
+      a.append(v, el('span', { 'aria-hidden': 'true' }, '×'));
+      const li = el('li');
+      li.appendChild(a);
+      return li;
+    }));
+  }
+
+  // Chips for ?category= (by its name), ?unit= and ?q= of contest c.
+  function filterChips(ul, c) {
+    const cat = (c.categories || []).find((k) => String(k.id) === param('category'));
+    chips(ul, [['category', cat && cat.name], ['unit', param('unit')],
+      ['q', param('q') && fill(T.chipQ, { q: param('q') })]]);
   }
 
   function showError(target, err) {
@@ -391,6 +421,7 @@
     loadSession: loadSession, setSession: setSession, logout: logout,
     safeNext: safeNext, loginUrl: loginUrl, param: param, contest: contest,
     picture: picture, card: card, underReview: underReview, showError: showError, uuid: uuid, searchBox: searchBox,
+    filterChips: filterChips,
     remembered: remembered, phase: (p) => T.phases[p] || p
   };
 

@@ -3,7 +3,9 @@
 // lives in the URL (?category=&unit=&sort=&seed=&cursor=&page=), so the
 // back button, reloads and shared links show the same page.  The cursor is
 // the opaque next_cursor of the page before (keyset pages: the API has no
-// offset); the way back is remembered per tab in sessionStorage.
+// offset); the way back is remembered per tab in sessionStorage.  Active
+// filters show as chips that clear them (issue 17); a photo opens the
+// full-screen viewer (static/viewer.js).
 'use strict';
 
 (function () {
@@ -103,7 +105,9 @@
       history.replaceState(null, '', urlWith({ seed: q.get('seed') }));
     }
     setupForm(c);
-    ND.searchBox(c.slug, T.votes);
+    const chips = () => ND.filterChips($('chips'), c);
+    chips();
+    ND.searchBox(c.slug, T.votes, chips);
     let data;
     try {
       data = await fetchPage(c, sort);
@@ -115,7 +119,16 @@
       data = await fetchPage(c, sort);
     }
     const list = data.entries || [];
-    $('gallery').replaceChildren(...list.map((e) => ND.card(e, T.votes)));
+    const st = await ND.votes.load(c.slug, list.map((e) => e.id)).catch(() => null);
+    $('gallery').replaceChildren(...list.map((e) => {
+      const li = ND.card(e, T.votes), count = li.querySelector('.votes');
+      count.dataset.words = T.votes;
+      if (st) li.appendChild(ND.votes.button(e, st, count, $('vote-msg')));
+      return li;
+    }));
+    // A tap on a photo opens the viewer; the title still leads to /e/{id}.
+    NDViewer.cards($('gallery'), list, st);
+    if (st) ND.votes.showLeft(st);
     $('gallery-empty').hidden = list.length > 0;
     const units = new Set(list.map((e) => (e.author && e.author.unit) || e.unit).filter(Boolean));
     $('units').replaceChildren(...[...units].sort().map((u) => el('option', { value: u })));

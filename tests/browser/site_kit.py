@@ -16,7 +16,8 @@ SIZES = (PHONE, DESKTOP)
 OWN_SCRIPTS = {"/common.js", "/home.js", "/gallery.js", "/entry.js",
                "/leaderboard.js", "/rules.js", "/results.js", "/account.js",
                "/me.js", "/pow.js", "/unitpicker.js", "/unit.js",
-               "/myunit.js", "/consent.js", "/review.js", "/ledger.js"}
+               "/myunit.js", "/consent.js", "/review.js", "/ledger.js",
+               "/vote.js", "/viewer.js"}
 PUBLIC_JS = sorted(s.lstrip("/") for s in OWN_SCRIPTS)
 
 
