@@ -126,6 +126,9 @@ s3list_parse(const char *xml, size_t len, struct store_keys *page, char *next,
 				errno = EINVAL;
 				return -1;
 			}
+			/* Not read yet: a sweep never removes what it
+			 * cannot age. */
+			page->size[page->n] = page->mtime[page->n] = -1;
 			memcpy(page->key[page->n++], key, strlen(key) + 1);
 		}
 		p = ce + strlen("</Contents>");

@@ -36,6 +36,9 @@ static const char *const store_suffixes[STORE_DERIV__MAX] = {
     "_card.jpg",   /* STORE_CARD_JPG */
 };
 
+static int local_list(void *ctx, const char *prefix, const char *after,
+                      struct store_keys *page);
+
 static const char *const store_orig_default[] = {".jpg",  ".png",  ".webp",
                                                  ".heic", ".avif", NULL};
 
@@ -700,85 +703,67 @@ sweep_opendir(int dir_fd, const char *name, int *fd_out)
 	return d;
 }
 
-/* Sweeps the files of one fan-out directory ab/cd (its descriptor dfd). */
-static int
-sweep_leaf(int dfd, DIR *d, const struct store_sweep *sw,
-           struct store_sweep_stats *out)
-{
-	struct dirent *de;
-	struct stat    sb;
-	char           token[STORE_TOKEN_LEN + 1];
-	time_t         now = time(NULL);
-	int            known;
-
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.' ||
-		    fstatat(dfd, de->d_name, &sb, AT_SYMLINK_NOFOLLOW) < 0 ||
-		    !S_ISREG(sb.st_mode))
-			continue;
-		out->files++;
-		/* A name that is no token of ours is not ours to remove. */
-		if (strlen(de->d_name) < STORE_TOKEN_LEN)
-			continue;
-		memcpy(token, de->d_name, STORE_TOKEN_LEN);
-		token[STORE_TOKEN_LEN] = '\0';
-		if (!store_token_valid(token) ||
-		    now - sb.st_mtime < sw->min_age)
-			continue;
-		if ((known = sw->known(sw->ctx, token)) < 0)
-			return -1;
-		if (known)
-			continue;
-		out->orphans++;
-		out->bytes += (unsigned long long)sb.st_size;
-		if (sw->report != NULL)
-			sw->report(sw->ctx, token, de->d_name);
-		if (!sw->dry_run && unlinkat(dfd, de->d_name, 0) == 0)
-			out->removed++;
-	}
-	return 0;
-}
-
-/* Walks dir_fd's two fan-out levels (ab/cd/), sweeping each leaf. */
-static int
-sweep_tree(int dir_fd, int depth, const struct store_sweep *sw,
-           struct store_sweep_stats *out)
-{
-	struct dirent *de;
-	DIR           *d;
-	int            fd, rc = 0;
-
-	if ((fd = fcntl(dir_fd, F_DUPFD_CLOEXEC, 0)) < 0 ||
-	    (d = fdopendir(fd)) == NULL) {
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	rewinddir(d);
-	while (rc == 0 && (de = readdir(d)) != NULL) {
-		DIR *sub;
-		int  sfd;
-
-		if (de->d_name[0] == '.' || strlen(de->d_name) != 2 ||
-		    (sub = sweep_opendir(fd, de->d_name, &sfd)) == NULL)
-			continue;
-		rc = depth == 0 ? sweep_tree(sfd, 1, sw, out)
-		                : sweep_leaf(sfd, sub, sw, out);
-		closedir(sub);
-	}
-	closedir(d);
-	return rc;
-}
-
 int
 store_sweep_orphans(const struct store *st, const struct store_sweep *sw,
                     struct store_sweep_stats *out)
 {
+	struct store_backend be;
+	struct store         local = *st; /* the descriptors, not owned */
+
+	store_backend_local(&be, &local);
+	return store_sweep_backend(&be, sw, out);
+}
+
+int
+store_sweep_backend(const struct store_backend *be,
+                    const struct store_sweep *sw, struct store_sweep_stats *out)
+{
+	struct store_keys *pg;
+	char               after[STORE_PATH_MAX] = "";
+	char            token[STORE_TOKEN_LEN + 1], sfx[STORE_SUFFIX_MAX + 1];
+	enum store_area area;
+	time_t          now = time(NULL);
+	size_t          k;
+	int             known, rc = 0;
+
 	memset(out, 0, sizeof(*out));
-	for (int a = 0; a < STORE_AREA__MAX; a++)
-		if (sweep_tree(st->area_fd[a], 0, sw, out) != 0)
-			return -1;
-	return 0;
+	if ((pg = malloc(sizeof(*pg))) == NULL)
+		return -1;
+	do {
+		if (be->list(be->ctx, "", after, pg) < 0) {
+			rc = -1;
+			break;
+		}
+		for (k = 0; k < pg->n && rc == 0; k++) {
+			out->files++;
+			/* list gives media keys only; others are not ours. */
+			if (store_key_parse(pg->key[k], &area, token, sfx) <
+			        0 ||
+			    pg->mtime[k] < 0 ||
+			    now - pg->mtime[k] < sw->min_age)
+				continue;
+			if ((known = sw->known(sw->ctx, token)) < 0) {
+				rc = -1;
+				break;
+			}
+			if (known)
+				continue;
+			out->orphans++;
+			out->bytes +=
+			    (unsigned long long)(pg->size[k] > 0 ? pg->size[k]
+			                                         : 0);
+			if (sw->report != NULL)
+				sw->report(sw->ctx, token,
+				           strrchr(pg->key[k], '/') + 1);
+			if (!sw->dry_run && be->del(be->ctx, pg->key[k]) == 0)
+				out->removed++;
+		}
+		if (pg->n > 0)
+			snprintf(after, sizeof(after), "%s",
+			         pg->key[pg->n - 1]);
+	} while (rc == 0 && pg->truncated);
+	free(pg);
+	return rc;
 }
 
 int
@@ -909,9 +894,11 @@ free_names(char **v, size_t n)
 /* Adds key to page when it matches; returns 1 once the page is full and
  * one more key matched (so the walk can stop). */
 static int
-list_add(struct store_keys *page, const char *key, const char *prefix,
-         const char *after)
+list_add(struct store_keys *page, int area_fd, const char *key,
+         const char *prefix, const char *after)
 {
+	struct stat sb;
+
 	char token[STORE_TOKEN_LEN + 1], suffix[STORE_SUFFIX_MAX + 1];
 	enum store_area area;
 
@@ -924,6 +911,12 @@ list_add(struct store_keys *page, const char *key, const char *prefix,
 		page->truncated = 1;
 		return 1;
 	}
+	if (fstatat(area_fd, strchr(key, '/') + 1, &sb, AT_SYMLINK_NOFOLLOW) <
+	        0 ||
+	    !S_ISREG(sb.st_mode))
+		return 0; /* gone meanwhile, or no file */
+	page->size[page->n] = (long long)sb.st_size;
+	page->mtime[page->n] = (long long)sb.st_mtime;
 	snprintf(page->key[page->n++], STORE_PATH_MAX, "%s", key);
 	return 0;
 }
@@ -971,8 +964,9 @@ local_list(void *ctx, const char *prefix, const char *after,
 					    key, sizeof(key), "%s/%s/%s",
 					    store_areas[a], dir, l3[k]);
 					if (w > 0 && (size_t)w < sizeof(key))
-						full = list_add(page, key,
-						                prefix, after);
+						full = list_add(
+						    page, st->area_fd[a], key,
+						    prefix, after);
 				}
 				free_names(l3, n3);
 			}

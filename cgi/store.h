@@ -193,9 +193,11 @@ int store_sweep_orphans(const struct store *st, const struct store_sweep *sw,
 #define STORE_KEYS_PAGE 64
 
 struct store_keys {
-	char   key[STORE_KEYS_PAGE][STORE_PATH_MAX];
-	size_t n;
-	int    truncated; /* 1: ask again with after = key[n - 1] */
+	char      key[STORE_KEYS_PAGE][STORE_PATH_MAX];
+	long long size[STORE_KEYS_PAGE];  /* bytes, -1 unknown */
+	long long mtime[STORE_KEYS_PAGE]; /* epoch seconds, -1 unknown */
+	size_t    n;
+	int       truncated; /* 1: ask again with after = key[n - 1] */
 };
 
 struct store_backend {
@@ -224,5 +226,15 @@ int store_key_parse(const char *key, enum store_area *area,
  * to-open consistency and no "async" export option, or fsync lies.
  */
 void store_backend_local(struct store_backend *be, struct store *st);
+
+/*
+ * store_sweep_orphans over any backend: pages through be's keys, removing
+ * (be->del) those whose token sw->known does not know and that are older
+ * than sw->min_age; keys whose age is unknown are kept.  Returns 0 with
+ * the counts in *out, or -1 (a listing or known failed).
+ */
+int store_sweep_backend(const struct store_backend *be,
+                        const struct store_sweep   *sw,
+                        struct store_sweep_stats   *out);
 
 #endif

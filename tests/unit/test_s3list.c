@@ -54,6 +54,8 @@ main(void)
 	UNIT_CHECK(pg->n == 2 && strcmp(pg->key[0], K1) == 0 &&
 	               strcmp(pg->key[1], K2) == 0,
 	           "keys in document order");
+	UNIT_CHECK(pg->n == 2 && pg->mtime[0] == -1 && pg->size[1] == -1,
+	           "age and size unknown: a sweep keeps such keys");
 	UNIT_CHECK(pg->truncated == 1 && strcmp(next, "1a&b=") == 0,
 	           "truncated, token decoded: %s", next);
 	UNIT_CHECK(parse("<ListBucketResult><IsTruncated>false</IsTruncated>"

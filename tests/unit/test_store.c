@@ -330,6 +330,8 @@ test_backend_local(void)
 			               strncmp(page->key[k], "priv/", 5) == 0,
 			           "keys in order, under the prefix: %s",
 			           page->key[k]);
+			UNIT_CHECK(page->size[k] == 1 && page->mtime[k] > 0,
+			           "size and mtime listed");
 			snprintf(prev, sizeof(prev), "%s", page->key[k]);
 			seen++;
 		}
