@@ -351,6 +351,53 @@ test_backend_local(void)
 	store_close(&st);
 }
 
+static char kept_token[STORE_TOKEN_LEN + 1];
+
+static int
+known_one(void *ctx, const char *token)
+{
+	(void)ctx;
+	return strcmp(token, kept_token) == 0;
+}
+
+/* The sweep over the backend: a known token's files stay, an orphan's go
+ * (all areas), young files stay whatever their row. */
+static void
+test_sweep_backend(void)
+{
+	struct store             st;
+	struct store_backend     be;
+	struct store_sweep       sw = {0};
+	struct store_sweep_stats out;
+	char orphan[STORE_TOKEN_LEN + 1], rel[STORE_PATH_MAX];
+
+	if (!UNIT_CHECK(store_open(&st, root) == 0, "store_open"))
+		return;
+	store_backend_local(&be, &st);
+	store_token_new(kept_token);
+	store_token_new(orphan);
+	store_write(&st, STORE_ORIG, kept_token, ".jpg", "k", 1);
+	store_write(&st, STORE_ORIG, orphan, ".jpg", "o", 1);
+	store_write(&st, STORE_PRIV, orphan, "_t400.jpg", "o", 1);
+	sw.known = known_one;
+	sw.min_age = 3600; /* everything is young */
+	UNIT_CHECK(store_sweep_backend(&be, &sw, &out) == 0 && out.removed == 0,
+	           "young files stay");
+	sw.min_age = -1;
+	sw.dry_run = 1;
+	UNIT_CHECK(store_sweep_backend(&be, &sw, &out) == 0 &&
+	               out.orphans >= 2 && out.removed == 0,
+	           "dry run removes nothing");
+	sw.dry_run = 0;
+	UNIT_CHECK(store_sweep_backend(&be, &sw, &out) == 0 && out.removed >= 2,
+	           "orphans removed: %lu", out.removed);
+	store_path(STORE_ORIG, orphan, ".jpg", rel, sizeof(rel));
+	UNIT_CHECK(!has_file(rel, NULL), "orphan original gone");
+	store_path(STORE_ORIG, kept_token, ".jpg", rel, sizeof(rel));
+	UNIT_CHECK(has_file(rel, "k"), "known token's file kept");
+	store_close(&st);
+}
+
 int
 main(void)
 {
@@ -366,6 +413,7 @@ main(void)
 	test_tokens_paths();
 	test_lifecycle();
 	test_backend_local();
+	test_sweep_backend();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%.*s'", (int)(strlen(root) - 6),
 	         root);
 	if (system(cmd) != 0)
