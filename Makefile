@@ -47,6 +47,8 @@ LDFLAGS   += $(EXTRA_LDFLAGS)
 LDLIBS    += $(PKG_LIBS) -ljpeg -lunistring -lfcgi -lm -pthread
 # Certificates (issue 16): QR codes, PDF with an embedded font, CRC-32.
 LDLIBS    += -lqrencode -lhpdf -lz
+# The S3 media backend (issue 18): libcurl signs with CURLOPT_AWS_SIGV4.
+LDLIBS    += -lcurl
 
 # --- what exists ---------------------------------------------------------
 LIB_SRC   := $(filter-out cgi/main.c,$(wildcard cgi/*.c))

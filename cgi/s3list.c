@@ -7,7 +7,10 @@
 #include "s3list.h"
 
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* The first occurrence of needle (nlen bytes) in [p, end), or NULL. */
 static const char *
@@ -93,6 +96,53 @@ element(const char *p, const char *end, const char *open, const char *close,
 	return 1;
 }
 
+/* "2026-12-04T20:00:00.000Z" (the fraction optional) as epoch seconds;
+ * -1 for anything else. */
+static long long
+iso_time(const char *s)
+{
+	struct tm   tm;
+	const char *end;
+	int         n = 0;
+
+	memset(&tm, 0, sizeof(tm));
+	if (strlen(s) < 20 ||
+	    sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon,
+	           &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &n) != 6 ||
+	    n != 19 || s[4] != '-' || s[7] != '-' || s[13] != ':' ||
+	    s[16] != ':')
+		return -1;
+	end = s + n;
+	if (*end == '.') {
+		end++;
+		if (*end < '0' || *end > '9')
+			return -1;
+		end += strspn(end, "0123456789");
+	}
+	if (strcmp(end, "Z") != 0 || tm.tm_mon < 1 || tm.tm_mon > 12 ||
+	    tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 ||
+	    tm.tm_min > 59 || tm.tm_sec > 60 || tm.tm_year < 1970)
+		return -1;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	return (long long)timegm(&tm);
+}
+
+/* <Size> as a number; -1 when absent or not a plain decimal. */
+static long long
+size_of(const char *c, const char *ce)
+{
+	char      v[24];
+	char     *end;
+	long long n;
+
+	if (element(c, ce, "<Size>", "</Size>", v, sizeof(v), NULL) != 1 ||
+	    v[0] < '0' || v[0] > '9')
+		return -1;
+	n = strtoll(v, &end, 10);
+	return *end == '\0' ? n : -1;
+}
+
 int
 s3list_parse(const char *xml, size_t len, struct store_keys *page, char *next,
              size_t ntsz)
@@ -122,13 +172,20 @@ s3list_parse(const char *xml, size_t len, struct store_keys *page, char *next,
 		else if (r < 0)
 			return -1;
 		if (r == 1 && store_key_parse(key, &area, tok, sfx) == 0) {
+			char when[40];
+
 			if (page->n == STORE_KEYS_PAGE) {
 				errno = EINVAL;
 				return -1;
 			}
-			/* Not read yet: a sweep never removes what it
-			 * cannot age. */
-			page->size[page->n] = page->mtime[page->n] = -1;
+			/* Unknown (-1) when absent or malformed: a sweep
+			 * never removes what it cannot age. */
+			page->mtime[page->n] =
+			    element(c, ce, "<LastModified>", "</LastModified>",
+			            when, sizeof(when), NULL) == 1
+			        ? iso_time(when)
+			        : -1;
+			page->size[page->n] = size_of(c, ce);
 			memcpy(page->key[page->n++], key, strlen(key) + 1);
 		}
 		p = ce + strlen("</Contents>");

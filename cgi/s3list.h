@@ -1,6 +1,7 @@
 /*
  * s3list.h: the part of an S3 ListObjectsV2 answer netdep reads (issue 18):
- * each <Contents><Key>, <IsTruncated> and <NextContinuationToken>.  A
+ * each <Contents><Key>, <LastModified> and <Size>, <IsTruncated> and
+ * <NextContinuationToken>.  A
  * minimal scanner, not an XML parser: no DTD, no entities beyond the five
  * predefined ones and numeric references are refused, so nothing expands.
  */
@@ -15,7 +16,8 @@
 
 /*
  * Parses len bytes of xml into page (keys in document order; keys that
- * are not media keys, per store_key_parse, are skipped) and next (the
+ * are not media keys, per store_key_parse, are skipped; mtime and size -1
+ * when absent or malformed) and next (the
  * continuation token, "" when none; ntsz bytes).  page->truncated is 1
  * when <IsTruncated>true</IsTruncated>.  Returns 0, or -1 with errno
  * EINVAL (malformed: a <!DOCTYPE or <!ENTITY, an unknown entity, an

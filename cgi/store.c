@@ -42,6 +42,22 @@ static int local_list(void *ctx, const char *prefix, const char *after,
 static const char *const store_orig_default[] = {".jpg",  ".png",  ".webp",
                                                  ".heic", ".avif", NULL};
 
+/* The same operations on a remote backend (struct store's remote). */
+static int remote_write(const struct store_backend *be, enum store_area area,
+                        const char *token, const char *suffix, const void *data,
+                        size_t len);
+static int remote_exists(const struct store_backend *be, enum store_area area,
+                         const char *token, const char *suffix);
+static int remote_read(const struct store_backend *be, enum store_area area,
+                       const char *token, const char *suffix, size_t max,
+                       unsigned char **data, size_t *len);
+static int remote_publish(const struct store_backend *be, const char *token);
+static int remote_del(const struct store_backend *be, enum store_area area,
+                      const char *token, const char *suffix);
+static int remote_unpublish(const struct store_backend *be, const char *token);
+static int remote_remove_all(const struct store_backend *be, const char *token,
+                             const char *const *orig_suffixes);
+
 const char *
 store_deriv_suffix(enum store_deriv d)
 {
@@ -258,6 +274,7 @@ store_open(struct store *st, const char *root)
 	int i, fd;
 
 	st->root_fd = st->tmp_fd = -1;
+	st->remote = NULL;
 	for (i = 0; i < STORE_AREA__MAX; i++)
 		st->area_fd[i] = -1;
 	if (mkdir_ok(AT_FDCWD, root) < 0)
@@ -373,6 +390,8 @@ int
 store_write(const struct store *st, enum store_area area, const char *token,
             const char *suffix, const void *data, size_t len)
 {
+	if (st->remote != NULL)
+		return remote_write(st->remote, area, token, suffix, data, len);
 	return place(st, area, token, suffix, data, len, -1);
 }
 
@@ -448,6 +467,8 @@ store_exists(const struct store *st, enum store_area area, const char *token,
 {
 	char        rel[STORE_PATH_MAX];
 	struct stat sb;
+	if (st->remote != NULL)
+		return remote_exists(st->remote, area, token, suffix);
 
 	if ((unsigned)area >= STORE_AREA__MAX ||
 	    rel_name(token, suffix, rel, sizeof(rel)) < 0) {
@@ -468,6 +489,9 @@ store_read(const struct store *st, enum store_area area, const char *token,
 	unsigned char *b = NULL;
 	size_t         got = 0;
 	int            fd, save;
+	if (st->remote != NULL)
+		return remote_read(st->remote, area, token, suffix, max, data,
+		                   len);
 
 	*data = NULL;
 	*len = 0;
@@ -545,6 +569,8 @@ store_publish(const struct store *st, const char *token)
 	int  priv = st->area_fd[STORE_PRIV], pub = st->area_fd[STORE_PUB];
 	char rel[STORE_PATH_MAX], tmp[STORE_PATH_MAX + 8];
 	int  i, dfd;
+	if (st->remote != NULL)
+		return remote_publish(st->remote, token);
 
 	if (!store_token_valid(token)) {
 		errno = EINVAL;
@@ -590,6 +616,8 @@ store_unpublish(const struct store *st, const char *token)
 {
 	char rel[STORE_PATH_MAX];
 	int  i, rc = 0, err = 0;
+	if (st->remote != NULL)
+		return remote_unpublish(st->remote, token);
 
 	if (!store_token_valid(token)) {
 		errno = EINVAL;
@@ -617,6 +645,8 @@ store_remove(const struct store *st, enum store_area area, const char *token,
              const char *suffix)
 {
 	char rel[STORE_PATH_MAX];
+	if (st->remote != NULL)
+		return remote_del(st->remote, area, token, suffix);
 
 	if (area < 0 || area >= STORE_AREA__MAX ||
 	    rel_name(token, suffix, rel, sizeof(rel)) < 0)
@@ -630,6 +660,8 @@ store_remove_all(const struct store *st, const char *token,
 {
 	char rel[STORE_PATH_MAX];
 	int  i, rc = 0, err = 0;
+	if (st->remote != NULL)
+		return remote_remove_all(st->remote, token, orig_suffixes);
 
 	if (!store_token_valid(token)) {
 		errno = EINVAL;
@@ -722,6 +754,8 @@ store_sweep_orphans(const struct store *st, const struct store_sweep *sw,
 	struct store_backend be;
 	struct store         local = *st; /* the descriptors, not owned */
 
+	if (st->remote != NULL)
+		return store_sweep_backend(st->remote, sw, out);
 	store_backend_local(&be, &local);
 	return store_sweep_backend(&be, sw, out);
 }
@@ -998,4 +1032,134 @@ store_backend_local(struct store_backend *be, struct store *st)
 	be->del = local_del;
 	be->exists = local_exists;
 	be->list = local_list;
+}
+
+/* --- a remote backend (issue 18) ---------------------------------------- */
+
+static int
+remote_write(const struct store_backend *be, enum store_area area,
+             const char *token, const char *suffix, const void *data,
+             size_t len)
+{
+	char key[STORE_PATH_MAX];
+
+	if (store_path(area, token, suffix, key, sizeof(key)) < 0)
+		return -1;
+	return be->put(be->ctx, key, data, len);
+}
+
+static int
+remote_exists(const struct store_backend *be, enum store_area area,
+              const char *token, const char *suffix)
+{
+	char key[STORE_PATH_MAX];
+
+	if (store_path(area, token, suffix, key, sizeof(key)) < 0)
+		return -1;
+	return be->exists(be->ctx, key);
+}
+
+static int
+remote_read(const struct store_backend *be, enum store_area area,
+            const char *token, const char *suffix, size_t max,
+            unsigned char **data, size_t *len)
+{
+	char key[STORE_PATH_MAX];
+
+	*data = NULL;
+	*len = 0;
+	if (store_path(area, token, suffix, key, sizeof(key)) < 0)
+		return -1;
+	return be->get(be->ctx, key, max, data, len);
+}
+
+static int
+remote_del(const struct store_backend *be, enum store_area area,
+           const char *token, const char *suffix)
+{
+	char key[STORE_PATH_MAX];
+
+	if (store_path(area, token, suffix, key, sizeof(key)) < 0)
+		return -1;
+	return be->del(be->ctx, key);
+}
+
+/* Copies each priv/ derivative that exists to pub/ (a copy, not a link:
+ * objects have none); idempotent, as store_publish. */
+static int
+remote_publish(const struct store_backend *be, const char *token)
+{
+	char from[STORE_PATH_MAX], to[STORE_PATH_MAX];
+
+	for (int i = 0; i < STORE_DERIV__MAX; i++) {
+		if (store_path(STORE_PRIV, token, store_suffixes[i], from,
+		               sizeof(from)) < 0 ||
+		    store_path(STORE_PUB, token, store_suffixes[i], to,
+		               sizeof(to)) < 0)
+			return -1;
+		if (be->copy(be->ctx, from, to) < 0 && errno != ENOENT)
+			return -1; /* ENOENT: that derivative was not made */
+	}
+	return 0;
+}
+
+/* Deletes each key of token in area whose suffix is in sfx (NULL ends);
+ * tries them all.  0, or -1 with errno of the first failure. */
+static int
+remote_del_list(const struct store_backend *be, enum store_area area,
+                const char *token, const char *const *sfx, size_t n)
+{
+	int rc = 0, err = 0;
+
+	for (size_t i = 0; i < n && sfx[i] != NULL; i++)
+		if (remote_del(be, area, token, sfx[i]) < 0 && rc == 0) {
+			err = errno;
+			rc = -1;
+		}
+	if (rc < 0)
+		errno = err;
+	return rc;
+}
+
+static int
+remote_unpublish(const struct store_backend *be, const char *token)
+{
+	if (!store_token_valid(token)) {
+		errno = EINVAL;
+		return -1;
+	}
+	return remote_del_list(be, STORE_PUB, token, store_suffixes,
+	                       STORE_DERIV__MAX);
+}
+
+static int
+remote_remove_all(const struct store_backend *be, const char *token,
+                  const char *const *orig_suffixes)
+{
+	int rc, err;
+
+	if (!store_token_valid(token)) {
+		errno = EINVAL;
+		return -1;
+	}
+	/* Public copies first, so nothing stays reachable on a failure. */
+	rc = remote_unpublish(be, token);
+	err = errno;
+	if (remote_del_list(be, STORE_PRIV, token, store_suffixes,
+	                    STORE_DERIV__MAX) < 0 &&
+	    rc == 0) {
+		rc = -1;
+		err = errno;
+	}
+	if (remote_del_list(be, STORE_ORIG, token,
+	                    orig_suffixes != NULL ? orig_suffixes
+	                                          : store_orig_default,
+	                    (size_t)-1) < 0 &&
+	    rc == 0) {
+		rc = -1;
+		err = errno;
+	}
+	if (rc < 0)
+		errno = err;
+	return rc;
 }

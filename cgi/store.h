@@ -30,11 +30,17 @@ enum store_deriv {
 	STORE_DERIV__MAX
 };
 
+struct store_backend;
+
 /* An open media root.  Owned by the worker; read-only after store_open. */
 struct store {
 	int root_fd;                  /* O_DIRECTORY of the root */
 	int area_fd[STORE_AREA__MAX]; /* orig/, priv/, pub/ */
 	int tmp_fd;                   /* tmp/ */
+	/* NULL: the files are the areas under the root.  Else (issue 18:
+	 * store_s3_attach) every write, read, exists, publish, remove and
+	 * sweep of the areas goes to this backend; tmp/ stays local. */
+	const struct store_backend *remote;
 };
 
 /*
@@ -208,13 +214,23 @@ struct store_keys {
 };
 
 struct store_backend {
-	const char *name; /* "local" */
+	const char *name; /* "local", "s3" */
 	void       *ctx;
 	int (*put_file)(void *ctx, const char *key, int src_fd);
 	int (*del)(void *ctx, const char *key);
 	int (*exists)(void *ctx, const char *key);
 	int (*list)(void *ctx, const char *prefix, const char *after,
 	            struct store_keys *page);
+	/* Needed by a remote backend (struct store's remote), NULL for the
+	 * local one: put len bytes atomically; get the whole object into a
+	 * malloc'd buffer (EFBIG past max bytes, ENOENT when missing); copy
+	 * object from to object to (ENOENT when from is missing).  Errors
+	 * set errno; EAGAIN means the service is unreachable or failing
+	 * (a 5xx): try again later. */
+	int (*put)(void *ctx, const char *key, const void *data, size_t len);
+	int (*get)(void *ctx, const char *key, size_t max, unsigned char **data,
+	           size_t *len);
+	int (*copy)(void *ctx, const char *from, const char *to);
 };
 
 /*

@@ -24,6 +24,7 @@ base=(
 	chromium chromium-driver python3-selenium
 	libqrencode-dev libhpdf-dev zlib1g-dev zbar-tools poppler-utils
 	default-jre-headless nodejs
+	libcurl4-openssl-dev
 )
 valgrind=(valgrind)
 bench=(wrk libvips-tools imagemagick graphicsmagick libjpeg-turbo-progs time

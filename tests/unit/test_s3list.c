@@ -58,6 +58,21 @@ main(void)
 	           "age and size unknown: a sweep keeps such keys");
 	UNIT_CHECK(pg->truncated == 1 && strcmp(next, "1a&b=") == 0,
 	           "truncated, token decoded: %s", next);
+	/* Age and size as s3rver and AWS write them; a bad date is -1. */
+	UNIT_CHECK(parse("<ListBucketResult><Contents><Key>" K1
+	                 "</Key><LastModified>2026-12-04T20:00:01.250Z"
+	                 "</LastModified><Size>1234</Size></Contents>"
+	                 "<Contents><Key>" K2 "</Key><LastModified>"
+	                 "2026-12-04 20:00</LastModified><Size>-3</Size>"
+	                 "</Contents></ListBucketResult>",
+	                 pg, next, sizeof(next)) == 0 &&
+	               pg->n == 2,
+	           "a page with dates parses");
+	UNIT_CHECK(pg->mtime[0] == 1796414401LL && pg->size[0] == 1234,
+	           "LastModified and Size read: %lld %lld", pg->mtime[0],
+	           pg->size[0]);
+	UNIT_CHECK(pg->mtime[1] == -1 && pg->size[1] == -1,
+	           "a malformed date and size are unknown");
 	UNIT_CHECK(parse("<ListBucketResult><IsTruncated>false</IsTruncated>"
 	                 "<KeyCount>0</KeyCount></ListBucketResult>",
 	                 pg, next, sizeof(next)) == 0 &&
