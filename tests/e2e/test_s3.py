@@ -336,3 +336,17 @@ def test_s3_down_upload_503_writes_nothing(s3_stack, contest, new_user,
     entry = upload_ok(author, slug, make_jpeg(400, 300, seed=34))
     assert fan("orig", media_token(db, entry["id"]), ".jpg") in s3.keys(PRIV)
     assert entries() == 1
+
+
+def test_s3_refused_row_removes_its_objects(s3_stack, contest, new_user,
+                                            make_jpeg, db):
+    """The objects are stored before the row; when the row is refused (the
+    contest's entry limit), they are removed again."""
+    s3, base, _, _ = s3_stack
+    slug = contest(min_short_side=200, max_entries=1)
+    author = clone(new_user(), base)
+    upload_ok(author, slug, make_jpeg(400, 300, seed=35))
+    before = s3.keys(PRIV) | s3.keys(PUB)
+    r = upload(author, slug, make_jpeg(400, 300, seed=36))
+    assert_error(r, 409, "entry_limit")
+    assert s3.keys(PRIV) | s3.keys(PUB) == before
