@@ -25,8 +25,8 @@ import pytest
 import requests
 
 from judging_helpers import wait_for
-from helpers import API, approve, assert_error, clone, media_token, \
-    public_media_path, upload, upload_ok
+from helpers import API, approve, assert_error, clone, decide, \
+    media_token, public_media_path, upload, upload_ok
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(
     __file__))))
@@ -313,6 +313,8 @@ def test_s3_down_upload_503_writes_nothing(s3_stack, contest, new_user,
     s3, base, _, media = s3_stack
     slug = contest(min_short_side=200)
     author = clone(new_user(), base)
+    judge = clone(new_user("judge", slug), base)
+    waiting = upload_ok(author, slug, make_jpeg(400, 300, seed=37))["id"]
     before = s3.keys(PRIV) | s3.keys(PUB)
 
     def entries():
@@ -328,14 +330,22 @@ def test_s3_down_upload_503_writes_nothing(s3_stack, contest, new_user,
         assert_error(r, 503, "unavailable")
         assert int(r.headers["Retry-After"]) > 0
         assert "kho lưu ảnh" in r.json()["error"]["message"]
-        assert entries() == 0
+        assert entries() == 1
         assert local_files(media) == []
+        # An approval cannot publish: 503, the entry stays pending.
+        r = decide(judge, waiting, "approve")
+        assert_error(r, 503, "unavailable")
+        assert "Retry-After" in r.headers
+        with db.cursor() as cur:
+            cur.execute("SELECT status FROM netdep.entries WHERE id = %s",
+                        (waiting,))
+            assert cur.fetchone()[0] == "pending"
     finally:
         s3.start()
     assert s3.keys(PRIV) | s3.keys(PUB) == before, "an object was written"
     entry = upload_ok(author, slug, make_jpeg(400, 300, seed=34))
     assert fan("orig", media_token(db, entry["id"]), ".jpg") in s3.keys(PRIV)
-    assert entries() == 1
+    assert entries() == 2
 
 
 def test_s3_refused_row_removes_its_objects(s3_stack, contest, new_user,
