@@ -1115,6 +1115,8 @@ remote_del_list(const struct store_backend *be, enum store_area area,
 		if (remote_del(be, area, token, sfx[i]) < 0 && rc == 0) {
 			err = errno;
 			rc = -1;
+			if (err == EAGAIN)
+				break; /* the service is away: the sweep will */
 		}
 	if (rc < 0)
 		errno = err;
@@ -1145,13 +1147,16 @@ remote_remove_all(const struct store_backend *be, const char *token,
 	/* Public copies first, so nothing stays reachable on a failure. */
 	rc = remote_unpublish(be, token);
 	err = errno;
+	if (rc < 0 && err == EAGAIN)
+		return -1; /* away: no point waiting on every other key */
 	if (remote_del_list(be, STORE_PRIV, token, store_suffixes,
 	                    STORE_DERIV__MAX) < 0 &&
 	    rc == 0) {
 		rc = -1;
 		err = errno;
 	}
-	if (remote_del_list(be, STORE_ORIG, token,
+	if ((rc == 0 || err != EAGAIN) &&
+	    remote_del_list(be, STORE_ORIG, token,
 	                    orig_suffixes != NULL ? orig_suffixes
 	                                          : store_orig_default,
 	                    (size_t)-1) < 0 &&

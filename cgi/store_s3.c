@@ -21,9 +21,10 @@
 #include "log.h"
 #include "s3list.h"
 
-#define S3_URL_MAX  2048
-#define S3_ERR_MAX  (64 * 1024) /* an error or listing body we read */
-#define S3_LIST_MAX (1024 * 1024)
+#define S3_URL_MAX    2048
+#define S3_ERR_MAX    (64 * 1024) /* an error or listing body we read */
+#define S3_LIST_MAX   (1024 * 1024)
+#define S3_CONNECT_MS 5000L
 
 struct s3 {
 	char        endpoint[512]; /* scheme://host[:port], no slash */
@@ -202,6 +203,11 @@ s3_perform(struct s3 *s, struct s3_call *c)
 	curl_easy_setopt(h, CURLOPT_USERNAME, s->key_id);
 	curl_easy_setopt(h, CURLOPT_PASSWORD, s->secret);
 	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, s->timeout_ms);
+	/* A service that does not even accept the connection is away: say
+	 * so within seconds, not after the whole time-out. */
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
+	                 s->timeout_ms < S3_CONNECT_MS ? s->timeout_ms
+	                                               : S3_CONNECT_MS);
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, s3_write_cb);
