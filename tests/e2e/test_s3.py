@@ -195,7 +195,8 @@ def s3_stack(var_dir):
         nginx.wait(timeout=60)
         master.wait(timeout=60)
         s3.stop()
-        shutil.rmtree(home, ignore_errors=True)
+        if not os.environ.get("NETDEP_KEEP"):  # e2e.sh's post-mortem
+            shutil.rmtree(home, ignore_errors=True)
 
 
 def local_files(media):
