@@ -135,11 +135,26 @@ def fan(area, token, suffix):
 @pytest.fixture(scope="module")
 def s3_stack(var_dir):
     """(S3, base URL, env of the S3 master) of a netdep master with
-    NETDEP_STORAGE=s3 on the e2e database and an nginx in front of it."""
+    NETDEP_STORAGE=s3 on the e2e database and an nginx in front of it.
+    Whatever started is stopped afterwards, a failed set-up included."""
     home = tempfile.mkdtemp(prefix="s3-", dir=var_dir)
     os.chmod(home, 0o755)
     s3 = S3(home)
-    s3.start()
+    procs = []  # (process, stop signal), stopped in reverse
+    try:
+        s3.start()
+        yield start_stack(home, s3, procs)
+    finally:
+        for proc, sig in reversed(procs):
+            if proc.poll() is None:
+                proc.send_signal(sig)
+                proc.wait(timeout=60)
+        s3.stop()
+        if not os.environ.get("NETDEP_KEEP"):  # e2e.sh's post-mortem
+            shutil.rmtree(home, ignore_errors=True)
+
+
+def start_stack(home, s3, procs):
     secret = os.path.join(home, "s3-secret")
     with open(secret, "w") as f:
         f.write("S3RVER\n")
@@ -169,6 +184,7 @@ def s3_stack(var_dir):
     master = subprocess.Popen(as_user([f"{build}/netdep"]), env=env,
                               stdin=subprocess.DEVNULL,
                               start_new_session=True)
+    procs.append((master, signal.SIGTERM))
     poll(lambda: os.path.exists(sock) or master.poll() is not None,
          "the S3 master's socket")
     assert master.poll() is None, "the S3 master exited"
@@ -178,6 +194,7 @@ def s3_stack(var_dir):
                  os.path.join(state, "log", "nginx-error.log"),
                  "-g", "daemon off;"]),
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    procs.append((nginx, signal.SIGQUIT))
     base = f"http://127.0.0.1:{port}"
 
     def answers():
@@ -187,16 +204,7 @@ def s3_stack(var_dir):
             return nginx.poll() is not None
     poll(answers, "the S3 stack's nginx")
     assert nginx.poll() is None, "nginx exited"
-    try:
-        yield s3, base, env, media
-    finally:
-        nginx.send_signal(signal.SIGQUIT)
-        master.send_signal(signal.SIGTERM)
-        nginx.wait(timeout=60)
-        master.wait(timeout=60)
-        s3.stop()
-        if not os.environ.get("NETDEP_KEEP"):  # e2e.sh's post-mortem
-            shutil.rmtree(home, ignore_errors=True)
+    return s3, base, env, media
 
 
 def local_files(media):
