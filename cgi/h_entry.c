@@ -30,6 +30,7 @@
 #include "outcome.h"
 #include "reads.h"
 #include "resp.h"
+#include "resp_media.h"
 #include "store.h"
 #include "text.h"
 
@@ -443,12 +444,15 @@ h_entry_upload(struct req *r)
 	store_token_new(token);
 	if (up_store(r->store, token, &info, photo, &d) != 0) {
 		int full = errno == ENOSPC || errno == EDQUOT;
+		int away = errno == EAGAIN; /* S3 unreachable or failing */
 
 		image_derivs_free(&d);
 		log_msg("error", "req=%s cannot store an upload: %s", r->id,
 		        strerror(errno));
 		if (full)
 			return resp_storage_full(r);
+		if (away)
+			return resp_storage_unavailable(r);
 		return resp_error(r, 503, "storage",
 		                  "The photo could not be stored; try again.");
 	}
@@ -778,7 +782,6 @@ h_entry_media(struct req *r)
 	    "image/jpeg", /* STORE_CARD_JPG */
 	};
 	struct entry_media m;
-	char               path[STORE_PATH_MAX + 16];
 	int                rc;
 
 	for (int i = 0; i < STORE_DERIV__MAX; i++) {
@@ -788,10 +791,8 @@ h_entry_media(struct req *r)
 			continue;
 		if ((rc = media_access(r, &m)) != 0)
 			return rc;
-		if (store_accel(STORE_PRIV, m.token, suffix, path,
-		                sizeof(path)) != 0)
-			return resp_db_error(r, DB_ERR);
-		return resp_accel(r, arena_strdup(r->a, path), ctype[i], NULL);
+		return resp_media(r, STORE_PRIV, m.token, suffix, ctype[i],
+		                  NULL);
 	}
 	return resp_error(r, 404, "not_found", "There is no such image.");
 }
@@ -801,16 +802,13 @@ int
 h_entry_original(struct req *r)
 {
 	struct entry_media m;
-	char               path[STORE_PATH_MAX + 16];
 	const char        *ext;
 	int                rc;
 
 	if ((rc = media_access(r, &m)) != 0)
 		return rc;
 	ext = store_orig_suffix(m.original_type);
-	if (store_accel(STORE_ORIG, m.token, ext, path, sizeof(path)) != 0)
-		return resp_db_error(r, DB_ERR);
-	return resp_accel(r, arena_strdup(r->a, path), m.original_type,
+	return resp_media(r, STORE_ORIG, m.token, ext, m.original_type,
 	                  arena_printf(r->a,
 	                               "attachment; filename=\"entry-%lld%s\"",
 	                               r->id_param, ext));

@@ -63,6 +63,10 @@ static const struct outcome outcomes[] = {
     {NULL, "storage_full", 507, NULL,
      "Máy chủ đã hết chỗ lưu ảnh nên ảnh của bạn chưa được nhận và không "
      "có gì được lưu; hãy thử lại sau ít phút."},
+    /* the S3 media storage away (issue 18): nothing was written */
+    {NULL, "storage_unavailable", 503, "unavailable",
+     "Máy chủ tạm thời không kết nối được tới kho lưu ảnh nên ảnh của bạn "
+     "chưa được nhận và không có gì được lưu; hãy thử lại sau vài giây."},
     /* uploads (issue 12, finding 8: the disk cannot be filled) */
     {NULL, "upload_quota", 429, NULL,
      "Hôm nay bạn đã tải lên %s ảnh, mức tối đa cho một tài khoản trong "

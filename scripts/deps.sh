@@ -25,6 +25,7 @@ base=(
 	libqrencode-dev libhpdf-dev zlib1g-dev zbar-tools poppler-utils
 	libfreetype-dev
 	default-jre-headless nodejs
+	libcurl4-openssl-dev
 )
 valgrind=(valgrind)
 bench=(wrk libvips-tools imagemagick graphicsmagick libjpeg-turbo-progs time
