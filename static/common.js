@@ -61,7 +61,7 @@
       already_withdrawn: 'Ảnh này đã được rút.',
       conflict: 'Dữ liệu đã thay đổi. Hãy tải lại trang.',
       idempotency_conflict: 'Yêu cầu bị trùng. Hãy tải lại trang.',
-      unknown_unit: 'Không có đơn vị này. Hãy chọn đơn vị trong danh sách, hoặc chọn "Đơn vị của tôi không có trong danh sách" rồi gõ tên.',
+      unknown_unit: 'Không có đơn vị này. Hãy chọn đơn vị trong danh sách, hoặc chọn “Đơn vị của tôi không có trong danh sách” rồi gõ tên.',
       outside_unit: 'Cuộc thi này chỉ dành cho đoàn viên thuộc đơn vị tổ chức.',
       no_unit: 'Không tìm thấy đơn vị này.'
     },
