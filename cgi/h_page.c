@@ -400,7 +400,7 @@ share_main(struct html *h, const struct share_view *v)
 	            "class=\"photo\"><picture><source type=\"image/webp\" "
 	            "srcset=\"");
 	html_esc(h, v->webp);
-	html_raw(h, "\"><img src=\"");
+	html_raw(h, "\"><img fetchpriority=\"high\" src=\"");
 	html_esc(h, v->img_path);
 	html_raw(h, "\" width=\"");
 	html_esc(h, v->width);

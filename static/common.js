@@ -262,18 +262,27 @@
   function param(name) { return new URLSearchParams(location.search).get(name); }
 
   // The contest the page is about: ?contest=, the page's data-contest, or
-  // the newest contest.
-  let contestPromise = null;
+  // the newest contest.  contestSlug() answers as soon as the slug is
+  // known, so a page can ask for its entries while the contest's details
+  // are still coming (one round trip less before the first photo).
+  let slugPromise = null, contestPromise = null;
+  function contestSlug() {
+    if (slugPromise) return slugPromise;
+    slugPromise = (async () => {
+      const slug = param('contest') || document.body.dataset.contest;
+      if (slug) return slug;
+      const list = await api('GET', '/contests');
+      if (!list.contests || list.contests.length === 0) return null;
+      const live = list.contests.find((c) => c.phase !== 'closed' && c.phase !== 'results');
+      return (live || list.contests[0]).slug;
+    })();
+    return slugPromise;
+  }
   function contest() {
     if (contestPromise) return contestPromise;
     contestPromise = (async () => {
-      let slug = param('contest') || document.body.dataset.contest;
-      if (!slug) {
-        const list = await api('GET', '/contests');
-        if (!list.contests || list.contests.length === 0) return null;
-        const live = list.contests.find((c) => c.phase !== 'closed' && c.phase !== 'results');
-        slug = (live || list.contests[0]).slug;
-      }
+      const slug = await contestSlug();
+      if (!slug) return null;
       return (await api('GET', '/contests/' + encodeURIComponent(slug))).contest;
     })();
     return contestPromise;
@@ -290,14 +299,18 @@
     }
   }
 
+  // kind 'display': the 1600 px image; 'first': a thumbnail in the first
+  // row, the page's largest paint, fetched at once and first; else a
+  // thumbnail fetched when it nears the screen.
   function picture(media, alt, kind) {
-    const big = kind === 'display';
+    const big = kind === 'display', first = kind === 'first';
     const pic = document.createElement('picture');
     const webp = media && (big ? media.display_webp : media.thumb_webp);
     const jpeg = media && (big ? media.display_jpeg : media.thumb_jpeg);
     if (webp) pic.appendChild(el('source', { type: 'image/webp', srcset: webp }));
     const img = el('img', {
-      alt: alt, loading: big ? null : 'lazy', decoding: 'async',
+      alt: alt, loading: big || first ? null : 'lazy', decoding: 'async',
+      fetchpriority: first ? 'high' : null,
       width: media && (big ? media.width : media.thumb_width),
       height: media && (big ? media.height : media.thumb_height)
     });
@@ -315,11 +328,12 @@
       ' · ' + num(n) + ' đang xác minh');
   }
 
-  // An entry's card for grids (gallery, home).
-  function card(e, words) {
+  // An entry's card for grids (gallery, home); i is its place in the
+  // grid (the first two, a phone's first row, are fetched first).
+  function card(e, words, i) {
     const li = el('li', { class: 'card' });
     const a = el('a', { href: '/e/' + encodeURIComponent(e.id) });
-    a.appendChild(picture(e.media, e.title));
+    a.appendChild(picture(e.media, e.title, i < 2 ? 'first' : null));
     const body = el('div', { class: 'body' });
     if (e.number) body.appendChild(el('p', { class: 'num' }, T.number + e.number));
     body.appendChild(el('p', { class: 'title' }, e.title));
@@ -389,7 +403,7 @@
     T: T, $: $, el: el, num: num, date: date, fill: fill, api: api, ApiError: ApiError,
     errorFrom: errorFrom, message: message, missing: missing, session: session,
     loadSession: loadSession, setSession: setSession, logout: logout,
-    safeNext: safeNext, loginUrl: loginUrl, param: param, contest: contest,
+    safeNext: safeNext, loginUrl: loginUrl, param: param, contest: contest, contestSlug: contestSlug,
     picture: picture, card: card, underReview: underReview, showError: showError, uuid: uuid, searchBox: searchBox,
     remembered: remembered, phase: (p) => T.phases[p] || p
   };
