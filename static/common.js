@@ -86,11 +86,18 @@
   const API = '/api/v1';
   const USER_KEY = 'netdep.user';
   const TZ = 'Asia/Ho_Chi_Minh';
-  const numFmt = new Intl.NumberFormat('vi-VN');
-  const dateFmt = new Intl.DateTimeFormat('en-GB', {
-    timeZone: TZ, day: '2-digit', month: '2-digit', year: 'numeric',
-    hour: '2-digit', minute: '2-digit', hourCycle: 'h23'
-  });
+  // Made on first use: building them loads locale and time-zone data, a
+  // cost every page paid at start even when it showed no number or date.
+  let numFmt = null, dateFmt = null;
+  function numFormat() {
+    return numFmt || (numFmt = new Intl.NumberFormat('vi-VN'));
+  }
+  function dateFormat() {
+    return dateFmt || (dateFmt = new Intl.DateTimeFormat('en-GB', {
+      timeZone: TZ, day: '2-digit', month: '2-digit', year: 'numeric',
+      hour: '2-digit', minute: '2-digit', hourCycle: 'h23'
+    }));
+  }
 
   function fill(s, vars) {
     return s.replace(/\{(\w+)\}/g, (m, k) => (vars && k in vars ? String(vars[k]) : m));
@@ -112,7 +119,7 @@
     return e;
   }
 
-  function num(n) { return numFmt.format(Number(n) || 0); }
+  function num(n) { return numFormat().format(Number(n) || 0); }
 
   // dd/mm/yyyy HH:MM in Vietnam time; dateOnly leaves the hour out.
   function date(s, dateOnly) {
@@ -120,7 +127,7 @@
     const d = new Date(s);
     if (isNaN(d)) return '';
     const p = {};
-    for (const part of dateFmt.formatToParts(d)) p[part.type] = part.value;
+    for (const part of dateFormat().formatToParts(d)) p[part.type] = part.value;
     const day = p.day + '/' + p.month + '/' + p.year;
     return dateOnly ? day : p.hour + ':' + p.minute + ' ' + day;
   }
