@@ -361,15 +361,41 @@ up_rules(struct req *r, const struct valid_value *v, const struct mpart *photo,
 }
 
 /*
- * The share card's second line: "Số 123 · Chi đoàn …", the number a voter
- * is told to vote for (issue 15) before the author's unit or name.
+ * Where the share card tells people to vote: NETDEP_SITE_URL without its
+ * scheme and trailing slash ("https://binhchon.example.vn/" ->
+ * "binhchon.example.vn").
  */
 static const char *
-card_line2(struct arena *a, const char *number, const char *who)
+card_host(const struct req *r)
 {
-	if (number == NULL || number[0] == '\0')
-		return who;
-	return arena_printf(a, "S\xe1\xbb\x91 %s \xc2\xb7 %s", number, who);
+	const char *u = r->cfg->site_url, *s = strstr(u, "://");
+	size_t      n;
+
+	if (s != NULL)
+		u = s + 3;
+	n = strlen(u);
+	while (n > 0 && u[n - 1] == '/')
+		n--;
+	return arena_strndup(r->a, u, n);
+}
+
+/*
+ * The share card's text: the contest, the entry's number (the one a voter
+ * is told to vote for, issue 15), the title, the author's unit (or name)
+ * and the site's host.
+ */
+static struct image_card_text
+card_text(const struct req *r, const char *contest, const char *number,
+          const char *title, const char *unit, const char *name)
+{
+	struct image_card_text t = {
+	    .contest = contest,
+	    .number = number,
+	    .title = title,
+	    .author = unit != NULL && unit[0] != '\0' ? unit : name,
+	    .host = card_host(r)};
+
+	return t;
 }
 
 static void card_store(struct req *r, const char *eid, const char *token,
@@ -397,12 +423,8 @@ up_decode(struct req *r, const struct valid_value *v, const struct mpart *photo,
 	/* The card shows the title, the entry's number (the contest's next:
 	 * entry_create() keeps it or answers another, see h_entry_upload)
 	 * and the author's unit (or name). */
-	card.title = v[UP_TITLE].s;
-	card.line2 =
-	    card_line2(r->a, c->next_number,
-	               r->user->unit != NULL && r->user->unit[0] != '\0'
-	                   ? r->user->unit
-	                   : r->user->display_name);
+	card = card_text(r, c->title, c->next_number, v[UP_TITLE].s,
+	                 r->user->unit, r->user->display_name);
 	ds = decode_derive(r->store->tmp_fd, r->id, photo->data, photo->len,
 	                   info, IMAGE_DERIV_ALL, &card, d, &res);
 	return ds == DECODE_OK ? 0 : decode_answer(r, ds, res);
@@ -476,12 +498,9 @@ h_entry_upload(struct req *r)
 	if (cr.number != NULL &&
 	    (c.next_number == NULL || strcmp(cr.number, c.next_number) != 0)) {
 		/* A concurrent upload took the number the card shows. */
-		struct image_card_text card = {
-		    v[UP_TITLE].s,
-		    card_line2(r->a, cr.number,
-		               r->user->unit != NULL && r->user->unit[0] != '\0'
-		                   ? r->user->unit
-		                   : r->user->display_name)};
+		struct image_card_text card =
+		    card_text(r, c.title, cr.number, v[UP_TITLE].s,
+		              r->user->unit, r->user->display_name);
 
 		card_store(r, entry_id, token, photo->data, photo->len, &card);
 	}
@@ -900,9 +919,8 @@ static void
 card_redraw(struct req *r, const char *eid, const struct entry_lock *lk,
             const char *title)
 {
-	struct image_card_text card = {
-	    title, card_line2(r->a, lk->number,
-	                      lk->unit[0] != '\0' ? lk->unit : lk->author)};
+	struct image_card_text card = card_text(
+	    r, lk->contest_title, lk->number, title, lk->unit, lk->author);
 	unsigned char *orig = NULL;
 	size_t         len = 0;
 

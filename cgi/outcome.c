@@ -78,7 +78,7 @@ static const struct outcome outcomes[] = {
     {NULL, "no_unit", 404, NULL,
      "Không có đơn vị mã %s; hãy chọn đơn vị trong danh sách."},
     {NULL, "no_unmapped", 404, NULL,
-     "Không còn tài khoản hay bài dự thi nào mang tên đơn vị \"%s\" mà "
+     "Không còn tài khoản hay bài dự thi nào mang tên đơn vị “%s” mà "
      "chưa được xếp vào cây đơn vị."},
     {NULL, "outside_unit", 403, NULL,
      "Cuộc thi này chỉ dành cho đoàn viên thuộc %s; hãy chọn đúng đơn "
@@ -126,7 +126,7 @@ static const struct outcome outcomes[] = {
     {"moderation", "guardian_consent_missing", 409, NULL,
      "Tác giả có thể chưa đủ 16 tuổi (Nghị định 13/2023/NĐ-CP): bài chỉ "
      "được duyệt sau khi cha, mẹ hoặc người giám hộ đồng ý trên trang "
-     "\"Ảnh của tôi\" của tác giả."},
+     "“Ảnh của tôi” của tác giả."},
     {NULL, "results_published", 409, NULL,
      "Kết quả đã được công bố: điểm không thể thay đổi nữa."},
     {NULL, "results_not_published", 403, NULL, "Kết quả chưa được công bố."},

@@ -84,44 +84,49 @@
     if (cur || !next.hidden) $('page-no').textContent = fill(T.page, { n: n });
   }
 
-  async function fetchPage(c, sort) {
+  async function fetchPage(slug, sort) {
     const p = new URLSearchParams({ limit: String(LIMIT) });
     if (q.get('category')) p.set('category', q.get('category'));
     if (q.get('unit')) p.set('unit', q.get('unit'));
     if (sort !== 'new') p.set('sort', sort);
     if (sort === 'shuffle') p.set('seed', q.get('seed'));
     if (q.get('cursor')) p.set('cursor', q.get('cursor'));
-    return api('GET', '/contests/' + encodeURIComponent(c.slug) + '/entries?' + p);
+    return api('GET', '/contests/' + encodeURIComponent(slug) + '/entries?' + p);
   }
 
   async function main() {
-    const c = await ND.contest();
-    if (!c) { ND.showError('error', { message: ND.T.noContest }); return; }
-    document.title = fill(T.title, { title: c.title });
-    $('contest-name').textContent = c.title;
+    const slug = await ND.contestSlug();
+    if (!slug) { ND.showError('error', { message: ND.T.noContest }); return; }
     let sort = ['votes', 'shuffle'].includes(q.get('sort')) ? q.get('sort') : 'new';
     if (sort === 'shuffle' && !/^\d+$/.test(q.get('seed') || '')) {
       q.set('seed', newSeed());
       history.replaceState(null, '', urlWith({ seed: q.get('seed') }));
     }
+    // The photos and the contest's details at the same time.
+    const page = fetchPage(slug, sort);
+    page.catch(() => {}); // its error is handled below
+    const c = await ND.contest();
+    if (!c) { ND.showError('error', { message: ND.T.noContest }); return; }
+    document.title = fill(T.title, { title: c.title });
+    $('contest-name').textContent = c.title;
     setupForm(c);
     const chips = () => ND.filterChips($('chips'), c);
     chips();
     ND.searchBox(c.slug, T.votes, chips);
     let data;
     try {
-      data = await fetchPage(c, sort);
+      data = await page;
     } catch (e) {
       if (sort !== 'shuffle' || e.status !== 400) throw e;
       $('notice').textContent = T.noShuffle;
       $('notice').hidden = false;
       sort = 'new';
-      data = await fetchPage(c, sort);
+      data = await fetchPage(slug, sort);
     }
     const list = data.entries || [];
     const st = await ND.votes.load(c.slug, list.map((e) => e.id)).catch(() => null);
-    $('gallery').replaceChildren(...list.map((e) => {
-      const li = ND.card(e, T.votes), count = li.querySelector('.votes');
+    $('gallery').replaceChildren(...list.map((e, i) => {
+      const li = ND.card(e, T.votes, i), count = li.querySelector('.votes');
       count.dataset.words = T.votes;
       if (st) li.appendChild(ND.votes.button(e, st, count, $('vote-msg')));
       return li;

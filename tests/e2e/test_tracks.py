@@ -227,7 +227,7 @@ def test_weekly_snapshot_frozen_after_void(contest, new_user, make_jpeg, db,
     assert_status(r, 200)
     assert r.headers["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
-    assert rows[0][0] == "Hạng" and rows[0][-1] == "Lượt bị huỷ sau khi chốt"
+    assert rows[0][0] == "Hạng" and rows[0][-1] == "Lượt bị hủy sau khi chốt"
     assert [(x[0], x[1], x[6], x[8]) for x in rows[1:]] == [
         ("1", str(a), "3", "1"), ("2", str(b), "1", "0")]
     assert_error(anon.get(f"{API}/contests/{slug}/weeks/999/csv"), 404,
