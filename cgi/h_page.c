@@ -414,7 +414,8 @@ share_main(struct html *h, const struct share_view *v)
 	html_esc(h, v->t400webp);
 	html_raw(h, " 400w, ");
 	html_esc(h, v->webp);
-	html_raw(h, " 1600w\" sizes=\"" PAGE_PHOTO_SIZES "\"><img fetchpriority=\"high\" src=\"");
+	html_raw(h, " 1600w\" sizes=\"" PAGE_PHOTO_SIZES
+	            "\"><img fetchpriority=\"high\" src=\"");
 	html_esc(h, v->img_path);
 	html_raw(h, "\" srcset=\"");
 	html_esc(h, v->t400);
