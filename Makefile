@@ -47,6 +47,8 @@ LDFLAGS   += $(EXTRA_LDFLAGS)
 LDLIBS    += $(PKG_LIBS) -ljpeg -lunistring -lfcgi -lm -pthread
 # Certificates (issue 16): QR codes, PDF with an embedded font, CRC-32.
 LDLIBS    += -lqrencode -lhpdf -lz
+# The S3 media backend (issue 18): libcurl signs with CURLOPT_AWS_SIGV4.
+LDLIBS    += -lcurl
 
 # --- what exists ---------------------------------------------------------
 LIB_SRC   := $(filter-out cgi/main.c,$(wildcard cgi/*.c))
@@ -75,7 +77,7 @@ FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_DIR)/%)
 	cluster cluster-stop failover-drill bench-cluster \
         asan valgrind lint clean deps e2e seed-demo migrate security chaos soak \
         backup restore install install-systemd verify-systemd \
-        screenshots qa-tools lighthouse
+        screenshots qa-tools lighthouse s3-tools
 .DELETE_ON_ERROR:
 # Objects built by chained pattern rules are kept (no rebuild next time).
 .SECONDARY:
@@ -185,13 +187,13 @@ restore: all
 # --- tests ---------------------------------------------------------------
 # Order: unit tests, fuzz-corpus replay, then the end-to-end suite through
 # nginx against a fresh cluster in a throwaway directory.
-test: deps qa-tools
+test: deps qa-tools s3-tools
 	@$(MAKE) --no-print-directory all fuzz-build
 	@NETDEP_BUILD=$(B) UNIT_BIN="$(UNIT_BIN)" FUZZ_BIN="$(FUZZ_BIN)" \
 	    scripts/test.sh normal
 
 # The end-to-end suite alone, against the normal build.
-e2e: all qa-tools
+e2e: all qa-tools s3-tools
 	@NETDEP_BUILD=$(B) scripts/e2e.sh
 
 # The page checkers of make test and make lighthouse (issue 17): axe-core,
@@ -205,6 +207,19 @@ $(QA_STAMP): tests/qa/package.json tests/qa/package-lock.json
 	@mkdir -p $(QA_DIR)
 	cp tests/qa/package.json tests/qa/package-lock.json $(QA_DIR)/
 	cd $(QA_DIR) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# The S3-compatible server the S3 media backend's e2e test starts
+# (tests/e2e/test_s3.py; issue 18): s3rver, pinned by
+# tests/s3/package-lock.json, installed by npm into build/s3 (git-ignored)
+# when the lock file changes.
+S3_DIR   = build/s3
+S3_STAMP = $(S3_DIR)/node_modules/.netdep-installed
+s3-tools: $(S3_STAMP)
+$(S3_STAMP): tests/s3/package.json tests/s3/package-lock.json
+	@mkdir -p $(S3_DIR)
+	cp tests/s3/package.json tests/s3/package-lock.json $(S3_DIR)/
+	cd $(S3_DIR) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	@touch $@
 
 # Not part of make test: Lighthouse (mobile profile, Debian's chromium) on

@@ -14,9 +14,9 @@
  * is served even after a change (NETDEP_BOARD_HOLD_MS, 300: while votes
  * pour in, a costly board is read at most about three times a second per
  * worker, and a new vote still shows within fold 0.2 s + hold 0.3 s +
- * nginx's 1 s < 2 s); max_age_ms bounds the
- * age of any board as a safety net (NETDEP_BOARD_CACHE_MS; 0 turns the
- * cache off).
+ * nginx's 1 s counted in whole seconds, at most 2 s: < 2.5 s); max_age_ms
+ * bounds the age of any board as a safety net (NETDEP_BOARD_CACHE_MS; 0
+ * turns the cache off).
  *
  * The table has a fixed number of slots and bodies have a size cap, so a
  * worker's memory stays bounded whatever keys clients invent; a full

@@ -1,13 +1,18 @@
 /*
  * cert.c: a certificate as PNG and PDF (cert.h).  One layout, in the
  * PNG's pixels (A4 landscape at 150 dpi), drawn twice: by libgd with
- * FreeType for the PNG; the PDF (libharu) is that PNG on an A4 page with
- * the lines again as invisible text in the embedded TrueType font.  The QR code
+ * FreeType for the PNG; by libharu for the PDF, in vectors, with the text
+ * as real text in the embedded TrueType font (see pdf_font_closure() for
+ * the letters libharu 2.3 alone embeds wrongly).  The QR code
  * (libqrencode) holds the public verification URL.
  */
 #include "cert.h"
 
+#include <ft2build.h>
+#include FT_FREETYPE_H
 #include <hpdf.h>
+#include <hpdf_doc.h>
+#include <hpdf_fontdef.h>
 #include <qrencode.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -267,63 +272,228 @@ pdf_error(HPDF_STATUS err, HPDF_STATUS detail, void *ctx)
 	*(int *)ctx = 1;
 }
 
+static void
+pdf_rgb(HPDF_Page p, int rgb, int fill)
+{
+	HPDF_REAL r = (HPDF_REAL)((rgb >> 16) & 255) / 255;
+	HPDF_REAL g = (HPDF_REAL)((rgb >> 8) & 255) / 255;
+	HPDF_REAL b = (HPDF_REAL)(rgb & 255) / 255;
+
+	if (fill)
+		HPDF_Page_SetRGBFill(p, r, g, b);
+	else
+		HPDF_Page_SetRGBStroke(p, r, g, b);
+}
+
+/* A filled rectangle given in PNG pixels (left, top, width, height). */
+static void
+pdf_box(HPDF_Page p, double x, double y, double w, double h)
+{
+	HPDF_Page_Rectangle(p, (HPDF_REAL)(x * PDF_SCALE),
+	                    (HPDF_REAL)(PDF_H - (y + h) * PDF_SCALE),
+	                    (HPDF_REAL)(w * PDF_SCALE),
+	                    (HPDF_REAL)(h * PDF_SCALE));
+}
+
+/* The QR code where png_qr() draws it: a white square, then each run of
+ * dark modules of a row as one black rectangle. */
+static void
+pdf_qr(HPDF_Page p, const QRcode *q)
+{
+	int mod = QR_PX / qr_span(q), x0 = CERT_W - MARGIN - QR_PX;
+	int y0 = QR_Y + (QR_PX - mod * qr_span(q)) / 2 + 4 * mod;
+
+	pdf_rgb(p, 0xffffff, 1);
+	pdf_box(p, x0, QR_Y, QR_PX, QR_PX);
+	HPDF_Page_Fill(p);
+	x0 += (QR_PX - mod * qr_span(q)) / 2 + 4 * mod;
+	pdf_rgb(p, 0x000000, 1);
+	for (int y = 0; y < q->width; y++)
+		for (int x = 0; x < q->width;) {
+			int run = 0;
+
+			while (x + run < q->width && qr_dark(q, x + run, y))
+				run++;
+			if (run > 0) {
+				pdf_box(p, x0 + x * mod, y0 + y * mod,
+				        run * mod, mod);
+				x += run;
+			} else {
+				x++;
+			}
+		}
+	HPDF_Page_Fill(p);
+}
+
+/* The thumbnail, the JPEG itself (no re-encoding), fitted into its box as
+ * png_thumb() fits it.  A JPEG libharu cannot read is left out, as the
+ * PNG leaves out one libgd cannot read. */
+static void
+pdf_thumb(HPDF_Doc pdf, HPDF_Page p, const struct cert_doc *d, int *failed)
+{
+	HPDF_Image img;
+	double     w, h, fw = BOX_W, fh;
+	int        was = *failed;
+
+	if (d->thumb == NULL || d->thumb_len == 0 || d->thumb_len > 16u << 20)
+		return;
+	img = HPDF_LoadJpegImageFromMem(pdf, d->thumb, (HPDF_UINT)d->thumb_len);
+	if (img == NULL) {
+		HPDF_ResetError(pdf);
+		*failed = was;
+		return;
+	}
+	w = HPDF_Image_GetWidth(img);
+	h = HPDF_Image_GetHeight(img);
+	if (w <= 0 || h <= 0)
+		return;
+	fh = BOX_W * h / w;
+	if (fh > BOX_H) {
+		fh = BOX_H;
+		fw = BOX_H * w / h;
+	}
+	HPDF_Page_DrawImage(
+	    p, img, (HPDF_REAL)((MARGIN + (BOX_W - fw) / 2) * PDF_SCALE),
+	    (HPDF_REAL)(PDF_H - (BOX_Y + (BOX_H - fh) / 2 + fh) * PDF_SCALE),
+	    (HPDF_REAL)(fw * PDF_SCALE), (HPDF_REAL)(fh * PDF_SCALE));
+}
+
 /*
- * The page: the PNG drawn over the whole A4 landscape page (libharu 2.3
- * draws some Vietnamese letters of its UTF-8 TrueType text wrongly: the
- * ones with two marks, "ễ", "ấ", and "Ư"; the PNG, drawn by FreeType, has
- * them all), and over it every line once more as invisible text in the
- * embedded font, so the PDF's text can be searched and selected.
+ * The glyphs libharu 2.3 leaves out of the embedded font, put back.
+ * libharu keeps a flag per glyph of the TrueType font and embeds the
+ * flagged ones (the others are written empty); drawing text flags each
+ * glyph used and, when it is a composite glyph, its components, but only
+ * one level deep (CheckCompositGryph in hpdf_fontdef_tt.c is not
+ * recursive: libharu issue #79, fixed upstream after 2.3 by pull request
+ * #54).  DejaVu Sans builds a letter with two marks ("ễ", "ấ", "ỗ", "ằ")
+ * from its base letter and a composite mark (circumflex and tilde, breve
+ * and grave, ...) whose own parts were thus written empty: the PDF showed
+ * "Nguyen" for "Nguyễn".  This flags every component, to any depth, of
+ * every flagged glyph, reading the composites with FreeType from the same
+ * file; called after the last text is drawn, before the document is
+ * written.  Returns 0, or -1 when the font is not the one expected (then
+ * the PDF is not made rather than made wrong).
+ */
+static int
+pdf_font_closure(HPDF_Doc pdf, const char *name)
+{
+	HPDF_FontDef       def = HPDF_GetFontDef(pdf, name);
+	HPDF_TTFontDefAttr a;
+	FT_Library         lib;
+	FT_Face            face;
+	unsigned          *todo;
+	unsigned           n = 0;
+	int                rc = -1;
+
+	if (def == NULL || def->type != HPDF_FONTDEF_TYPE_TRUETYPE ||
+	    (a = (HPDF_TTFontDefAttr)def->attr) == NULL || !a->embedding ||
+	    a->glyph_tbl.flgs == NULL)
+		return -1;
+	if (FT_Init_FreeType(&lib) != 0)
+		return -1;
+	if (FT_New_Face(lib, CERT_FONT, 0, &face) != 0)
+		goto done_lib;
+	if (face->num_glyphs != a->num_glyphs ||
+	    (todo = malloc(a->num_glyphs * sizeof(*todo))) == NULL)
+		goto done_face;
+	for (unsigned g = 0; g < a->num_glyphs; g++)
+		if (a->glyph_tbl.flgs[g])
+			todo[n++] = g;
+	/* Each glyph enters the list once (when it gets its flag). */
+	while (n > 0) {
+		FT_GlyphSlot slot = face->glyph;
+
+		if (FT_Load_Glyph(face, todo[--n],
+		                  FT_LOAD_NO_RECURSE | FT_LOAD_NO_SCALE) != 0)
+			goto done;
+		if (slot->format != FT_GLYPH_FORMAT_COMPOSITE)
+			continue;
+		for (FT_UInt i = 0; i < slot->num_subglyphs; i++) {
+			FT_Int    idx, a1, a2;
+			FT_UInt   flags;
+			FT_Matrix m;
+
+			if (FT_Get_SubGlyph_Info(slot, i, &idx, &flags, &a1,
+			                         &a2, &m) != 0 ||
+			    idx < 0 || idx >= a->num_glyphs)
+				goto done;
+			if (!a->glyph_tbl.flgs[idx]) {
+				a->glyph_tbl.flgs[idx] = 1;
+				todo[n++] = (unsigned)idx;
+			}
+		}
+	}
+	rc = 0;
+done:
+	free(todo);
+done_face:
+	FT_Done_Face(face);
+done_lib:
+	FT_Done_FreeType(lib);
+	return rc;
+}
+
+/*
+ * The page, as vectors over the same layout as the PNG: the paper, the
+ * two red frames, every line of text as real text in the embedded
+ * TrueType font (visible, searchable, sharp at any zoom; at the PNG's
+ * left edge, so the two agree), the thumbnail and the QR code.
  */
 static void
 pdf_page(HPDF_Doc pdf, HPDF_Page p, HPDF_Font font, const struct cert_doc *d,
-         const unsigned char *png, size_t png_len)
+         const QRcode *q, int *failed)
 {
 	struct cert_line l[CERT_LINES_MAX];
 	char             buf[1024];
 	int              n = cert_lines(d, l, buf, sizeof(buf));
-	HPDF_Image       img;
 
 	HPDF_Page_SetSize(p, HPDF_PAGE_SIZE_A4, HPDF_PAGE_LANDSCAPE);
-	img = HPDF_LoadPngImageFromMem(pdf, png, (HPDF_UINT)png_len);
-	if (img != NULL)
-		HPDF_Page_DrawImage(p, img, 0, 0, (HPDF_REAL)PDF_W,
-		                    (HPDF_REAL)PDF_H);
+	pdf_rgb(p, PAPER, 1);
+	HPDF_Page_Rectangle(p, 0, 0, (HPDF_REAL)PDF_W, (HPDF_REAL)PDF_H);
+	HPDF_Page_Fill(p);
+	pdf_rgb(p, RED, 0);
+	HPDF_Page_SetLineWidth(p, (HPDF_REAL)(8 * PDF_SCALE));
+	pdf_box(p, 40, 40, CERT_W - 81, CERT_H - 81);
+	HPDF_Page_Stroke(p);
+	HPDF_Page_SetLineWidth(p, (HPDF_REAL)(2 * PDF_SCALE));
+	pdf_box(p, 60, 60, CERT_W - 121, CERT_H - 121);
+	HPDF_Page_Stroke(p);
 	for (int i = 0; i < n; i++) {
-		HPDF_REAL size = (HPDF_REAL)(l[i].px * PDF_SCALE);
-		HPDF_REAL w;
-
 		HPDF_Page_BeginText(p);
-		HPDF_Page_SetTextRenderingMode(p, HPDF_INVISIBLE);
-		HPDF_Page_SetFontAndSize(p, font, size);
-		w = HPDF_Page_TextWidth(p, l[i].text);
-		HPDF_Page_TextOut(p, (HPDF_REAL)((PDF_W - w) / 2),
-		                  (HPDF_REAL)(PDF_H - l[i].y * PDF_SCALE),
-		                  l[i].text);
+		pdf_rgb(p, l[i].rgb, 1);
+		HPDF_Page_SetFontAndSize(p, font,
+		                         (HPDF_REAL)(l[i].px * PDF_SCALE));
+		HPDF_Page_TextOut(
+		    p,
+		    (HPDF_REAL)(cert_centre_x(l[i].text, l[i].px) * PDF_SCALE),
+		    (HPDF_REAL)(PDF_H - l[i].y * PDF_SCALE), l[i].text);
 		HPDF_Page_EndText(p);
 	}
+	pdf_thumb(pdf, p, d, failed);
+	pdf_qr(p, q);
 }
 
 int
-cert_pdf(const struct cert_doc *d, const unsigned char *png, size_t png_len,
-         unsigned char **out, size_t *len)
+cert_pdf(const struct cert_doc *d, unsigned char **out, size_t *len)
 {
 	int         failed = 0, rc = -1;
 	HPDF_Doc    pdf = NULL;
 	HPDF_UINT32 size;
 	const char *name;
+	QRcode     *q = qr_of(d->url);
 
 	*out = NULL;
-	if (png == NULL || png_len == 0 ||
-	    (pdf = HPDF_New(pdf_error, &failed)) == NULL)
+	if (q == NULL || (pdf = HPDF_New(pdf_error, &failed)) == NULL)
 		goto out;
 	HPDF_SetCompressionMode(pdf, HPDF_COMP_ALL);
 	HPDF_UseUTFEncodings(pdf);
 	HPDF_SetCurrentEncoder(pdf, "UTF-8");
 	if ((name = HPDF_LoadTTFontFromFile(pdf, CERT_FONT, HPDF_TRUE)) == NULL)
 		goto out;
-	pdf_page(pdf, HPDF_AddPage(pdf), HPDF_GetFont(pdf, name, "UTF-8"), d,
-	         png, png_len);
-	if (failed || HPDF_SaveToStream(pdf) != HPDF_OK)
+	pdf_page(pdf, HPDF_AddPage(pdf), HPDF_GetFont(pdf, name, "UTF-8"), d, q,
+	         &failed);
+	if (failed || pdf_font_closure(pdf, name) != 0 ||
+	    HPDF_SaveToStream(pdf) != HPDF_OK)
 		goto out;
 	size = HPDF_GetStreamSize(pdf);
 	if (size == 0 || (*out = malloc(size)) == NULL)
@@ -342,5 +512,7 @@ cert_pdf(const struct cert_doc *d, const unsigned char *png, size_t png_len,
 out:
 	if (pdf != NULL)
 		HPDF_Free(pdf);
+	if (q != NULL)
+		QRcode_free(q);
 	return rc;
 }

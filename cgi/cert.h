@@ -2,8 +2,8 @@
  * cert.h: drawing a certificate (issue 16): an A4 landscape page with the
  * contest, the track and place, the author and the entry, its thumbnail,
  * the organiser and a QR code of the public verification URL, as a PNG
- * (libgd, FreeType) and as a PDF (libharu): that PNG on the page, with
- * its text once more, invisible, in the embedded TrueType font.  Everything
+ * (libgd, FreeType) and as a PDF (libharu): the same page in vectors,
+ * its text real text in the embedded TrueType font.  Everything
  * drawn is the site's own data (the thumbnail is the JPEG netdep made), so
  * nothing untrusted is parsed here.
  */
@@ -65,12 +65,11 @@ int cert_centre_x(const char *text, int px);
 gdImagePtr cert_draw(const struct cert_doc *d);
 
 /*
- * The PNG (cert_png) or the PDF (cert_pdf: of d and its PNG) in a
+ * The PNG (cert_png) or the PDF (cert_pdf) of d in a
  * malloc'd buffer (*out, *len; the caller frees it).  Returns 0, or -1
  * (nothing to free).
  */
 int cert_png(const struct cert_doc *d, unsigned char **out, size_t *len);
-int cert_pdf(const struct cert_doc *d, const unsigned char *png, size_t png_len,
-             unsigned char **out, size_t *len);
+int cert_pdf(const struct cert_doc *d, unsigned char **out, size_t *len);
 
 #endif

@@ -47,8 +47,7 @@ cert_make(const struct store *st, const struct db_cert_due *c, struct arena *a,
 		d.thumb = thumb;
 		d.thumb_len = tlen;
 	}
-	if (cert_png(&d, &png, &plen) != 0 ||
-	    cert_pdf(&d, png, plen, &pdf, &dlen) != 0) {
+	if (cert_png(&d, &png, &plen) != 0 || cert_pdf(&d, &pdf, &dlen) != 0) {
 		log_msg("error", "certificate %s: cannot draw it", c->code);
 		goto out;
 	}

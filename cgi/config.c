@@ -135,6 +135,61 @@ check_rate(const char *v)
 	return NULL;
 }
 
+/* The media backend (README, Media storage). */
+static const char *
+check_storage(const char *v)
+{
+	if (strcmp(v, "local") != 0 && strcmp(v, "s3") != 0)
+		return "local or s3";
+	return NULL;
+}
+
+/* An S3 endpoint: http:// or https://, a host and an optional port, no
+ * path (the bucket goes after it, or before the host). */
+static const char *
+check_endpoint(const char *v)
+{
+	static const char what[] =
+	    "an http:// or https:// URL of the S3 service without a path, "
+	    "such as https://s3.ap-southeast-1.amazonaws.com";
+	const char *h = strncmp(v, "https://", 8) == 0  ? v + 8
+	                : strncmp(v, "http://", 7) == 0 ? v + 7
+	                                                : NULL;
+
+	if (h == NULL || *h == '\0' ||
+	    h[strspn(h, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	                "0123456789.-:[]")] != '\0')
+		return what;
+	return NULL;
+}
+
+/* An S3 bucket name: 3 to 63 of [a-z0-9.-], starting and ending with a
+ * letter or digit (nginx's proxy_pass and the keys take it verbatim). */
+static const char *
+check_bucket(const char *v)
+{
+	size_t n = strlen(v);
+
+	if (n < 3 || n > 63 ||
+	    v[strspn(v, "abcdefghijklmnopqrstuvwxyz0123456789.-")] != '\0' ||
+	    v[0] == '.' || v[0] == '-' || v[n - 1] == '.' || v[n - 1] == '-')
+		return "an S3 bucket name: 3 to 63 lowercase letters, digits, "
+		       "dots and hyphens";
+	return NULL;
+}
+
+/* A region or access key id: printable, no space (they go into the
+ * signature's scope and curl's user:password). */
+static const char *
+check_token_text(const char *v)
+{
+	for (const char *p = v; *p != '\0'; p++)
+		if (*p <= ' ' || *p > '~' || *p == ':')
+			return "letters, digits and punctuation without spaces "
+			       "or ':'";
+	return NULL;
+}
+
 static const struct config_key keys[] = {
     KEY_STR("NETDEP_DB", db, "dbname=netdep",
             "libpq conninfo of the application role; never logged"),
@@ -255,6 +310,30 @@ static const struct config_key keys[] = {
              "65536); only throwaway test stacks go lower"),
     KEY_INT("NETDEP_SESSION_IDLE_HOURS", session_idle_hours, 1, 8760, 72,
             "a session unused this long ends"),
+    /* Media storage (README, Media storage; issue 18). */
+    KEY_CHECKED("NETDEP_STORAGE", storage, "local", check_storage,
+                "where photos are kept: local (NETDEP_MEDIA) or s3"),
+    KEY_CHECKED("NETDEP_S3_ENDPOINT", s3_endpoint, "", check_endpoint,
+                "the S3-compatible service's URL (storage s3)"),
+    KEY_CHECKED("NETDEP_S3_REGION", s3_region, "us-east-1", check_token_text,
+                "the region signatures are made for"),
+    KEY_CHECKED("NETDEP_S3_BUCKET", s3_bucket, "", check_bucket,
+                "the private bucket: originals (orig/) and derivatives "
+                "not approved (priv/)"),
+    KEY_CHECKED("NETDEP_S3_PUBLIC_BUCKET", s3_public_bucket, "", check_bucket,
+                "the bucket of approved derivatives (pub/), readable by "
+                "nginx; \"\" = NETDEP_S3_BUCKET (then only pub/ may be "
+                "public)"),
+    KEY_CHECKED("NETDEP_S3_ACCESS_KEY_ID", s3_key_id, "", check_token_text,
+                "the access key id"),
+    KEY_STR("NETDEP_S3_SECRET_FILE", s3_secret_file, "",
+            "a file holding the secret access key (read at start, never "
+            "printed)"),
+    KEY_INT("NETDEP_S3_PATH_STYLE", s3_path_style, 0, 1, 1,
+            "1: ENDPOINT/BUCKET/KEY (MinIO, s3rver); 0: "
+            "BUCKET.HOST/KEY (AWS)"),
+    KEY_INT("NETDEP_S3_TIMEOUT_MS", s3_timeout_ms, 100, 600000, 30000,
+            "longest one S3 request may take, then the upload is 503"),
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -494,13 +573,65 @@ file_load(struct config *cfg, const char *path)
 	return rc;
 }
 
+/*
+ * The S3 settings must be whole when NETDEP_STORAGE is s3: the endpoint,
+ * the bucket, the key id and a readable secret file (its first line).
+ * Returns 0 or -1 after saying what is missing.
+ */
+static int
+storage_load(struct config *cfg)
+{
+	char  line[512];
+	FILE *f;
+
+	cfg->storage_s3 = strcmp(cfg->storage, "s3") == 0;
+	if (!cfg->storage_s3)
+		return 0;
+	if (*cfg->s3_endpoint == '\0' || *cfg->s3_bucket == '\0' ||
+	    *cfg->s3_key_id == '\0' || *cfg->s3_secret_file == '\0') {
+		fprintf(stderr,
+		        "netdep: NETDEP_STORAGE=s3 needs NETDEP_S3_ENDPOINT, "
+		        "NETDEP_S3_BUCKET, NETDEP_S3_ACCESS_KEY_ID and "
+		        "NETDEP_S3_SECRET_FILE\n");
+		return -1;
+	}
+	if (*cfg->s3_public_bucket == '\0')
+		cfg->s3_public_bucket = cfg->s3_bucket;
+	if ((f = fopen(cfg->s3_secret_file, "r")) == NULL) {
+		fprintf(stderr,
+		        "netdep: NETDEP_S3_SECRET_FILE: cannot read %s: %s\n",
+		        cfg->s3_secret_file, strerror(errno));
+		return -1;
+	}
+	if (fgets(line, sizeof(line), f) == NULL)
+		line[0] = '\0';
+	fclose(f);
+	line[strcspn(line, "\r\n")] = '\0';
+	for (size_t i = 0; line[i] != '\0'; i++)
+		if (line[i] <= ' ' || line[i] > '~')
+			line[0] = '\0';
+	if (line[0] == '\0') {
+		fprintf(
+		    stderr,
+		    "netdep: NETDEP_S3_SECRET_FILE: %s must hold the secret "
+		    "key on its first line\n",
+		    cfg->s3_secret_file);
+		return -1;
+	}
+	if ((cfg->s3_secret = strdup(line)) == NULL) {
+		fprintf(stderr, "netdep: out of memory\n");
+		return -1;
+	}
+	return 0;
+}
+
 int
 config_load(struct config *cfg)
 {
 	const char *file = getenv("NETDEP_CONFIG");
 
 	file_forget();
-	memset(cfg, 0, sizeof(*cfg));
+	memset(cfg, 0, sizeof(*cfg)); /* cfg may be uninitialised */
 	for (size_t i = 0; i < NKEYS; i++)
 		if (key_set(cfg, &keys[i], "", "default") != 0)
 			return -1;
@@ -520,6 +651,8 @@ config_load(struct config *cfg)
 		if (v != NULL && key_set(cfg, &keys[i], v, "environment") != 0)
 			return -1;
 	}
+	if (storage_load(cfg) != 0)
+		return -1;
 	if (strncasecmp(cfg->site_url, "https://", 8) == 0)
 		cfg->secure_cookie = 1;
 	else if (strncasecmp(cfg->site_url, "http://", 7) != 0) {

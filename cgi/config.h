@@ -67,6 +67,17 @@ struct config {
 	unsigned password_mem_kb;          /* NETDEP_PASSWORD_MEM_KB */
 	int      session_idle_hours;       /* NETDEP_SESSION_IDLE_HOURS */
 	int      secure_cookie;            /* derived: site URL is https */
+	/* Media storage (issue 18, README "Media storage"): NETDEP_STORAGE
+	 * "local" (the media root) or "s3" (an S3-compatible service; the
+	 * media root then keeps only tmp/).  s3_secret is read from the file
+	 * NETDEP_S3_SECRET_FILE at load and never printed. */
+	const char *storage;
+	int         storage_s3; /* derived: storage is "s3" */
+	const char *s3_endpoint, *s3_region, *s3_bucket, *s3_public_bucket;
+	const char *s3_key_id, *s3_secret_file;
+	char       *s3_secret;
+	int         s3_path_style;
+	int         s3_timeout_ms;
 };
 
 /*

@@ -262,12 +262,31 @@ db_idle_alive(struct db *db)
 	return 0;
 }
 
+/*
+ * Every NOTIFY libpq has read (while idle or with any result) waits in
+ * its queue until taken: take them all, each one a new board generation,
+ * so a worker that serves no board does not grow a queue.
+ */
+static void
+db_drain_notifies(struct db *db)
+{
+	PGnotify *n;
+
+	while ((n = PQnotifies(db->conn)) != NULL) {
+		db->board_gen++;
+		PQfreemem(n);
+	}
+}
+
 int
 db_freshen(struct db *db)
 {
 	if (db == NULL)
 		return -1;
-	return db_idle_alive(db) ? 0 : db_ensure(db);
+	if (!db_idle_alive(db))
+		return db_ensure(db);
+	db_drain_notifies(db);
+	return 0;
 }
 
 void
@@ -580,8 +599,6 @@ db_listen_boards(struct db *db)
 unsigned long
 db_board_gen(struct db *db)
 {
-	PGnotify *n;
-
 	if (db == NULL)
 		return 0;
 	/* A broken connection hears nothing: no board read through it may
@@ -594,10 +611,7 @@ db_board_gen(struct db *db)
 		db->prepared = 0;
 		return ++db->board_gen;
 	}
-	while ((n = PQnotifies(db->conn)) != NULL) {
-		db->board_gen++;
-		PQfreemem(n);
-	}
+	db_drain_notifies(db);
 	return db->board_gen;
 }
 

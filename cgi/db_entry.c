@@ -54,6 +54,7 @@ enum upc_col {
 	UPC_DAY_LEFT,       /* UPC_DAY_LEFT: seconds until the next one */
 	UPC_OUTSIDE, /* UPC_OUTSIDE: the organiser the caller is not under */
 	UPC_NEXT,    /* UPC_NEXT: the contest's next entry number */
+	UPC_TITLE,   /* UPC_TITLE: the contest's name (share card) */
 	UPC__MAX
 };
 
@@ -145,6 +146,7 @@ enum lock_col {
 	LOCK_AUTHOR,   /* LOCK_AUTHOR */
 	LOCK_TITLE,    /* LOCK_TITLE */
 	LOCK_NUMBER,   /* LOCK_NUMBER */
+	LOCK_CTITLE,   /* LOCK_CTITLE: the contest's name (share card) */
 	LOCK__MAX
 };
 
@@ -199,8 +201,8 @@ static const struct stmt q[Q__MAX] = {
          "count(*) FROM entries x WHERE x.contest_id = c.id AND x.account_id = "
          "$2 AND x.slot IS NOT NULL), coalesce((SELECT q.used FROM "
          "upload_quota q WHERE q.account_id = $2 AND q.day = upload_day()), "
-         "0), upload_day_left(), unit_outside(c.id, $2), c.entry_seq + 1 FROM "
-         "contests c WHERE c.slug = $1",
+         "0), upload_day_left(), unit_outside(c.id, $2), c.entry_seq + 1, "
+         "c.title FROM contests c WHERE c.slug = $1",
          2, UPC__MAX},
     [Q_CATEGORY_CHECK] =
         {"category_check",
@@ -263,7 +265,7 @@ static const struct stmt q[Q__MAX] = {
          "now() < c.submit_until), m.token, jsonb_build_object('status', "
          "e.status, 'title', e.title, 'caption', e.caption, 'category', "
          "e.category_id), m.original_type, e.unit, a.display_name, "
-         "e.title, e.number FROM entries e JOIN contests c ON c.id = "
+         "e.title, e.number, c.title FROM entries e JOIN contests c ON c.id = "
          "e.contest_id JOIN "
          "media m ON m.entry_id = e.id JOIN accounts a ON a.id = "
          "e.account_id WHERE e.id = $1 FOR UPDATE OF e",
@@ -343,6 +345,7 @@ db_upload_contest(struct db *db, struct arena *a, const char *slug,
 	out->day_left = rows_ll(&rs, 0, UPC_DAY_LEFT, 1);
 	out->outside = rows_str(&rs, 0, UPC_OUTSIDE, NULL);
 	out->next_number = rows_str(&rs, 0, UPC_NEXT, NULL);
+	out->title = rows_str(&rs, 0, UPC_TITLE, "");
 	return out->id != NULL ? DB_OK : DB_ERR;
 }
 
@@ -576,6 +579,7 @@ db_entry_lock(struct db *db, struct arena *a, const char *id, const char *uid,
 	out->author = rows_str(&rs, 0, LOCK_AUTHOR, "");
 	out->title = rows_str(&rs, 0, LOCK_TITLE, "");
 	out->number = rows_str(&rs, 0, LOCK_NUMBER, "");
+	out->contest_title = rows_str(&rs, 0, LOCK_CTITLE, "");
 	return out->token != NULL && out->contest != NULL ? DB_OK : DB_ERR;
 }
 

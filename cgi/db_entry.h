@@ -29,6 +29,7 @@ struct upload_contest {
 	const char *outside;     /* the organising unit the caller is not under,
 	                            or NULL: may enter (issue 15) */
 	const char *next_number; /* the next entry's number (decimal text) */
+	const char *title;       /* the contest's name (share card) */
 };
 
 /* DB_NONE: no contest slug. */
@@ -149,7 +150,8 @@ struct entry_lock {
 	const char *token, *original_type;
 	const char *before; /* audit JSON of the fields an edit may change */
 	const char *unit, *author, *title;
-	const char *number; /* the entry's number (decimal text) */
+	const char *number;        /* the entry's number (decimal text) */
+	const char *contest_title; /* the contest's name (share card) */
 };
 
 int db_entry_lock(struct db *db, struct arena *a, const char *id,

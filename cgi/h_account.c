@@ -140,8 +140,8 @@ account_unit_pick(struct req *r, const struct valid_value *code,
 		return resp_error(
 		    r, 400, "unknown_unit",
 		    "Không có đơn vị mã %s; hãy chọn đơn vị trong "
-		    "danh sách, hoặc chọn \"đơn vị của tôi không "
-		    "có trong danh sách\" và gõ tên.",
+		    "danh sách, hoặc chọn “đơn vị của tôi không "
+		    "có trong danh sách” và gõ tên.",
 		    code->s);
 	return rc < 0 ? resp_db_error(r, rc) : 0;
 }

@@ -16,6 +16,7 @@
 #include "jury.h"
 #include "log.h"
 #include "resp.h"
+#include "resp_media.h"
 #include "store.h"
 #include "zip.h"
 
@@ -140,22 +141,17 @@ int
 h_cert_page(struct req *r)
 {
 	const char *suffix, *json, *code;
-	char        path[STORE_PATH_MAX + 16];
 	json_t     *o;
 	int         rc;
 
 	if ((rc = cert_lookup(r, &code, &suffix, &json)) != 0)
 		return rc;
-	if (suffix != NULL) {
-		if (store_accel(STORE_PRIV, code, suffix, path, sizeof(path)) !=
-		    0)
-			return resp_db_error(r, DB_ERR);
-		return resp_accel(r, arena_strdup(r->a, path),
+	if (suffix != NULL)
+		return resp_media(r, STORE_PRIV, code, suffix,
 		                  strcmp(suffix, CERT_PNG_SUFFIX) == 0
 		                      ? "image/png"
 		                      : "application/pdf",
 		                  NULL);
-	}
 	if ((o = input_db_json(json)) == NULL)
 		return resp_db_error(r, DB_ERR);
 	rc = cert_page(r, code, o);

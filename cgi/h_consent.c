@@ -194,7 +194,7 @@ h_me_erase(struct req *r)
 	if (strcmp(v[ER_CONFIRM].s, r->user->username) != 0)
 		return resp_error(r, 400, "confirm_mismatch",
 		                  "Hãy gõ lại đúng tên đăng nhập của bạn vào ô "
-		                  "xác nhận để xoá tài khoản.");
+		                  "xác nhận để xóa tài khoản.");
 	if ((rc = db_begin(r->db)) != DB_OK)
 		return resp_db_error(r, rc);
 	rc = db_account_erase(r->db, r->a, account_id(r), r->remote_addr, &t);

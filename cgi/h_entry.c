@@ -30,6 +30,7 @@
 #include "outcome.h"
 #include "reads.h"
 #include "resp.h"
+#include "resp_media.h"
 #include "store.h"
 #include "text.h"
 
@@ -360,15 +361,41 @@ up_rules(struct req *r, const struct valid_value *v, const struct mpart *photo,
 }
 
 /*
- * The share card's second line: "Số 123 · Chi đoàn …", the number a voter
- * is told to vote for (issue 15) before the author's unit or name.
+ * Where the share card tells people to vote: NETDEP_SITE_URL without its
+ * scheme and trailing slash ("https://binhchon.example.vn/" ->
+ * "binhchon.example.vn").
  */
 static const char *
-card_line2(struct arena *a, const char *number, const char *who)
+card_host(const struct req *r)
 {
-	if (number == NULL || number[0] == '\0')
-		return who;
-	return arena_printf(a, "S\xe1\xbb\x91 %s \xc2\xb7 %s", number, who);
+	const char *u = r->cfg->site_url, *s = strstr(u, "://");
+	size_t      n;
+
+	if (s != NULL)
+		u = s + 3;
+	n = strlen(u);
+	while (n > 0 && u[n - 1] == '/')
+		n--;
+	return arena_strndup(r->a, u, n);
+}
+
+/*
+ * The share card's text: the contest, the entry's number (the one a voter
+ * is told to vote for, issue 15), the title, the author's unit (or name)
+ * and the site's host.
+ */
+static struct image_card_text
+card_text(const struct req *r, const char *contest, const char *number,
+          const char *title, const char *unit, const char *name)
+{
+	struct image_card_text t = {
+	    .contest = contest,
+	    .number = number,
+	    .title = title,
+	    .author = unit != NULL && unit[0] != '\0' ? unit : name,
+	    .host = card_host(r)};
+
+	return t;
 }
 
 static void card_store(struct req *r, const char *eid, const char *token,
@@ -396,12 +423,8 @@ up_decode(struct req *r, const struct valid_value *v, const struct mpart *photo,
 	/* The card shows the title, the entry's number (the contest's next:
 	 * entry_create() keeps it or answers another, see h_entry_upload)
 	 * and the author's unit (or name). */
-	card.title = v[UP_TITLE].s;
-	card.line2 =
-	    card_line2(r->a, c->next_number,
-	               r->user->unit != NULL && r->user->unit[0] != '\0'
-	                   ? r->user->unit
-	                   : r->user->display_name);
+	card = card_text(r, c->title, c->next_number, v[UP_TITLE].s,
+	                 r->user->unit, r->user->display_name);
 	ds = decode_derive(r->store->tmp_fd, r->id, photo->data, photo->len,
 	                   info, IMAGE_DERIV_ALL, &card, d, &res);
 	return ds == DECODE_OK ? 0 : decode_answer(r, ds, res);
@@ -443,12 +466,15 @@ h_entry_upload(struct req *r)
 	store_token_new(token);
 	if (up_store(r->store, token, &info, photo, &d) != 0) {
 		int full = errno == ENOSPC || errno == EDQUOT;
+		int away = errno == EAGAIN; /* S3 unreachable or failing */
 
 		image_derivs_free(&d);
 		log_msg("error", "req=%s cannot store an upload: %s", r->id,
 		        strerror(errno));
 		if (full)
 			return resp_storage_full(r);
+		if (away)
+			return resp_storage_unavailable(r);
 		return resp_error(r, 503, "storage",
 		                  "The photo could not be stored; try again.");
 	}
@@ -472,12 +498,9 @@ h_entry_upload(struct req *r)
 	if (cr.number != NULL &&
 	    (c.next_number == NULL || strcmp(cr.number, c.next_number) != 0)) {
 		/* A concurrent upload took the number the card shows. */
-		struct image_card_text card = {
-		    v[UP_TITLE].s,
-		    card_line2(r->a, cr.number,
-		               r->user->unit != NULL && r->user->unit[0] != '\0'
-		                   ? r->user->unit
-		                   : r->user->display_name)};
+		struct image_card_text card =
+		    card_text(r, c.title, cr.number, v[UP_TITLE].s,
+		              r->user->unit, r->user->display_name);
 
 		card_store(r, entry_id, token, photo->data, photo->len, &card);
 	}
@@ -778,7 +801,6 @@ h_entry_media(struct req *r)
 	    "image/jpeg", /* STORE_CARD_JPG */
 	};
 	struct entry_media m;
-	char               path[STORE_PATH_MAX + 16];
 	int                rc;
 
 	for (int i = 0; i < STORE_DERIV__MAX; i++) {
@@ -788,10 +810,8 @@ h_entry_media(struct req *r)
 			continue;
 		if ((rc = media_access(r, &m)) != 0)
 			return rc;
-		if (store_accel(STORE_PRIV, m.token, suffix, path,
-		                sizeof(path)) != 0)
-			return resp_db_error(r, DB_ERR);
-		return resp_accel(r, arena_strdup(r->a, path), ctype[i], NULL);
+		return resp_media(r, STORE_PRIV, m.token, suffix, ctype[i],
+		                  NULL);
 	}
 	return resp_error(r, 404, "not_found", "There is no such image.");
 }
@@ -801,16 +821,13 @@ int
 h_entry_original(struct req *r)
 {
 	struct entry_media m;
-	char               path[STORE_PATH_MAX + 16];
 	const char        *ext;
 	int                rc;
 
 	if ((rc = media_access(r, &m)) != 0)
 		return rc;
 	ext = store_orig_suffix(m.original_type);
-	if (store_accel(STORE_ORIG, m.token, ext, path, sizeof(path)) != 0)
-		return resp_db_error(r, DB_ERR);
-	return resp_accel(r, arena_strdup(r->a, path), m.original_type,
+	return resp_media(r, STORE_ORIG, m.token, ext, m.original_type,
 	                  arena_printf(r->a,
 	                               "attachment; filename=\"entry-%lld%s\"",
 	                               r->id_param, ext));
@@ -902,9 +919,8 @@ static void
 card_redraw(struct req *r, const char *eid, const struct entry_lock *lk,
             const char *title)
 {
-	struct image_card_text card = {
-	    title, card_line2(r->a, lk->number,
-	                      lk->unit[0] != '\0' ? lk->unit : lk->author)};
+	struct image_card_text card = card_text(
+	    r, lk->contest_title, lk->number, title, lk->unit, lk->author);
 	unsigned char *orig = NULL;
 	size_t         len = 0;
 

@@ -57,7 +57,8 @@ lb_now(void)
  * Answers board b: 200 with its ETag and Last-Modified (when the
  * contest's counts last moved), or 304 when the client's If-None-Match
  * names this ETag.  Anonymous boards may be cached by nginx and browsers
- * for a second (a new vote shows within 2 s: fold interval + 1 s); a
+ * for a second (nginx counts it in whole seconds: 1 to 2 s; boards.h says
+ * how soon a new vote shows); a
  * request with a session cookie gets a private answer.
  */
 static int
@@ -81,17 +82,22 @@ lb_answer(struct req *r, const struct board *b)
 }
 
 /*
- * Reads a board from the database: *body (a new reference) and the
- * Last-Modified text (in the arena).  Returns 0, or the status of the
- * error it answered.
+ * Reads a board through rd (the primary or a standby, reads_db()): *body
+ * (a new reference) and the Last-Modified text (in the arena).  Returns 0,
+ * or the status of the error it answered.
  */
-typedef int (*lb_read_fn)(struct req *r, const void *arg, json_t **body,
-                          const char **last_modified);
+typedef int (*lb_read_fn)(struct req *r, struct db *rd, const void *arg,
+                          json_t **body, const char **last_modified);
 
 /*
  * Answers the board key from the worker's cache (boards.h), or reads it
  * with read() and keeps it.  The generation is taken before the read, so
- * a change committed during it makes the board stale at once.
+ * a change committed during it makes the board stale at once.  A board
+ * read from a standby is kept as if a change had come already (a
+ * generation behind: only for the hold): a notification says that the
+ * primary changed, not that this standby has replayed it, so a board read
+ * there just after a fold may miss the fold and must not be kept until
+ * the next notification.
  */
 static int
 lb_serve(struct req *r, const char *key, lb_read_fn read, const void *arg)
@@ -100,6 +106,7 @@ lb_serve(struct req *r, const char *key, lb_read_fn read, const void *arg)
 	double              now = lb_now();
 	const struct board *b;
 	struct board        tmp;
+	struct db          *rd;
 	const char         *lastmod = NULL;
 	json_t             *body = NULL;
 	char               *text;
@@ -110,7 +117,8 @@ lb_serve(struct req *r, const char *key, lb_read_fn read, const void *arg)
 		return lb_answer(r, b);
 	}
 	metrics_board(0);
-	if ((rc = read(r, arg, &body, &lastmod)) != 0)
+	rd = reads_db(r);
+	if ((rc = read(r, rd, arg, &body, &lastmod)) != 0)
 		return rc;
 	if (body == NULL)
 		return resp_db_error(r, DB_ERR);
@@ -121,8 +129,9 @@ lb_serve(struct req *r, const char *key, lb_read_fn read, const void *arg)
 	json_decref(body);
 	if (text == NULL)
 		return resp_db_error(r, DB_ERR);
-	b = boards_put(key != NULL ? r->boards : NULL, key ? key : "", gen, now,
-	               text, strlen(text), lastmod, &tmp);
+	b = boards_put(key != NULL ? r->boards : NULL, key ? key : "",
+	               rd == r->db ? gen : gen - 1, now, text, strlen(text),
+	               lastmod, &tmp);
 	rc = lb_answer(r, b);
 	if (b == &tmp)
 		free(tmp.body);
@@ -153,7 +162,7 @@ struct lb_args {
 };
 
 static int
-lb_read(struct req *r, const void *arg, json_t **body,
+lb_read(struct req *r, struct db *rd, const void *arg, json_t **body,
         const char **last_modified)
 {
 	const struct lb_args *q = arg;
@@ -161,7 +170,7 @@ lb_read(struct req *r, const void *arg, json_t **body,
 	json_t               *list;
 	int                   rc;
 
-	rc = db_board_votes(reads_db(r), r->a, r->seg[0], q->period, &q->f, &b);
+	rc = db_board_votes(rd, r->a, r->seg[0], q->period, &q->f, &b);
 	if ((rc = lb_list(r, rc, &b, &list)) != 0)
 		return rc;
 	*body =
@@ -259,7 +268,7 @@ struct lu_args {
  * names (unit_board() in sql/functions/080_units.sql).
  */
 static int
-lu_read(struct req *r, const void *arg, json_t **body,
+lu_read(struct req *r, struct db *rd, const void *arg, json_t **body,
         const char **last_modified)
 {
 	const struct lu_args *q = arg;
@@ -267,8 +276,8 @@ lu_read(struct req *r, const void *arg, json_t **body,
 	json_t               *list;
 	int                   rc;
 
-	rc = db_board_units(reads_db(r), r->a, r->seg[0], q->level, q->by_rate,
-	                    q->limit, &b);
+	rc = db_board_units(rd, r->a, r->seg[0], q->level, q->by_rate, q->limit,
+	                    &b);
 	if ((rc = lb_list(r, rc, &b, &list)) != 0)
 		return rc;
 	if (!json_is_object(list)) {

@@ -125,14 +125,14 @@ review_ids(struct req *r, json_t *body, const char **ids)
 	    json_array_size(list) > REVIEW_MAX_IDS)
 		return resp_error(r, 400, "invalid_field",
 		                  "Trường vote_ids phải liệt kê từ 1 đến %d mã "
-		                  "phiếu.",
+		                  "lượt bình chọn.",
 		                  REVIEW_MAX_IDS);
 	json_array_foreach(list, i, id)
 	{
 		if (!json_is_integer(id) || json_integer_value(id) < 1)
 			return resp_error(
 			    r, 400, "invalid_field",
-			    "Trường vote_ids chỉ gồm mã phiếu (số "
+			    "Trường vote_ids chỉ gồm mã lượt bình chọn (số "
 			    "nguyên dương).");
 	}
 	json_incref(list);

@@ -6,6 +6,7 @@
  * unit when the contest says so) is refused here and by a trigger in SQL.
  * Approval publishes the derivatives; every decision is audited.
  */
+#include <errno.h>
 #include <string.h>
 
 #include "db_jury.h"
@@ -263,9 +264,16 @@ mod_apply(struct req *r, const char *eid, int approve, const char *reason,
 	/* Publish first: if the commit fails we unpublish, so a public file
 	 * never outlives a refused approval. */
 	if (approve && store_publish(r->store, info.token) != 0) {
+		int away = errno == EAGAIN; /* S3 unreachable (issue 18) */
+
 		log_msg("error", "req=%s cannot publish media of entry %s",
 		        r->id, eid);
-		mod_dberr(o, DB_ERR);
+		if (away)
+			mod_set(
+			    o, 503, "unavailable",
+			    outcome_find(NULL, "storage_unavailable")->message);
+		else
+			mod_dberr(o, DB_ERR);
 		return;
 	}
 	rc = mod_record(r, eid, approve, reason, o);
@@ -325,6 +333,8 @@ h_moderation_decide(struct req *r)
 		                           "code", o.code, "message", o.message,
 		                           "decided_by", o.decided_by, "status",
 		                           o.state));
+	if (o.status == 503)
+		resp_header(r, "Retry-After", "5");
 	if (o.status != 200)
 		return resp_error(r, o.status, o.code, "%s", o.message);
 	return resp_json(r, 200,

@@ -204,6 +204,9 @@ page_not_found(struct req *r)
 	return resp_html(r, 404, h.buf, h.len);
 }
 
+/* The photo's width on the entry page, for its srcset (issue 17). */
+#define PAGE_PHOTO_SIZES "(max-width: 700px) 100vw, 60vw"
+
 /* What the share page of an entry shows, ready to print. */
 struct share_view {
 	long long   id;
@@ -213,6 +216,8 @@ struct share_view {
 	const char *url, *enc; /* the page's URL, and URL-encoded */
 	const char *img_path;  /* the 1600 px JPEG, site-relative */
 	const char *webp;      /* the 1600 px WebP, site-relative */
+	const char *t400,
+	    *t400webp; /* the 400 px ones, for srcset (issue 17) */
 	const char *width, *height;
 	const char *og, *ogw, *ogh; /* the share image and its size */
 	const char *votes;          /* grouped the Vietnamese way */
@@ -249,6 +254,8 @@ share_view_make(struct req *r, const struct share_page *p, struct share_view *v)
 	                         .height = p->display_height};
 	v->img_path = page_media(r, NULL, p->token, STORE_D1600_JPG);
 	v->webp = page_media(r, NULL, p->token, STORE_D1600_WEBP);
+	v->t400 = page_media(r, NULL, p->token, STORE_T400_JPG);
+	v->t400webp = page_media(r, NULL, p->token, STORE_T400_WEBP);
 	v->url = arena_printf(r->a, "%s/e/%lld", site, r->id_param);
 	/* The 1200x630 share card (issue 3) when the upload made one. */
 	v->og = page_media(r, site, p->token,
@@ -262,8 +269,8 @@ share_view_make(struct req *r, const struct share_page *p, struct share_view *v)
 	                             p->author, p->unit[0] ? " – " : "",
 	                             p->unit, p->contest_title);
 	v->enc = v->url ? page_urlenc(r->a, v->url) : NULL;
-	return v->img_path && v->webp && v->url && v->og && v->votes &&
-	               v->desc && v->enc
+	return v->img_path && v->webp && v->t400 && v->t400webp && v->url &&
+	               v->og && v->votes && v->desc && v->enc
 	           ? 0
 	           : -1;
 }
@@ -319,6 +326,8 @@ share_head(struct html *h, const struct share_view *v)
 	for (size_t i = 0; i < sizeof(metas) / sizeof(metas[0]); i++)
 		share_meta(h, metas[i].attr, metas[i].name, metas[i].value);
 	html_raw(h, "<script src=\"/common.js\" defer></script>\n"
+	            "<script src=\"/vote.js\" defer></script>\n"
+	            "<script src=\"/viewer.js\" defer></script>\n"
 	            "<script src=\"/entry.js\" defer></script>\n</head>\n");
 }
 
@@ -391,6 +400,8 @@ share_main(struct html *h, const struct share_view *v)
 {
 	html_raw(h, "<main id=\"main\" class=\"wrap entry\" data-entry=\"");
 	html_printf(h, "%lld", v->id);
+	html_raw(h, "\" data-contest=\"");
+	html_esc(h, v->slug);
 	html_raw(h,
 	         "\">\n<p class=\"crumbs\"><a href=\"/gallery.html?contest=");
 	html_esc(h, v->slug);
@@ -399,10 +410,18 @@ share_main(struct html *h, const struct share_view *v)
 	html_raw(h, "</a></p>\n<article class=\"entry-view\">\n<figure "
 	            "class=\"photo\"><picture><source type=\"image/webp\" "
 	            "srcset=\"");
+	/* A phone loads the 400 px derivative, a wide screen the 1600 px. */
+	html_esc(h, v->t400webp);
+	html_raw(h, " 400w, ");
 	html_esc(h, v->webp);
-	html_raw(h, "\"><img src=\"");
+	html_raw(h, " 1600w\" sizes=\"" PAGE_PHOTO_SIZES
+	            "\"><img fetchpriority=\"high\" src=\"");
 	html_esc(h, v->img_path);
-	html_raw(h, "\" width=\"");
+	html_raw(h, "\" srcset=\"");
+	html_esc(h, v->t400);
+	html_raw(h, " 400w, ");
+	html_esc(h, v->img_path);
+	html_raw(h, " 1600w\" sizes=\"" PAGE_PHOTO_SIZES "\" width=\"");
 	html_esc(h, v->width);
 	html_raw(h, "\" height=\"");
 	html_esc(h, v->height);

@@ -179,22 +179,30 @@ static const char *const entries_head[] = {
 };
 
 static const char *const votes_head[] = {
-    "Mã phiếu", "Mã bài", "Tên ảnh",  "Người bình chọn", "Lúc",
-    "Ngày",     "IP",     "Hiệu lực", "Huỷ lúc",         "Lý do huỷ",
-};
-
-/* What a judge who is not an admin gets in place of the address. */
-static const char *const votes_head_judge[] = {
-    "Mã phiếu",
+    "Mã lượt bình chọn",
     "Mã bài",
     "Tên ảnh",
     "Người bình chọn",
     "Lúc",
     "Ngày",
-    "Nhóm địa chỉ (mã hoá)",
+    "IP",
     "Hiệu lực",
-    "Huỷ lúc",
-    "Lý do huỷ",
+    "Hủy lúc",
+    "Lý do hủy",
+};
+
+/* What a judge who is not an admin gets in place of the address. */
+static const char *const votes_head_judge[] = {
+    "Mã lượt bình chọn",
+    "Mã bài",
+    "Tên ảnh",
+    "Người bình chọn",
+    "Lúc",
+    "Ngày",
+    "Nhóm địa chỉ (mã hóa)",
+    "Hiệu lực",
+    "Hủy lúc",
+    "Lý do hủy",
 };
 
 #define NELEM(t) ((int)(sizeof(t) / sizeof((t)[0])))

@@ -115,7 +115,7 @@ static const char *const week_head[] = {
     "Đơn vị",
     "Lượt trong tuần",
     "Tổng đến cuối tuần",
-    "Lượt bị huỷ sau khi chốt",
+    "Lượt bị hủy sau khi chốt",
 };
 
 int

@@ -69,6 +69,8 @@ int h_results_publish(struct req *);
 int h_results_csv(struct req *);
 int h_entries_csv(struct req *);
 int h_votes_csv(struct req *);
+/* the voter's state on the voting pages (issue 17), h_voter.c */
+int h_voter_state(struct req *);
 /* prize tracks and weekly snapshots (issue 16), h_tracks.c */
 int h_tracks_get(struct req *);
 int h_tracks_rules(struct req *);

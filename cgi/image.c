@@ -11,6 +11,7 @@
 
 #include <gd.h>
 #include <limits.h>
+#include <math.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -52,16 +53,30 @@
  */
 #define IMAGE_WEBP_METHOD 2
 
-/* The share card: the photo fitted above a band with the text. */
-#define IMAGE_CARD_PHOTO_H  490
-#define IMAGE_CARD_MARGIN   48
-#define IMAGE_CARD_TITLE_PT 38.0
-#define IMAGE_CARD_LINE2_PT 24.0
-#define IMAGE_CARD_BG       0x14171c
-#define IMAGE_CARD_BAND     0xb50d29 /* the site's brand red (site.css --red) */
-#define IMAGE_FONT_DIR      "/usr/share/fonts/truetype/dejavu/"
-#define IMAGE_FONT_REGULAR  IMAGE_FONT_DIR "DejaVuSans.ttf"
-#define IMAGE_FONT_BOLD     IMAGE_FONT_DIR "DejaVuSans-Bold.ttf"
+/*
+ * The share card: the photo full-bleed (cover-cropped), a dark gradient
+ * over its lower part, the contest's name in a red label at the top left,
+ * and at the bottom the entry's number in a red label, the title, the
+ * author and the call to action.  Baselines and boxes in card pixels.
+ */
+#define IMAGE_CARD_MARGIN     48
+#define IMAGE_CARD_TITLE_PT   40.0
+#define IMAGE_CARD_SMALL_PT   21.0
+#define IMAGE_CARD_LABEL_PT   20.0
+#define IMAGE_CARD_GRAD_TOP   210  /* the gradient starts here ... */
+#define IMAGE_CARD_GRAD_MAX   0.88 /* ... and ends this dark at the bottom */
+#define IMAGE_CARD_LABEL_H    46   /* a red label's height */
+#define IMAGE_CARD_LABEL_PAD  16   /* text to the label's sides */
+#define IMAGE_CARD_LABEL_BASE 32   /* baseline below the label's top */
+#define IMAGE_CARD_TOP_LABEL  40   /* the contest label's top */
+#define IMAGE_CARD_NUM_LABEL  414  /* the number label's top */
+#define IMAGE_CARD_TITLE_Y    528  /* the title's baseline */
+#define IMAGE_CARD_LAST_Y     586  /* author and call to action */
+#define IMAGE_CARD_BG         0x14171c
+#define IMAGE_CARD_RED        0xb50d29 /* the site's brand red (site.css --red) */
+#define IMAGE_FONT_DIR        "/usr/share/fonts/truetype/dejavu/"
+#define IMAGE_FONT_REGULAR    IMAGE_FONT_DIR "DejaVuSans.ttf"
+#define IMAGE_FONT_BOLD       IMAGE_FONT_DIR "DejaVuSans-Bold.ttf"
 
 struct image_type_row {
 	const char *name;
@@ -730,6 +745,27 @@ fit(uint32_t w, uint32_t h, uint32_t to, int by_width, uint32_t *ow,
 		*oh = 1;
 }
 
+/*
+ * The size w x h becomes once scaled to cover the whole card (the card
+ * then crops the middle), never above w x h itself: a smaller photo is
+ * enlarged by the card, not decoded bigger than it is.
+ */
+static void
+card_cover(uint32_t w, uint32_t h, uint32_t *cw, uint32_t *ch)
+{
+	uint64_t ow, oh;
+
+	if ((uint64_t)w * IMAGE_CARD_HEIGHT >= (uint64_t)h * IMAGE_CARD_WIDTH) {
+		oh = IMAGE_CARD_HEIGHT; /* wider than the card: height covers */
+		ow = ((uint64_t)w * IMAGE_CARD_HEIGHT + h / 2) / h;
+	} else {
+		ow = IMAGE_CARD_WIDTH;
+		oh = ((uint64_t)h * IMAGE_CARD_WIDTH + w / 2) / w;
+	}
+	*cw = ow > w ? w : (uint32_t)ow;
+	*ch = oh > h ? h : (uint32_t)oh;
+}
+
 static void
 plan_make(const struct image_info *info, unsigned which, struct plan *p)
 {
@@ -738,11 +774,7 @@ plan_make(const struct image_info *info, unsigned which, struct plan *p)
 
 	fit(W, H, IMAGE_THUMB_WIDTH, 1, &p->tw, &p->th);
 	fit(W, H, IMAGE_DISPLAY_LONG, 0, &p->dw, &p->dh);
-	/* The card's photo area is wider than tall: fit both sides. */
-	if ((uint64_t)W * IMAGE_CARD_PHOTO_H >= (uint64_t)H * IMAGE_CARD_WIDTH)
-		fit(W, H, IMAGE_CARD_WIDTH, 1, &p->cw, &p->ch);
-	else
-		fit(H, W, IMAGE_CARD_PHOTO_H, 1, &p->ch, &p->cw);
+	card_cover(W, H, &p->cw, &p->ch);
 	if (which & (IMAGE_DERIV_BIT(IMAGE_DERIV_T400_JPEG) |
 	             IMAGE_DERIV_BIT(IMAGE_DERIV_T400_WEBP))) {
 		nw = p->tw;
@@ -1363,21 +1395,21 @@ text_width(const char *font, double pt, const char *text)
 }
 
 /*
- * Draws text at (x, baseline y), shortened at a character boundary with
- * "…" when wider than maxw.  Text longer than the card could ever show is
- * cut first, so the measuring loop stays short.
+ * Copies text into buf (512 bytes), shortened at a character boundary
+ * with "…" until it is at most maxw pixels wide at pt with font.  Text
+ * longer than the card could ever show is cut first, so the measuring
+ * loop stays short.  Returns the width, or -1 when there is nothing to
+ * draw (empty text, no font).
  */
-static void
-draw_line(gdImagePtr im, const char *font, double pt, int color, int x, int y,
-          int maxw, const char *text)
+static int
+line_fit(const char *font, double pt, int maxw, const char *text, char *buf)
 {
-	char   buf[512];
-	size_t n = strlen(text), cut;
+	size_t n = text != NULL ? strlen(text) : 0, cut;
 
-	if (n == 0)
-		return;
-	if (n > sizeof(buf) - 4)
-		n = sizeof(buf) - 4;
+	if (n == 0 || maxw <= 0)
+		return -1;
+	if (n > 512 - 4)
+		n = 512 - 4;
 	while (n > 0 && ((unsigned char)text[n] & 0xc0) == 0x80)
 		n--; /* never split a UTF-8 sequence */
 	memcpy(buf, text, n);
@@ -1385,9 +1417,9 @@ draw_line(gdImagePtr im, const char *font, double pt, int color, int x, int y,
 	for (;;) {
 		int w = text_width(font, pt, buf);
 		if (w < 0)
-			return; /* no font: a card without this line */
+			return -1; /* no font: a card without this line */
 		if (w <= maxw || n == 0)
-			break;
+			return w;
 		/* Drop one character, then a trailing space. */
 		cut = n - 1;
 		while (cut > 0 && ((unsigned char)buf[cut] & 0xc0) == 0x80)
@@ -1397,44 +1429,146 @@ draw_line(gdImagePtr im, const char *font, double pt, int color, int x, int y,
 		n = cut;
 		memcpy(buf + n, "\xe2\x80\xa6", 4); /* U+2026 and NUL */
 	}
-	gdImageStringFT(im, NULL, color, (char *)(uintptr_t)font, pt, 0.0, x, y,
-	                buf);
+}
+
+/* Draws text at (x, baseline y) in at most maxw pixels; returns its width
+ * (-1: nothing drawn). */
+static int
+draw_line(gdImagePtr im, const char *font, double pt, int color, int x, int y,
+          int maxw, const char *text)
+{
+	char buf[512];
+	int  w = line_fit(font, pt, maxw, text, buf);
+
+	if (w >= 0)
+		gdImageStringFT(im, NULL, color, (char *)(uintptr_t)font, pt,
+		                0.0, x, y, buf);
+	return w;
+}
+
+/* White bold text on a brand-red label whose top left is (x, top). */
+static void
+draw_label(gdImagePtr im, int x, int top, int maxw, const char *text)
+{
+	char buf[512];
+	int  w = line_fit(IMAGE_FONT_BOLD, IMAGE_CARD_LABEL_PT,
+	                  maxw - 2 * IMAGE_CARD_LABEL_PAD, text, buf);
+
+	if (w < 0)
+		return;
+	gdImageFilledRectangle(im, x, top, x + w + 2 * IMAGE_CARD_LABEL_PAD - 1,
+	                       top + IMAGE_CARD_LABEL_H - 1, IMAGE_CARD_RED);
+	gdImageStringFT(im, NULL, gdTrueColor(255, 255, 255),
+	                (char *)(uintptr_t)IMAGE_FONT_BOLD, IMAGE_CARD_LABEL_PT,
+	                0.0, x + IMAGE_CARD_LABEL_PAD,
+	                top + IMAGE_CARD_LABEL_BASE, buf);
+}
+
+/* Copies the middle of src that has the card's shape over the whole card
+ * (portraits keep a little more of their top, where faces usually are). */
+static void
+card_photo(gdImagePtr im, gdImagePtr src)
+{
+	int sw = gdImageSX(src), sh = gdImageSY(src), x = 0, y = 0, w, h;
+
+	if ((int64_t)sw * IMAGE_CARD_HEIGHT >= (int64_t)sh * IMAGE_CARD_WIDTH) {
+		h = sh;
+		w = (int)(((int64_t)sh * IMAGE_CARD_WIDTH +
+		           IMAGE_CARD_HEIGHT / 2) /
+		          IMAGE_CARD_HEIGHT);
+		w = w < 1 ? 1 : (w > sw ? sw : w);
+		x = (sw - w) / 2;
+	} else {
+		w = sw;
+		h = (int)(((int64_t)sw * IMAGE_CARD_HEIGHT +
+		           IMAGE_CARD_WIDTH / 2) /
+		          IMAGE_CARD_WIDTH);
+		h = h < 1 ? 1 : (h > sh ? sh : h);
+		y = (sh - h) * 2 / 5;
+	}
+	/* Alpha blending is on: a transparent photo lands on the ground. */
+	gdImageFilledRectangle(im, 0, 0, IMAGE_CARD_WIDTH - 1,
+	                       IMAGE_CARD_HEIGHT - 1, IMAGE_CARD_BG);
+	gdImageCopyResampled(im, src, 0, 0, x, y, IMAGE_CARD_WIDTH,
+	                     IMAGE_CARD_HEIGHT, w, h);
+}
+
+/* Darkens the rows below IMAGE_CARD_GRAD_TOP, more towards the bottom
+ * (a gentle ease-in: the photo stays clear above the text, about half
+ * dark behind the title). */
+static void
+card_gradient(gdImagePtr im)
+{
+	const int span = IMAGE_CARD_HEIGHT - IMAGE_CARD_GRAD_TOP;
+
+	for (int y = IMAGE_CARD_GRAD_TOP; y < IMAGE_CARD_HEIGHT; y++) {
+		double t = (double)(y - IMAGE_CARD_GRAD_TOP + 1) / span;
+		double o = IMAGE_CARD_GRAD_MAX * pow(t, 1.2);
+		int    alpha = gdAlphaTransparent - (int)(o * gdAlphaMax + 0.5);
+
+		gdImageLine(im, 0, y, IMAGE_CARD_WIDTH - 1, y,
+		            gdTrueColorAlpha(0, 0, 0, alpha));
+	}
 }
 
 /*
- * The share card: photo (src, already resampled or not) fitted into the
- * top IMAGE_CARD_PHOTO_H rows on a dark ground, title and second line in
- * a band below.  Returns the card or NULL.
+ * The share card: the photo (src, already resampled or not) cover-cropped
+ * to the whole card, the gradient, then the text (struct image_card_text).
+ * Returns the card or NULL.
  */
 static gdImagePtr
-card_make(gdImagePtr src, const struct plan *p, const struct image_card_text *t)
+card_make(gdImagePtr src, const struct image_card_text *t)
 {
 	gdImagePtr im =
 	    gdImageCreateTrueColor(IMAGE_CARD_WIDTH, IMAGE_CARD_HEIGHT);
-	int x0, y0, white, grey, maxw;
+	const int x = IMAGE_CARD_MARGIN, maxw = IMAGE_CARD_WIDTH - 2 * x;
+	char      buf[512];
+	int       white, grey, cta = -1;
 
 	if (im == NULL)
 		return NULL;
-	gdImageFilledRectangle(im, 0, 0, IMAGE_CARD_WIDTH - 1,
-	                       IMAGE_CARD_PHOTO_H - 1, IMAGE_CARD_BG);
-	gdImageFilledRectangle(im, 0, IMAGE_CARD_PHOTO_H, IMAGE_CARD_WIDTH - 1,
-	                       IMAGE_CARD_HEIGHT - 1, IMAGE_CARD_BAND);
-	x0 = (IMAGE_CARD_WIDTH - (int)p->cw) / 2;
-	y0 = (IMAGE_CARD_PHOTO_H - (int)p->ch) / 2;
-	/* Alpha blending is on: a transparent photo lands on the ground. */
-	gdImageCopyResampled(im, src, x0, y0, 0, 0, (int)p->cw, (int)p->ch,
-	                     gdImageSX(src), gdImageSY(src));
+	card_photo(im, src);
+	card_gradient(im);
+	if (t == NULL)
+		return im;
 	white = gdTrueColor(255, 255, 255);
-	grey = gdTrueColor(214, 236, 222);
-	maxw = IMAGE_CARD_WIDTH - 2 * IMAGE_CARD_MARGIN;
-	if (t != NULL && t->title != NULL)
-		draw_line(im, IMAGE_FONT_BOLD, IMAGE_CARD_TITLE_PT, white,
-		          IMAGE_CARD_MARGIN, IMAGE_CARD_PHOTO_H + 62, maxw,
-		          t->title);
-	if (t != NULL && t->line2 != NULL)
-		draw_line(im, IMAGE_FONT_REGULAR, IMAGE_CARD_LINE2_PT, grey,
-		          IMAGE_CARD_MARGIN, IMAGE_CARD_PHOTO_H + 112, maxw,
-		          t->line2);
+	grey = gdTrueColor(226, 226, 226);
+	draw_label(im, x, IMAGE_CARD_TOP_LABEL, maxw, t->contest);
+	if (t->number != NULL && t->number[0] != '\0') {
+		snprintf(buf, sizeof(buf), "S\xe1\xbb\x91 %s", t->number);
+		draw_label(im, x, IMAGE_CARD_NUM_LABEL, maxw, buf);
+	}
+	/* The title over a soft shadow: legible on a bright photo too. */
+	draw_line(im, IMAGE_FONT_BOLD, IMAGE_CARD_TITLE_PT,
+	          gdTrueColorAlpha(0, 0, 0, 70), x + 2, IMAGE_CARD_TITLE_Y + 2,
+	          maxw, t->title);
+	draw_line(im, IMAGE_FONT_BOLD, IMAGE_CARD_TITLE_PT, white, x,
+	          IMAGE_CARD_TITLE_Y, maxw, t->title);
+	/* The call to action at the right, the author in what is left. */
+	if (t->host != NULL && t->host[0] != '\0') {
+		char line[512];
+
+		snprintf(buf, sizeof(buf),
+		         "B\xc3\xacnh ch\xe1\xbb\x8dn t\xe1\xba\xa1i %s",
+		         t->host);
+		cta = line_fit(IMAGE_FONT_BOLD, IMAGE_CARD_SMALL_PT, maxw, buf,
+		               line);
+		if (cta >= 0) {
+			int cx = IMAGE_CARD_WIDTH - x - cta;
+
+			gdImageStringFT(im, NULL, white,
+			                (char *)(uintptr_t)IMAGE_FONT_BOLD,
+			                IMAGE_CARD_SMALL_PT, 0.0, cx,
+			                IMAGE_CARD_LAST_Y, line);
+			/* The brand's red underlines it. */
+			gdImageFilledRectangle(
+			    im, cx, IMAGE_CARD_LAST_Y + 12, cx + cta - 1,
+			    IMAGE_CARD_LAST_Y + 16, IMAGE_CARD_RED);
+		}
+	}
+	draw_line(im, IMAGE_FONT_REGULAR, IMAGE_CARD_SMALL_PT, grey, x,
+	          IMAGE_CARD_LAST_Y, cta >= 0 ? maxw - cta - 40 : maxw,
+	          t->author);
 	return im;
 }
 
@@ -1576,7 +1710,13 @@ derive_rest(struct derive *d, const struct image_card_text *card,
 	if (!(d->which & IMAGE_DERIV_BIT(IMAGE_DERIV_CARD_JPEG)))
 		return IMAGE_OK;
 	t = now_us();
-	d->card = card_make(d->disp != NULL ? d->disp : d->src, &d->p, card);
+	/* The display image when it covers the card as well as the decoded
+	 * one would (a panorama's display image is too low for it). */
+	d->card = card_make(
+	    (d->disp != NULL && d->p.dw >= d->p.cw && d->p.dh >= d->p.ch)
+	        ? d->disp
+	        : d->src,
+	    card);
 	if (d->card == NULL)
 		return IMAGE_ERR_NOMEM;
 	d->resize_us += now_us() - t;
@@ -1693,7 +1833,7 @@ image_fonts_load(void)
 
 	for (unsigned i = 0; i < 2; i++) {
 		/* Measuring a glyph loads the face into libgd's cache. */
-		if (text_width(card_fonts[i], IMAGE_CARD_LINE2_PT,
+		if (text_width(card_fonts[i], IMAGE_CARD_SMALL_PT,
 		               "\xe1\xba\xa2") >= 0)
 			n++;
 		else

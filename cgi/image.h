@@ -120,13 +120,20 @@ enum image_deriv {
 #define IMAGE_CARD_HEIGHT 630
 
 /*
- * The text of the share card: title (bold, first line) and a second line
- * (the author's unit).  UTF-8; either may be NULL or empty.  Drawn with
- * DejaVu Sans (Debian's fonts-dejavu-core), which covers Vietnamese.
+ * The text of the share card, drawn over the photo (full-bleed, cover-
+ * cropped to 1200x630, a dark gradient at the bottom): the contest's name
+ * in a brand-red label at the top, then at the bottom "Số <number>" in a
+ * red label, the title (bold), the author (unit or name) and the call to
+ * action "Bình chọn tại <host>".  UTF-8; any may be NULL or empty (its
+ * line is left out).  Drawn with DejaVu Sans (Debian's fonts-dejavu-core),
+ * which covers Vietnamese.
  */
 struct image_card_text {
-	const char *title;
-	const char *line2;
+	const char *contest; /* the contest's name */
+	const char *number;  /* the entry's number (decimal text) */
+	const char *title;   /* the entry's title */
+	const char *author;  /* the author's unit, or name */
+	const char *host; /* where to vote: the site's host (NETDEP_SITE_URL) */
 };
 
 /* One encoded derivative; data is NULL when it was not asked for. */

@@ -39,6 +39,7 @@
 #include "resp.h"
 #include "router.h"
 #include "store.h"
+#include "store_s3.h"
 
 #define LISTEN_BACKLOG     1024
 #define STOP_GRACE_SEC     20  /* in-flight requests get this long */
@@ -503,6 +504,11 @@ master_setup(struct master *m, int argc, char **argv)
 	if (store_open(&m->media, m->cfg.media) != 0) {
 		fprintf(stderr, "netdep: cannot use media directory %s: %s\n",
 		        m->cfg.media, strerror(errno));
+		return 1;
+	}
+	/* NETDEP_STORAGE=s3: the areas are objects (store_s3.c). */
+	if (store_s3_attach(&m->media, &m->cfg) != 0) {
+		fprintf(stderr, "netdep: cannot set up the S3 media backend\n");
 		return 1;
 	}
 	if (check_database(&m->cfg) != 0)

@@ -63,6 +63,10 @@ static const struct outcome outcomes[] = {
     {NULL, "storage_full", 507, NULL,
      "Máy chủ đã hết chỗ lưu ảnh nên ảnh của bạn chưa được nhận và không "
      "có gì được lưu; hãy thử lại sau ít phút."},
+    /* the S3 media storage away (issue 18): nothing was written */
+    {NULL, "storage_unavailable", 503, "unavailable",
+     "Máy chủ tạm thời không kết nối được tới kho lưu ảnh nên ảnh của bạn "
+     "chưa được nhận và không có gì được lưu; hãy thử lại sau vài giây."},
     /* uploads (issue 12, finding 8: the disk cannot be filled) */
     {NULL, "upload_quota", 429, NULL,
      "Hôm nay bạn đã tải lên %s ảnh, mức tối đa cho một tài khoản trong "
@@ -74,7 +78,7 @@ static const struct outcome outcomes[] = {
     {NULL, "no_unit", 404, NULL,
      "Không có đơn vị mã %s; hãy chọn đơn vị trong danh sách."},
     {NULL, "no_unmapped", 404, NULL,
-     "Không còn tài khoản hay bài dự thi nào mang tên đơn vị \"%s\" mà "
+     "Không còn tài khoản hay bài dự thi nào mang tên đơn vị “%s” mà "
      "chưa được xếp vào cây đơn vị."},
     {NULL, "outside_unit", 403, NULL,
      "Cuộc thi này chỉ dành cho đoàn viên thuộc %s; hãy chọn đúng đơn "
@@ -122,7 +126,7 @@ static const struct outcome outcomes[] = {
     {"moderation", "guardian_consent_missing", 409, NULL,
      "Tác giả có thể chưa đủ 16 tuổi (Nghị định 13/2023/NĐ-CP): bài chỉ "
      "được duyệt sau khi cha, mẹ hoặc người giám hộ đồng ý trên trang "
-     "\"Ảnh của tôi\" của tác giả."},
+     "“Ảnh của tôi” của tác giả."},
     {NULL, "results_published", 409, NULL,
      "Kết quả đã được công bố: điểm không thể thay đổi nữa."},
     {NULL, "results_not_published", 403, NULL, "Kết quả chưa được công bố."},

@@ -90,6 +90,8 @@ static const struct route routes[] = {
      R_AUTH | R_CSRF | R_ADMIN | R_JSON},
     {METHOD_POST, "/api/v1/contests/*/votes/restore", h_votes_restore,
      R_AUTH | R_CSRF | R_ADMIN | R_JSON},
+    /* the voter's state on the voting pages (issue 17) */
+    {METHOD_GET, "/api/v1/contests/*/me/votes", h_voter_state, R_AUTH},
     /* prize tracks and weekly snapshots (issue 16) */
     {METHOD_GET, "/api/v1/contests/*/tracks", h_tracks_get, 0},
     {METHOD_PUT, "/api/v1/contests/*/tracks", h_tracks_put,

@@ -23,6 +23,7 @@
 #include "db_tracks.h"
 #include "db_unit.h"
 #include "db_vote.h"
+#include "db_voter.h"
 
 const struct stmt_set *const stmt_sets[] = {
     &db_sys_set,     /* db.c: health and durability */
@@ -41,5 +42,6 @@ const struct stmt_set *const stmt_sets[] = {
     &db_ledger_set,  /* vote ledger, review, appeals (issue 16) */
     &db_consent_set, /* consent, minors, data rights (issue 16) */
     &db_cert_set,    /* certificates (issue 16) */
+    &db_voter_set,   /* the voter's state on the voting pages (issue 17) */
     NULL,
 };

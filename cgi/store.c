@@ -36,8 +36,27 @@ static const char *const store_suffixes[STORE_DERIV__MAX] = {
     "_card.jpg",   /* STORE_CARD_JPG */
 };
 
+static int local_list(void *ctx, const char *prefix, const char *after,
+                      struct store_keys *page);
+
 static const char *const store_orig_default[] = {".jpg",  ".png",  ".webp",
                                                  ".heic", ".avif", NULL};
+
+/* The same operations on a remote backend (struct store's remote). */
+static int remote_write(const struct store_backend *be, enum store_area area,
+                        const char *token, const char *suffix, const void *data,
+                        size_t len);
+static int remote_exists(const struct store_backend *be, enum store_area area,
+                         const char *token, const char *suffix);
+static int remote_read(const struct store_backend *be, enum store_area area,
+                       const char *token, const char *suffix, size_t max,
+                       unsigned char **data, size_t *len);
+static int remote_publish(const struct store_backend *be, const char *token);
+static int remote_del(const struct store_backend *be, enum store_area area,
+                      const char *token, const char *suffix);
+static int remote_unpublish(const struct store_backend *be, const char *token);
+static int remote_remove_all(const struct store_backend *be, const char *token,
+                             const char *const *orig_suffixes);
 
 const char *
 store_deriv_suffix(enum store_deriv d)
@@ -255,6 +274,7 @@ store_open(struct store *st, const char *root)
 	int i, fd;
 
 	st->root_fd = st->tmp_fd = -1;
+	st->remote = NULL;
 	for (i = 0; i < STORE_AREA__MAX; i++)
 		st->area_fd[i] = -1;
 	if (mkdir_ok(AT_FDCWD, root) < 0)
@@ -340,9 +360,49 @@ write_all(int fd, const void *data, size_t len)
 	return 0;
 }
 
+/* Copies src_fd from its start into fd. */
+static int
+copy_fd(int fd, int src_fd)
+{
+	char    buf[65536];
+	ssize_t n;
+	off_t   off = 0;
+
+	for (;;) {
+		n = pread(src_fd, buf, sizeof(buf), off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			return 0;
+		if (write_all(fd, buf, (size_t)n) < 0)
+			return -1;
+		off += n;
+	}
+}
+
+static int place(const struct store *st, enum store_area area,
+                 const char *token, const char *suffix, const void *data,
+                 size_t len, int src_fd);
+
 int
 store_write(const struct store *st, enum store_area area, const char *token,
             const char *suffix, const void *data, size_t len)
+{
+	if (st->remote != NULL)
+		return remote_write(st->remote, area, token, suffix, data, len);
+	return place(st, area, token, suffix, data, len, -1);
+}
+
+/*
+ * The one atomic write: a temp file in tmp/ (the same filesystem as the
+ * areas, so the rename is atomic) with data[len], or a copy of src_fd when
+ * it is >= 0; fsync; rename into place; fsync of the directory.
+ */
+static int
+place(const struct store *st, enum store_area area, const char *token,
+      const char *suffix, const void *data, size_t len, int src_fd)
 {
 	char tmpname[STORE_PATH_MAX], final[STORE_PATH_MAX], rnd[9];
 	int  fd = -1, dfd = -1, save, n;
@@ -368,7 +428,9 @@ store_write(const struct store *st, enum store_area area, const char *token,
 	            STORE_FILE_MODE);
 	if (fd < 0)
 		return -1;
-	if (write_all(fd, data, len) < 0 || fsync(fd) < 0)
+	if ((src_fd >= 0 ? copy_fd(fd, src_fd) : write_all(fd, data, len)) <
+	        0 ||
+	    fsync(fd) < 0)
 		goto fail;
 	if (close(fd) < 0) {
 		fd = -1;
@@ -405,6 +467,8 @@ store_exists(const struct store *st, enum store_area area, const char *token,
 {
 	char        rel[STORE_PATH_MAX];
 	struct stat sb;
+	if (st->remote != NULL)
+		return remote_exists(st->remote, area, token, suffix);
 
 	if ((unsigned)area >= STORE_AREA__MAX ||
 	    rel_name(token, suffix, rel, sizeof(rel)) < 0) {
@@ -425,6 +489,9 @@ store_read(const struct store *st, enum store_area area, const char *token,
 	unsigned char *b = NULL;
 	size_t         got = 0;
 	int            fd, save;
+	if (st->remote != NULL)
+		return remote_read(st->remote, area, token, suffix, max, data,
+		                   len);
 
 	*data = NULL;
 	*len = 0;
@@ -502,6 +569,8 @@ store_publish(const struct store *st, const char *token)
 	int  priv = st->area_fd[STORE_PRIV], pub = st->area_fd[STORE_PUB];
 	char rel[STORE_PATH_MAX], tmp[STORE_PATH_MAX + 8];
 	int  i, dfd;
+	if (st->remote != NULL)
+		return remote_publish(st->remote, token);
 
 	if (!store_token_valid(token)) {
 		errno = EINVAL;
@@ -547,6 +616,8 @@ store_unpublish(const struct store *st, const char *token)
 {
 	char rel[STORE_PATH_MAX];
 	int  i, rc = 0, err = 0;
+	if (st->remote != NULL)
+		return remote_unpublish(st->remote, token);
 
 	if (!store_token_valid(token)) {
 		errno = EINVAL;
@@ -574,6 +645,8 @@ store_remove(const struct store *st, enum store_area area, const char *token,
              const char *suffix)
 {
 	char rel[STORE_PATH_MAX];
+	if (st->remote != NULL)
+		return remote_del(st->remote, area, token, suffix);
 
 	if (area < 0 || area >= STORE_AREA__MAX ||
 	    rel_name(token, suffix, rel, sizeof(rel)) < 0)
@@ -587,6 +660,8 @@ store_remove_all(const struct store *st, const char *token,
 {
 	char rel[STORE_PATH_MAX];
 	int  i, rc = 0, err = 0;
+	if (st->remote != NULL)
+		return remote_remove_all(st->remote, token, orig_suffixes);
 
 	if (!store_token_valid(token)) {
 		errno = EINVAL;
@@ -672,83 +747,424 @@ sweep_opendir(int dir_fd, const char *name, int *fd_out)
 	return d;
 }
 
-/* Sweeps the files of one fan-out directory ab/cd (its descriptor dfd). */
-static int
-sweep_leaf(int dfd, DIR *d, const struct store_sweep *sw,
-           struct store_sweep_stats *out)
-{
-	struct dirent *de;
-	struct stat    sb;
-	char           token[STORE_TOKEN_LEN + 1];
-	time_t         now = time(NULL);
-	int            known;
-
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.' ||
-		    fstatat(dfd, de->d_name, &sb, AT_SYMLINK_NOFOLLOW) < 0 ||
-		    !S_ISREG(sb.st_mode))
-			continue;
-		out->files++;
-		/* A name that is no token of ours is not ours to remove. */
-		if (strlen(de->d_name) < STORE_TOKEN_LEN)
-			continue;
-		memcpy(token, de->d_name, STORE_TOKEN_LEN);
-		token[STORE_TOKEN_LEN] = '\0';
-		if (!store_token_valid(token) ||
-		    now - sb.st_mtime < sw->min_age)
-			continue;
-		if ((known = sw->known(sw->ctx, token)) < 0)
-			return -1;
-		if (known)
-			continue;
-		out->orphans++;
-		out->bytes += (unsigned long long)sb.st_size;
-		if (sw->report != NULL)
-			sw->report(sw->ctx, token, de->d_name);
-		if (!sw->dry_run && unlinkat(dfd, de->d_name, 0) == 0)
-			out->removed++;
-	}
-	return 0;
-}
-
-/* Walks dir_fd's two fan-out levels (ab/cd/), sweeping each leaf. */
-static int
-sweep_tree(int dir_fd, int depth, const struct store_sweep *sw,
-           struct store_sweep_stats *out)
-{
-	struct dirent *de;
-	DIR           *d;
-	int            fd, rc = 0;
-
-	if ((fd = fcntl(dir_fd, F_DUPFD_CLOEXEC, 0)) < 0 ||
-	    (d = fdopendir(fd)) == NULL) {
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	rewinddir(d);
-	while (rc == 0 && (de = readdir(d)) != NULL) {
-		DIR *sub;
-		int  sfd;
-
-		if (de->d_name[0] == '.' || strlen(de->d_name) != 2 ||
-		    (sub = sweep_opendir(fd, de->d_name, &sfd)) == NULL)
-			continue;
-		rc = depth == 0 ? sweep_tree(sfd, 1, sw, out)
-		                : sweep_leaf(sfd, sub, sw, out);
-		closedir(sub);
-	}
-	closedir(d);
-	return rc;
-}
-
 int
 store_sweep_orphans(const struct store *st, const struct store_sweep *sw,
                     struct store_sweep_stats *out)
 {
+	struct store_backend be;
+	struct store         local = *st; /* the descriptors, not owned */
+
+	if (st->remote != NULL)
+		return store_sweep_backend(st->remote, sw, out);
+	store_backend_local(&be, &local);
+	return store_sweep_backend(&be, sw, out);
+}
+
+int
+store_sweep_backend(const struct store_backend *be,
+                    const struct store_sweep *sw, struct store_sweep_stats *out)
+{
+	struct store_keys *pg;
+	char               after[STORE_PATH_MAX] = "";
+	char            token[STORE_TOKEN_LEN + 1], sfx[STORE_SUFFIX_MAX + 1];
+	enum store_area area;
+	time_t          now = time(NULL);
+	size_t          k;
+	int             known, rc = 0;
+
 	memset(out, 0, sizeof(*out));
-	for (int a = 0; a < STORE_AREA__MAX; a++)
-		if (sweep_tree(st->area_fd[a], 0, sw, out) != 0)
-			return -1;
+	if ((pg = malloc(sizeof(*pg))) == NULL)
+		return -1;
+	do {
+		if (be->list(be->ctx, "", after, pg) < 0) {
+			rc = -1;
+			break;
+		}
+		for (k = 0; k < pg->n && rc == 0; k++) {
+			out->files++;
+			/* list gives media keys only; others are not ours. */
+			if (store_key_parse(pg->key[k], &area, token, sfx) <
+			        0 ||
+			    pg->mtime[k] < 0 ||
+			    now - pg->mtime[k] < sw->min_age)
+				continue;
+			if ((known = sw->known(sw->ctx, token)) < 0) {
+				rc = -1;
+				break;
+			}
+			if (known)
+				continue;
+			out->orphans++;
+			out->bytes +=
+			    (unsigned long long)(pg->size[k] > 0 ? pg->size[k]
+			                                         : 0);
+			if (sw->report != NULL)
+				sw->report(sw->ctx, token,
+				           strrchr(pg->key[k], '/') + 1);
+			if (!sw->dry_run && be->del(be->ctx, pg->key[k]) == 0)
+				out->removed++;
+		}
+		if (pg->n > 0)
+			snprintf(after, sizeof(after), "%s",
+			         pg->key[pg->n - 1]);
+	} while (rc == 0 && pg->truncated);
+	free(pg);
+	return rc;
+}
+
+int
+store_key_parse(const char *key, enum store_area *area,
+                char token[STORE_TOKEN_LEN + 1], char *suffix)
+{
+	char        again[STORE_PATH_MAX];
+	const char *slash, *name;
+	size_t      alen;
+	int         a;
+
+	if (key == NULL || (slash = strchr(key, '/')) == NULL)
+		goto bad;
+	alen = (size_t)(slash - key);
+	for (a = 0; a < STORE_AREA__MAX; a++)
+		if (strlen(store_areas[a]) == alen &&
+		    memcmp(store_areas[a], key, alen) == 0)
+			break;
+	if (a == STORE_AREA__MAX || strlen(slash + 1) < 6 + STORE_TOKEN_LEN)
+		goto bad;
+	name = slash + 7; /* past "ab/cd/" */
+	memcpy(token, name, STORE_TOKEN_LEN);
+	token[STORE_TOKEN_LEN] = '\0';
+	if (strlen(name + STORE_TOKEN_LEN) > STORE_SUFFIX_MAX)
+		goto bad;
+	memcpy(suffix, name + STORE_TOKEN_LEN,
+	       strlen(name + STORE_TOKEN_LEN) + 1);
+	/* Only what store_path builds back byte for byte is a key. */
+	if (store_path((enum store_area)a, token, suffix, again,
+	               sizeof(again)) < 0 ||
+	    strcmp(again, key) != 0)
+		goto bad;
+	*area = (enum store_area)a;
 	return 0;
+bad:
+	errno = EINVAL;
+	return -1;
+}
+
+static int
+local_put_file(void *ctx, const char *key, int src_fd)
+{
+	char token[STORE_TOKEN_LEN + 1], suffix[STORE_SUFFIX_MAX + 1];
+	enum store_area area;
+
+	if (store_key_parse(key, &area, token, suffix) < 0)
+		return -1;
+	if (src_fd < 0) {
+		errno = EBADF;
+		return -1;
+	}
+	return place(ctx, area, token, suffix, NULL, 0, src_fd);
+}
+
+static int
+local_del(void *ctx, const char *key)
+{
+	const struct store *st = ctx;
+	char token[STORE_TOKEN_LEN + 1], suffix[STORE_SUFFIX_MAX + 1];
+	enum store_area area;
+
+	if (store_key_parse(key, &area, token, suffix) < 0)
+		return -1;
+	if (unlink_rel(st->area_fd[area], strchr(key, '/') + 1) < 0)
+		return -1;
+	return sync_fan(st->area_fd[area], token);
+}
+
+static int
+local_exists(void *ctx, const char *key)
+{
+	char token[STORE_TOKEN_LEN + 1], suffix[STORE_SUFFIX_MAX + 1];
+	enum store_area area;
+
+	if (store_key_parse(key, &area, token, suffix) < 0)
+		return -1;
+	return store_exists(ctx, area, token, suffix);
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The names in directory name under dir_fd (no dot names), sorted
+ * bytewise, as a malloc'd array of malloc'd strings; *n set.  A missing
+ * directory is an empty list. */
+static char **
+sorted_names(int dir_fd, const char *name, size_t *n)
+{
+	struct dirent *de;
+	DIR           *d;
+	char         **v = NULL, **nv;
+	size_t         cap = 0;
+	int            fd;
+
+	*n = 0;
+	if ((d = sweep_opendir(dir_fd, name, &fd)) == NULL)
+		return NULL;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 16;
+			if ((nv = realloc(v, cap * sizeof(*v))) == NULL)
+				break;
+			v = nv;
+		}
+		if ((v[*n] = strdup(de->d_name)) == NULL)
+			break;
+		(*n)++;
+	}
+	closedir(d);
+	if (*n > 0)
+		qsort(v, *n, sizeof(*v), name_cmp);
+	return v;
+}
+
+static void
+free_names(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* Adds key to page when it matches; returns 1 once the page is full and
+ * one more key matched (so the walk can stop). */
+static int
+list_add(struct store_keys *page, int area_fd, const char *key,
+         const char *prefix, const char *after)
+{
+	struct stat sb;
+
+	char token[STORE_TOKEN_LEN + 1], suffix[STORE_SUFFIX_MAX + 1];
+	enum store_area area;
+
+	/* Stray names (a publish's ".pub" temp link) are no objects. */
+	if (strncmp(key, prefix, strlen(prefix)) != 0 ||
+	    strcmp(key, after) <= 0 ||
+	    store_key_parse(key, &area, token, suffix) < 0)
+		return 0;
+	if (page->n == STORE_KEYS_PAGE) {
+		page->truncated = 1;
+		return 1;
+	}
+	if (fstatat(area_fd, strchr(key, '/') + 1, &sb, AT_SYMLINK_NOFOLLOW) <
+	        0 ||
+	    !S_ISREG(sb.st_mode))
+		return 0; /* gone meanwhile, or no file */
+	page->size[page->n] = (long long)sb.st_size;
+	page->mtime[page->n] = (long long)sb.st_mtime;
+	snprintf(page->key[page->n++], STORE_PATH_MAX, "%s", key);
+	return 0;
+}
+
+/*
+ * One page of an area's keys, walking ab/ then cd/ then the files in
+ * bytewise order, which is the order of the keys themselves.
+ */
+static int
+local_list(void *ctx, const char *prefix, const char *after,
+           struct store_keys *page)
+{
+	const struct store *st = ctx;
+	char                key[STORE_PATH_MAX], dir[8];
+	char              **l1, **l2, **l3;
+	size_t              n1, n2, n3, i, j, k;
+	int                 a, full = 0;
+
+	page->n = 0;
+	page->truncated = 0;
+	if (prefix == NULL || after == NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	for (a = 0; a < STORE_AREA__MAX && !full; a++) {
+		size_t alen = strlen(store_areas[a]);
+
+		/* Areas whose keys cannot start with prefix are skipped. */
+		if (strncmp(prefix, store_areas[a],
+		            strlen(prefix) < alen ? strlen(prefix) : alen) != 0)
+			continue;
+		l1 = sorted_names(st->area_fd[a], ".", &n1);
+		for (i = 0; i < n1 && !full; i++) {
+			if (strlen(l1[i]) != 2)
+				continue;
+			l2 = sorted_names(st->area_fd[a], l1[i], &n2);
+			for (j = 0; j < n2 && !full; j++) {
+				if (strlen(l2[j]) != 2)
+					continue;
+				snprintf(dir, sizeof(dir), "%s/%s", l1[i],
+				         l2[j]);
+				l3 = sorted_names(st->area_fd[a], dir, &n3);
+				for (k = 0; k < n3 && !full; k++) {
+					int w = snprintf(
+					    key, sizeof(key), "%s/%s/%s",
+					    store_areas[a], dir, l3[k]);
+					if (w > 0 && (size_t)w < sizeof(key))
+						full = list_add(
+						    page, st->area_fd[a], key,
+						    prefix, after);
+				}
+				free_names(l3, n3);
+			}
+			free_names(l2, n2);
+		}
+		free_names(l1, n1);
+	}
+	return 0;
+}
+
+void
+store_backend_local(struct store_backend *be, struct store *st)
+{
+	be->name = "local";
+	be->ctx = st;
+	be->put_file = local_put_file;
+	be->del = local_del;
+	be->exists = local_exists;
+	be->list = local_list;
+}
+
+/* --- a remote backend (issue 18) ---------------------------------------- */
+
+static int
+remote_write(const struct store_backend *be, enum store_area area,
+             const char *token, const char *suffix, const void *data,
+             size_t len)
+{
+	char key[STORE_PATH_MAX];
+
+	if (store_path(area, token, suffix, key, sizeof(key)) < 0)
+		return -1;
+	return be->put(be->ctx, key, data, len);
+}
+
+static int
+remote_exists(const struct store_backend *be, enum store_area area,
+              const char *token, const char *suffix)
+{
+	char key[STORE_PATH_MAX];
+
+	if (store_path(area, token, suffix, key, sizeof(key)) < 0)
+		return -1;
+	return be->exists(be->ctx, key);
+}
+
+static int
+remote_read(const struct store_backend *be, enum store_area area,
+            const char *token, const char *suffix, size_t max,
+            unsigned char **data, size_t *len)
+{
+	char key[STORE_PATH_MAX];
+
+	*data = NULL;
+	*len = 0;
+	if (store_path(area, token, suffix, key, sizeof(key)) < 0)
+		return -1;
+	return be->get(be->ctx, key, max, data, len);
+}
+
+static int
+remote_del(const struct store_backend *be, enum store_area area,
+           const char *token, const char *suffix)
+{
+	char key[STORE_PATH_MAX];
+
+	if (store_path(area, token, suffix, key, sizeof(key)) < 0)
+		return -1;
+	return be->del(be->ctx, key);
+}
+
+/* Copies each priv/ derivative that exists to pub/ (a copy, not a link:
+ * objects have none); idempotent, as store_publish. */
+static int
+remote_publish(const struct store_backend *be, const char *token)
+{
+	char from[STORE_PATH_MAX], to[STORE_PATH_MAX];
+
+	for (int i = 0; i < STORE_DERIV__MAX; i++) {
+		if (store_path(STORE_PRIV, token, store_suffixes[i], from,
+		               sizeof(from)) < 0 ||
+		    store_path(STORE_PUB, token, store_suffixes[i], to,
+		               sizeof(to)) < 0)
+			return -1;
+		if (be->copy(be->ctx, from, to) < 0 && errno != ENOENT)
+			return -1; /* ENOENT: that derivative was not made */
+	}
+	return 0;
+}
+
+/* Deletes each key of token in area whose suffix is in sfx (NULL ends);
+ * tries them all.  0, or -1 with errno of the first failure. */
+static int
+remote_del_list(const struct store_backend *be, enum store_area area,
+                const char *token, const char *const *sfx, size_t n)
+{
+	int rc = 0, err = 0;
+
+	for (size_t i = 0; i < n && sfx[i] != NULL; i++)
+		if (remote_del(be, area, token, sfx[i]) < 0 && rc == 0) {
+			err = errno;
+			rc = -1;
+			if (err == EAGAIN)
+				break; /* the service is away: the sweep will */
+		}
+	if (rc < 0)
+		errno = err;
+	return rc;
+}
+
+static int
+remote_unpublish(const struct store_backend *be, const char *token)
+{
+	if (!store_token_valid(token)) {
+		errno = EINVAL;
+		return -1;
+	}
+	return remote_del_list(be, STORE_PUB, token, store_suffixes,
+	                       STORE_DERIV__MAX);
+}
+
+static int
+remote_remove_all(const struct store_backend *be, const char *token,
+                  const char *const *orig_suffixes)
+{
+	int rc, err;
+
+	if (!store_token_valid(token)) {
+		errno = EINVAL;
+		return -1;
+	}
+	/* Public copies first, so nothing stays reachable on a failure. */
+	rc = remote_unpublish(be, token);
+	err = errno;
+	if (rc < 0 && err == EAGAIN)
+		return -1; /* away: no point waiting on every other key */
+	if (remote_del_list(be, STORE_PRIV, token, store_suffixes,
+	                    STORE_DERIV__MAX) < 0 &&
+	    rc == 0) {
+		rc = -1;
+		err = errno;
+	}
+	if ((rc == 0 || err != EAGAIN) &&
+	    remote_del_list(be, STORE_ORIG, token,
+	                    orig_suffixes != NULL ? orig_suffixes
+	                                          : store_orig_default,
+	                    (size_t)-1) < 0 &&
+	    rc == 0) {
+		rc = -1;
+		err = errno;
+	}
+	if (rc < 0)
+		errno = err;
+	return rc;
 }

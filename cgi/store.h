@@ -30,11 +30,17 @@ enum store_deriv {
 	STORE_DERIV__MAX
 };
 
+struct store_backend;
+
 /* An open media root.  Owned by the worker; read-only after store_open. */
 struct store {
 	int root_fd;                  /* O_DIRECTORY of the root */
 	int area_fd[STORE_AREA__MAX]; /* orig/, priv/, pub/ */
 	int tmp_fd;                   /* tmp/ */
+	/* NULL: the files are the areas under the root.  Else (issue 18:
+	 * store_s3_attach) every write, read, exists, publish, remove and
+	 * sweep of the areas goes to this backend; tmp/ stays local. */
+	const struct store_backend *remote;
 };
 
 /*
@@ -186,5 +192,72 @@ struct store_sweep_stats {
  */
 int store_sweep_orphans(const struct store *st, const struct store_sweep *sw,
                         struct store_sweep_stats *out);
+
+/*
+ * The object interface every media backend offers (issue 18).  An object
+ * is named by a key "<area>/ab/cd/<token><suffix>" (store_path's form).
+ * put_file stores the whole content of the local file src_fd (read from
+ * offset 0) atomically: a reader sees the old object, the new one or
+ * none, never part of one.  del removes (a missing object is success),
+ * exists answers 1, 0 or -1, list fills one page of keys that start with
+ * prefix and sort (bytewise) after `after` ("" for the first page).  All
+ * return 0 or -1 with errno set unless said otherwise.
+ */
+#define STORE_KEYS_PAGE 64
+
+struct store_keys {
+	char      key[STORE_KEYS_PAGE][STORE_PATH_MAX];
+	long long size[STORE_KEYS_PAGE];  /* bytes, -1 unknown */
+	long long mtime[STORE_KEYS_PAGE]; /* epoch seconds, -1 unknown */
+	size_t    n;
+	int       truncated; /* 1: ask again with after = key[n - 1] */
+};
+
+struct store_backend {
+	const char *name; /* "local", "s3" */
+	void       *ctx;
+	int (*put_file)(void *ctx, const char *key, int src_fd);
+	int (*del)(void *ctx, const char *key);
+	int (*exists)(void *ctx, const char *key);
+	int (*list)(void *ctx, const char *prefix, const char *after,
+	            struct store_keys *page);
+	/* Needed by a remote backend (struct store's remote), NULL for the
+	 * local one: put len bytes atomically; get the whole object into a
+	 * malloc'd buffer (EFBIG past max bytes, ENOENT when missing); copy
+	 * object from to object to (ENOENT when from is missing).  Errors
+	 * set errno; EAGAIN means the service is unreachable or failing
+	 * (a 5xx): try again later. */
+	int (*put)(void *ctx, const char *key, const void *data, size_t len);
+	int (*get)(void *ctx, const char *key, size_t max, unsigned char **data,
+	           size_t *len);
+	int (*copy)(void *ctx, const char *from, const char *to);
+};
+
+/*
+ * Splits key into its area, token and suffix (suffix: at least
+ * STORE_SUFFIX_MAX + 1 bytes).  Returns 0, or -1 with errno EINVAL when key
+ * is not exactly a name store_path() would build.
+ */
+int store_key_parse(const char *key, enum store_area *area,
+                    char token[STORE_TOKEN_LEN + 1], char *suffix);
+
+/*
+ * Fills be with the local filesystem backend over the open store st (the
+ * default).  Its put_file writes a temp file in the root's tmp/, fsyncs
+ * it, renames it into place and fsyncs the directory: on NFS that needs
+ * the whole root on one export (rename is atomic only within one), close-
+ * to-open consistency and no "async" export option, or fsync lies.
+ */
+void store_backend_local(struct store_backend *be, struct store *st);
+
+/*
+ * store_sweep_orphans over any backend: pages through be's keys, removing
+ * (be->del) those whose token sw->known does not know and that are older
+ * than sw->min_age; keys whose age is unknown are kept.  Returns 0 with
+ * the counts in *out, or -1 (a listing or known failed).
+ */
+int store_sweep_backend(const struct store_backend *be,
+                        const struct store_sweep   *sw,
+                        struct store_sweep_stats   *out);
 
 #endif

@@ -23,7 +23,9 @@ base=(
 	libimage-exiftool-perl libjpeg-turbo-progs
 	chromium chromium-driver python3-selenium
 	libqrencode-dev libhpdf-dev zlib1g-dev zbar-tools poppler-utils
+	libfreetype-dev
 	default-jre-headless nodejs
+	libcurl4-openssl-dev
 )
 valgrind=(valgrind)
 bench=(wrk libvips-tools imagemagick graphicsmagick libjpeg-turbo-progs time

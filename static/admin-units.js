@@ -8,7 +8,7 @@
     done: 'Đã nhập: {c} đơn vị mới, {u} cập nhật, {s} không đổi.',
     bad: 'Tệp có {n} dòng lỗi; không có thay đổi nào được lưu:',
     line: 'Dòng {n}: {m}',
-    mapped: 'Đã xếp "{name}" vào {code}: {a} tài khoản, {e} ảnh dự thi.',
+    mapped: 'Đã xếp “{name}” vào {code}: {a} tài khoản, {e} ảnh dự thi.',
     pick: 'Hãy chọn tên và đơn vị.',
     admins: 'Trang này dành cho quản trị viên.'
   };

@@ -14,6 +14,8 @@
     found: 'Tìm thấy {n} ảnh.',
     foundMore: 'Hơn {n} ảnh; gõ thêm để thu hẹp.',
     foundNone: 'Không tìm thấy ảnh nào.',
+    chip: 'Bỏ lọc: {v}',
+    chipQ: 'Tìm: “{q}”',
     login: 'Đăng nhập',
     network: 'Không kết nối được máy chủ. Kiểm tra mạng rồi thử lại.',
     notReady: 'Chức năng này chưa có trên máy chủ. Vui lòng quay lại sau.',
@@ -61,7 +63,7 @@
       already_withdrawn: 'Ảnh này đã được rút.',
       conflict: 'Dữ liệu đã thay đổi. Hãy tải lại trang.',
       idempotency_conflict: 'Yêu cầu bị trùng. Hãy tải lại trang.',
-      unknown_unit: 'Không có đơn vị này. Hãy chọn đơn vị trong danh sách, hoặc chọn "Đơn vị của tôi không có trong danh sách" rồi gõ tên.',
+      unknown_unit: 'Không có đơn vị này. Hãy chọn đơn vị trong danh sách, hoặc chọn “Đơn vị của tôi không có trong danh sách” rồi gõ tên.',
       outside_unit: 'Cuộc thi này chỉ dành cho đoàn viên thuộc đơn vị tổ chức.',
       no_unit: 'Không tìm thấy đơn vị này.'
     },
@@ -86,11 +88,18 @@
   const API = '/api/v1';
   const USER_KEY = 'netdep.user';
   const TZ = 'Asia/Ho_Chi_Minh';
-  const numFmt = new Intl.NumberFormat('vi-VN');
-  const dateFmt = new Intl.DateTimeFormat('en-GB', {
-    timeZone: TZ, day: '2-digit', month: '2-digit', year: 'numeric',
-    hour: '2-digit', minute: '2-digit', hourCycle: 'h23'
-  });
+  // Made on first use: building them loads locale and time-zone data, a
+  // cost every page paid at start even when it showed no number or date.
+  let numFmt = null, dateFmt = null;
+  function numFormat() {
+    return numFmt || (numFmt = new Intl.NumberFormat('vi-VN'));
+  }
+  function dateFormat() {
+    return dateFmt || (dateFmt = new Intl.DateTimeFormat('en-GB', {
+      timeZone: TZ, day: '2-digit', month: '2-digit', year: 'numeric',
+      hour: '2-digit', minute: '2-digit', hourCycle: 'h23'
+    }));
+  }
 
   function fill(s, vars) {
     return s.replace(/\{(\w+)\}/g, (m, k) => (vars && k in vars ? String(vars[k]) : m));
@@ -112,7 +121,7 @@
     return e;
   }
 
-  function num(n) { return numFmt.format(Number(n) || 0); }
+  function num(n) { return numFormat().format(Number(n) || 0); }
 
   // dd/mm/yyyy HH:MM in Vietnam time; dateOnly leaves the hour out.
   function date(s, dateOnly) {
@@ -120,7 +129,7 @@
     const d = new Date(s);
     if (isNaN(d)) return '';
     const p = {};
-    for (const part of dateFmt.formatToParts(d)) p[part.type] = part.value;
+    for (const part of dateFormat().formatToParts(d)) p[part.type] = part.value;
     const day = p.day + '/' + p.month + '/' + p.year;
     return dateOnly ? day : p.hour + ':' + p.minute + ' ' + day;
   }
@@ -262,18 +271,27 @@
   function param(name) { return new URLSearchParams(location.search).get(name); }
 
   // The contest the page is about: ?contest=, the page's data-contest, or
-  // the newest contest.
-  let contestPromise = null;
+  // the newest contest.  contestSlug() answers as soon as the slug is
+  // known, so a page can ask for its entries while the contest's details
+  // are still coming (one round trip less before the first photo).
+  let slugPromise = null, contestPromise = null;
+  function contestSlug() {
+    if (slugPromise) return slugPromise;
+    slugPromise = (async () => {
+      const slug = param('contest') || document.body.dataset.contest;
+      if (slug) return slug;
+      const list = await api('GET', '/contests');
+      if (!list.contests || list.contests.length === 0) return null;
+      const live = list.contests.find((c) => c.phase !== 'closed' && c.phase !== 'results');
+      return (live || list.contests[0]).slug;
+    })();
+    return slugPromise;
+  }
   function contest() {
     if (contestPromise) return contestPromise;
     contestPromise = (async () => {
-      let slug = param('contest') || document.body.dataset.contest;
-      if (!slug) {
-        const list = await api('GET', '/contests');
-        if (!list.contests || list.contests.length === 0) return null;
-        const live = list.contests.find((c) => c.phase !== 'closed' && c.phase !== 'results');
-        slug = (live || list.contests[0]).slug;
-      }
+      const slug = await contestSlug();
+      if (!slug) return null;
       return (await api('GET', '/contests/' + encodeURIComponent(slug))).contest;
     })();
     return contestPromise;
@@ -290,14 +308,18 @@
     }
   }
 
+  // kind 'display': the 1600 px image; 'first': a thumbnail in the first
+  // row, the page's largest paint, fetched at once and first; else a
+  // thumbnail fetched when it nears the screen.
   function picture(media, alt, kind) {
-    const big = kind === 'display';
+    const big = kind === 'display', first = kind === 'first';
     const pic = document.createElement('picture');
     const webp = media && (big ? media.display_webp : media.thumb_webp);
     const jpeg = media && (big ? media.display_jpeg : media.thumb_jpeg);
     if (webp) pic.appendChild(el('source', { type: 'image/webp', srcset: webp }));
     const img = el('img', {
-      alt: alt, loading: big ? null : 'lazy', decoding: 'async',
+      alt: alt, loading: big || first ? null : 'lazy', decoding: 'async',
+      fetchpriority: first ? 'high' : null,
       width: media && (big ? media.width : media.thumb_width),
       height: media && (big ? media.height : media.thumb_height)
     });
@@ -315,11 +337,12 @@
       ' · ' + num(n) + ' đang xác minh');
   }
 
-  // An entry's card for grids (gallery, home).
-  function card(e, words) {
+  // An entry's card for grids (gallery, home); i is its place in the
+  // grid (the first two, a phone's first row, are fetched first).
+  function card(e, words, i) {
     const li = el('li', { class: 'card' });
     const a = el('a', { href: '/e/' + encodeURIComponent(e.id) });
-    a.appendChild(picture(e.media, e.title));
+    a.appendChild(picture(e.media, e.title, i < 2 ? 'first' : null));
     const body = el('div', { class: 'body' });
     if (e.number) body.appendChild(el('p', { class: 'num' }, T.number + e.number));
     body.appendChild(el('p', { class: 'title' }, e.title));
@@ -336,7 +359,8 @@
 
   // form#search (issue 15): results 250 ms after the last key, Enter at once,
   // the count in a live region; an older request is cancelled.
-  function searchBox(slug, words) {
+  // The query stays in the URL (?q=), so onQuery can show it as a chip.
+  function searchBox(slug, words, onQuery) {
     const input = $('q'), status = $('search-status'), out = $('search-results');
     if (!input) return;
     let timer = null, ctl = null;
@@ -344,6 +368,12 @@
       const text = input.value.trim();
       if (ctl) ctl.abort();
       ctl = null;
+      if (text !== (param('q') || '')) {
+        const u = new URLSearchParams(location.search);
+        if (text) u.set('q', text); else u.delete('q');
+        history.replaceState(history.state, '', location.pathname + (u.toString() ? '?' + u : ''));
+        if (onQuery) onQuery();
+      }
       if (!text) { out.replaceChildren(); status.textContent = ''; return; }
       const mine = ctl = new AbortController();
       status.textContent = T.searching;
@@ -364,6 +394,27 @@
     $('search').addEventListener('submit', (ev) => { ev.preventDefault(); clearTimeout(timer); run(); });
     input.value = param('q') || '';
     if (input.value) run();
+  }
+
+  // The active filters as chips (issue 17): on is [[param, label]] of
+  // this page's URL; each chip links to the page without that filter.
+  function chips(ul, on) {
+    ul.replaceChildren(...on.filter((f) => f[1]).map(([k, v]) => {
+      const u = new URLSearchParams(location.search);
+      for (const d of [k, 'cursor', 'page']) u.delete(d);
+      const a = el('a', { class: 'chip', href: location.pathname + (u.toString() ? '?' + u : ''), 'aria-label': fill(T.chip, { v: v }) });
+      a.append(v, el('span', { 'aria-hidden': 'true' }, '×'));
+      const li = el('li');
+      li.appendChild(a);
+      return li;
+    }));
+  }
+
+  // Chips for ?category= (by its name), ?unit= and ?q= of contest c.
+  function filterChips(ul, c) {
+    const cat = (c.categories || []).find((k) => String(k.id) === param('category'));
+    chips(ul, [['category', cat && cat.name], ['unit', param('unit')],
+      ['q', param('q') && fill(T.chipQ, { q: param('q') })]]);
   }
 
   function showError(target, err) {
@@ -389,8 +440,9 @@
     T: T, $: $, el: el, num: num, date: date, fill: fill, api: api, ApiError: ApiError,
     errorFrom: errorFrom, message: message, missing: missing, session: session,
     loadSession: loadSession, setSession: setSession, logout: logout,
-    safeNext: safeNext, loginUrl: loginUrl, param: param, contest: contest,
+    safeNext: safeNext, loginUrl: loginUrl, param: param, contest: contest, contestSlug: contestSlug,
     picture: picture, card: card, underReview: underReview, showError: showError, uuid: uuid, searchBox: searchBox,
+    filterChips: filterChips,
     remembered: remembered, phase: (p) => T.phases[p] || p
   };
 

@@ -1,16 +1,13 @@
 // netdep entry page (/e/{id}, rendered by the server): the vote button
-// with the count and the votes left today, and copy-link.  Each click
-// sends its own Idempotency-Key, and the button stays disabled while the
-// vote is in flight, so a double tap never counts twice.
+// (static/vote.js: the voter's state on load, one tap, each click its own
+// Idempotency-Key, disabled while in flight so a double tap never counts
+// twice) with the count and the votes left today, the photo viewer
+// (static/viewer.js), and copy-link.
 'use strict';
 
 (function () {
   const T = {
-    vote: 'Bình chọn',
-    voting: 'Đang gửi lượt bình chọn…',
-    voted: 'Đã bình chọn',
     loginToVote: 'Đăng nhập để bình chọn',
-    thanks: 'Cảm ơn bạn đã bình chọn!',
     left: 'Hôm nay bạn còn {n} lượt bình chọn.',
     perDay: 'Mỗi tài khoản có {n} lượt bình chọn mỗi ngày.',
     closed: 'Cuộc thi hiện không mở bình chọn ({phase}).',
@@ -19,70 +16,11 @@
     copyFailed: 'Không sao chép được; hãy chọn và sao chép liên kết bên dưới.'
   };
   const { $, api, fill, num } = ND;
-  let main, id, button;
 
   function say(text, ok) {
     const p = $('vote-msg');
     p.textContent = text;
     p.className = 'msg ' + (ok ? 'ok' : 'bad');
-  }
-
-  function setLeft(n) {
-    if (n === undefined || n === null) return;
-    $('votes-left').textContent = fill(T.left, { n: num(n) });
-  }
-
-  function done(label) {
-    button.textContent = label;
-    button.disabled = true;
-  }
-
-  // A solved challenge (static/pow.js, loaded the first time it is needed).
-  async function powProof() {
-    if (!window.NDPow) {
-      await new Promise((resolve, reject) => {
-        const sc = document.createElement('script');
-        sc.src = '/pow.js';
-        sc.onload = resolve;
-        sc.onerror = reject;
-        document.head.appendChild(sc);
-      });
-    }
-    const c = await api('GET', '/challenge');
-    return window.NDPow.solve(c.challenge);
-  }
-
-  async function vote() {
-    if (!ND.session.user && !(await ND.loadSession(true))) { location.assign(ND.loginUrl()); return; }
-    button.disabled = true;
-    button.setAttribute('aria-busy', 'true');
-    button.textContent = T.voting;
-    say('', true);
-    try {
-      const headers = { 'Idempotency-Key': ND.uuid() };
-      let r;
-      try {
-        r = await api('POST', '/entries/' + id + '/votes', { headers: headers });
-      } catch (e) {
-        // A contest may ask a proof of work per vote (issue 16): solve a
-        // fresh challenge and send the vote once more with it.
-        if (!['pow_required', 'pow_invalid', 'pow_reused'].includes(e.code)) throw e;
-        headers['X-Altcha'] = await powProof();
-        r = await api('POST', '/entries/' + id + '/votes', { headers: headers });
-      }
-      $('vote-count').textContent = num(r.vote_count);
-      setLeft(r.votes_left);
-      say(T.thanks, true);
-      done(T.voted);
-    } catch (e) {
-      say(e.message, false);
-      if (e.code === 'already_voted') done(T.voted);
-      else if (e.code === 'login_required') { location.assign(ND.loginUrl()); return; } else if (e.code === 'budget_spent') { setLeft(0); done(T.vote); } else if (e.code === 'own_entry' || e.code === 'voting_closed' || e.code === 'not_approved') done(T.vote);
-      else { button.disabled = false; button.textContent = T.vote; }
-      if (e.body && e.body.votes_left !== undefined) setLeft(e.body.votes_left);
-    } finally {
-      button.removeAttribute('aria-busy');
-    }
   }
 
   async function copyLink() {
@@ -99,9 +37,7 @@
   }
 
   async function start() {
-    main = $('main');
-    id = main.dataset.entry;
-    button = $('vote');
+    const main = $('main'), id = main.dataset.entry, button = $('vote');
     $('copy-link').addEventListener('click', copyLink);
     // The phone's own share sheet where it has one; Facebook, Zalo and
     // copy-link stay for the rest (issue 17).
@@ -111,9 +47,9 @@
         navigator.share({ title: document.title, url: $('share-url').value }).catch(() => {});
       });
     }
-    button.addEventListener('click', vote);
     const [user, c, data] = await Promise.all([ND.loadSession(), ND.contest(), api('GET', '/entries/' + id)]);
     const e = data.entry;
+    e.id = Number(id);
     $('vote-count').textContent = num(e.votes);
     if (e.category && e.category.name) {
       $('category').textContent = fill(T.category, { c: e.category.name });
@@ -121,15 +57,29 @@
     }
     const open = c && (c.phase === 'voting' || c.phase === 'submissions_and_voting');
     if (c) $('votes-left').textContent = fill(T.perDay, { n: num(c.votes_per_day) });
-    setLeft(e.votes_left !== undefined ? e.votes_left : e.my_votes_left);
+    // The voter's state (issue 17): voted this period, own entry, budget;
+    // the button is vote.js's, the same one as the viewer's and the cards'.
+    const st = user ? await ND.votes.load(main.dataset.contest, [e.id]).catch(() => null) : null;
+    if (st) {
+      st.open = st.open && !!open;
+      $('votes-left').dataset.left = T.left;
+      $('votes-left').classList.add('votes-left-today');
+      ND.votes.wire(button, e, st, $('vote-count'), $('vote-msg'));
+      ND.votes.showLeft(st);
+    }
+    // The photo opens the full-screen viewer (static/viewer.js).
+    const fig = main.querySelector('.photo');
+    fig.prepend(NDViewer.thumb(fig.querySelector('picture'), [e], 0, st));
     if (!open) {
       button.disabled = true;
       say(fill(T.closed, { phase: c ? ND.phase(c.phase) : '' }), false);
       return;
     }
-    button.textContent = user ? T.vote : T.loginToVote;
-    if (e.voted || e.voted_today) done(T.voted);
-    else button.disabled = false;
+    if (!st) {
+      button.textContent = T.loginToVote;
+      button.disabled = false;
+      button.addEventListener('click', () => location.assign(ND.loginUrl()));
+    }
   }
 
   document.addEventListener('DOMContentLoaded', () => {

@@ -3,7 +3,9 @@
 // lives in the URL (?category=&unit=&sort=&seed=&cursor=&page=), so the
 // back button, reloads and shared links show the same page.  The cursor is
 // the opaque next_cursor of the page before (keyset pages: the API has no
-// offset); the way back is remembered per tab in sessionStorage.
+// offset); the way back is remembered per tab in sessionStorage.  Active
+// filters show as chips that clear them (issue 17); a photo opens the
+// full-screen viewer (static/viewer.js).
 'use strict';
 
 (function () {
@@ -82,40 +84,56 @@
     if (cur || !next.hidden) $('page-no').textContent = fill(T.page, { n: n });
   }
 
-  async function fetchPage(c, sort) {
+  async function fetchPage(slug, sort) {
     const p = new URLSearchParams({ limit: String(LIMIT) });
     if (q.get('category')) p.set('category', q.get('category'));
     if (q.get('unit')) p.set('unit', q.get('unit'));
     if (sort !== 'new') p.set('sort', sort);
     if (sort === 'shuffle') p.set('seed', q.get('seed'));
     if (q.get('cursor')) p.set('cursor', q.get('cursor'));
-    return api('GET', '/contests/' + encodeURIComponent(c.slug) + '/entries?' + p);
+    return api('GET', '/contests/' + encodeURIComponent(slug) + '/entries?' + p);
   }
 
   async function main() {
-    const c = await ND.contest();
-    if (!c) { ND.showError('error', { message: ND.T.noContest }); return; }
-    document.title = fill(T.title, { title: c.title });
-    $('contest-name').textContent = c.title;
+    const slug = await ND.contestSlug();
+    if (!slug) { ND.showError('error', { message: ND.T.noContest }); return; }
     let sort = ['votes', 'shuffle'].includes(q.get('sort')) ? q.get('sort') : 'new';
     if (sort === 'shuffle' && !/^\d+$/.test(q.get('seed') || '')) {
       q.set('seed', newSeed());
       history.replaceState(null, '', urlWith({ seed: q.get('seed') }));
     }
+    // The photos and the contest's details at the same time.
+    const page = fetchPage(slug, sort);
+    page.catch(() => {}); // its error is handled below
+    const c = await ND.contest();
+    if (!c) { ND.showError('error', { message: ND.T.noContest }); return; }
+    document.title = fill(T.title, { title: c.title });
+    $('contest-name').textContent = c.title;
     setupForm(c);
-    ND.searchBox(c.slug, T.votes);
+    const chips = () => ND.filterChips($('chips'), c);
+    chips();
+    ND.searchBox(c.slug, T.votes, chips);
     let data;
     try {
-      data = await fetchPage(c, sort);
+      data = await page;
     } catch (e) {
       if (sort !== 'shuffle' || e.status !== 400) throw e;
       $('notice').textContent = T.noShuffle;
       $('notice').hidden = false;
       sort = 'new';
-      data = await fetchPage(c, sort);
+      data = await fetchPage(slug, sort);
     }
     const list = data.entries || [];
-    $('gallery').replaceChildren(...list.map((e) => ND.card(e, T.votes)));
+    const st = await ND.votes.load(c.slug, list.map((e) => e.id)).catch(() => null);
+    $('gallery').replaceChildren(...list.map((e, i) => {
+      const li = ND.card(e, T.votes, i), count = li.querySelector('.votes');
+      count.dataset.words = T.votes;
+      if (st) li.appendChild(ND.votes.button(e, st, count, $('vote-msg')));
+      return li;
+    }));
+    // A tap on a photo opens the viewer; the title still leads to /e/{id}.
+    NDViewer.cards($('gallery'), list, st);
+    if (st) ND.votes.showLeft(st);
     $('gallery-empty').hidden = list.length > 0;
     const units = new Set(list.map((e) => (e.author && e.author.unit) || e.unit).filter(Boolean));
     $('units').replaceChildren(...[...units].sort().map((u) => el('option', { value: u })));

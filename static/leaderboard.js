@@ -1,6 +1,8 @@
 // netdep leaderboards: entries or units, today / this week / all time,
-// with a bar chart drawn as SVG through DOM APIs (no markup strings) and
-// the same ranking as a list.  Tabs are links: the state is in the URL.
+// as a list; entry rows have a thumbnail (it opens the photo viewer,
+// static/viewer.js) and the one-tap vote button (static/vote.js, issue 17).
+// Tabs are links and filters (category, unit, search) are chips that clear
+// them: the state is in the URL.
 'use strict';
 
 (function () {
@@ -9,7 +11,7 @@
     votes: 'lượt bình chọn',
     number: 'Số ',
     entriesOf: '{n} ảnh',
-    chart: 'Biểu đồ: số lượt bình chọn của {n} vị trí dẫn đầu ({period}).',
+    period: 'Xếp hạng {period}.',
     periods: { today: 'hôm nay', week: 'tuần này', all: 'toàn cuộc thi' },
     updated: 'Cập nhật lúc {t}. Bảng tự làm mới vài giây một lần.',
     noUnits: 'Máy chủ chưa có bảng xếp hạng đơn vị. Vui lòng quay lại sau.',
@@ -21,7 +23,6 @@
     otherNames: 'gồm {names}',
     loadFailed: 'Không tải được bảng xếp hạng: {msg}'
   };
-  const SVGNS = 'http://www.w3.org/2000/svg';
   const { $, el, api, fill, num } = ND;
   const q = new URLSearchParams(location.search);
   const kind = q.get('kind') === 'units' ? 'units' : 'entries';
@@ -31,14 +32,7 @@
   // 100 members (issue 15).
   const level = ['grassroots', 'branch'].includes(q.get('level')) ? q.get('level') : 'province';
   const sort = q.get('sort') === 'rate' ? 'rate' : 'votes';
-  let rows = [];
-
-  function svg(tag, attrs, text) {
-    const e = document.createElementNS(SVGNS, tag);
-    for (const k of Object.keys(attrs || {})) e.setAttribute(k, String(attrs[k]));
-    if (text !== undefined) e.textContent = String(text);
-    return e;
-  }
+  let rows = [], st = null, msg = null;
 
   function tabs() {
     const periods = document.querySelector('.tabs a[data-period]');
@@ -58,54 +52,55 @@
     }
   }
 
-  // Horizontal bars, one per row: the label above, the bar and its value
-  // below; drawn at the container's width so text keeps its size.
-  function chart() {
-    const top = rows.slice(0, 10);
-    const box = $('chart');
-    $('chart-wrap').hidden = top.length === 0 || top.every((r) => r.votes === 0);
-    if ($('chart-wrap').hidden) return;
-    const w = Math.max(260, Math.floor(box.clientWidth || 320));
-    const rowH = 44;
-    const max = Math.max(1, ...top.map((r) => r.votes));
-    const s = svg('svg', { viewBox: '0 0 ' + w + ' ' + top.length * rowH, width: w, height: top.length * rowH,
-      role: 'img', 'aria-labelledby': 'chart-caption' });
-    top.forEach((r, i) => {
-      const y = i * rowH;
-      const label = r.rank + '. ' + r.label;
-      s.appendChild(svg('text', { x: 0, y: y + 15, class: 'bar-label' }, label.length > 48 ? label.slice(0, 47) + '…' : label));
-      const bw = Math.max(2, Math.round((w - 70) * r.votes / max));
-      s.appendChild(svg('rect', { x: 0, y: y + 21, width: bw, height: 16, rx: 3, class: 'bar' }));
-      s.appendChild(svg('text', { x: bw + 6, y: y + 34, class: 'bar-value' }, num(r.votes)));
-    });
-    box.replaceChildren(s);
-    $('chart-caption').textContent = fill(T.chart, { n: top.length, period: T.periods[period] });
-  }
-
   function list() {
+    const shown = rows.filter((r) => r.entry).map((r) => r.entry);
     $('board').replaceChildren(...rows.map((r) => {
-      const li = el('li');
+      const li = el('li', { class: r.entry ? 'has-thumb' : null });
       li.appendChild(el('span', { class: 'rank' }, r.rank));
+      if (r.entry) li.appendChild(NDViewer.thumb(ND.picture(r.entry.media, ''), shown, shown.indexOf(r.entry), st));
       const name = el(r.href ? 'a' : 'span', { class: 'name', href: r.href });
       name.textContent = r.label;
       const cell = el('span');
       cell.appendChild(name);
       if (r.who) cell.appendChild(el('span', { class: 'who' }, r.who));
       li.appendChild(cell);
-      const count = el('span', { class: 'count' }, num(r.votes) + ' ' + T.votes);
-      count.appendChild(ND.underReview(r)); // issue 16: "đang xác minh"
-      li.appendChild(count);
+      const count = el('span', { class: 'count', 'data-words': T.votes }, num(r.votes) + ' ' + T.votes);
+      const review = ND.underReview(r); // issue 16: "đang xác minh"
+      if (!st) { li.appendChild(count); if (review) li.appendChild(review); return li; }
+      const end = el('span', { class: 'act' });
+      end.appendChild(count);
+      end.appendChild(ND.votes.button(r.entry, st, count, msg));
+      li.appendChild(end);
+      if (review) li.appendChild(review);
       return li;
     }));
     $('board-empty').hidden = rows.length > 0;
   }
 
+  // Category and unit narrow the entries board (a navigation, like tabs).
+  function filters(c) {
+    const form = $('filters'), sel = $('f-category');
+    form.hidden = kind !== 'entries';
+    for (const cat of c.categories || []) sel.appendChild(el('option', { value: cat.id }, cat.name));
+    sel.value = q.get('category') || '';
+    $('f-unit').value = q.get('unit') || '';
+    sel.addEventListener('change', () => form.requestSubmit());
+    form.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      const u = new URLSearchParams(location.search);
+      for (const [k, val] of [['category', sel.value], ['unit', $('f-unit').value.trim()]]) if (val) u.set(k, val); else u.delete(k);
+      location.assign('/leaderboard.html?' + u);
+    });
+  }
+
   async function load(c) {
     const base = '/contests/' + encodeURIComponent(c.slug);
     if (kind === 'entries') {
-      const data = await api('GET', base + '/leaderboard?limit=20&period=' + period);
+      const f = new URLSearchParams({ limit: '20', period: period });
+      for (const k of ['category', 'unit']) if (q.get(k)) f.set(k, q.get(k));
+      const data = await api('GET', base + '/leaderboard?' + f);
       rows = (data.entries || []).map((r) => ({
-        rank: r.rank, votes: r.votes,
+        rank: r.rank, votes: r.votes, entry: Object.assign(r.entry, { votes: r.votes }),
         label: (r.entry.number ? T.number + r.entry.number + ' · ' : '') + r.entry.title, href: '/e/' + encodeURIComponent(r.entry.id),
         who: [r.entry.author && r.entry.author.display_name, r.entry.unit].filter(Boolean).join(' · '), under_review: r.entry.under_review
       }));
@@ -130,18 +125,33 @@
         });
       }
     }
-    chart();
+    // The voter's state once; again for entries that came into the top
+    // 20 since (their voted / own state was not asked), merged in place.
+    const ids = kind === 'entries' ? rows.map((r) => r.entry.id) : [];
+    if (st === null || (st && ids.some((id) => !st.asked.has(id)))) {
+      const s = await ND.votes.load(c.slug, ids).catch(() => false);
+      if (st && s) {
+        for (const k of ['voted', 'own', 'asked']) s[k].forEach((id) => st[k].add(id));
+        st.votes_left = s.votes_left;
+      } else if (st === null) st = s;
+      if (st) ND.votes.showLeft(st);
+    }
+    $('board-period').textContent = fill(T.period, { period: T.periods[period] });
     list();
     $('updated').textContent = fill(T.updated, { t: ND.date(new Date().toISOString()) });
   }
 
   async function main() {
     tabs();
+    msg = $('vote-msg');
     const c = await ND.contest();
     if (!c) { ND.showError('error', { message: ND.T.noContest }); return; }
     document.title = fill(T.title, { title: c.title });
     $('contest-name').textContent = c.title;
-    ND.searchBox(c.slug, T.votes);
+    filters(c);
+    const chips = () => ND.filterChips($('chips'), c);
+    chips();
+    ND.searchBox(c.slug, T.votes, chips);
     try {
       await load(c);
     } catch (e) {
@@ -149,8 +159,6 @@
       throw e;
     }
     setInterval(() => { load(c).catch(() => {}); }, 5000);
-    let wait = null;
-    window.addEventListener('resize', () => { clearTimeout(wait); wait = setTimeout(chart, 150); });
   }
 
   document.addEventListener('DOMContentLoaded', () => {

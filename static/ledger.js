@@ -7,11 +7,11 @@
     try {
       const d = await ND.api('GET', '/ledger');
       const t = d.today;
-      $('today').textContent = t.date + ' · ' + ND.num(t.votes) + ' lượt bình chọn, ' + ND.num(t.voids) +
+      $('today').textContent = ND.date(t.date, true) + ' · ' + ND.num(t.votes) + ' lượt bình chọn, ' + ND.num(t.voids) +
         ' hủy, ' + ND.num(t.restores) + ' khôi phục · mã gốc tạm thời ' + t.root;
       $('days').replaceChildren(...d.days.map((x) => {
         const tr = el('tr');
-        [x.date, x.root, ND.num(x.votes), ND.num(x.voids), ND.num(x.restores)].forEach((v, i) => {
+        [ND.date(x.date, true), x.root, ND.num(x.votes), ND.num(x.voids), ND.num(x.restores)].forEach((v, i) => {
           tr.appendChild(el('td', i === 1 ? { class: 'mono' } : null, String(v)));
         });
         return tr;

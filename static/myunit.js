@@ -9,7 +9,7 @@
     nowUnmapped: 'Hiện tại: {name} (chưa có trong danh sách; ban tổ chức sẽ xếp sau)',
     none: 'Bạn chưa chọn đơn vị.',
     saved: 'Đã lưu đơn vị.',
-    pick: 'Hãy chọn một đơn vị trong danh sách, hoặc đánh dấu "không có trong danh sách" và gõ tên.'
+    pick: 'Hãy chọn một đơn vị trong danh sách, hoặc đánh dấu “không có trong danh sách” và gõ tên.'
   };
   const { $, api, fill } = ND;
 

@@ -1,4 +1,4 @@
-// review.js: votes under review ("đang xác minh") and appeals (issue 16).
+// review.js: votes under review (“đang xác minh”) and appeals (issue 16).
 // An entrant sees the counts and reasons for their entries and files an
 // appeal; a judge or admin sets the contest's fraud rules (each explained
 // here), confirms or voids held votes in bulk with a reason, and an admin
@@ -8,12 +8,12 @@
   const ND = window.ND, $ = ND.$, el = ND.el;
   const RULES = {
     burst_prefix: ['Nhiều lượt bình chọn từ một mạng (/24)',
-      'Từ "số lượt bình chọn tối thiểu" lượt bình chọn trở lên đến từ cùng một dải địa chỉ mạng (/24, hay /48 với IPv6) trong "khoảng thời gian" phút, cho bất kỳ ảnh nào. Lưu ý: người dùng 4G có thể chung địa chỉ với nhau, nên hãy đặt ngưỡng rộng rãi.'],
-    fresh_accounts: ['Tài khoản mới bầu dồn',
-      'Từ "số lượt bình chọn tối thiểu" lượt bình chọn trở lên cho cùng một ảnh trong "khoảng thời gian" phút, của các tài khoản được tạo chưa quá "tuổi tài khoản" giờ khi bầu.'],
+      'Từ “số lượt bình chọn tối thiểu” lượt bình chọn trở lên đến từ cùng một dải địa chỉ mạng (/24, hay /48 với IPv6) trong “khoảng thời gian” phút, cho bất kỳ ảnh nào. Lưu ý: người dùng 4G có thể chung địa chỉ với nhau, nên hãy đặt ngưỡng rộng rãi.'],
+    fresh_accounts: ['Tài khoản mới bình chọn dồn dập',
+      'Từ “số lượt bình chọn tối thiểu” lượt bình chọn trở lên cho cùng một ảnh trong “khoảng thời gian” phút, của các tài khoản được tạo chưa quá “tuổi tài khoản” giờ khi bình chọn.'],
     shared_device: ['Nhiều tài khoản trên một thiết bị',
-      'Từ "số lượt bình chọn tối thiểu" tài khoản trở lên bầu với cùng một dấu vết trình duyệt (mã băm của thông tin trình duyệt) trong "khoảng thời gian" phút. Nhiều điện thoại cùng loại có dấu vết giống nhau: đặt ngưỡng cao.'],
-    vote_pow: ['Thử thách chống máy bầu',
+      'Từ “số lượt bình chọn tối thiểu” tài khoản trở lên bình chọn với cùng một dấu vết trình duyệt (mã băm của thông tin trình duyệt) trong “khoảng thời gian” phút. Nhiều điện thoại cùng loại có dấu vết giống nhau: đặt ngưỡng cao.'],
+    vote_pow: ['Thử thách chống máy bình chọn',
       'Mỗi lượt bình chọn, trình duyệt phải giải một thử thách tính toán nhỏ (dưới một giây trên điện thoại tầm trung) do chính máy chủ cấp; mỗi lời giải chỉ dùng được một lần. Mặc định tắt.']
   };
   const FIELDS = [['min_votes', 'Số lượt bình chọn tối thiểu', 2, 100000],
@@ -173,7 +173,11 @@
       $('rules-form').addEventListener('submit', saveRules);
       $('confirm-all').addEventListener('click', () => decide('confirm'));
       $('void-all').addEventListener('click', () => decide('void'));
-      try { await loadRules(); await loadHeld(); await loadAppeals(); } catch (e) { fail(e); }
+      try {
+        await loadRules(); await loadHeld();
+        // Appeals are an admin's to answer: a judge's request would be refused.
+        if (user.is_admin) await loadAppeals();
+      } catch (e) { fail(e); }
     }
     return s;
   });

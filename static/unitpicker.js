@@ -12,7 +12,7 @@
 
 (function () {
   const T = {
-    none: 'Không tìm thấy đơn vị nào. Hãy gõ khác đi, hoặc chọn "Đơn vị của tôi không có trong danh sách".',
+    none: 'Không tìm thấy đơn vị nào. Hãy gõ khác đi, hoặc chọn “Đơn vị của tôi không có trong danh sách”.',
     count: '{n} đơn vị phù hợp. Dùng phím mũi tên lên, xuống để chọn, Enter để xác nhận.',
     picked: 'Đã chọn {name}.',
     merged: 'đã hợp nhất vào {to}'

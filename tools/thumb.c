@@ -117,12 +117,17 @@ main(int argc, char *argv[])
 	struct image_derivs d;
 	enum image_result   r;
 	unsigned            which = IMAGE_DERIV_ALL;
-	/* The card of a netdep-thumb run shows the file's name. */
-	struct image_card_text card = {NULL, "netdep-thumb"};
-	uint8_t               *buf;
-	size_t                 len = 0;
-	double                 t0, t1, t2;
-	int                    c, i, rc = 0;
+	/* The card of a netdep-thumb run shows the file's name as its title
+	 * and sample text (Vietnamese with stacked marks) around it. */
+	struct image_card_text card = {
+	    .contest = "Nét đẹp đoàn viên, thanh niên 2026",
+	    .number = "12",
+	    .author = "Nguyễn Thị Hà · Chi đoàn Ấn tượng",
+	    .host = "netdep.example.vn"};
+	uint8_t *buf;
+	size_t   len = 0;
+	double   t0, t1, t2;
+	int      c, i, rc = 0;
 
 	while ((c = getopt(argc, argv, "tw")) != -1) {
 		if (c == 't')

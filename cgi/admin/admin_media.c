@@ -20,6 +20,7 @@
 #include "../db_ops.h"
 #include "../janitor.h"
 #include "../store.h"
+#include "../store_s3.h"
 #include "../valid.h"
 #include "admin.h"
 #include "admin_args.h"
@@ -46,6 +47,11 @@ media_open(struct config *cfg, struct store *media)
 	if (store_open(media, cfg->media) != 0) {
 		admin_fail("cannot open the media root %s (set NETDEP_MEDIA)",
 		           cfg->media);
+		return ADMIN_EXIT_FAIL;
+	}
+	if (store_s3_attach(media, cfg) != 0) {
+		admin_fail("cannot set up the S3 media backend");
+		store_close(media);
 		return ADMIN_EXIT_FAIL;
 	}
 	return 0;

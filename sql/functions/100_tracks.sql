@@ -139,41 +139,26 @@ RETURN (SELECT jsonb_build_object('id', e.id,
           LEFT JOIN media m ON m.entry_id = e.id
          WHERE e.id = p_entry);
 
--- A unit track: units of the tree (each approved entry's own unit) by
--- the track's measure: 'entries' (approved entries), 'votes' (valid
--- votes of them), or 'per_100_members' (participants, i.e. accounts
--- with an approved entry, per 100 members on the contest's day; units
--- without a member count are not ranked).
-CREATE FUNCTION track_units(p_contest bigint, t prize_tracks) RETURNS jsonb
+-- The level a unit track ranks at: its params.level (province,
+-- grassroots or branch), else the level directly under the contest's
+-- organising unit (the centre, or no organising unit: province; a
+-- province or city union: grassroots; a grassroots union: branch).
+-- The ranking itself is track_units() in 105_unit_tracks.sql.
+CREATE FUNCTION track_unit_level(t prize_tracks) RETURNS text
 LANGUAGE sql STABLE
-RETURN (
-	WITH v AS (SELECT * FROM prize_votes(p_contest, NULL, NULL)),
-	g AS (SELECT e.unit_id, count(*) AS entries,
-	             count(DISTINCT e.account_id) AS participants,
-	             coalesce(sum(v.votes), 0) AS votes
-	        FROM entries e LEFT JOIN v ON v.entry_id = e.id
-	       WHERE e.contest_id = p_contest AND e.status = 'approved'
-	         AND e.unit_id IS NOT NULL
-	       GROUP BY e.unit_id),
-	s AS (SELECT g.*, u, mb.members,
-	             CASE t.params ->> 'measure'
-	                  WHEN 'entries' THEN g.entries::numeric
-	                  WHEN 'votes' THEN g.votes::numeric
-	                  ELSE CASE WHEN mb.members > 0 THEN round(
-	                       g.participants * 100.0 / mb.members, 4) END
-	             END AS score
-	        FROM g JOIN units u ON u.id = g.unit_id,
-	             LATERAL (SELECT unit_members_on(u.id,
-	                      (SELECT contest_day(c) FROM contests c
-	                        WHERE c.id = p_contest)) AS members) mb),
-	k AS (SELECT s.*, rank() OVER (ORDER BY s.score DESC) AS rk
-	        FROM s WHERE s.score IS NOT NULL AND s.score > 0)
-	SELECT coalesce(jsonb_agg(jsonb_build_object(
-	           'rank', k.rk, 'score', k.score, 'winner', k.rk <= t.places,
-	           'unit', unit_brief(k.u), 'entries', k.entries,
-	           'participants', k.participants, 'votes', k.votes,
-	           'members', k.members) ORDER BY k.rk, (k.u).name), '[]')
-	  FROM k);
+RETURN coalesce(t.params ->> 'level',
+	(SELECT CASE WHEN u.level IS NULL OR u.level = 'centre' THEN 'province'
+	             WHEN u.level = 'province' THEN 'grassroots'
+	             ELSE 'branch' END
+	   FROM contests c LEFT JOIN units u ON u.id = c.unit_id
+	  WHERE c.id = t.contest_id));
+
+-- A unit level as the rules text says it.
+CREATE FUNCTION unit_level_words(p_level text) RETURNS text
+LANGUAGE sql IMMUTABLE
+RETURN CASE p_level WHEN 'province' THEN 'tỉnh đoàn, thành đoàn'
+                    WHEN 'grassroots' THEN 'đoàn cơ sở'
+                    WHEN 'branch' THEN 'chi đoàn' END;
 
 -- The weeks of a contest: from the start of voting (the contest's
 -- creation when voting has no start) to the first end of a week (the
@@ -358,7 +343,8 @@ BEGIN
 			won := won || wins;
 			rows := jsonb_build_object('standings', rows);
 		ELSIF t.kind = 'unit' THEN
-			rows := jsonb_build_object('units', track_units(p_contest, t));
+			rows := jsonb_build_object('level', track_unit_level(t),
+			                           'units', track_units(p_contest, t));
 		ELSE
 			SELECT jsonb_build_object('weeks', coalesce(jsonb_agg(
 			           jsonb_build_object('week', w.week,
@@ -442,10 +428,15 @@ RETURN t.name || ' (' || t.places || ' giải): ' || CASE t.kind
 	     || '% lượt bình chọn hợp lệ; mỗi phần được chuẩn hoá về thang '
 	     || '0–100 theo min–max giữa các bài dự thi ((giá trị − nhỏ nhất) '
 	     || '/ (lớn nhất − nhỏ nhất) × 100; bằng 0 khi mọi bài như nhau).'
-	WHEN 'unit' THEN 'xếp các đơn vị theo ' || CASE t.params ->> 'measure'
-	     WHEN 'entries' THEN 'số ảnh dự thi được duyệt.'
-	     WHEN 'votes' THEN 'tổng lượt bình chọn hợp lệ của ảnh dự thi.'
-	     ELSE 'số người tham gia trên 100 đoàn viên.' END
+	WHEN 'unit' THEN 'xếp các đơn vị cấp '
+	     || unit_level_words(track_unit_level(t)) || ' theo '
+	     || CASE t.params ->> 'measure'
+	     WHEN 'entries' THEN 'số ảnh dự thi được duyệt'
+	     WHEN 'votes' THEN 'tổng lượt bình chọn hợp lệ của ảnh dự thi'
+	     ELSE 'số người tham gia trên 100 đoàn viên (số đoàn viên mới nhất '
+	          || 'đến ngày kết thúc cuộc thi)' END
+	     || '; mỗi ảnh được tính cho chi đoàn của tác giả và mọi đơn vị '
+	     || 'cấp trên, đơn vị đã sáp nhập được tính vào đơn vị kế thừa.'
 	ELSE 'mỗi tuần, ảnh có nhiều lượt bình chọn hợp lệ nhất trong tuần '
 	     || '(theo bảng chốt cuối tuần).'
 END;
@@ -546,7 +537,7 @@ BEGIN
 		       WHEN 'jury' THEN ARRAY['weights', 'zscore']
 		       WHEN 'combined' THEN ARRAY['jury_weight', 'public_weight',
 		                                  'weights', 'zscore']
-		       WHEN 'unit' THEN ARRAY['measure']
+		       WHEN 'unit' THEN ARRAY['measure', 'level']
 		       ELSE ARRAY[]::text[] END) THEN
 			RETURN f || 'params.' || k || ': tham số không dùng cho loại '
 			       || (x ->> 'kind');
@@ -577,6 +568,13 @@ BEGIN
 	   IN ('per_100_members', 'entries', 'votes'))) THEN
 		RETURN f || 'params.measure: phải là per_100_members, entries '
 		       || 'hoặc votes';
+	END IF;
+	IF x ->> 'kind' = 'unit' AND p ? 'level' AND (jsonb_typeof(p -> 'level')
+	   IS DISTINCT FROM 'string' OR NOT (p ->> 'level'
+	   IN ('province', 'grassroots', 'branch'))) THEN
+		RETURN f || 'params.level: cấp đơn vị phải là province (tỉnh, '
+		       || 'thành đoàn), grassroots (đoàn cơ sở) hoặc branch (chi '
+		       || 'đoàn)';
 	END IF;
 	FOR k IN SELECT jsonb_object_keys(x) LOOP
 		IF NOT k = ANY (ARRAY['kind', 'name', 'places', 'params']) THEN
@@ -746,6 +744,7 @@ RETURN (SELECT jsonb_build_object('contest', c.slug,
 	'tracks', coalesce((SELECT jsonb_agg(jsonb_build_object(
 	          'position', t.position, 'kind', t.kind, 'name', t.name,
 	          'places', t.places, 'params', t.params,
+	          'level', CASE WHEN t.kind = 'unit' THEN track_unit_level(t) END,
 	          'rule', track_rule(t)) ORDER BY t.position)
 	     FROM prize_tracks t WHERE t.contest_id = c.id), '[]'))
 	  FROM contests c WHERE c.id = p_contest);

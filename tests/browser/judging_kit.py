@@ -32,6 +32,15 @@ def wait(browser, cond, timeout=WAIT, msg=""):
         lambda d: cond(d), msg)
 
 
+def settled(d):
+    """The page has loaded and its scripts' requests have stopped."""
+    if d.execute_script("return document.readyState") != "complete":
+        return False
+    n = d.execute_script("return performance.getEntriesByType('resource').length")
+    settled.last, prev = n, getattr(settled, "last", None)
+    return prev == n
+
+
 def css(browser, sel):
     return browser.driver.find_elements(By.CSS_SELECTOR, sel)
 

@@ -16,7 +16,8 @@ SIZES = (PHONE, DESKTOP)
 OWN_SCRIPTS = {"/common.js", "/home.js", "/gallery.js", "/entry.js",
                "/leaderboard.js", "/rules.js", "/results.js", "/account.js",
                "/me.js", "/pow.js", "/unitpicker.js", "/unit.js",
-               "/myunit.js", "/consent.js", "/review.js", "/ledger.js"}
+               "/myunit.js", "/consent.js", "/review.js", "/ledger.js",
+               "/vote.js", "/viewer.js"}
 PUBLIC_JS = sorted(s.lstrip("/") for s in OWN_SCRIPTS)
 
 
@@ -127,7 +128,7 @@ def assert_inert(browser, where):
     """No dialog, no element an author's text could have injected, and no
     script but the site's own files."""
     assert_no_dialog(browser)
-    found = browser.driver.execute_script("""
+    found = browser.driver.execute_script(r"""
         const bad = [];
         for (const e of document.querySelectorAll('*')) {
           for (const a of e.attributes) if (/^on/i.test(a.name)) bad.push(e.tagName + '[' + a.name + ']');

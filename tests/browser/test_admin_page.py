@@ -184,12 +184,12 @@ def test_prizes_publish_and_fraud(browser, new_user, contest, make_jpeg, db):
     browser.shot("admin-fraud-1024x768")
     fill(browser, "#void-reason", "Năm tài khoản mới từ cùng một địa chỉ")
     css(browser, "#bursts .void-burst")[0].click()
-    flash_has(browser, "Đã hủy 5 phiếu")
+    flash_has(browser, "Đã hủy 5 lượt bình chọn")
     valid = "SELECT count(*) FROM votes WHERE entry_id = %s AND voided_at IS NULL"
     assert one(db, valid, ids[0])[0] == 0
     wait(browser, lambda d: css(browser, "#voided-body .restore"))
     css(browser, "#voided-body .restore")[0].click()
-    flash_has(browser, "Đã khôi phục 5 phiếu")
+    flash_has(browser, "Đã khôi phục 5 lượt bình chọn")
     assert one(db, valid, ids[0])[0] == 5
 
     # Prizes from the ranking, then publish (two clicks).

@@ -81,7 +81,7 @@ def test_first_pass_undo_pages_grid_zoom_and_scoring(browser, contest, new_user,
     assert row[1] == REASON_1
     # The recent decisions list undoes too, after the flash is gone.
     wait(browser, lambda d: visible(browser, "#recent-list li"))
-    assert "đã từ chối «Ảnh vòng một 1»" in text_of(browser, "#recent-list")
+    assert "đã từ chối “Ảnh vòng một 1”" in text_of(browser, "#recent-list")
     css(browser, '#recent-list li[data-id="%d"] button' % ids[1])[0].click()
     wait_row(db, ids[1], "pending")
     with db.cursor() as cur:

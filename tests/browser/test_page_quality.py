@@ -7,20 +7,11 @@ import os
 import tempfile
 
 from browserkit import DESKTOP, PHONE
-from judging_kit import login_as, upload, wait
+from judging_kit import login_as, settled, upload, wait
 from qa_kit import axe_violations, vnu_errors
 
 PUBLIC = ["/", "/gallery.html", "/leaderboard.html", "/rules.html", "/results.html",
           "/login.html", "/register.html", "/unit.html", "/no-such-page"]
-
-
-def settled(d):
-    """The page has loaded and its scripts' requests have stopped."""
-    if d.execute_script("return document.readyState") != "complete":
-        return False
-    n = d.execute_script("return performance.getEntriesByType('resource').length")
-    settled.last, prev = n, getattr(settled, "last", None)
-    return prev == n
 
 
 def check(browser, path, found, who):

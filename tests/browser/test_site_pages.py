@@ -22,7 +22,11 @@ BUDGET_FIRST_LOAD = 300 * KB   # home and gallery, before photos
 # review and appeals, ledger.js 1 KB, the prize tracks on the results
 # page ~5 KB, consent, certificates and data rights on the profile): 104 KB
 # for all of them; the heaviest single page (profile) loads ~36 KB.
-BUDGET_JS_TOTAL = 104 * KB
+# Issue 17's voting pages: vote.js (4.6 KB: the voter's state, one-tap
+# votes, the proof of work moved out of entry.js) and the full-screen
+# photo viewer viewer.js (8.6 KB: swipe, pinch, keys, a modal dialog):
+# 116 KB; the gallery and the leaderboard load ~40 KB.
+BUDGET_JS_TOTAL = 116 * KB
 STATIC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "static")
 
 
@@ -97,9 +101,9 @@ def test_screenshots_of_every_page(browser, contest, new_user, make_jpeg, base_u
     done += shoot(browser, "leaderboard-units-week", "/leaderboard.html" + q + "&kind=units&period=week",
                   has("#board li") if not missing else has("#error"))
     # Units are ranked over the whole contest: no period tabs to suggest
-    # otherwise, and the chart says so.
+    # otherwise, and the line above the list says so.
     assert not browser.driver.find_element(By.CSS_SELECTOR, ".tabs a[data-period]").is_displayed()
-    assert "toàn cuộc thi" in text(browser, "#chart-caption")
+    assert "toàn cuộc thi" in text(browser, "#board-period")
     done += shoot(browser, "rules", "/rules.html" + q, has("#limits li"))
     done += shoot(browser, "results-unpublished", "/results.html" + q, has("#notice", "chưa"))
     done += shoot(browser, "login", "/login.html", has("#login-form"))
@@ -224,10 +228,6 @@ def test_author_markup_is_inert_on_every_page(browser, contest, new_user, make_j
             wait(browser, lambda d: css(browser, ready) and text(browser, ready), "%s not ready" % path)
             assert_inert(browser, path)
             page = body_text(browser)
-            if path.startswith("/leaderboard"):
-                # The chart draws the title in SVG text: as text, too.
-                assert "<img src=x onerror=alert(1)>" in browser.driver.execute_script(
-                    "return document.querySelector('#chart svg').textContent")
             if path.startswith("/rules"):
                 assert 'Thử <i>an toàn</i> "XSS"' in page
                 continue

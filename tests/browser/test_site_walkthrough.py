@@ -115,10 +115,10 @@ def test_register_upload_approve_vote_leaderboard(browser, contest, new_user, ma
         cur.execute("SELECT count(*) FROM votes WHERE entry_id = %s AND voided_at IS NULL", (eid,))
         assert cur.fetchone()[0] == 1
 
-    # 5. The leaderboard follows: one vote, and a bar in the chart.
+    # 5. The leaderboard follows: one vote, and the row's thumbnail.
     browser.get("/leaderboard.html?contest=" + slug)
     wait_text(browser, "#board", "1 lượt bình chọn")
     assert "Mùa hè xanh" in text(browser, "#board li:first-child")
-    assert css(browser, "#chart svg rect"), "no bar drawn"
+    assert css(browser, "#board li:first-child img"), "no thumbnail"
     browser.shot("leaderboard-after-vote-390x844")
     assert "Nguyễn Thị Thử" in body_text(browser)

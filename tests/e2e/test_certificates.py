@@ -10,6 +10,7 @@ import os
 import re
 import subprocess
 import tempfile
+import unicodedata
 import zipfile
 
 from helpers import API, approve, assert_error, assert_status, upload_ok
@@ -35,6 +36,17 @@ def run(args, data, suffix):
                              text=True, timeout=120)
     assert out.returncode == 0, f"{args}: {out.stderr}"
     return out.stdout
+
+
+def pdftotext(data):
+    """The PDF's text, as pdftotext extracts it to standard output."""
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
+        f.write(data)
+        f.flush()
+        out = subprocess.run(["pdftotext", "-q", f.name, "-"],
+                             capture_output=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    return out.stdout.decode("utf-8")
 
 
 def test_certificates_drawn_in_the_background_verified_and_zipped(
@@ -101,6 +113,29 @@ def test_certificates_drawn_in_the_background_verified_and_zipped(
     fonts = run(["pdffonts"], pdf.content, ".pdf")
     line = [x for x in fonts.splitlines() if "DejaVuSans" in x]
     assert line and " yes " in line[0], fonts  # embedded
+    # The text is real text (not a picture of it): extracted as written,
+    # double marks included; the one image is the thumbnail.
+    text = unicodedata.normalize("NFC", pdftotext(pdf.content))
+    for want in ("GIẤY CHỨNG NHẬN", "Nguyễn Thị Hằng Ước",
+                 "Cuộc thi ảnh “Tuổi trẻ Việt Nam” 2026", "Giải Nhất",
+                 "Tác phẩm số", "“Mùa hè xanh”",
+                 "Ban tổ chức: Thành đoàn Thành phố Hồ Chí Minh"):
+        assert unicodedata.normalize("NFC", want) in text, (want, text)
+    images = run(["pdfimages", "-list"], pdf.content, ".pdf")
+    sizes = [tuple(map(int, x.split()[3:5]))
+             for x in images.splitlines()[2:]]
+    assert len(sizes) == 1 and max(sizes[0]) <= 400, images
+    # The QR code, drawn as rectangles, decodes from the rendered page
+    # (tests/unit/test_cert.c compares the rendered text with the PNG's).
+    with tempfile.TemporaryDirectory() as d:
+        with open(os.path.join(d, "c.pdf"), "wb") as f:
+            f.write(pdf.content)
+        subprocess.run(["pdftoppm", "-q", "-r", "150", "-png", "-singlefile",
+                        os.path.join(d, "c.pdf"), os.path.join(d, "r")],
+                       check=True, timeout=120)
+        with open(os.path.join(d, "r.png"), "rb") as f:
+            seen = run(["zbarimg", "--raw", "-q"], f.read(), ".png").strip()
+    assert seen == url, (seen, url)
 
     assert_error(winner.get(f"{API}/contests/{slug}/certificates.zip"),
                  403, "forbidden")

@@ -192,7 +192,7 @@ def test_results_csv_round_trips_vietnamese(contest, new_user, make_jpeg,
     assert {row[7] for row in rows_[1:]} == {"valid"}
     # Addresses are for admins (issue 12): a judge sees a keyed hash of
     # each vote's /24, the same for one block, nothing to find a person.
-    assert rows_[0][6] == "Nhóm địa chỉ (mã hoá)"
+    assert rows_[0][6] == "Nhóm địa chỉ (mã hóa)"
     hashes = {row[6] for row in rows_[1:]}
     assert all(re.fullmatch(r"[0-9a-f]{16}", h) for h in hashes), hashes
     adm = w["admin"].get(f"{API}/contests/{w['slug']}/votes.csv")

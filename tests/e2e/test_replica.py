@@ -22,7 +22,8 @@ import psycopg2
 import pytest
 
 from fcgi import fcgi_request
-from helpers import API, approve, upload_ok
+from helpers import API, approve, upload_ok, vote
+from vote_helpers import settle
 
 PGBIN = os.environ.get("PGBIN", "/usr/lib/postgresql/15/bin")
 ROOT = os.geteuid() == 0
@@ -90,18 +91,27 @@ def standby_query(conn, sql, args=()):
         return cur.fetchone()
 
 
+def replayed_approval(sconn, eid):
+    """Waits until the standby has replayed entry eid's approval."""
+    poll(lambda: standby_query(
+        sconn, "SELECT status = 'approved' FROM netdep.entries "
+               "WHERE id = %s", (eid,)) == (True,),
+         "the standby to replay the approval")
+
+
 @pytest.fixture(scope="module")
 def replica_master(var_dir, standby):
-    """replica_master(lag_ms) -> the FastCGI socket of a netdep master
-    (one worker) whose reads may go to the standby."""
+    """replica_master(lag_ms, board_cache_ms=0) -> the FastCGI socket of a
+    netdep master (one worker) whose reads may go to the standby."""
     pgsock, port, _, _ = standby
     build = os.path.dirname(os.path.abspath(os.environ["NETDEP_ADMIN"]))
     procs = []
     home = tempfile.mkdtemp(prefix="replica-app-", dir=var_dir)
     give(RUSER, home)
 
-    def start(lag_ms):
-        sock = os.path.join(home, f"lag{lag_ms}.sock")
+    def start(lag_ms, board_cache_ms=0):
+        name = f"lag{lag_ms}-cache{board_cache_ms}"
+        sock = os.path.join(home, f"{name}.sock")
         env = {
             "PATH": "/usr/bin:/bin",
             "NETDEP_DB": os.environ["NETDEP_DB"],
@@ -110,8 +120,8 @@ def replica_master(var_dir, standby):
             "NETDEP_READ_MAX_LAG_MS": str(lag_ms),
             "NETDEP_SOCKET": sock, "NETDEP_WORKERS": "1",
             "NETDEP_MEDIA": os.environ["NETDEP_MEDIA"],
-            "NETDEP_LOG": os.path.join(home, f"lag{lag_ms}.log"),
-            "NETDEP_BOARD_CACHE_MS": "0",
+            "NETDEP_LOG": os.path.join(home, f"{name}.log"),
+            "NETDEP_BOARD_CACHE_MS": str(board_cache_ms),
         }
         p = subprocess.Popen(as_user(RUSER, [f"{build}/netdep"]), env=env,
                              stdin=subprocess.DEVNULL, start_new_session=True)
@@ -171,10 +181,7 @@ def test_read_your_writes_against_a_delayed_standby(
     approve(judge, eid)
     # The standby has the approved entry: it replayed a transaction
     # lately, which is what its lag is measured from.
-    poll(lambda: standby_query(
-        sconn, "SELECT status = 'approved' FROM netdep.entries "
-               "WHERE id = %s", (eid,)) == (True,),
-         "the standby to replay the approval")
+    replayed_approval(sconn, eid)
     # From now on it replays nothing for an hour.
     with open(os.path.join(pgdata, "postgresql.auto.conf"), "a") as f:
         f.write("recovery_min_apply_delay = '1h'\n")
@@ -207,3 +214,51 @@ def test_read_your_writes_against_a_delayed_standby(
         cur.execute("SELECT votes FROM netdep.entry_stats "
                     "WHERE entry_id = %s", (eid,))
         assert cur.fetchone() == (1,)
+
+
+def apply_delay(sconn, pgdata, delay):
+    """Sets the standby's recovery_min_apply_delay (the last line of
+    postgresql.auto.conf wins) and waits until it runs with it."""
+    with open(os.path.join(pgdata, "postgresql.auto.conf"), "a") as f:
+        f.write(f"recovery_min_apply_delay = '{delay}'\n")
+    standby_query(sconn, "SELECT pg_reload_conf()")
+    poll(lambda: standby_query(sconn, "SHOW recovery_min_apply_delay")
+         == (delay,), f"the standby to take the delay {delay}")
+
+
+def test_a_board_read_from_a_standby_goes_once_the_standby_replays(
+        standby, replica_master, contest, new_user, make_jpeg, db):
+    """A worker hears a fold from the primary and reads the board again,
+    from a standby that has not replayed the fold yet: that board must
+    not be kept until the next notification (60 s here) once the standby
+    has caught up."""
+    _, _, sconn, pgdata = standby
+    apply_delay(sconn, pgdata, "0")
+    slug = contest(min_short_side=200)
+    judge, owner = new_user(role="judge", contest=slug), new_user()
+    eid = upload_ok(owner, slug, make_jpeg(400, 300))["id"]
+    approve(judge, eid)
+    replayed_approval(sconn, eid)
+    sock = replica_master(3600 * 1000, board_cache_ms=60000)
+    path = f"{API}/contests/{slug}/leaderboard"
+
+    def board():
+        status, _, doc = call(sock, "GET", path)
+        assert status == 200, f"board: {status} {doc}"
+        return [(x["entry"]["id"], x["votes"]) for x in doc["entries"]]
+    assert board() == [(eid, 0)]
+
+    apply_delay(sconn, pgdata, "1h")
+    assert vote(new_user(), eid).status_code == 201
+    settle(db)
+    # The worker heard the fold; it reads the board again from the
+    # standby, which has not replayed the fold: still no vote.
+    assert board() == [(eid, 0)]
+    apply_delay(sconn, pgdata, "0")
+    poll(lambda: standby_query(
+        sconn, "SELECT votes FROM netdep.entry_stats WHERE entry_id = %s",
+        (eid,)) == (1,), "the standby to replay the fold")
+    # Well within the board's 60 s, without another notification.
+    got = poll(lambda: board() == [(eid, 1)] or None,
+               "the worker to read the board again", timeout=30.0)
+    assert got

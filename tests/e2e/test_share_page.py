@@ -61,10 +61,32 @@ def test_share_page_has_opengraph_tags(contest, new_user, make_jpeg,
     assert_status(img, 200)
     assert img.headers["Content-Type"] == "image/jpeg"
     assert jpeg_size(img.content) == (1200, 630)
-    # The band under the photo is the brand red (site.css --red,
-    # #b50d29), not the green that clashed with it (issue 17).
-    r_, g_, b_ = card_pixel(img.content, 1190, 620)
-    assert r_ > 150 and g_ < 50 and b_ < 80, (r_, g_, b_)
+    # The card's design (issue 17): the contest's name on the brand red
+    # (site.css --red, #b50d29) at the top left, the number's label above
+    # the title (tests/unit/test_card.c checks the rest).
+    for x, y in ((52, 44), (52, 418)):
+        r_, g_, b_ = card_pixel(img.content, x, y)
+        assert r_ > 150 and g_ < 50 and b_ < 80, ((x, y), (r_, g_, b_))
+
+
+def test_share_card_is_full_bleed(contest, new_user, make_png, base_url):
+    """A portrait photo covers the whole card: its top corners are the
+    photo's (green 200 everywhere in this PNG, red and blue gradients),
+    not the dark ground (#14171c) beside a photo fitted in the middle."""
+    slug = contest(min_short_side=200, title="Nét đẹp đoàn viên 2026")
+    judge = new_user(role="judge", contest=slug)
+    owner = new_user(display_name="Nguyễn Thị Hà", unit="Chi đoàn Ấn tượng")
+    e = upload_ok(owner, slug, make_png(600, 1000, seed=200), title="Ấn tượng",
+                  content_type="image/png", filename="p.png")
+    approve(judge, e["id"])
+    anon = Client(base_url)
+    image = og(anon.get(f"/e/{e['id']}").text, "og:image")
+    img = anon.get(urlsplit(image).path)
+    assert_status(img, 200)
+    assert jpeg_size(img.content) == (1200, 630)
+    for x in (1, 1198):
+        r_, g_, b_ = card_pixel(img.content, x, 1)
+        assert g_ > 170, ((x, 1), (r_, g_, b_))
 
 
 def test_share_page_escapes_what_authors_write(contest, new_user, make_jpeg,

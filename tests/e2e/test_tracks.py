@@ -227,7 +227,7 @@ def test_weekly_snapshot_frozen_after_void(contest, new_user, make_jpeg, db,
     assert_status(r, 200)
     assert r.headers["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
-    assert rows[0][0] == "Hạng" and rows[0][-1] == "Lượt bị huỷ sau khi chốt"
+    assert rows[0][0] == "Hạng" and rows[0][-1] == "Lượt bị hủy sau khi chốt"
     assert [(x[0], x[1], x[6], x[8]) for x in rows[1:]] == [
         ("1", str(a), "3", "1"), ("2", str(b), "1", "0")]
     assert_error(anon.get(f"{API}/contests/{slug}/weeks/999/csv"), 404,
@@ -262,9 +262,15 @@ def test_photo_hints_for_judges(contest, new_user, make_jpeg):
     q = {e["id"]: e for e in r.json()["entries"]}
     hints = {h["kind"]: h for h in q[first]["hints"]}
     assert hints["taken_before"]["text"] == "Chụp trước thời gian cuộc thi"
-    assert hints["other_entrant"]["entry_id"] == copy
-    assert hints["other_entrant"]["contest"] == other
-    assert q[fresh]["hints"] == []
+    # Up to five near matches, nearest first; the suite's other synthetic
+    # photos may come near too, so look for the copy among them.
+    near = [(h["entry_id"], h["contest"], h["distance"])
+            for h in q[first]["hints"] if h["kind"] == "other_entrant"]
+    assert (copy, other, 0) in near, near
+    assert near[0][2] == 0, near
+    # No capture date: no date hint (near matches depend on the suite).
+    assert not [h for h in q[fresh]["hints"]
+                if h["kind"] in ("taken_before", "taken_after")]
 
 
 def test_unit_tracks_per_100_members_and_entries(contest, new_user,
@@ -282,9 +288,9 @@ def test_unit_tracks_per_100_members_and_entries(contest, new_user,
                                  json={"action": "approve"}), 200)
     r = admin.put(f"{API}/contests/{slug}/tracks", json={"tracks": [
         {"kind": "unit", "name": "Đơn vị tích cực", "places": 1,
-         "params": {"measure": "per_100_members"}},
+         "params": {"measure": "per_100_members", "level": "branch"}},
         {"kind": "unit", "name": "Đơn vị nhiều ảnh", "places": 1,
-         "params": {"measure": "entries"}}]})
+         "params": {"measure": "entries", "level": "branch"}}]})
     assert_status(r, 200)
     res = admin.get(f"{API}/contests/{slug}/tracks").json()
     got = [[(u["unit"]["code"], u["rank"], float(u["score"]), u["winner"])

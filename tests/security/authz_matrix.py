@@ -539,6 +539,9 @@ ROWS = [
     Row("restore votes", "POST", "/api/v1/contests/*/votes/restore",
         "/api/v1/contests/{slug}/votes/restore", admin_only(),
         body=lambda w, r: {"account": w.void_target}),
+    # the voter's own state on the voting pages (issue 17): any account
+    Row("my vote state", "GET", "/api/v1/contests/*/me/votes",
+        "/api/v1/contests/{slug}/me/votes?entries={approved}", logged_in()),
     Row("leaderboard", "GET", "/api/v1/contests/*/leaderboard",
         "/api/v1/contests/{slug}/leaderboard?period=week", everyone()),
     Row("jury leaderboard", "GET", "/api/v1/contests/*/leaderboard",

@@ -5,6 +5,7 @@
  * names the key.
  */
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -200,10 +201,85 @@ test_retired_and_print(void)
 	unsetenv("NETDEP_MAX_JSON");
 }
 
+/* NETDEP_STORAGE=s3 (issue 18): the keys must be whole, the names sane,
+ * the secret read from its file and never printed. */
+static void
+test_storage_s3(void)
+{
+	static const struct {
+		const char *var, *val;
+	} bad[] = {
+	    {"NETDEP_STORAGE", "nfs"},
+	    {"NETDEP_S3_ENDPOINT", "ftp://s3.example"},
+	    {"NETDEP_S3_ENDPOINT", "http://h/x;y"},
+	    {"NETDEP_S3_BUCKET", "Bad_Bucket"},
+	    {"NETDEP_S3_PUBLIC_BUCKET", "x"},
+	    {"NETDEP_S3_ACCESS_KEY_ID", "a b"},
+	    {"NETDEP_S3_PATH_STYLE", "2"},
+	};
+	char          path[] = "/tmp/netdep-s3secret-XXXXXX";
+	int           fd = mkstemp(path);
+	struct config cfg;
+	char          buf[16384];
+	FILE         *out;
+
+	UNIT_CHECK(fd >= 0 && write(fd, "s3cr3t/Key+x\n", 13) == 13,
+	           "secret file written");
+	if (fd >= 0)
+		close(fd);
+	for (size_t i = 0; i < UNIT_NELEM(bad); i++) {
+		setenv(bad[i].var, bad[i].val, 1);
+		UNIT_CHECK(load_captured(&cfg) == -1 &&
+		               strstr(errbuf, bad[i].var) != NULL,
+		           "%s=%s refused: '%s'", bad[i].var, bad[i].val,
+		           errbuf);
+		unsetenv(bad[i].var);
+	}
+	setenv("NETDEP_STORAGE", "s3", 1);
+	UNIT_CHECK(load_captured(&cfg) == -1 &&
+	               strstr(errbuf, "NETDEP_S3_ENDPOINT") != NULL,
+	           "s3 without its settings refused: '%s'", errbuf);
+	setenv("NETDEP_S3_ENDPOINT", "http://127.0.0.1:4568", 1);
+	setenv("NETDEP_S3_BUCKET", "netdep-priv", 1);
+	setenv("NETDEP_S3_ACCESS_KEY_ID", "AKIDEXAMPLE", 1);
+	setenv("NETDEP_S3_SECRET_FILE", "/nonexistent/secret", 1);
+	UNIT_CHECK(load_captured(&cfg) == -1 &&
+	               strstr(errbuf, "NETDEP_S3_SECRET_FILE") != NULL,
+	           "an unreadable secret file refused: '%s'", errbuf);
+	setenv("NETDEP_S3_SECRET_FILE", path, 1);
+	UNIT_CHECK(load_captured(&cfg) == 0 && cfg.storage_s3 == 1 &&
+	               cfg.s3_secret != NULL &&
+	               strcmp(cfg.s3_secret, "s3cr3t/Key+x") == 0 &&
+	               strcmp(cfg.s3_public_bucket, "netdep-priv") == 0,
+	           "s3 loads; the secret read; the public bucket defaults to "
+	           "the private one: '%s'",
+	           errbuf);
+	out = fmemopen(buf, sizeof(buf), "w");
+	if (out != NULL) {
+		FILE *save = stdout;
+
+		stdout = out;
+		config_print(&cfg);
+		stdout = save;
+		fclose(out);
+		UNIT_CHECK(strstr(buf, "s3cr3t") == NULL &&
+		               strstr(buf, "NETDEP_STORAGE=s3\n") != NULL,
+		           "config_print never prints the secret");
+	}
+	free(cfg.s3_secret);
+	unsetenv("NETDEP_STORAGE");
+	unsetenv("NETDEP_S3_ENDPOINT");
+	unsetenv("NETDEP_S3_BUCKET");
+	unsetenv("NETDEP_S3_ACCESS_KEY_ID");
+	unsetenv("NETDEP_S3_SECRET_FILE");
+	unlink(path);
+}
+
 int
 main(void)
 {
 	test_defaults();
+	test_storage_s3();
 	test_file_and_environment();
 	test_refusals();
 	test_retired_and_print();

@@ -2,8 +2,8 @@
  * test_decode.c: tests of cgi/decode.c.  A decode in the child gives the
  * same derivatives as one in this process; a child over its wall-clock or
  * memory budget is stopped and reported as a limit; every slot held by
- * another process answers busy; the share card is 1200x630 and draws
- * Vietnamese with real glyphs (not the font's "missing" box).
+ * another process answers busy; the share card is 1200x630 (its design:
+ * test_card.c).
  */
 #include <fcntl.h>
 #include <gd.h>
@@ -61,7 +61,11 @@ make_png(int w, int h, int *len)
 static void
 test_same_as_in_process(void)
 {
-	struct image_card_text card = {"Ảnh dự thi", "Chi đoàn 1"};
+	struct image_card_text card = {.contest = "Nét đẹp 2026",
+	                               .number = "7",
+	                               .title = "Ảnh dự thi",
+	                               .author = "Chi đoàn 1",
+	                               .host = "netdep.example.vn"};
 	struct image_info      info;
 	struct image_derivs    a, b;
 	enum image_result      why;
@@ -200,71 +204,6 @@ test_busy(void)
 	gdFree(jpg);
 }
 
-/* Sum of |a-b| over the text band of two cards. */
-static long
-band_diff(const struct image_blob *a, const struct image_blob *b)
-{
-	gdImagePtr x = gdImageCreateFromJpegPtr((int)a->len, a->data);
-	gdImagePtr y = gdImageCreateFromJpegPtr((int)b->len, b->data);
-	long       sum = -1;
-
-	if (x != NULL && y != NULL) {
-		sum = 0;
-		for (int r = 500; r < 630; r++)
-			for (int c = 0; c < 1200; c++) {
-				int p = gdImageGetTrueColorPixel(x, c, r);
-				int q = gdImageGetTrueColorPixel(y, c, r);
-				sum += labs((long)gdTrueColorGetGreen(p) -
-				            gdTrueColorGetGreen(q));
-			}
-	}
-	if (x != NULL)
-		gdImageDestroy(x);
-	if (y != NULL)
-		gdImageDestroy(y);
-	return sum;
-}
-
-static void
-test_card_text(void)
-{
-	/* U+0378 is unassigned: DejaVu draws its "missing glyph" box. */
-	static const char  *titles[] = {"ẦẦẦ ỮỮỮ",
-	                                "\xcd\xb8\xcd\xb8\xcd\xb8 "
-	                                 "\xcd\xb8\xcd\xb8\xcd\xb8",
-	                                "AAA UUU", ""};
-	struct image_derivs d[4];
-	struct image_info   info;
-	int                 len;
-	uint8_t            *jpg = make_jpeg(800, 600, &len);
-
-	UNIT_CHECK(image_probe(jpg, (size_t)len, NULL, &info) == IMAGE_OK,
-	           "probe");
-	for (int i = 0; i < 4; i++) {
-		struct image_card_text t = {titles[i], ""};
-		UNIT_CHECK(
-		    image_derive_card(jpg, (size_t)len, &info,
-		                      IMAGE_DERIV_BIT(IMAGE_DERIV_CARD_JPEG),
-		                      &t, &d[i]) == IMAGE_OK,
-		    "card %d", i);
-	}
-	/* Text is drawn at all (the font is there) ... */
-	UNIT_CHECK(band_diff(&d[2].blob[IMAGE_DERIV_CARD_JPEG],
-	                     &d[3].blob[IMAGE_DERIV_CARD_JPEG]) > 100000,
-	           "Latin text drawn (fonts-dejavu-core installed?)");
-	/* ... Vietnamese is not the missing-glyph box ... */
-	UNIT_CHECK(band_diff(&d[0].blob[IMAGE_DERIV_CARD_JPEG],
-	                     &d[1].blob[IMAGE_DERIV_CARD_JPEG]) > 100000,
-	           "Vietnamese differs from missing glyphs");
-	/* ... and its marks are drawn: not the same as the bare letters. */
-	UNIT_CHECK(band_diff(&d[0].blob[IMAGE_DERIV_CARD_JPEG],
-	                     &d[2].blob[IMAGE_DERIV_CARD_JPEG]) > 20000,
-	           "diacritics drawn");
-	for (int i = 0; i < 4; i++)
-		image_derivs_free(&d[i]);
-	gdFree(jpg);
-}
-
 int
 main(void)
 {
@@ -285,7 +224,6 @@ main(void)
 	test_same_as_in_process();
 	test_limits();
 	test_busy();
-	test_card_text();
 	store_close(&st);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
 	if (system(cmd) != 0)

@@ -226,8 +226,11 @@ test_real_files(void)
 	    "heif/tenbit.avif",
 	    "heif/grid.avif",
 	};
-	struct image_card_text card = {"Ảnh dự thi: Mùa hè xanh",
-	                               "Chi đoàn Phường 1"};
+	struct image_card_text card = {.contest = "Nét đẹp đoàn viên 2026",
+	                               .number = "12",
+	                               .title = "Ảnh dự thi: Mùa hè xanh",
+	                               .author = "Chi đoàn Phường 1",
+	                               .host = "netdep.example.vn"};
 
 	for (size_t i = 0; i < UNIT_NELEM(files); i++) {
 		struct image_derivs a, b;

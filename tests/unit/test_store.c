@@ -252,6 +252,152 @@ test_lifecycle(void)
 	}
 }
 
+/* The backend interface over the local store: keys, put from a file,
+ * exists, delete, and a listing that pages in key order. */
+static void
+test_backend_local(void)
+{
+	struct store         st;
+	struct store_backend be;
+	struct store_keys   *page;
+	enum store_area      area;
+	char                 tok[STORE_TOKEN_LEN + 1], t2[STORE_TOKEN_LEN + 1];
+	char sfx[STORE_SUFFIX_MAX + 1], key[STORE_PATH_MAX], src[PATH_MAX + 16];
+	char after[STORE_PATH_MAX] = "", prev[STORE_PATH_MAX] = "";
+	int  fd, i, seen = 0, pages = 0;
+
+	UNIT_CHECK(store_key_parse(
+	               "pub/ab/cd/abcd0000000000000000000000000000_t400.jpg",
+	               &area, tok, sfx) == 0 &&
+	               area == STORE_PUB && strcmp(sfx, "_t400.jpg") == 0 &&
+	               strcmp(tok, "abcd0000000000000000000000000000") == 0,
+	           "key_parse: a derivative key");
+	UNIT_CHECK(
+	    store_key_parse("pub/ab/ce/abcd0000000000000000000000000000.jpg",
+	                    &area, tok, sfx) == -1 &&
+	        errno == EINVAL,
+	    "key_parse: fan-out must match the token");
+	UNIT_CHECK(
+	    store_key_parse("tmp/ab/cd/abcd0000000000000000000000000000.jpg",
+	                    &area, tok, sfx) == -1,
+	    "key_parse: tmp/ is no area");
+	UNIT_CHECK(
+	    store_key_parse("orig/ab/cd/abcd0000000000000000000000000000/../x",
+	                    &area, tok, sfx) == -1,
+	    "key_parse: no path tricks");
+	UNIT_CHECK(store_key_parse("orig", &area, tok, sfx) == -1 &&
+	               store_key_parse(NULL, &area, tok, sfx) == -1,
+	           "key_parse: short keys");
+
+	if (!UNIT_CHECK(store_open(&st, root) == 0, "store_open"))
+		return;
+	store_backend_local(&be, &st);
+	snprintf(src, sizeof(src), "%s/../src", root);
+	fd = open(src, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (!UNIT_CHECK(fd >= 0 && write(fd, "object", 6) == 6, "source file"))
+		return;
+	store_token_new(tok);
+	store_path(STORE_ORIG, tok, ".jpg", key, sizeof(key));
+	UNIT_CHECK(be.exists(be.ctx, key) == 0, "not there before put");
+	UNIT_CHECK(be.put_file(be.ctx, key, fd) == 0, "put_file: %s",
+	           strerror(errno));
+	UNIT_CHECK(has_file(key, "object"), "put_file wrote it whole");
+	UNIT_CHECK(be.exists(be.ctx, key) == 1, "exists after put");
+	UNIT_CHECK(count_tmp() == 0, "no temp file left after put");
+	UNIT_CHECK(be.put_file(be.ctx, "orig/../../etc/passwd", fd) == -1 &&
+	               errno == EINVAL,
+	           "put_file refuses a bad key");
+	UNIT_CHECK(be.del(be.ctx, key) == 0 && be.exists(be.ctx, key) == 0 &&
+	               be.del(be.ctx, key) == 0,
+	           "delete, then delete again");
+
+	/* 150 objects: three pages, every key once, in order. */
+	for (i = 0; i < 150; i++) {
+		store_token_new(t2);
+		store_write(&st, STORE_PRIV, t2, "_t400.jpg", "d", 1);
+	}
+	store_write(&st, STORE_PUB, t2, "_t400.jpg", "d", 1);
+	if ((page = malloc(sizeof(*page))) == NULL)
+		return;
+	do {
+		size_t k;
+
+		if (!UNIT_CHECK(be.list(be.ctx, "priv/", after, page) == 0,
+		                "list"))
+			break;
+		for (k = 0; k < page->n; k++) {
+			UNIT_CHECK(strcmp(page->key[k], prev) > 0 &&
+			               strncmp(page->key[k], "priv/", 5) == 0,
+			           "keys in order, under the prefix: %s",
+			           page->key[k]);
+			UNIT_CHECK(page->size[k] == 1 && page->mtime[k] > 0,
+			           "size and mtime listed");
+			snprintf(prev, sizeof(prev), "%s", page->key[k]);
+			seen++;
+		}
+		if (page->n > 0)
+			snprintf(after, sizeof(after), "%s",
+			         page->key[page->n - 1]);
+		pages++;
+	} while (page->truncated && pages < 10);
+	UNIT_CHECK_INT(seen, 150, "listed priv/ keys");
+	UNIT_CHECK_INT(pages, 3, "pages");
+	UNIT_CHECK(be.list(be.ctx, "pub/", "", page) == 0 && page->n == 1 &&
+	               !page->truncated,
+	           "pub/ listed apart");
+	free(page);
+	close(fd);
+	unlink(src);
+	store_close(&st);
+}
+
+static char kept_token[STORE_TOKEN_LEN + 1];
+
+static int
+known_one(void *ctx, const char *token)
+{
+	(void)ctx;
+	return strcmp(token, kept_token) == 0;
+}
+
+/* The sweep over the backend: a known token's files stay, an orphan's go
+ * (all areas), young files stay whatever their row. */
+static void
+test_sweep_backend(void)
+{
+	struct store             st;
+	struct store_backend     be;
+	struct store_sweep       sw = {0};
+	struct store_sweep_stats out;
+	char orphan[STORE_TOKEN_LEN + 1], rel[STORE_PATH_MAX];
+
+	if (!UNIT_CHECK(store_open(&st, root) == 0, "store_open"))
+		return;
+	store_backend_local(&be, &st);
+	store_token_new(kept_token);
+	store_token_new(orphan);
+	store_write(&st, STORE_ORIG, kept_token, ".jpg", "k", 1);
+	store_write(&st, STORE_ORIG, orphan, ".jpg", "o", 1);
+	store_write(&st, STORE_PRIV, orphan, "_t400.jpg", "o", 1);
+	sw.known = known_one;
+	sw.min_age = 3600; /* everything is young */
+	UNIT_CHECK(store_sweep_backend(&be, &sw, &out) == 0 && out.removed == 0,
+	           "young files stay");
+	sw.min_age = -1;
+	sw.dry_run = 1;
+	UNIT_CHECK(store_sweep_backend(&be, &sw, &out) == 0 &&
+	               out.orphans >= 2 && out.removed == 0,
+	           "dry run removes nothing");
+	sw.dry_run = 0;
+	UNIT_CHECK(store_sweep_backend(&be, &sw, &out) == 0 && out.removed >= 2,
+	           "orphans removed: %lu", out.removed);
+	store_path(STORE_ORIG, orphan, ".jpg", rel, sizeof(rel));
+	UNIT_CHECK(!has_file(rel, NULL), "orphan original gone");
+	store_path(STORE_ORIG, kept_token, ".jpg", rel, sizeof(rel));
+	UNIT_CHECK(has_file(rel, "k"), "known token's file kept");
+	store_close(&st);
+}
+
 int
 main(void)
 {
@@ -266,6 +412,8 @@ main(void)
 	strncat(root, "/media", sizeof(root) - strlen(root) - 1);
 	test_tokens_paths();
 	test_lifecycle();
+	test_backend_local();
+	test_sweep_backend();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%.*s'", (int)(strlen(root) - 6),
 	         root);
 	if (system(cmd) != 0)
