@@ -418,8 +418,13 @@ render_fold_boards(struct out *o, const struct metrics_view *v)
 	head(o, "netdep_fold_lag_seconds", "gauge",
 	     "Seconds since the folder last folded the vote queue (-1: never "
 	     "since the master started).");
+	/* The clock was read before the folder's slot: a fold that lands in
+	 * between is 0 s old, not a negative age. */
 	emit(o, "netdep_fold_lag_seconds %.3f\n",
-	     last > 0 ? (v->now_unix_ms - (double)last) / 1000.0 : -1.0);
+	     last > 0 ? (v->now_unix_ms > (double)last
+	                     ? (v->now_unix_ms - (double)last) / 1000.0
+	                     : 0.0)
+	              : -1.0);
 	if (v->fold_queue >= 0) {
 		head(o, "netdep_fold_queue_rows", "gauge",
 		     "Vote changes waiting to be folded into the counts.");
