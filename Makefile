@@ -279,19 +279,19 @@ chaos: deps all
 # CLUSTER_DIR (var/cluster); make failover-drill kills the primary under
 # load and promotes the standby (DRILL_RUNS, DRILL_ASYNC=1).
 CLUSTER_DIR ?= var/cluster
-cluster: all
+cluster: all s3-tools
 	@NETDEP_BUILD=$(B) scripts/cluster.sh start $(CLUSTER_DIR)
 
 cluster-stop:
 	@scripts/cluster.sh stop $(CLUSTER_DIR)
 
-failover-drill: all
+failover-drill: all s3-tools
 	@NETDEP_BUILD=$(B) scripts/failover-drill.sh
 
 # Not part of make test: reads/s with one and two standbys, votes/s with
 # synchronous and asynchronous replication, next to one machine's; the
 # table lands in var/bench/cluster.md (README, Sizing).
-bench-cluster: all
+bench-cluster: all s3-tools
 	@NETDEP_BUILD=$(B) scripts/bench-cluster.sh
 
 # Not part of make test: mixed traffic for SOAK_MINUTES (30); fails when a

@@ -28,7 +28,8 @@ history with the database:
               votes, and the leaderboard (read with a session, so not
               nginx's copy) against the rows;
   files       every upload answered 201 has its row and all its files,
-              and no file under the media root lacks a row.
+              and no file under the media root lacks a row (with the S3
+              backend, scripts/failover_drill.py: objects in its buckets).
 Writes history.jsonl, faults.jsonl and summary.json to --out, prints the
 summary, and exits 1 on any lost, duplicated or phantom vote or upload,
 a count that disagrees, or a file without a row (or a row without its
@@ -40,6 +41,7 @@ import hashlib
 import json
 import os
 import random
+import re
 import secrets
 import signal
 import subprocess
@@ -437,6 +439,35 @@ def media_files(root):
     return out
 
 
+def s3_keys(endpoint, bucket):
+    """Every key of bucket on the S3 test server (s3rver answers anonymous
+    listings), page by page."""
+    keys, after = [], ""
+    while True:
+        r = requests.get(f"{endpoint}/{bucket}", params={
+            "list-type": "2", "start-after": after}, timeout=60)
+        r.raise_for_status()
+        page = re.findall(r"<Key>([^<]+)</Key>", r.text)
+        keys += page
+        if "<IsTruncated>true</IsTruncated>" not in r.text or not page:
+            return keys
+        after = page[-1]
+
+
+def stored_files(a):
+    """The media files (orig/, priv/, pub/ paths) of the run: under the
+    media root, or with a.s3 (the NETDEP_S3_* settings of the S3 backend)
+    the objects of both buckets."""
+    if not getattr(a, "s3", None):
+        return media_files(a.media)
+    ep = a.s3["NETDEP_S3_ENDPOINT"]
+    buckets = {a.s3["NETDEP_S3_BUCKET"],
+               a.s3.get("NETDEP_S3_PUBLIC_BUCKET") or
+               a.s3["NETDEP_S3_BUCKET"]}
+    return [k for b in sorted(buckets) for k in s3_keys(ep, b)
+            if k.split("/")[0] in ("orig", "priv", "pub")]
+
+
 def check(a, world, hist, conn):
     res = {"lost": 0, "duplicated": 0, "phantom": 0, "count_mismatch": 0,
            "board_mismatch": 0, "upload_lost": 0, "upload_phantom": 0,
@@ -501,7 +532,7 @@ def check(a, world, hist, conn):
         landed = {t: (eid, tok) for eid, t, tok in cur.fetchall()}
         cur.execute("SELECT token FROM netdep.media")
         all_tokens = {t for (t,) in cur.fetchall()}
-    files = media_files(a.media)
+    files = stored_files(a)
     by_token = {}
     for f in files:
         tokn = os.path.basename(f)[:32]
@@ -534,11 +565,12 @@ def check(a, world, hist, conn):
     res["orphans_swept"] = len([t for t in by_token if t not in all_tokens])
     r = subprocess.run([a.admin, "media", "sweep", "--older-than", "0"],
                        env=dict(os.environ, NETDEP_DB=a.app_dsn,
-                                NETDEP_MEDIA=a.media),
+                                NETDEP_MEDIA=a.media,
+                                **(getattr(a, "s3", None) or {})),
                        capture_output=True, text=True, timeout=300)
     if r.returncode != 0:
         bad("orphan_files", {"sweep failed": r.stderr[-500:]})
-    for f in media_files(a.media):
+    for f in stored_files(a):
         tokn = os.path.basename(f)[:32]
         if tokn not in all_tokens:
             bad("orphan_files", {"token": tokn, "file": f})

@@ -15,10 +15,13 @@
 #
 # Both masters write with a multi-host conninfo (target_session_attrs=
 # read-write: after a promotion they find the new primary by themselves)
-# and read with prefer-standby.  Media: the local filesystem backend,
-# DIR/a/media, which master B shares (NETDEP_SHARED_MEDIA; on several
-# hosts, NFS).  Replication is synchronous (synchronous_commit=
-# remote_apply, synchronous_standby_names) unless CLUSTER_ASYNC=1.
+# and read with prefer-standby.  Media: the S3 backend against the S3 test
+# server (scripts/s3rver.sh under DIR/s3, a free port; both masters share
+# its buckets, nginx proxies the public one), or with CLUSTER_STORAGE=local
+# the local filesystem backend, DIR/a/media, which master B shares
+# (NETDEP_SHARED_MEDIA; on several hosts, NFS).  Replication is
+# synchronous (synchronous_commit=remote_apply, synchronous_standby_names)
+# unless CLUSTER_ASYNC=1.
 # Environment: PORT (8080), NETDEP_BUILD, NETDEP_WORKERS.
 set -euo pipefail
 me=cluster
@@ -38,6 +41,16 @@ hosts="host=$sock,$sock port=5432,5433 dbname=netdep user=netdep_app connect_tim
 export NETDEP_APP_DB="$hosts target_session_attrs=read-write"
 export NETDEP_DB_READ="host=$sock,$sock port=5433,5432 dbname=netdep user=netdep_app connect_timeout=2 target_session_attrs=prefer-standby"
 export NETDEP_UPSTREAMS=$b/run/netdep.sock
+storage=${CLUSTER_STORAGE:-s3}
+case $storage in s3 | local) ;; *) die "CLUSTER_STORAGE must be s3 or local, not '$storage'" ;; esac
+s3ctl=$top/scripts/s3rver.sh
+# The S3 settings of both masters (and of nginx's /media/ proxy) when the
+# cluster was started with the S3 backend.
+s3_env() {
+	local kv
+	[ "$(cat "$dir/storage" 2>/dev/null)" = s3 ] || return 0
+	while IFS= read -r kv; do export "${kv?}"; done < <("$s3ctl" env "$dir/s3")
+}
 psql_on() { "$PGBIN/psql" -X -q -tA -h "$sock" -p "$1" -U netdep -d netdep -c "$2"; }
 
 start_standby() { # dir port name
@@ -95,6 +108,9 @@ start_b() {
 
 case $cmd in
 start)
+	echo "$storage" >"$dir/storage"
+	[ "$storage" = local ] || "$s3ctl" start "$dir/s3"
+	s3_env
 	# Master B's socket must exist for nginx's first configuration test
 	# only as a name: nginx resolves unix sockets at connect time.
 	NETDEP_SEED=${NETDEP_SEED:-0} "$ctl" start "$a"
@@ -110,6 +126,7 @@ stop)
 		[ -d "$sd/pg" ] || continue
 		as_pg "$PGBIN/pg_ctl" -D "$sd/pg" -m fast -w -s stop 2>/dev/null || true
 	done
+	[ ! -d "$dir/s3" ] || "$s3ctl" stop "$dir/s3"
 	;;
 promote)
 	# pg_ctl promote, not SELECT pg_promote(): a session on a standby
@@ -122,6 +139,7 @@ second-standby)
 	# A second standby (port 5434); master A reads from the first,
 	# master B from the second (libpq 15 takes the first host that fits).
 	start_standby "$dir/standby2" 5434 netdep_standby2
+	s3_env
 	restart_master "$a" 5433 5434
 	restart_master "$b" 5434 5433
 	;;

@@ -38,6 +38,7 @@ for run in $(seq 1 "${DRILL_RUNS:-1}"); do
 	[ $ok -eq 1 ] || rc=1
 	"$top/scripts/cluster.sh" stop "$dir" >>"$out/cluster-$run.log" 2>&1
 	cp -a "$dir/a/log" "$out/$run-logs" 2>/dev/null || true
+	cp "$dir/s3/s3rver.log" "$out/$run-logs/" 2>/dev/null || true
 	rm -rf "$dir"
 	say "run $run: $([ $ok -eq 1 ] && echo passed || echo FAILED)"
 done

@@ -76,16 +76,16 @@ def s3rver_path():
 
 
 class S3:
-    """A running s3rver with the two buckets; stop() and start() again on
-    the same port and data, as a service that goes away and comes back."""
+    """A running s3rver with the two buckets (scripts/s3rver.sh, the one
+    make cluster uses); stop() and start() again on the same port and
+    data, as a service that goes away and comes back."""
 
     def __init__(self, home):
-        self.exe = s3rver_path()
+        s3rver_path()
+        self.ctl = os.path.join(TOP, "scripts", "s3rver.sh")
+        self.home = os.path.join(home, "s3")
         self.port = free_port()
-        self.data = os.path.join(home, "s3data")
-        os.makedirs(self.data, exist_ok=True)
-        self.log = os.path.join(home, "s3rver.log")
-        self.proc = None
+        self.log = os.path.join(self.home, "s3rver.log")
         self.url = f"http://127.0.0.1:{self.port}"
 
     def up(self):
@@ -95,22 +95,15 @@ class S3:
             return False
 
     def start(self):
-        with open(self.log, "ab") as log:
-            self.proc = subprocess.Popen(
-                [self.exe, "-d", self.data, "-a", "127.0.0.1", "-p",
-                 str(self.port), "--no-vhost-buckets",
-                 "--configure-bucket", PRIV, "--configure-bucket", PUB],
-                stdout=log, stderr=log, stdin=subprocess.DEVNULL,
-                start_new_session=True)
-        poll(lambda: self.up() or self.proc.poll() is not None,
-             "s3rver to answer")
-        assert self.proc.poll() is None, open(self.log).read()[-2000:]
+        r = subprocess.run([self.ctl, "start", self.home, str(self.port)],
+                           capture_output=True, text=True)
+        assert r.returncode == 0, r.stdout + r.stderr
+        assert self.up()
 
     def stop(self):
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(timeout=60)
-        self.proc = None
+        r = subprocess.run([self.ctl, "stop", self.home],
+                           capture_output=True, text=True)
+        assert r.returncode == 0, r.stdout + r.stderr
         poll(lambda: not self.up(), "s3rver to stop answering")
 
     def keys(self, bucket):
