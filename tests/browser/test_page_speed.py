@@ -41,7 +41,7 @@ def test_first_photos_first_and_preload_used(browser, contest, new_user, make_jp
     assert browser.driver.execute_script(COUNT) == 1
     # The entry page (server-rendered): its photo is fetched first.
     page = anon.get("/e/%d" % ids[0]).text
-    assert re.search(r'<img fetchpriority="high" src="/media/[^"]+" width="\d+" height="\d+"', page)
+    assert re.search(r'<img fetchpriority="high" src="/media/[^"]+"[^>]* srcset="[^"]+ 400w, [^"]+ 1600w"[^>]* width="\d+" height="\d+"', page)
 
 
 def test_gallery_and_leaderboard_do_not_shift(browser, contest, new_user, make_jpeg):

@@ -72,8 +72,16 @@ def test_staff_pages_follow_the_glossary(browser, contest, new_user, make_jpeg):
     texts["review (admin)"] = seen(browser, "/review.html?contest=%s" % slug)
     texts["ledger"] = seen(browser, "/ledger.html")
 
+    # Contest titles are the organisers' words, not ours: other tests'
+    # contests in the admin's contest list may quote "like this".
+    r = admin.get("/api/v1/contests")
+    assert r.status_code == 200, r.text
+    titles = sorted({c["title"] for c in r.json()["contests"]} - {"Nét đẹp đoàn viên 2026"},
+                    key=len, reverse=True)
     bad = []
     for page, text in texts.items():
+        for t in titles:
+            text = text.replace(t, "")
         bad += violations(text, page, RENDERED)
     assert not bad, "\n".join(bad)
     # The scan read the drawn pages, not empty shells: the words the
