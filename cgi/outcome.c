@@ -23,27 +23,27 @@ static const struct outcome outcomes[] = {
     {NULL, "created", 201, NULL, NULL},
     {"vote", "counted", 201, NULL, NULL},
     /* not found */
-    {NULL, "no_entry", 404, NULL, "Không tìm thấy bài dự thi này."},
+    {NULL, "no_entry", 404, NULL, "Không tìm thấy ảnh dự thi này."},
     {NULL, "no_contest", 404, NULL, "Không tìm thấy cuộc thi này."},
     {NULL, "no_account", 404, NULL, "Không có tài khoản %s."},
     {NULL, "not_judge", 404, NULL,
      "%s không phải là giám khảo của cuộc thi này."},
     /* votes */
     {"vote", "not_approved", 403, NULL,
-     "Bài dự thi này chưa được duyệt nên chưa thể bình chọn."},
+     "Ảnh dự thi này chưa được duyệt nên chưa thể bình chọn."},
     {NULL, "voting_closed", 403, NULL, "Cuộc thi hiện không mở bình chọn."},
     {"vote", "own_entry", 403, NULL,
-     "Bạn không thể bình chọn cho bài dự thi của chính mình."},
+     "Bạn không thể bình chọn cho ảnh dự thi của chính mình."},
     {NULL, "already_voted", 409, NULL,
-     "Bạn đã bình chọn cho bài dự thi này rồi."},
+     "Bạn đã bình chọn cho ảnh dự thi này rồi."},
     {NULL, "already_voted_today", 409, "already_voted",
-     "Hôm nay bạn đã bình chọn cho bài dự thi này rồi; hãy quay lại "
+     "Hôm nay bạn đã bình chọn cho ảnh dự thi này rồi; hãy quay lại "
      "vào ngày mai."},
     {NULL, "budget_spent", 429, NULL,
      "Bạn đã dùng hết lượt bình chọn hôm nay; hãy quay lại vào ngày "
      "mai."},
     {NULL, "key_reused", 422, "idempotency_key_reused",
-     "Mã Idempotency-Key này đã được dùng cho một bài dự thi khác; "
+     "Mã Idempotency-Key này đã được dùng cho một ảnh dự thi khác; "
      "hãy tạo mã mới cho mỗi lượt bình chọn."},
     /* log-in and registration brakes (070_security.sql) */
     {"login", "backoff", 429, "too_many_attempts",
@@ -72,13 +72,13 @@ static const struct outcome outcomes[] = {
      "Hôm nay bạn đã tải lên %s ảnh, mức tối đa cho một tài khoản trong "
      "một ngày (kể cả ảnh đã rút); hãy tải tiếp sau 0 giờ, giờ Việt Nam."},
     {NULL, "media_purged", 410, NULL,
-     "Ảnh của bài dự thi này đã bị xóa khỏi máy chủ vì bài đã bị từ chối "
+     "Ảnh của ảnh dự thi này đã bị xóa khỏi máy chủ vì ảnh đã bị từ chối "
      "hoặc rút quá %s ngày."},
     /* the unit tree (issue 15) */
     {NULL, "no_unit", 404, NULL,
      "Không có đơn vị mã %s; hãy chọn đơn vị trong danh sách."},
     {NULL, "no_unmapped", 404, NULL,
-     "Không còn tài khoản hay bài dự thi nào mang tên đơn vị “%s” mà "
+     "Không còn tài khoản hay ảnh dự thi nào mang tên đơn vị “%s” mà "
      "chưa được xếp vào cây đơn vị."},
     {NULL, "outside_unit", 403, NULL,
      "Cuộc thi này chỉ dành cho đoàn viên thuộc %s; hãy chọn đúng đơn "
@@ -113,18 +113,18 @@ static const struct outcome outcomes[] = {
      "hãy xuất lại ảnh thành JPEG thường."},
     /* judging */
     {NULL, "forbidden", 403, NULL,
-     "Bạn không phải là giám khảo của cuộc thi có bài dự thi này."},
+     "Bạn không phải là giám khảo của cuộc thi có ảnh dự thi này."},
     {NULL, "own_entry", 403, NULL,
-     "Bạn không thể chấm bài dự thi của chính mình."},
+     "Bạn không thể chấm ảnh dự thi của chính mình."},
     {NULL, "conflict_of_interest", 403, NULL,
-     "Bài dự thi này thuộc đơn vị của bạn: một giám khảo khác sẽ chấm "
-     "bài."},
+     "Ảnh dự thi này thuộc đơn vị của bạn: một giám khảo khác sẽ chấm "
+     "ảnh này."},
     {NULL, "not_approved", 409, NULL,
-     "Chỉ bài dự thi đã được duyệt mới được chấm hoặc trao giải; bài "
+     "Chỉ ảnh dự thi đã được duyệt mới được chấm hoặc trao giải; ảnh "
      "này đang ở trạng thái %s."},
     /* consent and minors (issue 16) */
     {"moderation", "guardian_consent_missing", 409, NULL,
-     "Tác giả có thể chưa đủ 16 tuổi (Nghị định 13/2023/NĐ-CP): bài chỉ "
+     "Tác giả có thể chưa đủ 16 tuổi (Nghị định 13/2023/NĐ-CP): ảnh chỉ "
      "được duyệt sau khi cha, mẹ hoặc người giám hộ đồng ý trên trang "
      "“Ảnh của tôi” của tác giả."},
     {NULL, "results_published", 409, NULL,
@@ -132,7 +132,7 @@ static const struct outcome outcomes[] = {
     {NULL, "results_not_published", 403, NULL, "Kết quả chưa được công bố."},
     /* a moderation decision taken back (issue 17, 170_judge.sql) */
     {"revert", "not_decided", 409, NULL,
-     "Bài dự thi này chưa được duyệt hay từ chối (đang ở trạng thái %s) "
+     "Ảnh dự thi này chưa được duyệt hay từ chối (đang ở trạng thái %s) "
      "nên không có quyết định nào để hoàn tác."},
     {"revert", "results_published", 409, NULL,
      "Kết quả đã được công bố: quyết định kiểm duyệt không thể hoàn tác "
@@ -147,14 +147,14 @@ static const struct outcome outcomes[] = {
     {NULL, "score_out_of_range", 400, "invalid_field",
      "Điểm %s phải là một số từ 0 đến 10, tối đa một chữ số thập phân."},
     {NULL, "prize_not_approved", 409, "not_approved",
-     "Bài dự thi %s không phải là bài đã được duyệt của cuộc thi này nên "
+     "Ảnh dự thi %s không phải là ảnh đã được duyệt của cuộc thi này nên "
      "không thể nhận giải."},
     {NULL, "not_most_voted", 409, NULL,
-     "Bài dự thi %s không phải là bài có nhiều lượt bình chọn nhất: giải "
+     "Ảnh dự thi %s không phải là ảnh có nhiều lượt bình chọn nhất: giải "
      "bình chọn chỉ theo lượt bình chọn của công chúng."},
     {NULL, "prize_taken", 409, NULL,
-     "Mỗi giải nhất, nhì, ba và giải bình chọn chỉ trao cho một bài, và "
-     "mỗi bài nhận nhiều nhất một giải của ban giám khảo."},
+     "Mỗi giải nhất, nhì, ba và giải bình chọn chỉ trao cho một ảnh, và "
+     "mỗi ảnh nhận nhiều nhất một giải của ban giám khảo."},
     {NULL, "already_published", 409, NULL, "Kết quả đã được công bố lúc %s."},
     /* prize tracks (issue 16, sql/functions/100_tracks.sql) */
     {"tracks", "invalid_tracks", 400, "invalid_field",
