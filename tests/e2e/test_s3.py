@@ -10,6 +10,14 @@ erase removing the objects, the orphan sweep over the buckets, and with
 s3rver stopped a 503 `unavailable` that writes neither row nor object;
 once it is back, uploads work again.
 
+s3rver checks no SigV4 signature (3.7.1: "Signature version 4 calculation
+is unimplemented"), so netdep talks to tests/s3/sigv4_proxy.py in front
+of it (scripts/s3rver.sh start --verify), which recomputes each signature
+and refuses a wrong one with 403 SignatureDoesNotMatch: every test ends
+with no refusal and at least one signed request checked, and a netdep
+with a wrong secret is refused.  The tests' own unsigned reads and plants
+go to s3rver's port directly.
+
 Every wait polls with a generous deadline: nothing is timed."""
 
 import os
@@ -86,7 +94,9 @@ class S3:
         self.home = os.path.join(home, "s3")
         self.port = free_port()
         self.log = os.path.join(self.home, "s3rver.log")
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.secret = os.path.join(self.home, "secret")
+        self.url = f"http://127.0.0.1:{self.port}"  # the verifying proxy
+        self.direct = None  # s3rver's own URL, known once started
 
     def up(self):
         try:
@@ -95,10 +105,29 @@ class S3:
             return False
 
     def start(self):
-        r = subprocess.run([self.ctl, "start", self.home, str(self.port)],
-                           capture_output=True, text=True)
+        r = subprocess.run([self.ctl, "start", "--verify", self.home,
+                            str(self.port)], capture_output=True, text=True)
         assert r.returncode == 0, r.stdout + r.stderr
         assert self.up()
+        with open(os.path.join(self.home, "s3rver-port")) as f:
+            self.direct = f"http://127.0.0.1:{int(f.read())}"
+
+    def checked(self):
+        """(requests whose signature the proxy verified, refused ones)."""
+        try:
+            with open(os.path.join(self.home, "sigv4.log")) as f:
+                lines = f.read().splitlines()
+        except FileNotFoundError:
+            lines = []
+        return (sum(1 for x in lines if x.startswith("ok ")),
+                [x for x in lines if x.startswith("refused ")])
+
+    def signed_ok_since(self, before):
+        """Every request since checked() gave before had a good signature,
+        and there were some."""
+        ok, refused = self.checked()
+        assert refused == before[1], refused[len(before[1]):]
+        assert ok > before[0], "no signed request reached the proxy"
 
     def stop(self):
         r = subprocess.run([self.ctl, "stop", self.home],
@@ -108,17 +137,24 @@ class S3:
 
     def keys(self, bucket):
         """Every key of bucket (s3rver answers anonymous listings)."""
-        r = requests.get(f"{self.url}/{bucket}",
+        r = requests.get(f"{self.direct}/{bucket}",
                          params={"list-type": "2"}, timeout=30)
         assert r.status_code == 200, r.text
         return set(re.findall(r"<Key>([^<]+)</Key>", r.text))
 
     def get(self, bucket, key):
-        return requests.get(f"{self.url}/{bucket}/{key}", timeout=30)
+        return requests.get(f"{self.direct}/{bucket}/{key}", timeout=30)
 
     def put(self, bucket, key, body):
-        r = requests.put(f"{self.url}/{bucket}/{key}", data=body, timeout=30)
+        r = requests.put(f"{self.direct}/{bucket}/{key}", data=body,
+                         timeout=30)
         assert r.status_code == 200, r.text
+
+
+def admin_path():
+    """The netdep-admin of the build under test."""
+    return os.path.join(os.path.dirname(os.path.abspath(
+        os.environ["NETDEP_ADMIN"])), "netdep-admin")
 
 
 def fan(area, token, suffix):
@@ -133,6 +169,11 @@ def s3_stack(var_dir):
     home = tempfile.mkdtemp(prefix="s3-", dir=var_dir)
     os.chmod(home, 0o755)
     s3 = S3(home)
+    os.makedirs(s3.home)
+    with open(s3.secret, "w") as f:  # netdep's and the proxy's
+        f.write("S3RVER\n")
+    os.chmod(s3.secret, 0o600)
+    give(s3.secret)
     procs = []  # (process, stop signal), stopped in reverse
     try:
         s3.start()
@@ -148,11 +189,7 @@ def s3_stack(var_dir):
 
 
 def start_stack(home, s3, procs):
-    secret = os.path.join(home, "s3-secret")
-    with open(secret, "w") as f:
-        f.write("S3RVER\n")
-    os.chmod(secret, 0o600)
-    give(secret)
+    secret = s3.secret
     state = os.path.join(home, "var")
     port = free_port()
     build = os.path.dirname(os.path.abspath(os.environ["NETDEP_ADMIN"]))
@@ -212,6 +249,7 @@ def local_files(media):
 def test_s3_upload_serve_withdraw_erase(s3_stack, contest, new_user,
                                         make_jpeg, db):
     s3, base, _, media = s3_stack
+    signed = s3.checked()
     slug = contest(min_short_side=200)
     user = new_user()
     author = clone(user, base)
@@ -273,11 +311,13 @@ def test_s3_upload_serve_withdraw_erase(s3_stack, contest, new_user,
     r = author.post(f"{API}/me/erase", json={"confirm": user.username})
     assert r.status_code == 200, r.text
     assert not any(token in k for k in s3.keys(PRIV) | s3.keys(PUB))
+    s3.signed_ok_since(signed)
 
 
 def test_s3_sweep_removes_orphans_only(s3_stack, contest, new_user,
                                        make_jpeg, db):
     s3, base, env, _ = s3_stack
+    signed = s3.checked()
     slug = contest(min_short_side=200)
     author = clone(new_user(), base)
     kept = media_token(db, upload_ok(author, slug,
@@ -289,8 +329,7 @@ def test_s3_sweep_removes_orphans_only(s3_stack, contest, new_user,
     for bucket, key in planted:
         s3.put(bucket, key, b"x" * 100)
     s3.put(PRIV, "not-ours/readme.txt", b"keep me")
-    admin = os.path.join(os.path.dirname(os.path.abspath(
-        os.environ["NETDEP_ADMIN"])), "netdep-admin")
+    admin = admin_path()
 
     def sweep(*args):
         r = subprocess.run([admin, "media", *args], env=env,
@@ -308,11 +347,13 @@ def test_s3_sweep_removes_orphans_only(s3_stack, contest, new_user,
     assert not any(k in s3.keys(b) for b, k in planted)
     assert fan("orig", kept, ".jpg") in s3.keys(PRIV)
     assert "not-ours/readme.txt" in s3.keys(PRIV)
+    s3.signed_ok_since(signed)
 
 
 def test_s3_down_upload_503_writes_nothing(s3_stack, contest, new_user,
                                            make_jpeg, db):
     s3, base, _, media = s3_stack
+    signed = s3.checked()
     slug = contest(min_short_side=200)
     author = clone(new_user(), base)
     judge = clone(new_user("judge", slug), base)
@@ -348,6 +389,7 @@ def test_s3_down_upload_503_writes_nothing(s3_stack, contest, new_user,
     entry = upload_ok(author, slug, make_jpeg(400, 300, seed=34))
     assert fan("orig", media_token(db, entry["id"]), ".jpg") in s3.keys(PRIV)
     assert entries() == 2
+    s3.signed_ok_since(signed)
 
 
 def test_s3_refused_row_removes_its_objects(s3_stack, contest, new_user,
@@ -355,6 +397,7 @@ def test_s3_refused_row_removes_its_objects(s3_stack, contest, new_user,
     """The objects are stored before the row; when the row is refused (the
     contest's entry limit), they are removed again."""
     s3, base, _, _ = s3_stack
+    signed = s3.checked()
     slug = contest(min_short_side=200, max_entries=1)
     author = clone(new_user(), base)
     upload_ok(author, slug, make_jpeg(400, 300, seed=35))
@@ -362,3 +405,47 @@ def test_s3_refused_row_removes_its_objects(s3_stack, contest, new_user,
     r = upload(author, slug, make_jpeg(400, 300, seed=36))
     assert_error(r, 409, "entry_limit")
     assert s3.keys(PRIV) | s3.keys(PUB) == before
+    s3.signed_ok_since(signed)
+
+
+def test_s3_wrong_secret_is_refused(s3_stack):
+    """The proxy does check: netdep-admin with another secret is refused
+    (403 SignatureDoesNotMatch), fails and removes nothing."""
+    s3, _, env, _ = s3_stack
+    wrong = os.path.join(s3.home, "wrong-secret")
+    with open(wrong, "w") as f:
+        f.write("S3RVEX\n")
+    orphan = "%032x" % int.from_bytes(os.urandom(16), "big")
+    s3.put(PRIV, fan("orig", orphan, ".jpg"), b"x" * 100)
+    ok, refused = s3.checked()
+    admin = admin_path()
+    r = subprocess.run([admin, "media", "sweep", "--older-than", "0"],
+                       env=dict(env, NETDEP_S3_SECRET_FILE=wrong),
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode != 0, r.stdout + r.stderr
+    now_ok, now_refused = s3.checked()
+    new = now_refused[len(refused):]
+    assert new and all("SignatureDoesNotMatch" in x for x in new), new
+    assert now_ok == ok, "a request with the wrong secret was let through"
+    assert fan("orig", orphan, ".jpg") in s3.keys(PRIV)
+
+
+def test_s3_listing_continuation_is_signed(s3_stack):
+    """A listing page of foreign keys only makes netdep ask again with
+    S3's continuation token (base64: '+', '/', '=' to encode in the query
+    string): that request's signature is checked too."""
+    s3, _, env, _ = s3_stack
+    signed = s3.checked()
+    for i in range(70):  # "not-ours/" sorts before "orig/": a full page
+        s3.put(PRIV, f"not-ours/page/{i:03d}.txt", b"keep me")
+    orphan = "%032x" % int.from_bytes(os.urandom(16), "big")
+    s3.put(PRIV, fan("orig", orphan, ".jpg"), b"x" * 100)
+    admin = admin_path()
+    r = subprocess.run([admin, "media", "orphans", "--older-than", "0"],
+                       env=env, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert orphan in r.stdout.replace("/", "")
+    s3.signed_ok_since(signed)
+    with open(os.path.join(s3.home, "sigv4.log")) as f:
+        assert any(x.startswith("ok GET ") and "continuation-token=" in x
+                   for x in f), "no continuation request was made"
