@@ -449,3 +449,24 @@ def test_s3_listing_continuation_is_signed(s3_stack):
     with open(os.path.join(s3.home, "sigv4.log")) as f:
         assert any(x.startswith("ok GET ") and "continuation-token=" in x
                    for x in f), "no continuation request was made"
+
+
+def test_s3_large_put_is_signed(s3_stack, contest, new_user, make_jpeg,
+                                db):
+    """An original over 1 MB: libcurl < 8.3.0 adds its own, unsigned,
+    "Expect: 100-continue" there (store_s3.c sends no "Expect:" for it to
+    sign); the PUT is verified and the object stored whole."""
+    s3, base, _, _ = s3_stack
+    signed = s3.checked()
+    slug = contest(min_short_side=200)
+    author = clone(new_user(), base)
+    photo = make_jpeg(400, 300, seed=38)
+    comment = b"\xff\xfe\xff\xff" + b"c" * 65533  # a whole COM segment
+    big = photo[:2] + comment * 17 + photo[2:]
+    assert len(big) > 1024 * 1024
+    token = media_token(db, upload_ok(author, slug, big)["id"])
+    assert s3.get(PRIV, fan("orig", token, ".jpg")).content == big
+    s3.signed_ok_since(signed)
+    put = f"ok PUT /{PRIV}/{fan('orig', token, '.jpg')}"
+    with open(os.path.join(s3.home, "sigv4.log")) as f:
+        assert any(x.startswith(put) for x in f), "the PUT was not verified"

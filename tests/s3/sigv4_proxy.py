@@ -19,7 +19,8 @@ without Authorization are let through only as GET/HEAD of "/" and of the
 public bucket (a public-read bucket: nginx's anonymous reads); any other
 anonymous request is refused (AccessDenied).
 
-Every request adds one line to L: "ok METHOD PATH", "anon METHOD PATH" or
+Every request adds one line to L: "ok METHOD PATH" (with "(Expect: ...)"
+when the client sent one), "anon METHOD PATH" or
 "refused METHOD PATH: CODE reason"; the tests count the refused lines
 (the file outlives a restart of the proxy).
 """
@@ -221,7 +222,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             else:
                 verify(self.command, self.path, self.headers.items(), data,
                        read_secret(self.server.opts.secret_file))
-                self.note(f"ok {self.command} {self.path}")
+                expect = self.headers.get("Expect")
+                self.note(f"ok {self.command} {self.path}"
+                          + (f" (Expect: {expect})" if expect else ""))
         except Refused as e:
             self.close_connection = True
             return self.refuse(e.code, str(e))
