@@ -273,6 +273,28 @@ valid_int(const char *s, size_t len, long long min, long long max,
 	return 1;
 }
 
+int
+valid_id_list(const char *s, size_t len, size_t max, char *out, size_t outlen)
+{
+	size_t n = 0, start = 0;
+
+	if (len == 0 || outlen < len + 3)
+		return 0;
+	for (size_t i = 0; i <= len; i++) {
+		if (i < len && s[i] != ',')
+			continue;
+		if (++n > max ||
+		    !valid_int(s + start, i - start, 1, LLONG_MAX, NULL))
+			return 0;
+		start = i + 1;
+	}
+	out[0] = '{';
+	memcpy(out + 1, s, len);
+	out[len + 1] = '}';
+	out[len + 2] = '\0';
+	return (int)n;
+}
+
 static int
 is_label_char(int c)
 {

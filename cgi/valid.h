@@ -60,6 +60,15 @@ int valid_int(const char *s, size_t len, long long min, long long max,
               long long *out);
 
 /*
+ * A list of 1..max positive ids "1,2,3" (each as valid_int with
+ * [1, LLONG_MAX]), written as a PostgreSQL array literal "{1,2,3}" into
+ * out (outlen >= len + 3).  Returns the number of ids, or 0 when the list
+ * is empty, too long, or any element is not such an id.
+ */
+int valid_id_list(const char *s, size_t len, size_t max, char *out,
+                  size_t outlen);
+
+/*
  * Pragmatic e-mail address, at most 254 bytes: one '@'; a local part of
  * 1..64 printable ASCII bytes without spaces or any of "(),:;<>[\]; a
  * domain of dot-separated labels of [A-Za-z0-9-] with at least one dot.

@@ -316,6 +316,45 @@ test_int(void)
 }
 
 static void
+test_id_list(void)
+{
+	static const struct {
+		const char *s;
+		size_t      len;
+		int         want;
+		const char *out;
+	} t[] = {
+	    {S("1"), 1, "{1}"},
+	    {S("1,22,333"), 3, "{1,22,333}"},
+	    {S("9223372036854775807"), 1, "{9223372036854775807}"},
+	    {S(""), 0, NULL},
+	    {S("0"), 0, NULL},
+	    {S("-1"), 0, NULL},
+	    {S("01"), 0, NULL},
+	    {S("1,"), 0, NULL},
+	    {S(",1"), 0, NULL},
+	    {S("1,,2"), 0, NULL},
+	    {S("1, 2"), 0, NULL},
+	    {S("1;2"), 0, NULL},
+	    {S("9223372036854775808"), 0, NULL},
+	    {S("1,2,3,4"), 0, NULL}, /* more than max (3) */
+	    {S("1}"), 0, NULL},
+	};
+	char out[64];
+
+	for (size_t i = 0; i < UNIT_NELEM(t); i++) {
+		int r = valid_id_list(t[i].s, t[i].len, 3, out, sizeof(out));
+
+		UNIT_CHECK_INT(r, t[i].want, t[i].s);
+		if (r > 0)
+			UNIT_CHECK(strcmp(out, t[i].out) == 0,
+			           "id list %s -> %s", t[i].s, out);
+	}
+	/* out too short for the literal */
+	UNIT_CHECK_INT(valid_id_list("1,2", 3, 3, out, 5), 0, "short out");
+}
+
+static void
 test_email(void)
 {
 	static const struct tcase t[] = {
@@ -643,6 +682,7 @@ main(void)
 	test_block();
 	test_slug();
 	test_int();
+	test_id_list();
 	test_email();
 	test_phone();
 	test_timestamp();
