@@ -79,17 +79,24 @@ auth_fill(struct req *r, const char *hash)
 }
 
 int
-auth_load(struct req *r)
+auth_hash(struct req *r)
 {
-	const char *c = r->session_cookie, *hash;
+	const char *c = r->session_cookie;
 	size_t      len = c != NULL ? strlen(c) : 0;
 
 	if (c == NULL || !auth_token_shape_ok(c, len))
 		return 0;
-	if ((hash = auth_token_hash(r->a, c, len)) == NULL)
+	if ((r->session_hash = auth_token_hash(r->a, c, len)) == NULL)
 		return DB_ERR;
-	r->session_hash = hash;
-	return auth_fill(r, hash);
+	return 1;
+}
+
+int
+auth_load(struct req *r)
+{
+	int rc = auth_hash(r);
+
+	return rc == 1 ? auth_fill(r, r->session_hash) : rc;
 }
 
 int
@@ -158,4 +165,18 @@ auth_csrf_ok(const struct req *r)
 	if (strlen(r->csrf_header) != n)
 		return 0;
 	return sodium_memcmp(r->csrf_header, r->user->csrf, n) == 0;
+}
+
+int
+auth_refuse_login(struct req *r)
+{
+	return resp_error(r, 401, "login_required", "Log in to do this.");
+}
+
+int
+auth_refuse_csrf(struct req *r)
+{
+	return resp_error(r, 403, "csrf",
+	                  "The X-CSRF-Token header is missing or does not "
+	                  "match your session; reload the page.");
 }

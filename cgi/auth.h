@@ -16,6 +16,14 @@
  */
 int auth_load(struct req *r);
 
+/*
+ * Sets r->session_hash from a well-formed session cookie, reading
+ * nothing: for the vote, whose session is checked in the vote's own
+ * statement (router.h, R_BATCH).  Returns 1 when there is one, 0 when
+ * not, DB_ERR out of memory.
+ */
+int auth_hash(struct req *r);
+
 /* Does the request carry a session cookie (checked or not)? */
 int auth_cookie_sent(const struct req *r);
 
@@ -38,5 +46,10 @@ int auth_logout(struct req *r);
 
 /* Returns 1 when the X-CSRF-Token header matches the session's token. */
 int auth_csrf_ok(const struct req *r);
+
+/* The answers to a request without a live session (401) and to one whose
+ * X-CSRF-Token does not match it (403). */
+int auth_refuse_login(struct req *r);
+int auth_refuse_csrf(struct req *r);
 
 #endif

@@ -226,6 +226,9 @@ static const struct config_key keys[] = {
             "longest a worker keeps a leaderboard it served; 0 = off"),
     KEY_INT("NETDEP_BOARD_HOLD_MS", board_hold_ms, 0, 1000, 300,
             "a kept board younger than this is served after a change"),
+    KEY_INT("NETDEP_VOTE_BATCH", vote_batch, 0, 1000, 128,
+            "most votes the vote writer casts in one transaction (0: "
+            "none, each worker casts its own)"),
     KEY_INT("NETDEP_FOLD_MS", fold_ms, 50, 5000, 200,
             "how often the folder folds queued vote counts"),
     KEY_INT("NETDEP_FORENSICS_DAYS", forensics_days, 1, 3650, 180,

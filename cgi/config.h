@@ -30,6 +30,7 @@ struct config {
 	int         board_cache_ms; /* NETDEP_BOARD_CACHE_MS: 0 = off */
 	int         board_hold_ms;  /* NETDEP_BOARD_HOLD_MS */
 	int         fold_ms;        /* NETDEP_FOLD_MS: folder interval */
+	int         vote_batch;     /* NETDEP_VOTE_BATCH: votes per commit */
 	int         forensics_days; /* NETDEP_FORENSICS_DAYS */
 	int         retention_days; /* NETDEP_MEDIA_RETENTION_DAYS */
 	int         upload_quota;   /* NETDEP_UPLOAD_DAILY_QUOTA */

@@ -8,6 +8,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "sqlfrag.h"
 
@@ -22,9 +23,11 @@ enum vote_q {
 	Q__MAX
 };
 
-/* Columns of Q_CAST. */
+/* Columns of Q_CAST: one row per vote, in the order sent. */
 enum cast_col {
+	CAST_I,       /* CAST_I: the vote's place in the batch, from 1 */
 	CAST_OUTCOME, /* CAST_OUTCOME */
+	CAST_VOTER,   /* CAST_VOTER */
 	CAST_COUNT,   /* CAST_COUNT */
 	CAST_LEFT,    /* CAST_LEFT */
 	CAST__MAX
@@ -44,11 +47,12 @@ enum board_col {
 };
 
 static const struct stmt q[Q__MAX] = {
-    [Q_CAST] = {"vote_cast",
-                "SELECT outcome, vote_count, votes_left FROM "
-                "vote_cast(now(), $1, $2, $3::inet, decode($4, 'hex'), $5, "
-                "decode($6, 'hex'), to_timestamp($7::bigint), $8::boolean)",
-                8, CAST__MAX},
+    [Q_CAST] = {"vote_cast_batch",
+                "SELECT i, outcome, voter, vote_count, votes_left FROM "
+                "vote_cast_batch(now(), $1::integer, $2::text[], $3::text[], "
+                "$4::bigint[], $5::inet[], $6::text[], $7::text[], "
+                "$8::text[], $9::bigint[], $10::boolean[])",
+                10, CAST__MAX},
     [Q_FOLD] = {"vote_fold", "SELECT vote_fold()", 0, 1},
     [Q_PURGE] = {"vote_purge", "SELECT vote_purge_forensics($1::int, $2::int)",
                  2, PURGE__MAX},
@@ -92,30 +96,127 @@ static const struct stmt q[Q__MAX] = {
 
 const struct stmt_set db_vote_set = {"db_vote", q, Q__MAX};
 
-int
-db_vote_cast(struct db *db, struct arena *a, const struct vote_cast_in *in,
-             struct vote_result *out)
+/*
+ * The batch's columns as array literals, element by element: "" is NULL,
+ * every other value is quoted (the text fields hold only what their
+ * validators let through, but quoting keeps a literal well formed
+ * whatever they hold).
+ */
+struct arr {
+	char  *buf;
+	size_t len, cap;
+};
+
+/* Makes room for need more bytes and the NUL in x. */
+static int
+arr_room(struct arena *a, struct arr *x, size_t need)
 {
+	size_t cap;
+	char  *nb;
+
+	if (x->len + need < x->cap)
+		return 0;
+	cap = 2 * (x->cap + need);
+	if ((nb = arena_alloc(a, cap)) == NULL)
+		return -1;
+	if (x->len > 0)
+		memcpy(nb, x->buf, x->len);
+	x->buf = nb;
+	x->cap = cap;
+	return 0;
+}
+
+/* Appends element v ("" is NULL), the first one after the '{'. */
+static int
+arr_put(struct arena *a, struct arr *x, const char *v, int first)
+{
+	if (arr_room(a, x, 2 * strlen(v) + 8) != 0)
+		return -1;
+	x->buf[x->len++] = first ? '{' : ',';
+	if (*v == '\0') {
+		memcpy(x->buf + x->len, "NULL", 4);
+		x->len += 4;
+	} else {
+		x->buf[x->len++] = '"';
+		for (; *v != '\0'; v++) {
+			if (*v == '"' || *v == '\\')
+				x->buf[x->len++] = '\\';
+			x->buf[x->len++] = *v;
+		}
+		x->buf[x->len++] = '"';
+	}
+	x->buf[x->len] = '\0';
+	return 0;
+}
+
+/* Closes the literal. */
+static int
+arr_end(struct arena *a, struct arr *x)
+{
+	if (arr_room(a, x, 2) != 0)
+		return -1;
+	x->buf[x->len++] = '}';
+	x->buf[x->len] = '\0';
+	return 0;
+}
+
+int
+db_vote_cast_batch(struct db *db, struct arena *a, int idle_hours, int n,
+                   const struct vote_req *reqs, struct vote_ans *out)
+{
+	enum { TOKEN, CSRF, ENTRY, IP, UA, KEY, SIG, EXPIRES, BAD, NCOL };
+	struct arr  col[NCOL] = {0};
 	struct rows rs;
-	char       *entry = arena_printf(a, "%" PRId64, in->entry);
-	char       *voter = arena_printf(a, "%" PRId64, in->voter);
+	char       *idle = arena_printf(a, "%d", idle_hours);
 	int         rc;
 
-	if (entry == NULL || voter == NULL)
+	if (idle == NULL || n < 1)
 		return DB_ERR;
+	for (int i = 0; i < n; i++) {
+		const struct vote_req *v = &reqs[i];
+		char                   entry[24], exp[24];
+
+		snprintf(entry, sizeof(entry), "%" PRId64, v->entry);
+		snprintf(exp, sizeof(exp), "%" PRId64, v->pow_expires);
+		if (arr_put(a, &col[TOKEN], v->token, i == 0) ||
+		    arr_put(a, &col[CSRF], v->csrf, i == 0) ||
+		    arr_put(a, &col[ENTRY], entry, i == 0) ||
+		    arr_put(a, &col[IP], v->ip, i == 0) ||
+		    arr_put(a, &col[UA], v->ua_hash, i == 0) ||
+		    arr_put(a, &col[KEY], v->key, i == 0) ||
+		    arr_put(a, &col[SIG], v->pow_sig, i == 0) ||
+		    arr_put(a, &col[EXPIRES], v->pow_sig[0] ? exp : "",
+		            i == 0) ||
+		    arr_put(a, &col[BAD], v->pow_bad ? "t" : "f", i == 0))
+			return DB_ERR;
+	}
+	for (int c = 0; c < NCOL; c++)
+		if (arr_end(a, &col[c]) != 0)
+			return DB_ERR;
 	rc = db_exec(db, a, &q[Q_CAST],
-	             (const char *[]){entry, voter, in->ip, in->ua_hash_hex,
-	                              in->idem_key, in->pow_sig_hex,
-	                              in->pow_expires,
-	                              in->pow_bad ? "true" : "false"},
+	             (const char *[]){idle, col[TOKEN].buf, col[CSRF].buf,
+	                              col[ENTRY].buf, col[IP].buf, col[UA].buf,
+	                              col[KEY].buf, col[SIG].buf,
+	                              col[EXPIRES].buf, col[BAD].buf},
 	             &rs);
 	if (rc != DB_OK)
-		return rc == DB_NONE ? DB_ERR
-		                     : rc; /* a function answers a row */
-	out->outcome = rows_str(&rs, 0, CAST_OUTCOME, NULL);
-	out->vote_count = rows_ll(&rs, 0, CAST_COUNT, 0);
-	out->votes_left = rows_ll(&rs, 0, CAST_LEFT, -1);
-	return out->outcome != NULL ? DB_OK : DB_ERR;
+		return rc == DB_NONE && rs.sqlstate == NULL ? DB_ERR : rc;
+	if (rs.nrows != n)
+		return DB_ERR; /* one row per vote, always */
+	for (int i = 0; i < n; i++) {
+		const char *o = rows_str(&rs, i, CAST_OUTCOME, NULL);
+
+		if (rows_ll(&rs, i, CAST_I, 0) != i + 1 || o == NULL ||
+		    strlen(o) >= sizeof(out[i].outcome))
+			return DB_ERR;
+		memset(&out[i], 0, sizeof(out[i]));
+		out[i].rc = DB_OK;
+		snprintf(out[i].outcome, sizeof(out[i].outcome), "%s", o);
+		out[i].voter = rows_ll(&rs, i, CAST_VOTER, 0);
+		out[i].vote_count = rows_ll(&rs, i, CAST_COUNT, 0);
+		out[i].votes_left = (int32_t)rows_ll(&rs, i, CAST_LEFT, -1);
+	}
+	return DB_OK;
 }
 
 int

@@ -11,34 +11,42 @@
 
 #include "db.h"
 
-/* A vote as the handler checked it. */
-struct vote_cast_in {
-	int64_t     entry;
-	int64_t     voter;
-	const char *ip;          /* the client's address, text */
-	const char *ua_hash_hex; /* hash of the user agent, hex */
-	const char *idem_key;    /* Idempotency-Key, or NULL */
-	/* A proof of work (issue 16): its signature (hex) and expiry (unix
-	 * seconds, decimal) when one verified, else NULL; pow_bad 1 when one
-	 * was sent and did not verify. */
-	const char *pow_sig_hex;
-	const char *pow_expires;
-	int         pow_bad;
+/*
+ * A vote as the HTTP API received it, checked by the handler (h_vote.c):
+ * fixed-size text, so that it travels as one message to the master's vote
+ * writer (vote_writer.h).  "" is none.
+ */
+struct vote_req {
+	int64_t entry;
+	int64_t pow_expires; /* the proof's expiry, Unix seconds */
+	int32_t pow_bad;     /* 1: a proof was sent and did not verify */
+	char    token[65];   /* SHA-256 of the session cookie, hex */
+	char    csrf[48];    /* the X-CSRF-Token header */
+	char    ip[48];      /* the client's address */
+	char    ua_hash[33]; /* hash of the user agent, hex */
+	char    key[65];     /* the Idempotency-Key */
+	char    pow_sig[65]; /* a verified proof's signature, hex */
 };
 
-/* What vote_cast() decided (sql/functions/030_votes.sql). */
-struct vote_result {
-	const char *outcome;    /* "counted" or why not: see outcome.c */
-	int64_t     vote_count; /* the entry's valid votes, when counted */
-	int64_t     votes_left; /* the voter's budget left today, or -1 */
+/* What vote_cast_batch() decided for one vote (030_votes.sql). */
+struct vote_ans {
+	int32_t rc;          /* DB_OK, or the tri-state of the failure */
+	int32_t votes_left;  /* the voter's budget left today, or -1 */
+	int64_t voter;       /* the session's account, or 0 */
+	int64_t vote_count;  /* the entry's valid votes, when counted */
+	char    outcome[32]; /* "counted" or why not: see outcome.c */
+	char    lsn[32];     /* the primary's WAL position after the
+	                        commit, when reads may go to a standby */
 };
 
 /*
- * Casts a vote in one statement (its own transaction, committed before
- * this returns DB_OK).  DB_LOST: the outcome is unknown.
+ * Casts n votes in one statement (one transaction, committed before this
+ * returns DB_OK), checking each one's session and CSRF token too;
+ * out[i] answers reqs[i].  idle_hours: NETDEP_SESSION_IDLE_HOURS.
+ * DB_LOST: the outcome of every vote is unknown.
  */
-int db_vote_cast(struct db *db, struct arena *a, const struct vote_cast_in *in,
-                 struct vote_result *out);
+int db_vote_cast_batch(struct db *db, struct arena *a, int idle_hours, int n,
+                       const struct vote_req *reqs, struct vote_ans *out);
 
 /* Folds the queued count changes once (vote_fold()). */
 int db_vote_fold(struct db *db, struct arena *a);

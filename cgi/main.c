@@ -40,6 +40,7 @@
 #include "router.h"
 #include "store.h"
 #include "store_s3.h"
+#include "vote_writer.h"
 
 #define LISTEN_BACKLOG     1024
 #define STOP_GRACE_SEC     20  /* in-flight requests get this long */
@@ -57,6 +58,18 @@ static volatile sig_atomic_t got_reload;
 static pid_t                 master_pid;
 /* The binary's path at start: what SIGHUP executes again. */
 static char self_exe[PATH_MAX];
+/* The vote writer's listening socket (vote_writer.h), -1 when off: only
+ * the writer itself keeps it open after a fork. */
+static int vote_listen_fd = -1;
+
+/* In a child that is not the vote writer. */
+static void
+close_vote_socket(void)
+{
+	if (vote_listen_fd >= 0)
+		close(vote_listen_fd);
+	vote_listen_fd = -1;
+}
 
 #define LISTEN_FD_FLAG "--listen-fd" /* the socket a reload passes on */
 
@@ -285,8 +298,10 @@ spawn_worker(int slot, int listen_fd, const struct store *wst,
 {
 	pid_t pid = fork();
 
-	if (pid == 0)
+	if (pid == 0) {
+		close_vote_socket();
 		_exit(worker_main(slot, listen_fd, wst, cfg));
+	}
 	if (pid < 0)
 		log_msg("error", "master: fork failed: %s", strerror(errno));
 	return pid;
@@ -319,6 +334,7 @@ spawn_folder(const struct config *cfg)
 	pid_t pid = fork_named("netdep-fold");
 
 	if (pid == 0) {
+		close_vote_socket();
 		metrics_use_slot(metrics_folder_slot());
 		log_catch_reopen();
 		_exit(getppid() == master_pid ? fold_main(cfg) : 0);
@@ -336,11 +352,30 @@ spawn_janitor(const struct config *cfg, const struct store *st)
 	pid_t pid = fork_named("netdep-janitor");
 
 	if (pid == 0) {
+		close_vote_socket();
 		log_catch_reopen();
 		_exit(getppid() == master_pid ? janitor_main(cfg, st) : 0);
 	}
 	if (pid < 0)
 		log_msg("error", "master: fork of the janitor failed: %s",
+		        strerror(errno));
+	return pid;
+}
+
+/* The vote writer (vote_writer.c): one per master, restarted too. */
+static pid_t
+spawn_writer(const struct config *cfg)
+{
+	pid_t pid = fork_named("netdep-votes");
+
+	if (pid == 0) {
+		log_catch_reopen();
+		_exit(getppid() == master_pid
+		          ? vote_writer_main(cfg, vote_listen_fd)
+		          : 0);
+	}
+	if (pid < 0)
+		log_msg("error", "master: fork of the vote writer failed: %s",
 		        strerror(errno));
 	return pid;
 }
@@ -385,25 +420,27 @@ check_database(const struct config *cfg)
 
 /*
  * The master's state: what it started and how often workers die.  The
- * children sit in slots: 0 .. workers-1 the workers, then the folder and
- * the janitor.  A slot whose child ended is vacant (pid 0) until its due
- * time, when master_fill() forks its replacement; the master never sleeps
- * while it supervises, so a worker dying beside the folder is replaced at
- * once, and the set of children is exactly one per slot.
+ * children sit in slots: 0 .. workers-1 the workers, then the folder,
+ * the janitor and the vote writer (when NETDEP_VOTE_BATCH is not 0).  A slot
+ * whose child ended is vacant (pid 0) until its due time, when master_fill()
+ * forks its replacement; the master never sleeps while it supervises, so a
+ * worker dying beside the folder is replaced at once, and the set of children
+ * is exactly one per slot.
  */
 struct master {
 	struct config cfg;
 	struct store  media;
 	int           fd;        /* the FastCGI socket */
 	int           inherited; /* fd came from the previous image (SIGHUP) */
-	int           nslot;     /* workers + folder + janitor */
+	int           nslot;     /* workers + folder + janitor + writer */
 	pid_t        *pids;      /* per slot; 0 when vacant */
 	double       *due;       /* per vacant slot: when to fork (now_ms()) */
 	time_t        window_start; /* of the current respawn window */
 	int           deaths;       /* within it */
 };
 
-#define SLOT_FOLDER(m) ((m)->cfg.workers) /* and the janitor after it */
+#define SLOT_FOLDER(m)  ((m)->cfg.workers)
+#define SLOT_JANITOR(m) ((m)->cfg.workers + 1) /* the writer after it */
 
 /* Opens the FastCGI socket for nginx only, and writes the pid file. */
 static int
@@ -513,6 +550,9 @@ master_setup(struct master *m, int argc, char **argv)
 	}
 	if (check_database(&m->cfg) != 0)
 		return 1;
+	if (m->cfg.vote_batch > 0 &&
+	    (vote_listen_fd = vote_writer_listen(&m->cfg)) < 0)
+		return 1;
 	return master_listen(m);
 }
 
@@ -549,7 +589,9 @@ master_spawn(struct master *m, int i)
 		return spawn_worker(i, m->fd, &m->media, &m->cfg);
 	if (i == SLOT_FOLDER(m))
 		return spawn_folder(&m->cfg);
-	return spawn_janitor(&m->cfg, &m->media);
+	if (i == SLOT_JANITOR(m))
+		return spawn_janitor(&m->cfg, &m->media);
+	return spawn_writer(&m->cfg);
 }
 
 /* Forks a child into every vacant slot that is due. */
@@ -590,9 +632,10 @@ master_next_wake(const struct master *m, struct timespec *ts)
 static void
 master_vacate(struct master *m, int i, pid_t pid, int status)
 {
-	const char *what = i < m->cfg.workers    ? "worker"
-	                   : i == SLOT_FOLDER(m) ? "folder"
-	                                         : "janitor";
+	const char *what = i < m->cfg.workers     ? "worker"
+	                   : i == SLOT_FOLDER(m)  ? "folder"
+	                   : i == SLOT_JANITOR(m) ? "janitor"
+	                                          : "vote writer";
 	double      delay = 0;
 
 	if (WIFSIGNALED(status))
@@ -770,7 +813,7 @@ main(int argc, char **argv)
 	find_self();
 	if ((rc = master_setup(&m, argc, argv)) != 0)
 		return rc;
-	m.nslot = m.cfg.workers + 2;
+	m.nslot = m.cfg.workers + 2 + (vote_listen_fd >= 0);
 	m.pids = calloc((size_t)m.nslot, sizeof(*m.pids));
 	m.due = calloc((size_t)m.nslot, sizeof(*m.due));
 	if (m.pids == NULL || m.due == NULL)

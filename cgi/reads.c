@@ -21,10 +21,17 @@ reads_db(struct req *r)
 void
 reads_mark(struct req *r)
 {
-	const char *lsn, *v;
+	const char *lsn;
 
-	if (!db_has_replica(r->db) || db_wal_lsn(r->db, r->a, &lsn) != DB_OK)
-		return;
+	if (db_has_replica(r->db) && db_wal_lsn(r->db, r->a, &lsn) == DB_OK)
+		reads_mark_lsn(r, lsn);
+}
+
+void
+reads_mark_lsn(struct req *r, const char *lsn)
+{
+	const char *v;
+
 	/* After the bound, a standby that has not replayed it is not read
 	 * anyway: the cookie outlives it by a minute. */
 	v = arena_printf(

@@ -24,4 +24,8 @@ struct db *reads_db(struct req *r);
  */
 void reads_mark(struct req *r);
 
+/* The same with the position lsn another connection read after its
+ * commit (the vote writer's, vote_writer.h). */
+void reads_mark_lsn(struct req *r, const char *lsn);
+
 #endif

@@ -20,6 +20,11 @@
 /* The photo upload: its body may be as large as cfg->max_upload; every
  * other route takes at most cfg->max_json (nginx has the same split). */
 #define R_UPLOAD 0x80u
+/* The vote (issue 19): with R_AUTH and R_CSRF, whose checks it moves
+ * into the handler's one statement (vote_cast_batch()) when the request
+ * has a well-formed session cookie and an X-CSRF-Token header; without
+ * either, R_AUTH and R_CSRF are checked here as for any route. */
+#define R_BATCH 0x100u
 
 /*
  * Routes r, enforces the flags and runs the handler.  Returns the status

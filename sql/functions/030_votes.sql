@@ -105,26 +105,296 @@ LANGUAGE sql SET search_path = netdep, pg_catalog AS $$
 	SELECT count(*) FROM u;
 $$;
 
--- --- casting a vote -------------------------------------------------------
--- One call decides everything in one transaction: the rules, the budget,
--- the idempotency key (the first answer for (voter, key) is stored with
--- the vote; a retry gets it back), the account's age, and the time p_now
--- (the application passes now(); tests pass edge times such as 23:59:59
--- Vietnam time, through this same function).  The outcome is 'counted' or
--- what stopped the vote: no_entry, not_approved, voting_closed, own_entry,
--- already_voted, already_voted_today, budget_spent, key_reused
--- (cgi/outcome.c says what a voter sees).
+-- --- casting votes --------------------------------------------------------
+-- vote_cast_many() decides a batch of votes in one transaction (issue 19:
+-- the vote writer of each master, cgi/vote_writer.c, sends every vote the
+-- workers received while the previous batch committed; README, "the vote
+-- path").  Request i is (p_voter[i], p_entry[i], p_ip[i], p_ua_hash[i],
+-- p_key[i], p_pow_*[i]); a NULL voter is skipped (no answer row).  The
+-- answer of each is what one vote alone would get: 'counted' or what
+-- stopped it: no_entry, not_approved, voting_closed, own_entry,
+-- already_voted, already_voted_today, budget_spent, key_reused,
+-- pow_required, pow_invalid, pow_reused (cgi/outcome.c says what a voter
+-- sees), with the entry's count after the vote and the votes the voter
+-- has left that Vietnam day.  p_now is the time of every vote (the writer
+-- passes now(); tests pass edge times such as 23:59:59 Vietnam time).
 --
--- What a counted vote writes (issue 19; README, "the vote path"): its
--- row in votes, carrying its ledger link (issue 16, migration 070), the
--- queue row its trigger adds, and the answer under its idempotency key.  The first statement takes a transaction-level
--- advisory lock on the voter, so one voter's votes decide one at a time:
--- the budget is then an exact count of the voter's votes of the day (an
--- index range of votes_voter_idx, a handful of rows), and a retry of a
--- key waits for the first request and then finds its answer.  The lock
--- is memory only (no row, no WAL) and different voters never wait on each
--- other.  "Once per period" stays the unique key of votes, whatever the
--- lock does.
+-- How it stays exact:
+-- - The voters' advisory locks (class 1986), then their ledger chains'
+--   (class 1987, 110_ledger.sql), each set in key order, are taken by a
+--   statement of their own before anything is read: every statement after
+--   them sees every vote of these voters that committed before, and one
+--   voter's votes decide one at a time, in any batch or transaction.  The
+--   budget is then an exact count(*) of the voter's votes of the day (a
+--   votes_voter_idx range), "once per period" a probe of the unique key.
+--   Locks are memory only; voters who share nothing never wait.
+-- - A voter with several requests in the batch (two devices, or a retry
+--   racing the first try) has them decided in rounds, in the order given:
+--   round k holds each voter's k-th request, and sees what round k-1 wrote
+--   (its vote and its idempotency key).  Nearly every batch is one round.
+-- - The statements are per round, not per vote: one read of every key,
+--   entry, contest, account, budget and chain head; one INSERT of the
+--   round's votes (each carrying its ledger link, migration 070: the
+--   chain's last link, then the links of this round in order, hashed
+--   here); one INSERT of the answers under their idempotency keys.
+-- - A vote the snapshot says is new goes in without ON CONFLICT: only a
+--   vote written outside these locks (by hand) can collide, and then the
+--   whole batch fails and the writer casts its votes one by one again,
+--   each then seeing the other row.  A link is never left pointing at a
+--   vote that was not written.
+-- - vote_count is the entry's folded count plus its queued changes, read
+--   after the round's INSERT, less the round's later votes on the entry:
+--   exact (committed votes plus this one) and distinct within a batch.
+CREATE FUNCTION vote_cast_many(p_now timestamptz, p_voter bigint[],
+                               p_entry bigint[], p_ip inet[],
+                               p_ua_hash bytea[], p_key text[],
+                               p_pow_sig bytea[],
+                               p_pow_expires timestamptz[],
+                               p_pow_bad boolean[])
+RETURNS TABLE (i integer, outcome text, vote_count bigint,
+               votes_left integer)
+LANGUAGE plpgsql
+SET search_path = netdep, pg_catalog
+AS $$
+DECLARE
+	n        integer := coalesce(cardinality(p_voter), 0);
+	nch      integer := ledger_chains();
+	v_day    date := (p_now AT TIME ZONE 'Asia/Ho_Chi_Minh')::date;
+	v_lo     timestamptz := v_day::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh';
+	v_hi     timestamptz := (v_day + 1)::timestamp
+	                        AT TIME ZONE 'Asia/Ho_Chi_Minh';
+	rnd      integer[];
+	rounds   integer;
+	d        record;
+	o        text;
+	left_n   integer;
+	per      date;
+	vid      bigint;
+	ch       integer;
+	pseq     bigint;
+	phash    bytea;
+	-- the answers, by request
+	a_out    text[] := array_fill(NULL::text, ARRAY[n]);
+	a_count  bigint[] := array_fill(NULL::bigint, ARRAY[n]);
+	a_left   integer[] := array_fill(NULL::integer, ARRAY[n]);
+	-- each chain's last link in this transaction, once known
+	c_seq    bigint[] := array_fill(NULL::bigint, ARRAY[nch]);
+	c_hash   bytea[] := array_fill(NULL::bytea, ARRAY[nch]);
+	-- the round's votes, and its requests with a key
+	w_i      integer[];
+	w_vid    bigint[];
+	w_contest bigint[];
+	w_entry  bigint[];
+	w_period date[];
+	w_age    interval[];
+	w_chain  integer[];
+	w_seq    bigint[];
+	w_hash   bytea[];
+	k_i      integer[];
+BEGIN
+	IF n = 0 THEN
+		RETURN;
+	END IF;
+	IF cardinality(p_entry) <> n OR cardinality(p_ip) <> n
+	   OR cardinality(p_ua_hash) <> n OR cardinality(p_key) <> n
+	   OR cardinality(p_pow_sig) <> n OR cardinality(p_pow_expires) <> n
+	   OR cardinality(p_pow_bad) <> n THEN
+		RAISE EXCEPTION 'vote_cast_many: % requests but arrays of other '
+		                'lengths', n USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	-- Voters, then chains, each in key order (ids past 2^31 share a
+	-- voter lock with another voter: a wait, never an error).
+	PERFORM pg_advisory_xact_lock(1986, x.k)
+	   FROM (SELECT DISTINCT (v % 2147483647)::integer AS k
+	           FROM unnest(p_voter) v WHERE v IS NOT NULL ORDER BY 1) x;
+	PERFORM pg_advisory_xact_lock(1987, x.k)
+	   FROM (SELECT DISTINCT (v % nch)::integer AS k
+	           FROM unnest(p_voter) v WHERE v IS NOT NULL ORDER BY 1) x;
+	SELECT array_agg(x.r ORDER BY x.o), max(x.r) INTO rnd, rounds
+	  FROM (SELECT u.o, row_number() OVER (PARTITION BY u.v ORDER BY u.o)
+	                    ::integer AS r
+	          FROM unnest(p_voter) WITH ORDINALITY u(v, o)) x;
+
+	FOR k IN 1 .. coalesce(rounds, 0) LOOP
+		w_i := '{}'; w_vid := '{}'; w_contest := '{}'; w_entry := '{}';
+		w_period := '{}'; w_age := '{}'; w_chain := '{}'; w_seq := '{}';
+		w_hash := '{}'; k_i := '{}';
+		FOR d IN
+			SELECT u.o::integer AS i, u.v AS voter, u.e AS entry,
+			       q.reason AS k_reason, q.vote_count AS k_count,
+			       q.votes_left AS k_left, q.entry_id AS k_entry,
+			       e.id AS e_id, e.status, e.account_id, c.id AS contest,
+			       c.vote_rule, c.vote_from, c.vote_until, c.self_vote,
+			       c.votes_per_day, c.vote_pow, a.created_at AS account_at,
+			       b.used_n, b.dup, h.seq AS l_seq, h.hash AS l_hash
+			  FROM unnest(p_voter, p_entry, p_key)
+			       WITH ORDINALITY u(v, e, key, o)
+			  LEFT JOIN vote_requests q
+			         ON q.voter_id = u.v AND q.idem_key = u.key
+			  LEFT JOIN entries e ON e.id = u.e AND q.voter_id IS NULL
+			  LEFT JOIN contests c ON c.id = e.contest_id
+			  LEFT JOIN accounts a ON a.id = u.v AND e.id IS NOT NULL
+			  LEFT JOIN LATERAL (
+			        SELECT count(*)::integer AS used_n,
+			               EXISTS (SELECT 1 FROM votes x
+			                        WHERE x.entry_id = e.id
+			                          AND x.voter_id = u.v
+			                          AND x.period = CASE c.vote_rule
+			                              WHEN 'daily' THEN v_day
+			                              ELSE DATE '2000-01-01' END)
+			               AS dup
+			          FROM votes v
+			         WHERE v.voter_id = u.v AND v.created_at >= v_lo
+			           AND v.created_at < v_hi AND v.contest_id = c.id
+			       ) b ON a.id IS NOT NULL
+			  LEFT JOIN LATERAL ledger_last((u.v % nch)::integer) h
+			         ON a.id IS NOT NULL
+			 WHERE u.v IS NOT NULL AND rnd[u.o] = k
+			 ORDER BY u.o
+		LOOP
+			IF d.k_reason IS NOT NULL THEN
+				-- A retry: answer what the first request answered.
+				IF d.k_entry <> d.entry THEN
+					a_out[d.i] := 'key_reused';
+				ELSE
+					a_out[d.i] := d.k_reason;
+					a_count[d.i] := d.k_count;
+					a_left[d.i] := d.k_left;
+				END IF;
+				CONTINUE;
+			END IF;
+			o := NULL;
+			left_n := NULL;
+			IF d.account_at IS NULL THEN
+				o := 'no_entry';
+			ELSE
+				-- A contest that asks a proof of work per vote (issue
+				-- 16): none, a bad one or a spent one changes nothing,
+				-- not even the idempotency key (a retry with a fresh
+				-- proof may use it).
+				IF d.vote_pow THEN
+					o := CASE WHEN p_pow_bad[d.i] THEN 'pow_invalid'
+					          WHEN p_pow_sig[d.i] IS NULL
+					          THEN 'pow_required'
+					          WHEN NOT pow_spend(p_pow_sig[d.i],
+					                             p_pow_expires[d.i])
+					          THEN 'pow_reused' END;
+					IF o IS NOT NULL THEN
+						a_out[d.i] := o;
+						CONTINUE;
+					END IF;
+				END IF;
+				left_n := d.votes_per_day - d.used_n;
+				o := CASE
+				     WHEN d.status <> 'approved' THEN 'not_approved'
+				     WHEN (d.vote_from IS NOT NULL AND p_now < d.vote_from)
+				       OR (d.vote_until IS NOT NULL
+				           AND p_now >= d.vote_until)
+				     THEN 'voting_closed'
+				     WHEN d.account_id = d.voter AND NOT d.self_vote
+				     THEN 'own_entry'
+				     WHEN d.used_n >= d.votes_per_day AND NOT d.dup
+				     THEN 'budget_spent'
+				     WHEN d.dup THEN CASE d.vote_rule
+				          WHEN 'daily' THEN 'already_voted_today'
+				          ELSE 'already_voted' END
+				     END;
+				IF o IS NULL THEN
+					-- The vote's ledger link (issue 16): the id is
+					-- taken first, the hash covers it.
+					o := 'counted';
+					left_n := left_n - 1;
+					vid := nextval('votes_id_seq');
+					ch := (d.voter % nch)::integer;
+					IF c_seq[ch + 1] IS NOT NULL THEN
+						pseq := c_seq[ch + 1];
+						phash := c_hash[ch + 1];
+					ELSE
+						pseq := coalesce(d.l_seq, 0);
+						phash := coalesce(d.l_hash, '\x'::bytea);
+					END IF;
+					per := CASE d.vote_rule WHEN 'daily' THEN v_day
+					            ELSE DATE '2000-01-01' END;
+					c_seq[ch + 1] := pseq + 1;
+					c_hash[ch + 1] := sha256(phash || ledger_bytes_of(
+					    'vote', p_now, vid, d.contest, d.e_id, d.voter,
+					    per, v_day, p_now, p_now - d.account_at));
+					w_i := w_i || d.i;
+					w_vid := w_vid || vid;
+					w_contest := w_contest || d.contest;
+					w_entry := w_entry || d.e_id;
+					w_period := w_period || per;
+					w_age := w_age || (p_now - d.account_at);
+					w_chain := w_chain || ch;
+					w_seq := w_seq || (pseq + 1);
+					w_hash := w_hash || c_hash[ch + 1];
+				END IF;
+			END IF;
+			a_out[d.i] := o;
+			a_left[d.i] := left_n;
+			IF p_key[d.i] IS NOT NULL THEN
+				k_i := k_i || d.i;
+			END IF;
+		END LOOP;
+
+		IF cardinality(w_vid) > 0 THEN
+			INSERT INTO votes (id, contest_id, entry_id, voter_id, period,
+			                   vote_day, created_at, ip, ip_prefix,
+			                   ua_hash, account_age, ledger_chain,
+			                   ledger_seq, ledger_hash)
+			OVERRIDING SYSTEM VALUE
+			SELECT w.vid, w.contest, w.entry, p_voter[w.i], w.period,
+			       v_day, p_now, p_ip[w.i],
+			       CASE WHEN family(p_ip[w.i]) = 4
+			            THEN set_masklen(p_ip[w.i]::cidr, 24)
+			            ELSE set_masklen(p_ip[w.i]::cidr, 48) END,
+			       p_ua_hash[w.i], w.age, w.chain, w.seq, w.hash
+			  FROM unnest(w_i, w_vid, w_contest, w_entry, w_period, w_age,
+			              w_chain, w_seq, w_hash)
+			       w(i, vid, contest, entry, period, age, chain, seq, hash);
+			-- The counts after the round, read once per entry: the
+			-- folder moves queue rows into entry_stats atomically, so
+			-- one snapshot's sum is exact.
+			FOR d IN
+				SELECT w.i, t.total - (row_number() OVER (
+				           PARTITION BY w.entry ORDER BY w.vid DESC) - 1)
+				       AS cnt
+				  FROM unnest(w_i, w_entry, w_vid) w(i, entry, vid)
+				  JOIN (SELECT x.entry,
+				               coalesce((SELECT s.votes FROM entry_stats s
+				                          WHERE s.entry_id = x.entry), 0)
+				               + coalesce((SELECT sum(q.delta)
+				                             FROM vote_changes q
+				                            WHERE q.entry_id = x.entry), 0)
+				               AS total
+				          FROM (SELECT DISTINCT unnest(w_entry) AS entry) x
+				       ) t ON t.entry = w.entry
+			LOOP
+				a_count[d.i] := d.cnt;
+			END LOOP;
+		END IF;
+		IF cardinality(k_i) > 0 THEN
+			-- No conflict is possible: a request with this key either
+			-- committed before the voter's lock was granted (and was
+			-- found) or waits for this transaction, or was in an
+			-- earlier round (and was found).
+			INSERT INTO vote_requests (voter_id, idem_key, entry_id,
+			                           status, reason, vote_count,
+			                           votes_left)
+			SELECT p_voter[j], p_key[j], p_entry[j], 1, a_out[j],
+			       a_count[j], a_left[j]
+			  FROM unnest(k_i) j;
+		END IF;
+	END LOOP;
+	RETURN QUERY
+	SELECT j::integer, a_out[j], a_count[j], a_left[j]
+	  FROM generate_subscripts(p_voter, 1) j
+	 WHERE p_voter[j] IS NOT NULL
+	 ORDER BY j;
+END
+$$;
+
+-- One vote (tests, tools, pgbench): a batch of one.
 CREATE FUNCTION vote_cast(p_now timestamptz, p_entry bigint, p_voter bigint,
                           p_ip inet, p_ua_hash bytea, p_key text,
                           OUT outcome text,
@@ -132,158 +402,83 @@ CREATE FUNCTION vote_cast(p_now timestamptz, p_entry bigint, p_voter bigint,
                           p_pow_sig bytea DEFAULT NULL,
                           p_pow_expires timestamptz DEFAULT NULL,
                           p_pow_bad boolean DEFAULT false)
+LANGUAGE sql
+SET search_path = netdep, pg_catalog
+AS $$
+	SELECT m.outcome, m.vote_count, m.votes_left
+	  FROM vote_cast_many(p_now, ARRAY[p_voter], ARRAY[p_entry],
+	                      ARRAY[p_ip], ARRAY[p_ua_hash], ARRAY[p_key],
+	                      ARRAY[p_pow_sig], ARRAY[p_pow_expires],
+	                      ARRAY[p_pow_bad]) m;
+$$;
+
+-- The votes as the HTTP API receives them (the vote writer's statement,
+-- cgi/db_vote.c): each request names its session by the SHA-256 of its
+-- cookie (hex) and carries the X-CSRF-Token it was sent with, so the
+-- session is checked in the batch's transaction, not by a statement of
+-- its own: a live session (not expired, used within p_idle_hours; its
+-- last use written at most once a minute) of an account not disabled,
+-- else 'login_required'; the CSRF token the session's, compared as
+-- SHA-256 digests, else 'csrf'.  The user-agent hash and the proof's
+-- signature come as hex, the proof's expiry as Unix seconds.  One answer
+-- row per request, in order, with the voter's account id.
+CREATE FUNCTION vote_cast_batch(p_now timestamptz, p_idle_hours integer,
+                                p_token text[], p_csrf text[],
+                                p_entry bigint[], p_ip inet[],
+                                p_ua_hash text[], p_key text[],
+                                p_pow_sig text[], p_pow_expires bigint[],
+                                p_pow_bad boolean[])
+RETURNS TABLE (i integer, outcome text, voter bigint, vote_count bigint,
+               votes_left integer)
 LANGUAGE plpgsql
 SET search_path = netdep, pg_catalog
 AS $$
 DECLARE
-	r        record;
-	v_day    date := (p_now AT TIME ZONE 'Asia/Ho_Chi_Minh')::date;
-	v_period date;
-	used_n   integer;
-	vid      bigint;
-	k_entry  bigint;
-	ch       integer;
-	dup      boolean;
+	v_voter bigint[];
+	v_state text[];
 BEGIN
-	vote_count := NULL;
-	votes_left := NULL;
-	-- Class 1986: the voter locks of vote_cast (two-int4 keys are a key
-	-- space apart from the bigint advisory locks used elsewhere).  Ids
-	-- past 2^31 share a lock with another voter: a wait, never an error.
-	-- Class 1987 (110_ledger.sql): the lock of the voter's ledger chain,
-	-- taken here rather than in a statement of its own before the insert
-	-- (a statement less; the INSERT's snapshot, taken later, sees the
-	-- chain's last link).  Always in this order: voter, then chain.
-	PERFORM pg_advisory_xact_lock(1986, (p_voter % 2147483647)::integer),
-	        pg_advisory_xact_lock(1987,
-	                              (p_voter % ledger_chains())::integer);
-	IF p_key IS NOT NULL THEN
-		SELECT q.reason, q.vote_count, q.votes_left, q.entry_id
-		  INTO outcome, vote_count, votes_left, k_entry
-		  FROM vote_requests q
-		 WHERE q.voter_id = p_voter AND q.idem_key = p_key;
-		IF FOUND THEN
-			-- A retry: answer what the first request answered.
-			IF k_entry <> p_entry THEN
-				outcome := 'key_reused';
-				vote_count := NULL; votes_left := NULL;
-			END IF;
-			RETURN;
-		END IF;
-	END IF;
-
-	SELECT e.id, e.status, e.account_id, c.id AS contest, c.vote_rule,
-	       c.vote_from, c.vote_until, c.self_vote, c.votes_per_day,
-	       c.vote_pow, a.created_at AS account_at
-	  INTO r
-	  FROM entries e JOIN contests c ON c.id = e.contest_id,
-	       accounts a
-	 WHERE e.id = p_entry AND a.id = p_voter;
-	IF NOT FOUND THEN
-		outcome := 'no_entry';
-	ELSE
-		-- A contest that asks a proof of work per vote (issue 16):
-		-- none, a bad one or a spent one changes nothing, not even the
-		-- idempotency key (a retry with a fresh proof may use it).
-		IF r.vote_pow THEN
-			outcome := CASE WHEN p_pow_bad THEN 'pow_invalid'
-			                WHEN p_pow_sig IS NULL THEN 'pow_required'
-			                WHEN NOT pow_spend(p_pow_sig, p_pow_expires)
-			                THEN 'pow_reused' END;
-			IF outcome IS NOT NULL THEN
-				votes_left := NULL;
-				RETURN;
-			END IF;
-		END IF;
-		v_period := CASE r.vote_rule WHEN 'daily' THEN v_day
-		                             ELSE DATE '2000-01-01' END;
-		-- The votes of this voter, contest and Vietnam day so far, and
-		-- whether the voter already has this entry's vote of the period
-		-- (read here, so that a vote the unique key would refuse is not
-		-- inserted: an INSERT that meets a row whose void is in progress
-		-- waits for that transaction, whose ledger trigger wants the
-		-- chain lock this one holds — a deadlock).
-		SELECT count(*),
-		       EXISTS (SELECT 1 FROM votes x
-		                WHERE x.entry_id = r.id AND x.voter_id = p_voter
-		                  AND x.period = v_period)
-		  INTO used_n, dup FROM votes v
-		 WHERE v.voter_id = p_voter
-		   AND v.created_at >= v_day::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh'
-		   AND v.created_at < (v_day + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh'
-		   AND v.contest_id = r.contest;
-		votes_left := r.votes_per_day - used_n;
-		IF r.status <> 'approved' THEN
-			outcome := 'not_approved';
-		ELSIF (r.vote_from IS NOT NULL AND p_now < r.vote_from)
-		   OR (r.vote_until IS NOT NULL AND p_now >= r.vote_until) THEN
-			outcome := 'voting_closed';
-		ELSIF r.account_id = p_voter AND NOT r.self_vote THEN
-			outcome := 'own_entry';
-		ELSIF used_n >= r.votes_per_day THEN
-			outcome := CASE WHEN dup
-			           THEN CASE r.vote_rule WHEN 'daily'
-			                THEN 'already_voted_today' ELSE 'already_voted' END
-			           ELSE 'budget_spent' END;
-		ELSIF dup THEN
-			outcome := CASE r.vote_rule WHEN 'daily'
-			           THEN 'already_voted_today' ELSE 'already_voted' END;
-		ELSE
-			-- The vote's ledger link, in its own row (issue 16,
-			-- migration 070): the chain's last link is read under the
-			-- chain's lock (taken above), and a vote refused by the
-			-- unique key leaves no link.  The id is taken first: the
-			-- hash covers it.
-			vid := nextval('votes_id_seq');
-			ch := (p_voter % ledger_chains())::integer;
-			INSERT INTO votes (id, contest_id, entry_id, voter_id,
-			                   period, vote_day, created_at, ip,
-			                   ip_prefix, ua_hash, account_age,
-			                   ledger_chain, ledger_seq, ledger_hash)
-			OVERRIDING SYSTEM VALUE
-			SELECT vid, r.contest, r.id, p_voter, v_period, v_day,
-			       p_now, p_ip,
-			       CASE WHEN family(p_ip) = 4
-			            THEN set_masklen(p_ip::cidr, 24)
-			            ELSE set_masklen(p_ip::cidr, 48) END,
-			       p_ua_hash, p_now - r.account_at, ch,
-			       coalesce(h.seq, 0) + 1,
-			       sha256(coalesce(h.hash, '\x'::bytea)
-			              || ledger_bytes_of('vote', p_now, vid,
-			                 r.contest, r.id, p_voter, v_period, v_day,
-			                 p_now, p_now - r.account_at))
-			  FROM (SELECT 1) one LEFT JOIN ledger_last(ch) h ON true
-			ON CONFLICT ON CONSTRAINT votes_entry_id_voter_id_period_key
-			DO NOTHING
-			RETURNING id INTO vid;
-			IF vid IS NULL THEN
-				outcome := CASE r.vote_rule
-				          WHEN 'daily' THEN 'already_voted_today'
-				          ELSE 'already_voted' END;
-			ELSE
-				outcome := 'counted';
-				votes_left := votes_left - 1;
-				-- One snapshot: the folder moves queue rows into
-				-- entry_stats atomically, so this sum is exact
-				-- (committed votes plus this one).
-				SELECT coalesce((SELECT s.votes FROM entry_stats s
-				                  WHERE s.entry_id = r.id), 0)
-				       + coalesce((SELECT sum(q.delta)
-				                     FROM vote_changes q
-				                    WHERE q.entry_id = r.id), 0)
-				  INTO vote_count;
-			END IF;
-		END IF;
-	END IF;
-	IF p_key IS NOT NULL THEN
-		-- No conflict is possible: a request with this key either
-		-- committed before the lock above was granted (and was found) or
-		-- waits for this one.
-		INSERT INTO vote_requests (voter_id, idem_key, entry_id, status,
-		                           reason, vote_count, votes_left)
-		VALUES (p_voter, p_key, p_entry, 1, outcome, vote_count,
-		        votes_left);
-	END IF;
+	WITH x AS (
+		SELECT u.o, s.token_hash, s.last_seen_at, a.id AS account,
+		       sha256(convert_to(s.csrf_token, 'UTF8'))
+		       = sha256(convert_to(u.c, 'UTF8')) AS csrf_ok
+		  FROM unnest(p_token, p_csrf) WITH ORDINALITY u(t, c, o)
+		  LEFT JOIN sessions s
+		         ON s.token_hash = decode(u.t, 'hex')
+		        AND s.expires_at > now()
+		        AND s.last_seen_at > now()
+		            - make_interval(hours => p_idle_hours)
+		  LEFT JOIN accounts a
+		         ON a.id = s.account_id AND a.disabled_at IS NULL
+	), seen AS (
+		UPDATE sessions s SET last_seen_at = now()
+		  FROM x
+		 WHERE s.token_hash = x.token_hash AND x.account IS NOT NULL
+		   AND x.last_seen_at < now() - interval '1 minute'
+	)
+	SELECT array_agg(CASE WHEN x.csrf_ok THEN x.account END ORDER BY x.o),
+	       array_agg(CASE WHEN x.account IS NULL THEN 'login_required'
+	                      WHEN x.csrf_ok IS NOT TRUE THEN 'csrf' END
+	                 ORDER BY x.o)
+	  INTO v_voter, v_state
+	  FROM x;
+	RETURN QUERY
+	SELECT u.o::integer, coalesce(m.outcome, u.st),
+	       CASE WHEN u.st IS NULL THEN u.v END, m.vote_count, m.votes_left
+	  FROM unnest(v_voter, v_state) WITH ORDINALITY u(v, st, o)
+	  LEFT JOIN vote_cast_many(
+	            p_now, v_voter, p_entry, p_ip,
+	            ARRAY(SELECT decode(h.x, 'hex')
+	                    FROM unnest(p_ua_hash) WITH ORDINALITY h(x, o)
+	                   ORDER BY h.o),
+	            p_key,
+	            ARRAY(SELECT decode(h.x, 'hex')
+	                    FROM unnest(p_pow_sig) WITH ORDINALITY h(x, o)
+	                   ORDER BY h.o),
+	            ARRAY(SELECT to_timestamp(h.x)
+	                    FROM unnest(p_pow_expires) WITH ORDINALITY h(x, o)
+	                   ORDER BY h.o),
+	            p_pow_bad) m ON m.i = u.o
+	 ORDER BY u.o;
 END
 $$;
 

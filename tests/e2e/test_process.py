@@ -34,7 +34,8 @@ def _stat(pid):
 
 def census(var_dir):
     """The master's live children by role (their comm): {"netdep":
-    {pids}, "netdep-fold": {...}, "netdep-janitor": {...}}.  A scan of
+    {pids}, "netdep-fold": {...}, "netdep-janitor": {...}, "netdep-votes":
+    {...}}.  A scan of
     /proc is not atomic: a child read alive, then killed and replaced
     while the scan goes on, would be counted beside its replacement.  So
     every child found is read again after the scan and kept only if it
@@ -43,7 +44,8 @@ def census(var_dir):
     master = master_pid(var_dir)
     found = [int(p) for p in os.listdir("/proc") if p.isdigit()]
     found = [p for p in found if (_stat(p) or ("", 0, ""))[1] == master]
-    roles = {"netdep": set(), "netdep-fold": set(), "netdep-janitor": set()}
+    roles = {"netdep": set(), "netdep-fold": set(), "netdep-janitor": set(),
+             "netdep-votes": set()}
     for p in found:
         st = _stat(p)
         if st is None or st[1] != master or st[0] in "ZX":
@@ -79,9 +81,11 @@ def eventually(fn, timeout=30.0, step=0.1):
 
 
 def complete(roles, n):
-    """Exactly n workers, one folder, one janitor and nothing else."""
+    """Exactly n workers, one folder, one janitor, one vote writer and
+    nothing else."""
     return (len(roles["netdep"]) == n and len(roles["netdep-fold"]) == 1
-            and len(roles["netdep-janitor"]) == 1 and len(roles) == 3)
+            and len(roles["netdep-janitor"]) == 1
+            and len(roles["netdep-votes"]) == 1 and len(roles) == 4)
 
 
 def test_kill_9_of_a_worker_under_load(var_dir, base_url, contest):
@@ -93,7 +97,8 @@ def test_kill_9_of_a_worker_under_load(var_dir, base_url, contest):
     slug = contest()
     n = configured_workers(var_dir)
     assert eventually(lambda: complete(census(var_dir), n)), \
-        f"not {n} workers, a folder and a janitor: {census(var_dir)}"
+        f"not {n} workers, a folder, a janitor and a vote writer: " \
+        f"{census(var_dir)}"
     results, samples = [], []
     stop = threading.Event()
 
@@ -155,7 +160,8 @@ def test_kill_9_of_a_worker_under_load(var_dir, base_url, contest):
         "the worker was not replaced before the janitor's delay ended"
     extra = [r for r in samples
              if len(r["netdep"]) > n or len(r["netdep-fold"]) > 1
-             or len(r["netdep-janitor"]) > 1 or len(r) > 3]
+             or len(r["netdep-janitor"]) > 1 or len(r["netdep-votes"]) > 1
+             or len(r) > 4]
     assert not extra, f"more children than configured: {extra[:3]}"
     assert complete(census(var_dir), n), census(var_dir)
     failures = [x for x in results if x != 200]
