@@ -155,6 +155,11 @@ RETURNS TABLE (i integer, outcome text, vote_count bigint,
                votes_left integer)
 LANGUAGE plpgsql
 SET search_path = netdep, pg_catalog
+-- The queue's sum for an entry by a plain index scan, which marks the
+-- index entries of rows the folder deleted as dead for the next batch
+-- (a bitmap scan visits them all again, every batch: a hot entry's queue
+-- made its votes the slowest).
+SET enable_bitmapscan = off
 AS $$
 DECLARE
 	n        integer := coalesce(cardinality(p_voter), 0);
@@ -204,15 +209,16 @@ BEGIN
 	END IF;
 	-- Voters, then chains, each in key order (ids past 2^31 share a
 	-- voter lock with another voter: a wait, never an error).
-	PERFORM pg_advisory_xact_lock(1986, x.k)
-	   FROM (SELECT DISTINCT (v % 2147483647)::integer AS k
-	           FROM unnest(p_voter) v WHERE v IS NOT NULL ORDER BY 1) x;
-	PERFORM pg_advisory_xact_lock(1987, x.k)
-	   FROM (SELECT DISTINCT (v % nch)::integer AS k
-	           FROM unnest(p_voter) v WHERE v IS NOT NULL ORDER BY 1) x;
+	PERFORM pg_advisory_xact_lock(x.c, x.k)
+	   FROM (SELECT 1986 AS c, (v % 2147483647)::integer AS k
+	           FROM unnest(p_voter) v WHERE v IS NOT NULL
+	         UNION
+	         SELECT 1987, (v % nch)::integer
+	           FROM unnest(p_voter) v WHERE v IS NOT NULL
+	          ORDER BY 1, 2) x;
 	SELECT array_agg(x.r ORDER BY x.o), max(x.r) INTO rnd, rounds
-	  FROM (SELECT u.o, row_number() OVER (PARTITION BY u.v ORDER BY u.o)
-	                    ::integer AS r
+	  FROM (SELECT u.o, CASE WHEN u.v IS NOT NULL THEN row_number() OVER (
+	                    PARTITION BY u.v ORDER BY u.o)::integer END AS r
 	          FROM unnest(p_voter) WITH ORDINALITY u(v, o)) x;
 
 	FOR k IN 1 .. coalesce(rounds, 0) LOOP
