@@ -6,9 +6,11 @@ Against a stack that scripts/bench.sh (or bench_scale.sh) started:
   1. loads, with generated SQL as the owner role, a contest "benchv" with
      ENTRIES approved entries and VOTERS accounts with sessions (tokens
      are generated, their SHA-256 stored as a login would);
-  2. pgbench -M prepared -c 32 running the very statement the workers run
-     (SELECT ... FROM vote_cast(now(), entry, voter, ip, ua, key)) on
-     random (entry, voter) pairs: the anchor;
+  2. pgbench -M prepared -c 32 running vote_cast(now(), entry, voter,
+     ip, ua, key) -- a batch of one, each vote its own transaction -- on
+     random (entry, voter) pairs (information: the workers' votes go
+     through the vote writer, several per transaction), and the plain
+     durable insert + counter update of PERF.md: the anchor;
   3. wrk -t2 -c32 POSTing votes through nginx -> netdep -> PostgreSQL with
      a session cookie, the CSRF header and an Idempotency-Key, on random
      entries, then every vote on ONE entry (each voter once);
