@@ -210,6 +210,11 @@ writer_cast(struct writer *w, int n)
 
 	if (w->db == NULL && (w->db = db_open(cfg->db)) != NULL)
 		db_tag(w->db, "netdep-votes");
+	/* A connection the server closed while the writer sat idle (a
+	 * restart of PostgreSQL) is noticed and replaced now, as a worker
+	 * does before a request: else the batch would fail on it. */
+	if (w->db != NULL)
+		(void)db_freshen(w->db);
 	rc = w->db == NULL
 	         ? DB_LOST
 	         : db_vote_cast_batch(w->db, &w->a, cfg->session_idle_hours, n,

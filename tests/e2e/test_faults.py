@@ -125,6 +125,22 @@ def test_database_down_and_back(board_shop, new_user, anon, var_dir, db,
         assert cur.fetchone()[0] == 2
 
 
+def test_first_vote_after_a_database_restart_counts(board_shop, new_user,
+                                                    var_dir, db):
+    """PostgreSQL restarted while no vote came: the vote writer's idle
+    connection is dead, and the first vote after must still count at its
+    first try (the writer checks its connection before a batch, as a
+    worker does before a request).  It answered 503 before."""
+    slug, owner, eid = board_shop
+    assert_status(vote(new_user(), eid, headers={"Idempotency-Key": key()}),
+                  201)  # the writer holds a connection now
+    ctl(var_dir, "pg-stop", "immediate")
+    ctl(var_dir, "pg-start")
+    db.reconnect()
+    assert_status(vote(new_user(), eid, headers={"Idempotency-Key": key()}),
+                  201)
+
+
 def media_tmpfs(media_dir):
     if os.environ.get("NETDEP_MEDIA_TMPFS") != "1":
         pytest.skip("the media root is not a tmpfs of the test's own "
