@@ -128,7 +128,8 @@
     $('gallery').replaceChildren(...list.map((e, i) => {
       const li = ND.card(e, T.votes, i), count = li.querySelector('.votes');
       count.dataset.words = T.votes;
-      if (st) li.appendChild(ND.votes.button(e, st, count, $('vote-msg')));
+      const b = st ? ND.votes.button(e, st, count, $('vote-msg')) : ND.votes.login(c);
+      if (b) li.appendChild(b);
       return li;
     }));
     // A tap on a photo opens the viewer; the title still leads to /e/{id}.

@@ -67,7 +67,10 @@
     const dates = $('dates');
     const rows = [['submit_from', T.submitFrom], ['submit_until', T.submitUntil],
       ['vote_from', T.voteFrom], ['vote_until', T.voteUntil], ['results_at', T.resultsAt]];
-    dates.replaceChildren(...rows.filter((r) => c[r[0]]).map((r) => el('li', null, fill(r[1], { d: date(c[r[0]]) }))));
+    const items = rows.filter((r) => c[r[0]]).map((r) => el('li', null, fill(r[1], { d: date(c[r[0]]) })));
+    dates.replaceChildren(...items);
+    // A contest without dates keeps no empty room for them.
+    dates.hidden = items.length === 0;
     // The call to action changes its words, never the layout.
     const cta = T.cta[c.phase === 'submissions_and_voting' ? 'submissions' : c.phase] || T.cta.upcoming;
     $('cta-upload').textContent = cta[0];

@@ -32,7 +32,7 @@
   // 100 members (issue 15).
   const level = ['grassroots', 'branch'].includes(q.get('level')) ? q.get('level') : 'province';
   const sort = q.get('sort') === 'rate' ? 'rate' : 'votes';
-  let rows = [], st = null, msg = null;
+  let rows = [], st = null, msg = null, contest = null;
 
   function tabs() {
     const periods = document.querySelector('.tabs a[data-period]');
@@ -66,10 +66,11 @@
       li.appendChild(cell);
       const count = el('span', { class: 'count', 'data-words': T.votes }, num(r.votes) + ' ' + T.votes);
       const review = ND.underReview(r); // issue 16: "đang xác minh"
-      if (!st) { li.appendChild(count); if (review) li.appendChild(review); return li; }
+      const b = !r.entry ? null : st ? ND.votes.button(r.entry, st, count, msg) : ND.votes.login(contest);
+      if (!b) { li.appendChild(count); if (review) li.appendChild(review); return li; }
       const end = el('span', { class: 'act' });
       end.appendChild(count);
-      end.appendChild(ND.votes.button(r.entry, st, count, msg));
+      end.appendChild(b);
       li.appendChild(end);
       if (review) li.appendChild(review);
       return li;
@@ -145,6 +146,7 @@
     tabs();
     msg = $('vote-msg');
     const c = await ND.contest();
+    contest = c;
     if (!c) { ND.showError('error', { message: ND.T.noContest }); return; }
     document.title = fill(T.title, { title: c.title });
     $('contest-name').textContent = c.title;

@@ -1,7 +1,8 @@
 // netdep vote state and one-tap votes (issue 17), shared by the gallery,
 // the leaderboard, the entry page and the photo viewer.  ND.votes.load(slug,
 // ids) asks GET /contests/{slug}/me/votes once per page (null when signed
-// out); ND.votes.button(e, st, countEl, msgEl) makes an entry's button and
+// out); ND.votes.button(e, st, countEl, msgEl) makes an entry's button
+// (ND.votes.login(contest) a signed-out visitor's, to the log-in page) and
 // ND.votes.wire() wakes an existing one.  Every button and count of one
 // entry shows the same state (a vote in the viewer shows on its card).  A
 // tap is optimistic (voted, count + 1), rolled back with the API's
@@ -12,7 +13,7 @@
 (function () {
   const T = {
     vote: 'Bình chọn', voted: 'Đã bình chọn', own: 'Ảnh của bạn', thanks: 'Cảm ơn bạn đã bình chọn!',
-    left: 'còn {n} lượt bình chọn hôm nay'
+    left: 'còn {n} lượt bình chọn hôm nay', login: 'Đăng nhập để bình chọn'
   };
   const { el, api, fill, num } = ND;
   const ui = []; // { b, e, st, countEl }
@@ -121,5 +122,12 @@
     return wire(el('button', { type: 'button', class: 'vote-btn' }), e, st, countEl, msgEl);
   }
 
-  ND.votes = { load: load, button: button, wire: wire, showLeft: showLeft, sync: sync };
+  // A signed-out visitor's vote button, while contest c takes votes: a
+  // link to the log-in page, which brings them back here.
+  function login(c) {
+    if (!c || !['voting', 'submissions_and_voting'].includes(c.phase)) return null;
+    return el('a', { class: 'vote-btn btn', href: ND.loginUrl(), title: T.login }, T.vote);
+  }
+
+  ND.votes = { load: load, button: button, wire: wire, showLeft: showLeft, sync: sync, login: login };
 }());

@@ -69,3 +69,25 @@ def test_gallery_and_leaderboard_do_not_shift(browser, contest, new_user, make_j
             wait(browser, lambda d: text(browser, "#contest-name") != "", msg=path + " name")
             cls, shifts = _cls(browser, "%s-%dx%d" % (path.strip("/?=contest"), wh[0], wh[1]))
             assert cls < CLS_LIMIT, "%s at %r shifts %.3f: %r" % (path, wh, cls, shifts)
+
+
+def test_home_keeps_no_room_for_dates_a_contest_has_not(browser, contest):
+    """The hero keeps room for five dates while they load (no shift); a
+    contest with none shows no empty box (the after screenshot of issue
+    17 had one)."""
+    bare = contest(title="Cuộc thi chưa có lịch")
+    dated = contest(title="Cuộc thi có lịch", vote_from="2026-01-01T00:00:00Z",
+                    vote_until="2027-12-31T00:00:00Z")
+    browser.resize(PHONE)
+    for slug, n in ((bare, 0), (dated, 2)):
+        browser.get("/?contest=" + slug)
+        wait(browser, lambda d: "lịch" in d.find_element("id", "contest-title").text,
+             msg="contest drawn")
+        got = browser.driver.execute_script(
+            "const u = document.getElementById('dates');"
+            "return [u.children.length, u.getBoundingClientRect().height, u.hidden];")
+        assert got[0] == n, (slug, got)
+        if n == 0:
+            assert got[1] == 0 and got[2] is True, got
+        else:
+            assert got[1] > 0 and got[2] is False, got

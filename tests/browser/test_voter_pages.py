@@ -177,3 +177,36 @@ def test_entry_page_state_srcset_and_viewer(browser, contest, new_user, make_jpe
     wait(browser, lambda d: d.execute_script(
         "return document.querySelector('.viewer').hidden && "
         "document.activeElement.classList.contains('v-thumb')"), "Esc did not close")
+
+
+def test_signed_out_vote_button_leads_to_login_and_back(browser, contest, new_user, make_jpeg):
+    """A visitor who is not signed in sees a vote button on the cards and
+    the leaderboard's rows while the contest takes votes; it leads to the
+    log-in page, which brings them back to the same page, where the
+    button now votes."""
+    from urllib.parse import quote
+
+    from site_kit import fill
+    slug, voter, theirs, _ = world(contest, new_user, make_jpeg, 3, "Bình chọn khi chưa đăng nhập")
+    page = "/gallery.html?contest=" + slug
+    browser.get("/")
+    browser.driver.delete_all_cookies()
+    browser.driver.execute_script("localStorage.clear(); sessionStorage.clear();")
+    size(browser, PHONE)
+    for path in ("/leaderboard.html?contest=" + slug, page):
+        browser.get(path)
+        link = wait(browser, lambda d: css(browser, "a.vote-btn"), "no vote button signed out")[0]
+        assert link.text == "Bình chọn", link.text
+        assert link.get_attribute("href").endswith("/login.html?next=" + quote(path, safe="")), \
+            link.get_attribute("href")
+    browser.driver.execute_script("arguments[0].scrollIntoView()", link)
+    link.click()
+    wait(browser, lambda d: css(browser, "#login-form"), "the button did not lead to the log-in page")
+    fill(browser, "username", voter.username)
+    fill(browser, "password", voter.password)
+    browser.driver.find_element(By.ID, "submit").click()
+    wait(browser, lambda d: d.execute_script("return location.pathname + location.search") == page,
+         "the log-in did not come back to the gallery")
+    b = wait(browser, lambda d: btn(browser, theirs["id"]), "no vote button after the log-in")
+    assert b.is_enabled() and b.text == "Bình chọn"
+    assert not css(browser, "a.vote-btn")
