@@ -84,6 +84,7 @@
       timer = setInterval(() => tick(d), 1000);
     } else {
       $('cd-label').textContent = T.noDeadline;
+      $('cd-time').hidden = true; // no empty line under it
     }
   }
 

@@ -85,9 +85,11 @@ def test_home_keeps_no_room_for_dates_a_contest_has_not(browser, contest):
              msg="contest drawn")
         got = browser.driver.execute_script(
             "const u = document.getElementById('dates');"
-            "return [u.children.length, u.getBoundingClientRect().height, u.hidden];")
+            "return [u.children.length, u.getBoundingClientRect().height, u.hidden,"
+            " document.getElementById('cd-time').hidden];")
         assert got[0] == n, (slug, got)
         if n == 0:
-            assert got[1] == 0 and got[2] is True, got
+            # Nor an empty line for a countdown to no deadline.
+            assert got[1] == 0 and got[2] is True and got[3] is True, got
         else:
             assert got[1] > 0 and got[2] is False, got
