@@ -92,7 +92,7 @@ cert_lines(const struct cert_doc *d, struct cert_line *out, char *buf,
 	char  *work = buf, *org = NULL, *when = NULL;
 	int    k;
 
-	k = snprintf(work, bufsz, "Tác phẩm số %d: “%s”", d->entry_number,
+	k = snprintf(work, bufsz, "Ảnh dự thi số %d: “%s”", d->entry_number,
 	             d->entry_title);
 	if (k > 0 && (size_t)k < bufsz) {
 		used = (size_t)k + 1;

@@ -113,7 +113,7 @@ cert_page(struct req *r, const char *code, json_t *o)
 	html_esc(&h, field(o, "author"));
 	html_raw(&h, "</dd>\n<dt>Giải</dt><dd id=\"label\">");
 	html_esc(&h, field(o, "label"));
-	html_raw(&h, "</dd>\n<dt>Tác phẩm</dt><dd id=\"entry\">");
+	html_raw(&h, "</dd>\n<dt>Ảnh dự thi</dt><dd id=\"entry\">");
 	html_printf(
 	    &h, "số %lld: ",
 	    (long long)json_integer_value(json_object_get(o, "entry_number")));

@@ -419,15 +419,15 @@ RETURN t.name || ' (' || t.places || ' giải): ' || CASE t.kind
 	        FROM jsonb_each_text(t.params -> 'weights') k), '')
 	     || CASE WHEN coalesce((t.params ->> 'zscore')::boolean,
 	                  (SELECT zscore FROM contests WHERE id = t.contest_id))
-	             THEN ', chuẩn hoá theo từng giám khảo (z-score)' ELSE '' END
-	     || '; điểm bài là trung bình các giám khảo).'
+	             THEN ', chuẩn hóa theo từng giám khảo (z-score)' ELSE '' END
+	     || '; điểm của ảnh là trung bình các giám khảo).'
 	WHEN 'popularity' THEN 'xếp theo số lượt bình chọn hợp lệ (không tính '
-	     || 'lượt đã bị huỷ).'
+	     || 'lượt đã bị hủy).'
 	WHEN 'combined' THEN 'điểm tổng hợp = ' || (t.params ->> 'jury_weight')
 	     || '% điểm giám khảo + ' || (t.params ->> 'public_weight')
-	     || '% lượt bình chọn hợp lệ; mỗi phần được chuẩn hoá về thang '
-	     || '0–100 theo min–max giữa các bài dự thi ((giá trị − nhỏ nhất) '
-	     || '/ (lớn nhất − nhỏ nhất) × 100; bằng 0 khi mọi bài như nhau).'
+	     || '% lượt bình chọn hợp lệ; mỗi phần được chuẩn hóa về thang '
+	     || '0–100 theo min–max giữa các ảnh dự thi ((giá trị − nhỏ nhất) '
+	     || '/ (lớn nhất − nhỏ nhất) × 100; bằng 0 khi mọi ảnh như nhau).'
 	WHEN 'unit' THEN 'xếp các đơn vị cấp '
 	     || unit_level_words(track_unit_level(t)) || ' theo '
 	     || CASE t.params ->> 'measure'
@@ -465,7 +465,7 @@ RETURN (SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM prize_tracks
                  'thứ Sáu', 'thứ Bảy'])[c.week_day + 1]
        || ' lúc ' || lpad(c.week_hour::text, 2, '0')
        || ':00 (giờ Việt Nam) hằng tuần và không thay đổi sau đó; lượt '
-       || 'bình chọn bị huỷ sau khi chốt được ghi chú bên cạnh.'
+       || 'bình chọn bị hủy sau khi chốt được ghi chú bên cạnh.'
        END
           FROM contests c WHERE c.id = p_contest);
 

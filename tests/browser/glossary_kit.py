@@ -7,6 +7,7 @@ import re
 VOWELS = "a-zđăâêôơưáàảãạắằẳẵặấầẩẫậéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ"
 FORBIDDEN = [
     ("a vote is “lượt bình chọn”", re.compile(r"phiếu", re.I)),
+    ("an entry is “ảnh dự thi”", re.compile(r"tác phẩm|bài dự thi", re.I)),
     ("to vote is “bình chọn”", re.compile(r"(?<!\w)bầu(?!\w)(?! trời| không khí)", re.I)),
     # Old tone placement: hoá, khoẻ, huỷ at the end of a syllable
     # (not after q/g, where u belongs to the consonant: quý, giỏ).

@@ -118,7 +118,7 @@ def test_certificates_drawn_in_the_background_verified_and_zipped(
     text = unicodedata.normalize("NFC", pdftotext(pdf.content))
     for want in ("GIẤY CHỨNG NHẬN", "Nguyễn Thị Hằng Ước",
                  "Cuộc thi ảnh “Tuổi trẻ Việt Nam” 2026", "Giải Nhất",
-                 "Tác phẩm số", "“Mùa hè xanh”",
+                 "Ảnh dự thi số", "“Mùa hè xanh”",
                  "Ban tổ chức: Thành đoàn Thành phố Hồ Chí Minh"):
         assert unicodedata.normalize("NFC", want) in text, (want, text)
     images = run(["pdfimages", "-list"], pdf.content, ".pdf")
