@@ -196,30 +196,20 @@ test: deps qa-tools s3-tools
 e2e: all qa-tools s3-tools
 	@NETDEP_BUILD=$(B) scripts/e2e.sh
 
+# The npm tools of make test, each pinned by tests/<name>/package-lock.json
+# and installed by npm into build/<name> (git-ignored); again only when the
+# lock file changes.
 # The page checkers of make test and make lighthouse (issue 17): axe-core,
-# the Nu HTML Checker (vnu.jar, run by Debian's Java 17) and Lighthouse,
-# versions pinned by tests/qa/package-lock.json, installed by npm into
-# build/qa (git-ignored); again only when the lock file changes.
-QA_DIR   = build/qa
-QA_STAMP = $(QA_DIR)/node_modules/.netdep-installed
-qa-tools: $(QA_STAMP)
-$(QA_STAMP): tests/qa/package.json tests/qa/package-lock.json
-	@mkdir -p $(QA_DIR)
-	cp tests/qa/package.json tests/qa/package-lock.json $(QA_DIR)/
-	cd $(QA_DIR) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
-	@touch $@
-
+# the Nu HTML Checker (vnu.jar, run by Debian's Java 17) and Lighthouse.
+qa-tools: build/qa/node_modules/.netdep-installed
 # The S3-compatible server the S3 media backend's e2e test starts
-# (tests/e2e/test_s3.py; issue 18): s3rver, pinned by
-# tests/s3/package-lock.json, installed by npm into build/s3 (git-ignored)
-# when the lock file changes.
-S3_DIR   = build/s3
-S3_STAMP = $(S3_DIR)/node_modules/.netdep-installed
-s3-tools: $(S3_STAMP)
-$(S3_STAMP): tests/s3/package.json tests/s3/package-lock.json
-	@mkdir -p $(S3_DIR)
-	cp tests/s3/package.json tests/s3/package-lock.json $(S3_DIR)/
-	cd $(S3_DIR) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+# (tests/e2e/test_s3.py; issue 18): s3rver.
+s3-tools: build/s3/node_modules/.netdep-installed
+build/%/node_modules/.netdep-installed: tests/%/package.json \
+    tests/%/package-lock.json
+	@mkdir -p build/$*
+	cp $^ build/$*/
+	cd build/$* && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	@touch $@
 
 # Not part of make test: Lighthouse (mobile profile, Debian's chromium) on

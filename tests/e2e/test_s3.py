@@ -151,10 +151,13 @@ class S3:
         assert r.status_code == 200, r.text
 
 
-def admin_path():
-    """The netdep-admin of the build under test."""
-    return os.path.join(os.path.dirname(os.path.abspath(
+def admin_media(env, *args):
+    """`netdep-admin media args...` of the build under test, with env (the
+    S3 stack's); its CompletedProcess, text output captured."""
+    admin = os.path.join(os.path.dirname(os.path.abspath(
         os.environ["NETDEP_ADMIN"])), "netdep-admin")
+    return subprocess.run([admin, "media", *args], env=env,
+                          capture_output=True, text=True, timeout=300)
 
 
 def fan(area, token, suffix):
@@ -329,11 +332,9 @@ def test_s3_sweep_removes_orphans_only(s3_stack, contest, new_user,
     for bucket, key in planted:
         s3.put(bucket, key, b"x" * 100)
     s3.put(PRIV, "not-ours/readme.txt", b"keep me")
-    admin = admin_path()
 
     def sweep(*args):
-        r = subprocess.run([admin, "media", *args], env=env,
-                           capture_output=True, text=True, timeout=300)
+        r = admin_media(env, *args)
         assert r.returncode == 0, r.stdout + r.stderr
         return r.stdout
 
@@ -418,10 +419,8 @@ def test_s3_wrong_secret_is_refused(s3_stack):
     orphan = "%032x" % int.from_bytes(os.urandom(16), "big")
     s3.put(PRIV, fan("orig", orphan, ".jpg"), b"x" * 100)
     ok, refused = s3.checked()
-    admin = admin_path()
-    r = subprocess.run([admin, "media", "sweep", "--older-than", "0"],
-                       env=dict(env, NETDEP_S3_SECRET_FILE=wrong),
-                       capture_output=True, text=True, timeout=300)
+    r = admin_media(dict(env, NETDEP_S3_SECRET_FILE=wrong), "sweep",
+                    "--older-than", "0")
     assert r.returncode != 0, r.stdout + r.stderr
     now_ok, now_refused = s3.checked()
     new = now_refused[len(refused):]
@@ -440,9 +439,7 @@ def test_s3_listing_continuation_is_signed(s3_stack):
         s3.put(PRIV, f"not-ours/page/{i:03d}.txt", b"keep me")
     orphan = "%032x" % int.from_bytes(os.urandom(16), "big")
     s3.put(PRIV, fan("orig", orphan, ".jpg"), b"x" * 100)
-    admin = admin_path()
-    r = subprocess.run([admin, "media", "orphans", "--older-than", "0"],
-                       env=env, capture_output=True, text=True, timeout=300)
+    r = admin_media(env, "orphans", "--older-than", "0")
     assert r.returncode == 0, r.stdout + r.stderr
     assert orphan in r.stdout.replace("/", "")
     s3.signed_ok_since(signed)

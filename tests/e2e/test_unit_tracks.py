@@ -10,7 +10,7 @@ import secrets
 
 from helpers import API, assert_error, assert_status, upload_ok
 from judging_helpers import fixture_accounts, insert_votes
-from unit_helpers import csv_text, import_csv
+from unit_helpers import import_ok
 from vote_helpers import settle
 
 
@@ -54,11 +54,6 @@ def tree_rows(p, stage=0):
                      "valid_to": yesterday,
                      "successors": f"{c['b1']} {c['b2']}"})
     return c, rows
-
-
-def import_ok(admin_cli, tmp_path, rows, name):
-    r, _ = import_csv(admin_cli, tmp_path, csv_text(rows), name)
-    assert r.returncode == 0, r.stderr
 
 
 def units_of(res, name):

@@ -8,7 +8,7 @@ import secrets
 from conftest import PASSWORD, Client
 from helpers import API, approve, assert_error, assert_status, upload, \
     upload_ok, vote
-from unit_helpers import csv_text, import_csv, small_tree
+from unit_helpers import csv_text, import_csv, import_ok, small_tree
 from vote_helpers import assert_counts_match_rows, eventually_equal, settle
 
 
@@ -28,8 +28,7 @@ def test_tree_successors_search_and_export(admin_cli, tmp_path, base_url):
     c, names, rows = small_tree(admin_cli, tmp_path)
     anon = Client(base_url)
     # The same file again changes nothing.
-    r, _ = import_csv(admin_cli, tmp_path, csv_text(rows), "again.csv")
-    assert r.returncode == 0, r.stderr
+    r = import_ok(admin_cli, tmp_path, rows, "again.csv")
     assert "0 created, 0 updated, 7 unchanged" in r.stdout
 
     old = get_unit(anon, c["old"])
@@ -321,12 +320,10 @@ def test_import_stores_unit_names_in_nfc(admin_cli, tmp_path, db):
     nfd = dict(row, name=unicodedata.normalize("NFD", name),
                short_name=unicodedata.normalize("NFD", short))
     assert nfd["name"] != name
-    r, _ = import_csv(admin_cli, tmp_path, csv_text([nfd]), "nfd.csv")
-    assert r.returncode == 0, r.stderr
+    import_ok(admin_cli, tmp_path, [nfd], "nfd.csv")
     with db.cursor() as cur:
         cur.execute("SELECT name, short_name FROM netdep.units "
                     "WHERE code = %s", (row["code"],))
         assert cur.fetchone() == (name, short)
-    r, _ = import_csv(admin_cli, tmp_path, csv_text([row]), "nfc.csv")
-    assert r.returncode == 0, r.stderr
+    r = import_ok(admin_cli, tmp_path, [row], "nfc.csv")
     assert " 0 created, 0 updated" in r.stdout

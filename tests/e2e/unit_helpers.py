@@ -26,6 +26,14 @@ def import_csv(admin_cli, tmp_path, text, name="units.csv"):
     return admin_cli("unit", "import", str(path)), path
 
 
+def import_ok(admin_cli, tmp_path, rows, name):
+    """Imports rows (dicts) as the CSV file name, which must succeed;
+    netdep-admin's CompletedProcess."""
+    r, _ = import_csv(admin_cli, tmp_path, csv_text(rows), name)
+    assert r.returncode == 0, r.stderr
+    return r
+
+
 def small_tree(admin_cli, tmp_path):
     """A city union with two grassroots unions and three chi đoàn, and a
     merged-away province union whose successor is the city:
@@ -55,8 +63,7 @@ def small_tree(admin_cli, tmp_path):
         {"code": c["b3"], "name": f"Chi đoàn {p} Hai A", "kind": "branch",
          "parent": c["w2"], "members": "10"},
     ]
-    r, _ = import_csv(admin_cli, tmp_path, csv_text(rows), f"tree-{p}.csv")
-    assert r.returncode == 0, r.stderr
+    import_ok(admin_cli, tmp_path, rows, f"tree-{p}.csv")
     names = {k: next(x["name"] for x in rows if x["code"] == v)
              for k, v in c.items()}
     return c, names, rows
