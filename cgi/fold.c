@@ -12,11 +12,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "arena.h"
+#include "child.h"
 #include "config.h"
 #include "db_account.h"
 #include "db_ledger.h"
@@ -30,15 +30,6 @@
 #define RETRY_MS           1000 /* after a lost database */
 #define SNAPSHOT_EVERY_SEC 60   /* weekly snapshots due (issue 16) */
 #define REVIEW_EVERY_MS    1000 /* fraud rules over new votes (issue 16) */
-
-static volatile sig_atomic_t fold_stop;
-
-static void
-fold_on_stop(int sig)
-{
-	(void)sig;
-	fold_stop = 1;
-}
 
 static void
 fold_sleep_ms(long ms)
@@ -61,7 +52,7 @@ fold_purge(struct db *db, struct arena *a, long days)
 			break;
 		total += n;
 		arena_reset(a);
-	} while (n > 0 && !fold_stop);
+	} while (n > 0 && !child_stop);
 	return total;
 }
 
@@ -78,35 +69,19 @@ wall_ms(void)
 int
 fold_main(const struct config *cfg)
 {
-	struct sigaction sa;
-	struct arena     a;
-	struct db       *db = NULL;
-	long             every = cfg->fold_ms;
-	long             days = cfg->forensics_days;
-	time_t           next_purge = 0, next_snap = 0;
-	double           next_review = 0;
+	struct arena a;
+	struct db   *db = NULL;
+	long         every = cfg->fold_ms;
+	long         days = cfg->forensics_days;
+	time_t       next_purge = 0, next_snap = 0;
+	double       next_review = 0;
 
-	prctl(PR_SET_PDEATHSIG, SIGTERM);
 	/* Its own name, so "pgrep -x netdep -P master" counts workers only. */
-	prctl(PR_SET_NAME, "netdep-fold");
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = fold_on_stop;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	signal(SIGCHLD, SIG_DFL);
-	signal(SIGALRM, SIG_IGN);
-	signal(SIGPIPE, SIG_IGN);
-	{
-		sigset_t all;
-
-		sigemptyset(&all);
-		sigprocmask(SIG_SETMASK, &all, NULL);
-	}
+	child_start("netdep-fold");
 	arena_init(&a, 0);
 	log_msg("info", "folder: folding every %ld ms; forensics kept %ld days",
 	        every, days);
-	while (!fold_stop) {
+	while (!child_stop) {
 		int rc;
 
 		if (db == NULL && (db = db_open(cfg->db)) == NULL) {
@@ -166,7 +141,7 @@ fold_main(const struct config *cfg)
 			next_snap = time(NULL) + SNAPSHOT_EVERY_SEC;
 		}
 		arena_reset(&a);
-		if (!fold_stop)
+		if (!child_stop)
 			fold_sleep_ms(every);
 	}
 	arena_free(&a);

@@ -18,12 +18,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "arena.h"
 #include "cert_queue.h"
+#include "child.h"
 #include "config.h"
 #include "db.h"
 #include "db_entry.h"
@@ -161,22 +161,13 @@ out:
 	return rc;
 }
 
-static volatile sig_atomic_t janitor_stop;
-
-static void
-janitor_on_stop(int sig)
-{
-	(void)sig;
-	janitor_stop = 1;
-}
-
 /* The process's sweep: one "media_sweep" line when it found orphans or
  * could not read the media (a database error is retried; db.c logs it). */
 static int
 janitor_sweep_logged(struct db *db, const struct store *st)
 {
 	const struct janitor_sweep_opts o = {.min_age = SWEEP_MIN_AGE_DEFAULT,
-	                                     .stop = &janitor_stop};
+	                                     .stop = &child_stop};
 	struct store_sweep_stats        s;
 	struct log_line                 l;
 	int                             rc = janitor_sweep(db, st, &o, &s);
@@ -205,29 +196,11 @@ janitor_sleep(long sec)
 {
 	time_t until = time(NULL) + sec;
 
-	while (!janitor_stop && time(NULL) < until) {
+	while (!child_stop && time(NULL) < until) {
 		struct timespec ts = {until - time(NULL), 0};
 
 		nanosleep(&ts, NULL);
 	}
-}
-
-static void
-janitor_signals(void)
-{
-	struct sigaction sa;
-	sigset_t         all;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = janitor_on_stop;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	signal(SIGCHLD, SIG_DFL);
-	signal(SIGALRM, SIG_IGN);
-	signal(SIGPIPE, SIG_IGN);
-	sigemptyset(&all);
-	sigprocmask(SIG_SETMASK, &all, NULL);
 }
 
 /*
@@ -240,7 +213,7 @@ janitor_between(struct db *db, const struct store *st, const struct config *cfg)
 {
 	time_t next = time(NULL) + JANITOR_EVERY_SEC;
 
-	while (!janitor_stop && time(NULL) < next) {
+	while (!child_stop && time(NULL) < next) {
 		(void)cert_queue_run(db, st, cfg->site_url); /* db.c logs */
 		janitor_sleep(CERT_EVERY_SEC);
 	}
@@ -251,18 +224,16 @@ janitor_main(const struct config *cfg, const struct store *st)
 {
 	struct janitor_opts o = {.days = cfg->retention_days,
 	                         .actor = "netdep-janitor",
-	                         .stop = &janitor_stop};
+	                         .stop = &child_stop};
 	struct db          *db = NULL;
 
-	prctl(PR_SET_PDEATHSIG, SIGTERM);
 	/* Its own name, so "pgrep -x netdep -P master" counts workers only. */
-	prctl(PR_SET_NAME, "netdep-janitor");
-	janitor_signals();
+	child_start("netdep-janitor");
 	log_msg("info",
 	        "janitor: files of rejected and withdrawn entries kept %d "
 	        "days, files no row names %ld s; checking every %d s",
 	        o.days, SWEEP_MIN_AGE_DEFAULT, JANITOR_EVERY_SEC);
-	while (!janitor_stop) {
+	while (!child_stop) {
 		struct janitor_stats s;
 
 		if (db == NULL && (db = db_open(cfg->db)) == NULL) {
