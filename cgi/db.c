@@ -4,6 +4,7 @@
  * see only struct rows in their arena.
  */
 #include "db.h"
+#include "clock.h"
 
 #include <libpq-fe.h>
 #include <poll.h>
@@ -871,15 +872,6 @@ db_wal_lsn(struct db *db, struct arena *a, const char **lsn)
 	return rc == DB_OK && *lsn == NULL ? DB_ERR : rc;
 }
 
-static double
-db_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 /*
  * Checks the replica against db: rp->usable and rp->replayed.  A replica
  * that cannot be reached is not used until the next check.
@@ -933,7 +925,7 @@ db_for_read(struct db *db, const char *min_lsn)
 
 	if (db == NULL || (rp = db->replica) == NULL)
 		return db;
-	now = db_now_ms();
+	now = clock_ms();
 	if (now - rp->checked_ms >= DB_LAG_CHECK_MS) {
 		rp->checked_ms = now;
 		db_replica_check(db, rp);

@@ -15,6 +15,7 @@
  * reaches nothing of the worker's.
  */
 #include "decode.h"
+#include "clock.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -130,15 +131,6 @@ decode_limits_get(struct decode_limits *out)
 {
 	limits_init();
 	*out = limits;
-}
-
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* The address space the process maps now, from /proc/self/statm. */
@@ -405,7 +397,7 @@ read_until(int fd, void *p, size_t n, int64_t deadline)
 
 	while (n > 0) {
 		struct pollfd pfd = {fd, POLLIN, 0};
-		int64_t       left = deadline - now_ms();
+		int64_t       left = deadline - (int64_t)clock_ms();
 		ssize_t       k;
 		int           rc;
 
@@ -549,7 +541,7 @@ child_decode(const char *tag, int slot, const uint8_t *buf, size_t len,
              const struct image_card_text *card, struct image_derivs *out,
              enum image_result *why)
 {
-	int64_t            t0 = now_ms();
+	int64_t            t0 = (int64_t)clock_ms();
 	int                pfd[2] = {-1, -1}, rc, ws = 0;
 	enum decode_status st;
 	pid_t              pid;
@@ -590,7 +582,7 @@ child_decode(const char *tag, int slot, const uint8_t *buf, size_t len,
 	        "req=%s decode child pid=%ld %s%s%s ms=%lld%s", tag, (long)pid,
 	        decode_status_name(st), st == DECODE_REFUSED ? ": " : "",
 	        st == DECODE_REFUSED ? image_result_message(*why) : "",
-	        (long long)(now_ms() - t0), death_note(ws));
+	        (long long)((int64_t)clock_ms() - t0), death_note(ws));
 	return st;
 }
 

@@ -9,6 +9,7 @@
 
 #include "auth.h"
 #include "boards.h"
+#include "clock.h"
 #include "db_vote.h"
 #include "handlers.h"
 #include "input.h"
@@ -42,16 +43,6 @@ static const struct valid_field lb_fields[LB__MAX] = {
     {"period", valid_f_choice, 0, 0, 0, lb_period},
     {"limit", valid_f_int, 1, 100, 0, NULL},
 };
-
-/* Monotonic milliseconds: the board cache's clock. */
-static double
-lb_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
 
 /*
  * Answers board b: 200 with its ETag and Last-Modified (when the
@@ -103,7 +94,7 @@ static int
 lb_serve(struct req *r, const char *key, lb_read_fn read, const void *arg)
 {
 	unsigned long       gen = db_board_gen(r->db);
-	double              now = lb_now();
+	double              now = clock_ms();
 	const struct board *b;
 	struct board        tmp;
 	struct db          *rd;

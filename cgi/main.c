@@ -24,6 +24,7 @@
 
 #include "arena.h"
 #include "boards.h"
+#include "clock.h"
 #include "config.h"
 #include "db.h"
 #include "decode.h"
@@ -113,15 +114,6 @@ catch_signal(int sig, void (*fn)(int))
 	sigaction(sig, &sa, NULL);
 }
 
-static double
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 /* A worker's connection: it listens for board changes (boards.h). */
 static struct db *
 worker_db(const struct config *cfg)
@@ -204,7 +196,7 @@ serve(FCGX_Request *fr, struct arena *a, struct db **db,
       const struct store *wst, struct boards *boards, const struct config *cfg)
 {
 	struct req r;
-	double     t0 = now_ms();
+	double     t0 = clock_ms();
 
 	if (serve_load(&r, fr, a, *db, cfg) != 0)
 		; /* answered */
@@ -222,7 +214,7 @@ serve(FCGX_Request *fr, struct arena *a, struct db **db,
 	if (!r.answered)
 		resp_error(&r, 500, "internal",
 		           "The request was not answered.");
-	serve_done(&r, *db, now_ms() - t0);
+	serve_done(&r, *db, clock_ms() - t0);
 }
 
 static int
@@ -434,7 +426,7 @@ struct master {
 	int           inherited; /* fd came from the previous image (SIGHUP) */
 	int           nslot;     /* workers + folder + janitor + writer */
 	pid_t        *pids;      /* per slot; 0 when vacant */
-	double       *due;       /* per vacant slot: when to fork (now_ms()) */
+	double       *due; /* per vacant slot: when to fork (clock_ms()) */
 	time_t        window_start; /* of the current respawn window */
 	int           deaths;       /* within it */
 };
@@ -598,7 +590,7 @@ master_spawn(struct master *m, int i)
 static void
 master_fill(struct master *m)
 {
-	double now = now_ms();
+	double now = clock_ms();
 
 	for (int i = 0; i < m->nslot; i++) {
 		if (m->pids[i] > 0 || m->due[i] > now)
@@ -615,7 +607,7 @@ master_fill(struct master *m)
 static struct timespec *
 master_next_wake(const struct master *m, struct timespec *ts)
 {
-	double next = -1, now = now_ms(), wait;
+	double next = -1, now = clock_ms(), wait;
 
 	for (int i = 0; i < m->nslot; i++)
 		if (m->pids[i] <= 0 && (next < 0 || m->due[i] < next))
@@ -657,7 +649,7 @@ master_vacate(struct master *m, int i, pid_t pid, int status)
 		metrics_restart(i);
 	}
 	m->pids[i] = 0;
-	m->due[i] = now_ms() + delay;
+	m->due[i] = clock_ms() + delay;
 }
 
 /* Reaps every ended child and marks its slot vacant. */

@@ -2,6 +2,7 @@
  * slots.c: N slots as byte locks of one file (slots.h).
  */
 #include "slots.h"
+#include "clock.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -10,15 +11,6 @@
 #include <unistd.h>
 
 #define SLOTS_POLL_MS 20
-
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* F_SETLK of type on byte i: 0, or -1 with errno. */
 static int
@@ -37,7 +29,7 @@ lock_byte(int fd, unsigned i, short type)
 int
 slots_take(struct slots *s, int dir_fd, unsigned wait_ms)
 {
-	long long end = now_ms() + wait_ms;
+	double end = clock_ms() + wait_ms;
 
 	if (s->fd < 0) {
 		s->fd = openat(dir_fd, s->file,
@@ -53,7 +45,7 @@ slots_take(struct slots *s, int dir_fd, unsigned wait_ms)
 			    errno != EINTR)
 				return -2;
 		}
-		if (now_ms() >= end)
+		if (clock_ms() >= end)
 			return -1;
 		usleep(SLOTS_POLL_MS * 1000);
 	}

@@ -15,13 +15,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
+#include <float.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -29,6 +28,8 @@
 #include <unistd.h>
 
 #include "arena.h"
+#include "child.h"
+#include "clock.h"
 #include "db.h"
 #include "log.h"
 
@@ -39,25 +40,6 @@
  * timeout (60 s, 990_grants.sql) and a margin. */
 #define WRITER_WAIT_MS 75000
 #define WRITER_STOP_MS 10000 /* within the master's grace (main.c) */
-
-static volatile sig_atomic_t writer_stop;
-
-static void
-writer_on_stop(int sig)
-{
-	(void)sig;
-	writer_stop = 1;
-}
-
-/* Milliseconds on the monotonic clock. */
-static long long
-writer_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* The socket's address; -1 when the path does not fit. */
 static int
@@ -277,22 +259,10 @@ writer_batch(struct writer *w)
 int
 vote_writer_main(const struct config *cfg, int listen_fd)
 {
-	struct sigaction sa;
-	struct writer   *w;
-	sigset_t         none;
-	long long        stop_by = LLONG_MAX;
+	struct writer *w;
+	double         stop_by = DBL_MAX;
 
-	prctl(PR_SET_PDEATHSIG, SIGTERM);
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = writer_on_stop;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	signal(SIGCHLD, SIG_DFL);
-	signal(SIGALRM, SIG_IGN);
-	signal(SIGPIPE, SIG_IGN);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
+	child_start("netdep-votes");
 	if ((w = calloc(1, sizeof(*w))) == NULL) {
 		log_msg("error", "vote writer: out of memory");
 		return 1;
@@ -307,8 +277,8 @@ vote_writer_main(const struct config *cfg, int listen_fd)
 	/* After SIGTERM, the votes of workers finishing their request are
 	 * still cast: the writer ends once every worker hung up, or after
 	 * WRITER_STOP_MS. */
-	while (!writer_stop ||
-	       ((w->nfd > 1 || w->qlen > 0) && writer_now_ms() < stop_by)) {
+	while (!child_stop ||
+	       ((w->nfd > 1 || w->qlen > 0) && clock_ms() < stop_by)) {
 		/* Votes left over (more than a batch): cast them at once. */
 		int ready =
 		    poll(w->pfd, (nfds_t)w->nfd, w->qlen > 0 ? 0 : 1000);
@@ -330,8 +300,8 @@ vote_writer_main(const struct config *cfg, int listen_fd)
 		}
 		if (w->qlen > 0)
 			writer_batch(w);
-		if (writer_stop && stop_by == LLONG_MAX)
-			stop_by = writer_now_ms() + WRITER_STOP_MS;
+		if (child_stop && stop_by == DBL_MAX)
+			stop_by = clock_ms() + WRITER_STOP_MS;
 	}
 	for (int k = 1; k < w->nfd; k++)
 		close(w->pfd[k].fd);
@@ -372,8 +342,8 @@ enum vote_writer_rc
 vote_writer_cast(const struct config *cfg, const struct vote_req *q,
                  struct vote_ans *ans)
 {
-	long long end;
-	ssize_t   n;
+	double  end;
+	ssize_t n;
 
 	if (cfg->vote_batch < 1)
 		return VOTE_WRITER_ABSENT;
@@ -389,10 +359,10 @@ vote_writer_cast(const struct config *cfg, const struct vote_req *q,
 		if (tries == 1)
 			return VOTE_WRITER_ABSENT;
 	}
-	end = writer_now_ms() + WRITER_WAIT_MS;
+	end = clock_ms() + WRITER_WAIT_MS;
 	for (;;) {
 		struct pollfd p = {writer_conn, POLLIN, 0};
-		long long     left = end - writer_now_ms();
+		double        left = end - clock_ms();
 		int           rc;
 
 		if (left <= 0) {
