@@ -54,14 +54,6 @@ writer_addr(const struct config *cfg, struct sockaddr_un *sa)
 	return n > 0 && (size_t)n < sizeof(sa->sun_path) ? 0 : -1;
 }
 
-const char *
-vote_writer_path(const struct config *cfg)
-{
-	static struct sockaddr_un sa;
-
-	return writer_addr(cfg, &sa) == 0 ? sa.sun_path : NULL;
-}
-
 int
 vote_writer_listen(const struct config *cfg)
 {

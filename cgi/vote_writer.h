@@ -27,14 +27,11 @@ enum vote_writer_rc {
 };
 
 /*
- * The master: opens the writer's socket (path: vote_writer_path()),
- * readable and writable by this user only.  Returns the listening
+ * The master: opens the writer's socket (NETDEP_SOCKET with ".votes"
+ * added), readable and writable by this user only.  Returns the listening
  * descriptor, or -1 after saying why.
  */
 int vote_writer_listen(const struct config *cfg);
-
-/* The socket's path for cfg: NETDEP_SOCKET with ".votes" added. */
-const char *vote_writer_path(const struct config *cfg);
 
 /* The writer process: serves listen_fd until SIGTERM; returns 0. */
 int vote_writer_main(const struct config *cfg, int listen_fd);
