@@ -75,6 +75,7 @@ auth_fill(struct req *r, const char *hash)
 	if (rc < 0)
 		return rc;
 	r->user = u;
+	r->account = u->id;
 	return 0;
 }
 

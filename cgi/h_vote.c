@@ -109,22 +109,6 @@ vote_fill(struct req *r, struct vote_req *q)
 	return 0;
 }
 
-/* Who voted, for the request's log line (main.c). */
-static void
-vote_voter(struct req *r, int64_t voter)
-{
-	struct user *u;
-
-	if (voter > 0 && (u = arena_alloc(r->a, sizeof(*u))) != NULL) {
-		*u = (struct user){.id = voter,
-		                   .username = "",
-		                   .display_name = "",
-		                   .unit = "",
-		                   .roles_json = "[]"};
-		r->user = u;
-	}
-}
-
 int
 h_vote_cast(struct req *r)
 {
@@ -153,7 +137,7 @@ h_vote_cast(struct req *r)
 		metrics_vote(METRICS_VOTE_DB_ERROR);
 		return resp_db_error(r, rc);
 	}
-	vote_voter(r, a.voter);
+	r->account = a.voter; /* the log line's (main.c) */
 	if (strcmp(a.outcome, "login_required") == 0)
 		return auth_refuse_login(r);
 	if (strcmp(a.outcome, "csrf") == 0)

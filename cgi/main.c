@@ -183,8 +183,8 @@ serve_done(const struct req *r, struct db *db, double ms)
 	log_int(&l, "status", r->status);
 	log_num(&l, "ms", ms);
 	log_int(&l, "bytes", (long long)r->bytes_out);
-	if (r->user != NULL)
-		log_int(&l, "account", r->user->id);
+	if (r->account > 0)
+		log_int(&l, "account", r->account);
 	log_str(&l, "client", r->remote_addr);
 	log_str(&l, "error", r->error_code);
 	log_end(&l);

@@ -86,6 +86,10 @@ struct req {
 	int          route;        /* index in the route table, -1: none */
 	struct user *user;         /* NULL when not logged in */
 	const char  *session_hash; /* hex SHA-256 of the cookie's token */
+	/* Whom the request acted for, for its log line: the session's
+	 * account (auth.c), or the voter a vote's statement found (h_vote.c,
+	 * whose session is not loaded); 0 when nobody. */
+	long long account;
 
 	/* Response bookkeeping, owned by resp.c. */
 	int         status;
