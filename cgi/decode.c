@@ -15,7 +15,6 @@
  * reaches nothing of the worker's.
  */
 #include "decode.h"
-#include "clock.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -45,6 +44,7 @@
 #define RUNNING_ON_VALGRIND 0
 #endif
 
+#include "clock.h"
 #include "heif.h"
 #include "log.h"
 #include "metrics.h"

@@ -2,13 +2,14 @@
  * slots.c: N slots as byte locks of one file (slots.h).
  */
 #include "slots.h"
-#include "clock.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "clock.h"
 
 #define SLOTS_POLL_MS 20
 
