@@ -4,7 +4,6 @@
  * see only struct rows in their arena.
  */
 #include "db.h"
-#include "clock.h"
 
 #include <libpq-fe.h>
 #include <poll.h>
@@ -13,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "log.h"
 
 /* The process's own statements: health and start-up checks. */
@@ -943,4 +943,67 @@ db_for_read(struct db *db, const char *min_lsn)
 	if (db->tag[0] != '\0')
 		db_tag(rp->db, db->tag);
 	return rp->db;
+}
+
+/* Makes room for need more bytes and the NUL in x. */
+static int
+db_array_room(struct arena *a, struct db_array *x, size_t need)
+{
+	size_t cap;
+	char  *nb;
+
+	if (x->len + need < x->cap)
+		return 0;
+	cap = 2 * (x->cap + need);
+	if ((nb = arena_alloc(a, cap)) == NULL)
+		return -1;
+	if (x->len > 0)
+		memcpy(nb, x->buf, x->len);
+	x->buf = nb;
+	x->cap = cap;
+	return 0;
+}
+
+int
+db_array_add(struct arena *a, struct db_array *x, const char *v)
+{
+	if (db_array_room(a, x, v != NULL ? 2 * strlen(v) + 4 : 6) != 0)
+		return -1;
+	x->buf[x->len] = x->len == 0 ? '{' : ',';
+	x->len++;
+	if (v == NULL) {
+		memcpy(x->buf + x->len, "NULL", 4);
+		x->len += 4;
+	} else {
+		x->buf[x->len++] = '"';
+		for (; *v != '\0'; v++) {
+			if (*v == '"' || *v == '\\')
+				x->buf[x->len++] = '\\';
+			x->buf[x->len++] = *v;
+		}
+		x->buf[x->len++] = '"';
+	}
+	x->buf[x->len] = '\0';
+	return 0;
+}
+
+int
+db_array_add_int(struct arena *a, struct db_array *x, int64_t v)
+{
+	char n[24];
+
+	snprintf(n, sizeof(n), "%lld", (long long)v);
+	return db_array_add(a, x, n);
+}
+
+const char *
+db_array_end(struct arena *a, struct db_array *x)
+{
+	if (db_array_room(a, x, 2) != 0)
+		return NULL;
+	if (x->len == 0)
+		x->buf[x->len++] = '{';
+	x->buf[x->len++] = '}';
+	x->buf[x->len] = '\0';
+	return x->buf;
 }

@@ -12,6 +12,8 @@
 #ifndef NETDEP_DB_H
 #define NETDEP_DB_H
 
+#include <stdint.h>
+
 #include "arena.h"
 #include "stmt.h"
 
@@ -172,6 +174,22 @@ int db_json(struct db *db, struct arena *a, const struct stmt *s,
 	{                                                                      \
 		return db_json(db, a, st, (const char *[]){p1, p2, p3}, json); \
 	}
+
+/*
+ * A PostgreSQL array literal ("{...}", for a text parameter cast to an
+ * array type), built element by element in an arena.  Every element is
+ * quoted and escaped, so any text makes a well-formed literal; NULL is
+ * SQL NULL.  Start from {0}; db_array_end() gives the literal ("{}" when
+ * empty), or NULL when the arena is full (as do the others: -1).
+ */
+struct db_array {
+	char  *buf;
+	size_t len, cap;
+};
+
+int         db_array_add(struct arena *a, struct db_array *x, const char *v);
+int         db_array_add_int(struct arena *a, struct db_array *x, int64_t v);
+const char *db_array_end(struct arena *a, struct db_array *x);
 
 /* Runs a write function s and reads its answer. */
 int db_answer(struct db *db, struct arena *a, const struct stmt *s,

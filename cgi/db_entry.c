@@ -419,29 +419,6 @@ db_media_entry(struct db *db, struct arena *a, const char *token,
 
 DB_READ_JSON2(db_entry_json, &q[Q_ENTRY_GET], id, viewer)
 
-/* Writes "{v0,v1,...}" of the n values into buf; -1 when it is short. */
-static int
-gal_array(char *buf, size_t len, const int64_t *v, int n)
-{
-	size_t used = 0;
-
-	for (int i = 0; i < n; i++) {
-		int w = snprintf(buf + used, len - used, "%c%lld",
-		                 i == 0 ? '{' : ',', (long long)v[i]);
-
-		if (w < 0 || (size_t)w >= len - used)
-			return -1;
-		used += (size_t)w;
-	}
-	if (used + 2 > len)
-		return -1;
-	if (n == 0)
-		buf[used++] = '{';
-	buf[used++] = '}';
-	buf[used] = '\0';
-	return 0;
-}
-
 /* The statement and parameters of gallery page g, in the arena. */
 static const struct stmt *
 gal_params(struct arena *a, const struct gallery_query *g, const char **p)
@@ -452,11 +429,9 @@ gal_params(struct arena *a, const struct gallery_query *g, const char **p)
 	    {Q_GAL_SHUF, Q_GAL_SHUF_CAT, Q_GAL_SHUF_UNIT},
 	};
 	const struct gallery_cursor *c = g->after;
-	int64_t                      lk[GALLERY_SEGMENTS], li[GALLERY_SEGMENTS],
-	    hi[GALLERY_SEGMENTS];
-	char buf[3][GALLERY_SEGMENTS * 12 + 4];
-	int  shape = g->unit != NULL ? 2 : g->category != NULL ? 1 : 0;
-	int  first = 0, n = 0;
+	struct db_array              lk = {0}, li = {0}, hi = {0};
+	int shape = g->unit != NULL ? 2 : g->category != NULL ? 1 : 0;
+	int first = 0, bad = 0;
 
 	if ((unsigned)g->sort >= GALLERY__MAX ||
 	    (c != NULL && c->sort != g->sort))
@@ -479,17 +454,18 @@ gal_params(struct arena *a, const struct gallery_query *g, const char **p)
 		/* Page 1 walks every segment from its lower bound; a later
 		 * page starts inside the cursor's segment, after it. */
 		first = c ? c->seg : 0;
-		for (int i = first; i < GALLERY_SEGMENTS; i++, n++) {
-			lk[n] = c && i == first ? c->key : g->plan[i].lo;
-			li[n] = c && i == first ? c->id : 0;
-			hi[n] = g->plan[i].hi;
-		}
-		if (gal_array(buf[0], sizeof(buf[0]), lk, n) != 0 ||
-		    gal_array(buf[1], sizeof(buf[1]), li, n) != 0 ||
-		    gal_array(buf[2], sizeof(buf[2]), hi, n) != 0)
+		for (int i = first; i < GALLERY_SEGMENTS; i++)
+			bad |= db_array_add_int(
+			           a, &lk,
+			           c && i == first ? c->key : g->plan[i].lo) |
+			       db_array_add_int(a, &li,
+			                        c && i == first ? c->id : 0) |
+			       db_array_add_int(a, &hi, g->plan[i].hi);
+		if (bad != 0)
 			return NULL;
-		for (int k = 0; k < 3; k++)
-			p[4 + k] = arena_strdup(a, buf[k]);
+		p[4] = db_array_end(a, &lk);
+		p[5] = db_array_end(a, &li);
+		p[6] = db_array_end(a, &hi);
 		p[7] = arena_printf(a, "%d", first);
 		break;
 	}

@@ -96,108 +96,50 @@ static const struct stmt q[Q__MAX] = {
 
 const struct stmt_set db_vote_set = {"db_vote", q, Q__MAX};
 
-/*
- * The batch's columns as array literals, element by element: "" is NULL,
- * every other value is quoted (the text fields hold only what their
- * validators let through, but quoting keeps a literal well formed
- * whatever they hold).
- */
-struct arr {
-	char  *buf;
-	size_t len, cap;
-};
-
-/* Makes room for need more bytes and the NUL in x. */
-static int
-arr_room(struct arena *a, struct arr *x, size_t need)
-{
-	size_t cap;
-	char  *nb;
-
-	if (x->len + need < x->cap)
-		return 0;
-	cap = 2 * (x->cap + need);
-	if ((nb = arena_alloc(a, cap)) == NULL)
-		return -1;
-	if (x->len > 0)
-		memcpy(nb, x->buf, x->len);
-	x->buf = nb;
-	x->cap = cap;
-	return 0;
-}
-
-/* Appends element v ("" is NULL), the first one after the '{'. */
-static int
-arr_put(struct arena *a, struct arr *x, const char *v, int first)
-{
-	if (arr_room(a, x, 2 * strlen(v) + 8) != 0)
-		return -1;
-	x->buf[x->len++] = first ? '{' : ',';
-	if (*v == '\0') {
-		memcpy(x->buf + x->len, "NULL", 4);
-		x->len += 4;
-	} else {
-		x->buf[x->len++] = '"';
-		for (; *v != '\0'; v++) {
-			if (*v == '"' || *v == '\\')
-				x->buf[x->len++] = '\\';
-			x->buf[x->len++] = *v;
-		}
-		x->buf[x->len++] = '"';
-	}
-	x->buf[x->len] = '\0';
-	return 0;
-}
-
-/* Closes the literal. */
-static int
-arr_end(struct arena *a, struct arr *x)
-{
-	if (arr_room(a, x, 2) != 0)
-		return -1;
-	x->buf[x->len++] = '}';
-	x->buf[x->len] = '\0';
-	return 0;
-}
-
 int
 db_vote_cast_batch(struct db *db, struct arena *a, int idle_hours, int n,
                    const struct vote_req *reqs, struct vote_ans *out)
 {
+	/* The batch's columns, one array literal each ("" is none). */
 	enum { TOKEN, CSRF, ENTRY, IP, UA, KEY, SIG, EXPIRES, BAD, NCOL };
-	struct arr  col[NCOL] = {0};
-	struct rows rs;
-	char       *idle = arena_printf(a, "%d", idle_hours);
-	int         rc;
+	struct db_array col[NCOL] = {0};
+	const char     *lit[NCOL];
+	struct rows     rs;
+	char           *idle = arena_printf(a, "%d", idle_hours);
+	int             rc;
 
 	if (idle == NULL || n < 1)
 		return DB_ERR;
 	for (int i = 0; i < n; i++) {
 		const struct vote_req *v = &reqs[i];
-		char                   entry[24], exp[24];
+		const char            *text[] = {[TOKEN] = v->token,
+		                                 [CSRF] = v->csrf,
+		                                 [IP] = v->ip,
+		                                 [UA] = v->ua_hash,
+		                                 [KEY] = v->key,
+		                                 [SIG] = v->pow_sig,
+		                                 [BAD] = v->pow_bad ? "t" : "f"};
 
-		snprintf(entry, sizeof(entry), "%" PRId64, v->entry);
-		snprintf(exp, sizeof(exp), "%" PRId64, v->pow_expires);
-		if (arr_put(a, &col[TOKEN], v->token, i == 0) ||
-		    arr_put(a, &col[CSRF], v->csrf, i == 0) ||
-		    arr_put(a, &col[ENTRY], entry, i == 0) ||
-		    arr_put(a, &col[IP], v->ip, i == 0) ||
-		    arr_put(a, &col[UA], v->ua_hash, i == 0) ||
-		    arr_put(a, &col[KEY], v->key, i == 0) ||
-		    arr_put(a, &col[SIG], v->pow_sig, i == 0) ||
-		    arr_put(a, &col[EXPIRES], v->pow_sig[0] ? exp : "",
-		            i == 0) ||
-		    arr_put(a, &col[BAD], v->pow_bad ? "t" : "f", i == 0))
+		int bad =
+		    db_array_add_int(a, &col[ENTRY], v->entry) |
+		    (v->pow_sig[0]
+		         ? db_array_add_int(a, &col[EXPIRES], v->pow_expires)
+		         : db_array_add(a, &col[EXPIRES], NULL));
+
+		for (int c = 0; c < NCOL; c++)
+			if (text[c] != NULL) /* the numbers are added above */
+				bad |= db_array_add(a, &col[c],
+				                    *text[c] ? text[c] : NULL);
+		if (bad != 0)
 			return DB_ERR;
 	}
 	for (int c = 0; c < NCOL; c++)
-		if (arr_end(a, &col[c]) != 0)
+		if ((lit[c] = db_array_end(a, &col[c])) == NULL)
 			return DB_ERR;
 	rc = db_exec(db, a, &q[Q_CAST],
-	             (const char *[]){idle, col[TOKEN].buf, col[CSRF].buf,
-	                              col[ENTRY].buf, col[IP].buf, col[UA].buf,
-	                              col[KEY].buf, col[SIG].buf,
-	                              col[EXPIRES].buf, col[BAD].buf},
+	             (const char *[]){idle, lit[TOKEN], lit[CSRF], lit[ENTRY],
+	                              lit[IP], lit[UA], lit[KEY], lit[SIG],
+	                              lit[EXPIRES], lit[BAD]},
 	             &rs);
 	if (rc != DB_OK)
 		return rc == DB_NONE && rs.sqlstate == NULL ? DB_ERR : rc;

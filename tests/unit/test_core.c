@@ -1,6 +1,7 @@
 /*
  * test_core.c: table-driven tests of the small core modules: the arena,
- * the HTML escaper, log escaping and the environment configuration.
+ * the HTML escaper, log escaping, the environment configuration and the
+ * array literals of db.c.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -9,6 +10,7 @@
 
 #include "arena.h"
 #include "config.h"
+#include "db.h"
 #include "html.h"
 #include "log.h"
 #include "unit.h"
@@ -144,6 +146,40 @@ test_config(void)
 	           "defaults");
 }
 
+/* db_array: quoted and escaped elements, NULL, numbers, the empty array. */
+static void
+test_db_array(void)
+{
+	struct arena    a;
+	struct db_array x = {0}, none = {0}, big = {0};
+	const char     *lit;
+	int             bad = 0;
+
+	arena_init(&a, 0);
+	bad |= db_array_add(&a, &x, "ab");
+	bad |= db_array_add(&a, &x, NULL);
+	bad |= db_array_add(&a, &x, "q\"b\\,{}");
+	bad |= db_array_add(&a, &x, "");
+	bad |= db_array_add_int(&a, &x, -9223372036854775807LL - 1);
+	lit = db_array_end(&a, &x);
+	UNIT_CHECK(bad == 0 && lit != NULL &&
+	               strcmp(lit, "{\"ab\",NULL,\"q\\\"b\\\\,{}\",\"\","
+	                           "\"-9223372036854775808\"}") == 0,
+	           "elements: %s", lit ? lit : "(null)");
+	lit = db_array_end(&a, &none);
+	UNIT_CHECK(lit != NULL && strcmp(lit, "{}") == 0, "empty: %s",
+	           lit ? lit : "(null)");
+	/* Grows past its first block, element by element. */
+	for (int i = 0; i < 1000; i++)
+		bad |= db_array_add_int(&a, &big, i);
+	lit = db_array_end(&a, &big);
+	UNIT_CHECK(bad == 0 && lit != NULL &&
+	               strncmp(lit, "{\"0\",\"1\",", 9) == 0 &&
+	               strcmp(lit + strlen(lit) - 7, ",\"999\"}") == 0,
+	           "grown: %.20s", lit ? lit : "(null)");
+	arena_free(&a);
+}
+
 int
 main(void)
 {
@@ -151,5 +187,6 @@ main(void)
 	test_html();
 	test_log_escape();
 	test_config();
+	test_db_array();
 	return unit_report();
 }
