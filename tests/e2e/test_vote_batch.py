@@ -14,85 +14,51 @@ import signal
 import threading
 import time
 
-import psycopg2
 import pytest
 
-from helpers import API, approve, assert_error, assert_status, upload_ok, vote
+from helpers import API, assert_error, assert_status, clone, run_together, vote
+from judging_helpers import judged_contest
 from test_process import census, configured_workers, eventually
-from vote_helpers import settle
-
-
-def owner_conn():
-    conn = psycopg2.connect(os.environ["NETDEP_DSN"])
-    conn.autocommit = True
-    return conn
+from vote_helpers import owner_conn, settle, votes_locked
 
 
 @pytest.fixture
 def entries(contest, new_user, make_jpeg):
     """Two approved entries of a contest with a budget of 5 a day."""
-    slug = contest(min_short_side=200, votes_per_day=5)
-    judge = new_user(role="judge", contest=slug)
-    owner = new_user()
-    out = []
-    for _ in range(2):
-        e = upload_ok(owner, slug, make_jpeg(400, 300))
-        approve(judge, e["id"])
-        out.append(e["id"])
-    return out
+    return judged_contest(contest, new_user, make_jpeg, approved=2,
+                          min_short_side=200, votes_per_day=5)["approved"]
 
 
-def send_all(casts):
-    """Sends every (client, entry, key) of casts at once; returns the
-    threads and the list their answers land in, in the order of casts."""
-    answers = [None] * len(casts)
-
-    def run(i, client, entry, key):
-        answers[i] = vote(client, entry, timeout=120,
-                          headers={"Idempotency-Key": key})
-    threads = [threading.Thread(target=run, args=(i, *c))
-               for i, c in enumerate(casts)]
-    for t in threads:
-        t.start()
-    return threads, answers
+def calls(casts):
+    """A vote per (client, entry, key) of casts, as callables."""
+    return [lambda c=c: vote(c[0], c[1], timeout=120,
+                             headers={"Idempotency-Key": c[2]})
+            for c in casts]
 
 
-def votes_while_locked(casts, db):
-    """Sends casts (send_all) while the votes table is locked against
-    writes, so that the first vote's batch waits on the lock and the
-    others gather behind it; then releases the lock.  Returns the
-    answers in the order of casts."""
-    lock = owner_conn()
-    try:
-        with lock.cursor() as cur:
-            cur.execute("BEGIN")
-            cur.execute("LOCK TABLE netdep.votes IN SHARE ROW EXCLUSIVE "
-                        "MODE")
-            threads, answers = send_all(casts)
-            # The first batch waits on the lock ...
-            with owner_conn() as watch, watch.cursor() as c2:
-                if not eventually(lambda: c2.execute(
-                        "SELECT 1 FROM pg_locks WHERE NOT granted AND "
-                        "relation = 'netdep.votes'::regclass") or
-                        c2.fetchone(), timeout=60):
-                    c2.execute("SELECT usename, wait_event_type, "
-                               "wait_event, left(query, 60) FROM "
-                               "pg_stat_activity WHERE state <> 'idle'")
-                    seen = c2.fetchall()
-                    cur.execute("ROLLBACK")
-                    for t in threads:
-                        t.join(120)
-                    pytest.fail(f"no vote waits on the lock: {seen}; "
-                                f"answers: {[(r.status_code, r.text[:80]) for r in answers if r is not None]}")
-            # ... and the others reach the writer meanwhile (a local
-            # request takes milliseconds; if one is late, it is only in
-            # a batch of its own: the assertions allow that).
+def votes_while_locked(casts):
+    """Sends casts all at once (run_together) while the votes table is
+    locked against writes, so that the first vote's batch waits on the
+    lock and the others gather behind it; then releases the lock.
+    Returns the answers in the order of casts."""
+    box = []
+    sender = threading.Thread(
+        target=lambda: box.append(run_together(calls(casts))))
+    with votes_locked(), owner_conn() as watch, watch.cursor() as cur:
+        sender.start()
+        # The first batch waits on the lock ...
+        waits = eventually(lambda: cur.execute(
+            "SELECT 1 FROM pg_locks WHERE NOT granted AND relation = "
+            "'netdep.votes'::regclass") or cur.fetchone(), timeout=60)
+        # ... and the others reach the writer meanwhile (a local request
+        # takes milliseconds; if one is late, it is only in a batch of
+        # its own: the assertions allow that).
+        if waits:
             time.sleep(1.0)
-            cur.execute("ROLLBACK")
-            for t in threads:
-                t.join(120)
-    finally:
-        lock.close()
+    sender.join(180)
+    answers = box[0] if box else []
+    assert waits, "no vote waited on the lock: " + repr(
+        [getattr(r, "text", r) for r in answers])
     return answers
 
 
@@ -104,17 +70,17 @@ def xmins(db, entry_ids):
 
 
 def test_votes_that_arrive_together_share_one_commit(entries, new_user,
-                                                     var_dir, db):
+                                                     var_dir, db, base_url):
     # As many votes at once as workers can hold (8 is plenty to see it).
     n = min(configured_workers(var_dir), 8)
     assert n >= 3, "the suite's stack needs 3 workers for this test"
     a, b = entries
     voters = [new_user() for _ in range(n)]
-    # One voter twice in the same batch (two devices): decided in turn.
-    twice = voters[1]
+    # One voter twice in the same batch (a second device, its own
+    # connection, the same session): decided in turn.
     casts = [(v, a, secrets.token_urlsafe(12)) for v in voters]
-    casts[-1] = (twice, b, secrets.token_urlsafe(12))
-    answers = votes_while_locked(casts, db)
+    casts[-1] = (clone(voters[1], base_url), b, secrets.token_urlsafe(12))
+    answers = votes_while_locked(casts)
     for r in answers:
         assert_status(r, 201)
     # Counts are exact and distinct within the batch: 1..n-1 on a.
@@ -122,17 +88,14 @@ def test_votes_that_arrive_together_share_one_commit(entries, new_user,
     assert counts == list(range(1, n)), counts
     assert answers[-1].json()["vote_count"] == 1
     # The voter with two requests spent two of the five.
-    left = sorted(r.json()["votes_left"] for i, r in enumerate(answers)
-                  if casts[i][0] is twice)
+    left = sorted(answers[i].json()["votes_left"] for i in (1, n - 1))
     assert left == [3, 4]
     # Fewer transactions than votes: the ones that waited went together.
     xs = xmins(db, (a, b))
     assert len(xs) == n
     assert len(set(xs)) < n, f"every vote had its own transaction: {xs}"
     # A retry of each key, all at once, replays its answer.
-    threads, again = send_all(casts)
-    for t in threads:
-        t.join(120)
+    again = run_together(calls(casts))
     assert [(r.status_code, r.json()) for r in again] == \
         [(r.status_code, r.json()) for r in answers]
     assert len(xmins(db, (a, b))) == n
@@ -162,7 +125,7 @@ def test_a_batch_refused_as_a_whole_is_cast_vote_by_vote(entries, new_user,
         voters = [new_user() for _ in range(n)]
         casts = [(v, a, secrets.token_urlsafe(12)) for v in voters]
         casts[0] = (voters[0], b, secrets.token_urlsafe(12))
-        answers = votes_while_locked(casts, db)
+        answers = votes_while_locked(casts)
     finally:
         with db.cursor() as cur:
             cur.execute("DROP TRIGGER netdep_test_refuse ON netdep.votes")
@@ -215,7 +178,6 @@ def test_kill_9_of_the_writer_loses_no_acknowledged_vote(entries, new_user,
     victim = writer_pid(var_dir)
     assert victim, "no netdep-votes process under the master"
     voters = [new_user() for _ in range(12)]
-    answers = []
     for i, v in enumerate(voters):
         if i == 6:
             os.kill(victim, signal.SIGKILL)
@@ -223,11 +185,11 @@ def test_kill_9_of_the_writer_loses_no_acknowledged_vote(entries, new_user,
         r = vote(v, a, headers={"Idempotency-Key": key})
         # A vote in flight when the writer died is 503 (unknown): its
         # retry with the same key gives the final answer.
-        while r.status_code == 503:
+        retry_until = time.monotonic() + 60
+        while r.status_code == 503 and time.monotonic() < retry_until:
             time.sleep(0.2)
             r = vote(v, a, headers={"Idempotency-Key": key})
         assert_status(r, 201)
-        answers.append(r)
     assert eventually(lambda: (writer_pid(var_dir) or victim) != victim), \
         "the master did not start a new vote writer"
     assert len(xmins(db, (a,))) == 12
@@ -236,3 +198,4 @@ def test_kill_9_of_the_writer_loses_no_acknowledged_vote(entries, new_user,
         cur.execute("SELECT votes FROM netdep.entry_stats WHERE entry_id = "
                     "%s", (a,))
         assert cur.fetchone()[0] == 12
+

@@ -16,22 +16,14 @@ reaching its own wait.  Those are released by cancelling their wait, as
 PostgreSQL allows: their commit is durable locally already.  The setting
 is restored before the test ends."""
 
-import os
 import secrets
 import threading
 import time
 
-import psycopg2
 import pytest
 
 from helpers import approve, assert_status, upload_ok, vote, vote_rows
-from vote_helpers import settle
-
-
-def owner_conn():
-    conn = psycopg2.connect(os.environ["NETDEP_DSN"])
-    conn.autocommit = True
-    return conn
+from vote_helpers import owner_conn, settle, votes_locked
 
 
 def wait_for_backend(cur, what, timeout=30.0, release_other_waits=False):
@@ -102,24 +94,16 @@ def test_lost_before_commit_is_503_and_the_retry_counts(target, new_user,
                                                        db):
     voter = new_user()
     key = secrets.token_urlsafe(18)
-    lock = owner_conn()
-    try:
-        with lock.cursor() as cur:
-            # Hold the vote's INSERT on a lock, so its backend can be
-            # terminated while the statement runs.
-            cur.execute("BEGIN")
-            cur.execute("LOCK TABLE netdep.votes IN SHARE ROW EXCLUSIVE "
-                        "MODE")
-            t, box = vote_in_background(voter, target, key)
-            with owner_conn() as other, other.cursor() as c2:
-                pid = wait_for_backend(
-                    c2, "wait_event_type = 'Lock' AND query LIKE "
-                        "'%vote_cast%'")
-                c2.execute("SELECT pg_terminate_backend(%s)", (pid,))
-            t.join(60)
-            cur.execute("ROLLBACK")
-    finally:
-        lock.close()
+    # Hold the vote's INSERT on a lock, so its backend can be terminated
+    # while the statement runs.
+    with votes_locked():
+        t, box = vote_in_background(voter, target, key)
+        with owner_conn() as other, other.cursor() as c2:
+            pid = wait_for_backend(
+                c2, "wait_event_type = 'Lock' AND query LIKE "
+                    "'%vote_cast%'")
+            c2.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        t.join(60)
     r = box["r"]
     assert_status(r, 503)
     assert r.json()["error"]["code"] == "unavailable"

@@ -2,11 +2,38 @@
 background (cgi/fold.c): tests wait for the queue to drain by polling,
 never by sleeping a fixed time."""
 
+import contextlib
+import os
 import secrets
 import time
 
+import psycopg2
+
 from helpers import (API, assert_error, assert_status, clone, run_together,
                      vote)
+
+
+def owner_conn():
+    """A connection of its own as the cluster owner, autocommit."""
+    conn = psycopg2.connect(os.environ["NETDEP_DSN"])
+    conn.autocommit = True
+    return conn
+
+
+@contextlib.contextmanager
+def votes_locked():
+    """Within the block, netdep.votes is locked against writes (reads go
+    on): a vote's statement waits at its INSERT until the block ends."""
+    lock = owner_conn()
+    try:
+        with lock.cursor() as cur:
+            cur.execute("BEGIN")
+            cur.execute("LOCK TABLE netdep.votes IN SHARE ROW EXCLUSIVE "
+                        "MODE")
+            yield
+            cur.execute("ROLLBACK")
+    finally:
+        lock.close()
 
 
 def settle(db, timeout=60.0):
