@@ -427,7 +427,9 @@ $$;
 -- else 'login_required'; the CSRF token the session's, compared as
 -- SHA-256 digests, else 'csrf'.  The user-agent hash and the proof's
 -- signature come as hex, the proof's expiry as Unix seconds.  One answer
--- row per request, in order, with the voter's account id.
+-- row per request, in order, with the session's account id (also when
+-- the CSRF token was wrong, for the request's log line; NULL when there
+-- is no live session).
 CREATE FUNCTION vote_cast_batch(p_now timestamptz, p_idle_hours integer,
                                 p_token text[], p_csrf text[],
                                 p_entry bigint[], p_ip inet[],
@@ -440,8 +442,9 @@ LANGUAGE plpgsql
 SET search_path = netdep, pg_catalog
 AS $$
 DECLARE
-	v_voter bigint[];
-	v_state text[];
+	v_voter   bigint[];
+	v_account bigint[];
+	v_state   text[];
 BEGIN
 	WITH x AS (
 		SELECT u.o, s.token_hash, s.last_seen_at, a.id AS account,
@@ -462,15 +465,16 @@ BEGIN
 		   AND x.last_seen_at < now() - interval '1 minute'
 	)
 	SELECT array_agg(CASE WHEN x.csrf_ok THEN x.account END ORDER BY x.o),
+	       array_agg(x.account ORDER BY x.o),
 	       array_agg(CASE WHEN x.account IS NULL THEN 'login_required'
 	                      WHEN x.csrf_ok IS NOT TRUE THEN 'csrf' END
 	                 ORDER BY x.o)
-	  INTO v_voter, v_state
+	  INTO v_voter, v_account, v_state
 	  FROM x;
 	RETURN QUERY
-	SELECT u.o::integer, coalesce(m.outcome, u.st),
-	       CASE WHEN u.st IS NULL THEN u.v END, m.vote_count, m.votes_left
-	  FROM unnest(v_voter, v_state) WITH ORDINALITY u(v, st, o)
+	SELECT u.o::integer, coalesce(m.outcome, u.st), u.acc, m.vote_count,
+	       m.votes_left
+	  FROM unnest(v_account, v_state) WITH ORDINALITY u(acc, st, o)
 	  LEFT JOIN vote_cast_many(
 	            p_now, v_voter, p_entry, p_ip,
 	            ARRAY(SELECT decode(h.x, 'hex')

@@ -199,3 +199,31 @@ def test_kill_9_of_the_writer_loses_no_acknowledged_vote(entries, new_user,
                     "%s", (a,))
         assert cur.fetchone()[0] == 12
 
+
+def test_the_log_line_names_the_voter(entries, new_user, var_dir):
+    """The vote's session is never loaded by the worker; its request log
+    line still names the account the batch found (r->account), as a
+    line of a route with a loaded session does."""
+    import json
+    a, b = entries
+    voter = new_user()
+    log = os.path.join(var_dir, "log", "netdep.log")
+    with open(log, "rb") as f:
+        offset = f.seek(0, os.SEEK_END)
+    assert_status(vote(voter, a), 201)
+    assert_status(voter.get(f"{API}/session"), 200)
+    assert_error(vote(voter, b, csrf="x" * 43), 403, "csrf")
+
+    def lines():
+        with open(log, "rb") as f:
+            f.seek(offset)
+            recs = [json.loads(x) for x in f.read().decode().splitlines()
+                    if x.startswith("{")]
+        return [(r["path"], r["status"], r.get("account")) for r in recs
+                if r.get("event") == "request"]
+    got = eventually(lambda: len(lines()) >= 3 and lines())
+    me = voter.user["id"]
+    assert (f"{API}/entries/{a}/votes", 201, me) in got, got
+    assert (f"{API}/session", 200, me) in got, got
+    # A refused token: the batch found the session's account all the same.
+    assert (f"{API}/entries/{b}/votes", 403, me) in got, got
