@@ -303,8 +303,10 @@ vote_writer_main(const struct config *cfg, int listen_fd)
 	return 0;
 }
 
-/* A worker's connection to its writer, kept between votes. */
+/* A worker's connection to its writer, kept between votes, and whether
+ * the last try found none (logged once). */
 static int writer_conn = -1;
+static int writer_missed;
 
 static void
 writer_hang_up(void)
@@ -342,14 +344,23 @@ vote_writer_cast(const struct config *cfg, const struct vote_req *q,
 	/* A writer restarted since the last vote closed the connection: the
 	 * send fails (nothing was delivered) and a new one is tried. */
 	for (int tries = 0;; tries++) {
-		if (writer_conn < 0 && (writer_conn = writer_connect(cfg)) < 0)
+		if ((writer_conn < 0 &&
+		     (writer_conn = writer_connect(cfg)) < 0) ||
+		    tries == 2) {
+			/* Said once, not once per vote, until it answers. */
+			if (!writer_missed)
+				log_msg("error",
+				        "worker: no vote writer answers on "
+				        "%s.votes (%s); this worker casts its "
+				        "votes one per transaction",
+				        cfg->socket, strerror(errno));
+			writer_missed = 1;
 			return VOTE_WRITER_ABSENT;
+		}
 		if (send(writer_conn, q, sizeof(*q), MSG_NOSIGNAL) ==
 		    (ssize_t)sizeof(*q))
 			break;
 		writer_hang_up();
-		if (tries == 1)
-			return VOTE_WRITER_ABSENT;
 	}
 	end = clock_ms() + WRITER_WAIT_MS;
 	for (;;) {
@@ -382,5 +393,6 @@ vote_writer_cast(const struct config *cfg, const struct vote_req *q,
 	}
 	ans->outcome[sizeof(ans->outcome) - 1] = '\0';
 	ans->lsn[sizeof(ans->lsn) - 1] = '\0';
+	writer_missed = 0;
 	return VOTE_WRITER_ANSWERED;
 }

@@ -109,8 +109,8 @@ def replica_master(var_dir, standby):
     home = tempfile.mkdtemp(prefix="replica-app-", dir=var_dir)
     give(RUSER, home)
 
-    def start(lag_ms, board_cache_ms=0):
-        name = f"lag{lag_ms}-cache{board_cache_ms}"
+    def start(lag_ms, board_cache_ms=0, vote_batch=128):
+        name = f"lag{lag_ms}-cache{board_cache_ms}-batch{vote_batch}"
         sock = os.path.join(home, f"{name}.sock")
         env = {
             "PATH": "/usr/bin:/bin",
@@ -122,6 +122,7 @@ def replica_master(var_dir, standby):
             "NETDEP_MEDIA": os.environ["NETDEP_MEDIA"],
             "NETDEP_LOG": os.path.join(home, f"{name}.log"),
             "NETDEP_BOARD_CACHE_MS": str(board_cache_ms),
+            "NETDEP_VOTE_BATCH": str(vote_batch),
         }
         p = subprocess.Popen(as_user(RUSER, [f"{build}/netdep"]), env=env,
                              stdin=subprocess.DEVNULL, start_new_session=True)
@@ -262,3 +263,23 @@ def test_a_board_read_from_a_standby_goes_once_the_standby_replays(
     got = poll(lambda: board() == [(eid, 1)] or None,
                "the worker to read the board again", timeout=30.0)
     assert got
+
+
+def test_a_master_without_a_vote_writer_casts_votes_itself(
+        standby, replica_master, contest, new_user, make_jpeg):
+    """NETDEP_VOTE_BATCH=0: no writer and no socket for one; each worker
+    casts its votes as batches of one on its own connection, with the
+    same rules and the read-your-writes cookie."""
+    slug = contest(min_short_side=200, vote_rule="once")
+    judge, owner, voter = new_user(role="judge", contest=slug), new_user(), \
+        new_user()
+    eid = upload_ok(owner, slug, make_jpeg(400, 300))["id"]
+    approve(judge, eid)
+    sock = replica_master(3600 * 1000, vote_batch=0)
+    assert not os.path.exists(sock + ".votes")
+    status, headers, doc = call(sock, "POST", f"{API}/entries/{eid}/votes",
+                                voter)
+    assert status == 201 and doc["vote_count"] == 1, f"{status} {doc}"
+    assert headers.get("set-cookie", "").startswith("netdep_lsn="), headers
+    status, _, doc = call(sock, "POST", f"{API}/entries/{eid}/votes", voter)
+    assert status == 409 and doc["error"]["code"] == "already_voted", doc
