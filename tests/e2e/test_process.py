@@ -3,6 +3,7 @@ answering, and the master starts a replacement."""
 
 import os
 import re
+import secrets
 import signal
 import subprocess
 import threading
@@ -174,9 +175,32 @@ def test_kill_9_of_a_worker_under_load(var_dir, base_url, contest):
     assert r.json() == {"status": "ok"}
 
 
-def folder(var_dir):
-    pids = census(var_dir)["netdep-fold"]
+def only_child(var_dir, role):
+    """The master's one child of role (its comm), or None."""
+    pids = census(var_dir)[role]
     return pids.pop() if len(pids) == 1 else None
+
+
+def votes_across_a_kill(var_dir, role, new_user, entry_id, n=12):
+    """n voters vote for entry_id, each once, with an Idempotency-Key;
+    the master's child of role is killed (-9) before the middle vote.  A
+    vote it left unknown (503) is retried with its key until it has its
+    final answer; every answer must be 201, and the master must start a
+    new child of role."""
+    victim = only_child(var_dir, role)
+    assert victim, f"no {role} process under the master"
+    for i, v in enumerate([new_user() for _ in range(n)]):
+        if i == n // 2:
+            os.kill(victim, signal.SIGKILL)
+        key = secrets.token_urlsafe(12)
+        r = vote(v, entry_id, headers={"Idempotency-Key": key})
+        retry_until = time.monotonic() + 60
+        while r.status_code == 503 and time.monotonic() < retry_until:
+            time.sleep(0.2)
+            r = vote(v, entry_id, headers={"Idempotency-Key": key})
+        assert_status(r, 201)
+    assert eventually(lambda: (only_child(var_dir, role) or victim)
+                      != victim), f"the master did not start a new {role}"
 
 
 def test_kill_9_of_the_folder_loses_no_count(var_dir, contest, new_user,
@@ -191,15 +215,7 @@ def test_kill_9_of_the_folder_loses_no_count(var_dir, contest, new_user,
     e = upload_ok(owner, slug, make_jpeg(400, 300),
                   **({"category": cat[0]} if cat else {}))
     approve(judge, e["id"])
-    victim = folder(var_dir)
-    assert victim, "no netdep-fold process under the master"
-    voters = [new_user() for _ in range(12)]
-    for i, v in enumerate(voters):
-        if i == 6:
-            os.kill(victim, signal.SIGKILL)
-        assert_status(vote(v, e["id"]), 201)
-    replaced = eventually(lambda: (folder(var_dir) or victim) != victim)
-    assert replaced, "the master did not start a new folder"
+    votes_across_a_kill(var_dir, "netdep-fold", new_user, e["id"])
     settle(db)
     with db.cursor() as cur:
         cur.execute("SELECT s.votes, (SELECT count(*) FROM netdep.votes v "

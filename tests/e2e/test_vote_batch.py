@@ -10,7 +10,6 @@ wrote share their xmin."""
 
 import os
 import secrets
-import signal
 import threading
 import time
 
@@ -18,7 +17,7 @@ import pytest
 
 from helpers import API, assert_error, assert_status, clone, run_together, vote
 from judging_helpers import judged_contest
-from test_process import census, configured_workers, eventually
+from test_process import configured_workers, eventually, votes_across_a_kill
 from vote_helpers import owner_conn, settle, votes_locked
 
 
@@ -167,31 +166,10 @@ def test_the_session_is_checked_in_the_batch(entries, new_user, db):
     assert xmins(db, (a,)) == []
 
 
-def writer_pid(var_dir):
-    pids = census(var_dir)["netdep-votes"]
-    return next(iter(pids)) if len(pids) == 1 else None
-
-
 def test_kill_9_of_the_writer_loses_no_acknowledged_vote(entries, new_user,
                                                          var_dir, db):
     a, _ = entries
-    victim = writer_pid(var_dir)
-    assert victim, "no netdep-votes process under the master"
-    voters = [new_user() for _ in range(12)]
-    for i, v in enumerate(voters):
-        if i == 6:
-            os.kill(victim, signal.SIGKILL)
-        key = secrets.token_urlsafe(12)
-        r = vote(v, a, headers={"Idempotency-Key": key})
-        # A vote in flight when the writer died is 503 (unknown): its
-        # retry with the same key gives the final answer.
-        retry_until = time.monotonic() + 60
-        while r.status_code == 503 and time.monotonic() < retry_until:
-            time.sleep(0.2)
-            r = vote(v, a, headers={"Idempotency-Key": key})
-        assert_status(r, 201)
-    assert eventually(lambda: (writer_pid(var_dir) or victim) != victim), \
-        "the master did not start a new vote writer"
+    votes_across_a_kill(var_dir, "netdep-votes", new_user, a)
     assert len(xmins(db, (a,))) == 12
     settle(db)
     with db.cursor() as cur:
