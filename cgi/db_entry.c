@@ -11,6 +11,7 @@
 
 #include "sqlfrag.h"
 #include "stmt.h"
+#include "valid.h"
 
 enum entry_q {
 	Q_UPLOAD_CONTEST, /* Q_UPLOAD_CONTEST */
@@ -19,6 +20,7 @@ enum entry_q {
 	Q_MEDIA_INSERT,   /* Q_MEDIA_INSERT */
 	Q_MEDIA_BY_TOKEN, /* Q_MEDIA_BY_TOKEN */
 	Q_ENTRY_GET,      /* Q_ENTRY_GET */
+	Q_GAL_CONTEST,    /* Q_GAL_CONTEST: a slug's id */
 	Q_GAL_NEW,        /* Q_GAL_NEW: sort=new, no filter */
 	Q_GAL_NEW_CAT,    /* Q_GAL_NEW_CAT: a category */
 	Q_GAL_NEW_UNIT,   /* Q_GAL_NEW_UNIT: a unit (and a category) */
@@ -70,7 +72,8 @@ enum gal_col {
 /*
  * The gallery (gallery.h): one statement per order and filter, so each
  * walks the one index that serves it and reads at most $4 rows past the
- * cursor.  Parameters: $1 slug, $2 category, $3 unit, $4 rows; then
+ * cursor.  Parameters: $1 the contest's id, $2 category, $3 unit, $4
+ * rows; then
  *   new      $5 the cursor's id (the largest bigint on page 1);
  *   votes    $5 its votes (the largest bigint on page 1), $6 its id;
  *   shuffle  $5, $6, $7 the walk's remaining segments as arrays of their
@@ -80,7 +83,15 @@ enum gal_col {
  * so every statement has the same parameter types.  With a unit, a
  * category is a filter on the unit's index.
  */
-#define GAL_CONTEST  "(SELECT k.id FROM contests k WHERE k.slug = $1)"
+/*
+ * The contest by its id, not by a subquery on its slug: then the planner
+ * cannot know which contest, estimates its rows as the table's over the
+ * number of contests, and where many small contests sit beside a big one
+ * it sorts the big one's rows instead of reading an index range (CI saw
+ * it, test_reads_cost).  Planned per call with the id, it uses the
+ * column's statistics.
+ */
+#define GAL_CONTEST  "$1::bigint"
 #define GAL_F_ALL(x) " AND $2::bigint IS NULL AND $3::text IS NULL"
 #define GAL_F_CAT(x) " AND " x ".category_id = $2 AND $3::text IS NULL"
 #define GAL_F_UNIT(x)                                                          \
@@ -231,6 +242,8 @@ static const struct stmt q[Q__MAX] = {
          "THEN " ENTRY_JSON " || " ENTRY_PRIVATE_JSON " WHEN e.status = "
          "'approved' THEN " ENTRY_JSON " END" ENTRY_FROM "WHERE e.id = $1",
          2, DB_JSON__MAX},
+    [Q_GAL_CONTEST] = {"gallery_contest",
+                       "SELECT id FROM contests WHERE slug = $1", 1, 1},
     [Q_GAL_NEW] = {"gallery_new", GAL_NEW(GAL_F_ALL), 5, GAL__MAX, 1},
     [Q_GAL_NEW_CAT] = {"gallery_new_cat", GAL_NEW(GAL_F_CAT), 5, GAL__MAX, 1},
     [Q_GAL_NEW_UNIT] = {"gallery_new_unit", GAL_NEW(GAL_F_UNIT), 5, GAL__MAX,
@@ -421,7 +434,8 @@ DB_READ_JSON2(db_entry_json, &q[Q_ENTRY_GET], id, viewer)
 
 /* The statement and parameters of gallery page g, in the arena. */
 static const struct stmt *
-gal_params(struct arena *a, const struct gallery_query *g, const char **p)
+gal_params(struct arena *a, const struct gallery_query *g, int64_t contest,
+           const char **p)
 {
 	static const enum entry_q by[GALLERY__MAX][3] = {
 	    {Q_GAL_NEW, Q_GAL_NEW_CAT, Q_GAL_NEW_UNIT},
@@ -436,7 +450,7 @@ gal_params(struct arena *a, const struct gallery_query *g, const char **p)
 	if ((unsigned)g->sort >= GALLERY__MAX ||
 	    (c != NULL && c->sort != g->sort))
 		return NULL;
-	p[0] = g->slug;
+	p[0] = arena_printf(a, "%lld", (long long)contest);
 	p[1] = g->category;
 	p[2] = g->unit;
 	p[3] = arena_printf(a, "%lld", (long long)g->limit);
@@ -469,10 +483,59 @@ gal_params(struct arena *a, const struct gallery_query *g, const char **p)
 		p[7] = arena_printf(a, "%d", first);
 		break;
 	}
+	if (p[0] == NULL)
+		return NULL;
 	for (int k = 3; k < q[by[g->sort][shape]].nparams; k++)
 		if (p[k] == NULL)
 			return NULL;
 	return &q[by[g->sort][shape]];
+}
+
+/*
+ * The ids of the contests this process showed a gallery of, by slug: a
+ * contest's slug and id never change (no statement renames or deletes a
+ * contest), so a page costs one query.  A page that comes back empty on
+ * a kept id looks the id up again (a contest made again by hand).
+ */
+#define GAL_IDS 64
+static struct {
+	char    slug[VALID_SLUG_MAX + 1];
+	int64_t id;
+} gal_ids[GAL_IDS];
+static unsigned gal_ids_next;
+
+/* The id of contest slug into *id: kept (unless fresh) or looked up;
+ * *kept says which.  DB_NONE: no such contest. */
+static int
+gal_contest(struct db *db, struct arena *a, const char *slug, int fresh,
+            int64_t *id, int *kept)
+{
+	struct rows rs;
+	int         rc;
+	size_t      i;
+
+	*kept = 0;
+	for (i = 0; i < GAL_IDS && gal_ids[i].slug[0] != '\0'; i++)
+		if (strcmp(gal_ids[i].slug, slug) == 0) {
+			if (!fresh) {
+				*id = gal_ids[i].id;
+				*kept = 1;
+				return DB_OK;
+			}
+			break;
+		}
+	if ((rc = db_exec(db, a, &q[Q_GAL_CONTEST], (const char *[]){slug},
+	                  &rs)) != DB_OK)
+		return rc;
+	*id = rows_ll(&rs, 0, ONE_VALUE, 0);
+	if (strlen(slug) < sizeof(gal_ids[0].slug)) {
+		if (i == GAL_IDS || gal_ids[i].slug[0] == '\0' ||
+		    strcmp(gal_ids[i].slug, slug) != 0)
+			i = gal_ids_next++ % GAL_IDS;
+		snprintf(gal_ids[i].slug, sizeof(gal_ids[i].slug), "%s", slug);
+		gal_ids[i].id = *id;
+	}
+	return DB_OK;
 }
 
 int
@@ -480,15 +543,23 @@ db_gallery(struct db *db, struct arena *a, const struct gallery_query *g,
            struct gallery_page *out)
 {
 	const char        *p[8] = {0};
-	const struct stmt *s = gal_params(a, g, p);
+	const struct stmt *s;
 	struct rows        rs;
-	int                rc;
+	int64_t            contest;
+	int                rc, kept;
 
 	out->n = 0;
 	out->rows = NULL;
-	if (s == NULL)
-		return DB_ERR;
-	if ((rc = db_exec(db, a, s, p, &rs)) < 0)
+	for (int fresh = 0;; fresh++) {
+		if ((rc = gal_contest(db, a, g->slug, fresh, &contest,
+		                      &kept)) != DB_OK)
+			return rc; /* DB_NONE: no such contest, an empty page */
+		if ((s = gal_params(a, g, contest, p)) == NULL)
+			return DB_ERR;
+		if ((rc = db_exec(db, a, s, p, &rs)) != DB_NONE || !kept)
+			break;
+	}
+	if (rc < 0)
 		return rc;
 	if (rs.nrows > 0 &&
 	    (out->rows =
@@ -507,9 +578,13 @@ db_gallery_plan(struct db *db, struct arena *a, const struct gallery_query *g,
                 const char **json)
 {
 	const char        *p[8] = {0};
-	const struct stmt *s = gal_params(a, g, p);
+	const struct stmt *s;
+	int64_t            contest;
+	int                rc, kept;
 
-	if (s == NULL)
+	if ((rc = gal_contest(db, a, g->slug, 1, &contest, &kept)) != DB_OK)
+		return rc;
+	if ((s = gal_params(a, g, contest, p)) == NULL)
 		return DB_ERR;
 	return db_explain(db, a, s, p, json);
 }

@@ -48,6 +48,8 @@ int valid_line(const char *s, size_t len, size_t min_chars, size_t max_chars);
 int valid_block(const char *s, size_t len, size_t max_chars);
 
 /* ^[a-z0-9][a-z0-9-]{0,62}[a-z0-9]$ (so 2..64 bytes) */
+#define VALID_SLUG_MIN 2
+#define VALID_SLUG_MAX 64
 int valid_slug(const char *s, size_t len);
 
 /*
