@@ -73,7 +73,7 @@ FUZZ_LIB  := $(FUZZ_DIR)/libnetdep-fuzz.a
 FUZZ_OBJ  := $(LIB_SRC:%.c=$(FUZZ_DIR)/obj/%.o)
 FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_DIR)/%)
 
-.PHONY: print-ldlibs all run stop status test unit fuzz-build fuzz-replay fuzz bench bench-scale \
+.PHONY: print-ldlibs all run stop status test unit fuzz-build fuzz-replay fuzz bench bench-ledger bench-scale \
 	cluster cluster-stop failover-drill bench-cluster \
         asan valgrind lint clean deps e2e seed-demo migrate security chaos soak \
         backup restore install install-systemd verify-systemd \
@@ -248,6 +248,11 @@ bench: deps all
 # Not part of make test: the vote and read measurements again with a
 # generated 1,000,000 entries and 50,000,000 votes (SCALE_ENTRIES,
 # SCALE_VOTES to shrink it); growth factors in var/bench/scale.json.
+# The vote ledger's cost (issue 16): votes through nginx with and without
+# it, interleaved on one stack (scripts/bench_ledger.py).
+bench-ledger: deps all
+	@BENCH_SECTIONS=ledger NETDEP_BUILD=$(B) scripts/bench.sh
+
 bench-scale: deps all
 	@NETDEP_BUILD=$(B) scripts/bench_scale.sh
 

@@ -16,7 +16,8 @@
 #          JPEG (kept in var/bench/inputs/); PSNR; peak memory.
 #
 # Environment: BENCH_QUICK=1 (3 s wrk runs, 3 image runs: a smoke test),
-# BENCH_SECTIONS ("http image"), BENCH_KEEP=1 (keep the work directory),
+# BENCH_SECTIONS ("http image"; "ledger": votes with and without the vote
+# ledger, `make bench-ledger`), BENCH_KEEP=1 (keep the work directory),
 # BENCH_STRICT=1 (exit 1 when a goal fails; by default only a broken
 # measurement fails), NETDEP_BUILD (build), NETDEP_USER (netdep: the
 # runtime user when run as root, as for netdep-ctl).
@@ -148,6 +149,16 @@ render_anchor_nginx() { # port hello-counts...
 	EOF
 }
 
+# The throwaway stack on port $1.  wrk is one address standing for many
+# voters: the per-address vote limit (README, rate limits) would shed all
+# but 20 a second and the bench would measure nginx's 429s, so it is
+# lifted here.
+start_stack() { # port
+	say "starting a throwaway stack in $stack on port $1"
+	lib_stack_start "$stack" "$1" "$work/stack-start.log" NETDEP_SEED=0 \
+	    NETDEP_VOTE_RATE_IP=999999r/s NETDEP_VOTE_BURST_IP=100000
+}
+
 http_section() {
 	local b why="" port aport w n counts
 	for b in netdep netdep-admin netdep-demo-image netdep-fcgi-hello; do
@@ -159,12 +170,7 @@ http_section() {
 		return 0
 	fi
 	read -r port aport < <(lib_free_port 2)
-	say "starting a throwaway stack in $stack on port $port"
-	# wrk is one address standing for many voters: the per-address
-	# vote limit (README, rate limits) would shed all but 20 a second
-	# and the bench would measure nginx's 429s, so it is lifted here.
-	if ! lib_stack_start "$stack" "$port" "$work/stack-start.log" NETDEP_SEED=0 \
-	    NETDEP_VOTE_RATE_IP=999999r/s NETDEP_VOTE_BURST_IP=100000; then
+	if ! start_stack "$port"; then
 		na_row http "HTTP section" "the stack did not start (see above)"
 		return 0
 	fi
@@ -222,6 +228,27 @@ sys.stdout.write(json.dumps(doc, ensure_ascii=False))' >"$anc/www/static.json"
 	    na_row votes.error "vote section" "bench_votes.py failed (see above); rows before it are kept"
 }
 
+# --- the ledger's cost (issue 16): not in the default sections ------------
+# Votes through nginx with the vote ledger and without it, interleaved on
+# one stack (scripts/bench_ledger.py).
+ledger_section() {
+	local port
+	command -v wrk >/dev/null || {
+		na_row ledger "ledger section" "missing: wrk"
+		return 0
+	}
+	read -r port < <(lib_free_port 1)
+	if ! start_stack "$port"; then
+		na_row ledger "ledger section" "the stack did not start (see above)"
+		return 0
+	fi
+	PYTHONPATH=$top/scripts "$PY" "$top/scripts/bench_ledger.py" \
+	    --rows "$rows" --url "http://127.0.0.1:$port" \
+	    --dsn "host=$stack/pgsock dbname=netdep user=netdep" \
+	    --top "$top" --stack "$stack" --duration "$wrk_s" --tmp "$work" ||
+	    na_row ledger.error "ledger section" "bench_ledger.py failed (see above)"
+}
+
 # --- images ----------------------------------------------------------------
 image_section() {
 	mkdir -p "$work/img"
@@ -236,8 +263,9 @@ start=$(date +%s)
 for s in $sections; do
 	case $s in
 	http) http_section; stop_http ;;
+	ledger) ledger_section; stop_http ;;
 	image) image_section ;;
-	*) die "unknown section '$s' (http, image)" ;;
+	*) die "unknown section '$s' (http, image, ledger)" ;;
 	esac
 done
 say "measured in $(($(date +%s) - start)) s"
