@@ -245,14 +245,15 @@ valgrind: deps
 bench: deps all
 	@NETDEP_BUILD=$(B) scripts/bench.sh
 
-# Not part of make test: the vote and read measurements again with a
-# generated 1,000,000 entries and 50,000,000 votes (SCALE_ENTRIES,
-# SCALE_VOTES to shrink it); growth factors in var/bench/scale.json.
-# The vote ledger's cost (issue 16): votes through nginx with and without
-# it, interleaved on one stack (scripts/bench_ledger.py).
+# Not part of make test: the vote ledger's cost (issue 16), votes through
+# nginx with and without it, interleaved on one stack, and the vote
+# function alone (scripts/bench_ledger.py).
 bench-ledger: deps all
 	@BENCH_SECTIONS=ledger NETDEP_BUILD=$(B) scripts/bench.sh
 
+# Not part of make test: the vote and read measurements again with a
+# generated 1,000,000 entries and 50,000,000 votes (SCALE_ENTRIES,
+# SCALE_VOTES to shrink it); growth factors in var/bench/scale.json.
 bench-scale: deps all
 	@NETDEP_BUILD=$(B) scripts/bench_scale.sh
 

@@ -33,10 +33,7 @@ def main():
     a = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="bench-cluster-")
     conn, entries, voters = bench_votes.load(a.dsn, 2000, 100000)
-    a.voter_file = os.path.join(tmp, "voters.txt")
-    with open(a.voter_file, "w") as f:
-        for i in range(1, voters[1] - voters[0] + 2):
-            f.write(f"B{i:042d} C{i:042d}\n")
+    a.voter_file = bench_votes.write_voter_file(tmp, voters)
     out = []
     if a.measure in ("reads", "both"):
         res, err = bench_http.wrk(

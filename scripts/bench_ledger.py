@@ -130,9 +130,7 @@ def batch_cost(dsn, defs, entries, voters, n, calls):
         pid = cur.fetchone()[0]
 
         def cpu():
-            with open(f"/proc/{pid}/stat") as fh:
-                f = fh.read().rsplit(")", 1)[1].split()
-            return (int(f[11]) + int(f[12])) / os.sysconf("SC_CLK_TCK")
+            return bv.proc_stat(pid)[1] / os.sysconf("SC_CLK_TCK")
 
         def call():
             nonlocal counted
@@ -176,10 +174,7 @@ def main():
     shipped, bare = definitions(a.top)
     tmp = a.tmp or tempfile.mkdtemp(prefix="bench-ledger-")
     conn, entries, voters = bv.load(a.dsn, a.entries, a.voters)
-    a.voter_file = os.path.join(tmp, "voters.txt")
-    with open(a.voter_file, "w") as f:
-        for i in range(1, voters[1] - voters[0] + 2):
-            f.write(f"B{i:042d} C{i:042d}\n")
+    a.voter_file = bv.write_voter_file(tmp, voters)
 
     runs = {"ledger": [], "none": []}
     fn = {(m, n): [] for m in runs for n in (8, 32)}

@@ -119,6 +119,25 @@ def load(dsn, entries, voters):
     return conn, (lo, hi), (vlo, vhi)
 
 
+def write_voter_file(tmp, voters):
+    """The voters' session cookie and CSRF token, one "B... C..." line per
+    voter in id order (as VOTERS_SQL made them), for wrk's script: the
+    file's path."""
+    path = os.path.join(tmp, "voters.txt")
+    with open(path, "w") as f:
+        for i in range(1, voters[1] - voters[0] + 2):
+            f.write(f"B{i:042d} C{i:042d}\n")
+    return path
+
+
+def proc_stat(pid):
+    """(ppid, CPU ticks: user + system) of a process, from /proc."""
+    with open(f"/proc/{pid}/stat") as fh:
+        f = fh.read().rsplit(")", 1)[1].split()
+    # After the comm: state ppid ... utime(12) stime(13).
+    return int(f[1]), int(f[11]) + int(f[12])
+
+
 def max_vote_id(conn):
     with conn.cursor() as cur:
         cur.execute("SELECT coalesce(max(id), 0) FROM netdep.votes")
@@ -174,12 +193,9 @@ class CpuMeter:
             if not d.isdigit():
                 continue
             try:
-                with open(f"/proc/{d}/stat") as fh:
-                    f = fh.read().rsplit(")", 1)[1].split()
+                out[int(d)] = proc_stat(d)
             except OSError:
                 continue
-            # After the comm: state ppid ... utime(12) stime(13).
-            out[int(d)] = (int(f[1]), int(f[11]) + int(f[12]))
         return out
 
     def sample(self, load_pid):
@@ -429,10 +445,7 @@ def main():
     globals()["SLUG"] = a.slug
     tmp = a.tmp or tempfile.mkdtemp(prefix="bench-votes-")
     conn, entries, voters = load(a.dsn, a.entries, a.voters)
-    a.voter_file = os.path.join(tmp, "voters.txt")
-    with open(a.voter_file, "w") as f:
-        for i in range(1, voters[1] - voters[0] + 2):
-            f.write(f"B{i:042d} C{i:042d}\n")
+    a.voter_file = write_voter_file(tmp, voters)
 
     anc, anc_err = pgbench_anchor(a, tmp)
     pg, pg_err = pgbench(a, entries, voters, tmp, conn)
