@@ -120,11 +120,13 @@ $$;
 -- passes now(); tests pass edge times such as 23:59:59 Vietnam time).
 --
 -- How it stays exact:
--- - The voters' advisory locks (class 1986), then their ledger chains'
---   (class 1987, 110_ledger.sql), each set in key order, are taken by a
---   statement of their own before anything is read: every statement after
---   them sees every vote of these voters that committed before, and one
---   voter's votes decide one at a time, in any batch or transaction.  The
+-- - The voters' advisory locks (class 1986), in key order, are taken by
+--   a statement of their own before anything is read: every statement
+--   after them sees every vote of these voters that committed before, and
+--   one voter's votes decide one at a time, in any batch or transaction.
+--   The batch's counted votes are links of one ledger chain, taken at the
+--   first of them by try-lock (ledger_take_chain(), 110_ledger.sql: never
+--   a wait) and read once: a lock and a read per batch, not per vote.  The
 --   budget is then an exact count(*) of the voter's votes of the day (a
 --   votes_voter_idx range), "once per period" a probe of the unique key.
 --   Locks are memory only; voters who share nothing never wait.
@@ -133,10 +135,10 @@ $$;
 --   round k holds each voter's k-th request, and sees what round k-1 wrote
 --   (its vote and its idempotency key).  Nearly every batch is one round.
 -- - The statements are per round, not per vote: one read of every key,
---   entry, contest, account, budget and chain head; one INSERT of the
---   round's votes (each carrying its ledger link, migration 070: the
---   chain's last link, then the links of this round in order, hashed
---   here); one INSERT of the answers under their idempotency keys.
+--   entry, contest, account and budget; one INSERT of the round's votes
+--   (each carrying its ledger link, migration 070: the links follow the
+--   chain's last link in order, hashed here); one INSERT of the answers
+--   under their idempotency keys.
 -- - A vote the snapshot says is new goes in without ON CONFLICT: only a
 --   vote written outside these locks (by hand) can collide, and then the
 --   whole batch fails and the writer casts its votes one by one again,
@@ -163,7 +165,6 @@ SET enable_bitmapscan = off
 AS $$
 DECLARE
 	n        integer := coalesce(cardinality(p_voter), 0);
-	nch      integer := ledger_chains();
 	v_day    date := (p_now AT TIME ZONE 'Asia/Ho_Chi_Minh')::date;
 	v_lo     timestamptz := v_day::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh';
 	v_hi     timestamptz := (v_day + 1)::timestamp
@@ -175,6 +176,7 @@ DECLARE
 	left_n   integer;
 	per      date;
 	vid      bigint;
+	-- the batch's ledger chain and its last link, once taken
 	ch       integer;
 	pseq     bigint;
 	phash    bytea;
@@ -182,9 +184,6 @@ DECLARE
 	a_out    text[] := array_fill(NULL::text, ARRAY[n]);
 	a_count  bigint[] := array_fill(NULL::bigint, ARRAY[n]);
 	a_left   integer[] := array_fill(NULL::integer, ARRAY[n]);
-	-- each chain's last link in this transaction, once known
-	c_seq    bigint[] := array_fill(NULL::bigint, ARRAY[nch]);
-	c_hash   bytea[] := array_fill(NULL::bytea, ARRAY[nch]);
 	-- the round's votes, and its requests with a key
 	w_i      integer[];
 	w_vid    bigint[];
@@ -192,7 +191,6 @@ DECLARE
 	w_entry  bigint[];
 	w_period date[];
 	w_age    interval[];
-	w_chain  integer[];
 	w_seq    bigint[];
 	w_hash   bytea[];
 	k_i      integer[];
@@ -207,15 +205,12 @@ BEGIN
 		RAISE EXCEPTION 'vote_cast_many: % requests but arrays of other '
 		                'lengths', n USING ERRCODE = 'invalid_parameter_value';
 	END IF;
-	-- Voters, then chains, each in key order (ids past 2^31 share a
-	-- voter lock with another voter: a wait, never an error).
-	PERFORM pg_advisory_xact_lock(x.c, x.k)
-	   FROM (SELECT 1986 AS c, (v % 2147483647)::integer AS k
+	-- The voters in key order (ids past 2^31 share a lock with another
+	-- voter: a wait, never an error).
+	PERFORM pg_advisory_xact_lock(1986, x.k)
+	   FROM (SELECT DISTINCT (v % 2147483647)::integer AS k
 	           FROM unnest(p_voter) v WHERE v IS NOT NULL
-	         UNION
-	         SELECT 1987, (v % nch)::integer
-	           FROM unnest(p_voter) v WHERE v IS NOT NULL
-	          ORDER BY 1, 2) x;
+	          ORDER BY 1) x;
 	SELECT array_agg(x.r ORDER BY x.o), max(x.r) INTO rnd, rounds
 	  FROM (SELECT u.o, CASE WHEN u.v IS NOT NULL THEN row_number() OVER (
 	                    PARTITION BY u.v ORDER BY u.o)::integer END AS r
@@ -223,7 +218,7 @@ BEGIN
 
 	FOR k IN 1 .. coalesce(rounds, 0) LOOP
 		w_i := '{}'; w_vid := '{}'; w_contest := '{}'; w_entry := '{}';
-		w_period := '{}'; w_age := '{}'; w_chain := '{}'; w_seq := '{}';
+		w_period := '{}'; w_age := '{}'; w_seq := '{}';
 		w_hash := '{}'; k_i := '{}';
 		FOR d IN
 			SELECT u.o::integer AS i, u.v AS voter, u.e AS entry,
@@ -232,7 +227,7 @@ BEGIN
 			       e.id AS e_id, e.status, e.account_id, c.id AS contest,
 			       c.vote_rule, c.vote_from, c.vote_until, c.self_vote,
 			       c.votes_per_day, c.vote_pow, a.created_at AS account_at,
-			       b.used_n, b.dup, h.seq AS l_seq, h.hash AS l_hash
+			       b.used_n, b.dup
 			  FROM unnest(p_voter, p_entry, p_key)
 			       WITH ORDINALITY u(v, e, key, o)
 			  LEFT JOIN vote_requests q
@@ -253,8 +248,6 @@ BEGIN
 			         WHERE v.voter_id = u.v AND v.created_at >= v_lo
 			           AND v.created_at < v_hi AND v.contest_id = c.id
 			       ) b ON a.id IS NOT NULL
-			  LEFT JOIN LATERAL ledger_last((u.v % nch)::integer) h
-			         ON a.id IS NOT NULL
 			 WHERE u.v IS NOT NULL AND rnd[u.o] = k
 			 ORDER BY u.o
 		LOOP
@@ -311,18 +304,17 @@ BEGIN
 					o := 'counted';
 					left_n := left_n - 1;
 					vid := nextval('votes_id_seq');
-					ch := (d.voter % nch)::integer;
-					IF c_seq[ch + 1] IS NOT NULL THEN
-						pseq := c_seq[ch + 1];
-						phash := c_hash[ch + 1];
-					ELSE
-						pseq := coalesce(d.l_seq, 0);
-						phash := coalesce(d.l_hash, '\x'::bytea);
+					IF ch IS NULL THEN
+						ch := ledger_take_chain();
+						SELECT h.seq, h.hash INTO pseq, phash
+						  FROM ledger_last(ch) h;
+						pseq := coalesce(pseq, 0);
+						phash := coalesce(phash, '\x'::bytea);
 					END IF;
 					per := CASE d.vote_rule WHEN 'daily' THEN v_day
 					            ELSE DATE '2000-01-01' END;
-					c_seq[ch + 1] := pseq + 1;
-					c_hash[ch + 1] := sha256(phash || ledger_bytes_of(
+					pseq := pseq + 1;
+					phash := sha256(phash || ledger_bytes_of(
 					    'vote', p_now, vid, d.contest, d.e_id, d.voter,
 					    per, v_day, p_now, p_now - d.account_at));
 					w_i := w_i || d.i;
@@ -331,9 +323,8 @@ BEGIN
 					w_entry := w_entry || d.e_id;
 					w_period := w_period || per;
 					w_age := w_age || (p_now - d.account_at);
-					w_chain := w_chain || ch;
-					w_seq := w_seq || (pseq + 1);
-					w_hash := w_hash || c_hash[ch + 1];
+					w_seq := w_seq || pseq;
+					w_hash := w_hash || phash;
 				END IF;
 			END IF;
 			a_out[d.i] := o;
@@ -354,10 +345,10 @@ BEGIN
 			       CASE WHEN family(p_ip[w.i]) = 4
 			            THEN set_masklen(p_ip[w.i]::cidr, 24)
 			            ELSE set_masklen(p_ip[w.i]::cidr, 48) END,
-			       p_ua_hash[w.i], w.age, w.chain, w.seq, w.hash
+			       p_ua_hash[w.i], w.age, ch, w.seq, w.hash
 			  FROM unnest(w_i, w_vid, w_contest, w_entry, w_period, w_age,
-			              w_chain, w_seq, w_hash)
-			       w(i, vid, contest, entry, period, age, chain, seq, hash);
+			              w_seq, w_hash)
+			       w(i, vid, contest, entry, period, age, seq, hash);
 			-- The counts after the round, read once per entry: the
 			-- folder moves queue rows into entry_stats atomically, so
 			-- one snapshot's sum is exact.

@@ -35,11 +35,34 @@ RETURNS bytea LANGUAGE sql STABLE AS $$
 	                       v.account_age);
 $$;
 
--- 256 chains: two votes wait on each other only when their voters share
--- a chain (the lock is held to commit); 64 made a vote ~1 in 5 wait with
--- 16 at once.
+-- 256 chains.  A chain's lock (class 1987) is held to commit.  Voids,
+-- restores and votes inserted by hand go to their voter's chain (voter id
+-- mod 256) and wait for its lock; a batch of votes (vote_cast_many) takes
+-- any free chain and never waits (ledger_take_chain).
 CREATE FUNCTION ledger_chains() RETURNS integer
 LANGUAGE sql IMMUTABLE AS $$ SELECT 256 $$;
+
+-- The chain of a batch of votes, locked: the first free one from a place
+-- fixed by the connection (a vote writer keeps its chain, whose last
+-- link is then in cache), by try-lock, so batches on several connections
+-- never wait on each other's chains, nor for a void's.  Every chain busy
+-- (256 transactions appending at once): wait for the first.  A chain this
+-- transaction holds already is free to it.
+CREATE FUNCTION ledger_take_chain() RETURNS integer
+LANGUAGE plpgsql SET search_path = netdep, pg_catalog AS $$
+DECLARE
+	nch integer := ledger_chains();
+	s   integer := pg_backend_pid() % nch;
+BEGIN
+	FOR k IN 0 .. nch - 1 LOOP
+		IF pg_try_advisory_xact_lock(1987, (s + k) % nch) THEN
+			RETURN (s + k) % nch;
+		END IF;
+	END LOOP;
+	PERFORM pg_advisory_xact_lock(1987, s);
+	RETURN s;
+END
+$$;
 
 -- The last link of chain p_chain (no row: none yet): the votes carrying
 -- their own link (votes_ledger_idx, migration 070) or vote_ledger,
@@ -61,7 +84,7 @@ $$;
 -- Class 1987: the chain locks (vote_cast's voter locks are class 1986).
 -- Callers append in chain order, so two statements never wait on each
 -- other in a cycle.  vote_cast() writes a vote's link into the vote row
--- itself (migration 070), under the same lock.
+-- itself (migration 070), on its batch's chain.
 CREATE FUNCTION ledger_append(p_kind text, p_at timestamptz, v votes)
 RETURNS void
 LANGUAGE plpgsql SET search_path = netdep, pg_catalog AS $$
@@ -126,12 +149,16 @@ CREATE TRIGGER votes_ledger_update AFTER UPDATE ON votes
     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
     FOR EACH STATEMENT EXECUTE FUNCTION votes_ledger_update();
 
--- Recomputes every chain from its first link and reports, per chain, the
--- first broken link: a gap in seq, an event whose vote row is gone or
+-- Recomputes every chain from its first link and reports every broken
+-- link, in chain order: a gap in seq, an event whose vote row is gone or
 -- whose hash does not match (the vote row, or the ledger row, was
--- changed).  Then votes missing from the ledger (cast after it started)
--- and votes whose void state is not what their last event says.  No row:
--- every link holds.
+-- changed).  Past a broken link the walk goes on from the link's stored
+-- hash, so one changed row hides none of the links after it (a changed
+-- stored hash breaks its own link and the next).  Then votes missing from
+-- the ledger (cast after it started) and votes whose void state is not
+-- what their last event says (the vote's voids and restores are on its
+-- voter's chain, its vote link on its batch's: the last event is the
+-- last void or restore, or else the vote).  No row: every link holds.
 CREATE FUNCTION ledger_verify(OUT chain integer, OUT seq bigint,
                               OUT kind text, OUT vote_id bigint,
                               OUT problem text)
@@ -142,31 +169,34 @@ DECLARE
 	cur    integer := -1;
 	prev   bytea;
 	expect bigint;
-	broken boolean := false;
 BEGIN
 	FOR r IN SELECT l.chain AS ch, l.seq AS sq, l.at, l.kind AS k,
 	                l.vote_id AS vid, l.hash, v
 	           FROM ledger_links() l LEFT JOIN votes v ON v.id = l.vote_id
 	          ORDER BY l.chain, l.seq LOOP
 		IF r.ch <> cur THEN
-			cur := r.ch; prev := '\x'; expect := 1; broken := false;
+			cur := r.ch; prev := '\x'; expect := 1;
 		END IF;
-		CONTINUE WHEN broken;
 		chain := r.ch; seq := r.sq; kind := r.k; vote_id := r.vid;
 		problem := NULL;
 		IF r.sq <> expect THEN
-			problem := format('link %s is missing', expect);
+			problem := CASE WHEN r.sq = expect + 1
+			                THEN format('link %s is missing', expect)
+			                WHEN r.sq > expect
+			                THEN format('links %s to %s are missing',
+			                            expect, r.sq - 1)
+			                ELSE format('link %s appears twice', r.sq)
+			                END;
 		ELSIF (r.v).id IS NULL THEN
 			problem := 'the vote row is gone';
 		ELSIF sha256(prev || ledger_bytes(r.k, r.at, r.v)) <> r.hash THEN
 			problem := 'hash mismatch: the vote row or the ledger row was changed';
 		END IF;
 		IF problem IS NOT NULL THEN
-			broken := true;
 			RETURN NEXT;
 		END IF;
 		prev := r.hash;
-		expect := expect + 1;
+		expect := r.sq + 1;
 	END LOOP;
 	RETURN QUERY
 	SELECT NULL::integer, NULL::bigint, NULL::text, v.id,
@@ -181,7 +211,7 @@ BEGIN
 	SELECT x.chain::integer, x.seq, x.kind, x.vote_id,
 	       'the vote''s void state differs from its last event'::text
 	  FROM (SELECT DISTINCT ON (l.vote_id) l.* FROM ledger_links() l
-	         ORDER BY l.vote_id, l.chain, l.seq DESC) x
+	         ORDER BY l.vote_id, l.kind = 'vote', l.seq DESC) x
 	  JOIN votes v ON v.id = x.vote_id
 	 WHERE (v.voided_at IS NULL) <> (x.kind IN ('vote', 'restore'))
 	 ORDER BY x.vote_id;

@@ -159,20 +159,20 @@ def test_ledger_verifies_and_catches_a_tamper(contest, new_user, make_jpeg,
                     "%s ORDER BY id", (a,))
         rows = cur.fetchall()
     assert len(rows) == 3
-    # Every vote is a link of its voter's chain (voter id mod 256).
-    for vid, voter in rows:
-        ch, seq = ledger_link(db, vid)
-        assert ch == voter % 256 and seq >= 1
-    # A void through the API is a link too.
+    # Every vote is a link of one of the 256 chains (its batch's).
+    links = {vid: ledger_link(db, vid) for vid, _ in rows}
+    for ch, seq in links.values():
+        assert 0 <= ch < 256 and seq >= 1
+    # A void through the API is a link too, on its voter's chain.
     r = w["admin"].post(f"{API}/contests/{slug}/votes/void",
                         json={"vote_ids": [rows[0][0]], "reason": "thử"})
     assert_status(r, 200)
-    assert ledger_link(db, rows[0][0], "void") is not None
+    void = ledger_link(db, rows[0][0], "void")
+    assert void is not None and void[0] == rows[0][1] % 256
     # Other tests of the suite move vote rows by hand (fixture days), which
-    # is exactly what verify must report: judge only this test's chains.
-    before = broken_chains(admin_cli)
-    mine = {voter % 256 for _, voter in rows}
-    assert not mine & before
+    # is exactly what verify must report: judge only this test's links.
+    mine = set(links.values()) | {void}
+    assert not mine & broken_links(admin_cli)
 
     # The public digest of today names every chain head.
     d = w["owner"].get(f"{API}/ledger")
@@ -180,24 +180,32 @@ def test_ledger_verifies_and_catches_a_tamper(contest, new_user, make_jpeg,
     today = d.json()["today"]
     assert re.fullmatch(r"[0-9a-f]{64}", today["root"])
     assert today["votes"] >= 3 and today["voids"] >= 1
-    assert {c["chain"] for c in today["chains"]} >= mine
+    assert {c["chain"] for c in today["chains"]} >= {ch for ch, _ in mine}
 
-    # Move one vote to the other entry by hand, as the owner.
-    vid = rows[1][0]
-    ch, seq = ledger_link(db, vid)
+    # Move two votes to the other entry by hand, as the owner: verify
+    # names both links (a broken link hides none after it, even on one
+    # chain) and no other link of this test.
+    moved = [rows[1][0], rows[2][0]]
+    # One after the other through the master's vote writer, whose
+    # connection keeps its chain.
+    assert links[moved[0]][0] == links[moved[1]][0]
+    assert links[moved[0]][1] < links[moved[1]][1]
     with db.cursor() as cur:
-        cur.execute("UPDATE netdep.votes SET entry_id = %s WHERE id = %s",
-                    (b, vid))
+        cur.execute("UPDATE netdep.votes SET entry_id = %s WHERE id = "
+                    "ANY(%s)", (b, moved))
     try:
         p = admin_cli("ledger", "verify")
         assert p.returncode == 1, p.stdout
-        assert (f"broken: chain {ch} seq {seq} event vote vote {vid}: hash "
-                "mismatch") in p.stdout, p.stdout
+        for vid in moved:
+            ch, seq = links[vid]
+            assert (f"broken: chain {ch} seq {seq} event vote vote {vid}: "
+                    "hash mismatch") in p.stdout, p.stdout
+        assert mine & broken_links(admin_cli) == {links[v] for v in moved}
     finally:
         with db.cursor() as cur:
-            cur.execute("UPDATE netdep.votes SET entry_id = %s WHERE id = %s",
-                        (a, vid))
-    assert not mine & broken_chains(admin_cli)
+            cur.execute("UPDATE netdep.votes SET entry_id = %s WHERE id = "
+                        "ANY(%s)", (a, moved))
+    assert not mine & broken_links(admin_cli)
 
 
 def chain_links(db, chain):
@@ -217,8 +225,8 @@ def test_ledger_link_rides_in_the_vote_row(contest, new_user, make_jpeg, db,
                                            admin_cli):
     """Migration 070: a vote cast through the API carries its link in its
     own row (no vote_ledger row), a refused second vote leaves no link, a
-    vote inserted by hand is appended to vote_ledger, and the chain runs
-    through both without a gap."""
+    vote inserted by hand is appended to vote_ledger on its voter's chain,
+    and the chains run through both kinds without a gap."""
     w = judged_contest(contest, new_user, make_jpeg, approved=2)
     a = w["approved"][0]
     voter = new_user()
@@ -231,29 +239,83 @@ def test_ledger_link_rides_in_the_vote_row(contest, new_user, make_jpeg, db,
         cur.execute("SELECT count(*) FROM netdep.vote_ledger WHERE "
                     "vote_id = %s", (vid,))
         assert cur.fetchone()[0] == 0
-    assert ch == vr % 256 and seq >= 1 and hlen == 32
+    assert 0 <= ch < 256 and seq >= 1 and hlen == 32
     assert chain_links(db, ch)[-1] == (seq, "vote", vid, "row")
     # Once per contest: the second vote is refused and adds no link.
     assert vote(voter, a).status_code == 409
     assert chain_links(db, ch)[-1] == (seq, "vote", vid, "row")
-    # A vote row inserted by hand (as the fixtures do) joins the chain
-    # through vote_ledger, right after the API vote.
+    # A vote row inserted by hand (as the fixtures do) is appended to its
+    # voter's chain through vote_ledger.
+    hch = vr % 256
+    before = chain_links(db, hch)
     [hv] = insert_votes(db, w["approved"][1], [vr], "192.0.2.7", 5, 0)
-    links = chain_links(db, ch)
-    assert links[-2:] == [(seq, "vote", vid, "row"),
-                          (seq + 1, "vote", hv, "ledger")]
-    assert [x[0] for x in links] == list(range(1, len(links) + 1))
-    # And verify walks both kinds of link.
-    assert ch not in broken_chains(admin_cli)
+    after = chain_links(db, hch)
+    assert after == before + [(len(before) + 1, "vote", hv, "ledger")]
+    # Both chains are whole, and verify walks both kinds of link.
+    for c in {ch, hch}:
+        links = chain_links(db, c)
+        assert [x[0] for x in links] == list(range(1, len(links) + 1))
+    assert not {(ch, seq), (hch, len(after))} & broken_links(admin_cli)
+
+
+def test_batches_append_to_free_chains(contest, new_user, make_jpeg, db,
+                                      admin_cli):
+    """A batch of votes takes a free ledger chain (a lock and a read per
+    batch, not per vote): a second transaction casting while the first
+    holds its chain takes another one instead of waiting, and both chains
+    stay whole.  lock_timeout turns a wait into a failure here."""
+    import psycopg2
+    w = judged_contest(contest, new_user, make_jpeg, approved=1)
+    a = w["approved"][0]
+    names = [new_user(login=False).username for _ in range(4)]
+    with db.cursor() as cur:
+        cur.execute("SELECT id FROM netdep.accounts WHERE username = "
+                    "ANY(%s) ORDER BY id", (names,))
+        ids = [r[0] for r in cur.fetchall()]
+    cast = ("SELECT i, outcome FROM netdep.vote_cast_many(now(), "
+            "%s::bigint[], %s::bigint[], %s::inet[], %s::bytea[], "
+            "%s::text[], %s::bytea[], %s::timestamptz[], %s::boolean[])")
+
+    def batch(cur, voters):
+        n = len(voters)
+        cur.execute(cast, (voters, [a] * n, ["192.0.2.9"] * n, [None] * n,
+                           [None] * n, [None] * n, [None] * n,
+                           [False] * n))
+        assert [o for _, o in cur.fetchall()] == ["counted"] * n
+        cur.execute("SELECT ledger_chain, ledger_seq FROM netdep.votes "
+                    "WHERE entry_id = %s AND voter_id = ANY(%s) ORDER BY "
+                    "id", (a, voters))
+        return cur.fetchall()
+
+    first, second = (psycopg2.connect(db.dsn) for _ in range(2))
+    try:
+        c1, c2 = first.cursor(), second.cursor()
+        c2.execute("SET lock_timeout = '5s'")
+        one = batch(c1, ids[:2])           # open: holds its chain
+        two = batch(c2, ids[2:])
+        second.commit()
+        first.commit()
+    finally:
+        first.close()
+        second.close()
+    # One chain per batch, its links consecutive; two chains.
+    for links in (one, two):
+        assert len({ch for ch, _ in links}) == 1
+        assert [s for _, s in links] == list(range(links[0][1],
+                                                   links[0][1] + 2))
+    assert one[0][0] != two[0][0]
+    for ch in (one[0][0], two[0][0]):
+        seqs = [x[0] for x in chain_links(db, ch)]
+        assert seqs == list(range(1, len(seqs) + 1))
+    assert not set(one + two) & broken_links(admin_cli)
 
 
 def test_vote_already_cast_waits_for_no_void(contest, new_user, make_jpeg,
                                              db):
-    """vote_cast() holds the voter's ledger chain lock from its start; a
-    second vote for an entry must be refused from its snapshot, not by an
-    INSERT that waits on the first vote's row while another transaction
-    changes it (a void in progress would then want that chain lock: a
-    deadlock).  Without the check the INSERT waits for the open
+    """A second vote for an entry must be refused from vote_cast()'s
+    snapshot, not by an INSERT that waits on the first vote's row while
+    another transaction changes it (a void in progress would then want the
+    ledger chain the batch may hold: a deadlock).  Without the check the INSERT waits for the open
     transaction below until the app role's lock_timeout: a 500."""
     import psycopg2
     w = judged_contest(contest, new_user, make_jpeg, approved=1)
@@ -276,15 +338,16 @@ def test_vote_already_cast_waits_for_no_void(contest, new_user, make_jpeg,
         other.close()
 
 
-def broken_chains(admin_cli):
-    """The chains `ledger verify` reports broken (none: exit 0, "ok")."""
+def broken_links(admin_cli):
+    """The links (chain, seq) `ledger verify` reports broken (none: exit
+    0, "ok")."""
     p = admin_cli("ledger", "verify")
     if p.returncode == 0:
         assert p.stdout.startswith("ok: "), p.stdout
         return set()
     assert p.returncode == 1, p.stderr
-    return {int(m) for m in re.findall(r"^broken: chain (\d+)", p.stdout,
-                                       re.M)}
+    return {(int(c), int(s)) for c, s in re.findall(
+        r"^broken: chain (\d+) seq (\d+)", p.stdout, re.M)}
 
 
 def test_vote_proof_of_work(contest, new_user, make_jpeg, db):
