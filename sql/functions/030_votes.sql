@@ -562,16 +562,21 @@ BEGIN
 		SELECT g.contest_id, k.level, k.name, g.voter_id, sum(g.n) AS n
 		  FROM g, LATERAL unit_keys(g.unit_id, g.unit) k
 		 GROUP BY 1, 2, 3, 4
-	), before AS (
-		SELECT uv.*, coalesce(x.votes, 0) AS had FROM uv
-		  LEFT JOIN unit_voters x USING (contest_id, level, name, voter_id)
-		 WHERE uv.n <> 0
 	), uvi AS (
 		INSERT INTO unit_voters AS u (contest_id, level, name, voter_id,
 		                              votes)
-		SELECT contest_id, level, name, voter_id, n FROM before
+		SELECT contest_id, level, name, voter_id, n FROM uv WHERE n <> 0
 		ON CONFLICT (contest_id, level, name, voter_id)
 		DO UPDATE SET votes = u.votes + EXCLUDED.votes
+		RETURNING u.contest_id, u.level, u.name, u.voter_id, u.votes
+	), before AS (
+		-- What each voter had for the unit before this fold: the
+		-- upsert's new count less this fold's.  One probe of
+		-- unit_voters per key (the upsert's), not a read and then the
+		-- upsert: that read was the fold's biggest part, one index
+		-- probe per vote and unit key.
+		SELECT uv.*, i.votes - uv.n AS had
+		  FROM uv JOIN uvi i USING (contest_id, level, name, voter_id)
 	), up AS (
 		SELECT contest_id, level, name, account_id, sum(delta) AS n
 		  FROM ue GROUP BY 1, 2, 3, 4 HAVING sum(delta) <> 0

@@ -236,3 +236,46 @@ def test_gallery_sort_votes_and_shuffle(contest, new_user, make_jpeg,
     assert_error(anon.get(f"{API}/contests/{slug}/entries",
                           params={"sort": "shuffle", "seed": "-1"}), 400,
                  "invalid_field")
+
+
+def test_units_count_voters_through_voids(units_board, new_user, db,
+                                          base_url):
+    """A unit's voters are the accounts with at least one valid vote for
+    its entries: a void that takes a voter's last vote there takes the
+    voter away (on every level above too), one that leaves another keeps
+    them, and a restore brings them back (the folder's per-voter counts,
+    unit_voters)."""
+    slug, (a, b, c_, d), voters, c, _ = units_board
+    admin = new_user(role="admin")
+    reader = new_user()     # a session: no nginx cache in the way
+    with db.cursor() as cur:
+        cur.execute("SELECT a.username, v.id FROM netdep.votes v JOIN "
+                    "netdep.accounts a ON a.id = v.voter_id WHERE "
+                    "v.entry_id = %s", (a,))
+        on_a = dict(cur.fetchall())
+
+    def branch_and_city():
+        settle(db)
+        br = {u["code"]: (u["votes"], u["voters"])
+              for u in units(reader, slug, level="branch")["units"]}
+        city = [(u["votes"], u["voters"]) for u in units(reader, slug)["units"]]
+        return br.get(c["b1"]), br.get(c["b3"]), city
+
+    def post(what, body):
+        r = admin.post(f"{API}/contests/{slug}/votes/{what}", json=body)
+        assert_status(r, 200)
+
+    want = ((4, 3), (1, 1), [(5, 3)])
+    assert eventually_equal(branch_and_city, want) == want
+    # v2 voted for A only: voiding it takes v2 away everywhere.
+    post("void", {"vote_ids": [on_a[voters[2].username]], "reason": "thử"})
+    want = ((3, 2), (1, 1), [(4, 2)])
+    assert eventually_equal(branch_and_city, want) == want
+    # v0 still has B in b1: still a voter of b1.
+    post("void", {"vote_ids": [on_a[voters[0].username]], "reason": "thử"})
+    want = ((2, 2), (1, 1), [(3, 2)])
+    assert eventually_equal(branch_and_city, want) == want
+    # v2 again, by account.
+    post("restore", {"account": voters[2].username})
+    want = ((3, 3), (1, 1), [(4, 3)])
+    assert eventually_equal(branch_and_city, want) == want
