@@ -14,7 +14,8 @@
  * is served even after a change (NETDEP_BOARD_HOLD_MS, 300: while votes
  * pour in, a costly board is read at most about three times a second per
  * worker, and a new vote still shows within fold 0.2 s + hold 0.3 s +
- * nginx's 1 s counted in whole seconds, at most 2 s: < 2.5 s); max_age_ms
+ * nginx's copy, kept to the end of its second (resp_cache_this_second()):
+ * < 1.6 s with a fold's own time); max_age_ms
  * bounds the age of any board as a safety net (NETDEP_BOARD_CACHE_MS; 0
  * turns the cache off).
  *

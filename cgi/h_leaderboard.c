@@ -47,21 +47,20 @@ static const struct valid_field lb_fields[LB__MAX] = {
 /*
  * Answers board b: 200 with its ETag and Last-Modified (when the
  * contest's counts last moved), or 304 when the client's If-None-Match
- * names this ETag.  Anonymous boards may be cached by nginx and browsers
- * for a second (nginx counts it in whole seconds: 1 to 2 s; boards.h says
- * how soon a new vote shows); a
- * request with a session cookie gets a private answer.
+ * names this ETag.  nginx keeps an anonymous board until the end of the
+ * second it was made in (boards.h says how soon a new vote shows), and a
+ * browser revalidates it every time (nginx answers its If-None-Match from
+ * that copy); a request with a session cookie gets a private answer.
  */
 static int
 lb_answer(struct req *r, const struct board *b)
 {
 	/* The hex digits and the closing quote, whatever the W/ prefix. */
 	const char *tag = b->etag + 3;
+	int         anon = r->user == NULL && !auth_cookie_sent(r);
 
 	resp_header(r, "Cache-Control",
-	            r->user == NULL && !auth_cookie_sent(r)
-	                ? "public, max-age=1"
-	                : "private, no-cache");
+	            anon ? "public, no-cache" : "private, no-cache");
 	resp_header(r, "ETag", b->etag);
 	if (b->last_modified[0] != '\0')
 		resp_header(r, "Last-Modified", b->last_modified);
@@ -69,6 +68,8 @@ lb_answer(struct req *r, const struct board *b)
 	    (strstr(r->if_none_match, tag) != NULL ||
 	     strcmp(r->if_none_match, "*") == 0))
 		return resp_empty(r, 304);
+	if (anon)
+		resp_cache_this_second(r);
 	return resp_bytes(r, 200, "application/json", NULL, b->body, b->len);
 }
 

@@ -46,8 +46,10 @@ h_results_leaderboard(struct req *r, const char *by, const char *category,
 		return resp_db_error(r, rc);
 	if ((list = input_db_json(json)) == NULL)
 		return resp_db_error(r, DB_ERR);
-	if (r->user == NULL)
-		resp_header(r, "Cache-Control", "public, max-age=1");
+	if (r->user == NULL && !auth_cookie_sent(r)) {
+		resp_header(r, "Cache-Control", "public, no-cache");
+		resp_cache_this_second(r);
+	}
 	return resp_json(r, 200,
 	                 json_pack("{s:s,s:s,s:s,s:b,s:o}", "contest",
 	                           r->seg[0], "by", by, "period", "all",

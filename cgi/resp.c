@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "config.h"
 #include "db.h"
@@ -97,6 +98,15 @@ resp_header(struct req *r, const char *name, const char *value)
 		r->headers[r->nheaders++] = line;
 }
 
+void
+resp_cache_this_second(struct req *r)
+{
+	char at[24];
+
+	snprintf(at, sizeof(at), "@%lld", (long long)time(NULL));
+	resp_header(r, "X-Accel-Expires", at);
+}
+
 int
 resp_has_header(const struct req *r, const char *name)
 {
@@ -152,7 +162,11 @@ resp_send(struct req *r, int status, const char *ctype, const char *security,
 	if (!has_cache && cache != NULL)
 		FCGX_PutS("\r\n", f->out);
 	for (size_t i = 0; i < r->nheaders; i++)
-		FCGX_PutS(r->headers[i], f->out);
+		/* nginx keeps any answer that says how long: only a 200 may
+		 * (resp_cache_this_second(), even if an error came after). */
+		if (status == 200 ||
+		    strncmp(r->headers[i], "X-Accel-Expires:", 16) != 0)
+			FCGX_PutS(r->headers[i], f->out);
 	/* An accel answer has no body of ours: nginx sends the file. */
 	if (status != 204 && status != 304 && (body != NULL || ctype == NULL)) {
 		char cl[48];

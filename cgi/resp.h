@@ -15,6 +15,16 @@
 /* Queues an extra header line for the coming response (arena copy). */
 void resp_header(struct req *r, const char *name, const char *value);
 
+/*
+ * Lets nginx keep this anonymous 200 for the rest of this second of the
+ * clock, then ask a worker again: "X-Accel-Expires: @<this second>"
+ * (nginx drops the header from what it sends on).  nginx's own
+ * "fastcgi_cache_valid 1s" counts whole seconds and kept a copy 1 to 2 s.
+ * Any other status goes without it (resp_send()): nginx would keep any
+ * answer carrying it.
+ */
+void resp_cache_this_second(struct req *r);
+
 /* 1 when a header called name (case as given) is queued. */
 int resp_has_header(const struct req *r, const char *name);
 

@@ -39,10 +39,11 @@ WORKERS_B = 2
 # A worker keeps a board this long at most (NETDEP_BOARD_CACHE_MS: 60 s in
 # the e2e stack): only a notification can refresh one well within that.
 CACHE_S = int(os.environ.get("NETDEP_BOARD_CACHE_MS", "1000")) / 1000
-# nginx keeps an anonymous board for fastcgi_cache_valid's 1 s, counted
-# in whole seconds of its clock: a copy stored at 10.9 s is served until
-# 12.0 s.  Past this, no copy from before the workers changed is left.
-NGINX_KEEP_S = 2.0
+# nginx keeps an anonymous board to the end of the second of the clock
+# the worker made it in (its X-Accel-Expires): a copy made at 10.9 s is
+# served until 11.0 s.  Past this, no copy from before the workers
+# changed is left.
+NGINX_KEEP_S = 1.0
 
 
 def free_port():
