@@ -108,13 +108,19 @@ static const struct stmt q[Q__MAX] = {
     [Q_SESSION_GET] =
         {"session_get",
          /* A live session: not expired, used within $2 hours; its
-          * last use is written at most once a minute. */
+          * last use is written at most once per sixtieth of that (72
+          * minutes of the default 72 hours), so a session ends 59/60
+          * of the idle time to the idle time after its last use.  A
+          * write per minute was a non-HOT update (last_seen_at is
+          * indexed for the purge) for every vote but the first of a
+          * voter's minute. */
          "WITH s AS (SELECT token_hash, account_id, csrf_token, "
          "last_seen_at FROM sessions WHERE token_hash = decode($1, 'hex') "
          "AND expires_at > now() AND last_seen_at > now() - "
          "make_interval(hours => $2::int)), t AS (UPDATE sessions SET "
          "last_seen_at = now() WHERE token_hash = (SELECT token_hash FROM s "
-         "WHERE last_seen_at < now() - interval '1 minute')) "
+         "WHERE last_seen_at < now() - make_interval(hours => $2::int) / "
+         "60)) "
          "SELECT a.id, a.username, a.display_name, a.unit, (SELECT u.code "
          "FROM units u WHERE u.id = a.unit_id), "
          "s.csrf_token, EXISTS (SELECT 1 FROM roles r WHERE r.account_id = "

@@ -59,7 +59,7 @@ int db_account_cred(struct db *db, struct arena *a, const char *username,
  */
 /*
  * The live session of token hash (hex): not expired and used within
- * idle_hours; marks it used (at most once a minute).
+ * idle_hours; marks it used (at most once per sixtieth of idle_hours).
  */
 int db_session_get(struct db *db, struct arena *a, const char *hash,
                    int idle_hours, struct user *out);

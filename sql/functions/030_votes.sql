@@ -414,7 +414,8 @@ $$;
 -- cookie (hex) and carries the X-CSRF-Token it was sent with, so the
 -- session is checked in the batch's transaction, not by a statement of
 -- its own: a live session (not expired, used within p_idle_hours; its
--- last use written at most once a minute) of an account not disabled,
+-- last use written at most once per sixtieth of that, as session_get
+-- does, cgi/db_account.c) of an account not disabled,
 -- else 'login_required'; the CSRF token the session's, compared as
 -- SHA-256 digests, else 'csrf'.  The user-agent hash and the proof's
 -- signature come as hex, the proof's expiry as Unix seconds.  One answer
@@ -453,7 +454,8 @@ BEGIN
 		UPDATE sessions s SET last_seen_at = now()
 		  FROM x
 		 WHERE s.token_hash = x.token_hash AND x.account IS NOT NULL
-		   AND x.last_seen_at < now() - interval '1 minute'
+		   AND x.last_seen_at < now()
+		       - make_interval(hours => p_idle_hours) / 60
 	)
 	SELECT array_agg(CASE WHEN x.csrf_ok THEN x.account END ORDER BY x.o),
 	       array_agg(x.account ORDER BY x.o),

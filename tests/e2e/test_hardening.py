@@ -10,7 +10,7 @@ import time
 
 from conftest import PASSWORD, Client
 from helpers import (API, approve, assert_error, assert_status, describe,
-                     upload_ok)
+                     upload_ok, vote)
 
 
 def who(c):
@@ -83,6 +83,41 @@ def test_an_idle_session_ends_and_is_purged(new_user, db):
         cur.execute("SELECT count(*) FROM netdep.sessions WHERE account_id "
                     "= %s", (u.user["id"],))
         assert cur.fetchone()[0] == 0, "the purge kept an idle session"
+
+
+def test_a_session_use_is_written_once_per_sixtieth_of_the_idle_time(
+        contest, new_user, make_jpeg, db):
+    """A use 30 minutes after the last mark leaves it (72 h / 60 = 72
+    minutes), one 2 hours after moves it: through a session lookup and
+    through a vote, which checks its session in the vote writer's batch.
+    Writing on every use was a new row version and index entries per
+    request."""
+    slug = contest(min_short_side=200)
+    owner, judge = new_user(), new_user(role="judge", contest=slug)
+    entry = approve(judge, upload_ok(owner, slug, make_jpeg(400, 300))["id"])
+    u = new_user()
+
+    def mark(age):
+        with db.cursor() as cur:
+            cur.execute("UPDATE netdep.sessions SET last_seen_at = now() - "
+                        "%s::interval WHERE account_id = %s "
+                        "RETURNING last_seen_at", (age, u.user["id"]))
+            return cur.fetchone()[0]
+
+    def last_seen():
+        with db.cursor() as cur:
+            cur.execute("SELECT last_seen_at FROM netdep.sessions WHERE "
+                        "account_id = %s", (u.user["id"],))
+            return cur.fetchone()[0]
+
+    for use in (lambda: who(u) == 200,
+                lambda: vote(u, entry["id"]).status_code in (201, 409)):
+        was = mark("30 minutes")
+        assert use()
+        assert last_seen() == was, "a use within 72 minutes was written"
+        was = mark("2 hours")
+        assert use()
+        assert last_seen() > was, "a use after 2 hours was not written"
 
 
 def test_the_session_cookie_is_read_as_nginx_reads_it(contest, new_user,
