@@ -77,6 +77,7 @@ struct db {
 	unsigned long board_gen; /* see db_board_gen() */
 	char          tag[64];   /* application_name for the next statement */
 	int           tag_due;   /* tag not sent yet */
+	int           fresh_due; /* db_freshen() before the next statement */
 	/* The read replica (db_for_read()), NULL when none is attached. */
 	struct replica *replica;
 };
@@ -291,6 +292,25 @@ db_freshen(struct db *db)
 }
 
 void
+db_freshen_later(struct db *db)
+{
+	if (db != NULL)
+		db->fresh_due = 1;
+}
+
+/* Before a statement: the freshen asked for, and a connection. */
+static int
+db_ready(struct db *db)
+{
+	if (db->fresh_due) {
+		db->fresh_due = 0;
+		if (db_freshen(db) < 0)
+			return -1;
+	}
+	return !db->prepared && db_ensure(db) < 0 ? -1 : 0;
+}
+
+void
 db_tag(struct db *db, const char *tag)
 {
 	if (db == NULL)
@@ -458,7 +478,7 @@ db_exec(struct db *db, struct arena *a, const struct stmt *s,
 
 	if (out != NULL)
 		memset(out, 0, sizeof(*out));
-	if (!db->prepared && db_ensure(db) < 0)
+	if (db_ready(db) < 0)
 		return DB_LOST;
 	res = db_run(db, s, NULL, params);
 	st = PQresultStatus(res);
@@ -541,7 +561,7 @@ db_stream(struct db *db, const struct stmt *s, const char *const *params,
 	int       rc = DB_OK, stopped = 0;
 
 	*started = 0;
-	if (!db->prepared && db_ensure(db) < 0)
+	if (db_ready(db) < 0)
 		return DB_LOST;
 	/* Single-row mode and a pipeline do not mix: the tag alone first
 	 * (a round trip, for exports only). */
@@ -623,7 +643,7 @@ db_literal(struct db *db, const char *sql)
 	PGresult *res;
 	int       rc = DB_OK;
 
-	if (!db->prepared && db_ensure(db) < 0)
+	if (db_ready(db) < 0)
 		return DB_LOST;
 	/* PQexecParams, even without parameters, refuses multi-statements. */
 	res = db_run(db, NULL, sql, NULL);

@@ -57,6 +57,13 @@ int db_ensure(struct db *db);
 int db_freshen(struct db *db);
 
 /*
+ * db_freshen() at this connection's next statement, not now: a request
+ * that runs none (a vote, cast by the vote writer; a board a worker
+ * keeps) makes no system call for it.
+ */
+void db_freshen_later(struct db *db);
+
+/*
  * Runs statement s (registered in a stmt_set) with its parameters (text; NULL
  * is SQL NULL; the count comes from the statement table).  Rows land in out
  * (may be NULL when the caller needs none), allocated from a.  Returns the

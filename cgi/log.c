@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -19,6 +20,27 @@ static const char           *log_path;  /* NETDEP_LOG, or NULL */
 static volatile sig_atomic_t asked;     /* SIGUSR1s received */
 static sig_atomic_t          reopened;  /* asked, when last reopened */
 static sig_atomic_t          forwarded; /* asked, when last reported */
+static pid_t                 log_pid;   /* this process's, 0 after a fork */
+
+static void
+log_forget_pid(void)
+{
+	log_pid = 0;
+}
+
+/* getpid() once per process, not a system call per line: a worker writes
+ * a line per request.  A fork's child forgets the parent's. */
+static long
+log_getpid(void)
+{
+	static int registered;
+
+	if (!registered)
+		registered = pthread_atfork(NULL, NULL, log_forget_pid) == 0;
+	if (log_pid == 0 || !registered)
+		log_pid = getpid();
+	return (long)log_pid;
+}
 
 /* Length of the valid UTF-8 sequence at s (n bytes left), or 0. */
 static size_t
@@ -169,7 +191,7 @@ log_begin(struct log_line *l, const char *level, const char *event)
 	             "\"level\":\"%s\",\"pid\":%ld",
 	             tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
 	             tm.tm_min, tm.tm_sec, (long)(tv.tv_usec / 1000), level,
-	             (long)getpid());
+	             log_getpid());
 	l->n = n > 0 && (size_t)n < sizeof(l->buf) ? (size_t)n : 0;
 	if (event != NULL)
 		log_str(l, "event", event);

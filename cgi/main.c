@@ -203,8 +203,9 @@ serve(FCGX_Request *fr, struct arena *a, struct db **db,
 	else if (*db == NULL && (*db = worker_db(cfg)) == NULL)
 		resp_unavailable(&r);
 	else {
-		/* Still away: the request's statements answer 503. */
-		(void)db_freshen(*db);
+		/* Before its first statement (db.h); still away, the
+		 * request's statements answer 503. */
+		db_freshen_later(*db);
 		r.db = *db;
 		db_tag(*db, r.id);
 		r.store = wst;
