@@ -224,6 +224,9 @@ static const struct config_key keys[] = {
     {"NETDEP_WORKERS", CK_INT, offsetof(struct config, workers), CW_INT, 1,
      CONFIG_MAX_WORKERS, 0, NULL, CD_WORKERS,
      "worker processes (default: 16 per CPU core)", NULL},
+    KEY_INT("NETDEP_WORKER_NICE", worker_nice, 0, 19, 5,
+            "how much nicer than the master the workers run, so the vote "
+            "writer, PostgreSQL and nginx go first"),
     {"NETDEP_MAX_JSON", CK_INT, offsetof(struct config, max_json), CW_SIZE,
      1024, 4L * 1024 * 1024, 64L * 1024, NULL, CD_NONE,
      "largest body of every route but the upload, bytes (nginx too)", NULL},

@@ -24,6 +24,7 @@ struct config {
 	const char *site_url;    /* NETDEP_SITE_URL: public base URL */
 	const char *pidfile;     /* NETDEP_PIDFILE: master pid, or NULL */
 	int         workers;     /* NETDEP_WORKERS: worker processes */
+	int         worker_nice; /* NETDEP_WORKER_NICE: added to theirs */
 	size_t      max_json;    /* NETDEP_MAX_JSON: body cap but for uploads */
 	size_t      max_upload;  /* NETDEP_MAX_UPLOAD: the upload route's */
 	int         session_days;   /* NETDEP_SESSION_DAYS: session lifetime */

@@ -233,6 +233,17 @@ worker_main(int slot, int listen_fd, const struct store *wst,
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
 	if (getppid() != master_pid)
 		return 0;
+	/*
+	 * Nicer than the master and its vote writer (README, "Workers run
+	 * nicer"): when a batch commits, the workers of its votes all wake
+	 * at once, and at equal priority the writer's next batch (and its
+	 * PostgreSQL backend, and nginx) waited behind them: p99 of a vote
+	 * 60-77 ms against 35-45 ms, at the same rate.
+	 */
+	errno = 0;
+	if (cfg->worker_nice > 0 && nice(cfg->worker_nice) == -1 && errno != 0)
+		log_msg("warn", "worker: nice(%d): %s", cfg->worker_nice,
+		        strerror(errno));
 	metrics_use_slot(slot);
 	log_catch_reopen();
 	signal(SIGCHLD, SIG_DFL);

@@ -55,9 +55,9 @@ def census(var_dir):
     return roles
 
 
-def configured_workers(var_dir):
-    """NETDEP_WORKERS as the server reads it (netdep --config, with the
-    environment netdep-ctl starts it with)."""
+def configured_workers(var_dir, key="NETDEP_WORKERS"):
+    """NETDEP_WORKERS (or another number) as the server reads it (netdep
+    --config, with the environment netdep-ctl starts it with)."""
     top = os.path.join(os.path.dirname(__file__), "..", "..")
     build = os.path.dirname(os.environ["NETDEP_ADMIN"])
     env = subprocess.run([os.path.join(top, "scripts", "netdep-ctl"), "env",
@@ -69,7 +69,26 @@ def configured_workers(var_dir):
                                    for line in env.splitlines()
                                    if "=" in line),
                           capture_output=True, text=True, check=True).stdout
-    return int(re.search(r"^NETDEP_WORKERS=(\d+)", conf, re.M).group(1))
+    return int(re.search(rf"^{key}=(\d+)", conf, re.M).group(1))
+
+
+def nice_of(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        return int(f.read().rsplit(")", 1)[1].split()[16])
+
+
+def test_workers_run_nicer_than_the_vote_writer(var_dir):
+    """When a batch commits, its workers all wake at once: nicer than the
+    writer (and PostgreSQL and nginx), they no longer delay its next
+    batch (README, "Workers run nicer")."""
+    add = configured_workers(var_dir, "NETDEP_WORKER_NICE")
+    assert add > 0
+    base = nice_of(master_pid(var_dir))
+    roles = census(var_dir)
+    assert roles["netdep"] and roles["netdep-votes"], roles
+    assert {nice_of(p) for p in roles["netdep"]} == {min(19, base + add)}
+    for role in ("netdep-votes", "netdep-fold", "netdep-janitor"):
+        assert {nice_of(p) for p in roles[role]} == {base}, role
 
 
 def eventually(fn, timeout=30.0, step=0.1):
