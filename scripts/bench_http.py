@@ -175,13 +175,18 @@ class Log:
             f.seek(self.pos)
             data = f.read()
         total = upstream = 0
+        # The stack's format is JSON lines (nginx/netdep.conf.in,
+        # log_format netdep); no upstream (a cache hit, a limit) logs
+        # its time as "" or "-".
         for line in data.decode("utf-8", "replace").splitlines():
-            m = re.search(r'"[A-Z]+ (\S+) [^"]*" \d+ \d+ rt=\S+ urt=(\S+)',
-                          line)
-            if not m or not m.group(1).startswith(path_prefix):
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue
+            if not str(entry.get("uri", "")).startswith(path_prefix):
                 continue
             total += 1
-            upstream += m.group(2) != "-"
+            upstream += entry.get("upstream_seconds", "") not in ("", "-")
         return total, upstream
 
 
