@@ -107,6 +107,12 @@ auth_cookie_sent(const struct req *r)
 }
 
 int
+auth_anonymous(const struct req *r)
+{
+	return r->user == NULL && !auth_cookie_sent(r);
+}
+
+int
 auth_refresh(struct req *r)
 {
 	if (r->session_hash == NULL) {

@@ -28,6 +28,13 @@ int auth_hash(struct req *r);
 int auth_cookie_sent(const struct req *r);
 
 /*
+ * May the answer be shared (nginx's cache, "Cache-Control: public")?
+ * Only without a user and without a session cookie, which is what nginx's
+ * cache bypass looks at.
+ */
+int auth_anonymous(const struct req *r);
+
+/*
  * Reloads r->user from the current session (after a log-in): 0 or a db.h
  * error, as auth_load.
  */

@@ -57,7 +57,7 @@ lb_answer(struct req *r, const struct board *b)
 {
 	/* The hex digits and the closing quote, whatever the W/ prefix. */
 	const char *tag = b->etag + 3;
-	int         anon = r->user == NULL && !auth_cookie_sent(r);
+	int         anon = auth_anonymous(r);
 
 	resp_header(r, "Cache-Control",
 	            anon ? "public, no-cache" : "private, no-cache");

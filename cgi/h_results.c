@@ -46,7 +46,7 @@ h_results_leaderboard(struct req *r, const char *by, const char *category,
 		return resp_db_error(r, rc);
 	if ((list = input_db_json(json)) == NULL)
 		return resp_db_error(r, DB_ERR);
-	if (r->user == NULL && !auth_cookie_sent(r)) {
+	if (auth_anonymous(r)) {
 		resp_header(r, "Cache-Control", "public, no-cache");
 		resp_cache_this_second(r);
 	}
@@ -81,9 +81,8 @@ results_etag(struct req *r, const struct contest_access *jc, const char *kind)
 		return resp_db_error(r, DB_ERR);
 	resp_header(r, "ETag", etag);
 	resp_header(r, "Cache-Control",
-	            r->user == NULL && !auth_cookie_sent(r)
-	                ? "public, no-cache"
-	                : "private, no-cache");
+	            auth_anonymous(r) ? "public, no-cache"
+	                              : "private, no-cache");
 	if (r->if_none_match != NULL && strstr(r->if_none_match, etag) != NULL)
 		return resp_empty(r, 304);
 	return 0;
