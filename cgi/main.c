@@ -26,6 +26,7 @@
 #include "boards.h"
 #include "clock.h"
 #include "config.h"
+#include "conn.h"
 #include "db.h"
 #include "decode.h"
 #include "fold.h"
@@ -255,12 +256,15 @@ worker_main(int slot, int listen_fd, const struct store *wst,
 	sigaddset(&term, SIGTERM);
 	sigaddset(&term, SIGINT);
 	sigprocmask(SIG_BLOCK, &term, &old);
+	/* What waits for a request (conn_next()) run with: SIGTERM and
+	 * SIGINT deliverable, whatever the master had blocked at the fork. */
+	sigdelset(&old, SIGTERM);
+	sigdelset(&old, SIGINT);
 
 	/* A worker without a database still answers 503 and retries. */
 	db = worker_db(cfg);
 	metrics_db_state(db != NULL);
-	/* Without this flag libfcgi restarts accept() after SIGTERM. */
-	if (FCGX_InitRequest(&fr, listen_fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
+	if (conn_init(&fr) != 0) {
 		log_msg("error", "worker: FCGX_InitRequest failed");
 		return 1;
 	}
@@ -271,24 +275,20 @@ worker_main(int slot, int listen_fd, const struct store *wst,
 	                   ARENA_EXTRA);
 	/* Without memory for it a worker serves every board live. */
 	boards = boards_new(cfg->board_cache_ms, cfg->board_hold_ms);
-	while (!got_stop) {
-		int rc;
+	/* Until its connections are done: a stop ends the wait for a new
+	 * one at once, a kept one's when nginx closes it (conn.h). */
+	for (;;) {
+		enum conn_next nx = conn_next(&fr, listen_fd, &old, &got_stop);
 
-		/* SIGTERM may interrupt only the wait for a request. */
-		sigprocmask(SIG_UNBLOCK, &term, NULL);
-		rc = got_stop ? -1 : FCGX_Accept_r(&fr);
-		sigprocmask(SIG_BLOCK, &term, NULL);
-		if (rc < 0) {
-			if (got_stop)
-				break;
-			log_msg("warn", "worker: accept failed (%d)", rc);
-			usleep(10000);
+		if (nx == CONN_STOP)
+			break;
+		if (nx == CONN_AGAIN)
 			continue;
-		}
 		serve(&fr, &a, &db, wst, boards, cfg);
-		FCGX_Finish_r(&fr);
+		conn_finish(&fr);
 		arena_reset(&a);
 	}
+	conn_close(&fr);
 	FCGX_Free(&fr, 0);
 	arena_free(&a);
 	boards_free(boards);

@@ -45,7 +45,8 @@ struct slot {
 	counter         decode[MDEC__MAX];
 	counter         votes[METRICS_OUTCOMES];
 	counter         board_hit, board_miss;
-	counter         restarts; /* of the worker in this slot */
+	counter         connections; /* accepted from nginx */
+	counter         restarts;    /* of the worker in this slot */
 	counter         fold_ok, fold_failed;
 	_Atomic int64_t db_up;     /* gauge: 1 connected, 0 not, -1 never */
 	_Atomic int64_t last_fold; /* Unix ms of the last good fold */
@@ -149,6 +150,13 @@ metrics_board(int hit)
 {
 	if (mine != NULL)
 		add(hit ? &mine->board_hit : &mine->board_miss, 1);
+}
+
+void
+metrics_connection(void)
+{
+	if (mine != NULL)
+		add(&mine->connections, 1);
 }
 
 void
@@ -437,6 +445,11 @@ render_fold_boards(struct out *o, const struct metrics_view *v)
 	     (unsigned long long)sum_of(offsetof(struct slot, board_hit)));
 	emit(o, "netdep_board_cache_total{result=\"miss\"} %llu\n",
 	     (unsigned long long)sum_of(offsetof(struct slot, board_miss)));
+	head(o, "netdep_fastcgi_connections_total", "counter",
+	     "FastCGI connections the workers accepted from nginx; nginx "
+	     "keeps them open, so far fewer than requests.");
+	emit(o, "netdep_fastcgi_connections_total %llu\n",
+	     (unsigned long long)sum_of(offsetof(struct slot, connections)));
 	head(o, "netdep_media_free_bytes", "gauge",
 	     "Bytes an unprivileged process may still write on the media "
 	     "filesystem.");

@@ -48,6 +48,9 @@ void metrics_decode(enum metrics_decode what);
 /* A vote's outcome index (outcome.c) or one of METRICS_VOTE_*. */
 void metrics_vote(int outcome);
 void metrics_board(int hit);
+/* A FastCGI connection accepted from nginx (conn.c): with the kept
+ * connections, far fewer than requests. */
+void metrics_connection(void);
 /* This worker's database connection: 1 up, 0 down. */
 void metrics_db_state(int up);
 /* The master restarted worker slot (its connection is gone too). */

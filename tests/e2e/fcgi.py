@@ -5,6 +5,8 @@ fcgi_request(socket_path, params, stdin=None) sends one FastCGI request
 no body at all and reads the answer first: a worker that checks
 CONTENT_LENGTH before reading answers anyway, one that reads would wait.
 Returns (status, headers, body) parsed from the CGI response.
+KeptConnection sends several requests on one connection, as nginx does
+with fastcgi_keep_conn.
 """
 
 import socket
@@ -13,6 +15,7 @@ import struct
 FCGI_VERSION = 1
 BEGIN_REQUEST, END_REQUEST, PARAMS, STDIN, STDOUT = 1, 3, 4, 5, 6
 RESPONDER = 1
+FCGI_KEEP_CONN = 1
 
 
 def _record(kind, content, request_id=1):
@@ -55,21 +58,20 @@ def _read_answer(sock):
             return out
 
 
-def fcgi_request(socket_path, params, stdin=None, timeout=60):
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
-        s.settimeout(timeout)
-        s.connect(socket_path)
-        data = _record(BEGIN_REQUEST, struct.pack(">HB5x", RESPONDER, 0))
-        body = _params(params)
-        for i in range(0, len(body), 65535):
-            data += _record(PARAMS, body[i:i + 65535])
-        data += _record(PARAMS, b"")
-        s.sendall(data)
-        if stdin is not None:
-            for i in range(0, len(stdin), 65535):
-                s.sendall(_record(STDIN, stdin[i:i + 65535]))
-            s.sendall(_record(STDIN, b""))
-        raw = _read_answer(s)
+def _send(sock, params, stdin, flags):
+    data = _record(BEGIN_REQUEST, struct.pack(">HB5x", RESPONDER, flags))
+    body = _params(params)
+    for i in range(0, len(body), 65535):
+        data += _record(PARAMS, body[i:i + 65535])
+    data += _record(PARAMS, b"")
+    sock.sendall(data)
+    if stdin is not None:
+        for i in range(0, len(stdin), 65535):
+            sock.sendall(_record(STDIN, stdin[i:i + 65535]))
+        sock.sendall(_record(STDIN, b""))
+
+
+def _parse(raw):
     head, _, body = raw.partition(b"\r\n\r\n")
     headers = {}
     status = 200
@@ -79,3 +81,37 @@ def fcgi_request(socket_path, params, stdin=None, timeout=60):
         if name.lower() == "status":
             status = int(value.split()[0])
     return status, headers, body
+
+
+def fcgi_request(socket_path, params, stdin=None, timeout=60):
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+        s.settimeout(timeout)
+        s.connect(socket_path)
+        _send(s, params, stdin, 0)
+        raw = _read_answer(s)
+    return _parse(raw)
+
+
+class KeptConnection:
+    """One connection that asks the worker to keep it (FCGI_KEEP_CONN),
+    as nginx's fastcgi_keep_conn does: request() may be called again."""
+
+    def __init__(self, socket_path, timeout=60):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.settimeout(timeout)
+        self.sock.connect(socket_path)
+
+    def request(self, params, stdin=b""):
+        _send(self.sock, params, stdin, FCGI_KEEP_CONN)
+        return _parse(_read_answer(self.sock))
+
+    def closed_by_worker(self, wait=10):
+        """True when the worker closed its end (a read finds the end)."""
+        self.sock.settimeout(wait)
+        try:
+            return self.sock.recv(1) == b""
+        except socket.timeout:
+            return False
+
+    def close(self):
+        self.sock.close()
