@@ -29,8 +29,15 @@
 static double stop_at;
 
 int
-conn_init(FCGX_Request *fr)
+conn_init(FCGX_Request *fr, int listen_fd)
 {
+	struct timeval tv = {CONN_IDLE_MS / 1000, CONN_IDLE_MS % 1000 * 1000};
+
+	/* Linux's accept() honours the receive timeout (every worker sets
+	 * the same on the one socket). */
+	if (setsockopt(listen_fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) !=
+	    0)
+		return -1;
 	/* No listening socket: when nginx closes a kept connection,
 	 * FCGX_Accept_r() closes it too and then fails at once instead of
 	 * blocking in accept(). */
@@ -43,7 +50,8 @@ conn_kept(FCGX_Request *fr, const sigset_t *waitmask,
           const volatile sig_atomic_t *stop)
 {
 	struct pollfd   p = {.fd = fr->ipcFd, .events = POLLIN};
-	struct timespec ts, *tp = NULL;
+	struct timespec ts;
+	double          wait = CONN_IDLE_MS;
 	int             n;
 
 	if (*stop) {
@@ -59,11 +67,12 @@ conn_kept(FCGX_Request *fr, const sigset_t *waitmask,
 			conn_close(fr);
 			return CONN_STOP;
 		}
-		ts.tv_sec = (time_t)(left / 1000);
-		ts.tv_nsec = (long)((left - (double)ts.tv_sec * 1000) * 1e6);
-		tp = &ts;
+		if (left < wait)
+			wait = left;
 	}
-	n = ppoll(&p, 1, tp, waitmask);
+	ts.tv_sec = (time_t)(wait / 1000);
+	ts.tv_nsec = (long)((wait - (double)ts.tv_sec * 1000) * 1e6);
+	n = ppoll(&p, 1, &ts, waitmask);
 	if (n == 0 || (n < 0 && errno == EINTR))
 		return CONN_AGAIN;
 	if (n < 0) {
@@ -96,7 +105,8 @@ conn_next(FCGX_Request *fr, int listen_fd, const sigset_t *waitmask,
 	if (fd < 0) {
 		if (*stop)
 			return CONN_STOP;
-		if (err != EINTR && err != ECONNABORTED) {
+		if (err != EINTR && err != ECONNABORTED && err != EAGAIN &&
+		    err != EWOULDBLOCK) {
 			log_msg("warn", "worker: accept: %s", strerror(err));
 			usleep(10000);
 		}

@@ -26,15 +26,24 @@
  * and keepalive_timeout (netdep.conf.in). */
 #define CONN_STOP_MS 15000.0
 
+/* A wait for a request ends after this long without one (CONN_AGAIN),
+ * so an idle worker still reads its database connection: PostgreSQL
+ * pushes every NOTIFY to it, and a backend whose client reads nothing
+ * blocks writing once the socket is full, unable to answer even the
+ * barriers DROP DATABASE waits for. */
+#define CONN_IDLE_MS 1000
+
 enum conn_next {
 	CONN_REQUEST, /* fr holds a request: serve it, then conn_finish() */
-	CONN_AGAIN,   /* nothing yet (a signal, nginx closed): call again */
+	CONN_AGAIN,   /* nothing yet (a signal, nginx closed, CONN_IDLE_MS):
+	               * call again */
 	CONN_STOP     /* *stop is set and no connection is left: exit */
 };
 
 /* fr as conn_next() wants it: no listening socket of its own (this module
- * accepts), no connection yet. */
-int conn_init(FCGX_Request *fr);
+ * accepts), no connection yet; and listen_fd's accept() waits at most
+ * CONN_IDLE_MS.  0, or -1 when either fails. */
+int conn_init(FCGX_Request *fr, int listen_fd);
 
 /*
  * The next request: on the kept connection, else on a new connection

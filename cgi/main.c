@@ -228,6 +228,7 @@ worker_main(int slot, int listen_fd, const struct store *wst,
 	struct db     *db;
 	struct boards *boards;
 	sigset_t       term, old;
+	double         freshened = clock_ms();
 
 	/* A worker never outlives its master (kill -9 of the master, say):
 	 * it would hold a database connection and the socket forever. */
@@ -264,8 +265,9 @@ worker_main(int slot, int listen_fd, const struct store *wst,
 	/* A worker without a database still answers 503 and retries. */
 	db = worker_db(cfg);
 	metrics_db_state(db != NULL);
-	if (conn_init(&fr) != 0) {
-		log_msg("error", "worker: FCGX_InitRequest failed");
+	if (conn_init(&fr, listen_fd) != 0) {
+		log_msg("error", "worker: cannot set up its connection: %s",
+		        strerror(errno));
 		return 1;
 	}
 	/* Room for the largest body a route accepts, and no more: a JSON
@@ -280,6 +282,13 @@ worker_main(int slot, int listen_fd, const struct store *wst,
 	for (;;) {
 		enum conn_next nx = conn_next(&fr, listen_fd, &old, &got_stop);
 
+		/* At least once per CONN_IDLE_MS, busy or idle: the NOTIFYs
+		 * PostgreSQL pushed are read (conn.h), also by a worker that
+		 * serves only votes, which make no statement of their own. */
+		if (db != NULL && clock_ms() - freshened >= CONN_IDLE_MS) {
+			db_freshen(db);
+			freshened = clock_ms();
+		}
 		if (nx == CONN_STOP)
 			break;
 		if (nx == CONN_AGAIN)

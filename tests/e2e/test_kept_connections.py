@@ -1,11 +1,14 @@
 """The FastCGI connections nginx keeps open to the workers (README,
-Connections from nginx; cgi/conn.c): requests reuse them, and a body a
-worker left unread never reaches the next request on the connection."""
+Connections from nginx; cgi/conn.c): requests reuse them, a body a
+worker left unread never reaches the next request on the connection, and
+a worker that waits for a request still reads what PostgreSQL pushes to
+its connection."""
 
 import json
 import os
 import re
 import struct
+import time
 
 import requests
 
@@ -88,3 +91,27 @@ def test_a_body_left_unread_stays_out_of_the_next_request(base_url,
         c.close()
     # The workers still answer.
     assert_status(requests.get(f"{base_url}{API}/health", timeout=30), 200)
+
+
+def test_waiting_workers_read_what_postgresql_pushes_them(db):
+    """Every worker LISTENs for board changes, and PostgreSQL writes each
+    NOTIFY to it at once.  A worker that waited for requests without
+    ever reading (an idle one, or one kept busy by votes, which make no
+    statement of their own) left its backend blocked writing once the
+    socket filled, unable to absorb the barrier DROP DATABASE waits for:
+    it waited forever."""
+    with db.cursor() as cur:
+        # 700 KB to each listening connection: more than a socket holds.
+        cur.execute("DO $$ BEGIN FOR i IN 1 .. 100 LOOP "
+                    "PERFORM pg_notify('netdep_boards', "
+                    "i || repeat('x', 7000)); END LOOP; END $$")
+        deadline = time.monotonic() + 60
+        while True:
+            cur.execute("SELECT count(*) FROM pg_stat_activity "
+                        "WHERE wait_event = 'ClientWrite'")
+            blocked = cur.fetchone()[0]
+            if blocked == 0 or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+    assert blocked == 0, f"{blocked} backends still blocked writing to " \
+                         "their worker a minute later"
