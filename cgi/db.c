@@ -238,28 +238,41 @@ db_ensure(struct db *db)
 	return db_prepare_all(db);
 }
 
-/* Reads db_freshen() makes before it gives up on a chatty connection. */
+/* Reads db_freshen() makes before it gives up on a chatty connection,
+ * and db_take_pushed() makes a call. */
 #define FRESHEN_READS 8
+#define PUSHED_READS  64
 
 /*
  * Non-blocking reads (libpq's socket never blocks) while the idle socket
- * has something: NOTIFYs, or a dying backend's last message and then the
- * EOF that marks the connection bad.  1 when it is alive, else 0.
+ * has something, at most reads of them: NOTIFYs, or a dying backend's
+ * last message and then the EOF that marks the connection bad.  1 when
+ * nothing is left waiting, 0 when something still is, -1 when the
+ * connection is bad (not prepared: the next db_ensure() reconnects).
  */
 static int
-db_idle_alive(struct db *db)
+db_read_waiting(struct db *db, int reads)
 {
-	for (int i = 0; db->prepared && i < FRESHEN_READS; i++) {
+	for (int i = 0; db->prepared && i < reads; i++) {
 		struct pollfd p = {.fd = PQsocket(db->conn), .events = POLLIN};
 
 		if (p.fd < 0 || poll(&p, 1, 0) < 0)
 			break;
 		if (p.revents == 0)
-			return 1; /* nothing waiting: it is alive */
+			return 1;
 		if (PQconsumeInput(db->conn) == 0 ||
 		    PQstatus(db->conn) != CONNECTION_OK)
 			db->prepared = 0;
 	}
+	return db->prepared ? 0 : -1;
+}
+
+/* 1 when the idle connection is alive, else 0 (and marked bad). */
+static int
+db_idle_alive(struct db *db)
+{
+	if (db_read_waiting(db, FRESHEN_READS) == 1)
+		return 1;
 	db->prepared = 0;
 	return 0;
 }
@@ -289,6 +302,15 @@ db_freshen(struct db *db)
 		return db_ensure(db);
 	db_drain_notifies(db);
 	return 0;
+}
+
+void
+db_take_pushed(struct db *db)
+{
+	if (db == NULL)
+		return;
+	(void)db_read_waiting(db, PUSHED_READS);
+	db_drain_notifies(db);
 }
 
 void

@@ -57,6 +57,15 @@ int db_ensure(struct db *db);
 int db_freshen(struct db *db);
 
 /*
+ * Between requests (conn.h's CONN_IDLE_MS): reads what PostgreSQL pushed
+ * to the idle connection and takes its NOTIFYs, so its backend never
+ * blocks writing to a worker that reads nothing.  A dead connection is
+ * only marked: the next request's db_freshen() reconnects and says so,
+ * not a worker idling through an outage, every second.
+ */
+void db_take_pushed(struct db *db);
+
+/*
  * db_freshen() at this connection's next statement, not now: a request
  * that runs none (a vote, cast by the vote writer; a board a worker
  * keeps) makes no system call for it.

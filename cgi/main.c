@@ -228,7 +228,7 @@ worker_main(int slot, int listen_fd, const struct store *wst,
 	struct db     *db;
 	struct boards *boards;
 	sigset_t       term, old;
-	double         freshened = clock_ms();
+	double         pushed_read = clock_ms();
 
 	/* A worker never outlives its master (kill -9 of the master, say):
 	 * it would hold a database connection and the socket forever. */
@@ -285,9 +285,9 @@ worker_main(int slot, int listen_fd, const struct store *wst,
 		/* At least once per CONN_IDLE_MS, busy or idle: the NOTIFYs
 		 * PostgreSQL pushed are read (conn.h), also by a worker that
 		 * serves only votes, which make no statement of their own. */
-		if (db != NULL && clock_ms() - freshened >= CONN_IDLE_MS) {
-			db_freshen(db);
-			freshened = clock_ms();
+		if (clock_ms() - pushed_read >= CONN_IDLE_MS) {
+			db_take_pushed(db);
+			pushed_read = clock_ms();
 		}
 		if (nx == CONN_STOP)
 			break;

@@ -377,6 +377,11 @@ render_workers(struct out *o)
 			                           memory_order_relaxed) == 1;
 		emit(o, "netdep_worker_db_connections %lld\n", up);
 	}
+	head(o, "netdep_fastcgi_connections_total", "counter",
+	     "FastCGI connections the workers accepted from nginx; nginx "
+	     "keeps them open, so far fewer than requests.");
+	emit(o, "netdep_fastcgi_connections_total %llu\n",
+	     (unsigned long long)sum_of(offsetof(struct slot, connections)));
 	head(o, "netdep_workers", "gauge", "Worker processes configured.");
 	emit(o, "netdep_workers %d\n", nworkers);
 }
@@ -445,11 +450,6 @@ render_fold_boards(struct out *o, const struct metrics_view *v)
 	     (unsigned long long)sum_of(offsetof(struct slot, board_hit)));
 	emit(o, "netdep_board_cache_total{result=\"miss\"} %llu\n",
 	     (unsigned long long)sum_of(offsetof(struct slot, board_miss)));
-	head(o, "netdep_fastcgi_connections_total", "counter",
-	     "FastCGI connections the workers accepted from nginx; nginx "
-	     "keeps them open, so far fewer than requests.");
-	emit(o, "netdep_fastcgi_connections_total %llu\n",
-	     (unsigned long long)sum_of(offsetof(struct slot, connections)));
 	head(o, "netdep_media_free_bytes", "gauge",
 	     "Bytes an unprivileged process may still write on the media "
 	     "filesystem.");

@@ -95,9 +95,11 @@ na_row() { # key what reason
 }
 
 # --- HTTP ----------------------------------------------------------------
-# The bench nginx mirrors the stack's http block (worker_processes auto,
-# sendfile, keepalive, the same access log format, an upstream with no
-# keepalive) so the anchors pay what netdep's nginx pays.
+# The bench nginx mirrors the stack's http block (worker_processes auto:
+# one per CPU, as netdep-ctl renders it; sendfile, keepalive, the same
+# access log format) so the anchors pay what netdep's nginx pays.  Its
+# upstreams keep no connection: PERF.md's hello world opens one per
+# request, where netdep's nginx keeps its connections to the workers.
 render_anchor_nginx() { # port hello-counts...
 	local port=$1 n
 	shift
