@@ -16,12 +16,14 @@ DECLARE
 	k    bigint;
 BEGIN
 	-- One statement when every row carries its link (vote_cast): the
-	-- queue rows, and how many rows the ledger still needs.
+	-- queue rows, and how many rows the ledger still needs.  One queue
+	-- row per entry and day, its voters in an array (migration 071): a
+	-- batch's count read sums an entry's queued rows, one per batch.
 	WITH q AS (
-		INSERT INTO vote_changes (entry_id, voter_id, vote_day, delta)
-		SELECT entry_id, voter_id, vote_day, count(*)
+		INSERT INTO vote_changes (entry_id, vote_day, delta, voters)
+		SELECT entry_id, vote_day, count(*), array_agg(voter_id)
 		  FROM new_rows WHERE voided_at IS NULL
-		 GROUP BY entry_id, voter_id, vote_day
+		 GROUP BY entry_id, vote_day
 	)
 	SELECT count(*) INTO k FROM new_rows n
 	 WHERE n.ledger_seq IS NULL OR n.voided_at IS NOT NULL;
@@ -529,11 +531,17 @@ BEGIN
 	-- sub-statement starts from, and the lock keeps other folders out.
 	WITH d AS (
 		DELETE FROM vote_changes
-		RETURNING entry_id, voter_id, vote_day, delta
+		RETURNING entry_id, voter_id, vote_day, delta, voters
+	), dv AS (
+		-- A row of one statement's votes is +1 for each of its voters
+		-- (migration 071); a row of one voter carries its delta.
+		SELECT d.entry_id, v.voter_id, d.vote_day,
+		       CASE WHEN d.voters IS NULL THEN d.delta ELSE 1 END AS delta
+		  FROM d, unnest(coalesce(d.voters, ARRAY[d.voter_id])) v(voter_id)
 	), g AS (
 		SELECT d.entry_id, e.contest_id, e.unit, e.unit_id, d.voter_id,
 		       d.vote_day, sum(d.delta) AS n
-		  FROM d JOIN entries e ON e.id = d.entry_id
+		  FROM dv d JOIN entries e ON e.id = d.entry_id
 		 GROUP BY 1, 2, 3, 4, 5, 6
 		HAVING sum(d.delta) <> 0
 	), es AS (
@@ -617,7 +625,7 @@ BEGIN
 		SELECT contest_id, now() FROM ue
 		ON CONFLICT (contest_id) DO UPDATE SET folded_at = now()
 	)
-	SELECT (SELECT count(*) FROM d) + (SELECT count(*) FROM ue),
+	SELECT (SELECT count(*) FROM dv) + (SELECT count(*) FROM ue),
 	       coalesce((SELECT bool_or(delta < 0) FROM d), false),
 	       coalesce((SELECT bool_or(delta < 0) FROM ue), false)
 	  INTO folded, took, took_entries;

@@ -256,8 +256,11 @@ BEGIN
 		  FROM (SELECT v.entry_id, v.voter_id, 1 AS n FROM votes v
 		         WHERE v.contest_id = p_contest AND v.voided_at IS NULL
 		        UNION ALL
-		        SELECT q.entry_id, q.voter_id, -q.delta
-		          FROM vote_changes q JOIN entries y ON y.id = q.entry_id
+		        SELECT q.entry_id, v.voter_id,
+		               -CASE WHEN q.voters IS NULL THEN q.delta ELSE 1 END
+		          FROM vote_changes q JOIN entries y ON y.id = q.entry_id,
+		               unnest(coalesce(q.voters, ARRAY[q.voter_id]))
+		               v(voter_id)
 		         WHERE y.contest_id = p_contest) x
 		  JOIN entries e ON e.id = x.entry_id,
 		       LATERAL unit_keys(e.unit_id, e.unit) k

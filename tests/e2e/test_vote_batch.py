@@ -166,6 +166,72 @@ def test_the_session_is_checked_in_the_batch(entries, new_user, db):
     assert xmins(db, (a,)) == []
 
 
+def test_a_batch_queues_one_row_per_entry_and_day(entries, new_user):
+    """The votes one statement inserts are queued as one row per entry
+    and day with their voters (migration 071), so a batch's count read sums
+    one row per batch for an entry that gets every vote; a void queues a
+    row of its voter; the fold takes both forms.  All in one transaction,
+    rolled back: the folder never sees these rows."""
+    a, b = entries
+    ids = [new_user().user["id"] for _ in range(5)]
+    voters, targets = ids, [a, a, a, a, b]
+    n = len(ids)
+    conn = owner_conn()
+    try:
+        with conn.cursor() as cur:
+            cur.execute("BEGIN")
+            cur.execute(
+                "SELECT i, outcome, vote_count FROM netdep.vote_cast_many("
+                "now(), %s::bigint[], %s::bigint[], %s::inet[], "
+                "%s::bytea[], %s::text[], %s::bytea[], %s::timestamptz[], "
+                "%s::boolean[])",
+                (voters, targets, ["192.0.2.7"] * n, [None] * n, [None] * n,
+                 [None] * n, [None] * n, [False] * n))
+            answers = cur.fetchall()
+            assert [x[1] for x in answers] == ["counted"] * n, answers
+            assert sorted(x[2] for x in answers[:4]) == [1, 2, 3, 4]
+            cur.execute("SELECT entry_id, voter_id, delta, voters FROM "
+                        "netdep.vote_changes WHERE entry_id = ANY(%s) "
+                        "ORDER BY entry_id", ([a, b],))
+            rows = cur.fetchall()
+            assert [(e, v, d, sorted(vs)) for e, v, d, vs in rows] == [
+                (a, None, 4, sorted(ids[:4])), (b, None, 1, [ids[4]])], rows
+            # A void: a row of its own voter, -1.
+            cur.execute("UPDATE netdep.votes SET voided_at = now() WHERE "
+                        "entry_id = %s AND voter_id = %s", (a, ids[0]))
+            cur.execute("SELECT voter_id, delta, voters FROM "
+                        "netdep.vote_changes WHERE entry_id = %s AND "
+                        "voters IS NULL", (a,))
+            assert cur.fetchall() == [(ids[0], -1, None)]
+            # The fold (the folder may hold its lock for a moment: -1).
+            for _ in range(600):
+                cur.execute("SELECT netdep.vote_fold()")
+                if cur.fetchone()[0] >= 0:
+                    break
+                time.sleep(0.05)
+            else:
+                pytest.fail("vote_fold() never got its lock")
+            cur.execute("SELECT entry_id, votes FROM netdep.entry_stats "
+                        "WHERE entry_id = ANY(%s) ORDER BY entry_id",
+                        ([a, b],))
+            assert cur.fetchall() == [(a, 3), (b, 1)]
+            cur.execute("SELECT count(*) FROM netdep.vote_changes WHERE "
+                        "entry_id = ANY(%s)", ([a, b],))
+            assert cur.fetchone()[0] == 0
+            # The units' voters: the four whose votes stand, each once.
+            cur.execute("SELECT level, name, array_agg(voter_id ORDER BY "
+                        "voter_id) FROM netdep.unit_voters WHERE contest_id "
+                        "= (SELECT contest_id FROM netdep.entries WHERE id = "
+                        "%s) AND votes > 0 GROUP BY 1, 2", (a,))
+            keys = cur.fetchall()
+            assert keys and all(vs == sorted(ids[1:]) for _, _, vs in keys), \
+                keys
+    finally:
+        with conn.cursor() as cur:
+            cur.execute("ROLLBACK")
+        conn.close()
+
+
 def test_kill_9_of_the_writer_loses_no_acknowledged_vote(entries, new_user,
                                                          var_dir, db):
     a, _ = entries
