@@ -44,6 +44,19 @@ BEGIN
 END
 $$;
 
+-- The voters of one queue row, each with its change: a row of one
+-- statement's votes (voters, migration 071) is +1 for each voter; a row of
+-- one voter (voter_id: voids, restores, deletes) carries its delta.  The
+-- folder and the units' recount (080_units.sql) read the queue through it.
+CREATE FUNCTION queue_voters(p_voters bigint[], p_voter bigint,
+                             p_delta integer)
+RETURNS TABLE (voter_id bigint, delta integer)
+LANGUAGE sql IMMUTABLE
+AS $$
+	SELECT v, CASE WHEN p_voters IS NULL THEN p_delta ELSE 1 END
+	  FROM unnest(coalesce(p_voters, ARRAY[p_voter])) v
+$$;
+
 CREATE FUNCTION votes_log_delete() RETURNS trigger
 LANGUAGE plpgsql SET search_path = netdep, pg_catalog AS $$
 BEGIN
@@ -533,11 +546,8 @@ BEGIN
 		DELETE FROM vote_changes
 		RETURNING entry_id, voter_id, vote_day, delta, voters
 	), dv AS (
-		-- A row of one statement's votes is +1 for each of its voters
-		-- (migration 071); a row of one voter carries its delta.
-		SELECT d.entry_id, v.voter_id, d.vote_day,
-		       CASE WHEN d.voters IS NULL THEN d.delta ELSE 1 END AS delta
-		  FROM d, unnest(coalesce(d.voters, ARRAY[d.voter_id])) v(voter_id)
+		SELECT d.entry_id, v.voter_id, d.vote_day, v.delta
+		  FROM d, queue_voters(d.voters, d.voter_id, d.delta) v
 	), g AS (
 		SELECT d.entry_id, e.contest_id, e.unit, e.unit_id, d.voter_id,
 		       d.vote_day, sum(d.delta) AS n

@@ -256,11 +256,9 @@ BEGIN
 		  FROM (SELECT v.entry_id, v.voter_id, 1 AS n FROM votes v
 		         WHERE v.contest_id = p_contest AND v.voided_at IS NULL
 		        UNION ALL
-		        SELECT q.entry_id, v.voter_id,
-		               -CASE WHEN q.voters IS NULL THEN q.delta ELSE 1 END
+		        SELECT q.entry_id, v.voter_id, -v.delta
 		          FROM vote_changes q JOIN entries y ON y.id = q.entry_id,
-		               unnest(coalesce(q.voters, ARRAY[q.voter_id]))
-		               v(voter_id)
+		               queue_voters(q.voters, q.voter_id, q.delta) v
 		         WHERE y.contest_id = p_contest) x
 		  JOIN entries e ON e.id = x.entry_id,
 		       LATERAL unit_keys(e.unit_id, e.unit) k
