@@ -155,11 +155,25 @@ out:
 static int
 db_prepare_all(struct db *db)
 {
-	PGresult *res;
+	PGresult   *res;
+	const char *tag[1] = {db->tag};
 
-	/* A fixed literal: the only statement not in the table. */
-	res = PQexec(db->conn, "SELECT pg_catalog.set_config('search_path', "
-	                       "'netdep, pg_catalog', false)");
+	/* Fixed literals: the only statements not in the table.  A request
+	 * that reconnects has its id as application_name before the first
+	 * PREPARE, which may wait on a table's lock (parse analysis locks
+	 * what a statement names): a wait shows under its request. */
+	if (db->tag[0] == '\0')
+		res = PQexec(db->conn,
+		             "SELECT pg_catalog.set_config("
+		             "'search_path', 'netdep, pg_catalog', false)");
+	else
+		res =
+		    PQexecParams(db->conn,
+		                 "SELECT pg_catalog.set_config('search_path', "
+		                 "'netdep, pg_catalog', false), "
+		                 "pg_catalog.set_config('application_name', "
+		                 "$1, false)",
+		                 1, NULL, tag, NULL, NULL, 0);
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
 		log_msg("error", "db: cannot set search_path: %s",
 		        PQerrorMessage(db->conn));
@@ -174,8 +188,7 @@ db_prepare_all(struct db *db)
 			if (db_prepare_one(db, stmt_sets[k], i) < 0)
 				return -1;
 	db->prepared = 1;
-	/* A new session has no application_name: the tag goes again. */
-	db->tag_due = db->tag[0] != '\0';
+	db->tag_due = 0; /* a new session's application_name is set above */
 	/* What was NOTIFYed while no connection listened is lost: every
 	 * board read before is suspect. */
 	db->board_gen++;
@@ -647,10 +660,11 @@ db_board_gen(struct db *db)
 	/* A broken connection hears nothing: no board read through it may
 	 * be trusted, so every call gives a new generation.  One found
 	 * broken here is reconnected by the next statement instead of
-	 * failing it. */
+	 * failing it.  A dying backend's last notice and its EOF take a
+	 * read each: read until nothing waits, or a crash that came after
+	 * the last idle read would pass for a quiet connection. */
 	if (!db->prepared || PQstatus(db->conn) != CONNECTION_OK ||
-	    PQconsumeInput(db->conn) == 0 ||
-	    PQstatus(db->conn) != CONNECTION_OK) {
+	    db_read_waiting(db, FRESHEN_READS) < 0) {
 		db->prepared = 0;
 		return ++db->board_gen;
 	}

@@ -14,6 +14,7 @@ import threading
 import time
 
 import psycopg2
+import pytest
 import requests
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -215,9 +216,10 @@ def records_tail(path, nbytes=1 << 20):
     return [json.loads(x) for x in lines if x.strip()]
 
 
-def test_request_id_is_application_name_while_it_runs(base_url, db):
-    """A request blocked on a lock shows in pg_stat_activity under the
-    id nginx gave it, so a slow query leads to its request."""
+def waiting_names(base_url, db):
+    """GET /contests while another connection holds the contests table
+    locked: (its answer, the application_names of netdep_app's requests
+    seen waiting on a lock meanwhile)."""
     lock = psycopg2.connect(os.environ["NETDEP_DSN"])
     got = {}
     try:
@@ -251,9 +253,40 @@ def test_request_id_is_application_name_while_it_runs(base_url, db):
         t.join()
     finally:
         lock.close()
-    assert_status(got["r"], 200)
-    assert got["r"].headers["X-Request-Id"] in seen, seen
+    return got["r"], seen
+
+
+def assert_waited_under_its_id(r, seen):
+    assert_status(r, 200)
+    assert r.headers["X-Request-Id"] in seen, seen
     assert all(re.fullmatch(r"[0-9a-f]{32}", n) for n in seen), seen
+
+
+def test_request_id_is_application_name_while_it_runs(base_url, db):
+    """A request blocked on a lock shows in pg_stat_activity under the
+    id nginx gave it, so a slow query leads to its request."""
+    assert_waited_under_its_id(*waiting_names(base_url, db))
+
+
+def test_a_request_that_reconnects_waits_under_its_id(base_url, db):
+    """A worker whose connection was lost reconnects in its next request
+    and prepares its statements again, and a PREPARE locks the tables it
+    names: that wait shows under the request's id too, not under the
+    empty name of a new session."""
+    workers = ("FROM pg_stat_activity WHERE usename = 'netdep_app' "
+               "AND backend_type = 'client backend' "
+               "AND application_name !~ '^netdep-'")
+    with db.cursor() as cur:
+        cur.execute(f"SELECT count(pg_terminate_backend(pid)) {workers}")
+        assert cur.fetchone()[0] > 0, "no worker had a connection"
+        for _ in range(600):
+            cur.execute(f"SELECT count(*) {workers}")
+            if cur.fetchone()[0] == 0:
+                break
+            time.sleep(0.05)
+        else:
+            pytest.fail("the workers' backends did not end")
+    assert_waited_under_its_id(*waiting_names(base_url, db))
 
 
 def test_logs_reopen_after_rotation(base_url, var_dir):
