@@ -295,6 +295,61 @@ WITH ins AS (INSERT INTO bench_anchor.votes (entry, voter) VALUES (:e, :v) ON CO
 """
 
 
+def wal_segments_ahead(cur):
+    """The WAL segments already on disk past the one being written: the
+    ones the next commits will recycle instead of creating."""
+    cur.execute("SELECT count(*) FROM pg_ls_waldir() WHERE name ~ "
+                "'^[0-9A-F]{24}$' AND name > "
+                "pg_walfile_name(pg_current_wal_insert_lsn())")
+    return cur.fetchone()[0]
+
+
+def wal_pool(dsn, mb, timeout=300):
+    """Gives the new cluster the recycled WAL segments a running one has.
+
+    A new cluster creates each 16 MB WAL segment as it first needs it, and
+    the commit that needs one waits for its creation and sync (~50-150 ms
+    on this machine's disk), with every vote of its batch: that was most
+    of the vote p99.  A cluster that has run through checkpoints renames
+    old segments ahead instead (min_wal_size, scripts/netdep-ctl), as a
+    contest's site has by its last evening.  So: mb of segments written
+    and switched away (archived first, when the cluster archives), then a
+    CHECKPOINT that recycles them.  Returns (segments ahead, None) or
+    (None, why not)."""
+    conn = psycopg2.connect(dsn)
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT setting::bigint * 1024 * 1024 / "
+                        "pg_size_bytes(current_setting('wal_segment_size'))"
+                        " FROM pg_settings WHERE name = 'min_wal_size'")
+            keep = cur.fetchone()[0]
+            last = None
+            for _ in range(mb // 16):
+                cur.execute("SELECT pg_logical_emit_message(false, "
+                            "'bench', 'wal pool')")
+                cur.execute("SELECT pg_walfile_name(pg_switch_wal())")
+                last = cur.fetchone()[0]
+            cur.execute("SHOW archive_mode")
+            if last and cur.fetchone()[0] != "off":
+                deadline = time.monotonic() + timeout
+                while True:
+                    cur.execute("SELECT coalesce(last_archived_wal, '') "
+                                ">= %s FROM pg_stat_archiver", (last,))
+                    if cur.fetchone()[0]:
+                        break
+                    if time.monotonic() > deadline:
+                        return None, f"the archiver did not reach {last}"
+                    time.sleep(0.2)
+            cur.execute("CHECKPOINT")
+            ahead = wal_segments_ahead(cur)
+        say(f"WAL: {ahead} segments recycled ahead before the runs "
+            f"(min_wal_size keeps {keep})")
+        return ahead, None
+    finally:
+        conn.close()
+
+
 def pgbench_anchor(a, tmp):
     """pgbench -c 32 on the plain durable insert + counter update."""
     conn = psycopg2.connect(a.dsn)
@@ -517,6 +572,8 @@ def main():
     ap.add_argument("--warmup", type=int, default=2)
     ap.add_argument("--rounds", type=int, default=2,
                     help="random and one-entry runs, alternated")
+    ap.add_argument("--wal-pool-mb", type=int, default=1024,
+                    help="WAL segments recycled ahead first (0: none)")
     ap.add_argument("--tmp", default=None)
     ap.add_argument("--prefix", default="votes")
     ap.add_argument("--slug", default=SLUG)
@@ -528,11 +585,28 @@ def main():
     tmp = a.tmp or tempfile.mkdtemp(prefix="bench-votes-")
     conn, entries, voters = load(a.dsn, a.entries, a.voters)
     a.voter_file = write_voter_file(tmp, voters)
+    pool, pool_err = wal_pool(a.dsn, a.wal_pool_mb) if a.wal_pool_mb \
+        else (0, None)
+    if pool_err:
+        say(f"WAL pool: {pool_err}")
+    with conn.cursor() as cur:
+        cur.execute("SELECT pg_current_wal_insert_lsn()")
+        wal_at = cur.fetchone()[0]
 
     anc, anc_err = pgbench_anchor(a, tmp)
     pg, pg_err = pgbench(a, entries, voters, tmp, conn)
     rnd, hot, rnd_err, hot_err = vote_rounds(a, entries, conn, tmp)
     settled = check_counts(conn, a.slug)
+    with conn.cursor() as cur:
+        cur.execute("SELECT pg_current_wal_insert_lsn() - %s::pg_lsn, "
+                    "pg_size_bytes(current_setting('wal_segment_size'))",
+                    (wal_at,))
+        wal_bytes, seg = cur.fetchone()
+    used = int(wal_bytes) // seg + 1
+    say(f"WAL: the anchors and the runs wrote {int(wal_bytes) >> 20} MB, "
+        f"{used} segments: " + (
+            f"{used - (pool or 0)} of them new (created at a commit)"
+            if used > (pool or 0) else "all recycled"))
     say(f"contest {a.slug}: " + (settled or "every folded count equals "
                                  "count(*) of its rows"))
     p = a.prefix
