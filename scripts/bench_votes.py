@@ -603,10 +603,11 @@ def main():
                     (wal_at,))
         wal_bytes, seg = cur.fetchone()
     used = int(wal_bytes) // seg + 1
-    say(f"WAL: the anchors and the runs wrote {int(wal_bytes) >> 20} MB, "
-        f"{used} segments: " + (
-            f"{used - (pool or 0)} of them new (created at a commit)"
-            if used > (pool or 0) else "all recycled"))
+    wal_note = (f"WAL: the anchors and the runs wrote "
+                f"{int(wal_bytes) >> 20} MB, {used} segments: " + (
+                    f"{used - (pool or 0)} of them new (created at a commit)"
+                    if used > (pool or 0) else "all recycled"))
+    say(wal_note)
     say(f"contest {a.slug}: " + (settled or "every folded count equals "
                                  "count(*) of its rows"))
     p = a.prefix
@@ -635,7 +636,8 @@ def main():
             f"votes through nginx, random entries: p99 latency (the worse "
             f"of {a.rounds} runs)",
             rnd and rnd["p99_ms"], None, unit="ms", op="<=", goal=50,
-            absolute=True, netdep_text=rnd and f"{rnd['p99_ms']:.2f} ms")
+            absolute=True, netdep_text=rnd and f"{rnd['p99_ms']:.2f} ms",
+            note="; ".join(x for x in (wal_note, pool_err) if x))
     add_row(a.rows, f"{p}.http.vote_cast",
             "votes through nginx vs pgbench running netdep's own vote_cast "
             "-c 32 (information: the HTTP layer's share)",
