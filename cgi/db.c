@@ -158,24 +158,21 @@ db_prepare_all(struct db *db)
 	PGresult   *res;
 	const char *tag[1] = {db->tag};
 
-	/* Fixed literals: the only statements not in the table.  A request
-	 * that reconnects has its id as application_name before the first
-	 * PREPARE, which may wait on a table's lock (parse analysis locks
-	 * what a statement names): a wait shows under its request. */
-	if (db->tag[0] == '\0')
-		res = PQexec(db->conn,
-		             "SELECT pg_catalog.set_config("
-		             "'search_path', 'netdep, pg_catalog', false)");
-	else
-		res =
-		    PQexecParams(db->conn,
-		                 "SELECT pg_catalog.set_config('search_path', "
-		                 "'netdep, pg_catalog', false), "
-		                 "pg_catalog.set_config('application_name', "
-		                 "$1, false)",
-		                 1, NULL, tag, NULL, NULL, 0);
+	/* A fixed literal: the only statement not in the table.  It also
+	 * names the session after the pending tag (db_tag()), if any, before
+	 * the first PREPARE, which may wait on a table's lock (parse analysis
+	 * locks what a statement names): a request that reconnects shows
+	 * under its id even there.  Without a tag the name stays. */
+	res =
+	    PQexecParams(db->conn,
+	                 "SELECT pg_catalog.set_config('search_path', "
+	                 "'netdep, pg_catalog', false), "
+	                 "pg_catalog.set_config('application_name', "
+	                 "coalesce(nullif($1, ''), pg_catalog.current_setting("
+	                 "'application_name')), false)",
+	                 1, NULL, tag, NULL, NULL, 0);
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-		log_msg("error", "db: cannot set search_path: %s",
+		log_msg("error", "db: cannot set search_path and name: %s",
 		        PQerrorMessage(db->conn));
 		PQclear(res);
 		return -1;

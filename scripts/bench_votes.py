@@ -295,15 +295,6 @@ WITH ins AS (INSERT INTO bench_anchor.votes (entry, voter) VALUES (:e, :v) ON CO
 """
 
 
-def wal_segments_ahead(cur):
-    """The WAL segments already on disk past the one being written: the
-    ones the next commits will recycle instead of creating."""
-    cur.execute("SELECT count(*) FROM pg_ls_waldir() WHERE name ~ "
-                "'^[0-9A-F]{24}$' AND name > "
-                "pg_walfile_name(pg_current_wal_insert_lsn())")
-    return cur.fetchone()[0]
-
-
 def wal_pool(dsn, mb, timeout=300):
     """Gives the new cluster the recycled WAL segments a running one has.
 
@@ -342,7 +333,12 @@ def wal_pool(dsn, mb, timeout=300):
                         return None, f"the archiver did not reach {last}"
                     time.sleep(0.2)
             cur.execute("CHECKPOINT")
-            ahead = wal_segments_ahead(cur)
+            # The segments on disk past the one being written: the next
+            # commits recycle them instead of creating new ones.
+            cur.execute("SELECT count(*) FROM pg_ls_waldir() WHERE name ~ "
+                        "'^[0-9A-F]{24}$' AND name > "
+                        "pg_walfile_name(pg_current_wal_insert_lsn())")
+            ahead = cur.fetchone()[0]
         say(f"WAL: {ahead} segments recycled ahead before the runs "
             f"(min_wal_size keeps {keep})")
         return ahead, None
@@ -592,6 +588,7 @@ def main():
     with conn.cursor() as cur:
         cur.execute("SELECT pg_current_wal_insert_lsn()")
         wal_at = cur.fetchone()[0]
+    conn.commit()
 
     anc, anc_err = pgbench_anchor(a, tmp)
     pg, pg_err = pgbench(a, entries, voters, tmp, conn)
@@ -602,6 +599,7 @@ def main():
                     "pg_size_bytes(current_setting('wal_segment_size'))",
                     (wal_at,))
         wal_bytes, seg = cur.fetchone()
+    conn.commit()
     used = int(wal_bytes) // seg + 1
     wal_note = (f"WAL: the anchors and the runs wrote "
                 f"{int(wal_bytes) >> 20} MB, {used} segments: " + (
